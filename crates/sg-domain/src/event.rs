@@ -1,0 +1,189 @@
+//! The events a case is made of. A case is its append-only stream of events; its current state
+//! is a projection of them ([`crate::lifecycle::CaseState`]). Events are never changed or
+//! removed once stored.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::{coded_enum, CaseFacts, CompetentAuthority};
+
+coded_enum! {
+    /// The outcome of a reasonable- or conclusive-grounds decision.
+    pub enum DecisionOutcome {
+        Positive = ("positive", "Positive"),
+        Negative = ("negative", "Negative"),
+    }
+}
+
+coded_enum! {
+    /// Which of the two NRM questions a decision or reconsideration is about.
+    pub enum Question {
+        ReasonableGrounds = ("reasonable-grounds", "Reasonable grounds"),
+        ConclusiveGrounds = ("conclusive-grounds", "Conclusive grounds"),
+    }
+}
+
+coded_enum! {
+    /// The result of reconsidering a negative decision.
+    pub enum ReconsiderationOutcome {
+        /// The negative decision stands.
+        Upheld = ("upheld", "Decision upheld"),
+        /// The negative decision is replaced by a positive one.
+        Overturned = ("overturned", "Decision overturned"),
+    }
+}
+
+coded_enum! {
+    /// Why a case exists without consent, or with it.
+    pub enum ReferralBasis {
+        /// An adult gave informed consent to enter the NRM.
+        AdultConsent = ("adult-consent", "Adult who consented"),
+        /// A child, or a person whose age is unknown: no consent is needed.
+        ChildNoConsentNeeded = ("child-no-consent-needed", "Child or age unknown: no consent needed"),
+    }
+}
+
+/// One thing that happened to a case, on the day it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatedEvent {
+    /// The day the act took place (a decision's date, not the day it was typed in).
+    pub on: Date,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: CaseEvent,
+}
+
+/// What can happen to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum CaseEvent {
+    /// An NRM referral was received.
+    ReferralReceived {
+        /// The non-identifying facts given at referral.
+        facts: CaseFacts,
+        /// Consent, or why none was needed.
+        basis: ReferralBasis,
+    },
+    /// An anonymous Duty to Notify report about an adult who did not consent (MSA 2015 s52).
+    DutyToNotifyReceived {
+        /// The non-identifying facts given in the report.
+        facts: CaseFacts,
+    },
+    /// A Duty to Notify report became a referral after the adult consented.
+    ConvertedToReferral,
+    /// The case was allocated to a competent authority.
+    RoutedToCompetentAuthority {
+        /// Who decides the case.
+        authority: CompetentAuthority,
+        /// Why this authority.
+        reason: String,
+    },
+    /// A reasonable-grounds decision.
+    ReasonableGroundsDecided {
+        /// Positive or negative.
+        outcome: DecisionOutcome,
+        /// The decision maker's written reasons.
+        reasons: String,
+    },
+    /// The recovery period began (after a positive reasonable-grounds decision).
+    RecoveryPeriodStarted,
+    /// A conclusive-grounds decision.
+    ConclusiveGroundsDecided {
+        /// Positive or negative.
+        outcome: DecisionOutcome,
+        /// The decision maker's written reasons.
+        reasons: String,
+    },
+    /// A reconsideration of a negative decision was asked for.
+    ReconsiderationRequested {
+        /// Which decision.
+        question: Question,
+    },
+    /// A reconsideration was decided.
+    ReconsiderationDecided {
+        /// Which decision was reconsidered.
+        question: Question,
+        /// Upheld or overturned.
+        outcome: ReconsiderationOutcome,
+        /// Written reasons.
+        reasons: String,
+    },
+    /// The person entered support.
+    SupportEntered {
+        /// The support provider's name.
+        provider: String,
+    },
+    /// The person left support.
+    SupportExited {
+        /// Why (move-on complete, negative decision, chose to leave...).
+        reason: String,
+    },
+    /// Temporary permission to stay as a victim was applied for.
+    PermissionToStayApplied,
+    /// Temporary permission to stay was decided.
+    PermissionToStayDecided {
+        /// Granted or refused.
+        granted: bool,
+    },
+    /// The person withdrew from the NRM.
+    Withdrawn {
+        /// Why, if given.
+        reason: String,
+    },
+}
+
+impl CaseEvent {
+    /// The stable name of the event's kind, as stored.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ReferralReceived { .. } => "referral-received",
+            Self::DutyToNotifyReceived { .. } => "duty-to-notify-received",
+            Self::ConvertedToReferral => "converted-to-referral",
+            Self::RoutedToCompetentAuthority { .. } => "routed-to-competent-authority",
+            Self::ReasonableGroundsDecided { .. } => "reasonable-grounds-decided",
+            Self::RecoveryPeriodStarted => "recovery-period-started",
+            Self::ConclusiveGroundsDecided { .. } => "conclusive-grounds-decided",
+            Self::ReconsiderationRequested { .. } => "reconsideration-requested",
+            Self::ReconsiderationDecided { .. } => "reconsideration-decided",
+            Self::SupportEntered { .. } => "support-entered",
+            Self::SupportExited { .. } => "support-exited",
+            Self::PermissionToStayApplied => "permission-to-stay-applied",
+            Self::PermissionToStayDecided { .. } => "permission-to-stay-decided",
+            Self::Withdrawn { .. } => "withdrawn",
+        }
+    }
+
+    /// A one-line English summary for timelines.
+    pub fn summary(&self) -> String {
+        use crate::Coded;
+        match self {
+            Self::ReferralReceived { basis, .. } => format!("NRM referral received ({})", basis.label().to_lowercase()),
+            Self::DutyToNotifyReceived { .. } => "Duty to Notify report received (anonymous; no NRM referral)".into(),
+            Self::ConvertedToReferral => "Converted to an NRM referral with the person's consent".into(),
+            Self::RoutedToCompetentAuthority { authority, .. } => format!("Routed to the {}", authority.label()),
+            Self::ReasonableGroundsDecided { outcome, .. } => {
+                format!("{} reasonable grounds decision", outcome.label())
+            }
+            Self::RecoveryPeriodStarted => "Recovery period started".into(),
+            Self::ConclusiveGroundsDecided { outcome, .. } => {
+                format!("{} conclusive grounds decision", outcome.label())
+            }
+            Self::ReconsiderationRequested { question } => {
+                format!("Reconsideration of the {} decision requested", question.label().to_lowercase())
+            }
+            Self::ReconsiderationDecided { question, outcome, .. } => {
+                format!(
+                    "Reconsideration of the {} decision: {}",
+                    question.label().to_lowercase(),
+                    outcome.label().to_lowercase()
+                )
+            }
+            Self::SupportEntered { provider } => format!("Entered support with {provider}"),
+            Self::SupportExited { .. } => "Left support".into(),
+            Self::PermissionToStayApplied => "Applied for temporary permission to stay".into(),
+            Self::PermissionToStayDecided { granted: true } => "Temporary permission to stay granted".into(),
+            Self::PermissionToStayDecided { granted: false } => "Temporary permission to stay refused".into(),
+            Self::Withdrawn { .. } => "Withdrawn from the NRM".into(),
+        }
+    }
+}

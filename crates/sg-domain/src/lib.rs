@@ -1,0 +1,41 @@
+//! Safeguard's domain: what a case is, what can happen to it, and which changes are allowed.
+//!
+//! This crate is pure: no IO, no async, no clock. Time comes in as arguments. Everything the
+//! storage, application and web layers know about a case is built from the types here.
+
+pub mod countries;
+pub mod event;
+pub mod facts;
+pub mod ids;
+pub mod lifecycle;
+pub mod person;
+pub mod role;
+pub mod wire;
+
+pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Question, ReconsiderationOutcome, ReferralBasis};
+pub use facts::{
+    AgeAtExploitation, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType,
+    FirstResponderType, Gender, Jurisdiction, Nationality,
+};
+pub use ids::{CaseId, CaseReference, OrgId, UserId};
+pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, TransitionError};
+pub use person::{Identity, PersonalAccount, Sensitive};
+pub use role::Role;
+pub use wire::Coded;
+
+/// An input value that could not be accepted, naming the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The field, as named in the API (`nationalities`, `identity.date_of_birth`, ...).
+    pub field: String,
+    /// What is wrong with it, in plain words.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A new error for `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}

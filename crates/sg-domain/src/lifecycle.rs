@@ -1,0 +1,485 @@
+//! The case state machine: which commands are allowed in which state, the events each produces,
+//! and the state as a fold over events.
+//!
+//! `decide` never changes anything; it returns the events to append or a [`TransitionError`].
+//! `apply` folds one event into the state. Storing the events and re-folding them gives the same
+//! state (a property test checks this), so the stored stream is the only source of truth.
+//! Dated rules (recovery periods, reconsideration windows) are checked by the rules layer on top;
+//! this module holds what is true of every version of the NRM.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::event::{DatedEvent, ReferralBasis};
+use crate::{coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, Question, ReconsiderationOutcome};
+
+coded_enum! {
+    /// Whether a case is an NRM referral or an anonymous Duty to Notify report.
+    pub enum CaseKind {
+        Referral = ("referral", "NRM referral"),
+        DutyToNotify = ("duty-to-notify", "Duty to Notify report"),
+    }
+}
+
+coded_enum! {
+    /// Where a case stands, derived from its events.
+    pub enum CaseStatus {
+        DutyToNotify = ("duty-to-notify", "Duty to Notify report"),
+        AwaitingReasonableGrounds = ("awaiting-rg", "Awaiting reasonable grounds decision"),
+        NegativeReasonableGrounds = ("negative-rg", "Negative reasonable grounds"),
+        AwaitingConclusiveGrounds = ("awaiting-cg", "Recovery period: awaiting conclusive grounds decision"),
+        PositiveConclusiveGrounds = ("positive-cg", "Confirmed victim (positive conclusive grounds)"),
+        NegativeConclusiveGrounds = ("negative-cg", "Negative conclusive grounds"),
+        Withdrawn = ("withdrawn", "Withdrawn"),
+    }
+}
+
+/// A decision as it stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// Positive or negative (after any reconsideration).
+    pub outcome: DecisionOutcome,
+    /// The day of the first decision.
+    pub decided_on: Date,
+    /// Whether a reconsideration overturned the first decision.
+    pub overturned_on_reconsideration: bool,
+}
+
+/// The state of temporary permission to stay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum PermissionToStay {
+    /// No application.
+    NotApplied,
+    /// Applied, awaiting a decision.
+    Applied {
+        /// The day of the application.
+        on: Date,
+    },
+    /// Decided.
+    Decided {
+        /// Granted or refused.
+        granted: bool,
+        /// The day of the decision.
+        on: Date,
+    },
+}
+
+/// A case's current state: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseState {
+    /// Referral or Duty to Notify report.
+    pub kind: CaseKind,
+    /// The non-identifying facts.
+    pub facts: CaseFacts,
+    /// How the referral came to be (none for a Duty to Notify report).
+    pub basis: Option<ReferralBasis>,
+    /// The competent authority deciding the case.
+    pub competent_authority: Option<CompetentAuthority>,
+    /// The reasonable-grounds decision.
+    pub reasonable_grounds: Option<Decision>,
+    /// The first day of the recovery period.
+    pub recovery_period_started_on: Option<Date>,
+    /// The conclusive-grounds decision.
+    pub conclusive_grounds: Option<Decision>,
+    /// A reconsideration waiting for its decision.
+    pub pending_reconsideration: Option<(Question, Date)>,
+    /// The support provider, while the person is in support.
+    pub in_support_with: Option<String>,
+    /// Temporary permission to stay.
+    pub permission_to_stay: PermissionToStay,
+    /// The day the person withdrew.
+    pub withdrawn_on: Option<Date>,
+    /// The day of the most recent event.
+    pub last_event_on: Date,
+    /// How many events the case has: its version for optimistic concurrency.
+    pub version: u32,
+}
+
+/// A change someone asks for. Each is checked by [`CaseState::decide`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseCommand {
+    /// Allocate or re-allocate the case (only before the reasonable-grounds decision).
+    Route { authority: CompetentAuthority, reason: String },
+    /// Record a reasonable-grounds decision.
+    DecideReasonableGrounds { outcome: DecisionOutcome, reasons: String },
+    /// Record a conclusive-grounds decision.
+    DecideConclusiveGrounds { outcome: DecisionOutcome, reasons: String },
+    /// Ask for a negative decision to be reconsidered.
+    RequestReconsideration { question: Question },
+    /// Decide a pending reconsideration.
+    DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
+    /// The person entered support.
+    EnterSupport { provider: String },
+    /// The person left support.
+    ExitSupport { reason: String },
+    /// Apply for temporary permission to stay.
+    ApplyForPermissionToStay,
+    /// Decide the application for permission to stay.
+    DecidePermissionToStay { granted: bool },
+    /// A Duty to Notify report becomes a referral because the adult now consents.
+    ConvertToReferral,
+    /// The person withdraws from the NRM.
+    Withdraw { reason: String },
+}
+
+/// Why a command was refused. Each message says what is wrong in words a caseworker uses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    /// The case is a Duty to Notify report, on which no decision can be made.
+    #[error("this is a Duty to Notify report: no NRM decision can be made unless it is first converted to a referral with the person's consent")]
+    DutyToNotify,
+    /// The case was withdrawn.
+    #[error("the person withdrew from the NRM on {0}; no further changes can be made")]
+    Withdrawn(Date),
+    /// The question was already decided.
+    #[error("a {0} decision was already made on {1}")]
+    AlreadyDecided(&'static str, Date),
+    /// A step needs something that has not happened.
+    #[error("{0}")]
+    NotYet(&'static str),
+    /// The date is before the case's last event, or in the future.
+    #[error("the date {on} is {problem}")]
+    BadDate { on: Date, problem: String },
+    /// A required text was empty.
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+}
+
+impl TransitionError {
+    /// The request field most at fault, for error envelopes.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::BadDate { .. } => Some("decided_on"),
+            Self::Empty(field) => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a case from a referral or report: the first events of its stream.
+///
+/// An adult without consent becomes a Duty to Notify report; a child or a person of unknown age
+/// is referred whatever the consent answer, because children do not consent to the NRM.
+/// `route` is the competent authority chosen for a referral.
+pub fn open_case(
+    facts: CaseFacts,
+    consent_to_referral: bool,
+    route: (CompetentAuthority, String),
+    on: Date,
+) -> Vec<DatedEvent> {
+    let at = |event| DatedEvent { on, event };
+    if facts.age_at_exploitation.treated_as_child() || consent_to_referral {
+        let basis = if facts.age_at_exploitation.treated_as_child() {
+            ReferralBasis::ChildNoConsentNeeded
+        } else {
+            ReferralBasis::AdultConsent
+        };
+        vec![
+            at(CaseEvent::ReferralReceived { facts, basis }),
+            at(CaseEvent::RoutedToCompetentAuthority { authority: route.0, reason: route.1 }),
+        ]
+    } else {
+        vec![at(CaseEvent::DutyToNotifyReceived { facts })]
+    }
+}
+
+impl CaseState {
+    /// Folds a stream of events into a state. `None` when the stream does not start with a
+    /// referral or report.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a DatedEvent>) -> Option<Self> {
+        let mut events = events.into_iter();
+        let first = events.next()?;
+        let mut state = Self::start(first)?;
+        for e in events {
+            state.apply(e);
+        }
+        Some(state)
+    }
+
+    fn start(first: &DatedEvent) -> Option<Self> {
+        let (kind, facts, basis) = match &first.event {
+            CaseEvent::ReferralReceived { facts, basis } => (CaseKind::Referral, facts.clone(), Some(*basis)),
+            CaseEvent::DutyToNotifyReceived { facts } => (CaseKind::DutyToNotify, facts.clone(), None),
+            _ => return None,
+        };
+        Some(Self {
+            kind,
+            facts,
+            basis,
+            competent_authority: None,
+            reasonable_grounds: None,
+            recovery_period_started_on: None,
+            conclusive_grounds: None,
+            pending_reconsideration: None,
+            in_support_with: None,
+            permission_to_stay: PermissionToStay::NotApplied,
+            withdrawn_on: None,
+            last_event_on: first.on,
+            version: 1,
+        })
+    }
+
+    /// Folds one more event into the state.
+    pub fn apply(&mut self, e: &DatedEvent) {
+        let on = e.on;
+        match &e.event {
+            CaseEvent::ReferralReceived { .. } | CaseEvent::DutyToNotifyReceived { .. } => {}
+            CaseEvent::ConvertedToReferral => {
+                self.kind = CaseKind::Referral;
+                self.basis = Some(ReferralBasis::AdultConsent);
+            }
+            CaseEvent::RoutedToCompetentAuthority { authority, .. } => self.competent_authority = Some(*authority),
+            CaseEvent::ReasonableGroundsDecided { outcome, .. } => {
+                self.reasonable_grounds =
+                    Some(Decision { outcome: *outcome, decided_on: on, overturned_on_reconsideration: false })
+            }
+            CaseEvent::RecoveryPeriodStarted => self.recovery_period_started_on = Some(on),
+            CaseEvent::ConclusiveGroundsDecided { outcome, .. } => {
+                self.conclusive_grounds =
+                    Some(Decision { outcome: *outcome, decided_on: on, overturned_on_reconsideration: false })
+            }
+            CaseEvent::ReconsiderationRequested { question } => self.pending_reconsideration = Some((*question, on)),
+            CaseEvent::ReconsiderationDecided { question, outcome, .. } => {
+                self.pending_reconsideration = None;
+                if *outcome == ReconsiderationOutcome::Overturned {
+                    let decision = match question {
+                        Question::ReasonableGrounds => &mut self.reasonable_grounds,
+                        Question::ConclusiveGrounds => &mut self.conclusive_grounds,
+                    };
+                    if let Some(d) = decision {
+                        d.outcome = DecisionOutcome::Positive;
+                        d.overturned_on_reconsideration = true;
+                    }
+                }
+            }
+            CaseEvent::SupportEntered { provider } => self.in_support_with = Some(provider.clone()),
+            CaseEvent::SupportExited { .. } => self.in_support_with = None,
+            CaseEvent::PermissionToStayApplied => self.permission_to_stay = PermissionToStay::Applied { on },
+            CaseEvent::PermissionToStayDecided { granted } => {
+                self.permission_to_stay = PermissionToStay::Decided { granted: *granted, on }
+            }
+            CaseEvent::Withdrawn { .. } => {
+                self.withdrawn_on = Some(on);
+                self.in_support_with = None;
+            }
+        }
+        self.last_event_on = self.last_event_on.max(on);
+        self.version += 1;
+    }
+
+    /// Where the case stands.
+    pub fn status(&self) -> CaseStatus {
+        use DecisionOutcome::*;
+        if self.withdrawn_on.is_some() {
+            return CaseStatus::Withdrawn;
+        }
+        if self.kind == CaseKind::DutyToNotify {
+            return CaseStatus::DutyToNotify;
+        }
+        match (self.reasonable_grounds.map(|d| d.outcome), self.conclusive_grounds.map(|d| d.outcome)) {
+            (None, _) => CaseStatus::AwaitingReasonableGrounds,
+            (Some(Negative), _) => CaseStatus::NegativeReasonableGrounds,
+            (Some(Positive), None) => CaseStatus::AwaitingConclusiveGrounds,
+            (Some(Positive), Some(Positive)) => CaseStatus::PositiveConclusiveGrounds,
+            (Some(Positive), Some(Negative)) => CaseStatus::NegativeConclusiveGrounds,
+        }
+    }
+
+    /// Checks `command` on day `on` against the state, with `today` as the latest allowed date,
+    /// and returns the events that carry it out. Changes nothing.
+    pub fn decide(&self, command: &CaseCommand, on: Date, today: Date) -> Result<Vec<DatedEvent>, TransitionError> {
+        if on > today {
+            return Err(TransitionError::BadDate { on, problem: "in the future".into() });
+        }
+        if on < self.last_event_on {
+            return Err(TransitionError::BadDate {
+                on,
+                problem: format!("before the case's latest event ({})", self.last_event_on),
+            });
+        }
+        if let Some(w) = self.withdrawn_on {
+            return Err(TransitionError::Withdrawn(w));
+        }
+        let is_dtn = self.kind == CaseKind::DutyToNotify;
+        let one = |event| Ok(vec![DatedEvent { on, event }]);
+        use CaseCommand as C;
+        match command {
+            C::ConvertToReferral => {
+                if !is_dtn {
+                    return Err(TransitionError::NotYet("only a Duty to Notify report can be converted to a referral"));
+                }
+                one(CaseEvent::ConvertedToReferral)
+            }
+            _ if is_dtn => Err(TransitionError::DutyToNotify),
+            C::Route { authority, reason } => {
+                if let Some(d) = self.reasonable_grounds {
+                    return Err(TransitionError::AlreadyDecided("reasonable grounds", d.decided_on));
+                }
+                one(CaseEvent::RoutedToCompetentAuthority { authority: *authority, reason: reason.clone() })
+            }
+            C::DecideReasonableGrounds { outcome, reasons } => {
+                if let Some(d) = self.reasonable_grounds {
+                    return Err(TransitionError::AlreadyDecided("reasonable grounds", d.decided_on));
+                }
+                if self.competent_authority.is_none() {
+                    return Err(TransitionError::NotYet("the case has not been routed to a competent authority"));
+                }
+                require_text(reasons, "reasons")?;
+                let mut events = vec![DatedEvent {
+                    on,
+                    event: CaseEvent::ReasonableGroundsDecided { outcome: *outcome, reasons: reasons.clone() },
+                }];
+                if *outcome == DecisionOutcome::Positive {
+                    events.push(DatedEvent { on, event: CaseEvent::RecoveryPeriodStarted });
+                }
+                Ok(events)
+            }
+            C::DecideConclusiveGrounds { outcome, reasons } => {
+                if let Some(d) = self.conclusive_grounds {
+                    return Err(TransitionError::AlreadyDecided("conclusive grounds", d.decided_on));
+                }
+                match self.reasonable_grounds {
+                    Some(d) if d.outcome == DecisionOutcome::Positive => {}
+                    _ => {
+                        return Err(TransitionError::NotYet(
+                            "a conclusive grounds decision needs a positive reasonable grounds decision first",
+                        ))
+                    }
+                }
+                if self.pending_reconsideration.is_some() {
+                    return Err(TransitionError::NotYet("a reconsideration is pending; decide it first"));
+                }
+                require_text(reasons, "reasons")?;
+                one(CaseEvent::ConclusiveGroundsDecided { outcome: *outcome, reasons: reasons.clone() })
+            }
+            C::RequestReconsideration { question } => {
+                if self.pending_reconsideration.is_some() {
+                    return Err(TransitionError::NotYet("a reconsideration is already pending"));
+                }
+                let decision = match question {
+                    Question::ReasonableGrounds => self.reasonable_grounds,
+                    Question::ConclusiveGrounds => self.conclusive_grounds,
+                };
+                match decision {
+                    Some(d) if d.outcome == DecisionOutcome::Negative => {}
+                    Some(_) => return Err(TransitionError::NotYet("only a negative decision can be reconsidered")),
+                    None => return Err(TransitionError::NotYet("that decision has not been made yet")),
+                }
+                if *question == Question::ReasonableGrounds && self.conclusive_grounds.is_some() {
+                    return Err(TransitionError::NotYet("the conclusive grounds decision has been made"));
+                }
+                one(CaseEvent::ReconsiderationRequested { question: *question })
+            }
+            C::DecideReconsideration { outcome, reasons } => {
+                let Some((question, _)) = self.pending_reconsideration else {
+                    return Err(TransitionError::NotYet("no reconsideration is pending"));
+                };
+                require_text(reasons, "reasons")?;
+                let mut events = vec![DatedEvent {
+                    on,
+                    event: CaseEvent::ReconsiderationDecided { question, outcome: *outcome, reasons: reasons.clone() },
+                }];
+                if question == Question::ReasonableGrounds && *outcome == ReconsiderationOutcome::Overturned {
+                    events.push(DatedEvent { on, event: CaseEvent::RecoveryPeriodStarted });
+                }
+                Ok(events)
+            }
+            C::EnterSupport { provider } => {
+                if self.in_support_with.is_some() {
+                    return Err(TransitionError::NotYet("the person is already in support"));
+                }
+                require_text(provider, "provider")?;
+                one(CaseEvent::SupportEntered { provider: provider.clone() })
+            }
+            C::ExitSupport { reason } => {
+                if self.in_support_with.is_none() {
+                    return Err(TransitionError::NotYet("the person is not in support"));
+                }
+                one(CaseEvent::SupportExited { reason: reason.clone() })
+            }
+            C::ApplyForPermissionToStay => {
+                if self.status() != CaseStatus::PositiveConclusiveGrounds {
+                    return Err(TransitionError::NotYet(
+                        "temporary permission to stay as a victim needs a positive conclusive grounds decision",
+                    ));
+                }
+                match self.permission_to_stay {
+                    PermissionToStay::Applied { .. } => {
+                        Err(TransitionError::NotYet("an application for permission to stay is already pending"))
+                    }
+                    PermissionToStay::Decided { on: d, .. } => {
+                        Err(TransitionError::AlreadyDecided("permission to stay", d))
+                    }
+                    PermissionToStay::NotApplied => one(CaseEvent::PermissionToStayApplied),
+                }
+            }
+            C::DecidePermissionToStay { granted } => match self.permission_to_stay {
+                PermissionToStay::Applied { .. } => one(CaseEvent::PermissionToStayDecided { granted: *granted }),
+                _ => Err(TransitionError::NotYet("there is no pending application for permission to stay")),
+            },
+            C::Withdraw { reason } => {
+                if self.facts.age_at_exploitation.treated_as_child() {
+                    return Err(TransitionError::NotYet(
+                        "a child's referral does not rest on consent, so it cannot be withdrawn by the child",
+                    ));
+                }
+                one(CaseEvent::Withdrawn { reason: reason.clone() })
+            }
+        }
+    }
+
+    /// Checks what must be true of every case, whatever happened to it. Used by the property
+    /// tests; returns the first broken invariant.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        if self.kind == CaseKind::DutyToNotify
+            && (self.reasonable_grounds.is_some() || self.competent_authority.is_some())
+        {
+            return Err("a Duty to Notify report has a decision or a competent authority".into());
+        }
+        if let Some(cg) = self.conclusive_grounds {
+            match self.reasonable_grounds {
+                Some(rg) if rg.outcome == DecisionOutcome::Positive && rg.decided_on <= cg.decided_on => {}
+                _ => {
+                    return Err(
+                        "a conclusive grounds decision without an earlier positive reasonable grounds one".into()
+                    )
+                }
+            }
+        }
+        if self.reasonable_grounds.is_some() && self.competent_authority.is_none() {
+            return Err("a decision without a competent authority".into());
+        }
+        if self.reasonable_grounds.map(|d| d.outcome) == Some(DecisionOutcome::Positive)
+            && self.recovery_period_started_on.is_none()
+        {
+            return Err("a positive reasonable grounds decision without a recovery period".into());
+        }
+        if let Some((q, _)) = self.pending_reconsideration {
+            let d = match q {
+                Question::ReasonableGrounds => self.reasonable_grounds,
+                Question::ConclusiveGrounds => self.conclusive_grounds,
+            };
+            if d.map(|d| d.outcome) != Some(DecisionOutcome::Negative) {
+                return Err("a pending reconsideration of a decision that is not negative".into());
+            }
+        }
+        if self.permission_to_stay != PermissionToStay::NotApplied
+            && self.conclusive_grounds.map(|d| d.outcome) != Some(DecisionOutcome::Positive)
+        {
+            return Err("permission to stay without a positive conclusive grounds decision".into());
+        }
+        if self.withdrawn_on.is_some() && self.in_support_with.is_some() {
+            return Err("a withdrawn case still in support".into());
+        }
+        Ok(())
+    }
+}
+
+fn require_text(s: &str, field: &'static str) -> Result<(), TransitionError> {
+    if s.trim().is_empty() {
+        Err(TransitionError::Empty(field))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,114 @@
+//! Identifying data: who the person is and their own account. Kept apart from the case facts
+//! so that it can be encrypted, guarded by consent, and erased without touching statistics.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::FieldError;
+
+/// A value that must never appear in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Sensitive<T>(pub T);
+
+impl<T> fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sensitive(***)")
+    }
+}
+
+/// Names, date of birth and contact details (the form's `pv-name-*`, `pv-dob`, contact pages).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Identity {
+    /// Full name.
+    pub full_name: Sensitive<String>,
+    /// Nickname or name used during exploitation.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub nickname: Sensitive<String>,
+    /// Date of birth, optional on the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<Sensitive<Date>>,
+    /// Telephone.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub phone: Sensitive<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub email: Sensitive<String>,
+    /// Postal address.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub address: Sensitive<String>,
+}
+
+fn is_blank(s: &Sensitive<String>) -> bool {
+    s.0.is_empty()
+}
+
+/// The longest free text the Home Office form accepts (nrm-domain.md 1.6).
+pub const MAX_TEXT: usize = 15_000;
+
+impl Identity {
+    /// Checks the identity as given at referral; `today` bounds the date of birth.
+    pub fn validate(&self, today: Date) -> Result<(), FieldError> {
+        if self.full_name.0.trim().is_empty() {
+            return Err(FieldError::new("identity.full_name", "is required for a referral"));
+        }
+        for (field, value) in [
+            ("identity.full_name", &self.full_name),
+            ("identity.nickname", &self.nickname),
+            ("identity.phone", &self.phone),
+            ("identity.email", &self.email),
+            ("identity.address", &self.address),
+        ] {
+            if value.0.chars().count() > 500 {
+                return Err(FieldError::new(field, "is longer than 500 characters"));
+            }
+        }
+        if let Some(dob) = &self.date_of_birth {
+            let earliest = Date::from_calendar_date(1900, time::Month::January, 1).expect("valid date");
+            if dob.0 > today {
+                return Err(FieldError::new("identity.date_of_birth", "is in the future"));
+            }
+            if dob.0 < earliest {
+                return Err(FieldError::new("identity.date_of_birth", "must be after 1 January 1900"));
+            }
+        }
+        if !self.email.0.is_empty() && !looks_like_email(&self.email.0) {
+            return Err(FieldError::new("identity.email", "is not an e-mail address"));
+        }
+        Ok(())
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    matches!((parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None) if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace))
+}
+
+/// What happened, in the person's words.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PersonalAccount(pub Sensitive<String>);
+
+impl PersonalAccount {
+    /// Checks the account's length.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.0 .0.chars().count() > MAX_TEXT {
+            return Err(FieldError::new("account", format!("is longer than {MAX_TEXT} characters")));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_personal_data() {
+        let id = Identity { full_name: Sensitive("Jane Example".into()), ..Default::default() };
+        assert!(!format!("{id:?}").contains("Jane"));
+    }
+}

@@ -1,0 +1,131 @@
+//! Property tests: no sequence of commands, valid or not, can put a case into an invalid state,
+//! and replaying the stored events always gives back the same state.
+
+use proptest::prelude::*;
+use sg_domain::lifecycle::open_case;
+use sg_domain::{
+    AgeAtExploitation, CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome, ExploitationLocation,
+    ExploitationType, FirstResponderType, Gender, Jurisdiction, Question, ReconsiderationOutcome,
+};
+use time::{Date, Duration, Month};
+
+fn facts(age: AgeAtExploitation) -> CaseFacts {
+    CaseFacts {
+        jurisdiction: Jurisdiction::EnglandWales,
+        age_at_exploitation: age,
+        gender: Gender::Female,
+        nationalities: vec![],
+        exploitation_types: [ExploitationType::Labour].into(),
+        exploitation_forms: Default::default(),
+        exploitation_location: ExploitationLocation::Uk,
+        first_responder_org: "Test NGO".into(),
+        first_responder_type: FirstResponderType::NgoThirdSector,
+        referred_on: start(),
+    }
+}
+
+fn start() -> Date {
+    Date::from_calendar_date(2024, Month::January, 8).unwrap()
+}
+
+fn command() -> impl Strategy<Value = CaseCommand> {
+    let outcome = prop_oneof![Just(DecisionOutcome::Positive), Just(DecisionOutcome::Negative)];
+    let reasons = prop_oneof![Just(String::new()), Just("reasons given".to_string())];
+    prop_oneof![
+        prop_oneof![Just(CompetentAuthority::Sca), Just(CompetentAuthority::Ieca)]
+            .prop_map(|authority| CaseCommand::Route { authority, reason: "re-routed".into() }),
+        (outcome.clone(), reasons.clone())
+            .prop_map(|(outcome, reasons)| CaseCommand::DecideReasonableGrounds { outcome, reasons }),
+        (outcome, reasons.clone())
+            .prop_map(|(outcome, reasons)| CaseCommand::DecideConclusiveGrounds { outcome, reasons }),
+        prop_oneof![Just(Question::ReasonableGrounds), Just(Question::ConclusiveGrounds)]
+            .prop_map(|question| CaseCommand::RequestReconsideration { question }),
+        (prop_oneof![Just(ReconsiderationOutcome::Upheld), Just(ReconsiderationOutcome::Overturned)], reasons)
+            .prop_map(|(outcome, reasons)| CaseCommand::DecideReconsideration { outcome, reasons }),
+        Just(CaseCommand::EnterSupport { provider: "Provider".into() }),
+        Just(CaseCommand::ExitSupport { reason: "move-on".into() }),
+        Just(CaseCommand::ApplyForPermissionToStay),
+        any::<bool>().prop_map(|granted| CaseCommand::DecidePermissionToStay { granted }),
+        Just(CaseCommand::ConvertToReferral),
+        Just(CaseCommand::Withdraw { reason: String::new() }),
+    ]
+}
+
+fn age() -> impl Strategy<Value = AgeAtExploitation> {
+    prop_oneof![Just(AgeAtExploitation::Adult), Just(AgeAtExploitation::Child), Just(AgeAtExploitation::Unknown)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn no_command_sequence_breaks_an_invariant(
+        age in age(),
+        consent in any::<bool>(),
+        steps in prop::collection::vec((command(), -3i64..40), 0..40),
+    ) {
+        let today = start() + Duration::days(2000);
+        let mut events = open_case(facts(age), consent, (CompetentAuthority::Sca, "default".into()), start());
+        let mut state = CaseState::replay(&events).unwrap();
+        let mut on = start();
+        for (cmd, days) in steps {
+            on += Duration::days(days);
+            let before = state.clone();
+            match state.decide(&cmd, on, today) {
+                Ok(new) => {
+                    for e in &new { state.apply(e); }
+                    events.extend(new);
+                }
+                Err(_) => prop_assert_eq!(&state, &before, "a refused command changed the state"),
+            }
+            prop_assert_eq!(state.check_invariants(), Ok(()));
+        }
+        prop_assert_eq!(CaseState::replay(&events), Some(state));
+    }
+
+    #[test]
+    fn duty_to_notify_reports_never_get_a_decision_without_conversion(
+        steps in prop::collection::vec((command(), 0i64..10), 0..30),
+    ) {
+        let today = start() + Duration::days(1000);
+        let events = open_case(facts(AgeAtExploitation::Adult), false, (CompetentAuthority::Sca, "x".into()), start());
+        let mut state = CaseState::replay(&events).unwrap();
+        let mut on = start();
+        for (cmd, days) in steps {
+            on += Duration::days(days);
+            if cmd == CaseCommand::ConvertToReferral { continue; }
+            let result = state.decide(&cmd, on, today);
+            if matches!(cmd, CaseCommand::DecideReasonableGrounds { .. } | CaseCommand::DecideConclusiveGrounds { .. }) {
+                prop_assert!(result.is_err());
+            }
+            if let Ok(new) = result { for e in &new { state.apply(e); } }
+            prop_assert!(state.reasonable_grounds.is_none());
+        }
+    }
+}
+
+#[test]
+fn conclusive_decision_without_positive_reasonable_grounds_is_refused() {
+    let today = start() + Duration::days(100);
+    let events = open_case(facts(AgeAtExploitation::Adult), true, (CompetentAuthority::Sca, "x".into()), start());
+    let mut state = CaseState::replay(&events).unwrap();
+    let cg = CaseCommand::DecideConclusiveGrounds { outcome: DecisionOutcome::Positive, reasons: "r".into() };
+    let err = state.decide(&cg, start(), today).unwrap_err();
+    assert!(err.to_string().contains("positive reasonable grounds"), "{err}");
+
+    let rg = CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Negative, reasons: "r".into() };
+    for e in state.decide(&rg, start(), today).unwrap() {
+        state.apply(&e);
+    }
+    assert!(state.decide(&cg, start(), today).is_err());
+    let second = state.decide(&rg, start(), today).unwrap_err();
+    assert!(second.to_string().contains("already made"), "{second}");
+}
+
+#[test]
+fn a_child_is_referred_even_without_consent() {
+    let events = open_case(facts(AgeAtExploitation::Unknown), false, (CompetentAuthority::Sca, "x".into()), start());
+    let state = CaseState::replay(&events).unwrap();
+    assert_eq!(state.kind, sg_domain::CaseKind::Referral);
+    assert_eq!(state.basis, Some(sg_domain::ReferralBasis::ChildNoConsentNeeded));
+}
