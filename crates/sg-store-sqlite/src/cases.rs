@@ -1,0 +1,310 @@
+//! Cases: the event stream, the projection row and the identifying record.
+
+use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent, ExploitationType};
+use sg_store::{
+    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSummary, Created, IdempotencyKey, NewCase, StoreError,
+    StoreResult, StoredEvent, VaultField,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use time::OffsetDateTime;
+
+use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
+use crate::SqliteStore;
+
+/// The bit of each statistical type in `cases.exploitation_types`.
+fn type_bits(state: &CaseState) -> i64 {
+    state
+        .facts
+        .exploitation_types
+        .iter()
+        .map(|t| 1i64 << ExploitationType::ALL.iter().position(|x| x == t).unwrap_or(0))
+        .fold(0, |a, b| a | b)
+}
+
+async fn write_projection(
+    conn: &mut SqliteConnection,
+    id: CaseId,
+    reference: Option<&CaseReference>,
+    state: &CaseState,
+    created: Option<&NewCase>,
+) -> Result<(), sqlx::Error> {
+    let f = &state.facts;
+    let nat = |i: usize| f.nationalities.get(i).map(|n| n.code());
+    let rg = state.reasonable_grounds;
+    let cg = state.conclusive_grounds;
+    if let (Some(reference), Some(created)) = (reference, created) {
+        sqlx::query(
+            "INSERT INTO cases (id, reference, kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
+             exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, \
+             rg_outcome, rg_on, cg_outcome, cg_on, last_event_on, version, created_by, created_by_org, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(reference.as_str())
+        .bind(state.kind.code())
+        .bind(state.status().code())
+        .bind(f.jurisdiction.code())
+        .bind(f.age_at_exploitation.code())
+        .bind(f.gender.code())
+        .bind(nat(0))
+        .bind(nat(1))
+        .bind(type_bits(state))
+        .bind(f.exploitation_location.code())
+        .bind(f.first_responder_type.code())
+        .bind(state.competent_authority.map(|a| a.code()))
+        .bind(date_text(f.referred_on))
+        .bind(rg.map(|d| d.outcome.code()))
+        .bind(rg.map(|d| date_text(d.decided_on)))
+        .bind(cg.map(|d| d.outcome.code()))
+        .bind(cg.map(|d| date_text(d.decided_on)))
+        .bind(date_text(state.last_event_on))
+        .bind(state.version as i64)
+        .bind(created.created_by.to_string())
+        .bind(created.created_by_org.to_string())
+        .bind(unix(created.created_at))
+        .execute(&mut *conn)
+        .await?;
+    } else {
+        sqlx::query(
+            "UPDATE cases SET kind = ?, status = ?, competent_authority = ?, rg_outcome = ?, rg_on = ?, \
+             cg_outcome = ?, cg_on = ?, last_event_on = ?, version = ? WHERE id = ?",
+        )
+        .bind(state.kind.code())
+        .bind(state.status().code())
+        .bind(state.competent_authority.map(|a| a.code()))
+        .bind(rg.map(|d| d.outcome.code()))
+        .bind(rg.map(|d| date_text(d.decided_on)))
+        .bind(cg.map(|d| d.outcome.code()))
+        .bind(cg.map(|d| date_text(d.decided_on)))
+        .bind(date_text(state.last_event_on))
+        .bind(state.version as i64)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_events(
+    conn: &mut SqliteConnection,
+    id: CaseId,
+    first_seq: u32,
+    events: &[DatedEvent],
+    actor: sg_domain::UserId,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    for (i, e) in events.iter().enumerate() {
+        let payload = serde_json::to_string(&e.event).expect("events serialise");
+        sqlx::query(
+            "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(first_seq as i64 + i as i64)
+        .bind(e.event.kind())
+        .bind(date_text(e.on))
+        .bind(payload)
+        .bind(actor.to_string())
+        .bind(unix(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_vault(conn: &mut SqliteConnection, id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> Result<(), sqlx::Error> {
+    for (field, value) in vault {
+        sqlx::query("INSERT INTO vault_entries (case_id, field, value) VALUES (?, ?, ?) ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value")
+            .bind(id.to_string())
+            .bind(field.as_str())
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_case(conn: &mut SqliteConnection, c: &NewCase) -> Result<(), sqlx::Error> {
+    write_projection(conn, c.id, Some(&c.reference), &c.state, Some(c)).await?;
+    insert_events(conn, c.id, 1, &c.events, c.created_by, c.created_at).await?;
+    insert_vault(conn, c.id, &c.vault).await
+}
+
+pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    if let Some(k) = idem {
+        let row = sqlx::query(
+            "SELECT i.fingerprint, i.case_id, c.reference FROM idempotency_keys i JOIN cases c ON c.id = i.case_id \
+             WHERE i.user_id = ? AND i.key = ?",
+        )
+        .bind(k.user.to_string())
+        .bind(&k.key)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error)?;
+        if let Some(row) = row {
+            let fingerprint: Vec<u8> = row.get("fingerprint");
+            if fingerprint != k.fingerprint {
+                return Err(StoreError::Conflict(
+                    "this Idempotency-Key was already used for a different request".into(),
+                ));
+            }
+            return Ok(Created {
+                case_id: case_id(row.get("case_id"))?,
+                reference: CaseReference::from_stored(row.get("reference")),
+                replayed: true,
+            });
+        }
+    }
+    insert_case(&mut tx, c).await.map_err(error)?;
+    if let Some(k) = idem {
+        sqlx::query("INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(k.user.to_string())
+            .bind(&k.key)
+            .bind(&k.fingerprint)
+            .bind(c.id.to_string())
+            .bind(unix(c.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+    }
+    tx.commit().await.map_err(error)?;
+    Ok(Created { case_id: c.id, reference: c.reference.clone(), replayed: false })
+}
+
+pub(crate) async fn create_cases_bulk(s: &SqliteStore, cases: &[NewCase]) -> StoreResult<()> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    for c in cases {
+        insert_case(&mut tx, c).await.map_err(error)?;
+    }
+    tx.commit().await.map_err(error)
+}
+
+pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResult<()> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    let version: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
+        .bind(a.case.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error)?;
+    match version {
+        None => return Err(StoreError::NotFound),
+        Some(v) if v != a.expected_version as i64 => {
+            return Err(StoreError::Conflict(format!(
+                "the case changed since it was read (version {} is now {v}); reload it and try again",
+                a.expected_version
+            )))
+        }
+        Some(_) => {}
+    }
+    insert_events(&mut tx, a.case, a.expected_version + 1, a.events, a.actor, a.now).await.map_err(error)?;
+    write_projection(&mut tx, a.case, None, a.state, None).await.map_err(error)?;
+    insert_vault(&mut tx, a.case, a.vault).await.map_err(error)?;
+    tx.commit().await.map_err(error)
+}
+
+pub(crate) async fn case(s: &SqliteStore, id: CaseId) -> StoreResult<Option<CaseRecord>> {
+    let Some(head) = sqlx::query("SELECT reference, created_by_org FROM cases WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "SELECT seq, occurred_on, payload, actor_id, recorded_at FROM case_events WHERE case_id = ? ORDER BY seq",
+    )
+    .bind(id.to_string())
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        let event: CaseEvent = serde_json::from_str(row.get("payload"))
+            .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
+        let actor: Option<String> = row.get("actor_id");
+        events.push(StoredEvent {
+            seq: row.get::<i64, _>("seq") as u32,
+            event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
+            actor: actor.as_deref().map(user_id).transpose()?,
+            recorded_at: from_unix(row.get("recorded_at")),
+        });
+    }
+    Ok(Some(CaseRecord {
+        id,
+        reference: CaseReference::from_stored(head.get("reference")),
+        created_by_org: org_id(head.get("created_by_org"))?,
+        events,
+    }))
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
+    q.push(" WHERE 1 = 1");
+    if let Some(v) = f.status {
+        q.push(" AND status = ").push_bind(v.code());
+    }
+    if let Some(v) = f.kind {
+        q.push(" AND kind = ").push_bind(v.code());
+    }
+    if let Some(v) = f.jurisdiction {
+        q.push(" AND jurisdiction = ").push_bind(v.code());
+    }
+    if let Some(v) = f.age {
+        q.push(" AND age = ").push_bind(v.code());
+    }
+    if let Some(v) = f.competent_authority {
+        q.push(" AND competent_authority = ").push_bind(v.code());
+    }
+    if let Some(v) = f.referred_by_org {
+        q.push(" AND created_by_org = ").push_bind(v.to_string());
+    }
+    if let Some(v) = &f.reference {
+        q.push(" AND reference = ").push_bind(v.trim().to_uppercase());
+    }
+    if let Some(v) = f.referred_from {
+        q.push(" AND referred_on >= ").push_bind(date_text(v));
+    }
+    if let Some(v) = f.referred_to {
+        q.push(" AND referred_on <= ").push_bind(date_text(v));
+    }
+}
+
+pub(crate) async fn list_cases(s: &SqliteStore, f: &CaseFilter) -> StoreResult<CasePage> {
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases");
+    push_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(&s.reader).await.map_err(error)?;
+
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on FROM cases",
+    );
+    push_filters(&mut q, f);
+    q.push(" ORDER BY referred_on DESC, id DESC LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
+    q.push(" OFFSET ").push_bind(f.offset.min(i64::MAX as u64) as i64);
+    let rows = q.build().fetch_all(&s.reader).await.map_err(error)?;
+    let mut cases = Vec::with_capacity(rows.len());
+    for row in rows {
+        let ca: Option<String> = row.get("competent_authority");
+        cases.push(CaseSummary {
+            id: case_id(row.get("id"))?,
+            reference: CaseReference::from_stored(row.get("reference")),
+            kind: parse_code("kind", row.get("kind"))?,
+            status: parse_code("status", row.get("status"))?,
+            jurisdiction: parse_code("jurisdiction", row.get("jurisdiction"))?,
+            age_at_exploitation: parse_code("age", row.get("age"))?,
+            competent_authority: ca.as_deref().map(|c| parse_code("competent_authority", c)).transpose()?,
+            referred_on: parse_date("referred_on", row.get("referred_on"))?,
+            last_event_on: parse_date("last_event_on", row.get("last_event_on"))?,
+        });
+    }
+    Ok(CasePage { cases, total: total as u64 })
+}
+
+pub(crate) async fn vault_get(s: &SqliteStore, id: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>> {
+    sqlx::query_scalar("SELECT value FROM vault_entries WHERE case_id = ? AND field = ?")
+        .bind(id.to_string())
+        .bind(field.as_str())
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)
+}

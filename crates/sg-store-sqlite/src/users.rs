@@ -1,0 +1,185 @@
+//! Organisations, users, API tokens and one-time sign-in codes.
+
+use sg_domain::{OrgId, UserId};
+use sg_store::{parse_code, Coded, NewUser, OrgKind, Organisation, StoreError, StoreResult, User};
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::convert::{error, org_id, unix, user_id};
+use crate::SqliteStore;
+
+const USER_COLUMNS: &str = "u.id, u.org_id, o.name AS org_name, o.kind AS org_kind, u.name, u.role";
+
+fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
+    Ok(User {
+        id: user_id(row.get("id"))?,
+        org: org_id(row.get("org_id"))?,
+        org_name: row.get("org_name"),
+        org_kind: parse_code("organisations.kind", row.get("org_kind"))?,
+        name: row.get("name"),
+        role: parse_code("users.role", row.get("role"))?,
+    })
+}
+
+fn org_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Organisation> {
+    Ok(Organisation {
+        id: org_id(row.get("id"))?,
+        name: row.get("name"),
+        kind: parse_code("organisations.kind", row.get("kind"))?,
+    })
+}
+
+pub(crate) async fn ensure_org(s: &SqliteStore, name: &str, kind: OrgKind) -> StoreResult<Organisation> {
+    let id = OrgId(uuid::Uuid::new_v4());
+    sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")
+        .bind(id.to_string())
+        .bind(name)
+        .bind(kind.code())
+        .bind(unix(OffsetDateTime::now_utc()))
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE name = ?")
+        .bind(name)
+        .fetch_one(&s.writer)
+        .await
+        .map_err(error)?;
+    org_from_row(&row)
+}
+
+pub(crate) async fn org(s: &SqliteStore, id: OrgId) -> StoreResult<Option<Organisation>> {
+    let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)?;
+    row.as_ref().map(org_from_row).transpose()
+}
+
+pub(crate) async fn create_user(s: &SqliteStore, u: &NewUser) -> StoreResult<User> {
+    sqlx::query("INSERT INTO users (id, org_id, name, role, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(u.id.to_string())
+        .bind(u.org.to_string())
+        .bind(&u.name)
+        .bind(u.role.code())
+        .bind(unix(u.created_at))
+        .execute(&s.writer)
+        .await
+        .map_err(|e| match error(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("a user named {:?} already exists", u.name)),
+            other => other,
+        })?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"))
+        .bind(u.id.to_string())
+        .fetch_one(&s.writer)
+        .await
+        .map_err(error)?;
+    user_from_row(&row)
+}
+
+pub(crate) async fn user(s: &SqliteStore, id: UserId) -> StoreResult<Option<User>> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"))
+        .bind(id.to_string())
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub(crate) async fn user_by_name(s: &SqliteStore, name: &str) -> StoreResult<Option<(User, Option<String>)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.name = ?"
+    ))
+    .bind(name)
+    .fetch_optional(&s.reader)
+    .await
+    .map_err(error)?;
+    match row {
+        Some(row) => Ok(Some((user_from_row(&row)?, row.get("password_hash")))),
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn count_users(s: &SqliteStore) -> StoreResult<u64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&s.reader).await.map_err(error)?;
+    Ok(n as u64)
+}
+
+pub(crate) async fn set_password_hash(s: &SqliteStore, user: UserId, hash: &str) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user.to_string())
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn add_api_token(s: &SqliteStore, user: UserId, hash: &[u8], now: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)")
+        .bind(hash)
+        .bind(user.to_string())
+        .bind(unix(now))
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn user_by_api_token(s: &SqliteStore, hash: &[u8]) -> StoreResult<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = ?"
+    ))
+    .bind(hash)
+    .fetch_optional(&s.reader)
+    .await
+    .map_err(error)?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub(crate) async fn add_sign_in_code(
+    s: &SqliteStore,
+    user: UserId,
+    hash: &[u8],
+    expires_at: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO sign_in_codes (code_hash, user_id, expires_at) VALUES (?, ?, ?)")
+        .bind(hash)
+        .bind(user.to_string())
+        .bind(unix(expires_at))
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn consume_sign_in_code(s: &SqliteStore, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>> {
+    // One UPDATE both checks and spends the code, so two concurrent uses cannot both succeed.
+    let row = sqlx::query(
+        "UPDATE sign_in_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+    )
+    .bind(unix(now))
+    .bind(hash)
+    .bind(unix(now))
+    .fetch_optional(&s.writer)
+    .await
+    .map_err(error)?;
+    match row {
+        Some(row) => {
+            let id = user_id(row.get("user_id"))?;
+            let row = sqlx::query(&format!(
+                "SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"
+            ))
+            .bind(id.to_string())
+            .fetch_one(&s.writer)
+            .await
+            .map_err(error)?;
+            Ok(Some(user_from_row(&row)?))
+        }
+        None => Ok(None),
+    }
+}

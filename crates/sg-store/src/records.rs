@@ -1,0 +1,270 @@
+//! The records the store reads and writes.
+
+use serde::{Deserialize, Serialize};
+use sg_domain::{
+    AgeAtExploitation, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority, DatedEvent,
+    Jurisdiction, OrgId, Role, UserId,
+};
+use time::{Date, OffsetDateTime};
+
+use crate::Coded;
+
+sg_domain::coded_enum! {
+    /// What kind of organisation this is: a first responder's kind, or another role in the NRM.
+    pub enum OrgKind {
+        GovernmentAgency = ("government-agency", "Government agency"),
+        Ngo = ("ngo", "NGO and third sector"),
+        Police = ("police", "Police"),
+        LocalAuthority = ("local-authority", "Local Authority"),
+        CompetentAuthority = ("competent-authority", "Competent authority"),
+        SupportProvider = ("support-provider", "Support provider"),
+        Other = ("other", "Other"),
+    }
+}
+
+impl OrgKind {
+    /// The first responder type this organisation counts as in the statistics. Organisations
+    /// that are not first responders by kind (a competent authority, say) count as government.
+    pub fn first_responder_type(self) -> sg_domain::FirstResponderType {
+        use sg_domain::FirstResponderType as F;
+        match self {
+            Self::Ngo | Self::SupportProvider | Self::Other => F::NgoThirdSector,
+            Self::Police => F::Police,
+            Self::LocalAuthority => F::LocalAuthority,
+            Self::GovernmentAgency | Self::CompetentAuthority => F::GovernmentAgency,
+        }
+    }
+}
+
+/// An organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    /// Its id.
+    pub id: OrgId,
+    /// Its unique name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgKind,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// The new id.
+    pub id: UserId,
+    /// Their organisation.
+    pub org: OrgId,
+    /// Their unique sign-in name.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// When created.
+    pub created_at: OffsetDateTime,
+}
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Their id.
+    pub id: UserId,
+    /// Their organisation.
+    pub org: OrgId,
+    /// Their organisation's name.
+    pub org_name: String,
+    /// Their organisation's kind.
+    pub org_kind: OrgKind,
+    /// Their sign-in name.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+}
+
+/// A signed-in browser session. Only the hash of its token is stored.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// SHA-256 of the cookie's token.
+    pub token_hash: Vec<u8>,
+    /// Who is signed in.
+    pub user: UserId,
+    /// The form token that every state-changing form must echo back.
+    pub csrf_token: String,
+    /// When it began (for the absolute timeout).
+    pub created_at: OffsetDateTime,
+    /// Last activity (for the idle timeout).
+    pub last_seen: OffsetDateTime,
+    /// A referral being filled in, as JSON, if any.
+    pub draft: Option<String>,
+}
+
+/// Which part of a person's identifying record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultField {
+    /// Names, date of birth, contact details.
+    Identity,
+    /// The person's account of what happened.
+    Account,
+}
+
+impl VaultField {
+    /// The stored name of the field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Account => "account",
+        }
+    }
+}
+
+/// A case to create.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The new id.
+    pub id: CaseId,
+    /// Its reference.
+    pub reference: CaseReference,
+    /// The first events (from `sg_domain::lifecycle::open_case`, and any later ones).
+    pub events: Vec<DatedEvent>,
+    /// The state those events fold into.
+    pub state: CaseState,
+    /// Who submitted it.
+    pub created_by: UserId,
+    /// The submitting user's organisation.
+    pub created_by_org: OrgId,
+    /// When it was recorded.
+    pub created_at: OffsetDateTime,
+    /// The identifying record's fields, already serialised (none for a Duty to Notify report).
+    pub vault: Vec<(VaultField, Vec<u8>)>,
+}
+
+/// An `Idempotency-Key` as scoped to one user, with a fingerprint of the request it came with.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    /// Whose key.
+    pub user: UserId,
+    /// The key as sent.
+    pub key: String,
+    /// A hash of the request body, to tell a retry from a different request.
+    pub fingerprint: Vec<u8>,
+}
+
+/// The result of creating a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The case's id.
+    pub case_id: CaseId,
+    /// The case's reference.
+    pub reference: CaseReference,
+    /// True when this repeats an earlier request with the same idempotency key.
+    pub replayed: bool,
+}
+
+/// Events to append to a case, with the state they lead to.
+#[derive(Debug, Clone)]
+pub struct Append<'a> {
+    /// The case.
+    pub case: CaseId,
+    /// The version the caller read; the write is refused if the case has moved on.
+    pub expected_version: u32,
+    /// The new events.
+    pub events: &'a [DatedEvent],
+    /// The state after the events.
+    pub state: &'a CaseState,
+    /// Who made the change.
+    pub actor: UserId,
+    /// When.
+    pub now: OffsetDateTime,
+    /// Identifying-record fields to write in the same transaction.
+    pub vault: &'a [(VaultField, Vec<u8>)],
+}
+
+/// One stored event with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    /// Its position in the case's stream, from 1.
+    pub seq: u32,
+    /// The event.
+    #[serde(flatten)]
+    pub event: DatedEvent,
+    /// Who recorded it.
+    pub actor: Option<UserId>,
+    /// When it was recorded.
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+}
+
+/// A case as stored: its header and its event stream.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    /// Its id.
+    pub id: CaseId,
+    /// Its reference.
+    pub reference: CaseReference,
+    /// The organisation that referred it.
+    pub created_by_org: OrgId,
+    /// The events, oldest first.
+    pub events: Vec<StoredEvent>,
+}
+
+/// Which cases to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CaseFilter {
+    /// Only this status.
+    pub status: Option<CaseStatus>,
+    /// Only this kind.
+    pub kind: Option<CaseKind>,
+    /// Only this jurisdiction.
+    pub jurisdiction: Option<Jurisdiction>,
+    /// Only this age group.
+    pub age: Option<AgeAtExploitation>,
+    /// Only this competent authority.
+    pub competent_authority: Option<CompetentAuthority>,
+    /// Only cases referred by this organisation.
+    pub referred_by_org: Option<OrgId>,
+    /// Only the case with this reference (exact, case-insensitive).
+    pub reference: Option<String>,
+    /// Referred on or after.
+    pub referred_from: Option<Date>,
+    /// Referred on or before.
+    pub referred_to: Option<Date>,
+    /// Page size (1 to 200).
+    pub limit: u32,
+    /// Cases to skip.
+    pub offset: u64,
+}
+
+/// A line of the case list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    /// The case id.
+    pub id: CaseId,
+    /// The reference.
+    pub reference: CaseReference,
+    /// Referral or Duty to Notify.
+    pub kind: CaseKind,
+    /// Status.
+    pub status: CaseStatus,
+    /// Jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// Age group.
+    pub age_at_exploitation: AgeAtExploitation,
+    /// Competent authority.
+    pub competent_authority: Option<CompetentAuthority>,
+    /// Referral date.
+    pub referred_on: Date,
+    /// Date of the latest event.
+    pub last_event_on: Date,
+}
+
+/// One page of the case list.
+#[derive(Debug, Clone, Serialize)]
+pub struct CasePage {
+    /// The cases on this page.
+    pub cases: Vec<CaseSummary>,
+    /// How many cases match in all.
+    pub total: u64,
+}
+
+/// Helper so backends can turn stored codes back into enums.
+pub fn parse_code<T: Coded>(column: &str, value: &str) -> Result<T, crate::StoreError> {
+    T::from_code(value).ok_or_else(|| crate::StoreError::Other(format!("bad {column} value {value:?} in database")))
+}
