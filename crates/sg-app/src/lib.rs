@@ -1,1 +1,55 @@
-//! placeholder
+//! Safeguard's application layer: the use cases, one function per thing a user means to do.
+//!
+//! Each use case checks who is asking ([`access`]), parses and validates input into domain
+//! values, asks the domain whether the change is allowed, and hands the resulting events to the
+//! store in one transaction. Nothing here knows about HTTP or SQL.
+
+pub mod access;
+pub mod auth;
+pub mod actions;
+pub mod cases;
+pub mod demo;
+mod error;
+pub mod referrals;
+
+use std::sync::Arc;
+
+pub use error::AppError;
+use sg_store::Store;
+use time::{Date, OffsetDateTime};
+
+/// Where the application gets the time from; tests substitute a fixed clock.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> OffsetDateTime;
+    /// Today's date (UTC).
+    fn today(&self) -> Date {
+        self.now().date()
+    }
+}
+
+/// The real clock.
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// The application: a store and a clock, shared by every request.
+#[derive(Clone)]
+pub struct App {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// The time source.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// An application over `store` with the system clock.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store, clock: Arc::new(SystemClock) }
+    }
+}

@@ -150,7 +150,7 @@ impl TransitionError {
     /// The request field most at fault, for error envelopes.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Self::BadDate { .. } => Some("decided_on"),
+            Self::BadDate { .. } => Some("date"),
             Self::Empty(field) => Some(field),
             _ => None,
         }

@@ -118,8 +118,8 @@ impl sg_store::Store for SqliteStore {
     async fn user_by_name(&self, name: &str) -> sg_store::StoreResult<Option<(sg_store::User, Option<String>)>> {
         users::user_by_name(self, name).await
     }
-    async fn count_users(&self) -> sg_store::StoreResult<u64> {
-        users::count_users(self).await
+    async fn count_users_with_role(&self, role: sg_domain::Role) -> sg_store::StoreResult<u64> {
+        users::count_users_with_role(self, role).await
     }
     async fn set_password_hash(&self, user: sg_domain::UserId, hash: &str) -> sg_store::StoreResult<()> {
         users::set_password_hash(self, user, hash).await

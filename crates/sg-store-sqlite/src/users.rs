@@ -100,8 +100,12 @@ pub(crate) async fn user_by_name(s: &SqliteStore, name: &str) -> StoreResult<Opt
     }
 }
 
-pub(crate) async fn count_users(s: &SqliteStore) -> StoreResult<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&s.reader).await.map_err(error)?;
+pub(crate) async fn count_users_with_role(s: &SqliteStore, role: sg_domain::Role) -> StoreResult<u64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = ?")
+        .bind(role.code())
+        .fetch_one(&s.reader)
+        .await
+        .map_err(error)?;
     Ok(n as u64)
 }
 

@@ -48,8 +48,8 @@ pub trait Store: Send + Sync {
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
     /// The user with this sign-in name, with their password hash.
     async fn user_by_name(&self, name: &str) -> StoreResult<Option<(User, Option<String>)>>;
-    /// How many users exist (zero on first run).
-    async fn count_users(&self) -> StoreResult<u64>;
+    /// How many users hold `role` (no administrator on first run).
+    async fn count_users_with_role(&self, role: sg_domain::Role) -> StoreResult<u64>;
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
     /// Stores the hash of a new API token for a user.

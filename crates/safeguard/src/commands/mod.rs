@@ -1,0 +1,26 @@
+//! One module per command.
+
+mod demo;
+mod serve;
+mod user;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, Command, UserCommand};
+
+/// Runs a parsed command line.
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { data, bind, demo, secure_cookies } => serve::run(&data, bind, demo, secure_cookies).await,
+        Command::User { command: UserCommand::Add { data, org, org_type, role, name, token } } => {
+            user::add(&data, &org, org_type.as_deref(), &role, &name, token).await
+        }
+        Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
+        Command::Migrate { data } => {
+            let (_, sqlite) = crate::database::open(&data).await?;
+            let version = sqlite.schema_version().await.context("cannot read the schema version")?;
+            println!("database schema is at version {version}");
+            Ok(())
+        }
+    }
+}

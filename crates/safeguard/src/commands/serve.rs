@@ -1,0 +1,77 @@
+//! `safeguard serve`.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use sg_app::App;
+use sg_domain::Role;
+use sg_store::CaseFilter;
+
+use crate::cli::DataArgs;
+
+/// How many cases `serve --demo` adds to an empty database.
+const DEMO_CASES: u64 = 2_000;
+
+pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+    let (store, sqlite) = crate::database::open(data).await?;
+    let app = App::new(store);
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let local = listener.local_addr().context("cannot read the bound address")?;
+
+    if let Some(admin) = app.bootstrap_admin().await.context("cannot create the first administrator")? {
+        println!(
+            "First run: created the administrator {:?}.\nSign in once at http://{local}/sign-in/code with this one-time code (valid 72 hours), then choose a password:\n\n    {}\n",
+            admin.user.name, admin.sign_in_code
+        );
+    }
+    if demo {
+        load_demo(&app).await?;
+    }
+
+    let router = sg_web::router(sg_web::AppState { app, secure_cookies });
+    println!("Safeguard is listening on http://{local}");
+    tracing::info!(%local, "listening");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
+    tracing::info!("stopped; closing the database");
+    sqlite.close().await;
+    Ok(())
+}
+
+async fn load_demo(app: &App) -> anyhow::Result<()> {
+    let any = app.store.list_cases(&CaseFilter { limit: 1, ..Default::default() }).await?;
+    if any.total > 0 {
+        println!("--demo: the database already has cases; adding none");
+        return Ok(());
+    }
+    let (dist, source) = super::demo::distributions(None)?;
+    eprintln!("--demo: adding {DEMO_CASES} demonstration cases drawn from {source}");
+    super::demo::add_cases(app, &dist, DEMO_CASES, 1).await?;
+    for (name, role) in [("demo-decision-maker", Role::DecisionMaker), ("demo-first-responder", Role::FirstResponder)] {
+        let org = if role == Role::DecisionMaker { "Single Competent Authority (demo)" } else { "Demo NGO" };
+        match app.create_user(org, None, role, name, false).await {
+            Ok(c) => println!("--demo: sign in as {name} with the one-time code {}", c.sign_in_code),
+            Err(sg_app::AppError::Conflict(_)) => {}
+            Err(e) => return Err(anyhow::anyhow!("cannot create the demo user {name}: {e}")),
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish and the database closes cleanly.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

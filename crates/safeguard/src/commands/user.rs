@@ -1,0 +1,42 @@
+//! `safeguard user add`.
+
+use anyhow::{anyhow, Context};
+use sg_app::App;
+use sg_domain::{Coded, Role};
+use sg_store::OrgKind;
+
+use crate::cli::DataArgs;
+
+pub(crate) async fn add(
+    data: &DataArgs,
+    org: &str,
+    org_type: Option<&str>,
+    role: &str,
+    name: &str,
+    token: bool,
+) -> anyhow::Result<()> {
+    let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
+    let org_kind = org_type.map(|t| t.parse::<OrgKind>().map_err(|e| anyhow!("--org-type: {e}"))).transpose()?;
+    let (store, sqlite) = crate::database::open(data).await?;
+    let app = App::new(store);
+    let created = app.create_user(org, org_kind, role, name, token).await.map_err(|e| match e {
+        sg_app::AppError::Invalid(f) => anyhow!("--{}: {}", f.field, f.message),
+        other => anyhow!("{other}"),
+    });
+    sqlite.close().await;
+    let created = created.context("cannot add the user")?;
+    match created.api_token {
+        // The contract: with --token, exactly one line, the token.
+        Some(token) => println!("{token}"),
+        None => {
+            println!(
+                "Created {} ({}) in {}.\nOne-time sign-in code (valid 72 hours; sign in at /sign-in/code): {}",
+                created.user.name,
+                created.user.role.label(),
+                created.user.org_name,
+                created.sign_in_code
+            );
+        }
+    }
+    Ok(())
+}

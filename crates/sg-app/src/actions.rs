@@ -1,0 +1,98 @@
+//! Case actions as the API and pages send them, parsed into domain commands.
+
+use serde::Deserialize;
+use sg_domain::{
+    CaseCommand, CompetentAuthority, DecisionOutcome, FieldError, Identity, PersonalAccount, Question,
+    ReconsiderationOutcome,
+};
+use time::Date;
+
+/// One action on a case, tagged by `action`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum ActionInput {
+    /// Allocate to a competent authority.
+    Route { competent_authority: CompetentAuthority, reason: String },
+    /// Record a reasonable-grounds decision.
+    DecideReasonableGrounds { outcome: DecisionOutcome, reasons: String },
+    /// Record a conclusive-grounds decision.
+    DecideConclusiveGrounds { outcome: DecisionOutcome, reasons: String },
+    /// Ask for a negative decision to be reconsidered.
+    RequestReconsideration { question: Question },
+    /// Decide the pending reconsideration.
+    DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
+    /// The person entered support.
+    EnterSupport { provider: String },
+    /// The person left support.
+    ExitSupport {
+        #[serde(default)]
+        reason: String,
+    },
+    /// Apply for temporary permission to stay.
+    ApplyForPermissionToStay,
+    /// Decide the application for permission to stay.
+    DecidePermissionToStay { granted: bool },
+    /// Turn a Duty to Notify report into a referral: the adult now consents.
+    ConvertToReferral {
+        identity: Identity,
+        #[serde(default)]
+        account: PersonalAccount,
+    },
+    /// The person withdraws.
+    Withdraw {
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+/// An action with its date and the version the caller read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ActionRequest {
+    /// What to do.
+    #[serde(flatten)]
+    pub action: ActionInput,
+    /// The day it happened (default today).
+    pub date: Option<Date>,
+    /// The case version the caller last read; a stale one is refused with a conflict.
+    pub version: Option<u32>,
+}
+
+impl ActionRequest {
+    /// Splits the request into the domain command and the identifying data it carries.
+    pub fn into_command(self) -> (CaseCommand, Option<(Identity, PersonalAccount)>) {
+        use ActionInput as A;
+        use CaseCommand as C;
+        let command = match self.action {
+            A::Route { competent_authority, reason } => C::Route { authority: competent_authority, reason },
+            A::DecideReasonableGrounds { outcome, reasons } => C::DecideReasonableGrounds { outcome, reasons },
+            A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
+            A::RequestReconsideration { question } => C::RequestReconsideration { question },
+            A::DecideReconsideration { outcome, reasons } => C::DecideReconsideration { outcome, reasons },
+            A::EnterSupport { provider } => C::EnterSupport { provider },
+            A::ExitSupport { reason } => C::ExitSupport { reason },
+            A::ApplyForPermissionToStay => C::ApplyForPermissionToStay,
+            A::DecidePermissionToStay { granted } => C::DecidePermissionToStay { granted },
+            A::ConvertToReferral { identity, account } => return (C::ConvertToReferral, Some((identity, account))),
+            A::Withdraw { reason } => C::Withdraw { reason },
+        };
+        (command, None)
+    }
+}
+
+/// Parses a JSON body with serde, naming the field at fault when it does not fit.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        // serde_json appends " at line 1 column 42"; the field name says more.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let field = if path == "." { missing_field(&message).unwrap_or("body").to_string() } else { path };
+        FieldError::new(field, message)
+    })
+}
+
+/// serde reports a missing field at the parent's path; pull the name out of its message.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}

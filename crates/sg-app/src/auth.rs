@@ -1,0 +1,207 @@
+//! Accounts and credentials: users, passwords (argon2id), API tokens, one-time sign-in codes and
+//! browser sessions. Only hashes of secrets are stored.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sg_domain::{Role, UserId};
+use sg_store::{NewUser, OrgKind, Session, User};
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use crate::{App, AppError};
+
+/// How long a one-time sign-in code stays valid.
+pub const SIGN_IN_CODE_LIFETIME: Duration = Duration::hours(72);
+/// A session ends after this long without activity.
+pub const SESSION_IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session ends this long after sign-in, whatever the activity.
+pub const SESSION_ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// The shortest password accepted (NIST SP 800-63B asks for at least 8; we ask for more).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A new random secret: 32 bytes from the operating system, base64url without padding.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a high-entropy secret (token, code, session): SHA-256 is enough because the
+/// secret itself has 256 bits of entropy; passwords get argon2id instead.
+pub fn hash_secret(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+/// The credentials printed when a user is created.
+#[derive(Debug)]
+pub struct NewCredentials {
+    /// The user.
+    pub user: User,
+    /// A one-time code for choosing a password in the browser.
+    pub sign_in_code: String,
+    /// An API bearer token, when asked for.
+    pub api_token: Option<String>,
+}
+
+/// The organisation kind a new organisation gets when none is given: what a user of this role
+/// most often works for.
+pub fn default_org_kind(role: Role) -> OrgKind {
+    match role {
+        Role::Police => OrgKind::Police,
+        Role::ImmigrationEnforcement => OrgKind::GovernmentAgency,
+        Role::DecisionMaker => OrgKind::CompetentAuthority,
+        Role::SupportProvider => OrgKind::SupportProvider,
+        Role::Guardian | Role::LegalAdviser | Role::FirstResponder => OrgKind::Ngo,
+        Role::Admin | Role::Monitor => OrgKind::Other,
+    }
+}
+
+impl App {
+    /// Creates a user (and their organisation if missing), with a one-time sign-in code and,
+    /// if asked, an API token.
+    pub async fn create_user(
+        &self,
+        org_name: &str,
+        org_kind: Option<OrgKind>,
+        role: Role,
+        name: &str,
+        with_token: bool,
+    ) -> Result<NewCredentials, AppError> {
+        let name = name.trim();
+        let org_name = org_name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::invalid("name", "must be between 1 and 100 characters"));
+        }
+        if org_name.is_empty() || org_name.chars().count() > 200 {
+            return Err(AppError::invalid("org", "must be between 1 and 200 characters"));
+        }
+        let now = self.clock.now();
+        let org = self.store.ensure_org(org_name, org_kind.unwrap_or_else(|| default_org_kind(role))).await?;
+        let user = self
+            .store
+            .create_user(&NewUser { id: UserId(uuid::Uuid::new_v4()), org: org.id, name: name.into(), role, created_at: now })
+            .await?;
+        let sign_in_code = new_secret();
+        self.store.add_sign_in_code(user.id, &hash_secret(&sign_in_code), now + SIGN_IN_CODE_LIFETIME).await?;
+        let api_token = if with_token {
+            let token = new_secret();
+            self.store.add_api_token(user.id, &hash_secret(&token), now).await?;
+            Some(token)
+        } else {
+            None
+        };
+        tracing::info!(user = %user.id, role = %role, "user created");
+        Ok(NewCredentials { user, sign_in_code, api_token })
+    }
+
+    /// On first run (no administrator yet), creates the first administrator and returns their
+    /// credentials; otherwise `None`.
+    pub async fn bootstrap_admin(&self) -> Result<Option<NewCredentials>, AppError> {
+        if self.store.count_users_with_role(Role::Admin).await? > 0 {
+            return Ok(None);
+        }
+        self.create_user("Safeguard administrators", Some(OrgKind::Other), Role::Admin, "admin", false).await.map(Some)
+    }
+
+    /// The user owning an API bearer token.
+    pub async fn user_for_api_token(&self, token: &str) -> Result<User, AppError> {
+        self.store.user_by_api_token(&hash_secret(token.trim())).await?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Spends a one-time sign-in code.
+    pub async fn sign_in_with_code(&self, code: &str) -> Result<User, AppError> {
+        self.store
+            .consume_sign_in_code(&hash_secret(code.trim()), self.clock.now())
+            .await?
+            .ok_or_else(|| AppError::Forbidden("this sign-in code is not valid: it may have been used or expired".into()))
+    }
+
+    /// Checks a name and password. The same error, and about the same time, whether the name is
+    /// unknown or the password wrong, so that names cannot be discovered.
+    pub async fn sign_in(&self, name: &str, password: &str) -> Result<User, AppError> {
+        const WRONG: &str = "the name or password is not right";
+        let found = self.store.user_by_name(name.trim()).await?;
+        let stored = found.as_ref().and_then(|(_, h)| h.clone());
+        // A fixed hash to verify against when there is none, so timing does not reveal it.
+        let fallback = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9Ad0gP9Dv4mQm9D0K+oQGuYbQAvEoPqkIzA8Mu1fLzQ";
+        let hash = stored.as_deref().unwrap_or(fallback);
+        let parsed = PasswordHash::new(hash).map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        match found {
+            Some((user, Some(_))) if ok => Ok(user),
+            _ => Err(AppError::Forbidden(WRONG.into())),
+        }
+    }
+
+    /// Sets a user's password after checking it.
+    pub async fn set_password(&self, user: UserId, password: &str, confirmation: &str) -> Result<(), AppError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AppError::invalid("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+        }
+        if password.len() > 1024 {
+            return Err(AppError::invalid("password", "must be at most 1024 bytes"));
+        }
+        if password != confirmation {
+            return Err(AppError::invalid("confirmation", "does not match the password"));
+        }
+        self.store.set_password_hash(user, &hash_password(password)?).await?;
+        Ok(())
+    }
+
+    /// Starts a browser session; returns the cookie token (only its hash is stored).
+    pub async fn start_session(&self, user: &User) -> Result<(String, Session), AppError> {
+        let token = new_secret();
+        let now = self.clock.now();
+        let session = Session {
+            token_hash: hash_secret(&token),
+            user: user.id,
+            csrf_token: new_secret(),
+            created_at: now,
+            last_seen: now,
+            draft: None,
+        };
+        self.store.create_session(&session).await?;
+        Ok((token, session))
+    }
+
+    /// The live session for a cookie token and its user, recording the activity; `None` when
+    /// missing or timed out (a timed-out session is deleted).
+    pub async fn resume_session(&self, token: &str) -> Result<Option<(Session, User)>, AppError> {
+        let hash = hash_secret(token);
+        let Some(mut session) = self.store.session(&hash).await? else { return Ok(None) };
+        let now = self.clock.now();
+        if now - session.last_seen > SESSION_IDLE_TIMEOUT || now - session.created_at > SESSION_ABSOLUTE_TIMEOUT {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.user(session.user).await? else { return Ok(None) };
+        // Write activity at most once a minute: reads should not all become writes.
+        if now - session.last_seen > Duration::minutes(1) {
+            self.store.update_session(&hash, now, session.draft.as_deref()).await?;
+            session.last_seen = now;
+        }
+        Ok(Some((session, user)))
+    }
+
+    /// Saves the referral being filled in on this session.
+    pub async fn save_draft(&self, session: &Session, draft: Option<&str>) -> Result<(), AppError> {
+        self.store.update_session(&session.token_hash, self.clock.now(), draft).await?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn end_session(&self, token: &str) -> Result<(), AppError> {
+        self.store.delete_session(&hash_secret(token)).await?;
+        Ok(())
+    }
+}

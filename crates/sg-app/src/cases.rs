@@ -1,0 +1,223 @@
+//! Reading and changing cases: the case view, the case list, identity, and every lifecycle
+//! command (decisions, reconsiderations, support, permission to stay, withdrawal).
+
+use serde::Serialize;
+use sg_domain::lifecycle::{Decision, PermissionToStay};
+use sg_domain::{
+    CaseCommand, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority, Identity,
+    PersonalAccount,
+};
+use sg_store::{Append, CaseFilter, CasePage, CaseRecord, StoredEvent, User, VaultField};
+use time::Date;
+
+use crate::{access, App, AppError};
+
+/// A case as its readers see it: non-identifying facts, status and timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    /// The id.
+    pub case_id: CaseId,
+    /// The reference.
+    pub reference: CaseReference,
+    /// Referral or Duty to Notify report.
+    pub kind: CaseKind,
+    /// Where the case stands.
+    pub status: CaseStatus,
+    /// The status in words.
+    pub status_label: &'static str,
+    /// The non-identifying facts.
+    pub facts: CaseFacts,
+    /// Who decides.
+    pub competent_authority: Option<CompetentAuthority>,
+    /// The reasonable-grounds decision.
+    pub reasonable_grounds: Option<Decision>,
+    /// Start of the recovery period.
+    pub recovery_period_started_on: Option<Date>,
+    /// The conclusive-grounds decision.
+    pub conclusive_grounds: Option<Decision>,
+    /// A pending reconsideration: which decision, requested when.
+    pub pending_reconsideration: Option<(sg_domain::Question, Date)>,
+    /// Support provider while in support.
+    pub in_support_with: Option<String>,
+    /// Temporary permission to stay.
+    pub permission_to_stay: PermissionToStay,
+    /// The version to send back with a change (optimistic concurrency).
+    pub version: u32,
+    /// Every event, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One line of a case's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    /// The event with its bookkeeping.
+    #[serde(flatten)]
+    pub stored: StoredEvent,
+    /// A one-line English summary.
+    pub summary: String,
+}
+
+/// Identity and account, for those allowed to see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    /// Names, date of birth, contact details.
+    pub identity: Identity,
+    /// The person's account.
+    pub account: PersonalAccount,
+}
+
+fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
+    CaseState::replay(record.events.iter().map(|e| &e.event))
+        .ok_or_else(|| AppError::Internal(format!("case {} has no opening event", record.id)))
+}
+
+fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
+    let state = state_of(&record)?;
+    let status = state.status();
+    Ok(CaseView {
+        case_id: record.id,
+        reference: record.reference,
+        kind: state.kind,
+        status,
+        status_label: sg_domain::Coded::label(status),
+        facts: state.facts,
+        competent_authority: state.competent_authority,
+        reasonable_grounds: state.reasonable_grounds,
+        recovery_period_started_on: state.recovery_period_started_on,
+        conclusive_grounds: state.conclusive_grounds,
+        pending_reconsideration: state.pending_reconsideration,
+        in_support_with: state.in_support_with,
+        permission_to_stay: state.permission_to_stay,
+        version: state.version,
+        timeline: record
+            .events
+            .into_iter()
+            .map(|stored| TimelineEntry { summary: stored.event.event.summary(), stored })
+            .collect(),
+    })
+}
+
+impl App {
+    /// The case as `user` may see it. A case the user may not see is reported as not found, so
+    /// that its existence is not revealed.
+    async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
+        let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
+        if !access::can_view_case(user, &record) {
+            return Err(AppError::NotFound);
+        }
+        Ok(record)
+    }
+
+    /// A case's facts, status and timeline.
+    pub async fn case_view(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
+        if !user.role.can_read_cases() {
+            return Err(AppError::Forbidden(format!(
+                "a {} user cannot see case records",
+                sg_domain::Coded::label(user.role).to_lowercase()
+            )));
+        }
+        view_of(self.visible_case(user, id).await?)
+    }
+
+    /// The person's identity and account, where the user may see them.
+    pub async fn person(&self, user: &User, id: CaseId) -> Result<PersonView, AppError> {
+        let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
+        if !access::can_view_identity(user, &record) {
+            tracing::warn!(case = %id, user = %user.id, role = %user.role, "identity access refused");
+            return Err(AppError::Forbidden("you may not see this person's identity".into()));
+        }
+        let identity = self.store.vault_get(id, VaultField::Identity).await?;
+        let Some(identity) = identity else {
+            return Err(AppError::Forbidden(
+                "this is an anonymous Duty to Notify report: no identity was recorded".into(),
+            ));
+        };
+        let account = self.store.vault_get(id, VaultField::Account).await?.unwrap_or_else(|| b"\"\"".to_vec());
+        let decode = |e: serde_json::Error| AppError::Internal(format!("unreadable vault entry: {e}"));
+        Ok(PersonView {
+            identity: serde_json::from_slice(&identity).map_err(decode)?,
+            account: serde_json::from_slice(&account).map_err(decode)?,
+        })
+    }
+
+    /// One page of the cases `user` may see.
+    pub async fn list_cases(&self, user: &User, mut filter: CaseFilter) -> Result<CasePage, AppError> {
+        if let Some(org) = access::case_list_scope(user)? {
+            filter.referred_by_org = Some(org);
+        }
+        if filter.limit == 0 {
+            filter.limit = 25;
+        }
+        Ok(self.store.list_cases(&filter).await?)
+    }
+
+    /// Carries out `command` on day `on` (default today). With `expected_version`, refuses with a
+    /// conflict if the case changed since the caller read it. A Duty to Notify report being
+    /// converted needs `person`, written in the same transaction.
+    pub async fn change_case(
+        &self,
+        user: &User,
+        id: CaseId,
+        command: CaseCommand,
+        on: Option<Date>,
+        expected_version: Option<u32>,
+        person: Option<(Identity, PersonalAccount)>,
+    ) -> Result<CaseView, AppError> {
+        let record = self.visible_case(user, id).await?;
+        access::check_command(user, &record, &command)?;
+        let mut state = state_of(&record)?;
+        if let Some(v) = expected_version {
+            if v != state.version {
+                return Err(AppError::Conflict(format!(
+                    "the case changed since you read it (you had version {v}, it is now at {}); reload it and try again",
+                    state.version
+                )));
+            }
+        }
+        let today = self.clock.today();
+        let on = on.unwrap_or(today);
+        let mut events = state.decide(&command, on, today)?;
+        if command == CaseCommand::ConvertToReferral {
+            // A converted report is routed at once, as a new referral would be.
+            let mut converted = state.clone();
+            events.iter().for_each(|e| converted.apply(e));
+            let (authority, reason) = crate::referrals::route(&converted.facts, false);
+            events.extend(converted.decide(&CaseCommand::Route { authority, reason }, on, today)?);
+        }
+        let vault = match (&command, person) {
+            (CaseCommand::ConvertToReferral, Some((identity, account))) => {
+                identity.validate(today)?;
+                account.validate()?;
+                let enc = |e: serde_json::Error| AppError::Internal(e.to_string());
+                vec![
+                    (VaultField::Identity, serde_json::to_vec(&identity).map_err(enc)?),
+                    (VaultField::Account, serde_json::to_vec(&account).map_err(enc)?),
+                ]
+            }
+            (CaseCommand::ConvertToReferral, None) => {
+                return Err(AppError::invalid("identity", "is required to convert a report into a referral"))
+            }
+            _ => vec![],
+        };
+        let expected = state.version;
+        for e in &events {
+            state.apply(e);
+        }
+        if let Err(broken) = state.check_invariants() {
+            return Err(AppError::Internal(format!("refused a change that would break an invariant: {broken}")));
+        }
+        self.store
+            .append_events(&Append {
+                case: id,
+                expected_version: expected,
+                events: &events,
+                state: &state,
+                actor: user.id,
+                now: self.clock.now(),
+                vault: &vault,
+            })
+            .await?;
+        tracing::info!(case = %id, events = events.len(), "case changed");
+        self.case_view(user, id).await
+    }
+}

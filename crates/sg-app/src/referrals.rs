@@ -1,0 +1,199 @@
+//! Intake: an NRM referral or a Duty to Notify report becomes a case.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use sg_domain::lifecycle::open_case;
+use sg_domain::{
+    AgeAtExploitation, CaseFacts, CaseId, CaseReference, CaseState, CompetentAuthority, ExploitationForm,
+    ExploitationLocation, ExploitationType, FieldError, Gender, Identity, Jurisdiction, Nationality, PersonalAccount,
+};
+use sg_store::{Created, IdempotencyKey, NewCase, User, VaultField};
+use sha2::{Digest, Sha256};
+use sg_domain::Coded;
+use time::{macros::date, Date};
+
+use crate::{App, AppError};
+
+/// A referral as submitted: every field optional here so that a missing one gets a clear
+/// "is required" error naming it, instead of a parser's message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReferralInput {
+    /// `england-wales`, `scotland` or `northern-ireland`.
+    pub jurisdiction: Option<Jurisdiction>,
+    /// `adult`, `child` or `unknown`.
+    pub age_at_exploitation: Option<AgeAtExploitation>,
+    /// Whether an adult consents to enter the NRM; `false` makes a Duty to Notify report.
+    pub consent_to_referral: Option<bool>,
+    /// Gender.
+    pub gender: Option<Gender>,
+    /// ISO 3166-1 alpha-2 codes: one, or two for a dual national; empty when not known.
+    pub nationalities: Option<Vec<Nationality>>,
+    /// The statistical types.
+    #[serde(default)]
+    pub exploitation_types: Vec<ExploitationType>,
+    /// The form's fine-grained checkboxes.
+    #[serde(default)]
+    pub exploitation_forms: Vec<ExploitationForm>,
+    /// Where the exploitation happened.
+    pub exploitation_location: Option<ExploitationLocation>,
+    /// The adult falls within the IECA's remit (a foreign national offender, detained in an
+    /// immigration removal centre, or in the third-country process).
+    #[serde(default)]
+    pub ieca_criteria: bool,
+    /// The day of the referral, when entered later than it was made (defaults to today).
+    pub referred_on: Option<Date>,
+    /// Who the person is (not stored for a Duty to Notify report).
+    pub identity: Option<Identity>,
+    /// What happened, in the person's words (not stored for a Duty to Notify report).
+    pub account: Option<PersonalAccount>,
+}
+
+/// Parses a referral's JSON body, naming the field at fault when it does not fit.
+pub fn parse_referral_json(body: &[u8]) -> Result<ReferralInput, FieldError> {
+    crate::actions::parse_json(body)
+}
+
+/// A validated referral, ready to become a case.
+#[derive(Debug, Clone)]
+pub struct ValidReferral {
+    /// The facts.
+    pub facts: CaseFacts,
+    /// Whether it is a referral (true) or a Duty to Notify report.
+    pub consent_to_referral: bool,
+    /// The routing decision.
+    pub route: (CompetentAuthority, String),
+    /// Identity and account, for a referral.
+    pub person: Option<(Identity, PersonalAccount)>,
+}
+
+/// The day the Immigration Enforcement Competent Authority began (nrm-domain.md 2.5).
+const IECA_FROM: Date = date!(2021 - 11 - 08);
+
+/// Chooses the competent authority. Children always go to the SCA; adults within the IECA's
+/// remit go to the IECA once it existed (from 8 November 2021; nrm-domain.md 2.5).
+pub fn route(facts: &CaseFacts, ieca_criteria: bool) -> (CompetentAuthority, String) {
+    if facts.age_at_exploitation.treated_as_child() {
+        (CompetentAuthority::Sca, "children's cases are decided by the Single Competent Authority".into())
+    } else if ieca_criteria && facts.referred_on >= IECA_FROM {
+        (CompetentAuthority::Ieca, "adult within the Immigration Enforcement Competent Authority's remit".into())
+    } else {
+        (CompetentAuthority::Sca, "all cases not allocated to the IECA go to the Single Competent Authority".into())
+    }
+}
+
+fn required<T>(v: Option<T>, field: &str) -> Result<T, FieldError> {
+    v.ok_or_else(|| FieldError::new(field, "is required"))
+}
+
+impl ReferralInput {
+    /// Checks the referral submitted by `user` on `today`.
+    pub fn validate(self, user: &User, today: Date) -> Result<ValidReferral, FieldError> {
+        let jurisdiction = required(self.jurisdiction, "jurisdiction")?;
+        let age = required(self.age_at_exploitation, "age_at_exploitation")?;
+        let consent = match (age.treated_as_child(), self.consent_to_referral) {
+            (true, _) => true,
+            (false, Some(c)) => c,
+            (false, None) => {
+                return Err(FieldError::new("consent_to_referral", "is required for an adult (true or false)"))
+            }
+        };
+        let referred_on = self.referred_on.unwrap_or(today);
+        if referred_on > today {
+            return Err(FieldError::new("referred_on", "is in the future"));
+        }
+        if referred_on < date!(2009 - 04 - 01) {
+            return Err(FieldError::new("referred_on", "is before the NRM began (1 April 2009)"));
+        }
+        let forms: BTreeSet<ExploitationForm> = self.exploitation_forms.into_iter().collect();
+        let mut types: BTreeSet<ExploitationType> = self.exploitation_types.into_iter().collect();
+        types.extend(forms.iter().filter_map(|f| f.statistical_type()));
+        let facts = CaseFacts {
+            jurisdiction,
+            age_at_exploitation: age,
+            gender: required(self.gender, "gender")?,
+            nationalities: required(self.nationalities, "nationalities")?,
+            exploitation_types: types,
+            exploitation_forms: forms,
+            exploitation_location: required(self.exploitation_location, "exploitation_location")?,
+            first_responder_org: user.org_name.clone(),
+            first_responder_type: user.org_kind.first_responder_type(),
+            referred_on,
+        };
+        facts.validate()?;
+        let person = if consent {
+            let identity = required(self.identity, "identity")?;
+            identity.validate(today)?;
+            let account = self.account.unwrap_or_default();
+            account.validate()?;
+            Some((identity, account))
+        } else {
+            // A Duty to Notify report about an adult must not identify them (MSA 2015 s52(3)):
+            // whatever identity was sent is dropped here, before anything is stored.
+            None
+        };
+        let route = route(&facts, self.ieca_criteria);
+        Ok(ValidReferral { facts, consent_to_referral: consent, route, person })
+    }
+}
+
+impl App {
+    /// Submits a referral or Duty to Notify report as `user`. With an idempotency key, a repeat
+    /// returns the first result and creates nothing.
+    pub async fn submit_referral(
+        &self,
+        user: &User,
+        input: ReferralInput,
+        idempotency_key: Option<&str>,
+    ) -> Result<Created, AppError> {
+        if !user.role.can_refer() {
+            return Err(AppError::Forbidden(format!(
+                "a {} cannot submit referrals",
+                user.role.label().to_lowercase()
+            )));
+        }
+        let idem = match idempotency_key {
+            Some(key) => {
+                if key.is_empty() || key.len() > 255 {
+                    return Err(AppError::invalid("Idempotency-Key", "must be 1 to 255 characters"));
+                }
+                let fingerprint = Sha256::digest(serde_json::to_vec(&input).unwrap_or_default()).to_vec();
+                Some(IdempotencyKey { user: user.id, key: key.to_string(), fingerprint })
+            }
+            None => None,
+        };
+        let now = self.clock.now();
+        let valid = input.validate(user, self.clock.today())?;
+        let case = new_case(user, valid, now)?;
+        let created = self.store.create_case(&case, idem.as_ref()).await?;
+        if !created.replayed {
+            tracing::info!(case = %created.case_id, kind = %case.state.kind, "case created");
+        }
+        Ok(created)
+    }
+}
+
+/// Builds the case to store from a validated referral.
+pub fn new_case(user: &User, valid: ValidReferral, now: time::OffsetDateTime) -> Result<NewCase, AppError> {
+    let id = CaseId(uuid::Uuid::now_v7());
+    let on = valid.facts.referred_on;
+    let events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
+    let state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty event stream".into()))?;
+    let vault = match valid.person {
+        Some((identity, account)) => vec![
+            (VaultField::Identity, serde_json::to_vec(&identity).map_err(|e| AppError::Internal(e.to_string()))?),
+            (VaultField::Account, serde_json::to_vec(&account).map_err(|e| AppError::Internal(e.to_string()))?),
+        ],
+        None => vec![],
+    };
+    Ok(NewCase {
+        id,
+        reference: CaseReference::for_case(id),
+        events,
+        state,
+        created_by: user.id,
+        created_by_org: user.org,
+        created_at: now,
+        vault,
+    })
+}

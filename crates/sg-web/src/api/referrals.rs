@@ -1,0 +1,40 @@
+//! `POST /api/v1/referrals`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use sg_app::referrals::parse_referral_json;
+
+use crate::error::ApiError;
+use crate::extract::ApiUser;
+use crate::AppState;
+
+/// Submits a referral or Duty to Notify report. Honours `Idempotency-Key`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = match headers.get("idempotency-key") {
+        Some(v) => Some(v.to_str().map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII"))?),
+        None => None,
+    };
+    let input = parse_referral_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
+    let created = state.app.submit_referral(&user, input, key).await?;
+    let case = state.app.case_view(&user, created.case_id).await.ok();
+    let body = json!({
+        "case_id": created.case_id,
+        "reference": created.reference,
+        "kind": case.as_ref().map(|c| c.kind),
+        "status": case.as_ref().map(|c| c.status),
+    });
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if created.replayed {
+        response.headers_mut().insert("idempotent-replayed", "true".parse().expect("static header"));
+    }
+    Ok(response)
+}

@@ -1,0 +1,78 @@
+//! Who is asking: the API's bearer token, or the pages' session cookie.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use sg_store::{Session, User};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The user behind `Authorization: Bearer TOKEN`.
+pub(crate) struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(sg_app::AppError::Unauthenticated)?;
+        Ok(Self(state.app.user_for_api_token(token).await?))
+    }
+}
+
+/// The session cookie's name: with the `__Host-` prefix behind TLS, so that the browser pins it
+/// to this host and path `/`, Secure.
+pub(crate) fn cookie_name(state: &AppState) -> &'static str {
+    if state.secure_cookies {
+        "__Host-safeguard"
+    } else {
+        "safeguard"
+    }
+}
+
+/// The value of the `Set-Cookie` header for a session token (or its removal when `None`).
+pub(crate) fn session_cookie(state: &AppState, token: Option<&str>) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    match token {
+        Some(t) => format!("{}={t}; Path=/; HttpOnly; SameSite=Strict{secure}", cookie_name(state)),
+        None => format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}", cookie_name(state)),
+    }
+}
+
+pub(crate) fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A signed-in page visitor; anyone else is sent to the sign-in page.
+pub(crate) struct PageUser {
+    pub user: User,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie_token(&parts.headers, cookie_name(state)) else {
+            return Err(Redirect::to("/sign-in").into_response());
+        };
+        match state.app.resume_session(&token).await {
+            Ok(Some((session, user))) => Ok(Self { user, session }),
+            Ok(None) => Err(Redirect::to("/sign-in?expired=1").into_response()),
+            Err(e) => Err(crate::pages::error_page(e)),
+        }
+    }
+}

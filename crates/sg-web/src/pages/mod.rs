@@ -1,0 +1,136 @@
+//! The server-rendered pages, following GOV.UK Design System patterns (question pages, error
+//! summary, check your answers), with the GOV.UK brand turned off. Every page works without
+//! JavaScript.
+
+pub(crate) mod auth;
+pub(crate) mod cases;
+pub(crate) mod decisions;
+pub(crate) mod referral;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use sg_app::AppError;
+use sg_domain::Coded;
+
+use crate::extract::PageUser;
+
+/// What the page frame needs: the title and who is signed in.
+pub(crate) struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub role: &'static str,
+    pub csrf: String,
+    pub can_refer: bool,
+}
+
+impl Layout {
+    /// The frame for a signed-in user.
+    pub fn for_user(title: impl Into<String>, who: &PageUser) -> Self {
+        Self {
+            title: title.into(),
+            user_name: Some(who.user.name.clone()),
+            role: who.user.role.label(),
+            csrf: who.session.csrf_token.clone(),
+            can_refer: who.user.role.can_refer(),
+        }
+    }
+    /// The frame for someone not signed in.
+    pub fn anonymous(title: impl Into<String>) -> Self {
+        Self { title: title.into(), user_name: None, role: "", csrf: String::new(), can_refer: false }
+    }
+}
+
+/// One error in a form, pointing at the field's id.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+/// Finds the message for a field, or "" (templates test for emptiness).
+pub(crate) fn message_for<'a>(errors: &'a [FieldMessage], field: &str) -> &'a str {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()).unwrap_or("")
+}
+
+/// Renders a template, or a plain error page if rendering fails.
+pub(crate) fn render(t: &impl Template) -> Response {
+    render_with(StatusCode::OK, t)
+}
+
+/// Renders a template with a status code.
+pub(crate) fn render_with(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub(crate) struct MessagePage {
+    pub layout: Layout,
+    pub has_errors: bool,
+    pub message: String,
+    pub link: Option<(String, String)>,
+}
+
+/// A page for an application error (refusals, missing cases, faults).
+pub(crate) fn error_page(e: AppError) -> Response {
+    let (status, title, message) = match e {
+        AppError::NotFound => (StatusCode::NOT_FOUND, "Page not found", "There is no such case, or it is not one you can see.".into()),
+        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "You cannot do this", m),
+        AppError::Unauthenticated => return Redirect::to("/sign-in").into_response(),
+        AppError::Unavailable(detail) => {
+            tracing::error!(%detail, "database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "Sorry, the service is unavailable", "Try again in a few minutes. Nothing you sent was lost or half-saved.".into())
+        }
+        AppError::Internal(detail) => {
+            tracing::error!(%detail, "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", "Try again later.".into())
+        }
+        other => (StatusCode::CONFLICT, "This change could not be made", other.to_string()),
+    };
+    render_with(
+        status,
+        &MessagePage { layout: Layout::anonymous(title), has_errors: false, message, link: Some(("/cases".into(), "Go to cases".into())) },
+    )
+}
+
+/// `GET /`.
+pub(crate) async fn home(who: Result<PageUser, Response>) -> Response {
+    match who {
+        Ok(_) => Redirect::to("/cases").into_response(),
+        Err(_) => Redirect::to("/sign-in").into_response(),
+    }
+}
+
+/// Any unknown page.
+pub(crate) async fn not_found() -> Response {
+    error_page(AppError::NotFound)
+}
+
+/// Checks the form token against the session's; a mismatch is refused without changing anything.
+pub(crate) fn check_csrf(who: &PageUser, form: &crate::form::FormData) -> Result<(), Response> {
+    let sent = form.get("csrf");
+    if !sent.is_empty() && constant_time_eq(sent.as_bytes(), who.session.csrf_token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(render_with(
+            StatusCode::FORBIDDEN,
+            &MessagePage {
+                layout: Layout::for_user("The form has expired", who),
+                has_errors: false,
+                message: "Go back, reload the page and send the form again.".into(),
+                link: None,
+            },
+        ))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

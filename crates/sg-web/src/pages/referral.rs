@@ -1,0 +1,469 @@
+//! The referral journey: question pages, check your answers, submit. One journey covers an
+//! adult who consents (a referral), an adult who does not (a Duty to Notify report), a child,
+//! and a person of unknown age (treated as a child: no consent asked).
+//!
+//! Answers are kept on the server with the session (the draft), never in hidden fields.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use sg_app::referrals::ReferralInput;
+use sg_app::AppError;
+use sg_domain::{
+    countries, AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Identity, Jurisdiction,
+    Nationality, PersonalAccount, Sensitive,
+};
+use time::{Date, Month};
+
+use super::{check_csrf, error_page, message_for, render, FieldMessage, Layout};
+use crate::extract::PageUser;
+use crate::form::FormData;
+use crate::AppState;
+
+/// The answers so far, as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Draft {
+    /// Idempotency key for the submission, so a double click makes one case.
+    key: String,
+    jurisdiction: String,
+    age: String,
+    consent: String,
+    gender: String,
+    nationality: String,
+    nationality_second: String,
+    forms: Vec<String>,
+    location: String,
+    ieca: String,
+    full_name: String,
+    nickname: String,
+    dob_day: String,
+    dob_month: String,
+    dob_year: String,
+    phone: String,
+    email: String,
+    account: String,
+}
+
+impl Draft {
+    fn is_adult(&self) -> bool {
+        self.age == "adult"
+    }
+    /// A Duty to Notify report: an adult who does not consent.
+    fn is_dtn(&self) -> bool {
+        self.is_adult() && self.consent == "no"
+    }
+    /// The steps this draft goes through, in order.
+    fn steps(&self) -> Vec<&'static str> {
+        let mut steps = vec!["about"];
+        if self.is_adult() || self.age.is_empty() {
+            steps.push("consent");
+        }
+        steps.extend(["person", "exploitation"]);
+        if !self.is_dtn() {
+            steps.push("identity");
+        }
+        steps.push("check");
+        steps
+    }
+    fn next_after(&self, step: &str) -> &'static str {
+        let steps = self.steps();
+        let i = steps.iter().position(|s| *s == step).unwrap_or(0);
+        steps.get(i + 1).copied().unwrap_or("check")
+    }
+    fn previous_before(&self, step: &str) -> Option<&'static str> {
+        let steps = self.steps();
+        let i = steps.iter().position(|s| *s == step)?;
+        i.checked_sub(1).map(|j| steps[j])
+    }
+}
+
+/// Reads a GOV.UK date input (`{id}-day`, `{id}-month`, `{id}-year`); `Ok(None)` when blank.
+pub(crate) fn parse_date_input(form: &FormData, id: &str) -> Result<Option<Date>, String> {
+    date_from_parts(&form.get(&format!("{id}-day")), &form.get(&format!("{id}-month")), &form.get(&format!("{id}-year")))
+}
+
+fn date_from_parts(day: &str, month: &str, year: &str) -> Result<Option<Date>, String> {
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        return Ok(None);
+    }
+    let (Ok(d), Ok(m), Ok(y)) = (day.parse::<u8>(), month.parse::<u8>(), year.parse::<i32>()) else {
+        return Err("The date must include a day, month and year, as numbers".into());
+    };
+    if !(1000..=9999).contains(&y) {
+        return Err("The year must have 4 digits".into());
+    }
+    let month = Month::try_from(m).map_err(|_| "The month must be between 1 and 12".to_string())?;
+    Date::from_calendar_date(y, month, d).map(Some).map_err(|_| "The date must be a real date".into())
+}
+
+fn load(who: &PageUser) -> Draft {
+    who.session.draft.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default()
+}
+
+async fn save(state: &AppState, who: &PageUser, draft: Option<&Draft>) -> Result<(), AppError> {
+    let json = draft.map(|d| serde_json::to_string(d).unwrap_or_default());
+    state.app.save_draft(&who.session, json.as_deref()).await
+}
+
+/// `GET /referrals/new`: starts a new referral.
+pub(crate) async fn start(State(state): State<AppState>, who: PageUser) -> Response {
+    if !who.user.role.can_refer() {
+        return error_page(AppError::Forbidden("your role cannot make referrals".into()));
+    }
+    let draft = Draft { key: uuid::Uuid::new_v4().to_string(), ..Default::default() };
+    match save(&state, &who, Some(&draft)).await {
+        Ok(()) => Redirect::to("/referrals/new/about").into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral/step.html")]
+pub(crate) struct StepPage {
+    layout: Layout,
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    step: &'static str,
+    back: String,
+    d: Draft,
+    jurisdictions: Vec<(&'static str, &'static str)>,
+    ages: Vec<(&'static str, &'static str)>,
+    consents: Vec<(&'static str, &'static str)>,
+    genders: Vec<(&'static str, &'static str)>,
+    locations: Vec<(&'static str, &'static str)>,
+    countries: Vec<(&'static str, &'static str)>,
+    nationality_fields: Vec<(&'static str, &'static str, &'static str, String)>,
+    form_groups: Vec<(&'static str, Vec<(&'static str, &'static str, bool)>)>,
+}
+
+impl StepPage {
+    fn error_for(&self, field: &str) -> &str {
+        message_for(&self.errors, field)
+    }
+}
+
+fn coded<T: Coded>() -> Vec<(&'static str, &'static str)> {
+    T::ALL.iter().map(|v| (v.code(), v.label())).collect()
+}
+
+fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMessage>) -> StepPage {
+    let title = match step {
+        "about" => "About the referral",
+        "consent" => "Consent",
+        "person" => "About the potential victim",
+        "exploitation" => "How they were exploited",
+        "identity" => "Who they are",
+        _ => "Referral",
+    };
+    use ExploitationForm as E;
+    let ticked = |f: E| d.forms.iter().any(|x| x == f.code());
+    let group = |name, forms: &[E]| (name, forms.iter().map(|f| (f.code(), f.label(), ticked(*f))).collect());
+    let form_groups = vec![
+        group("Labour and financial exploitation", &[E::ForcedToWork, E::WagesTaken, E::ForcedToCommitFraud]),
+        group("Sexual exploitation", &[E::Prostitution, E::ChildExploitation, E::TakenSomewhere]),
+        group("Criminal exploitation", &[E::ForcedToCommitCrime]),
+        group("Organ harvesting", &[E::OrgansRemoved]),
+        group("Domestic servitude", &[E::UnpaidHouseholdWork]),
+    ];
+    let mut countries: Vec<(&str, &str)> = countries::COUNTRIES.iter().map(|c| (c.code, c.name)).collect();
+    countries.sort_by_key(|(_, name)| *name);
+    StepPage {
+        layout: Layout::for_user(title, who),
+        has_errors: !errors.is_empty(),
+        errors,
+        step,
+        back: d.previous_before(step).map(|s| format!("/referrals/new/{s}")).unwrap_or_else(|| "/cases".into()),
+        jurisdictions: coded::<Jurisdiction>(),
+        ages: vec![
+            ("adult", "No, they are 18 or over"),
+            ("child", "Yes, they are under 18"),
+            ("unknown", "Not sure"),
+        ],
+        consents: vec![
+            ("yes", "Yes, they consent to being referred to the NRM"),
+            ("no", "No, they do not consent (send an anonymous Duty to Notify report)"),
+        ],
+        genders: vec![("female", "Female"), ("male", "Male"), ("other", "They do not identify as male or female"), ("unknown", "Not known")],
+        locations: coded::<ExploitationLocation>(),
+        countries,
+        nationality_fields: vec![
+            ("nationality", "Nationality", "Leave blank if not known.", d.nationality.clone()),
+            ("nationality_second", "Second nationality (optional)", "For a dual national.", d.nationality_second.clone()),
+        ],
+        form_groups,
+        d,
+    }
+}
+
+/// `GET /referrals/new/{step}`.
+pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(step): Path<String>) -> Response {
+    let d = load(&who);
+    if d.key.is_empty() {
+        return Redirect::to("/referrals/new").into_response();
+    }
+    let Some(step) = d.steps().into_iter().find(|s| *s == step) else {
+        return error_page(AppError::NotFound);
+    };
+    if step == "check" {
+        return render(&check_page(&who, d, vec![]));
+    }
+    let _ = &state;
+    render(&step_page(&who, step, d, vec![]))
+}
+
+fn err(field: &str, message: &str) -> FieldMessage {
+    FieldMessage { field: field.into(), message: message.into() }
+}
+
+/// Takes one step's answers into the draft; returns the errors found.
+fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage> {
+    let mut errors = vec![];
+    match step {
+        "about" => {
+            d.jurisdiction = form.get("jurisdiction");
+            d.age = form.get("age");
+            if Jurisdiction::from_code(&d.jurisdiction).is_none() {
+                errors.push(err("jurisdiction", "Select where you are making this referral"));
+            }
+            if AgeAtExploitation::from_code(&d.age).is_none() {
+                errors.push(err("age", "Select whether the potential victim is under 18"));
+            }
+            if !d.is_adult() {
+                d.consent.clear();
+            }
+        }
+        "consent" => {
+            d.consent = form.get("consent");
+            if d.consent != "yes" && d.consent != "no" {
+                errors.push(err("consent", "Select whether the potential victim consents to the referral"));
+            }
+        }
+        "person" => {
+            d.gender = form.get("gender");
+            d.nationality = form.get("nationality");
+            d.nationality_second = form.get("nationality_second");
+            if Gender::from_code(&d.gender).is_none() {
+                errors.push(err("gender", "Select their gender, or 'Not known'"));
+            }
+            if !d.nationality.is_empty() && Nationality::parse(&d.nationality).is_err() {
+                errors.push(err("nationality", "Select a nationality from the list"));
+            }
+            if !d.nationality_second.is_empty() {
+                if Nationality::parse(&d.nationality_second).is_err() {
+                    errors.push(err("nationality_second", "Select a second nationality from the list"));
+                } else if d.nationality.is_empty() {
+                    errors.push(err("nationality", "Select the first nationality before a second one"));
+                } else if d.nationality == d.nationality_second {
+                    errors.push(err("nationality_second", "The second nationality must differ from the first"));
+                }
+            }
+        }
+        "exploitation" => {
+            d.forms = form.all("forms").into_iter().filter(|f| ExploitationForm::from_code(f).is_some()).collect();
+            d.location = form.get("location");
+            d.ieca = form.get("ieca");
+            if d.forms.is_empty() {
+                errors.push(err("forms", "Select at least one way they were exploited"));
+            }
+            if ExploitationLocation::from_code(&d.location).is_none() {
+                errors.push(err("location", "Select where the exploitation happened"));
+            }
+        }
+        "identity" => {
+            d.full_name = form.get("full_name");
+            d.nickname = form.get("nickname");
+            d.dob_day = form.get("dob-day");
+            d.dob_month = form.get("dob-month");
+            d.dob_year = form.get("dob-year");
+            d.phone = form.get("phone");
+            d.email = form.get("email");
+            d.account = form.get("account");
+            if d.full_name.is_empty() {
+                errors.push(err("full_name", "Enter their full name"));
+            }
+            if let Err(m) = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year) {
+                errors.push(err("dob", &m));
+            }
+        }
+        _ => {}
+    }
+    errors
+}
+
+/// `POST /referrals/new/{step}`.
+pub(crate) async fn answer(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(step): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    if let Err(r) = check_csrf(&who, &form) {
+        return r;
+    }
+    let mut d = load(&who);
+    if d.key.is_empty() {
+        return Redirect::to("/referrals/new").into_response();
+    }
+    let Some(step) = d.steps().into_iter().find(|s| *s == step) else {
+        return error_page(AppError::NotFound);
+    };
+    if step == "check" {
+        return submit(&state, &who, d).await;
+    }
+    let errors = take_answers(step, &form, &mut d);
+    if let Err(e) = save(&state, &who, Some(&d)).await {
+        return error_page(e);
+    }
+    if !errors.is_empty() {
+        return render(&step_page(&who, step, d, errors));
+    }
+    Redirect::to(&format!("/referrals/new/{}", d.next_after(step))).into_response()
+}
+
+/// Builds the API's referral input from the draft.
+fn input_of(d: &Draft) -> Result<ReferralInput, String> {
+    let mut nationalities = vec![];
+    for code in [&d.nationality, &d.nationality_second] {
+        if !code.is_empty() {
+            nationalities.push(Nationality::parse(code)?);
+        }
+    }
+    let dob = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year)?;
+    Ok(ReferralInput {
+        jurisdiction: Jurisdiction::from_code(&d.jurisdiction),
+        age_at_exploitation: AgeAtExploitation::from_code(&d.age),
+        consent_to_referral: (d.is_adult()).then(|| d.consent == "yes"),
+        gender: Gender::from_code(&d.gender),
+        nationalities: Some(nationalities),
+        exploitation_types: vec![],
+        exploitation_forms: d.forms.iter().filter_map(|f| ExploitationForm::from_code(f)).collect(),
+        exploitation_location: ExploitationLocation::from_code(&d.location),
+        ieca_criteria: d.is_adult() && d.ieca == "yes",
+        referred_on: None,
+        identity: (!d.is_dtn()).then(|| Identity {
+            full_name: Sensitive(d.full_name.clone()),
+            nickname: Sensitive(d.nickname.clone()),
+            date_of_birth: dob.map(Sensitive),
+            phone: Sensitive(d.phone.clone()),
+            email: Sensitive(d.email.clone()),
+            address: Sensitive(String::new()),
+        }),
+        account: (!d.is_dtn()).then(|| PersonalAccount(Sensitive(d.account.clone()))),
+    })
+}
+
+/// Which page asks for each field, for the error summary's links.
+fn step_of(field: &str) -> &'static str {
+    match field.split('.').next().unwrap_or(field) {
+        "jurisdiction" | "age_at_exploitation" => "about",
+        "consent_to_referral" => "consent",
+        "gender" | "nationalities" => "person",
+        "exploitation_types" | "exploitation_location" => "exploitation",
+        _ => "identity",
+    }
+}
+
+async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Response {
+    let input = match input_of(&d) {
+        Ok(i) => i,
+        Err(m) => return render(&check_page(who, d, vec![err("identity", &m)])),
+    };
+    match state.app.submit_referral(&who.user, input, Some(&d.key)).await {
+        Ok(created) => {
+            if let Err(e) = save(state, who, None).await {
+                return error_page(e);
+            }
+            Redirect::to(&format!("/cases/{}?sent=1", created.case_id)).into_response()
+        }
+        Err(AppError::Invalid(f)) => {
+            let step = step_of(&f.field);
+            let message = format!("{} ({})", super::auth::capitalise(&f.message), f.field.replace('_', " "));
+            render(&check_page(who, d, vec![FieldMessage { field: format!("change-{step}"), message }]))
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral/check.html")]
+pub(crate) struct CheckPage {
+    layout: Layout,
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    sections: Vec<(&'static str, &'static str, Vec<(&'static str, String)>)>,
+    is_dtn: bool,
+    is_child: bool,
+}
+
+fn label_of<T: Coded>(code: &str) -> String {
+    T::from_code(code).map(|v| v.label().to_string()).unwrap_or_else(|| "Not answered".into())
+}
+
+fn country_name(code: &str) -> String {
+    countries::by_code(code).map(|c| c.name.to_string()).unwrap_or_else(|| "Not known".into())
+}
+
+fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage {
+    let mut sections = vec![(
+        "about",
+        "About the referral",
+        vec![
+            ("Where you are making the referral", label_of::<Jurisdiction>(&d.jurisdiction)),
+            ("Age", label_of::<AgeAtExploitation>(&d.age)),
+        ],
+    )];
+    if d.is_adult() {
+        let consent = if d.consent == "yes" { "Consents to the referral" } else { "Does not consent: Duty to Notify report" };
+        sections.push(("consent", "Consent", vec![("Consent", consent.into())]));
+    }
+    let mut nationality = country_name(&d.nationality);
+    if !d.nationality_second.is_empty() {
+        nationality = format!("{nationality} and {}", country_name(&d.nationality_second));
+    }
+    sections.push((
+        "person",
+        "About the potential victim",
+        vec![("Gender", label_of::<Gender>(&d.gender)), ("Nationality", nationality)],
+    ));
+    let forms: Vec<String> =
+        d.forms.iter().filter_map(|f| ExploitationForm::from_code(f)).map(|f| f.label().to_string()).collect();
+    sections.push((
+        "exploitation",
+        "Exploitation",
+        vec![
+            ("How they were exploited", forms.join("; ")),
+            ("Where", label_of::<ExploitationLocation>(&d.location)),
+        ],
+    ));
+    if !d.is_dtn() {
+        let dob = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year)
+            .ok()
+            .flatten()
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| "Not given".into());
+        let or_not_given = |s: &str| if s.is_empty() { "Not given".to_string() } else { s.to_string() };
+        sections.push((
+            "identity",
+            "Who they are",
+            vec![
+                ("Full name", d.full_name.clone()),
+                ("Name used during exploitation", or_not_given(&d.nickname)),
+                ("Date of birth", dob),
+                ("Phone", or_not_given(&d.phone)),
+                ("Email", or_not_given(&d.email)),
+                ("Their account", or_not_given(&d.account)),
+            ],
+        ));
+    }
+    CheckPage {
+        layout: Layout::for_user("Check your answers before sending", who),
+        has_errors: !errors.is_empty(),
+        errors,
+        sections,
+        is_dtn: d.is_dtn(),
+        is_child: !d.is_adult(),
+    }
+}
