@@ -41,9 +41,12 @@ pub(crate) async fn open(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, Sql
     match data.location()? {
         Location::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
             }
-            let store = SqliteStore::open(&path).await.with_context(|| format!("cannot open the database {}", path.display()))?;
+            let store = SqliteStore::open(&path)
+                .await
+                .with_context(|| format!("cannot open the database {}", path.display()))?;
             Ok((Arc::new(store.clone()), store))
         }
     }

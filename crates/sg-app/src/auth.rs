@@ -89,7 +89,13 @@ impl App {
         let org = self.store.ensure_org(org_name, org_kind.unwrap_or_else(|| default_org_kind(role))).await?;
         let user = self
             .store
-            .create_user(&NewUser { id: UserId(uuid::Uuid::new_v4()), org: org.id, name: name.into(), role, created_at: now })
+            .create_user(&NewUser {
+                id: UserId(uuid::Uuid::new_v4()),
+                org: org.id,
+                name: name.into(),
+                role,
+                created_at: now,
+            })
             .await?;
         let sign_in_code = new_secret();
         self.store.add_sign_in_code(user.id, &hash_secret(&sign_in_code), now + SIGN_IN_CODE_LIFETIME).await?;
@@ -120,10 +126,9 @@ impl App {
 
     /// Spends a one-time sign-in code.
     pub async fn sign_in_with_code(&self, code: &str) -> Result<User, AppError> {
-        self.store
-            .consume_sign_in_code(&hash_secret(code.trim()), self.clock.now())
-            .await?
-            .ok_or_else(|| AppError::Forbidden("this sign-in code is not valid: it may have been used or expired".into()))
+        self.store.consume_sign_in_code(&hash_secret(code.trim()), self.clock.now()).await?.ok_or_else(|| {
+            AppError::Forbidden("this sign-in code is not valid: it may have been used or expired".into())
+        })
     }
 
     /// Checks a name and password. The same error, and about the same time, whether the name is
@@ -133,7 +138,8 @@ impl App {
         let found = self.store.user_by_name(name.trim()).await?;
         let stored = found.as_ref().and_then(|(_, h)| h.clone());
         // A fixed hash to verify against when there is none, so timing does not reveal it.
-        let fallback = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9Ad0gP9Dv4mQm9D0K+oQGuYbQAvEoPqkIzA8Mu1fLzQ";
+        let fallback =
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9Ad0gP9Dv4mQm9D0K+oQGuYbQAvEoPqkIzA8Mu1fLzQ";
         let hash = stored.as_deref().unwrap_or(fallback);
         let parsed = PasswordHash::new(hash).map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
         let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();

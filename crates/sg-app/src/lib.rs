@@ -5,8 +5,8 @@
 //! store in one transaction. Nothing here knows about HTTP or SQL.
 
 pub mod access;
-pub mod auth;
 pub mod actions;
+pub mod auth;
 pub mod cases;
 pub mod demo;
 mod error;

@@ -4,13 +4,14 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use sg_domain::lifecycle::open_case;
+use sg_domain::Coded;
 use sg_domain::{
-    AgeAtExploitation, CaseFacts, CaseId, CaseReference, CaseState, CompetentAuthority, ExploitationForm,
-    ExploitationLocation, ExploitationType, FieldError, Gender, Identity, Jurisdiction, Nationality, PersonalAccount,
+    AgeAtExploitation, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority,
+    ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity, Jurisdiction, Nationality,
+    PersonalAccount,
 };
 use sg_store::{Created, IdempotencyKey, NewCase, User, VaultField};
 use sha2::{Digest, Sha256};
-use sg_domain::Coded;
 use time::{macros::date, Date};
 
 use crate::{App, AppError};
@@ -52,6 +53,17 @@ pub struct ReferralInput {
 /// Parses a referral's JSON body, naming the field at fault when it does not fit.
 pub fn parse_referral_json(body: &[u8]) -> Result<ReferralInput, FieldError> {
     crate::actions::parse_json(body)
+}
+
+/// What a submission created (or, for a repeated idempotency key, had created).
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// Ids and whether this was a replay.
+    pub created: Created,
+    /// Referral or Duty to Notify report.
+    pub kind: CaseKind,
+    /// The case's status now.
+    pub status: CaseStatus,
 }
 
 /// A validated referral, ready to become a case.
@@ -145,12 +157,9 @@ impl App {
         user: &User,
         input: ReferralInput,
         idempotency_key: Option<&str>,
-    ) -> Result<Created, AppError> {
+    ) -> Result<Submitted, AppError> {
         if !user.role.can_refer() {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot submit referrals",
-                user.role.label().to_lowercase()
-            )));
+            return Err(AppError::Forbidden(format!("a {} cannot submit referrals", user.role.label().to_lowercase())));
         }
         let idem = match idempotency_key {
             Some(key) => {
@@ -168,8 +177,13 @@ impl App {
         let created = self.store.create_case(&case, idem.as_ref()).await?;
         if !created.replayed {
             tracing::info!(case = %created.case_id, kind = %case.state.kind, "case created");
+            return Ok(Submitted { kind: case.state.kind, status: case.state.status(), created });
         }
-        Ok(created)
+        // A replay answers with the stored case, which may have moved on since.
+        let record = self.store.case(created.case_id).await?.ok_or(AppError::NotFound)?;
+        let state = CaseState::replay(record.events.iter().map(|e| &e.event))
+            .ok_or_else(|| AppError::Internal("case without events".into()))?;
+        Ok(Submitted { kind: state.kind, status: state.status(), created })
     }
 }
 

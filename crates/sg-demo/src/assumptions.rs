@@ -40,10 +40,12 @@
 //!    national charities) get Scotland and Northern Ireland with the shares those two forces have
 //!    among police referrals in the cube (391 and 42 of 6,899: 5.7% and 0.6%).
 //! 6. **Competent authority.** The SCA for every child and person of unknown age (nrm-domain.md
-//!    2.5). For adults referred on or after [`IECA_START`], the IECA with probability
-//!    [`IECA_SHARE_OF_ALL_REFERRALS`] divided by the adult share of referrals in the last year of
-//!    the tables (50.7% in 2023), about 41%. Before that, the SCA (the domain has no older
-//!    authorities, so pre-April 2019 cases show the SCA).
+//!    2.5). The IECA decides only foreign adults' cases (offenders, immigration detention,
+//!    inadmissibility), so for adults who are not British and are referred on or after
+//!    [`IECA_START`], the IECA with probability [`IECA_SHARE_OF_ALL_REFERRALS`] divided by the
+//!    adult share of referrals in the last year of the tables (50.7% in 2023) and by the foreign
+//!    share of adults in the cube (90%): about 46%. Otherwise the SCA (the domain has no
+//!    older authorities, so pre-April 2019 cases show the SCA).
 //! 7. **Reasonable grounds.** Waiting time log-normal, median [`RG_MEDIAN_DAYS_BEFORE_2023`] days
 //!    before 2023 and [`RG_MEDIAN_DAYS_2023`] by quarter of 2023. Outcome positive with the rate
 //!    of the decision's quarter and age group in `nrm_reasonable_grounds.csv` (decisions after

@@ -10,7 +10,7 @@ use sg_domain::{
 use time::{macros::date, Date, Duration};
 
 use crate::assumptions as a;
-use crate::model::{Compiled, Profile};
+use crate::model::{is_british, Compiled, Profile};
 use crate::weights::{chance, lognormal_days, uniform_days};
 use crate::{labels, people, DemoCase, Distributions};
 
@@ -74,7 +74,8 @@ pub fn generate(dist: &Distributions, seed: u64, index: u64, today: Date) -> Dem
     }
 
     let adult = age == AgeAtExploitation::Adult;
-    let (competent_authority, routing_reason) = route(c, adult, referred_on, &mut rng);
+    let foreign_adult = adult && !is_british(&facts.nationalities);
+    let (competent_authority, routing_reason) = route(c, adult, foreign_adult, referred_on, &mut rng);
     // Only adults can withdraw or enter Home Office-funded support; children are supported by
     // their local authority (nrm-domain.md 2.12).
     let adult_support = adult.then(|| people::support_provider(jurisdiction, profile.gender, profile.types));
@@ -106,14 +107,17 @@ fn dtn_profile<'a>(dist: &'a Distributions, rng: &mut ChaCha8Rng) -> Profile<'a>
     profile
 }
 
-fn route(c: &Compiled, adult: bool, on: Date, rng: &mut ChaCha8Rng) -> (CompetentAuthority, String) {
+/// The competent authority: the SCA for children; the IECA for some foreign adults once it
+/// existed (it takes foreign national offenders, people in immigration detention and the
+/// inadmissibility process, nrm-domain.md 2.5).
+fn route(c: &Compiled, adult: bool, foreign: bool, on: Date, rng: &mut ChaCha8Rng) -> (CompetentAuthority, String) {
     if !adult {
         return (
             CompetentAuthority::Sca,
             "Children and people whose age is unknown are decided by the Single Competent Authority.".into(),
         );
     }
-    if on >= a::IECA_START && chance(rng, c.ieca_adult_share) {
+    if foreign && on >= a::IECA_START && chance(rng, c.ieca_foreign_adult_share) {
         return (
             CompetentAuthority::Ieca,
             "Adult in immigration detention or facing removal: allocated to the Immigration Enforcement \

@@ -147,8 +147,8 @@ pub(crate) struct Compiled {
     rest_exploitation: [WeightedTable; 3],
     rest_genders: [WeightedTable; 3],
     rest_nationalities: WeightedTable,
-    /// Share of adult referrals sent to the IECA (after it began), see `assumptions`.
-    pub ieca_adult_share: f64,
+    /// Share of foreign adults' referrals sent to the IECA (after it began), see `assumptions`.
+    pub ieca_foreign_adult_share: f64,
     /// The most common exploitation type, used when the referral did not say.
     pub default_type: ExploitationType,
     pub scotland_share: f64,
@@ -224,6 +224,7 @@ pub(crate) fn compile(
     let latest_all: u64 = latest.iter().flat_map(|q| q.referrals.iter().flatten()).sum();
     let latest_adults: u64 = latest.iter().flat_map(|q| q.referrals[0].iter()).sum();
     let adult_share = if latest_all == 0 { 1.0 } else { latest_adults as f64 / latest_all as f64 };
+    let foreign_share = foreign_share_of_adults(cells, rest);
 
     let mut cubes: [AgeCube; 3] = Default::default();
     for (i, cell) in cells.iter().enumerate() {
@@ -261,11 +262,41 @@ pub(crate) fn compile(
         rest_exploitation: rest.exploitation.clone().map(|v| WeightedTable::new(v.iter().map(|e| e.2))),
         rest_genders: rest.genders.clone().map(|v| WeightedTable::new(v.iter().map(|e| e.2))),
         rest_nationalities: WeightedTable::new(rest.nationalities.iter().map(|e| e.2)),
-        ieca_adult_share: (crate::assumptions::IECA_SHARE_OF_ALL_REFERRALS / adult_share).min(1.0),
+        ieca_foreign_adult_share: (crate::assumptions::IECA_SHARE_OF_ALL_REFERRALS / (adult_share * foreign_share))
+            .min(1.0),
         default_type: ExploitationType::ALL[best],
         scotland_share: share(police.scotland),
         northern_ireland_share: share(police.northern_ireland),
     })
+}
+
+/// Whether a person with these nationalities is a British citizen (the IECA decides only
+/// foreign nationals' cases).
+pub(crate) fn is_british(nationalities: &[Nationality]) -> bool {
+    nationalities.iter().any(|n| n.code() == "GB")
+}
+
+/// Share of adults in the cube who are not British (unknown nationality counts as not British).
+/// The tail's nationalities are pooled over ages, so its foreign share stands in for its adults.
+fn foreign_share_of_adults(cells: &[Cell], rest: &Remainder) -> f64 {
+    let adults = cells.iter().filter(|c| c.age == AgeAtExploitation::Adult);
+    let (mut all, mut foreign) = (0.0, 0.0);
+    for c in adults {
+        all += c.people as f64;
+        foreign += if is_british(&c.nationalities) { 0.0 } else { c.people as f64 };
+    }
+    let tail_all: u64 = rest.nationalities.iter().map(|e| e.2).sum();
+    let tail_foreign: u64 = rest.nationalities.iter().filter(|e| !is_british(&e.1)).map(|e| e.2).sum();
+    let tail_adults: u64 = rest.responder_types[0].iter().map(|e| e.1).sum();
+    if tail_all > 0 {
+        all += tail_adults as f64;
+        foreign += tail_adults as f64 * tail_foreign as f64 / tail_all as f64;
+    }
+    if all == 0.0 {
+        1.0
+    } else {
+        foreign / all
+    }
 }
 
 impl Compiled {

@@ -51,10 +51,11 @@ fn check_follows_the_tables(dist: &Distributions, seed: u64) {
     let ieca = recent.iter().filter(|c| c.competent_authority == CompetentAuthority::Ieca).count();
     let ieca_share = share(ieca, recent.len());
     assert!((ieca_share - 0.21).abs() < 0.03, "IECA share {ieca_share:.3}");
-    assert!(all
-        .iter()
-        .all(|c| c.facts.age_at_exploitation == AgeAtExploitation::Adult
-            || c.competent_authority == CompetentAuthority::Sca));
+    // Only foreign adults go to the IECA.
+    for c in all.iter().filter(|c| c.competent_authority == CompetentAuthority::Ieca) {
+        assert_eq!(c.facts.age_at_exploitation, AgeAtExploitation::Adult);
+        assert!(c.facts.nationalities.iter().all(|n| n.code() != "GB"));
+    }
 
     // Adult RG decisions made in 2022 were 88% positive, in 2023 41% (Table 16).
     let mut rg = HashMap::new();

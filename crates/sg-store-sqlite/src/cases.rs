@@ -112,7 +112,11 @@ async fn insert_events(
     Ok(())
 }
 
-async fn insert_vault(conn: &mut SqliteConnection, id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> Result<(), sqlx::Error> {
+async fn insert_vault(
+    conn: &mut SqliteConnection,
+    id: CaseId,
+    vault: &[(VaultField, Vec<u8>)],
+) -> Result<(), sqlx::Error> {
     for (field, value) in vault {
         sqlx::query("INSERT INTO vault_entries (case_id, field, value) VALUES (?, ?, ?) ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value")
             .bind(id.to_string())
@@ -158,15 +162,17 @@ pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&Idem
     }
     insert_case(&mut tx, c).await.map_err(error)?;
     if let Some(k) = idem {
-        sqlx::query("INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(k.user.to_string())
-            .bind(&k.key)
-            .bind(&k.fingerprint)
-            .bind(c.id.to_string())
-            .bind(unix(c.created_at))
-            .execute(&mut *tx)
-            .await
-            .map_err(error)?;
+        sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(k.user.to_string())
+        .bind(&k.key)
+        .bind(&k.fingerprint)
+        .bind(c.id.to_string())
+        .bind(unix(c.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
     }
     tx.commit().await.map_err(error)?;
     Ok(Created { case_id: c.id, reference: c.reference.clone(), replayed: false })

@@ -24,7 +24,8 @@ pub(crate) fn error(e: sqlx::Error) -> StoreError {
     }
 }
 
-const DATE: &[time::format_description::FormatItem<'static>] = time::macros::format_description!("[year]-[month]-[day]");
+const DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 pub(crate) fn date_text(d: Date) -> String {
     d.format(DATE).expect("dates format")

@@ -59,6 +59,10 @@ pub(crate) async fn update(
 }
 
 pub(crate) async fn delete(s: &SqliteStore, token_hash: &[u8]) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&s.writer).await.map_err(error)?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
     Ok(())
 }

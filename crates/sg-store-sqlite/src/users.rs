@@ -31,14 +31,16 @@ fn org_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Organisation> {
 
 pub(crate) async fn ensure_org(s: &SqliteStore, name: &str, kind: OrgKind) -> StoreResult<Organisation> {
     let id = OrgId(uuid::Uuid::new_v4());
-    sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")
-        .bind(id.to_string())
-        .bind(name)
-        .bind(kind.code())
-        .bind(unix(OffsetDateTime::now_utc()))
-        .execute(&s.writer)
-        .await
-        .map_err(error)?;
+    sqlx::query(
+        "INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(id.to_string())
+    .bind(name)
+    .bind(kind.code())
+    .bind(unix(OffsetDateTime::now_utc()))
+    .execute(&s.writer)
+    .await
+    .map_err(error)?;
     let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE name = ?")
         .bind(name)
         .fetch_one(&s.writer)
@@ -69,20 +71,24 @@ pub(crate) async fn create_user(s: &SqliteStore, u: &NewUser) -> StoreResult<Use
             StoreError::Conflict(_) => StoreError::Conflict(format!("a user named {:?} already exists", u.name)),
             other => other,
         })?;
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"))
-        .bind(u.id.to_string())
-        .fetch_one(&s.writer)
-        .await
-        .map_err(error)?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"
+    ))
+    .bind(u.id.to_string())
+    .fetch_one(&s.writer)
+    .await
+    .map_err(error)?;
     user_from_row(&row)
 }
 
 pub(crate) async fn user(s: &SqliteStore, id: UserId) -> StoreResult<Option<User>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"))
-        .bind(id.to_string())
-        .fetch_optional(&s.reader)
-        .await
-        .map_err(error)?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = ?"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(&s.reader)
+    .await
+    .map_err(error)?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -161,7 +167,11 @@ pub(crate) async fn add_sign_in_code(
     Ok(())
 }
 
-pub(crate) async fn consume_sign_in_code(s: &SqliteStore, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>> {
+pub(crate) async fn consume_sign_in_code(
+    s: &SqliteStore,
+    hash: &[u8],
+    now: OffsetDateTime,
+) -> StoreResult<Option<User>> {
     // One UPDATE both checks and spends the code, so two concurrent uses cannot both succeed.
     let row = sqlx::query(
         "UPDATE sign_in_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",

@@ -69,8 +69,12 @@ pub trait Store: Send + Sync {
     /// The session with this token hash.
     async fn session(&self, token_hash: &[u8]) -> StoreResult<Option<Session>>;
     /// Records activity on a session, and saves its draft referral.
-    async fn update_session(&self, token_hash: &[u8], last_seen: OffsetDateTime, draft: Option<&str>)
-        -> StoreResult<()>;
+    async fn update_session(
+        &self,
+        token_hash: &[u8],
+        last_seen: OffsetDateTime,
+        draft: Option<&str>,
+    ) -> StoreResult<()>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
 

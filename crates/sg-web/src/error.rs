@@ -46,7 +46,11 @@ impl From<AppError> for ApiError {
             AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             AppError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is temporarily unavailable; try again")
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the service is temporarily unavailable; try again",
+                )
             }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

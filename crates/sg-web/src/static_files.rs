@@ -15,11 +15,9 @@ const FILES: &[(&str, &str, &[u8])] = &[
 /// `GET /static/{path}`.
 pub(crate) async fn serve(Path(path): Path<String>) -> Response {
     match FILES.iter().find(|(name, _, _)| *name == path) {
-        Some((_, mime, body)) => (
-            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")],
-            *body,
-        )
-            .into_response(),
+        Some((_, mime, body)) => {
+            ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *body).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -24,16 +24,15 @@ pub(crate) async fn create(
         None => None,
     };
     let input = parse_referral_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let created = state.app.submit_referral(&user, input, key).await?;
-    let case = state.app.case_view(&user, created.case_id).await.ok();
+    let submitted = state.app.submit_referral(&user, input, key).await?;
     let body = json!({
-        "case_id": created.case_id,
-        "reference": created.reference,
-        "kind": case.as_ref().map(|c| c.kind),
-        "status": case.as_ref().map(|c| c.status),
+        "case_id": submitted.created.case_id,
+        "reference": submitted.created.reference,
+        "kind": submitted.kind,
+        "status": submitted.status,
     });
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if created.replayed {
+    if submitted.created.replayed {
         response.headers_mut().insert("idempotent-replayed", "true".parse().expect("static header"));
     }
     Ok(response)

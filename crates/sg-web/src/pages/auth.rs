@@ -81,7 +81,12 @@ pub(crate) struct CodePage {
 
 /// `GET /sign-in/code`.
 pub(crate) async fn code_page() -> Response {
-    render(&CodePage { layout: Layout::anonymous("Use a sign-in code"), has_errors: false, errors: vec![], code: String::new() })
+    render(&CodePage {
+        layout: Layout::anonymous("Use a sign-in code"),
+        has_errors: false,
+        errors: vec![],
+        code: String::new(),
+    })
 }
 
 /// `POST /sign-in/code`: spends the code, signs in, and asks for a password.
@@ -142,7 +147,12 @@ pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, b
 }
 
 /// `POST /sign-out`.
-pub(crate) async fn sign_out(State(state): State<AppState>, headers: HeaderMap, who: PageUser, body: Bytes) -> Response {
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: PageUser,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     if let Err(r) = check_csrf(&who, &form) {
         return r;

@@ -76,8 +76,10 @@ fn parse<T: Coded>(q: &[(String, String)], name: &str) -> Option<T> {
 
 /// `GET /cases`.
 pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(raw): RawQuery) -> Response {
-    let q: Vec<(String, String)> =
-        form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().filter(|(_, v)| !v.is_empty()).collect();
+    let q: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .into_owned()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     let page: u64 = q.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).max(1);
     let reference = q.iter().find(|(k, _)| k == "reference").map(|(_, v)| v.clone()).unwrap_or_default();
     let filter = CaseFilter {
@@ -96,9 +98,8 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         Err(e) => return error_page(e),
     };
     let pages = result.total.div_ceil(PAGE_SIZE as u64).max(1);
-    let query: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(q.iter().filter(|(k, _)| k != "page"))
-        .finish();
+    let query: String =
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(q.iter().filter(|(k, _)| k != "page")).finish();
     let first_shown = if result.total == 0 { 0 } else { filter.offset + 1 };
     render(&CaseListPage {
         layout: Layout::for_user("Cases", &who),
@@ -114,7 +115,11 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
             Filter { id: "kind", label: "Kind", options: options(filter.kind) },
             Filter { id: "jurisdiction", label: "Jurisdiction", options: options(filter.jurisdiction) },
             Filter { id: "age", label: "Age", options: options(filter.age) },
-            Filter { id: "competent_authority", label: "Competent authority", options: options(filter.competent_authority) },
+            Filter {
+                id: "competent_authority",
+                label: "Competent authority",
+                options: options(filter.competent_authority),
+            },
         ],
         reference,
         query,
@@ -192,7 +197,9 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
         has_errors: false,
         facts: fact_rows(&case),
         can_decide_rg: decider && case.reasonable_grounds.is_none() && case.status != CaseStatus::Withdrawn,
-        can_decide_cg: decider && case.status == CaseStatus::AwaitingConclusiveGrounds && case.pending_reconsideration.is_none(),
+        can_decide_cg: decider
+            && case.status == CaseStatus::AwaitingConclusiveGrounds
+            && case.pending_reconsideration.is_none(),
         id: case.case_id.to_string(),
         person,
         person_refusal,

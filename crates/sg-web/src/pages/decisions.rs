@@ -74,7 +74,11 @@ async fn page(state: &AppState, who: &PageUser, id: CaseId, q: Question) -> Resu
 }
 
 /// `GET /cases/{id}/decide/{question}`.
-pub(crate) async fn form(State(state): State<AppState>, who: PageUser, Path((raw, q)): Path<(String, String)>) -> Response {
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path((raw, q)): Path<(String, String)>,
+) -> Response {
     let (Some(id), Some(q)) = (CaseId::parse(&raw), question(&q)) else { return error_page(AppError::NotFound) };
     match page(&state, &who, id, q).await {
         Ok(p) => render(&p),

@@ -81,12 +81,18 @@ pub(crate) struct MessagePage {
 /// A page for an application error (refusals, missing cases, faults).
 pub(crate) fn error_page(e: AppError) -> Response {
     let (status, title, message) = match e {
-        AppError::NotFound => (StatusCode::NOT_FOUND, "Page not found", "There is no such case, or it is not one you can see.".into()),
+        AppError::NotFound => {
+            (StatusCode::NOT_FOUND, "Page not found", "There is no such case, or it is not one you can see.".into())
+        }
         AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "You cannot do this", m),
         AppError::Unauthenticated => return Redirect::to("/sign-in").into_response(),
         AppError::Unavailable(detail) => {
             tracing::error!(%detail, "database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, "Sorry, the service is unavailable", "Try again in a few minutes. Nothing you sent was lost or half-saved.".into())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is unavailable",
+                "Try again in a few minutes. Nothing you sent was lost or half-saved.".into(),
+            )
         }
         AppError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
@@ -96,7 +102,12 @@ pub(crate) fn error_page(e: AppError) -> Response {
     };
     render_with(
         status,
-        &MessagePage { layout: Layout::anonymous(title), has_errors: false, message, link: Some(("/cases".into(), "Go to cases".into())) },
+        &MessagePage {
+            layout: Layout::anonymous(title),
+            has_errors: false,
+            message,
+            link: Some(("/cases".into(), "Go to cases".into())),
+        },
     )
 }
 

@@ -81,7 +81,11 @@ impl Draft {
 
 /// Reads a GOV.UK date input (`{id}-day`, `{id}-month`, `{id}-year`); `Ok(None)` when blank.
 pub(crate) fn parse_date_input(form: &FormData, id: &str) -> Result<Option<Date>, String> {
-    date_from_parts(&form.get(&format!("{id}-day")), &form.get(&format!("{id}-month")), &form.get(&format!("{id}-year")))
+    date_from_parts(
+        &form.get(&format!("{id}-day")),
+        &form.get(&format!("{id}-month")),
+        &form.get(&format!("{id}-year")),
+    )
 }
 
 fn date_from_parts(day: &str, month: &str, year: &str) -> Result<Option<Date>, String> {
@@ -176,21 +180,27 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         step,
         back: d.previous_before(step).map(|s| format!("/referrals/new/{s}")).unwrap_or_else(|| "/cases".into()),
         jurisdictions: coded::<Jurisdiction>(),
-        ages: vec![
-            ("adult", "No, they are 18 or over"),
-            ("child", "Yes, they are under 18"),
-            ("unknown", "Not sure"),
-        ],
+        ages: vec![("adult", "No, they are 18 or over"), ("child", "Yes, they are under 18"), ("unknown", "Not sure")],
         consents: vec![
             ("yes", "Yes, they consent to being referred to the NRM"),
             ("no", "No, they do not consent (send an anonymous Duty to Notify report)"),
         ],
-        genders: vec![("female", "Female"), ("male", "Male"), ("other", "They do not identify as male or female"), ("unknown", "Not known")],
+        genders: vec![
+            ("female", "Female"),
+            ("male", "Male"),
+            ("other", "They do not identify as male or female"),
+            ("unknown", "Not known"),
+        ],
         locations: coded::<ExploitationLocation>(),
         countries,
         nationality_fields: vec![
             ("nationality", "Nationality", "Leave blank if not known.", d.nationality.clone()),
-            ("nationality_second", "Second nationality (optional)", "For a dual national.", d.nationality_second.clone()),
+            (
+                "nationality_second",
+                "Second nationality (optional)",
+                "For a dual national.",
+                d.nationality_second.clone(),
+            ),
         ],
         form_groups,
         d,
@@ -376,7 +386,7 @@ async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Response {
             if let Err(e) = save(state, who, None).await {
                 return error_page(e);
             }
-            Redirect::to(&format!("/cases/{}?sent=1", created.case_id)).into_response()
+            Redirect::to(&format!("/cases/{}?sent=1", created.created.case_id)).into_response()
         }
         Err(AppError::Invalid(f)) => {
             let step = step_of(&f.field);
@@ -416,7 +426,8 @@ fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage 
         ],
     )];
     if d.is_adult() {
-        let consent = if d.consent == "yes" { "Consents to the referral" } else { "Does not consent: Duty to Notify report" };
+        let consent =
+            if d.consent == "yes" { "Consents to the referral" } else { "Does not consent: Duty to Notify report" };
         sections.push(("consent", "Consent", vec![("Consent", consent.into())]));
     }
     let mut nationality = country_name(&d.nationality);
@@ -433,10 +444,7 @@ fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage 
     sections.push((
         "exploitation",
         "Exploitation",
-        vec![
-            ("How they were exploited", forms.join("; ")),
-            ("Where", label_of::<ExploitationLocation>(&d.location)),
-        ],
+        vec![("How they were exploited", forms.join("; ")), ("Where", label_of::<ExploitationLocation>(&d.location))],
     ));
     if !d.is_dtn() {
         let dob = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year)

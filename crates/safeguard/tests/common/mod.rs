@@ -1,0 +1,109 @@
+//! Test support: the real server on a random port over a fresh SQLite database, and helpers
+//! named after what users do.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sg_app::App;
+use sg_domain::Role;
+use sg_store_sqlite::SqliteStore;
+
+/// A running server and its database.
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub store: SqliteStore,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// An API user: their bearer token.
+#[derive(Clone)]
+pub struct Token(pub String);
+
+impl TestApp {
+    /// Starts the server on 127.0.0.1:0 with an empty database in a temporary directory.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("safeguard.db")).await.unwrap();
+        let app = App::new(Arc::new(store.clone()));
+        let router = sg_web::router(sg_web::AppState { app: app.clone(), secure_cookies: false });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        Self { base: format!("http://{addr}"), app, store, client: reqwest::Client::new(), _dir: dir }
+    }
+
+    /// Creates a user with an API token.
+    pub async fn api_user(&self, org: &str, role: Role, name: &str) -> Token {
+        let c = self.app.create_user(org, None, role, name, true).await.unwrap();
+        Token(c.api_token.unwrap())
+    }
+
+    /// Creates a user and returns their one-time sign-in code.
+    pub async fn page_user(&self, org: &str, role: Role, name: &str) -> String {
+        self.app.create_user(org, None, role, name, false).await.unwrap().sign_in_code
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST /api/v1/referrals`; returns the status and JSON body.
+    pub async fn refer(&self, who: &Token, body: &Value, key: Option<&str>) -> (StatusCode, Value) {
+        let mut req = self.client.post(self.url("/api/v1/referrals")).bearer_auth(&who.0).json(body);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        let resp = req.send().await.unwrap();
+        (resp.status(), resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `GET` a JSON API path.
+    pub async fn get(&self, who: &Token, path: &str) -> (StatusCode, Value) {
+        let resp = self.client.get(self.url(path)).bearer_auth(&who.0).send().await.unwrap();
+        (resp.status(), resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `POST /api/v1/cases/{id}/actions`.
+    pub async fn act(&self, who: &Token, case_id: &str, body: &Value) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .post(self.url(&format!("/api/v1/cases/{case_id}/actions")))
+            .bearer_auth(&who.0)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// How many cases the store holds, whoever referred them.
+    pub async fn case_count(&self) -> u64 {
+        use sg_store::Store;
+        self.store.list_cases(&sg_store::CaseFilter { limit: 1, ..Default::default() }).await.unwrap().total
+    }
+}
+
+/// The contract's example referral: an adult who consents.
+pub fn adult_referral() -> Value {
+    json!({
+        "jurisdiction": "england-wales",
+        "age_at_exploitation": "adult",
+        "consent_to_referral": true,
+        "gender": "female",
+        "nationalities": ["AL"],
+        "exploitation_types": ["labour", "criminal"],
+        "exploitation_location": "uk",
+        "identity": {"full_name": "Ana Example", "date_of_birth": "1999-04-01", "phone": "07700 900123"},
+        "account": "I was made to work in a car wash for no pay."
+    })
+}
+
+/// A date `days` before today, as ISO text.
+pub fn days_ago(days: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
+}
