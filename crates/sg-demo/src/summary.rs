@@ -4,7 +4,7 @@
 //!
 //! It keeps every per-quarter count (160 numbers of referrals by age and location, Duty to
 //! Notify reports, and RG/CG outcomes by age) exactly, the [`TOP_CELLS`] largest cells of the
-//! pooled referral cube exactly (about 60% of the people), and the rest of the cube as separate
+//! pooled referral cube exactly (58% of the people), and the rest of the cube as separate
 //! distributions per age group: responder type, responder name (by type), exploitation label,
 //! gender, and nationality (all ages together). Rows under a small threshold are left out of the
 //! tail distributions, which changes their shape very little and keeps the file short.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sg_app::AppError;
 use sg_store::User;
 
-use super::{check_csrf, error_page, message_for, render, FieldMessage, Layout};
+use super::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
 use crate::extract::{cookie_name, cookie_token, session_cookie, PageUser};
 use crate::form::FormData;
 use crate::AppState;
@@ -132,7 +132,7 @@ pub(crate) async fn password_page(who: PageUser) -> Response {
 /// `POST /account/password`.
 pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
     let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&who, &form) {
+    if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
     match state.app.set_password(who.user.id, &form.get("password"), &form.get("confirmation")).await {
@@ -154,7 +154,7 @@ pub(crate) async fn sign_out(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&who, &form) {
+    if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
     if let Some(token) = cookie_token(&headers, cookie_name(&state)) {

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::AppError;
 use sg_domain::{CaseCommand, CaseId, Coded, DecisionOutcome, Question};
 
-use super::{check_csrf, error_page, message_for, render, FieldMessage, Layout};
+use super::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
@@ -35,6 +35,9 @@ pub(crate) struct DecidePage {
 impl DecidePage {
     fn error_for(&self, field: &str) -> &str {
         message_for(&self.errors, field)
+    }
+    fn outcome_choices(&self) -> Vec<super::Choice> {
+        super::choices(&self.outcomes, &self.outcome)
     }
 }
 
@@ -95,7 +98,7 @@ pub(crate) async fn record(
 ) -> Response {
     let (Some(id), Some(q)) = (CaseId::parse(&raw), question(&q)) else { return error_page(AppError::NotFound) };
     let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&who, &form) {
+    if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
     let mut errors = vec![];

@@ -48,6 +48,18 @@ pub(crate) struct FieldMessage {
     pub message: String,
 }
 
+/// One radio button or select option, with whether it is chosen.
+pub(crate) struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// The choices for `options`, with `selected` marked.
+pub(crate) fn choices(options: &[(&'static str, &'static str)], selected: &str) -> Vec<Choice> {
+    options.iter().map(|(value, label)| Choice { value, label, checked: *value == selected }).collect()
+}
+
 /// Finds the message for a field, or "" (templates test for emptiness).
 pub(crate) fn message_for<'a>(errors: &'a [FieldMessage], field: &str) -> &'a str {
     errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()).unwrap_or("")
@@ -124,13 +136,14 @@ pub(crate) async fn not_found() -> Response {
     error_page(AppError::NotFound)
 }
 
-/// Checks the form token against the session's; a mismatch is refused without changing anything.
-pub(crate) fn check_csrf(who: &PageUser, form: &crate::form::FormData) -> Result<(), Response> {
+/// Checks the form token against the session's: `Some(refusal page)` on a mismatch, which the
+/// handler returns without changing anything.
+pub(crate) fn csrf_refusal(who: &PageUser, form: &crate::form::FormData) -> Option<Response> {
     let sent = form.get("csrf");
     if !sent.is_empty() && constant_time_eq(sent.as_bytes(), who.session.csrf_token.as_bytes()) {
-        Ok(())
+        None
     } else {
-        Err(render_with(
+        Some(render_with(
             StatusCode::FORBIDDEN,
             &MessagePage {
                 layout: Layout::for_user("The form has expired", who),

@@ -17,7 +17,7 @@ use sg_domain::{
 };
 use time::{Date, Month};
 
-use super::{check_csrf, error_page, message_for, render, FieldMessage, Layout};
+use super::{csrf_refusal, error_page, message_for, render, Choice, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
@@ -137,14 +137,29 @@ pub(crate) struct StepPage {
     consents: Vec<(&'static str, &'static str)>,
     genders: Vec<(&'static str, &'static str)>,
     locations: Vec<(&'static str, &'static str)>,
-    countries: Vec<(&'static str, &'static str)>,
-    nationality_fields: Vec<(&'static str, &'static str, &'static str, String)>,
-    form_groups: Vec<(&'static str, Vec<(&'static str, &'static str, bool)>)>,
+    nationality_fields: Vec<(&'static str, &'static str, &'static str, Vec<Choice>)>,
+    form_groups: Vec<CheckboxGroup>,
 }
+
+/// A heading and its checkboxes: (value, label, ticked).
+type CheckboxGroup = (&'static str, Vec<(&'static str, &'static str, bool)>);
 
 impl StepPage {
     fn error_for(&self, field: &str) -> &str {
         message_for(&self.errors, field)
+    }
+    /// The radio choices of one question, with the draft's answer marked.
+    fn choices(&self, options: &[(&'static str, &'static str)], field: &str) -> Vec<Choice> {
+        let d = &self.d;
+        let selected = match field {
+            "jurisdiction" => &d.jurisdiction,
+            "age" => &d.age,
+            "consent" => &d.consent,
+            "gender" => &d.gender,
+            "location" => &d.location,
+            _ => "",
+        };
+        super::choices(options, selected)
     }
 }
 
@@ -171,8 +186,9 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         group("Organ harvesting", &[E::OrgansRemoved]),
         group("Domestic servitude", &[E::UnpaidHouseholdWork]),
     ];
-    let mut countries: Vec<(&str, &str)> = countries::COUNTRIES.iter().map(|c| (c.code, c.name)).collect();
-    countries.sort_by_key(|(_, name)| *name);
+    let mut countries: Vec<(&'static str, &'static str)> =
+        std::iter::once(("", "Not known")).chain(countries::COUNTRIES.iter().map(|c| (c.code, c.name))).collect();
+    countries[1..].sort_by_key(|(_, name)| *name);
     StepPage {
         layout: Layout::for_user(title, who),
         has_errors: !errors.is_empty(),
@@ -192,14 +208,18 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
             ("unknown", "Not known"),
         ],
         locations: coded::<ExploitationLocation>(),
-        countries,
         nationality_fields: vec![
-            ("nationality", "Nationality", "Leave blank if not known.", d.nationality.clone()),
+            (
+                "nationality",
+                "Nationality",
+                "Leave as 'Not known' if you do not know.",
+                super::choices(&countries, &d.nationality),
+            ),
             (
                 "nationality_second",
                 "Second nationality (optional)",
                 "For a dual national.",
-                d.nationality_second.clone(),
+                super::choices(&countries, &d.nationality_second),
             ),
         ],
         form_groups,
@@ -310,7 +330,7 @@ pub(crate) async fn answer(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    if let Err(r) = check_csrf(&who, &form) {
+    if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
     let mut d = load(&who);
@@ -397,13 +417,16 @@ async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Response {
     }
 }
 
+/// A check-your-answers section: the step that asks it, its heading, and (question, answer) rows.
+type Section = (&'static str, &'static str, Vec<(&'static str, String)>);
+
 #[derive(Template)]
 #[template(path = "referral/check.html")]
 pub(crate) struct CheckPage {
     layout: Layout,
     has_errors: bool,
     errors: Vec<FieldMessage>,
-    sections: Vec<(&'static str, &'static str, Vec<(&'static str, String)>)>,
+    sections: Vec<Section>,
     is_dtn: bool,
     is_child: bool,
 }

@@ -1,0 +1,268 @@
+//! The pages, over HTTP, as a browser without JavaScript uses them: sign in, the four referral
+//! journeys, the case list, the case page, and recording both decisions.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use sg_domain::Role;
+
+/// A browser: a cookie jar that follows redirects.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    csrf: String,
+}
+
+fn csrf_of(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[start..].split('"').next()?.to_string())
+}
+
+impl Browser {
+    fn new(t: &TestApp) -> Self {
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        Self { client, base: t.base.clone(), csrf: String::new() }
+    }
+
+    async fn get(&mut self, path: &str) -> (StatusCode, String, String) {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let (status, url) = (r.status(), r.url().path().to_string());
+        let html = r.text().await.unwrap();
+        if let Some(c) = csrf_of(&html) {
+            self.csrf = c;
+        }
+        (status, url, html)
+    }
+
+    /// Posts a form (with the page's CSRF token) and returns the status, final path and page.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone();
+        form.push(("csrf", &csrf));
+        let r = self.client.post(format!("{}{path}", self.base)).form(&form).send().await.unwrap();
+        let (status, url) = (r.status(), r.url().path().to_string());
+        let html = r.text().await.unwrap();
+        if let Some(c) = csrf_of(&html) {
+            self.csrf = c;
+        }
+        (status, url, html)
+    }
+
+    /// Signs in for the first time with a one-time code, chooses a password, signs out and in again.
+    async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
+        let code = t.page_user(org, role, name).await;
+        let mut b = Self::new(t);
+        let (_, path, _) = b.get("/").await;
+        assert_eq!(path, "/sign-in");
+        let (status, path, html) = b.post("/sign-in/code", &[("code", &code)]).await;
+        assert_eq!((status, path.as_str()), (StatusCode::OK, "/account/password"), "{html}");
+        let (_, _, html) = b.post("/account/password", &[("password", "short"), ("confirmation", "short")]).await;
+        assert!(html.contains("There is a problem") && html.contains("at least 12 characters"), "{html}");
+        let pw = "correct horse battery staple";
+        let (_, path, _) = b.post("/account/password", &[("password", pw), ("confirmation", pw)]).await;
+        assert_eq!(path, "/cases");
+        // The code works once only.
+        let mut other = Self::new(t);
+        let (_, _, html) = other.post("/sign-in/code", &[("code", &code)]).await;
+        assert!(html.contains("not valid"), "a one-time code worked twice");
+        // Sign out, and back in with the password.
+        let (_, path, _) = b.post("/sign-out", &[]).await;
+        assert_eq!(path, "/sign-in");
+        let (_, path, html) = b.post("/sign-in", &[("name", name), ("password", "wrong password!")]).await;
+        assert!(path == "/sign-in" && html.contains("not right"), "{html}");
+        let (_, path, _) = b.post("/sign-in", &[("name", name), ("password", pw)]).await;
+        assert_eq!(path, "/cases");
+        b
+    }
+
+    /// Walks the referral journey; returns the case page after sending.
+    async fn refer(&mut self, age: &str, consent: Option<&str>, name: Option<&str>) -> String {
+        let (_, path, _) = self.get("/referrals/new").await;
+        assert_eq!(path, "/referrals/new/about");
+        let (_, path, html) = self.post("/referrals/new/about", &[("jurisdiction", "scotland"), ("age", age)]).await;
+        if let Some(c) = consent {
+            assert_eq!(path, "/referrals/new/consent", "{html}");
+            let (_, p, _) = self.post("/referrals/new/consent", &[("consent", c)]).await;
+            assert_eq!(p, "/referrals/new/person");
+        } else {
+            assert_eq!(path, "/referrals/new/person", "a child must not be asked for consent");
+        }
+        let (_, path, _) = self
+            .post("/referrals/new/person", &[("gender", "male"), ("nationality", "VN"), ("nationality_second", "")])
+            .await;
+        assert_eq!(path, "/referrals/new/exploitation");
+        let (_, path, _) = self
+            .post(
+                "/referrals/new/exploitation",
+                &[("forms", "forced-to-commit-crime"), ("forms", "wages-taken"), ("location", "uk-and-overseas")],
+            )
+            .await;
+        if let Some(n) = name {
+            assert_eq!(path, "/referrals/new/identity");
+            let (_, path, _) = self
+                .post(
+                    "/referrals/new/identity",
+                    &[
+                        ("full_name", n),
+                        ("dob-day", "3"),
+                        ("dob-month", "4"),
+                        ("dob-year", "2009"),
+                        ("account", "Made to grow cannabis."),
+                    ],
+                )
+                .await;
+            assert_eq!(path, "/referrals/new/check");
+        } else {
+            assert_eq!(path, "/referrals/new/check", "a Duty to Notify report must not ask who they are");
+        }
+        let (_, _, check) = self.get("/referrals/new/check").await;
+        assert!(check.contains("Check your answers"));
+        assert!(check.contains("Viet Nam") || check.contains("Vietnam"), "{check}");
+        let (status, path, page) = self.post("/referrals/new/check", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(path.starts_with("/cases/"), "{path}");
+        assert!(page.contains("govuk-panel--confirmation"), "{page}");
+        page
+    }
+}
+
+#[tokio::test]
+async fn a_first_responder_walks_the_four_referral_journeys() {
+    let t = TestApp::start().await;
+    let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "Sam Responder").await;
+
+    let page = fr.refer("adult", Some("yes"), Some("Minh Example")).await;
+    assert!(page.contains("Referral sent") && page.contains("Minh Example") && page.contains("Scotland"));
+    assert!(
+        page.contains("Labour &#38; Criminal") || page.contains("Labour &amp; Criminal"),
+        "statistical types derived from the form checkboxes: {page}"
+    );
+
+    let page = fr.refer("adult", Some("no"), None).await;
+    assert!(page.contains("Duty to Notify report sent"));
+    assert!(page.contains("anonymous Duty to Notify report"), "{page}");
+
+    let page = fr.refer("child", None, Some("Child Example")).await;
+    assert!(page.contains("Child (17 or under)") && page.contains("Child Example"));
+
+    let page = fr.refer("unknown", None, Some("Unknown Age")).await;
+    assert!(page.contains("Not specified or unknown") && page.contains("Single Competent Authority"));
+
+    let (_, _, list) = fr.get("/cases").await;
+    assert!(list.contains("Showing 1 to 4 of 4 cases"), "{list}");
+    let (_, _, list) = fr.get("/cases?kind=duty-to-notify").await;
+    assert!(list.contains("of 1 cases"), "{list}");
+    assert_eq!(t.case_count().await, 4);
+}
+
+#[tokio::test]
+async fn question_pages_show_an_error_summary_and_keep_answers() {
+    let t = TestApp::start().await;
+    let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    fr.get("/referrals/new").await;
+    let (status, path, html) = fr.post("/referrals/new/about", &[("jurisdiction", "england-wales")]).await;
+    assert_eq!((status, path.as_str()), (StatusCode::OK, "/referrals/new/about"));
+    assert!(html.contains("<title>Error: About the referral"), "{html}");
+    assert!(html.contains("There is a problem") && html.contains("href=\"#age\""), "{html}");
+    assert!(html.contains("value=\"england-wales\" checked"), "the answer given was lost");
+
+    fr.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    fr.post("/referrals/new/consent", &[("consent", "yes")]).await;
+    let (_, _, html) = fr.post("/referrals/new/person", &[("gender", "female"), ("nationality", "ZZ")]).await;
+    assert!(html.contains("Select a nationality from the list"));
+    fr.post("/referrals/new/person", &[("gender", "female"), ("nationality", "AL")]).await;
+    let (_, _, html) = fr.post("/referrals/new/exploitation", &[("location", "uk")]).await;
+    assert!(html.contains("Select at least one way they were exploited"));
+    fr.post("/referrals/new/exploitation", &[("forms", "prostitution"), ("location", "uk")]).await;
+    let (_, _, html) = fr
+        .post(
+            "/referrals/new/identity",
+            &[("full_name", "A"), ("dob-day", "31"), ("dob-month", "2"), ("dob-year", "1990")],
+        )
+        .await;
+    assert!(html.contains("The date must be a real date"), "{html}");
+    assert_eq!(t.case_count().await, 0);
+}
+
+#[tokio::test]
+async fn forms_without_the_session_token_are_refused() {
+    let t = TestApp::start().await;
+    let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    fr.get("/referrals/new").await;
+    fr.csrf = "forged".into();
+    let (status, _, _) = fr.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
+    let t = TestApp::start().await;
+    let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    fr.refer("adult", Some("yes"), Some("Case Person")).await;
+    let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+
+    let (_, _, list) = dm.get("/cases").await;
+    let href = list.split("href=\"/cases/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let case = format!("/cases/{href}");
+    let (_, _, page) = dm.get(&case).await;
+    assert!(page.contains("Record reasonable grounds decision"));
+    assert!(!page.contains("Record conclusive grounds decision"));
+
+    let rg = format!("{case}/decide/reasonable-grounds");
+    let (_, _, form) = dm.get(&rg).await;
+    assert!(form.contains("reasonable grounds to believe"), "the test is shown");
+    let (_, path, html) = dm.post(&rg, &[("outcome", "positive")]).await;
+    assert_eq!(path, rg);
+    assert!(html.contains("There is a problem") && html.contains("Write the reasons"), "{html}");
+    let today = time::OffsetDateTime::now_utc().date();
+    let (d, m, y) = (today.day().to_string(), u8::from(today.month()).to_string(), today.year().to_string());
+    let (_, path, page) = dm
+        .post(
+            &rg,
+            &[
+                ("outcome", "positive"),
+                ("reasons", "Credible account and indicators."),
+                ("date-day", &d),
+                ("date-month", &m),
+                ("date-year", &y),
+                ("version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(path, case);
+    assert!(page.contains("Positive reasonable grounds decision") && page.contains("Recovery period started"));
+
+    // The same form again is refused: a second decision on the same question.
+    let (_, _, html) = dm.post(&rg, &[("outcome", "negative"), ("reasons", "x")]).await;
+    assert!(html.contains("already made"), "{html}");
+
+    let cg = format!("{case}/decide/conclusive-grounds");
+    dm.get(&cg).await;
+    let (_, path, page) = dm.post(&cg, &[("outcome", "positive"), ("reasons", "Balance of probabilities met.")]).await;
+    assert_eq!(path, case);
+    assert!(page.contains("Confirmed victim (positive conclusive grounds)"), "{page}");
+
+    // The first responder cannot record decisions.
+    fr.get(&case).await;
+    let (status, _, _) = fr.post(&cg, &[("outcome", "negative"), ("reasons", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn pages_send_security_headers_and_need_sign_in() {
+    let t = TestApp::start().await;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(t.url("/cases"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/sign-in");
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+}
