@@ -232,6 +232,7 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
         .await;
     assert_eq!(path, case);
     assert!(page.contains("Positive reasonable grounds decision") && page.contains("Recovery period started"));
+    assert!(page.contains("Credible account and indicators."), "the reasons are shown on the timeline");
 
     // The same form again is refused: a second decision on the same question.
     let (_, _, html) = dm.post(&rg, &[("outcome", "negative"), ("reasons", "x")]).await;

@@ -55,6 +55,8 @@ pub struct TimelineEntry {
     pub stored: StoredEvent,
     /// A one-line English summary.
     pub summary: String,
+    /// Written reasons, where the event has them.
+    pub detail: Option<String>,
 }
 
 /// Identity and account, for those allowed to see them.
@@ -92,7 +94,11 @@ fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
         timeline: record
             .events
             .into_iter()
-            .map(|stored| TimelineEntry { summary: stored.event.event.summary(), stored })
+            .map(|stored| TimelineEntry {
+                summary: stored.event.event.summary(),
+                detail: stored.event.event.detail().map(String::from),
+                stored,
+            })
             .collect(),
     })
 }

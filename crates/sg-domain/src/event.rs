@@ -153,6 +153,20 @@ impl CaseEvent {
         }
     }
 
+    /// The written reasons or explanation the event carries, if any.
+    pub fn detail(&self) -> Option<&str> {
+        let text = match self {
+            Self::ReasonableGroundsDecided { reasons, .. }
+            | Self::ConclusiveGroundsDecided { reasons, .. }
+            | Self::ReconsiderationDecided { reasons, .. } => reasons,
+            Self::RoutedToCompetentAuthority { reason, .. }
+            | Self::SupportExited { reason }
+            | Self::Withdrawn { reason } => reason,
+            _ => return None,
+        };
+        Some(text.as_str()).filter(|t| !t.trim().is_empty())
+    }
+
     /// A one-line English summary for timelines.
     pub fn summary(&self) -> String {
         use crate::Coded;

@@ -21,117 +21,134 @@ fn type_bits(state: &CaseState) -> i64 {
         .fold(0, |a, b| a | b)
 }
 
-async fn write_projection(
-    conn: &mut SqliteConnection,
-    id: CaseId,
-    reference: Option<&CaseReference>,
-    state: &CaseState,
-    created: Option<&NewCase>,
-) -> Result<(), sqlx::Error> {
-    let f = &state.facts;
-    let nat = |i: usize| f.nationalities.get(i).map(|n| n.code());
-    let rg = state.reasonable_grounds;
-    let cg = state.conclusive_grounds;
-    if let (Some(reference), Some(created)) = (reference, created) {
-        sqlx::query(
+/// Rows per multi-row `INSERT`: fewer statements means fewer round trips to SQLite's thread,
+/// and 400 rows of up to 23 columns stays under SQLite's 32,766 bound parameters.
+const ROWS_PER_INSERT: usize = 400;
+
+/// Inserts the projection rows of new cases.
+async fn insert_projections(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+    for chunk in cases.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT INTO cases (id, reference, kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
              exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, \
-             rg_outcome, rg_on, cg_outcome, cg_on, last_event_on, version, created_by, created_by_org, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(reference.as_str())
-        .bind(state.kind.code())
-        .bind(state.status().code())
-        .bind(f.jurisdiction.code())
-        .bind(f.age_at_exploitation.code())
-        .bind(f.gender.code())
-        .bind(nat(0))
-        .bind(nat(1))
-        .bind(type_bits(state))
-        .bind(f.exploitation_location.code())
-        .bind(f.first_responder_type.code())
-        .bind(state.competent_authority.map(|a| a.code()))
-        .bind(date_text(f.referred_on))
-        .bind(rg.map(|d| d.outcome.code()))
-        .bind(rg.map(|d| date_text(d.decided_on)))
-        .bind(cg.map(|d| d.outcome.code()))
-        .bind(cg.map(|d| date_text(d.decided_on)))
-        .bind(date_text(state.last_event_on))
-        .bind(state.version as i64)
-        .bind(created.created_by.to_string())
-        .bind(created.created_by_org.to_string())
-        .bind(unix(created.created_at))
-        .execute(&mut *conn)
-        .await?;
-    } else {
-        sqlx::query(
-            "UPDATE cases SET kind = ?, status = ?, competent_authority = ?, rg_outcome = ?, rg_on = ?, \
-             cg_outcome = ?, cg_on = ?, last_event_on = ?, version = ? WHERE id = ?",
-        )
-        .bind(state.kind.code())
-        .bind(state.status().code())
-        .bind(state.competent_authority.map(|a| a.code()))
-        .bind(rg.map(|d| d.outcome.code()))
-        .bind(rg.map(|d| date_text(d.decided_on)))
-        .bind(cg.map(|d| d.outcome.code()))
-        .bind(cg.map(|d| date_text(d.decided_on)))
-        .bind(date_text(state.last_event_on))
-        .bind(state.version as i64)
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
+             rg_outcome, rg_on, cg_outcome, cg_on, last_event_on, version, created_by, created_by_org, created_at) ",
+        );
+        q.push_values(chunk, |mut b, c| {
+            let (state, f) = (&c.state, &c.state.facts);
+            let (rg, cg) = (state.reasonable_grounds, state.conclusive_grounds);
+            b.push_bind(c.id.to_string())
+                .push_bind(c.reference.as_str().to_string())
+                .push_bind(state.kind.code())
+                .push_bind(state.status().code())
+                .push_bind(f.jurisdiction.code())
+                .push_bind(f.age_at_exploitation.code())
+                .push_bind(f.gender.code())
+                .push_bind(f.nationalities.first().map(|n| n.code()))
+                .push_bind(f.nationalities.get(1).map(|n| n.code()))
+                .push_bind(type_bits(state))
+                .push_bind(f.exploitation_location.code())
+                .push_bind(f.first_responder_type.code())
+                .push_bind(state.competent_authority.map(|a| a.code()))
+                .push_bind(date_text(f.referred_on))
+                .push_bind(rg.map(|d| d.outcome.code()))
+                .push_bind(rg.map(|d| date_text(d.decided_on)))
+                .push_bind(cg.map(|d| d.outcome.code()))
+                .push_bind(cg.map(|d| date_text(d.decided_on)))
+                .push_bind(date_text(state.last_event_on))
+                .push_bind(state.version as i64)
+                .push_bind(c.created_by.to_string())
+                .push_bind(c.created_by_org.to_string())
+                .push_bind(unix(c.created_at));
+        });
+        q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-async fn insert_events(
-    conn: &mut SqliteConnection,
-    id: CaseId,
-    first_seq: u32,
-    events: &[DatedEvent],
+/// Rewrites a case's projection row from its new state.
+async fn update_projection(conn: &mut SqliteConnection, id: CaseId, state: &CaseState) -> Result<(), sqlx::Error> {
+    let (rg, cg) = (state.reasonable_grounds, state.conclusive_grounds);
+    sqlx::query(
+        "UPDATE cases SET kind = ?, status = ?, competent_authority = ?, rg_outcome = ?, rg_on = ?, \
+         cg_outcome = ?, cg_on = ?, last_event_on = ?, version = ? WHERE id = ?",
+    )
+    .bind(state.kind.code())
+    .bind(state.status().code())
+    .bind(state.competent_authority.map(|a| a.code()))
+    .bind(rg.map(|d| d.outcome.code()))
+    .bind(rg.map(|d| date_text(d.decided_on)))
+    .bind(cg.map(|d| d.outcome.code()))
+    .bind(cg.map(|d| date_text(d.decided_on)))
+    .bind(date_text(state.last_event_on))
+    .bind(state.version as i64)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One event row to insert: the case, its sequence number, the event, who and when.
+struct EventRow<'a> {
+    case: CaseId,
+    seq: u32,
+    event: &'a DatedEvent,
     actor: sg_domain::UserId,
     now: OffsetDateTime,
-) -> Result<(), sqlx::Error> {
-    for (i, e) in events.iter().enumerate() {
-        let payload = serde_json::to_string(&e.event).expect("events serialise");
-        sqlx::query(
-            "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(first_seq as i64 + i as i64)
-        .bind(e.event.kind())
-        .bind(date_text(e.on))
-        .bind(payload)
-        .bind(actor.to_string())
-        .bind(unix(now))
-        .execute(&mut *conn)
-        .await?;
+}
+
+async fn insert_events(conn: &mut SqliteConnection, rows: &[EventRow<'_>]) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(r.case.to_string())
+                .push_bind(r.seq as i64)
+                .push_bind(r.event.event.kind())
+                .push_bind(date_text(r.event.on))
+                .push_bind(serde_json::to_string(&r.event.event).expect("events serialise"))
+                .push_bind(r.actor.to_string())
+                .push_bind(unix(r.now));
+        });
+        q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-async fn insert_vault(
-    conn: &mut SqliteConnection,
-    id: CaseId,
-    vault: &[(VaultField, Vec<u8>)],
-) -> Result<(), sqlx::Error> {
-    for (field, value) in vault {
-        sqlx::query("INSERT INTO vault_entries (case_id, field, value) VALUES (?, ?, ?) ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value")
-            .bind(id.to_string())
-            .bind(field.as_str())
-            .bind(value)
-            .execute(&mut *conn)
-            .await?;
+fn event_rows<'a>(
+    case: CaseId,
+    first_seq: u32,
+    events: &'a [DatedEvent],
+    actor: sg_domain::UserId,
+    now: OffsetDateTime,
+) -> impl Iterator<Item = EventRow<'a>> {
+    events.iter().enumerate().map(move |(i, event)| EventRow { case, seq: first_seq + i as u32, event, actor, now })
+}
+
+async fn insert_vault(conn: &mut SqliteConnection, rows: &[(CaseId, VaultField, &[u8])]) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO vault_entries (case_id, field, value) ");
+        q.push_values(chunk, |mut b, (case, field, value)| {
+            b.push_bind(case.to_string()).push_bind(field.as_str()).push_bind(value.to_vec());
+        });
+        q.push(" ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value");
+        q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-async fn insert_case(conn: &mut SqliteConnection, c: &NewCase) -> Result<(), sqlx::Error> {
-    write_projection(conn, c.id, Some(&c.reference), &c.state, Some(c)).await?;
-    insert_events(conn, c.id, 1, &c.events, c.created_by, c.created_at).await?;
-    insert_vault(conn, c.id, &c.vault).await
+fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item = (CaseId, VaultField, &[u8])> {
+    vault.iter().map(move |(f, v)| (id, *f, v.as_slice()))
+}
+
+/// Inserts new cases with their events and vault fields, in the caller's transaction.
+async fn insert_cases(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+    insert_projections(conn, cases).await?;
+    let events: Vec<EventRow> =
+        cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
+    insert_events(conn, &events).await?;
+    let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
+    insert_vault(conn, &vault).await
 }
 
 pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
@@ -160,7 +177,7 @@ pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&Idem
             });
         }
     }
-    insert_case(&mut tx, c).await.map_err(error)?;
+    insert_cases(&mut tx, &[c]).await.map_err(error)?;
     if let Some(k) = idem {
         sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -180,9 +197,8 @@ pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&Idem
 
 pub(crate) async fn create_cases_bulk(s: &SqliteStore, cases: &[NewCase]) -> StoreResult<()> {
     let mut tx = s.writer.begin().await.map_err(error)?;
-    for c in cases {
-        insert_case(&mut tx, c).await.map_err(error)?;
-    }
+    let cases: Vec<&NewCase> = cases.iter().collect();
+    insert_cases(&mut tx, &cases).await.map_err(error)?;
     tx.commit().await.map_err(error)
 }
 
@@ -203,9 +219,11 @@ pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResul
         }
         Some(_) => {}
     }
-    insert_events(&mut tx, a.case, a.expected_version + 1, a.events, a.actor, a.now).await.map_err(error)?;
-    write_projection(&mut tx, a.case, None, a.state, None).await.map_err(error)?;
-    insert_vault(&mut tx, a.case, a.vault).await.map_err(error)?;
+    let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
+    insert_events(&mut tx, &events).await.map_err(error)?;
+    update_projection(&mut tx, a.case, a.state).await.map_err(error)?;
+    let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
+    insert_vault(&mut tx, &vault).await.map_err(error)?;
     tx.commit().await.map_err(error)
 }
 

@@ -83,6 +83,11 @@ impl SqliteStore {
         Ok(v.unwrap_or(0))
     }
 
+    /// The writer connection's `synchronous` setting (2 is FULL).
+    pub async fn synchronous(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.writer).await.map_err(convert::error)
+    }
+
     /// Runs SQLite's own consistency check; `Ok(())` when it reports `ok`.
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
         let rows: Vec<String> =

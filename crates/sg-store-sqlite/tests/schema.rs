@@ -1,0 +1,55 @@
+//! Schema handling: WAL and synchronous=FULL are on, a database from a newer Safeguard is refused
+//! untouched, and the event log refuses updates and deletes.
+
+use sg_store_sqlite::SqliteStore;
+use sqlx::Connection;
+
+#[tokio::test]
+async fn the_database_runs_in_wal_mode_with_full_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    store.close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(mode, "wal");
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.synchronous().await.unwrap(), 2, "synchronous must be FULL (2)");
+    store.integrity_check().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', TRUE, x'00', 0)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let err = SqliteStore::open(&path).await.err().expect("a newer database was accepted");
+    assert!(err.to_string().contains("newer Safeguard"), "{err}");
+}
+
+#[tokio::test]
+async fn case_events_cannot_be_changed_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    // With foreign keys off on this raw connection, a bare event row can go in.
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut conn).await.unwrap();
+    sqlx::query("INSERT INTO case_events VALUES ('c', 1, 'k', '2024-01-01', '{}', NULL, 0)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for sql in ["UPDATE case_events SET kind = 'x'", "DELETE FROM case_events"] {
+        let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
