@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cases;
 pub mod demo;
 mod error;
+pub mod monitoring;
 pub mod referrals;
 
 use std::sync::Arc;

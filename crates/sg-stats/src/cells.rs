@@ -7,7 +7,7 @@
 //! cube both count 2023 referrals), a source is a list of [`Table`]s, and each indicator reads
 //! the first table that has the measure and dimensions it needs, so nothing is counted twice.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sg_domain::{
     AgeAtExploitation, CaseKind, CaseStatus, Coded, CompetentAuthority, DecisionOutcome, ExploitationLocation,
     ExploitationType, FirstResponderType, Gender, Jurisdiction, Nationality,
@@ -87,7 +87,7 @@ fn label_codes(label: &str) -> Vec<&'static str> {
 }
 
 /// What a cell counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Measure {
     /// NRM referrals, by month of referral.
@@ -103,7 +103,7 @@ pub enum Measure {
 }
 
 /// A dimension a table may break its counts down by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dim {
     /// Age at exploitation.
@@ -289,7 +289,7 @@ pub fn parse_exploitation_label(label: &str) -> Option<u8> {
 }
 
 /// How finely a table's months are known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Granularity {
     /// Calendar months (the system's own cases).

@@ -7,6 +7,7 @@
 
 mod cases;
 mod convert;
+mod monitoring;
 mod sessions;
 mod users;
 
@@ -197,5 +198,34 @@ impl sg_store::Store for SqliteStore {
         field: sg_store::VaultField,
     ) -> sg_store::StoreResult<Option<Vec<u8>>> {
         cases::vault_get(self, case, field).await
+    }
+    async fn case_rows(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> sg_store::StoreResult<(Vec<sg_stats::cells::CaseRow>, Option<i64>)> {
+        monitoring::case_rows(self, after, limit).await
+    }
+    async fn case_cells(&self) -> sg_store::StoreResult<Vec<sg_stats::Cell>> {
+        monitoring::case_cells(self).await
+    }
+    async fn save_dataset(&self, dataset: &sg_store::NewDataset) -> sg_store::StoreResult<sg_store::DatasetVersion> {
+        monitoring::save_dataset(self, dataset).await
+    }
+    async fn datasets(&self) -> sg_store::StoreResult<Vec<sg_store::DatasetVersion>> {
+        monitoring::datasets(self).await
+    }
+    async fn dataset_tables(
+        &self,
+        name: &str,
+        version: Option<u32>,
+    ) -> sg_store::StoreResult<Option<(sg_store::DatasetVersion, Vec<sg_stats::Table>)>> {
+        monitoring::dataset_tables(self, name, version).await
+    }
+    async fn record_publication(&self, publication: &sg_store::Publication) -> sg_store::StoreResult<()> {
+        monitoring::record_publication(self, publication).await
+    }
+    async fn publications(&self, limit: u32) -> sg_store::StoreResult<Vec<sg_store::Publication>> {
+        monitoring::publications(self, limit).await
     }
 }

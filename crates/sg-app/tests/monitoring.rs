@@ -1,0 +1,105 @@
+//! Monitoring over a real SQLite file: the statistics aggregate kept by triggers equals the
+//! cells computed from every case row; reports, imports and publications round-trip.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use sg_app::monitoring::{ReportRequest, Source};
+use sg_app::App;
+use sg_domain::{CaseCommand, CaseStatus, DecisionOutcome, Role};
+use sg_stats::{Cell, Period, Rule};
+use sg_store::CaseFilter;
+use sg_store_sqlite::SqliteStore;
+
+async fn app() -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("t.db")).await.unwrap();
+    (App::new(Arc::new(store)), dir)
+}
+
+/// Cells keyed by their facts (everything but the sums), for comparing two aggregations.
+fn by_key(cells: &[Cell]) -> BTreeMap<String, (u64, u64, i64)> {
+    let mut out: BTreeMap<String, (u64, u64, i64)> = BTreeMap::new();
+    for c in cells {
+        let key = format!("{:?}", Cell { n: 0, cg_days_sum: 0, referred_day_sum: 0, ..c.clone() });
+        let e = out.entry(key).or_default();
+        e.0 += c.n;
+        e.1 += c.cg_days_sum;
+        e.2 += c.referred_day_sum;
+    }
+    out.retain(|_, v| v.0 > 0);
+    out
+}
+
+async fn assert_aggregate_matches_rows(app: &App) {
+    let rows = app.all_case_rows().await.unwrap();
+    let from_rows: Vec<Cell> = rows.iter().map(Cell::from_case).collect();
+    let maintained = app.store.case_cells().await.unwrap();
+    assert_eq!(by_key(&maintained), by_key(&from_rows));
+}
+
+#[tokio::test]
+async fn the_maintained_aggregate_equals_the_case_rows_through_inserts_and_updates() {
+    let (app, _dir) = app().await;
+    let dist = sg_demo::Distributions::embedded();
+    app.add_demo_cases(&dist, 600, 7, |_| {}).await.unwrap();
+    assert_eq!(app.all_case_rows().await.unwrap().len(), 600);
+    assert_aggregate_matches_rows(&app).await;
+
+    // Decide some cases awaiting a conclusive-grounds decision: the update trigger moves them.
+    let dm = app.create_user("Single Competent Authority", None, Role::DecisionMaker, "dm", false).await.unwrap().user;
+    let filter = CaseFilter { status: Some(CaseStatus::AwaitingConclusiveGrounds), limit: 20, ..Default::default() };
+    let page = app.store.list_cases(&filter).await.unwrap();
+    assert!(!page.cases.is_empty());
+    for (i, c) in page.cases.iter().enumerate() {
+        let outcome = if i % 2 == 0 { DecisionOutcome::Positive } else { DecisionOutcome::Negative };
+        let cmd = CaseCommand::DecideConclusiveGrounds { outcome, reasons: "test".into() };
+        app.change_case(&dm, c.id, cmd, None, None, None).await.unwrap();
+    }
+    assert_aggregate_matches_rows(&app).await;
+}
+
+#[tokio::test]
+async fn reports_need_the_monitor_or_admin_role_and_publications_are_recorded() {
+    let (app, _dir) = app().await;
+    app.add_demo_cases(&sg_demo::Distributions::embedded(), 300, 1, |_| {}).await.unwrap();
+    let fr = app.create_user("NGO", None, Role::FirstResponder, "fr", false).await.unwrap().user;
+    let monitor = app.create_user("ATMG", None, Role::Monitor, "mon", false).await.unwrap().user;
+    let req = ReportRequest { source: Source::OwnCases, period: Period::All, rule: Rule::default() };
+    assert!(app.monitoring_report(Some(&fr), &req).await.is_err());
+    let built = app.monitoring_report(Some(&monitor), &req).await.unwrap();
+    let referrals = built.report.indicators.iter().find(|i| i.indicator.id == "referrals").unwrap();
+    let dtn = built.report.indicators.iter().find(|i| i.indicator.id == "duty-to-notify-share").unwrap();
+    let total = referrals.headline.unwrap().value().unwrap() + dtn.headline.unwrap().value().unwrap();
+    assert_eq!(total, 300);
+    let p = app.publish(Some(&monitor), "report", &built.source, "all", "json", &req.rule, b"{}").await.unwrap();
+    let stored = app.store.publications(10).await.unwrap();
+    assert_eq!(stored, vec![p.clone()]);
+    assert_eq!(p.sha256, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+}
+
+#[tokio::test]
+async fn a_dataset_round_trips_and_each_import_is_a_new_version() {
+    let dir = std::path::Path::new("../../../shared/data/uk-nrm");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let (app, _tmp) = app().await;
+    let imported = sg_import::nrm::import_dir(dir).unwrap();
+    let cells: usize = imported.tables.iter().map(|t| t.cells.len()).sum();
+    let v1 = app.import_dataset("uk-nrm", "test", imported.clone()).await.unwrap();
+    let v2 = app.import_dataset("uk-nrm", "test", imported).await.unwrap();
+    assert_eq!((v1.version, v2.version), (1, 2));
+    let (_, tables) = app.store.dataset_tables("uk-nrm", Some(1)).await.unwrap().unwrap();
+    assert_eq!(tables.iter().map(|t| t.cells.len()).sum::<usize>(), cells);
+    let req = ReportRequest {
+        source: Source::parse(Some("uk-nrm")).unwrap(),
+        period: Period::Year(2023),
+        rule: Rule::default(),
+    };
+    let built = app.monitoring_report(None, &req).await.unwrap();
+    assert_eq!(built.source, "uk-nrm@2");
+    let referrals = built.report.indicators.iter().find(|i| i.indicator.id == "referrals").unwrap();
+    assert_eq!(referrals.headline.unwrap().value(), Some(17_004));
+}

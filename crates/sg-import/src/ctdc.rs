@@ -1,0 +1,1 @@
+//! The CTDC global k-anonymised dataset (placeholder until the CTDC importer lands).
