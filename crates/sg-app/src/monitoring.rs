@@ -173,3 +173,11 @@ impl App {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+impl App {
+    /// The imported datasets a user may report on.
+    pub async fn statistics_datasets(&self, user: &User) -> Result<Vec<DatasetVersion>, AppError> {
+        access::check_statistics(user)?;
+        Ok(self.store.datasets().await?)
+    }
+}

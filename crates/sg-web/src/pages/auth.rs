@@ -62,7 +62,7 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
     }
     if errors.is_empty() {
         match state.app.sign_in(&name, &form.get("password")).await {
-            Ok(user) => return start_session(&state, &user, "/cases").await,
+            Ok(user) => return start_session(&state, &user, "/").await,
             Err(AppError::Forbidden(m)) => errors.push(FieldMessage { field: "name".into(), message: capitalise(&m) }),
             Err(e) => return error_page(e),
         }
@@ -136,7 +136,7 @@ pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, b
         return r;
     }
     match state.app.set_password(who.user.id, &form.get("password"), &form.get("confirmation")).await {
-        Ok(()) => Redirect::to("/cases").into_response(),
+        Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => render(&PasswordPage {
             layout: Layout::for_user("Choose your password", &who),
             has_errors: true,
