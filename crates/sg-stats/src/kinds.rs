@@ -20,7 +20,14 @@ pub(crate) fn compute(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
 }
 
 fn no_table(ind: &Indicator) -> IndicatorResult {
-    unavailable(ind, format!("This source has no table of {:?} for this indicator.", ind.measure).to_lowercase())
+    let what = match ind.measure {
+        Measure::Referrals => "referrals",
+        Measure::DutyToNotify => "Duty to Notify reports",
+        Measure::RgDecisions => "reasonable-grounds decisions",
+        Measure::CgDecisions => "conclusive-grounds decisions",
+        Measure::Status => "case statuses",
+    };
+    unavailable(ind, format!("This source has no table of {what} with the breakdowns this indicator needs."))
 }
 
 fn empty(ind: &Indicator) -> IndicatorResult {
