@@ -68,8 +68,8 @@ impl App {
     async fn tables(&self, source: &Source) -> Result<(String, String, Vec<Table>), AppError> {
         match source {
             Source::OwnCases => {
-                let cells = self.store.case_cells().await?;
-                Ok(("own-cases".into(), "Cases recorded in this Safeguard".into(), vec![Table::own_cases(cells)]))
+                let tables = self.store.case_tables().await?;
+                Ok(("own-cases".into(), "Cases recorded in this Safeguard".into(), tables))
             }
             Source::Dataset { name, version } => {
                 let (v, tables) = self.store.dataset_tables(name, *version).await?.ok_or_else(|| {

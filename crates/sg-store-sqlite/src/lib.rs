@@ -7,6 +7,7 @@
 
 mod cases;
 mod convert;
+mod marginals;
 mod monitoring;
 mod sessions;
 mod users;
@@ -206,8 +207,8 @@ impl sg_store::Store for SqliteStore {
     ) -> sg_store::StoreResult<(Vec<sg_stats::cells::CaseRow>, Option<i64>)> {
         monitoring::case_rows(self, after, limit).await
     }
-    async fn case_cells(&self) -> sg_store::StoreResult<Vec<sg_stats::Cell>> {
-        monitoring::case_cells(self).await
+    async fn case_tables(&self) -> sg_store::StoreResult<Vec<sg_stats::Table>> {
+        crate::marginals::case_tables(self).await
     }
     async fn save_dataset(&self, dataset: &sg_store::NewDataset) -> sg_store::StoreResult<sg_store::DatasetVersion> {
         monitoring::save_dataset(self, dataset).await

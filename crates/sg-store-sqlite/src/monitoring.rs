@@ -9,15 +9,15 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use crate::convert::{error, from_unix, parse_date, unix, user_id};
 use crate::SqliteStore;
 
-fn opt_code<T: Coded>(column: &str, v: Option<String>) -> StoreResult<Option<T>> {
+pub(crate) fn opt_code<T: Coded>(column: &str, v: Option<String>) -> StoreResult<Option<T>> {
     v.filter(|s| !s.is_empty()).map(|s| parse_code(column, &s)).transpose()
 }
 
-fn nationality(v: Option<String>) -> StoreResult<Option<Nationality>> {
+pub(crate) fn nationality(v: Option<String>) -> StoreResult<Option<Nationality>> {
     v.filter(|s| !s.is_empty()).map(|s| Nationality::parse(&s).map_err(StoreError::Other)).transpose()
 }
 
-fn month(column: &str, v: Option<String>) -> StoreResult<Option<Month>> {
+pub(crate) fn month(column: &str, v: Option<String>) -> StoreResult<Option<Month>> {
     v.filter(|s| !s.is_empty())
         .map(|s| Month::parse(&s).ok_or_else(|| StoreError::Other(format!("bad month {s:?} in {column}"))))
         .transpose()
@@ -73,43 +73,6 @@ pub(crate) async fn case_rows(store: &SqliteStore, after: i64, limit: u32) -> St
     }
     let more = rows.len() as u32 == limit;
     Ok((out, last.filter(|_| more)))
-}
-
-/// The maintained aggregate, as cells.
-pub(crate) async fn case_cells(store: &SqliteStore) -> StoreResult<Vec<Cell>> {
-    let rows = sqlx::query(
-        "SELECT kind, status, jurisdiction, age, gender, nationality_1, nationality_2, exploitation_types, \
-         exploitation_location, first_responder_type, competent_authority, referred_month, rg_outcome, rg_month, \
-         rg_within_5wd, cg_outcome, cg_month, n, cg_days_sum, referred_day_sum FROM case_stats WHERE n > 0",
-    )
-    .fetch_all(&store.reader)
-    .await
-    .map_err(error)?;
-    rows.iter()
-        .map(|r| {
-            let nats = [nationality(r.get(5))?, nationality(r.get(6))?];
-            let within: i64 = r.get(14);
-            Ok(Cell {
-                n: r.get::<i64, _>(17) as u64,
-                kind: Some(parse_code("kind", r.get(0))?),
-                status: Some(parse_code("status", r.get(1))?),
-                jurisdiction: Some(parse_code("jurisdiction", r.get(2))?),
-                age: Some(parse_code("age", r.get(3))?),
-                gender: Some(parse_code("gender", r.get(4))?),
-                nationality: sg_stats::cells::nationality_label(&nats),
-                exploitation: Some(r.get::<i64, _>(7) as u8),
-                location: Some(parse_code("exploitation_location", r.get(8))?),
-                fr_type: Some(parse_code("first_responder_type", r.get(9))?),
-                ca: opt_code("competent_authority", r.get(10))?,
-                referred: month("referred_month", r.get(11))?,
-                rg: decision(r.get(12), month("rg_month", r.get(13))?)?,
-                rg_within_5wd: (within >= 0).then_some(within == 1),
-                cg: decision(r.get(15), month("cg_month", r.get(16))?)?,
-                cg_days_sum: r.get::<i64, _>(18) as u64,
-                referred_day_sum: r.get(19),
-            })
-        })
-        .collect()
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {

@@ -105,9 +105,11 @@ pub trait Store: Send + Sync {
     /// (0 to start), and the position to continue from; `None` when there are no more. For
     /// exports and checks that need one row per case.
     async fn case_rows(&self, after: i64, limit: u32) -> StoreResult<(Vec<sg_stats::cells::CaseRow>, Option<i64>)>;
-    /// Every case's non-identifying facts aggregated into cells, kept current as cases change
-    /// (the questions are known in advance, so their answers are maintained, not recomputed).
-    async fn case_cells(&self) -> StoreResult<Vec<sg_stats::Cell>>;
+    /// The statistics of every case as tables of cells, one per breakdown the indicators use,
+    /// kept current as cases change (the questions are known in advance, so their answers are
+    /// maintained, not recomputed). The report over them equals the report over
+    /// `sg_stats::Table::own_cases` of every case row.
+    async fn case_tables(&self) -> StoreResult<Vec<sg_stats::Table>>;
     /// Stores a dataset as the next version of its name, all of it or nothing.
     async fn save_dataset(&self, dataset: &NewDataset) -> StoreResult<DatasetVersion>;
     /// Every stored dataset version, by name then version.
