@@ -22,6 +22,7 @@ struct Tick {
 struct XLabel {
     x: f64,
     label: String,
+    anchor: &'static str,
 }
 
 struct Point {
@@ -154,10 +155,22 @@ pub fn trend_chart(title: &str, trend: &Breakdown, is_rate: bool) -> String {
         let v = max * k as f64 / 4.0;
         Tick { y: y_at(v, max), label: fmt(v) }
     });
-    let step = n.div_ceil(8).max(1);
-    let x_labels = (0..n)
-        .filter(|i| i.is_multiple_of(step) || *i == n - 1)
-        .map(|i| XLabel { x: x_at(i, n), label: t.row_labels[i].clone() });
+    // At most seven labels, evenly spaced, always the first and the last; the ends are
+    // anchored inwards so that they are not cut off.
+    let m = (n - 1).min(6);
+    let mut idx: Vec<usize> = (0..=m).map(|k| if m == 0 { 0 } else { k * (n - 1) / m }).collect();
+    idx.dedup();
+    let x_labels = idx.into_iter().map(|i| XLabel {
+        x: x_at(i, n),
+        label: t.row_labels[i].clone(),
+        anchor: if n > 1 && i == 0 {
+            "start"
+        } else if n > 1 && i == n - 1 {
+            "end"
+        } else {
+            "middle"
+        },
+    });
     let chart = Chart {
         id: title.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect(),
         title: format!("{title}: over time"),
