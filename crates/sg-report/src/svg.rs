@@ -158,7 +158,7 @@ pub fn trend_chart(title: &str, trend: &Breakdown, is_rate: bool) -> String {
     // At most seven labels, evenly spaced, always the first and the last; the ends are
     // anchored inwards so that they are not cut off.
     let m = (n - 1).min(6);
-    let mut idx: Vec<usize> = (0..=m).map(|k| if m == 0 { 0 } else { k * (n - 1) / m }).collect();
+    let mut idx: Vec<usize> = (0..=m).map(|k| (k * (n - 1)).checked_div(m).unwrap_or(0)).collect();
     idx.dedup();
     let x_labels = idx.into_iter().map(|i| XLabel {
         x: x_at(i, n),
