@@ -48,7 +48,7 @@ while con.execute("SELECT count(*) FROM cases").fetchone()[0] < n:
     k += 1
 con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 print(f"{con.execute('SELECT count(*) FROM cases').fetchone()[0]} cases, "
-      f"{con.execute('SELECT count(*) FROM case_stats WHERE n > 0').fetchone()[0]} statistics rows", file=sys.stderr)
+      f"{con.execute('SELECT count(*) FROM case_marginals WHERE n > 0').fetchone()[0]} statistics rows", file=sys.stderr)
 PY
 fi
 

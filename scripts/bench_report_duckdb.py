@@ -30,28 +30,31 @@ con.execute("""CREATE TABLE c AS SELECT kind, status, jurisdiction, age, gender,
   CAST(cg_on AS DATE) AS cg_on FROM s.cases""")
 loaded = time.perf_counter()
 
-quarter = "strftime(%s, '%Y') || ' Q' || CAST(quarter(%s) AS VARCHAR)"
+def quarter(col):
+    return f"CAST(year({col}) AS VARCHAR) || ' Q' || CAST(quarter({col}) AS VARCHAR)"
+
+
 dims = ["age", "gender", "nationality_1", "exploitation_types", "first_responder_type",
         "competent_authority", "jurisdiction", "exploitation_location"]
 queries = []
 # referrals: headline, trend, breakdowns (nationality group needs a lookup; grouping by nationality covers it)
 queries.append("SELECT count(*) FROM c WHERE kind = 'referral'")
-queries.append(f"SELECT {quarter % ('referred_on', 'referred_on')} q, count(*) FROM c WHERE kind = 'referral' GROUP BY q")
+queries.append(f"SELECT {quarter('referred_on')} q, count(*) FROM c WHERE kind = 'referral' GROUP BY q")
 for d in dims:
     queries.append(f"SELECT {d}, count(*) FROM c WHERE kind = 'referral' GROUP BY {d}")
 # Duty to Notify share
 queries.append("SELECT kind, count(*) FROM c GROUP BY kind")
-queries.append(f"SELECT {quarter % ('referred_on', 'referred_on')} q, kind, count(*) FROM c GROUP BY q, kind")
+queries.append(f"SELECT {quarter('referred_on')} q, kind, count(*) FROM c GROUP BY q, kind")
 # RG and CG positive rates: headline, trend, four breakdowns each
 for outcome, on in [("rg_outcome", "rg_on"), ("cg_outcome", "cg_on")]:
     queries.append(f"SELECT {outcome}, count(*) FROM c WHERE {outcome} IS NOT NULL GROUP BY {outcome}")
-    queries.append(f"SELECT {quarter % (on, on)} q, {outcome}, count(*) FROM c WHERE {on} IS NOT NULL GROUP BY q, {outcome}")
+    queries.append(f"SELECT {quarter(on)} q, {outcome}, count(*) FROM c WHERE {on} IS NOT NULL GROUP BY q, {outcome}")
     for d in ["competent_authority", "nationality_1", "age", "first_responder_type"]:
         queries.append(f"SELECT {d}, {outcome}, count(*) FROM c WHERE {outcome} IS NOT NULL GROUP BY {d}, {outcome}")
 # RG within 5 working days (Monday to Friday), by competent authority, and its trend
 within = ("(rg_on - referred_on) <= CASE dayofweek(referred_on) WHEN 6 THEN 6 WHEN 0 THEN 5 ELSE 7 END")
 queries.append(f"SELECT competent_authority, {within} w, count(*) FROM c WHERE rg_on IS NOT NULL GROUP BY 1, 2")
-queries.append(f"SELECT {quarter % ('rg_on', 'rg_on')} q, {within} w, count(*) FROM c WHERE rg_on IS NOT NULL GROUP BY 1, 2")
+queries.append(f"SELECT {quarter('rg_on')} q, {within} w, count(*) FROM c WHERE rg_on IS NOT NULL GROUP BY 1, 2")
 # Time to CG and cases awaiting CG, by competent authority
 queries.append("SELECT competent_authority, count(*), avg(cg_on - referred_on) FROM c WHERE cg_on IS NOT NULL GROUP BY 1")
 queries.append("SELECT competent_authority, count(*), avg(current_date - referred_on) FROM c "
