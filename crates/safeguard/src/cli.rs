@@ -23,6 +23,10 @@ pub struct DataArgs {
     /// A database URL instead of the data directory (`sqlite://FILE`; `postgres://…` later).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
+    /// Directory of the master key files (default: `keys` inside the data directory). Keep it
+    /// out of database backups, and back it up separately.
+    #[arg(long, global = true)]
+    pub key_dir: Option<PathBuf>,
 }
 
 /// The commands.
@@ -67,6 +71,44 @@ pub enum Command {
     },
     /// Brings the database schema up to date.
     Migrate {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// The audit log.
+    Audit {
+        /// What to do with the audit log.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// The master keys.
+    Keys {
+        /// What to do with the keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+/// `safeguard audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verifies the hash chain: exit 0 and the number of entries when intact; non-zero and the
+    /// first broken entry otherwise.
+    Verify {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// A head hash kept from an earlier verification: fails if it is no longer in the log.
+        #[arg(long)]
+        head: Option<String>,
+    },
+}
+
+/// `safeguard keys …`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Creates a new master key and re-wraps every person's data key with it.
+    Rotate {
         /// Data location.
         #[command(flatten)]
         data: DataArgs,

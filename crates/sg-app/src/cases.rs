@@ -2,7 +2,9 @@
 //! command (decisions, reconsiderations, support, permission to stay, withdrawal).
 
 use serde::Serialize;
+use sg_audit::{AuditAction, Outcome};
 use sg_domain::lifecycle::{Decision, PermissionToStay};
+use sg_domain::DataCategory;
 use sg_domain::{
     CaseCommand, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority, Identity,
     PersonalAccount,
@@ -59,13 +61,14 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
-/// Identity and account, for those allowed to see them.
+/// Identity and account, for those allowed to see them; a category the user may not see is
+/// absent (`null`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
     /// Names, date of birth, contact details.
-    pub identity: Identity,
+    pub identity: Option<Identity>,
     /// The person's account.
-    pub account: PersonalAccount,
+    pub account: Option<PersonalAccount>,
 }
 
 fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
@@ -114,8 +117,17 @@ impl App {
         Ok(record)
     }
 
-    /// A case's facts, status and timeline.
+    /// A case's facts, status and timeline. The read, or its refusal, is audited.
     pub async fn case_view(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
+        let result = self.case_view_unaudited(user, id).await;
+        let outcome = if result.is_ok() { Outcome::Allowed } else { Outcome::Refused };
+        if !matches!(result, Err(AppError::Unavailable(_) | AppError::Internal(_))) {
+            self.audit(Some(user), AuditAction::CaseRead, Some(id), outcome, "").await?;
+        }
+        result
+    }
+
+    async fn case_view_unaudited(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
         if !user.role.can_read_cases() {
             return Err(AppError::Forbidden(format!(
                 "a {} user cannot see case records",
@@ -125,25 +137,45 @@ impl App {
         view_of(self.visible_case(user, id).await?)
     }
 
-    /// The person's identity and account, where the user may see them.
+    /// The person's identity and account, as far as the firewall allows (`access::identity_access`).
+    /// Every read and every refusal is audited.
     pub async fn person(&self, user: &User, id: CaseId) -> Result<PersonView, AppError> {
         let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
-        if !access::can_view_identity(user, &record) {
-            tracing::warn!(case = %id, user = %user.id, role = %user.role, "identity access refused");
-            return Err(AppError::Forbidden("you may not see this person's identity".into()));
-        }
-        let identity = self.store.vault_get(id, VaultField::Identity).await?;
-        let Some(identity) = identity else {
+        let consents = self.store.consents(id).await?;
+        let decision = access::identity_access(user, &record, &consents, self.clock.today(), self.clock.now());
+        let categories = match decision {
+            access::IdentityAccess::Allowed { categories, basis } => {
+                self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Allowed, basis).await?;
+                categories
+            }
+            access::IdentityAccess::Refused(reason) => {
+                tracing::warn!(case = %id, user = %user.id, role = %user.role, reason, "identity access refused");
+                self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Refused, reason).await?;
+                // A user who may not even see the case learns nothing about whether it exists.
+                if !access::can_view_case(user, &record) && user.role == sg_domain::Role::FirstResponder {
+                    return Err(AppError::NotFound);
+                }
+                return Err(AppError::Forbidden("you may not see this person's identifying data".into()));
+            }
+        };
+        let Some(wrapped) = self.store.person_key(id).await? else {
             return Err(AppError::Forbidden(
-                "this is an anonymous Duty to Notify report: no identity was recorded".into(),
+                "no identity is held: this is an anonymous Duty to Notify report, or the record was erased".into(),
             ));
         };
-        let account = self.store.vault_get(id, VaultField::Account).await?.unwrap_or_else(|| b"\"\"".to_vec());
-        let decode = |e: serde_json::Error| AppError::Internal(format!("unreadable vault entry: {e}"));
-        Ok(PersonView {
-            identity: serde_json::from_slice(&identity).map_err(decode)?,
-            account: serde_json::from_slice(&account).map_err(decode)?,
-        })
+        let dk = crate::vault::data_key(&self.keys, id, &wrapped)?;
+        let mut view = PersonView { identity: None, account: None };
+        if categories.contains(&DataCategory::Identity) {
+            if let Some(sealed) = self.store.vault_get(id, VaultField::Identity).await? {
+                view.identity = Some(crate::vault::open(&dk, id, VaultField::Identity, &sealed)?);
+            }
+        }
+        if categories.contains(&DataCategory::Account) {
+            if let Some(sealed) = self.store.vault_get(id, VaultField::Account).await? {
+                view.account = Some(crate::vault::open(&dk, id, VaultField::Account, &sealed)?);
+            }
+        }
+        Ok(view)
     }
 
     /// One page of the cases `user` may see.
@@ -190,20 +222,16 @@ impl App {
             let (authority, reason) = crate::referrals::route(&converted.facts, false);
             events.extend(converted.decide(&CaseCommand::Route { authority, reason }, on, today)?);
         }
-        let vault = match (&command, person) {
+        let sealed = match (&command, person) {
             (CaseCommand::ConvertToReferral, Some((identity, account))) => {
                 identity.validate(today)?;
                 account.validate()?;
-                let enc = |e: serde_json::Error| AppError::Internal(e.to_string());
-                vec![
-                    (VaultField::Identity, serde_json::to_vec(&identity).map_err(enc)?),
-                    (VaultField::Account, serde_json::to_vec(&account).map_err(enc)?),
-                ]
+                Some(crate::vault::seal(&self.keys, id, &identity, &account)?)
             }
             (CaseCommand::ConvertToReferral, None) => {
                 return Err(AppError::invalid("identity", "is required to convert a report into a referral"))
             }
-            _ => vec![],
+            _ => None,
         };
         let expected = state.version;
         for e in &events {
@@ -212,6 +240,9 @@ impl App {
         if let Err(broken) = state.check_invariants() {
             return Err(AppError::Internal(format!("refused a change that would break an invariant: {broken}")));
         }
+        let kinds: Vec<&str> = events.iter().map(|e| e.event.kind()).collect();
+        let audit =
+            [self.audit_record(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Allowed, kinds.join(","))];
         self.store
             .append_events(&Append {
                 case: id,
@@ -220,10 +251,12 @@ impl App {
                 state: &state,
                 actor: user.id,
                 now: self.clock.now(),
-                vault: &vault,
+                vault: sealed.as_ref().map(|s| s.fields.as_slice()).unwrap_or(&[]),
+                person_key: sealed.as_ref().map(|s| s.person_key.as_slice()),
+                audit: &audit,
             })
             .await?;
         tracing::info!(case = %id, events = events.len(), "case changed");
-        self.case_view(user, id).await
+        self.case_view_unaudited(user, id).await
     }
 }

@@ -10,7 +10,7 @@ use sg_domain::{
     ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity, Jurisdiction, Nationality,
     PersonalAccount,
 };
-use sg_store::{Created, IdempotencyKey, NewCase, User, VaultField};
+use sg_store::{Created, IdempotencyKey, NewCase, User};
 use sha2::{Digest, Sha256};
 use time::{macros::date, Date};
 
@@ -173,7 +173,14 @@ impl App {
         };
         let now = self.clock.now();
         let valid = input.validate(user, self.clock.today())?;
-        let case = new_case(user, valid, now)?;
+        let mut case = new_case(&self.keys, user, valid, now)?;
+        case.audit.push(self.audit_record(
+            Some(user),
+            sg_audit::AuditAction::CaseCreated,
+            Some(case.id),
+            sg_audit::Outcome::Allowed,
+            case.state.kind.code(),
+        ));
         let created = self.store.create_case(&case, idem.as_ref()).await?;
         if !created.replayed {
             tracing::info!(case = %created.case_id, kind = %case.state.kind, "case created");
@@ -187,18 +194,24 @@ impl App {
     }
 }
 
-/// Builds the case to store from a validated referral.
-pub fn new_case(user: &User, valid: ValidReferral, now: time::OffsetDateTime) -> Result<NewCase, AppError> {
+/// Builds the case to store from a validated referral, sealing the identifying record under a
+/// new data key.
+pub fn new_case(
+    keys: &sg_crypto::KeyRing,
+    user: &User,
+    valid: ValidReferral,
+    now: time::OffsetDateTime,
+) -> Result<NewCase, AppError> {
     let id = CaseId(uuid::Uuid::now_v7());
     let on = valid.facts.referred_on;
     let events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
     let state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty event stream".into()))?;
-    let vault = match valid.person {
-        Some((identity, account)) => vec![
-            (VaultField::Identity, serde_json::to_vec(&identity).map_err(|e| AppError::Internal(e.to_string()))?),
-            (VaultField::Account, serde_json::to_vec(&account).map_err(|e| AppError::Internal(e.to_string()))?),
-        ],
-        None => vec![],
+    let (vault, person_key) = match valid.person {
+        Some((identity, account)) => {
+            let sealed = crate::vault::seal(keys, id, &identity, &account)?;
+            (sealed.fields, Some(sealed.person_key))
+        }
+        None => (vec![], None),
     };
     Ok(NewCase {
         id,
@@ -209,5 +222,7 @@ pub fn new_case(user: &User, valid: ValidReferral, now: time::OffsetDateTime) ->
         created_by_org: user.org,
         created_at: now,
         vault,
+        person_key,
+        audit: vec![],
     })
 }

@@ -148,7 +148,11 @@ async fn insert_cases(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result
         cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
     insert_events(conn, &events).await?;
     let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
-    insert_vault(conn, &vault).await
+    insert_vault(conn, &vault).await?;
+    let keys: Vec<(CaseId, &[u8])> = cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
+    crate::firewall::insert_person_keys(conn, &keys).await?;
+    let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
+    crate::firewall::append_audit_tx(conn, &audit).await
 }
 
 pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
@@ -224,6 +228,10 @@ pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResul
     update_projection(&mut tx, a.case, a.state).await.map_err(error)?;
     let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
     insert_vault(&mut tx, &vault).await.map_err(error)?;
+    if let Some(key) = a.person_key {
+        crate::firewall::insert_person_keys(&mut tx, &[(a.case, key)]).await.map_err(error)?;
+    }
+    crate::firewall::append_audit_tx(&mut tx, a.audit).await.map_err(error)?;
     tx.commit().await.map_err(error)
 }
 

@@ -7,6 +7,7 @@
 
 mod cases;
 mod convert;
+mod firewall;
 mod sessions;
 mod users;
 
@@ -197,5 +198,53 @@ impl sg_store::Store for SqliteStore {
         field: sg_store::VaultField,
     ) -> sg_store::StoreResult<Option<Vec<u8>>> {
         cases::vault_get(self, case, field).await
+    }
+    async fn org_by_name(&self, name: &str) -> sg_store::StoreResult<Option<sg_store::Organisation>> {
+        firewall::org_by_name(self, name).await
+    }
+    async fn person_key(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Option<Vec<u8>>> {
+        firewall::person_key(self, case).await
+    }
+    async fn erase_person(&self, case: sg_domain::CaseId, audit: &sg_audit::AuditRecord) -> sg_store::StoreResult<()> {
+        firewall::erase_person(self, case, audit).await
+    }
+    async fn person_keys_page(
+        &self,
+        after: Option<sg_domain::CaseId>,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<(sg_domain::CaseId, Vec<u8>)>> {
+        firewall::person_keys_page(self, after, limit).await
+    }
+    async fn replace_person_keys(&self, keys: &[(sg_domain::CaseId, Vec<u8>)]) -> sg_store::StoreResult<()> {
+        firewall::replace_person_keys(self, keys).await
+    }
+    async fn add_consent(
+        &self,
+        consent: &sg_domain::Consent,
+        recorded_by: sg_domain::UserId,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        firewall::add_consent(self, consent, recorded_by, audit).await
+    }
+    async fn withdraw_consent(
+        &self,
+        case: sg_domain::CaseId,
+        consent: uuid::Uuid,
+        at: time::OffsetDateTime,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        firewall::withdraw_consent(self, case, consent, at, audit).await
+    }
+    async fn consents(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Vec<sg_domain::Consent>> {
+        firewall::consents(self, case).await
+    }
+    async fn append_audit(&self, records: &[sg_audit::AuditRecord]) -> sg_store::StoreResult<()> {
+        firewall::append_audit(self, records).await
+    }
+    async fn audit_page(&self, after: u64, limit: u32) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
+        firewall::audit_page(self, after, limit).await
+    }
+    async fn audit_for_case(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
+        firewall::audit_for_case(self, case).await
     }
 }

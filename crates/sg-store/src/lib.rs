@@ -10,7 +10,8 @@ pub use records::*;
 pub use sg_domain::Coded;
 
 use async_trait::async_trait;
-use sg_domain::{CaseId, OrgId, UserId};
+use sg_audit::{AuditEntry, AuditRecord};
+use sg_domain::{CaseId, Consent, OrgId, UserId};
 use time::OffsetDateTime;
 
 /// What can go wrong in storage, in terms the application can act on.
@@ -94,6 +95,37 @@ pub trait Store: Send + Sync {
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>>;
     /// One page of cases matching `filter`, newest referral first, and the total count.
     async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<CasePage>;
-    /// A field of the identifying record (`identity`, `account`), as stored.
+    /// A field of the identifying record (`identity`, `account`), as stored (sealed).
     async fn vault_get(&self, case: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>>;
+
+    // --- the firewall: data keys, consents, audit ---
+
+    /// The organisation with this name.
+    async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
+    /// A person's wrapped data key.
+    async fn person_key(&self, case: CaseId) -> StoreResult<Option<Vec<u8>>>;
+    /// Destroys a person's data key and identifying record; the case facts stay.
+    async fn erase_person(&self, case: CaseId, audit: &AuditRecord) -> StoreResult<()>;
+    /// Up to `limit` wrapped data keys after `after`, in case id order (for key rotation).
+    async fn person_keys_page(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
+    /// Replaces wrapped data keys (re-wrapped under a new master key), in one transaction.
+    async fn replace_person_keys(&self, keys: &[(CaseId, Vec<u8>)]) -> StoreResult<()>;
+    /// Records a consent.
+    async fn add_consent(&self, consent: &Consent, recorded_by: UserId, audit: &AuditRecord) -> StoreResult<()>;
+    /// Withdraws a consent at `at`; `false` if there is no such live consent on this case.
+    async fn withdraw_consent(
+        &self,
+        case: CaseId,
+        consent: uuid::Uuid,
+        at: OffsetDateTime,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
+    /// Every consent recorded on a case, withdrawn or not, oldest first.
+    async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>>;
+    /// Appends audit records to the chain, in one transaction.
+    async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<()>;
+    /// Up to `limit` audit entries after position `after`, in order.
+    async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// The audit entries about one case, in order.
+    async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>>;
 }

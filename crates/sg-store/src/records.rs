@@ -132,8 +132,13 @@ pub struct NewCase {
     pub created_by_org: OrgId,
     /// When it was recorded.
     pub created_at: OffsetDateTime,
-    /// The identifying record's fields, already serialised (none for a Duty to Notify report).
+    /// The identifying record's fields, sealed with the person's data key (none for a Duty to
+    /// Notify report).
     pub vault: Vec<(VaultField, Vec<u8>)>,
+    /// The person's data key, wrapped by the master key (with the vault).
+    pub person_key: Option<Vec<u8>>,
+    /// Audit records to append in the same transaction.
+    pub audit: Vec<sg_audit::AuditRecord>,
 }
 
 /// An `Idempotency-Key` as scoped to one user, with a fingerprint of the request it came with.
@@ -175,6 +180,10 @@ pub struct Append<'a> {
     pub now: OffsetDateTime,
     /// Identifying-record fields to write in the same transaction.
     pub vault: &'a [(VaultField, Vec<u8>)],
+    /// A wrapped data key to store with them (a converted Duty to Notify report gains one).
+    pub person_key: Option<&'a [u8]>,
+    /// Audit records to append in the same transaction.
+    pub audit: &'a [sg_audit::AuditRecord],
 }
 
 /// One stored event with its bookkeeping.

@@ -11,7 +11,7 @@ mod pages;
 mod static_files;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use sg_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -38,6 +38,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}", get(api::cases::show))
         .route("/cases/{case_id}/identity", get(api::cases::identity))
         .route("/cases/{case_id}/actions", post(api::cases::act))
+        .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
+        .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
         .fallback(api::not_found);
 
     Router::new()

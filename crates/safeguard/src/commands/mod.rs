@@ -1,12 +1,13 @@
 //! One module per command.
 
+mod audit;
 mod demo;
 mod serve;
 mod user;
 
 use anyhow::Context;
 
-use crate::cli::{Cli, Command, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, KeysCommand, UserCommand};
 
 /// Runs a parsed command line.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -16,6 +17,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             user::add(&data, &org, org_type.as_deref(), &role, &name, token).await
         }
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
+        Command::Audit { command: AuditCommand::Verify { data, head } } => audit::verify(&data, head.as_deref()).await,
+        Command::Keys { command: KeysCommand::Rotate { data } } => audit::rotate_keys(&data).await,
         Command::Migrate { data } => {
             let (_, sqlite) = crate::database::open(&data).await?;
             let version = sqlite.schema_version().await.context("cannot read the schema version")?;

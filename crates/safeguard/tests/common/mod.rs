@@ -29,7 +29,8 @@ impl TestApp {
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("safeguard.db")).await.unwrap();
-        let app = App::new(Arc::new(store.clone()));
+        let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
+        let app = App::new(Arc::new(store.clone()), keys);
         let router = sg_web::router(sg_web::AppState { app: app.clone(), secure_cookies: false });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
