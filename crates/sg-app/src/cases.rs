@@ -107,9 +107,15 @@ fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
 }
 
 impl App {
-    /// The case as `user` may see it. A case the user may not see is reported as not found, so
-    /// that its existence is not revealed.
-    async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
+    /// The case as `user` may see it. Roles that see no case record are refused outright; a case
+    /// of another organisation is reported as not found, so that its existence is not revealed.
+    pub(crate) async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
+        if !user.role.can_read_cases() {
+            return Err(AppError::Forbidden(format!(
+                "a {} user cannot see case records",
+                sg_domain::Coded::label(user.role).to_lowercase()
+            )));
+        }
         let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
         if !access::can_view_case(user, &record) {
             return Err(AppError::NotFound);
@@ -128,12 +134,6 @@ impl App {
     }
 
     async fn case_view_unaudited(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
-        if !user.role.can_read_cases() {
-            return Err(AppError::Forbidden(format!(
-                "a {} user cannot see case records",
-                sg_domain::Coded::label(user.role).to_lowercase()
-            )));
-        }
         view_of(self.visible_case(user, id).await?)
     }
 

@@ -34,10 +34,7 @@ pub struct ConsentInput {
 
 impl App {
     async fn consent_case(&self, user: &User, case: CaseId) -> Result<sg_store::CaseRecord, AppError> {
-        let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
-        if !access::can_view_case(user, &record) {
-            return Err(AppError::NotFound);
-        }
+        let record = self.visible_case(user, case).await?;
         if !access::can_manage_consents(user, &record) {
             return Err(AppError::Forbidden(format!("a {} cannot manage consents", user.role.label().to_lowercase())));
         }

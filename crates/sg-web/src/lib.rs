@@ -29,6 +29,37 @@ pub struct AppState {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Every route the server answers, as `METHOD PATH`. The authorisation matrix test checks each
+/// against every role, and a test below checks this list matches the router.
+pub const ROUTES: &[&str] = &[
+    "GET /healthz",
+    "GET /",
+    "GET /static/{*path}",
+    "GET /sign-in",
+    "POST /sign-in",
+    "GET /sign-in/code",
+    "POST /sign-in/code",
+    "GET /account/password",
+    "POST /account/password",
+    "POST /sign-out",
+    "GET /cases",
+    "GET /cases/{case_id}",
+    "GET /cases/{case_id}/decide/{question}",
+    "POST /cases/{case_id}/decide/{question}",
+    "GET /referrals/new",
+    "GET /referrals/new/{step}",
+    "POST /referrals/new/{step}",
+    "GET /api/v1/openapi.json",
+    "POST /api/v1/referrals",
+    "GET /api/v1/cases",
+    "GET /api/v1/cases/{case_id}",
+    "GET /api/v1/cases/{case_id}/identity",
+    "POST /api/v1/cases/{case_id}/actions",
+    "GET /api/v1/cases/{case_id}/consents",
+    "POST /api/v1/cases/{case_id}/consents",
+    "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
+];
+
 /// The whole URL map.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -64,4 +95,37 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Reads the `.route(...)` calls in this file: the API's are nested under `/api/v1`.
+    fn routes_in_source() -> Vec<String> {
+        let source = include_str!("lib.rs");
+        let body = &source[source.find("pub fn router").expect("router")..];
+        let (api, pages) = body.split_at(body.find(".fallback(api::not_found)").expect("api block"));
+        let mut found = vec![];
+        for (block, prefix) in [(api, "/api/v1"), (pages, "")] {
+            for line in block.lines().filter(|l| l.trim_start().starts_with(".route(\"")) {
+                let path = line.split('"').nth(1).expect("a quoted path");
+                for method in ["get", "post", "delete", "put", "patch"] {
+                    if line.contains(&format!(" {method}("))
+                        || line.contains(&format!(".{method}("))
+                        || line.contains(&format!("({method}("))
+                    {
+                        found.push(format!("{} {prefix}{path}", method.to_uppercase()));
+                    }
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn the_route_list_matches_the_router() {
+        let mut listed: Vec<String> = super::ROUTES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(routes_in_source(), listed, "update ROUTES (and the authorisation matrix) when routes change");
+    }
 }

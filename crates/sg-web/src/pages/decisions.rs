@@ -56,6 +56,9 @@ fn test_for(q: Question) -> &'static str {
 
 async fn page(state: &AppState, who: &PageUser, id: CaseId, q: Question) -> Result<DecidePage, AppError> {
     let case = state.app.case_view(&who.user, id).await?;
+    if who.user.role != sg_domain::Role::DecisionMaker {
+        return Err(AppError::Forbidden("only a decision maker records decisions".into()));
+    }
     let today = time::OffsetDateTime::now_utc().date();
     Ok(DecidePage {
         layout: Layout::for_user(format!("{} decision", q.label()), who),

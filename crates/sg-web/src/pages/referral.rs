@@ -227,8 +227,15 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
     }
 }
 
+fn refuse_non_referrers(who: &PageUser) -> Option<Response> {
+    (!who.user.role.can_refer()).then(|| error_page(AppError::Forbidden("your role cannot make referrals".into())))
+}
+
 /// `GET /referrals/new/{step}`.
 pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(step): Path<String>) -> Response {
+    if let Some(r) = refuse_non_referrers(&who) {
+        return r;
+    }
     let d = load(&who);
     if d.key.is_empty() {
         return Redirect::to("/referrals/new").into_response();
@@ -330,7 +337,7 @@ pub(crate) async fn answer(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    if let Some(r) = csrf_refusal(&who, &form) {
+    if let Some(r) = csrf_refusal(&who, &form).or_else(|| refuse_non_referrers(&who)) {
         return r;
     }
     let mut d = load(&who);
