@@ -59,6 +59,37 @@ pub fn open<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&plain).map_err(|e| AppError::Internal(format!("unreadable vault entry: {e}")))
 }
 
+fn draft_aad(session_hash: &[u8]) -> Vec<u8> {
+    let mut aad = b"safeguard/draft/v1|".to_vec();
+    aad.extend_from_slice(session_hash);
+    aad
+}
+
+/// Seals a referral draft under a fresh data key: `v1.` then the wrapped key and the sealed
+/// draft, base64url, joined by `.`.
+pub fn seal_draft(keys: &KeyRing, session_hash: &[u8], draft: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let dk = DataKey::generate();
+    let aad = draft_aad(session_hash);
+    format!("v1.{}.{}", b64.encode(keys.wrap(&dk, &aad)), b64.encode(dk.seal(draft.as_bytes(), &aad)))
+}
+
+/// Opens a draft sealed by [`seal_draft`] for the same session.
+pub fn open_draft(keys: &KeyRing, session_hash: &[u8], sealed: &str) -> Result<String, AppError> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let bad = || AppError::Internal("unreadable draft".into());
+    let mut parts = sealed.split('.');
+    let (Some("v1"), Some(wrapped), Some(body), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let aad = draft_aad(session_hash);
+    let dk = keys.unwrap(&b64.decode(wrapped).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
+    let plain = dk.open(&b64.decode(body).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
+    String::from_utf8(plain).map_err(|_| bad())
+}
+
 impl crate::App {
     /// Re-wraps every person's data key with the current master key, `page` at a time; returns
     /// how many. Each page is one transaction, so an interruption leaves every key readable

@@ -102,8 +102,8 @@ fn date_from_parts(day: &str, month: &str, year: &str) -> Result<Option<Date>, S
     Date::from_calendar_date(y, month, d).map(Some).map_err(|_| "The date must be a real date".into())
 }
 
-fn load(who: &PageUser) -> Draft {
-    who.session.draft.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default()
+fn load(state: &AppState, who: &PageUser) -> Draft {
+    state.app.draft(&who.session).and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default()
 }
 
 async fn save(state: &AppState, who: &PageUser, draft: Option<&Draft>) -> Result<(), AppError> {
@@ -236,7 +236,7 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
     if let Some(r) = refuse_non_referrers(&who) {
         return r;
     }
-    let d = load(&who);
+    let d = load(&state, &who);
     if d.key.is_empty() {
         return Redirect::to("/referrals/new").into_response();
     }
@@ -246,7 +246,6 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
     if step == "check" {
         return render(&check_page(&who, d, vec![]));
     }
-    let _ = &state;
     render(&step_page(&who, step, d, vec![]))
 }
 
@@ -340,7 +339,7 @@ pub(crate) async fn answer(
     if let Some(r) = csrf_refusal(&who, &form).or_else(|| refuse_non_referrers(&who)) {
         return r;
     }
-    let mut d = load(&who);
+    let mut d = load(&state, &who);
     if d.key.is_empty() {
         return Redirect::to("/referrals/new").into_response();
     }
