@@ -139,4 +139,13 @@ pub enum UserCommand {
         #[arg(long)]
         token: bool,
     },
+    /// Disables a user: their sessions and API tokens stop working at once.
+    Disable {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The user's sign-in name.
+        #[arg(long)]
+        name: String,
+    },
 }

@@ -401,3 +401,13 @@ async fn health_and_openapi_are_served() {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI description");
     }
 }
+
+#[tokio::test]
+async fn a_disabled_users_token_stops_working_at_once() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "leaver").await;
+    assert_eq!(t.get(&fr, "/api/v1/cases").await.0, StatusCode::OK);
+    t.app.disable_user("leaver").await.unwrap();
+    let (status, body) = t.get(&fr, "/api/v1/cases").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}

@@ -31,7 +31,11 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("POST /sign-in", all(200)),
         ("GET /sign-in/code", all(200)),
         ("POST /sign-in/code", all(200)),
+        ("GET /sign-in/two-factor", all(303)),
+        ("POST /sign-in/two-factor", all(303)),
         ("GET /account/password", signed_in(303, 200)),
+        ("GET /account/two-factor", signed_in(303, 200)),
+        ("POST /account/two-factor", signed_in(303, 200)),
         ("POST /account/password", signed_in(303, 200)),
         ("GET /cases", [303, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
         ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 200, 200, 200, 403, 403, 403]),
@@ -72,6 +76,14 @@ async fn actor(t: &TestApp, org: &str, role: Role, name: &str) -> Actor {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page.get(t.url("/account/password")).send().await.unwrap().text().await.unwrap();
     let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    if sg_app::second_factor::required_for(role) {
+        let html = page.get(t.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
+        let secret = common::enrolment_secret(&html);
+        let code = common::totp_code(&secret);
+        let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
+        let r = page.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/cases", "enrolment failed for {name}");
+    }
     Actor { token: Some(token), page, csrf }
 }
 
@@ -161,6 +173,10 @@ async fn every_route_as_every_role() {
                         "/account/password" => {
                             vec![("password", "a long password here"), ("confirmation", "different")]
                         }
+                        "/account/two-factor" => {
+                            vec![("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "000000")]
+                        }
+                        "/sign-in/two-factor" => vec![("code", "000000")],
                         p if p.contains("/decide/") => vec![("outcome", "positive"), ("reasons", "r")],
                         p if p.starts_with("/referrals/") => vec![("jurisdiction", "england-wales"), ("age", "adult")],
                         _ => vec![],

@@ -60,8 +60,23 @@ impl Browser {
         let (_, _, html) = b.post("/account/password", &[("password", "short"), ("confirmation", "short")]).await;
         assert!(html.contains("There is a problem") && html.contains("at least 12 characters"), "{html}");
         let pw = "correct horse battery staple";
-        let (_, path, _) = b.post("/account/password", &[("password", pw), ("confirmation", pw)]).await;
-        assert_eq!(path, "/cases");
+        let (_, path, html) = b.post("/account/password", &[("password", pw), ("confirmation", pw)]).await;
+        let second_factor = sg_app::second_factor::required_for(role);
+        let mut secret = String::new();
+        if second_factor {
+            // Administrators and decision makers cannot go on without an authenticator.
+            assert_eq!(path, "/account/two-factor");
+            let (_, path, _) = b.get("/cases").await;
+            assert_eq!(path, "/account/two-factor", "a decision maker reached a page without a second factor");
+            secret = common::enrolment_secret(&html);
+            let (_, _, html) = b.post("/account/two-factor", &[("secret", &secret), ("code", "000000")]).await;
+            assert!(html.contains("There is a problem"), "a wrong code was accepted");
+            let code = common::totp_code(&secret);
+            let (_, path, _) = b.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
+            assert_eq!(path, "/cases");
+        } else {
+            assert_eq!(path, "/cases");
+        }
         // The code works once only.
         let mut other = Self::new(t);
         let (_, _, html) = other.post("/sign-in/code", &[("code", &code)]).await;
@@ -71,8 +86,19 @@ impl Browser {
         assert_eq!(path, "/sign-in");
         let (_, path, html) = b.post("/sign-in", &[("name", name), ("password", "wrong password!")]).await;
         assert!(path == "/sign-in" && html.contains("not right"), "{html}");
-        let (_, path, _) = b.post("/sign-in", &[("name", name), ("password", pw)]).await;
-        assert_eq!(path, "/cases");
+        let (_, path, html) = b.post("/sign-in", &[("name", name), ("password", pw)]).await;
+        if second_factor {
+            assert_eq!(path, "/sign-in/two-factor");
+            // The half-open session opens nothing else.
+            let (_, path, _) = b.get("/cases").await;
+            assert_eq!(path, "/sign-in/two-factor");
+            let csrf = csrf_of(&html).unwrap();
+            b.csrf = csrf;
+            let (_, path, _) = b.post("/sign-in/two-factor", &[("code", &common::totp_code(&secret))]).await;
+            assert_eq!(path, "/cases");
+        } else {
+            assert_eq!(path, "/cases");
+        }
         b
     }
 
@@ -266,4 +292,23 @@ async fn pages_send_security_headers_and_need_sign_in() {
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn sign_in_is_refused_after_five_failures_for_fifteen_minutes() {
+    let t = TestApp::start().await;
+    let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "target").await;
+    b.post("/sign-out", &[]).await;
+    let pw = "correct horse battery staple";
+    // Signing up already tried one wrong password; four more make five.
+    for _ in 0..4 {
+        let (_, _, html) = b.post("/sign-in", &[("name", "target"), ("password", "guess guess guess")]).await;
+        assert!(html.contains("not right"));
+    }
+    let (_, path, html) = b.post("/sign-in", &[("name", "target"), ("password", pw)]).await;
+    assert_eq!(path, "/sign-in");
+    assert!(html.contains("Too many failed attempts"), "{html}");
+    t.advance_days(1);
+    let (_, path, _) = b.post("/sign-in", &[("name", "target"), ("password", pw)]).await;
+    assert_eq!(path, "/cases");
 }

@@ -13,6 +13,7 @@ pub mod consents;
 pub mod demo;
 mod error;
 pub mod referrals;
+pub mod second_factor;
 pub mod vault;
 
 use std::sync::Arc;

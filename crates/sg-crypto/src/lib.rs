@@ -189,6 +189,19 @@ impl KeyRing {
         let current = self.current();
         seal(&current.key, &current.id, &data_key.0 .0, aad)
     }
+    /// Seals a small secret (a TOTP secret, say) directly with the current master key.
+    pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
+        let current = self.current();
+        seal(&current.key, &current.id, plaintext, aad)
+    }
+
+    /// Opens a secret sealed by [`KeyRing::seal`] with whichever master key sealed it.
+    pub fn open(&self, envelope: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let id = envelope_key_id(envelope)?;
+        let key = self.keys.iter().find(|k| k.id == id).ok_or_else(|| CryptoError::UnknownKey(id.to_string()))?;
+        open(&key.key, envelope, aad)
+    }
+
     /// Unwraps a data key with whichever master key sealed it.
     pub fn unwrap(&self, wrapped: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
         let id = envelope_key_id(wrapped)?;

@@ -247,4 +247,30 @@ impl sg_store::Store for SqliteStore {
     async fn audit_for_case(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
         firewall::audit_for_case(self, case).await
     }
+    async fn set_totp_secret(&self, user: sg_domain::UserId, sealed: &[u8]) -> sg_store::StoreResult<()> {
+        users::set_totp_secret(self, user, sealed).await
+    }
+    async fn totp_secret(&self, user: sg_domain::UserId) -> sg_store::StoreResult<Option<Vec<u8>>> {
+        users::totp_secret(self, user).await
+    }
+    async fn set_user_disabled(
+        &self,
+        user: sg_domain::UserId,
+        at: Option<time::OffsetDateTime>,
+    ) -> sg_store::StoreResult<()> {
+        users::set_user_disabled(self, user, at).await
+    }
+    async fn record_sign_in_failure(&self, name_hash: &[u8], at: time::OffsetDateTime) -> sg_store::StoreResult<()> {
+        users::record_sign_in_failure(self, name_hash, at).await
+    }
+    async fn sign_in_failures_since(
+        &self,
+        name_hash: &[u8],
+        since: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<u64> {
+        users::sign_in_failures_since(self, name_hash, since).await
+    }
+    async fn complete_second_factor(&self, token_hash: &[u8]) -> sg_store::StoreResult<()> {
+        sessions::complete_second_factor(self, token_hash).await
+    }
 }

@@ -53,6 +53,18 @@ pub trait Store: Send + Sync {
     async fn count_users_with_role(&self, role: sg_domain::Role) -> StoreResult<u64>;
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+    /// Stores a user's sealed TOTP secret.
+    async fn set_totp_secret(&self, user: UserId, sealed: &[u8]) -> StoreResult<()>;
+    /// A user's sealed TOTP secret.
+    async fn totp_secret(&self, user: UserId) -> StoreResult<Option<Vec<u8>>>;
+    /// Disables (or, with `None`, re-enables) a user.
+    async fn set_user_disabled(&self, user: UserId, at: Option<OffsetDateTime>) -> StoreResult<()>;
+    /// Records a failed sign-in for a (hashed) name.
+    async fn record_sign_in_failure(&self, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()>;
+    /// How many failed sign-ins for a (hashed) name since `since`.
+    async fn sign_in_failures_since(&self, name_hash: &[u8], since: OffsetDateTime) -> StoreResult<u64>;
+    /// Marks a session's second factor as done.
+    async fn complete_second_factor(&self, token_hash: &[u8]) -> StoreResult<()>;
     /// Stores the hash of a new API token for a user.
     async fn add_api_token(&self, user: UserId, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<()>;
     /// The user owning the API token with this hash.

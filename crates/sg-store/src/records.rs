@@ -77,6 +77,10 @@ pub struct User {
     pub name: String,
     /// Their role.
     pub role: Role,
+    /// Whether they have set up a second factor (TOTP).
+    pub has_second_factor: bool,
+    /// Whether the account is disabled: no sign-in, session or token works.
+    pub disabled: bool,
 }
 
 /// A signed-in browser session. Only the hash of its token is stored.
@@ -92,8 +96,11 @@ pub struct Session {
     pub created_at: OffsetDateTime,
     /// Last activity (for the idle timeout).
     pub last_seen: OffsetDateTime,
-    /// A referral being filled in, as JSON, if any.
+    /// A referral being filled in (sealed), if any.
     pub draft: Option<String>,
+    /// The password was right but the second factor is still to come: such a session opens
+    /// only the second-factor page.
+    pub second_factor_pending: bool,
 }
 
 /// Which part of a person's identifying record.

@@ -39,8 +39,12 @@ pub const ROUTES: &[&str] = &[
     "POST /sign-in",
     "GET /sign-in/code",
     "POST /sign-in/code",
+    "GET /sign-in/two-factor",
+    "POST /sign-in/two-factor",
     "GET /account/password",
     "POST /account/password",
+    "GET /account/two-factor",
+    "POST /account/two-factor",
     "POST /sign-out",
     "GET /cases",
     "GET /cases/{case_id}",
@@ -79,7 +83,9 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(static_files::serve))
         .route("/sign-in", get(pages::auth::sign_in_page).post(pages::auth::sign_in))
         .route("/sign-in/code", get(pages::auth::code_page).post(pages::auth::use_code))
+        .route("/sign-in/two-factor", get(pages::auth::second_factor_page).post(pages::auth::second_factor))
         .route("/account/password", get(pages::auth::password_page).post(pages::auth::set_password))
+        .route("/account/two-factor", get(pages::auth::enrol_page).post(pages::auth::enrol))
         .route("/sign-out", post(pages::auth::sign_out))
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))

@@ -17,6 +17,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             user::add(&data, &org, org_type.as_deref(), &role, &name, token).await
         }
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
+        Command::User { command: UserCommand::Disable { data, name } } => user::disable(&data, &name).await,
         Command::Audit { command: AuditCommand::Verify { data, head } } => audit::verify(&data, head.as_deref()).await,
         Command::Keys { command: KeysCommand::Rotate { data } } => audit::rotate_keys(&data).await,
         Command::Migrate { data } => {

@@ -38,3 +38,17 @@ pub(crate) async fn add(
     }
     Ok(())
 }
+
+pub(crate) async fn disable(data: &DataArgs, name: &str) -> anyhow::Result<()> {
+    let (app, sqlite) = crate::database::open_app(data).await?;
+    let result = app.disable_user(name).await;
+    sqlite.close().await;
+    match result {
+        Ok(user) => {
+            println!("Disabled {}: their sessions and API tokens no longer work.", user.name);
+            Ok(())
+        }
+        Err(sg_app::AppError::NotFound) => Err(anyhow!("--name: no user is called {name:?}")),
+        Err(e) => Err(anyhow!("{e}")),
+    }
+}

@@ -133,3 +133,14 @@ pub fn adult_referral() -> Value {
 pub fn days_ago(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
 }
+
+/// The current code of an authenticator holding `secret_b32`.
+pub fn totp_code(secret_b32: &str) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate_current().unwrap()
+}
+
+/// The secret shown on the enrolment page.
+pub fn enrolment_secret(html: &str) -> String {
+    html.split("id=\"secret\">").nth(1).unwrap().split('<').next().unwrap().to_string()
+}
