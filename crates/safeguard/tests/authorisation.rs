@@ -56,6 +56,11 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
             "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
             [401, 403, 200, 404, 403, 200, 200, 200, 403, 403, 403],
         ),
+        ("POST /api/v1/cases/{case_id}/survivor-code", [401, 403, 201, 404, 403, 201, 201, 201, 403, 403, 403]),
+        ("GET /survivor", all(200)),
+        ("POST /survivor", all(200)),
+        ("GET /survivor/view", all(303)),
+        ("POST /survivor/consents/{consent_id}/withdraw", all(303)),
         // Last: it ends the sessions.
         ("POST /sign-out", all(303)),
     ])
@@ -177,6 +182,7 @@ async fn every_route_as_every_role() {
                             vec![("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "000000")]
                         }
                         "/sign-in/two-factor" => vec![("code", "000000")],
+                        "/survivor" => vec![("code", "not-a-code")],
                         p if p.contains("/decide/") => vec![("outcome", "positive"), ("reasons", "r")],
                         p if p.starts_with("/referrals/") => vec![("jurisdiction", "england-wales"), ("age", "adult")],
                         _ => vec![],

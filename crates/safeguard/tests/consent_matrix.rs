@@ -149,3 +149,49 @@ async fn consents_are_checked_and_recorded_only_by_those_working_with_the_person
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 0, "a refused consent was stored");
 }
+
+#[tokio::test]
+async fn the_survivor_sees_their_consents_and_who_accessed_their_data_and_withdraws() {
+    let w = world().await;
+    let police = w.t.api_user("City Police", Role::Police, "pc").await;
+    w.consent(consent("share-with-police", "City Police", &["identity"])).await;
+    assert_eq!(w.identity(&police).await.0, StatusCode::OK);
+
+    let r =
+        w.t.client
+            .post(w.t.url(&format!("/api/v1/cases/{}/survivor-code", w.case)))
+            .bearer_auth(&w.caseworker.0)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let code = r.json::<Value>().await.unwrap()["code"].as_str().unwrap().to_string();
+
+    let person = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let page = person.post(w.t.url("/survivor")).form(&[("code", code.as_str())]).send().await.unwrap();
+    assert!(page.url().path().ends_with("/survivor/view"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("City Police may see your name, date of birth and contact details"), "{html}");
+    assert!(html.contains("Saw your personal details") && html.contains("City Police (police)"), "{html}");
+    assert!(!html.contains("Ana Example"), "the survivor view shows no identity, only who saw it");
+
+    // The code works once.
+    let other = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let again = other.post(w.t.url("/survivor")).form(&[("code", code.as_str())]).send().await.unwrap();
+    assert!(again.text().await.unwrap().contains("not valid"));
+
+    // Withdrawing takes effect on the police's next request.
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let action = html.split("action=\"/survivor/consents/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let after = person
+        .post(w.t.url(&format!("/survivor/consents/{action}")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(after.contains("You withdrew it on"), "{after}");
+    assert_eq!(w.identity(&police).await.0, StatusCode::FORBIDDEN);
+}

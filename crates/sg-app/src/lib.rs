@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod referrals;
 pub mod second_factor;
+pub mod survivor;
 pub mod vault;
 
 use std::sync::Arc;

@@ -263,3 +263,67 @@ pub(crate) async fn org_by_name(s: &SqliteStore, name: &str) -> StoreResult<Opti
         None => Ok(None),
     }
 }
+
+pub(crate) async fn add_survivor_code(
+    s: &SqliteStore,
+    case: CaseId,
+    hash: &[u8],
+    expires: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO survivor_codes (code_hash, case_id, expires_at) VALUES (?, ?, ?)")
+        .bind(hash)
+        .bind(case.to_string())
+        .bind(unix(expires))
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn open_survivor_session(
+    s: &SqliteStore,
+    code_hash: &[u8],
+    token_hash: &[u8],
+    csrf: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<CaseId>> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    let row = sqlx::query(
+        "UPDATE survivor_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING case_id",
+    )
+    .bind(unix(now))
+    .bind(code_hash)
+    .bind(unix(now))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(error)?;
+    let Some(row) = row else { return Ok(None) };
+    let case: String = row.get("case_id");
+    sqlx::query("INSERT INTO survivor_sessions (token_hash, case_id, csrf_token, created_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(&case)
+        .bind(csrf)
+        .bind(unix(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
+    tx.commit().await.map_err(error)?;
+    Ok(Some(case_id(&case)?))
+}
+
+pub(crate) async fn survivor_session(
+    s: &SqliteStore,
+    token_hash: &[u8],
+    not_before: OffsetDateTime,
+) -> StoreResult<Option<(CaseId, String)>> {
+    let row = sqlx::query("SELECT case_id, csrf_token FROM survivor_sessions WHERE token_hash = ? AND created_at >= ?")
+        .bind(token_hash)
+        .bind(unix(not_before))
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)?;
+    match row {
+        Some(r) => Ok(Some((case_id(r.get("case_id"))?, r.get("csrf_token")))),
+        None => Ok(None),
+    }
+}

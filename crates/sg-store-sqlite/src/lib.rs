@@ -273,4 +273,28 @@ impl sg_store::Store for SqliteStore {
     async fn complete_second_factor(&self, token_hash: &[u8]) -> sg_store::StoreResult<()> {
         sessions::complete_second_factor(self, token_hash).await
     }
+    async fn add_survivor_code(
+        &self,
+        case: sg_domain::CaseId,
+        code_hash: &[u8],
+        expires_at: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<()> {
+        firewall::add_survivor_code(self, case, code_hash, expires_at).await
+    }
+    async fn open_survivor_session(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        csrf: &str,
+        now: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<Option<sg_domain::CaseId>> {
+        firewall::open_survivor_session(self, code_hash, token_hash, csrf, now).await
+    }
+    async fn survivor_session(
+        &self,
+        token_hash: &[u8],
+        not_before: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<Option<(sg_domain::CaseId, String)>> {
+        firewall::survivor_session(self, token_hash, not_before).await
+    }
 }

@@ -53,6 +53,22 @@ pub trait Store: Send + Sync {
     async fn count_users_with_role(&self, role: sg_domain::Role) -> StoreResult<u64>;
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+    /// Stores the hash of a one-time code that opens a survivor's view of `case`.
+    async fn add_survivor_code(&self, case: CaseId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
+    /// Spends a survivor code and opens a survivor session with it; the case it opens.
+    async fn open_survivor_session(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        csrf: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CaseId>>;
+    /// The case and form token of a survivor session, if it began after `not_before`.
+    async fn survivor_session(
+        &self,
+        token_hash: &[u8],
+        not_before: OffsetDateTime,
+    ) -> StoreResult<Option<(CaseId, String)>>;
     /// Stores a user's sealed TOTP secret.
     async fn set_totp_secret(&self, user: UserId, sealed: &[u8]) -> StoreResult<()>;
     /// A user's sealed TOTP secret.

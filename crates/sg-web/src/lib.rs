@@ -62,6 +62,11 @@ pub const ROUTES: &[&str] = &[
     "GET /api/v1/cases/{case_id}/consents",
     "POST /api/v1/cases/{case_id}/consents",
     "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
+    "POST /api/v1/cases/{case_id}/survivor-code",
+    "GET /survivor",
+    "POST /survivor",
+    "GET /survivor/view",
+    "POST /survivor/consents/{consent_id}/withdraw",
 ];
 
 /// The whole URL map.
@@ -75,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/actions", post(api::cases::act))
         .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
         .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
+        .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
         .fallback(api::not_found);
 
     Router::new()
@@ -90,6 +96,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))
         .route("/cases/{case_id}/decide/{question}", get(pages::decisions::form).post(pages::decisions::record))
+        .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
+        .route("/survivor/view", get(pages::survivor::view))
+        .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))
         .nest("/api/v1", api)

@@ -49,3 +49,13 @@ pub(crate) async fn withdraw(
     state.app.withdraw_consent(&user, case_id(&raw)?, consent).await?;
     Ok(Json(json!({ "consent_id": consent, "withdrawn": true })))
 }
+
+/// Gives the person a one-time code for their own view (`/survivor`).
+pub(crate) async fn survivor_code(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(raw): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let code = state.app.issue_survivor_code(&user, case_id(&raw)?).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "code": code, "valid_days": 7, "where": "/survivor" }))))
+}
