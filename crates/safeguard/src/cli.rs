@@ -75,6 +75,30 @@ pub enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Erases one person's identifying record; the case facts stay for statistics.
+    Erase {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The case id.
+        #[arg(long)]
+        case: String,
+        /// Why (recorded in the audit log; no personal data).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Applies the retention policy: erases the identifying record of cases inactive for YEARS.
+    Retention {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// Years without any event after which a person's identifying record is erased.
+        #[arg(long)]
+        years: u16,
+        /// Only count what would be erased.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The audit log.
     Audit {
         /// What to do with the audit log.

@@ -225,3 +225,47 @@ fn keys_rotate_rewraps_every_data_key_under_the_new_master_key() {
     let (ok, out, _) = run(&["audit", "verify", "--data-dir", d]);
     assert!(ok && out.contains("31 audit entries verified"), "{out}");
 }
+
+#[test]
+fn erasure_and_retention_destroy_identities_and_keep_the_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let d = data.to_str().unwrap();
+    assert!(run(&["demo", "--cases", "40", "--data-dir", d]).0);
+    let db = data.join("safeguard.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let count = |sql: &'static str| {
+        rt.block_on(async {
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut conn).await.unwrap()
+        })
+    };
+    let keys_before = count("SELECT COUNT(*) FROM person_keys");
+    assert!(keys_before > 0);
+    let case: String = rt.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query_scalar("SELECT case_id FROM person_keys LIMIT 1").fetch_one(&mut conn).await.unwrap()
+    });
+    let (ok, _, err) = run(&["erase", "--case", &case, "--reason", "the person asked", "--data-dir", d]);
+    assert!(ok, "{err}");
+    assert_eq!(count("SELECT COUNT(*) FROM person_keys"), keys_before - 1);
+    assert_eq!(count("SELECT COUNT(*) FROM cases"), 40, "erasure removed case facts");
+
+    // Demo cases date from 2014: most have had no event for three years.
+    let due = count(
+        "SELECT COUNT(*) FROM cases c JOIN person_keys k ON k.case_id = c.id WHERE c.last_event_on < date('now', '-3 years')",
+    );
+    assert!(due > 0);
+    let (ok, out, _) = run(&["retention", "--years", "3", "--dry-run", "--data-dir", d]);
+    assert!(ok && out.contains(&format!("{due} identifying records")), "{out}");
+    assert_eq!(count("SELECT COUNT(*) FROM person_keys"), keys_before - 1, "a dry run erased something");
+    let (ok, out, _) = run(&["retention", "--years", "3", "--data-dir", d]);
+    assert!(ok && out.contains(&format!("Erased {due}")), "{out}");
+    let left = keys_before - 1 - due;
+    assert_eq!(count("SELECT COUNT(*) FROM person_keys"), left);
+    assert_eq!(count("SELECT COUNT(*) FROM vault_entries"), left * 2);
+    assert_eq!(count("SELECT COUNT(*) FROM cases"), 40);
+    let (ok, out, _) = run(&["audit", "verify", "--data-dir", d]);
+    assert!(ok, "{out}");
+    assert_eq!(count("SELECT COUNT(*) FROM audit_log WHERE action = 'identity-erased'"), due + 1);
+}

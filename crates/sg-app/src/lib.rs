@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cases;
 pub mod consents;
 pub mod demo;
+pub mod erasure;
 mod error;
 pub mod referrals;
 pub mod second_factor;

@@ -327,3 +327,19 @@ pub(crate) async fn survivor_session(
         None => Ok(None),
     }
 }
+
+pub(crate) async fn identified_cases_inactive_since(
+    s: &SqliteStore,
+    before: time::Date,
+    limit: u32,
+) -> StoreResult<Vec<CaseId>> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN person_keys k ON k.case_id = c.id WHERE c.last_event_on < ? ORDER BY c.id LIMIT ?",
+    )
+    .bind(date_text(before))
+    .bind(limit as i64)
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    ids.iter().map(|i| case_id(i)).collect()
+}

@@ -297,4 +297,11 @@ impl sg_store::Store for SqliteStore {
     ) -> sg_store::StoreResult<Option<(sg_domain::CaseId, String)>> {
         firewall::survivor_session(self, token_hash, not_before).await
     }
+    async fn identified_cases_inactive_since(
+        &self,
+        before: time::Date,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<sg_domain::CaseId>> {
+        firewall::identified_cases_inactive_since(self, before, limit).await
+    }
 }

@@ -134,6 +134,9 @@ pub trait Store: Send + Sync {
     async fn person_key(&self, case: CaseId) -> StoreResult<Option<Vec<u8>>>;
     /// Destroys a person's data key and identifying record; the case facts stay.
     async fn erase_person(&self, case: CaseId, audit: &AuditRecord) -> StoreResult<()>;
+    /// Up to `limit` cases that still hold an identifying record and whose latest event is
+    /// before `before` (for the retention policy).
+    async fn identified_cases_inactive_since(&self, before: time::Date, limit: u32) -> StoreResult<Vec<CaseId>>;
     /// Up to `limit` wrapped data keys after `after`, in case id order (for key rotation).
     async fn person_keys_page(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
     /// Replaces wrapped data keys (re-wrapped under a new master key), in one transaction.

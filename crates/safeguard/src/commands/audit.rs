@@ -44,3 +44,38 @@ pub(crate) async fn rotate_keys(data: &DataArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+pub(crate) async fn erase(data: &DataArgs, case: &str, reason: &str) -> anyhow::Result<()> {
+    let id =
+        sg_domain::CaseId::parse(case).ok_or_else(|| anyhow::anyhow!("--case: {case:?} is not a case id (a UUID)"))?;
+    if reason.trim().is_empty() {
+        bail!("--reason: say why (it is recorded in the audit log)");
+    }
+    let (app, sqlite) = crate::database::open_app(data).await?;
+    let result = app.erase_person(id, reason.trim()).await;
+    sqlite.close().await;
+    match result {
+        Ok(()) => {
+            println!("Erased the identifying record of case {id}; its non-identifying facts remain.");
+            Ok(())
+        }
+        Err(sg_app::AppError::NotFound) => bail!("--case: no case {id}"),
+        Err(e) => bail!("{e}"),
+    }
+}
+
+pub(crate) async fn retention(data: &DataArgs, years: u16, dry_run: bool) -> anyhow::Result<()> {
+    if years == 0 {
+        bail!("--years: give at least 1");
+    }
+    let (app, sqlite) = crate::database::open_app(data).await?;
+    let result = app.apply_retention(years, dry_run).await;
+    sqlite.close().await;
+    let n = result.context("cannot apply the retention policy")?;
+    if dry_run {
+        println!("{n} identifying records are due for erasure (no activity for {years} years; counted up to 500)");
+    } else {
+        println!("Erased {n} identifying records with no activity for {years} years");
+    }
+    Ok(())
+}

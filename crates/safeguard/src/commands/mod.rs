@@ -18,6 +18,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
         Command::User { command: UserCommand::Disable { data, name } } => user::disable(&data, &name).await,
+        Command::Erase { data, case, reason } => audit::erase(&data, &case, &reason).await,
+        Command::Retention { data, years, dry_run } => audit::retention(&data, years, dry_run).await,
         Command::Audit { command: AuditCommand::Verify { data, head } } => audit::verify(&data, head.as_deref()).await,
         Command::Keys { command: KeysCommand::Rotate { data } } => audit::rotate_keys(&data).await,
         Command::Migrate { data } => {
