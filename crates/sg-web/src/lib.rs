@@ -138,6 +138,18 @@ mod tests {
     }
 
     #[test]
+    fn every_api_route_is_in_the_openapi_description() {
+        let spec: serde_json::Value = serde_json::from_str(include_str!("api/openapi.json")).expect("valid JSON");
+        for route in super::ROUTES {
+            let (method, path) = route.split_once(' ').expect("METHOD PATH");
+            if let Some(api_path) = path.strip_prefix("/api/v1") {
+                let op = &spec["paths"][api_path][method.to_lowercase()];
+                assert!(op.is_object(), "{route} is missing from api/openapi.json");
+            }
+        }
+    }
+
+    #[test]
     fn the_route_list_matches_the_router() {
         let mut listed: Vec<String> = super::ROUTES.iter().map(|s| s.to_string()).collect();
         listed.sort();
