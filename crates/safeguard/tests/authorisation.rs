@@ -42,10 +42,12 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 403, 403, 403, 403, 403, 403]),
         ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 403, 403, 403, 403, 403, 403]),
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
+        ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
         ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
         ("GET /api/v1/openapi.json", all(200)),
         ("POST /api/v1/referrals", [401, 403, 201, 201, 403, 403, 403, 403, 201, 201, 403]),
+        ("POST /api/v1/referrals/convert", [401, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("GET /api/v1/cases", [401, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
         ("GET /api/v1/cases/{case_id}", [401, 200, 200, 404, 200, 200, 200, 200, 403, 403, 403]),
         ("GET /api/v1/cases/{case_id}/identity", [401, 403, 200, 404, 200, 200, 200, 200, 403, 403, 403]),
@@ -161,6 +163,12 @@ async fn every_route_as_every_role() {
                 if method == Method::POST {
                     let body = match path {
                         "/api/v1/referrals" => adult_referral(),
+                        "/api/v1/referrals/convert" => {
+                            let mut report = adult_referral();
+                            report["consent_to_referral"] = json!(false);
+                            let (_, made) = t.refer(&referrer, &report, None).await;
+                            json!({"conversion_code": made["conversion_code"], "identity": {"full_name": "Now Consenting"}})
+                        }
                         p if p.ends_with("/actions") => {
                             json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": "r"})
                         }

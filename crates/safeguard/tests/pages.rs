@@ -145,11 +145,18 @@ impl Browser {
         let (_, _, check) = self.get("/referrals/new/check").await;
         assert!(check.contains("Check your answers"));
         assert!(check.contains("Viet Nam") || check.contains("Vietnam"), "{check}");
-        let (status, path, page) = self.post("/referrals/new/check", &[]).await;
+        let (status, path, receipt) = self.post("/referrals/new/check", &[]).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(path.starts_with("/cases/"), "{path}");
-        assert!(page.contains("govuk-panel--confirmation"), "{page}");
-        page
+        assert!(path.starts_with("/referrals/sent/"), "{path}");
+        assert!(receipt.contains("govuk-panel--confirmation"), "{receipt}");
+        assert_eq!(
+            receipt.contains("id=\"conversion-code\""),
+            consent == Some("no"),
+            "the code is shown for reports only"
+        );
+        let case = format!("/cases/{}", path.trim_start_matches("/referrals/sent/"));
+        let (_, _, page) = self.get(&case).await;
+        format!("{receipt}\n{page}")
     }
 }
 
@@ -166,7 +173,7 @@ async fn a_first_responder_walks_the_four_referral_journeys() {
     );
 
     let page = fr.refer("adult", Some("no"), None).await;
-    assert!(page.contains("Duty to Notify report sent"));
+    assert!(page.contains("Duty to Notify report sent") && page.contains("DTN-"));
     assert!(page.contains("anonymous Duty to Notify report"), "{page}");
 
     let page = fr.refer("child", None, Some("Child Example")).await;

@@ -49,6 +49,16 @@ pub struct CaseView {
     pub timeline: Vec<TimelineEntry>,
 }
 
+/// What else changes hands with a change: a converted report can move to the converting
+/// organisation, spending its one-time code.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Handover<'a> {
+    /// The organisation that takes the case on.
+    pub new_owner_org: Option<sg_domain::OrgId>,
+    /// The conversion code to spend.
+    pub dtn_code_hash: Option<&'a [u8]>,
+}
+
 /// One line of a case's timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
@@ -203,7 +213,24 @@ impl App {
     ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
         access::check_command(user, &record, &command)?;
-        let mut state = state_of(&record)?;
+        self.commit_change(user, &record, command, on, expected_version, person, Handover::default()).await
+    }
+
+    /// Checks `command` against the case's state and stores its events, with any identifying
+    /// record it carries and any handover, in one transaction. Access was checked by the caller.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn commit_change(
+        &self,
+        user: &User,
+        record: &CaseRecord,
+        command: CaseCommand,
+        on: Option<Date>,
+        expected_version: Option<u32>,
+        person: Option<(Identity, PersonalAccount)>,
+        handover: Handover<'_>,
+    ) -> Result<CaseView, AppError> {
+        let id = record.id;
+        let mut state = state_of(record)?;
         if let Some(v) = expected_version {
             if v != state.version {
                 return Err(AppError::Conflict(format!(
@@ -254,6 +281,8 @@ impl App {
                 vault: sealed.as_ref().map(|s| s.fields.as_slice()).unwrap_or(&[]),
                 person_key: sealed.as_ref().map(|s| s.person_key.as_slice()),
                 audit: &audit,
+                new_owner_org: handover.new_owner_org,
+                spend_dtn_code: handover.dtn_code_hash,
             })
             .await?;
         tracing::info!(case = %id, events = events.len(), "case changed");

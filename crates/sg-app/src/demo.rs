@@ -103,6 +103,7 @@ fn demo_case(
         created_at: now,
         vault,
         person_key,
+        dtn_code_hash: None,
         audit: vec![sg_audit::AuditRecord {
             at: now.unix_timestamp(),
             actor: Some(user.id.to_string()),

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod consents;
+pub mod conversion;
 pub mod demo;
 pub mod erasure;
 mod error;

@@ -64,6 +64,8 @@ pub struct Submitted {
     pub kind: CaseKind,
     /// The case's status now.
     pub status: CaseStatus,
+    /// For a Duty to Notify report still unconverted: its one-time conversion code.
+    pub conversion_code: Option<String>,
 }
 
 /// A validated referral, ready to become a case.
@@ -174,6 +176,9 @@ impl App {
         let now = self.clock.now();
         let valid = input.validate(user, self.clock.today())?;
         let mut case = new_case(&self.keys, user, valid, now)?;
+        let code = (case.state.kind == CaseKind::DutyToNotify)
+            .then(|| crate::conversion::conversion_code(&self.keys, case.id));
+        case.dtn_code_hash = code.as_deref().map(crate::auth::hash_secret);
         case.audit.push(self.audit_record(
             Some(user),
             sg_audit::AuditAction::CaseCreated,
@@ -184,13 +189,20 @@ impl App {
         let created = self.store.create_case(&case, idem.as_ref()).await?;
         if !created.replayed {
             tracing::info!(case = %created.case_id, kind = %case.state.kind, "case created");
-            return Ok(Submitted { kind: case.state.kind, status: case.state.status(), created });
+            return Ok(Submitted {
+                kind: case.state.kind,
+                status: case.state.status(),
+                created,
+                conversion_code: code,
+            });
         }
         // A replay answers with the stored case, which may have moved on since.
         let record = self.store.case(created.case_id).await?.ok_or(AppError::NotFound)?;
         let state = CaseState::replay(record.events.iter().map(|e| &e.event))
             .ok_or_else(|| AppError::Internal("case without events".into()))?;
-        Ok(Submitted { kind: state.kind, status: state.status(), created })
+        let conversion_code = (state.kind == CaseKind::DutyToNotify)
+            .then(|| crate::conversion::conversion_code(&self.keys, created.case_id));
+        Ok(Submitted { kind: state.kind, status: state.status(), created, conversion_code })
     }
 }
 
@@ -224,5 +236,6 @@ pub fn new_case(
         vault,
         person_key,
         audit: vec![],
+        dtn_code_hash: None,
     })
 }

@@ -202,6 +202,19 @@ impl KeyRing {
         open(&key.key, envelope, aad)
     }
 
+    /// A value derived from the current master key, `label` and `data` (SHA-256 over the key and
+    /// length-prefixed inputs): stable for the same inputs, unguessable without the key.
+    pub fn derive(&self, label: &str, data: &[u8]) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(self.current().key.0);
+        h.update((label.len() as u64).to_be_bytes());
+        h.update(label.as_bytes());
+        h.update((data.len() as u64).to_be_bytes());
+        h.update(data);
+        h.finalize().into()
+    }
+
     /// Unwraps a data key with whichever master key sealed it.
     pub fn unwrap(&self, wrapped: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
         let id = envelope_key_id(wrapped)?;

@@ -152,7 +152,17 @@ async fn insert_cases(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result
     let keys: Vec<(CaseId, &[u8])> = cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
     crate::firewall::insert_person_keys(conn, &keys).await?;
     let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
-    crate::firewall::append_audit_tx(conn, &audit).await
+    crate::firewall::append_audit_tx(conn, &audit).await?;
+    for c in cases {
+        if let Some(hash) = &c.dtn_code_hash {
+            sqlx::query("INSERT INTO dtn_codes (code_hash, case_id) VALUES (?, ?)")
+                .bind(hash)
+                .bind(c.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
@@ -232,6 +242,19 @@ pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResul
         crate::firewall::insert_person_keys(&mut tx, &[(a.case, key)]).await.map_err(error)?;
     }
     crate::firewall::append_audit_tx(&mut tx, a.audit).await.map_err(error)?;
+    if let Some(code) = a.spend_dtn_code {
+        if !crate::firewall::spend_dtn_code_tx(&mut tx, code, a.now).await.map_err(error)? {
+            return Err(StoreError::Conflict("this conversion code was already used".into()));
+        }
+    }
+    if let Some(org) = a.new_owner_org {
+        sqlx::query("UPDATE cases SET created_by_org = ? WHERE id = ?")
+            .bind(org.to_string())
+            .bind(a.case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+    }
     tx.commit().await.map_err(error)
 }
 

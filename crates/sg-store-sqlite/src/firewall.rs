@@ -343,3 +343,27 @@ pub(crate) async fn identified_cases_inactive_since(
     .map_err(error)?;
     ids.iter().map(|i| case_id(i)).collect()
 }
+
+pub(crate) async fn dtn_code_case(s: &SqliteStore, hash: &[u8]) -> StoreResult<Option<CaseId>> {
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT case_id FROM dtn_codes WHERE code_hash = ? AND used_at IS NULL")
+            .bind(hash)
+            .fetch_optional(&s.reader)
+            .await
+            .map_err(error)?;
+    id.as_deref().map(case_id).transpose()
+}
+
+/// Spends a conversion code inside the caller's transaction; `false` if it was already used.
+pub(crate) async fn spend_dtn_code_tx(
+    conn: &mut SqliteConnection,
+    hash: &[u8],
+    at: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE dtn_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL")
+        .bind(unix(at))
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

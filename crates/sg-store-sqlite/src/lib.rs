@@ -304,4 +304,7 @@ impl sg_store::Store for SqliteStore {
     ) -> sg_store::StoreResult<Vec<sg_domain::CaseId>> {
         firewall::identified_cases_inactive_since(self, before, limit).await
     }
+    async fn dtn_code_case(&self, code_hash: &[u8]) -> sg_store::StoreResult<Option<sg_domain::CaseId>> {
+        firewall::dtn_code_case(self, code_hash).await
+    }
 }

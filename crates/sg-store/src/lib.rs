@@ -69,6 +69,8 @@ pub trait Store: Send + Sync {
         token_hash: &[u8],
         not_before: OffsetDateTime,
     ) -> StoreResult<Option<(CaseId, String)>>;
+    /// The case an unused Duty to Notify conversion code belongs to.
+    async fn dtn_code_case(&self, code_hash: &[u8]) -> StoreResult<Option<CaseId>>;
     /// Stores a user's sealed TOTP secret.
     async fn set_totp_secret(&self, user: UserId, sealed: &[u8]) -> StoreResult<()>;
     /// A user's sealed TOTP secret.

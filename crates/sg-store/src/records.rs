@@ -146,6 +146,8 @@ pub struct NewCase {
     pub person_key: Option<Vec<u8>>,
     /// Audit records to append in the same transaction.
     pub audit: Vec<sg_audit::AuditRecord>,
+    /// For a Duty to Notify report: the hash of its one-time conversion code.
+    pub dtn_code_hash: Option<Vec<u8>>,
 }
 
 /// An `Idempotency-Key` as scoped to one user, with a fingerprint of the request it came with.
@@ -191,6 +193,11 @@ pub struct Append<'a> {
     pub person_key: Option<&'a [u8]>,
     /// Audit records to append in the same transaction.
     pub audit: &'a [sg_audit::AuditRecord],
+    /// Hands the case to another organisation (a report converted by someone else).
+    pub new_owner_org: Option<OrgId>,
+    /// A Duty to Notify conversion code to spend in the same transaction; the change is refused
+    /// if it was already used.
+    pub spend_dtn_code: Option<&'a [u8]>,
 }
 
 /// One stored event with its bookkeeping.

@@ -51,10 +51,12 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}/decide/{question}",
     "POST /cases/{case_id}/decide/{question}",
     "GET /referrals/new",
+    "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
     "POST /referrals/new/{step}",
     "GET /api/v1/openapi.json",
     "POST /api/v1/referrals",
+    "POST /api/v1/referrals/convert",
     "GET /api/v1/cases",
     "GET /api/v1/cases/{case_id}",
     "GET /api/v1/cases/{case_id}/identity",
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(api::openapi))
         .route("/referrals", post(api::referrals::create))
+        .route("/referrals/convert", post(api::referrals::convert))
         .route("/cases", get(api::cases::list))
         .route("/cases/{case_id}", get(api::cases::show))
         .route("/cases/{case_id}/identity", get(api::cases::identity))
@@ -100,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor/view", get(pages::survivor::view))
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
         .route("/referrals/new", get(pages::referral::start))
+        .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))
         .nest("/api/v1", api)
         .fallback(pages::not_found)

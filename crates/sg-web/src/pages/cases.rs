@@ -138,8 +138,6 @@ pub(crate) struct CasePage {
     can_decide_rg: bool,
     can_decide_cg: bool,
     id: String,
-    /// Just submitted: show the confirmation panel.
-    sent: bool,
 }
 
 fn fact_rows(c: &CaseView) -> Vec<(&'static str, String)> {
@@ -182,12 +180,7 @@ fn fact_rows(c: &CaseView) -> Vec<(&'static str, String)> {
 }
 
 /// `GET /cases/{id}`.
-pub(crate) async fn show(
-    State(state): State<AppState>,
-    who: PageUser,
-    Path(raw): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Response {
+pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
     let Some(id) = CaseId::parse(&raw) else { return error_page(sg_app::AppError::NotFound) };
     let case = match state.app.case_view(&who.user, id).await {
         Ok(c) => c,
@@ -208,7 +201,6 @@ pub(crate) async fn show(
             && case.status == CaseStatus::AwaitingConclusiveGrounds
             && case.pending_reconsideration.is_none(),
         id: case.case_id.to_string(),
-        sent: query.as_deref() == Some("sent=1"),
         person,
         person_refusal,
         case,

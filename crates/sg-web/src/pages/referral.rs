@@ -412,7 +412,7 @@ async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Response {
             if let Err(e) = save(state, who, None).await {
                 return error_page(e);
             }
-            Redirect::to(&format!("/cases/{}?sent=1", created.created.case_id)).into_response()
+            Redirect::to(&format!("/referrals/sent/{}", created.created.case_id)).into_response()
         }
         Err(AppError::Invalid(f)) => {
             let step = step_of(&f.field);
@@ -502,5 +502,27 @@ fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage 
         sections,
         is_dtn: d.is_dtn(),
         is_child: !d.is_adult(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral/sent.html")]
+pub(crate) struct SentPage {
+    layout: Layout,
+    has_errors: bool,
+    receipt: sg_app::conversion::Receipt,
+    is_dtn: bool,
+}
+
+/// `GET /referrals/sent/{case_id}`: the confirmation after sending.
+pub(crate) async fn sent(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
+    let Some(id) = sg_domain::CaseId::parse(&raw) else { return error_page(AppError::NotFound) };
+    match state.app.receipt(&who.user, id).await {
+        Ok(receipt) => {
+            let is_dtn = receipt.kind == sg_domain::CaseKind::DutyToNotify;
+            let title = if is_dtn { "Duty to Notify report sent" } else { "Referral sent" };
+            render(&SentPage { layout: Layout::for_user(title, &who), has_errors: false, receipt, is_dtn })
+        }
+        Err(e) => error_page(e),
     }
 }
