@@ -45,6 +45,9 @@ pub struct CaseView {
     pub version: u32,
     /// Every event, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The case's deadlines under the rules in force in its jurisdiction, with whether each
+    /// was met or breached, and the rule and source behind it.
+    pub deadlines: Vec<sg_rules::CaseDeadline>,
 }
 
 /// One line of a case's timeline.
@@ -73,9 +76,13 @@ fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
         .ok_or_else(|| AppError::Internal(format!("case {} has no opening event", record.id)))
 }
 
-fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
+fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
     let state = state_of(&record)?;
     let status = state.status();
+    let events: Vec<_> = record.events.iter().map(|e| e.event.clone()).collect();
+    let deadlines = sg_rules::official(state.facts.jurisdiction)
+        .map(|rules| sg_rules::case_deadlines(rules, &events, today))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(CaseView {
         case_id: record.id,
         reference: record.reference,
@@ -100,6 +107,7 @@ fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
                 stored,
             })
             .collect(),
+        deadlines,
     })
 }
 
@@ -122,7 +130,7 @@ impl App {
                 sg_domain::Coded::label(user.role).to_lowercase()
             )));
         }
-        view_of(self.visible_case(user, id).await?)
+        view_of(self.visible_case(user, id).await?, self.clock.today())
     }
 
     /// The person's identity and account, where the user may see them.
@@ -169,6 +177,25 @@ impl App {
         expected_version: Option<u32>,
         person: Option<(Identity, PersonalAccount)>,
     ) -> Result<CaseView, AppError> {
+        let facts = sg_rules::RequestFacts::default();
+        self.change_case_with(user, id, command, on, expected_version, person, facts).await
+    }
+
+    /// [`App::change_case`] with the facts the dated rules need (for example that the person is
+    /// to be removed to an ECAT and ECHR state). The rules in force in the case's jurisdiction
+    /// on day `on` are checked before the domain's state machine: a refusal names the rule and
+    /// its source. Only live changes are checked; stored histories are historical data.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_case_with(
+        &self,
+        user: &User,
+        id: CaseId,
+        command: CaseCommand,
+        on: Option<Date>,
+        expected_version: Option<u32>,
+        person: Option<(Identity, PersonalAccount)>,
+        facts: sg_rules::RequestFacts,
+    ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
         access::check_command(user, &record, &command)?;
         let mut state = state_of(&record)?;
@@ -182,6 +209,8 @@ impl App {
         }
         let today = self.clock.today();
         let on = on.unwrap_or(today);
+        let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
+        sg_rules::check_command(rules, &state, &command, on, facts).map_err(AppError::Rule)?;
         let mut events = state.decide(&command, on, today)?;
         if command == CaseCommand::ConvertToReferral {
             // A converted report is routed at once, as a new referral would be.

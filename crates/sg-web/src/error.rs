@@ -36,6 +36,9 @@ impl From<AppError> for ApiError {
                 field: t.field().map(String::from),
                 ..Self::new(StatusCode::CONFLICT, "invalid_transition", t.to_string())
             },
+            AppError::Rule(r) => {
+                Self { field: Some("date".into()), ..Self::new(StatusCode::CONFLICT, "refused_by_rule", r.to_string()) }
+            }
             AppError::Unauthenticated => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
