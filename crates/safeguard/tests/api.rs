@@ -456,6 +456,7 @@ async fn reconsideration_is_refused_after_its_window_and_for_removal_to_an_ecat_
     let (status, err) = t.act(&fr, id, &ask(true)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("ECAT"), "{err}");
+    assert_eq!(err["error"]["field"], "removal_to_ecat_echr_state");
     let (status, case) = t.act(&fr, id, &ask(false)).await;
     assert_eq!(status, StatusCode::OK, "{case}");
 }
