@@ -294,3 +294,27 @@ async fn pages_send_security_headers_and_need_sign_in() {
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
 }
+
+#[tokio::test]
+async fn monitors_see_the_policy_simulation_as_counts_only() {
+    let t = TestApp::start().await;
+    let api_fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let mut body = common::adult_referral();
+    body["referred_on"] = serde_json::json!(common::days_ago(40));
+    let (_, created) = t.refer(&api_fr, &body, None).await;
+    let reference = created["reference"].as_str().unwrap().to_string();
+
+    let mut monitor = Browser::sign_up(&t, "Anti-Trafficking Monitoring Group", Role::Monitor, "mon").await;
+    let (status, _, page) = monitor.get("/monitor/simulation").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Policy simulation") && page.contains("One rule set is a proposal"), "{page}");
+    assert!(page.contains("1 cases replayed"), "{page}");
+    assert!(!page.contains(&reference), "monitors see no case reference");
+    let (status, _, page) =
+        monitor.get("/monitor/simulation?rules=england-wales&vs=northern-ireland&jurisdiction=scotland").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+
+    let mut dm = Browser::sign_up(&t, "SCA", Role::DecisionMaker, "dm").await;
+    let (status, _, _) = dm.get("/monitor/simulation").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

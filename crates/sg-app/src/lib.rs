@@ -11,6 +11,7 @@ pub mod cases;
 pub mod demo;
 mod error;
 pub mod referrals;
+pub mod simulate;
 
 use std::sync::Arc;
 

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))
         .route("/cases/{case_id}/decide/{question}", get(pages::decisions::form).post(pages::decisions::record))
+        .route("/monitor/simulation", get(pages::simulation::show))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))
         .nest("/api/v1", api)

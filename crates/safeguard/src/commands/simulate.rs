@@ -1,18 +1,16 @@
 //! `safeguard simulate`: replays every case in the database under two rule sets and writes the
 //! report as HTML or JSON. The counting is in `sg_rules::simulate`; this module pages through
-//! the store, applies the filters and renders.
+//! the store (`sg_app::simulate::replay`) and renders.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use sg_domain::{CaseEvent, DatedEvent, Jurisdiction};
-use sg_rules::simulate::{Count, Report, Simulation};
+use sg_app::simulate::SimulationFilter;
+use sg_domain::Jurisdiction;
+use sg_rules::simulate::{Count, Report};
 
 use crate::cli::DataArgs;
-
-/// Cases read per page: enough to keep SQLite busy, few enough to keep memory flat.
-const PAGE: u32 = 1_000;
 
 /// Which cases to replay.
 pub(crate) struct Filter {
@@ -37,34 +35,17 @@ pub(crate) async fn run(
     }
     let a = sg_rules::load(rules).context("--rules")?;
     let b = sg_rules::load(vs).context("--vs")?;
-    let jurisdiction: Option<Jurisdiction> = match &filter.jurisdiction {
+    let asked: Option<Jurisdiction> = match &filter.jurisdiction {
         Some(j) => Some(j.parse().map_err(|e: String| anyhow::anyhow!("--jurisdiction: {e}"))?),
-        None => a.jurisdiction.or(b.jurisdiction),
+        None => None,
     };
-    if let Some(j) = jurisdiction {
-        if !a.applies_to(j) || !b.applies_to(j) {
-            bail!("--jurisdiction: {j} is not covered by both rule sets ({} and {})", a.name, b.name);
-        }
-    }
+    let jurisdiction = sg_app::simulate::scope(&a, &b, asked).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let (store, sqlite) = crate::database::open(data).await?;
     let today = time::OffsetDateTime::now_utc().date();
-    let mut sim = Simulation::new(&a, &b, today);
-    let mut after = None;
-    let mut events: Vec<DatedEvent> = Vec::new();
-    loop {
-        let page = store.all_case_events(after, PAGE).await.context("cannot read the cases")?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        for record in &page {
-            events.clear();
-            events.extend(record.events.iter().map(|e| e.event.clone()));
-            if keep(&events, jurisdiction, &filter) {
-                sim.add(record.reference.as_str(), &events);
-            }
-        }
-    }
+    let sim_filter = SimulationFilter { jurisdiction, from: filter.from, to: filter.to };
+    let report = sg_app::simulate::replay(store.as_ref(), &a, &b, sim_filter, today).await;
     sqlite.close().await;
-    let report = sim.finish();
+    let report = report.context("cannot read the cases")?;
     let text = match format {
         "json" => serde_json::to_string_pretty(&report)? + "\n",
         _ => html(&report, jurisdiction, &filter),
@@ -77,18 +58,6 @@ pub(crate) async fn run(
         None => print!("{text}"),
     }
     Ok(())
-}
-
-/// Whether a case passes the filters, judged on its opening event.
-fn keep(events: &[DatedEvent], jurisdiction: Option<Jurisdiction>, f: &Filter) -> bool {
-    let Some(first) = events.first() else { return false };
-    let facts = match &first.event {
-        CaseEvent::ReferralReceived { facts, .. } | CaseEvent::DutyToNotifyReceived { facts } => facts,
-        _ => return false,
-    };
-    jurisdiction.is_none_or(|j| facts.jurisdiction == j)
-        && f.from.is_none_or(|d| facts.referred_on >= d)
-        && f.to.is_none_or(|d| facts.referred_on <= d)
 }
 
 /// Escapes text for HTML.
