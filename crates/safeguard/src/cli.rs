@@ -111,6 +111,40 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The NRM rules in force: show them, compute deadlines, compare rule sets, check files.
+    Rules {
+        /// What to do with the rules.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Replays the cases in the database under two rule sets and reports who gains or loses.
+    Simulate {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// Rule set A: a built-in name (england-wales, scotland, northern-ireland,
+        /// proposal-survivor-centred) or a rule file's path.
+        #[arg(long)]
+        rules: String,
+        /// Rule set B, compared with A.
+        #[arg(long)]
+        vs: String,
+        /// Only cases in this jurisdiction (default: the jurisdiction of A or B).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Only cases referred on or after this day.
+        #[arg(long, value_parser = parse_date)]
+        from: Option<time::Date>,
+        /// Only cases referred on or before this day.
+        #[arg(long, value_parser = parse_date)]
+        to: Option<time::Date>,
+        /// `html` or `json`.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// `safeguard audit …`.
@@ -137,6 +171,71 @@ pub enum KeysCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+}
+
+/// `safeguard rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// The rules in force in a jurisdiction on a day, each with its source.
+    Show {
+        /// england-wales, scotland or northern-ireland.
+        #[arg(long)]
+        jurisdiction: String,
+        /// The day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        at: time::Date,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Another rule set (a built-in name or a file) instead of the jurisdiction's own.
+        #[arg(long)]
+        rules: Option<String>,
+    },
+    /// Prints one ISO date: the deadline of a kind, starting from a day.
+    Deadline {
+        /// england-wales, scotland or northern-ireland.
+        #[arg(long)]
+        jurisdiction: String,
+        /// rg-decision, recovery-period-end or reconsideration-request.
+        #[arg(long)]
+        kind: String,
+        /// The day the clock starts (the referral, or the decision).
+        #[arg(long, value_parser = parse_date)]
+        from: time::Date,
+        /// Another rule set (a built-in name or a file) instead of the jurisdiction's own.
+        #[arg(long)]
+        rules: Option<String>,
+    },
+    /// The rules that differ between two rule sets on a day, or one rule set on two days.
+    Diff {
+        /// The first rule set (a built-in name or a file).
+        #[arg(long)]
+        rules: String,
+        /// The second rule set (default: the first).
+        #[arg(long)]
+        vs: Option<String>,
+        /// The day for the first rule set.
+        #[arg(long, value_parser = parse_date)]
+        at: time::Date,
+        /// The day for the second (default: the same day).
+        #[arg(long, value_parser = parse_date)]
+        vs_at: Option<time::Date>,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Checks rule files, naming the file, key and problem of the first error in each.
+    Check {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Parses an ISO date for clap.
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{s:?} is not a date; write YYYY-MM-DD"))
 }
 
 /// `safeguard user …`.

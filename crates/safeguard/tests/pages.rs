@@ -233,10 +233,19 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
     let t = TestApp::start().await;
     let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
     fr.refer("adult", Some("yes"), Some("Case Person")).await;
+    // The conclusive decision must wait for the recovery period (30 days in England and Wales),
+    // so the case decided here was referred 40 days ago, through the API (the browser journey
+    // records today's date).
+    let api_fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let mut body = common::adult_referral();
+    body["referred_on"] = serde_json::json!(common::days_ago(40));
+    let (_, created) = t.refer(&api_fr, &body, None).await;
+    let href = created["case_id"].as_str().unwrap().to_string();
     let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
 
     let (_, _, list) = dm.get("/cases").await;
-    let href = list.split("href=\"/cases/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(list.contains(&format!("href=\"/cases/{href}\"")), "{list}");
+    assert!(list.contains("RG decision due") && list.contains("Overdue"), "referred 40 days ago, no decision: {list}");
     let case = format!("/cases/{href}");
     let (_, _, page) = dm.get(&case).await;
     assert!(page.contains("Record reasonable grounds decision"));
@@ -248,8 +257,8 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
     let (_, path, html) = dm.post(&rg, &[("outcome", "positive")]).await;
     assert_eq!(path, rg);
     assert!(html.contains("There is a problem") && html.contains("Write the reasons"), "{html}");
-    let today = time::OffsetDateTime::now_utc().date();
-    let (d, m, y) = (today.day().to_string(), u8::from(today.month()).to_string(), today.year().to_string());
+    let rg_day = time::OffsetDateTime::now_utc().date() - time::Duration::days(35);
+    let (d, m, y) = (rg_day.day().to_string(), u8::from(rg_day.month()).to_string(), rg_day.year().to_string());
     let (_, path, page) = dm
         .post(
             &rg,
@@ -273,6 +282,24 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
 
     let cg = format!("{case}/decide/conclusive-grounds");
     dm.get(&cg).await;
+    // Dated inside the recovery period (it ends 30 days after the RG decision): refused, naming
+    // the rule.
+    let early = rg_day + time::Duration::days(29);
+    let (ed, em, ey) = (early.day().to_string(), u8::from(early.month()).to_string(), early.year().to_string());
+    let (_, path, html) = dm
+        .post(
+            &cg,
+            &[
+                ("outcome", "positive"),
+                ("reasons", "Balance of probabilities met."),
+                ("date-day", &ed),
+                ("date-month", &em),
+                ("date-year", &ey),
+            ],
+        )
+        .await;
+    assert_eq!(path, cg);
+    assert!(html.contains("before the recovery period ends") && html.contains("recovery_period.days"), "{html}");
     let (_, path, page) = dm.post(&cg, &[("outcome", "positive"), ("reasons", "Balance of probabilities met.")]).await;
     assert_eq!(path, case);
     assert!(page.contains("Confirmed victim (positive conclusive grounds)"), "{page}");
@@ -318,4 +345,28 @@ async fn sign_in_is_refused_after_five_failures_for_fifteen_minutes() {
     t.advance_days(1);
     let (_, path, _) = b.post("/sign-in", &[("name", "target"), ("password", pw)]).await;
     assert_eq!(path, "/cases");
+}
+
+#[tokio::test]
+async fn monitors_see_the_policy_simulation_as_counts_only() {
+    let t = TestApp::start().await;
+    let api_fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let mut body = common::adult_referral();
+    body["referred_on"] = serde_json::json!(common::days_ago(40));
+    let (_, created) = t.refer(&api_fr, &body, None).await;
+    let reference = created["reference"].as_str().unwrap().to_string();
+
+    let mut monitor = Browser::sign_up(&t, "Anti-Trafficking Monitoring Group", Role::Monitor, "mon").await;
+    let (status, _, page) = monitor.get("/monitor/simulation").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Policy simulation") && page.contains("One rule set is a proposal"), "{page}");
+    assert!(page.contains("1 cases replayed"), "{page}");
+    assert!(!page.contains(&reference), "monitors see no case reference");
+    let (status, _, page) =
+        monitor.get("/monitor/simulation?rules=england-wales&vs=northern-ireland&jurisdiction=scotland").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+
+    let mut dm = Browser::sign_up(&t, "SCA", Role::DecisionMaker, "dm").await;
+    let (status, _, _) = dm.get("/monitor/simulation").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -47,6 +47,9 @@ pub struct CaseView {
     pub version: u32,
     /// Every event, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The case's deadlines under the rules in force in its jurisdiction, with whether each
+    /// was met or breached, and the rule and source behind it.
+    pub deadlines: Vec<sg_rules::CaseDeadline>,
 }
 
 /// What else changes hands with a change: a converted report can move to the converting
@@ -57,6 +60,8 @@ pub(crate) struct Handover<'a> {
     pub new_owner_org: Option<sg_domain::OrgId>,
     /// The conversion code to spend.
     pub dtn_code_hash: Option<&'a [u8]>,
+    /// Facts the dated rules need about the request.
+    pub rule_facts: sg_rules::RequestFacts,
 }
 
 /// One line of a case's timeline.
@@ -86,9 +91,13 @@ fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
         .ok_or_else(|| AppError::Internal(format!("case {} has no opening event", record.id)))
 }
 
-fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
+fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
     let state = state_of(&record)?;
     let status = state.status();
+    let events: Vec<_> = record.events.iter().map(|e| e.event.clone()).collect();
+    let deadlines = sg_rules::official(state.facts.jurisdiction)
+        .map(|rules| sg_rules::case_deadlines(rules, &events, today))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(CaseView {
         case_id: record.id,
         reference: record.reference,
@@ -113,6 +122,7 @@ fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
                 stored,
             })
             .collect(),
+        deadlines,
     })
 }
 
@@ -144,7 +154,7 @@ impl App {
     }
 
     async fn case_view_unaudited(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
-        view_of(self.visible_case(user, id).await?)
+        view_of(self.visible_case(user, id).await?, self.clock.today())
     }
 
     /// The person's identity and account, as far as the firewall allows (`access::identity_access`).
@@ -211,9 +221,29 @@ impl App {
         expected_version: Option<u32>,
         person: Option<(Identity, PersonalAccount)>,
     ) -> Result<CaseView, AppError> {
+        let facts = sg_rules::RequestFacts::default();
+        self.change_case_with(user, id, command, on, expected_version, person, facts).await
+    }
+
+    /// [`App::change_case`] with the facts the dated rules need (for example that the person is
+    /// to be removed to an ECAT and ECHR state). The rules in force in the case's jurisdiction
+    /// on day `on` are checked before the domain's state machine: a refusal names the rule and
+    /// its source. Only live changes are checked; stored histories are historical data.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_case_with(
+        &self,
+        user: &User,
+        id: CaseId,
+        command: CaseCommand,
+        on: Option<Date>,
+        expected_version: Option<u32>,
+        person: Option<(Identity, PersonalAccount)>,
+        facts: sg_rules::RequestFacts,
+    ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
         access::check_command(user, &record, &command)?;
-        self.commit_change(user, &record, command, on, expected_version, person, Handover::default()).await
+        let handover = Handover { rule_facts: facts, ..Handover::default() };
+        self.commit_change(user, &record, command, on, expected_version, person, handover).await
     }
 
     /// Checks `command` against the case's state and stores its events, with any identifying
@@ -241,6 +271,8 @@ impl App {
         }
         let today = self.clock.today();
         let on = on.unwrap_or(today);
+        let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
+        sg_rules::check_command(rules, &state, &command, on, handover.rule_facts).map_err(AppError::Rule)?;
         let mut events = state.decide(&command, on, today)?;
         if command == CaseCommand::ConvertToReferral {
             // A converted report is routed at once, as a new referral would be.

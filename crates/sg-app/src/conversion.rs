@@ -45,6 +45,7 @@ impl App {
         let handover = Handover {
             new_owner_org: (record.created_by_org != user.org).then_some(user.org),
             dtn_code_hash: Some(&hash),
+            ..Handover::default()
         };
         let person = Some((input.identity, input.account));
         self.commit_change(user, &record, CaseCommand::ConvertToReferral, None, None, person, handover).await

@@ -16,6 +16,7 @@ pub mod erasure;
 mod error;
 pub mod referrals;
 pub mod second_factor;
+pub mod simulate;
 pub mod survivor;
 pub mod vault;
 

@@ -81,18 +81,18 @@ pub struct ValidReferral {
     pub person: Option<(Identity, PersonalAccount)>,
 }
 
-/// The day the Immigration Enforcement Competent Authority began (nrm-domain.md 2.5).
-const IECA_FROM: Date = date!(2021 - 11 - 08);
-
-/// Chooses the competent authority. Children always go to the SCA; adults within the IECA's
-/// remit go to the IECA once it existed (from 8 November 2021; nrm-domain.md 2.5).
+/// Chooses the competent authority under the rules in force in the case's jurisdiction on the
+/// referral day (`routing.ieca_for_adults_in_remit` in `rules/*.toml`): children always go to
+/// the SCA; adults within the IECA's remit go to the IECA once it existed (8 November 2021).
 pub fn route(facts: &CaseFacts, ieca_criteria: bool) -> (CompetentAuthority, String) {
-    if facts.age_at_exploitation.treated_as_child() {
-        (CompetentAuthority::Sca, "children's cases are decided by the Single Competent Authority".into())
-    } else if ieca_criteria && facts.referred_on >= IECA_FROM {
-        (CompetentAuthority::Ieca, "adult within the Immigration Enforcement Competent Authority's remit".into())
-    } else {
-        (CompetentAuthority::Sca, "all cases not allocated to the IECA go to the Single Competent Authority".into())
+    match sg_rules::official(facts.jurisdiction) {
+        Ok(rules) => sg_rules::route(rules, facts, ieca_criteria),
+        Err(e) => {
+            // The built-in rule files are checked by sg-rules' tests; if they ever fail to load,
+            // route as if the IECA did not exist rather than refuse a referral.
+            tracing::error!(error = %e, "built-in rules did not load; routing to the SCA");
+            (CompetentAuthority::Sca, "all cases not allocated to the IECA go to the Single Competent Authority".into())
+        }
     }
 }
 

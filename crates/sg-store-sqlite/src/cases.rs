@@ -294,6 +294,50 @@ pub(crate) async fn case(s: &SqliteStore, id: CaseId) -> StoreResult<Option<Case
     }))
 }
 
+/// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
+/// of ids is chosen in a subquery so that a case's events are never split across pages.
+pub(crate) async fn all_case_events(
+    s: &SqliteStore,
+    after: Option<CaseId>,
+    limit: u32,
+) -> StoreResult<Vec<CaseRecord>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.reference, c.created_by_org, e.seq, e.occurred_on, e.payload, e.actor_id, e.recorded_at \
+         FROM cases c JOIN case_events e ON e.case_id = c.id \
+         WHERE c.id IN (SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?) ORDER BY c.id, e.seq",
+    )
+    .bind(after.map(|a| a.to_string()).unwrap_or_default())
+    .bind(i64::from(limit.max(1)))
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    let mut out: Vec<CaseRecord> = Vec::new();
+    for row in rows {
+        let id = case_id(row.get("id"))?;
+        if out.last().is_none_or(|r| r.id != id) {
+            out.push(CaseRecord {
+                id,
+                reference: CaseReference::from_stored(row.get("reference")),
+                created_by_org: org_id(row.get("created_by_org"))?,
+                events: Vec::new(),
+            });
+        }
+        let event: CaseEvent = serde_json::from_str(row.get("payload"))
+            .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
+        let actor: Option<String> = row.get("actor_id");
+        let stored = StoredEvent {
+            seq: row.get::<i64, _>("seq") as u32,
+            event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
+            actor: actor.as_deref().map(user_id).transpose()?,
+            recorded_at: from_unix(row.get("recorded_at")),
+        };
+        if let Some(last) = out.last_mut() {
+            last.events.push(stored);
+        }
+    }
+    Ok(out)
+}
+
 fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
     q.push(" WHERE 1 = 1");
     if let Some(v) = f.status {

@@ -189,6 +189,13 @@ impl sg_store::Store for SqliteStore {
     async fn case(&self, id: sg_domain::CaseId) -> sg_store::StoreResult<Option<sg_store::CaseRecord>> {
         cases::case(self, id).await
     }
+    async fn all_case_events(
+        &self,
+        after: Option<sg_domain::CaseId>,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<sg_store::CaseRecord>> {
+        cases::all_case_events(self, after, limit).await
+    }
     async fn list_cases(&self, filter: &sg_store::CaseFilter) -> sg_store::StoreResult<sg_store::CasePage> {
         cases::list_cases(self, filter).await
     }

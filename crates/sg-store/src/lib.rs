@@ -125,6 +125,10 @@ pub trait Store: Send + Sync {
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>>;
     /// One page of cases matching `filter`, newest referral first, and the total count.
     async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<CasePage>;
+    /// Up to `limit` whole cases (header and events) in id order, starting after the case
+    /// `after` (from the first case when `None`): for replaying every case, page by page, as the
+    /// policy simulation does.
+    async fn all_case_events(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>>;
     /// A field of the identifying record (`identity`, `account`), as stored (sealed).
     async fn vault_get(&self, case: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>>;
 

@@ -50,6 +50,7 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}",
     "GET /cases/{case_id}/decide/{question}",
     "POST /cases/{case_id}/decide/{question}",
+    "GET /monitor/simulation",
     "GET /referrals/new",
     "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
         .route("/survivor/view", get(pages::survivor::view))
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
+        .route("/monitor/simulation", get(pages::simulation::show))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))

@@ -2,7 +2,9 @@
 
 mod audit;
 mod demo;
+mod rules;
 mod serve;
+mod simulate;
 mod user;
 
 use anyhow::Context;
@@ -22,6 +24,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention { data, years, dry_run } => audit::retention(&data, years, dry_run).await,
         Command::Audit { command: AuditCommand::Verify { data, head } } => audit::verify(&data, head.as_deref()).await,
         Command::Keys { command: KeysCommand::Rotate { data } } => audit::rotate_keys(&data).await,
+        Command::Rules { command } => rules::run(command),
+        Command::Simulate { data, rules, vs, jurisdiction, from, to, format, output } => {
+            let filter = simulate::Filter { jurisdiction, from, to };
+            simulate::run(&data, &rules, &vs, filter, &format, output.as_deref()).await
+        }
         Command::Migrate { data } => {
             let (_, sqlite) = crate::database::open(&data).await?;
             let version = sqlite.schema_version().await.context("cannot read the schema version")?;

@@ -36,11 +36,23 @@ pub(crate) struct Row {
     age: &'static str,
     authority: &'static str,
     referred_on: String,
+    /// The reasonable-grounds target for a case awaiting that decision, and whether it passed.
+    due: String,
+    overdue: bool,
 }
 
-impl From<CaseSummary> for Row {
-    fn from(c: CaseSummary) -> Self {
+impl Row {
+    fn new(c: CaseSummary, today: time::Date) -> Self {
+        let due = (c.status == CaseStatus::AwaitingReasonableGrounds)
+            .then(|| sg_rules::official(c.jurisdiction).ok())
+            .flatten()
+            .and_then(|rules| {
+                sg_rules::deadline(rules, c.jurisdiction, sg_rules::DeadlineKind::RgDecision, c.referred_on).ok()
+            })
+            .map(|d| d.due_on);
         Self {
+            due: due.map_or_else(|| "—".to_string(), |d| d.to_string()),
+            overdue: due.is_some_and(|d| d < today),
             id: c.id.to_string(),
             reference: c.reference.to_string(),
             kind: c.kind.label(),
@@ -106,7 +118,7 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         has_errors: false,
         first_shown,
         last_shown: filter.offset + result.cases.len() as u64,
-        rows: result.cases.into_iter().map(Row::from).collect(),
+        rows: result.cases.into_iter().map(|c| Row::new(c, state.app.clock.today())).collect(),
         total: result.total,
         page,
         pages,

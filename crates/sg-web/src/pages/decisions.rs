@@ -134,6 +134,9 @@ pub(crate) async fn record(
                 message: super::auth::capitalise(&t.to_string()),
             }),
             Err(AppError::Invalid(f)) => errors.push(FieldMessage { field: f.field, message: f.message }),
+            Err(AppError::Rule(r)) => {
+                errors.push(FieldMessage { field: "date".into(), message: super::auth::capitalise(&r.to_string()) })
+            }
             Err(e) => return error_page(e),
         }
     }
