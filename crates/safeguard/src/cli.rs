@@ -69,6 +69,42 @@ pub enum Command {
         #[arg(long)]
         stats_dir: Option<PathBuf>,
     },
+    /// Imports public statistics into a named dataset (each import is a new version).
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// The monitoring report, with disclosure control, recorded as a publication.
+    Report {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// An imported dataset (`NAME` or `NAME@VERSION`) instead of the system's own cases.
+        #[arg(long)]
+        dataset: Option<String>,
+        /// The period: a year (`2023`) or a quarter (`2023-Q4`); default all periods.
+        #[arg(long)]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, default_value = "html", value_parser = ["html", "csv", "json", "ods"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Counts below this are hidden.
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        /// Round shown counts to a multiple of this (e.g. 5).
+        #[arg(long)]
+        round: Option<u64>,
+    },
+    /// Exports data for research, with disclosure control.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Brings the database schema up to date.
     Migrate {
         /// Data location.
@@ -270,5 +306,62 @@ pub enum UserCommand {
         /// The user's sign-in name.
         #[arg(long)]
         name: String,
+    },
+}
+
+/// `safeguard import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// The Home Office NRM statistics tables, in the layout of `shared/data/uk-nrm`.
+    NrmStats {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The folder.
+        dir: PathBuf,
+        /// The dataset's name.
+        #[arg(long, default_value = "uk-nrm")]
+        name: String,
+        /// Import the good rows even if some are rejected (the rejections are stored with it).
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// The CTDC global k-anonymised dataset (CSV).
+    Ctdc {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The CSV file.
+        file: PathBuf,
+        /// The dataset's name.
+        #[arg(long, default_value = "ctdc")]
+        name: String,
+        /// Import the good rows even if some are rejected (the rejections are stored with it).
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+/// `safeguard export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One row per case with only non-identifying facts.
+    Cases {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// Required: only de-identified exports exist.
+        #[arg(long)]
+        deidentified: bool,
+        /// Output format.
+        #[arg(long, default_value = "csv", value_parser = ["csv"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Every combination of the facts an outsider might know is shared by at least this
+        /// many exported cases.
+        #[arg(long, default_value_t = 5)]
+        k: u64,
     },
 }

@@ -51,6 +51,8 @@ impl Browser {
 
     /// Signs in for the first time with a one-time code, chooses a password, signs out and in again.
     async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
+        // A monitor sees statistics only: their home is the monitoring dashboard.
+        let home = if role == Role::Monitor { "/monitoring" } else { "/cases" };
         let code = t.page_user(org, role, name).await;
         let mut b = Self::new(t);
         let (_, path, _) = b.get("/").await;
@@ -73,9 +75,9 @@ impl Browser {
             assert!(html.contains("There is a problem"), "a wrong code was accepted");
             let code = common::totp_code(&secret);
             let (_, path, _) = b.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
-            assert_eq!(path, "/cases");
+            assert_eq!(path, home);
         } else {
-            assert_eq!(path, "/cases");
+            assert_eq!(path, home);
         }
         // The code works once only.
         let mut other = Self::new(t);
@@ -95,9 +97,9 @@ impl Browser {
             let csrf = csrf_of(&html).unwrap();
             b.csrf = csrf;
             let (_, path, _) = b.post("/sign-in/two-factor", &[("code", &common::totp_code(&secret))]).await;
-            assert_eq!(path, "/cases");
+            assert_eq!(path, home);
         } else {
-            assert_eq!(path, "/cases");
+            assert_eq!(path, home);
         }
         b
     }

@@ -111,3 +111,18 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
         Err(AppError::Forbidden(format!("a {} cannot do this on this case", user.role.label().to_lowercase())))
     }
 }
+
+/// Whether `user` may see monitoring statistics (indicators, reports, publications). Monitors
+/// and administrators only; statistics are disclosure-controlled but still not everyone's.
+pub fn can_view_statistics(user: &User) -> bool {
+    matches!(user.role, Role::Monitor | Role::Admin)
+}
+
+/// [`can_view_statistics`] as an error for use cases.
+pub fn check_statistics(user: &User) -> Result<(), AppError> {
+    if can_view_statistics(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("a {} cannot see monitoring statistics", user.role.label().to_lowercase())))
+    }
+}

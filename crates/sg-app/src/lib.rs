@@ -14,6 +14,7 @@ pub mod conversion;
 pub mod demo;
 pub mod erasure;
 mod error;
+pub mod monitoring;
 pub mod referrals;
 pub mod second_factor;
 pub mod simulate;

@@ -8,6 +8,8 @@
 mod cases;
 mod convert;
 mod firewall;
+mod marginals;
+mod monitoring;
 mod sessions;
 mod users;
 
@@ -313,5 +315,34 @@ impl sg_store::Store for SqliteStore {
     }
     async fn dtn_code_case(&self, code_hash: &[u8]) -> sg_store::StoreResult<Option<sg_domain::CaseId>> {
         firewall::dtn_code_case(self, code_hash).await
+    }
+    async fn case_rows(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> sg_store::StoreResult<(Vec<sg_stats::cells::CaseRow>, Option<i64>)> {
+        monitoring::case_rows(self, after, limit).await
+    }
+    async fn case_tables(&self) -> sg_store::StoreResult<Vec<sg_stats::Table>> {
+        crate::marginals::case_tables(self).await
+    }
+    async fn save_dataset(&self, dataset: &sg_store::NewDataset) -> sg_store::StoreResult<sg_store::DatasetVersion> {
+        monitoring::save_dataset(self, dataset).await
+    }
+    async fn datasets(&self) -> sg_store::StoreResult<Vec<sg_store::DatasetVersion>> {
+        monitoring::datasets(self).await
+    }
+    async fn dataset_tables(
+        &self,
+        name: &str,
+        version: Option<u32>,
+    ) -> sg_store::StoreResult<Option<(sg_store::DatasetVersion, Vec<sg_stats::Table>)>> {
+        monitoring::dataset_tables(self, name, version).await
+    }
+    async fn record_publication(&self, publication: &sg_store::Publication) -> sg_store::StoreResult<()> {
+        monitoring::record_publication(self, publication).await
+    }
+    async fn publications(&self, limit: u32) -> sg_store::StoreResult<Vec<sg_store::Publication>> {
+        monitoring::publications(self, limit).await
     }
 }

@@ -4,8 +4,10 @@
 //! Every method that changes a case does it in one transaction: the events are appended, the
 //! case's projection row is rewritten, and an idempotency record is kept, or nothing is.
 
+mod monitoring;
 mod records;
 
+pub use monitoring::*;
 pub use records::*;
 pub use sg_domain::Coded;
 
@@ -165,4 +167,29 @@ pub trait Store: Send + Sync {
     async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
     /// The audit entries about one case, in order.
     async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>>;
+    // --- monitoring: the statistics projection, public datasets, publications ---
+
+    /// Up to `limit` cases' non-identifying facts in storage order, after the position `after`
+    /// (0 to start), and the position to continue from; `None` when there are no more. For
+    /// exports and checks that need one row per case.
+    async fn case_rows(&self, after: i64, limit: u32) -> StoreResult<(Vec<sg_stats::cells::CaseRow>, Option<i64>)>;
+    /// The statistics of every case as tables of cells, one per breakdown the indicators use,
+    /// kept current as cases change (the questions are known in advance, so their answers are
+    /// maintained, not recomputed). The report over them equals the report over
+    /// `sg_stats::Table::own_cases` of every case row.
+    async fn case_tables(&self) -> StoreResult<Vec<sg_stats::Table>>;
+    /// Stores a dataset as the next version of its name, all of it or nothing.
+    async fn save_dataset(&self, dataset: &NewDataset) -> StoreResult<DatasetVersion>;
+    /// Every stored dataset version, by name then version.
+    async fn datasets(&self) -> StoreResult<Vec<DatasetVersion>>;
+    /// A dataset's tables: the given version, or the latest.
+    async fn dataset_tables(
+        &self,
+        name: &str,
+        version: Option<u32>,
+    ) -> StoreResult<Option<(DatasetVersion, Vec<sg_stats::Table>)>>;
+    /// Records a publication. Publications are never changed or removed.
+    async fn record_publication(&self, publication: &Publication) -> StoreResult<()>;
+    /// The most recent publications, newest first.
+    async fn publications(&self, limit: u32) -> StoreResult<Vec<Publication>>;
 }

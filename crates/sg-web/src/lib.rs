@@ -51,6 +51,7 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}/decide/{question}",
     "POST /cases/{case_id}/decide/{question}",
     "GET /monitor/simulation",
+    "GET /monitoring",
     "GET /referrals/new",
     "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor/view", get(pages::survivor::view))
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
         .route("/monitor/simulation", get(pages::simulation::show))
+        .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))

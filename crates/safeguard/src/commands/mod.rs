@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo;
+mod monitoring;
 mod rules;
 mod serve;
 mod simulate;
@@ -9,7 +10,7 @@ mod user;
 
 use anyhow::Context;
 
-use crate::cli::{AuditCommand, Cli, Command, KeysCommand, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, KeysCommand, UserCommand};
 
 /// Runs a parsed command line.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -28,6 +29,19 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate { data, rules, vs, jurisdiction, from, to, format, output } => {
             let filter = simulate::Filter { jurisdiction, from, to };
             simulate::run(&data, &rules, &vs, filter, &format, output.as_deref()).await
+        }
+        Command::Import { command: ImportCommand::NrmStats { data, dir, name, skip_bad_rows } } => {
+            monitoring::import(&data, monitoring::Kind::NrmStats, &dir, &name, skip_bad_rows).await
+        }
+        Command::Import { command: ImportCommand::Ctdc { data, file, name, skip_bad_rows } } => {
+            monitoring::import(&data, monitoring::Kind::Ctdc, &file, &name, skip_bad_rows).await
+        }
+        Command::Report { data, dataset, period, format, output, threshold, round } => {
+            let args = monitoring::ReportArgs { dataset, period, format, output, threshold, round };
+            monitoring::report(&data, args).await
+        }
+        Command::Export { command: ExportCommand::Cases { data, deidentified, format: _, output, k } } => {
+            monitoring::export_cases(&data, deidentified, output, k).await
         }
         Command::Migrate { data } => {
             let (_, sqlite) = crate::database::open(&data).await?;

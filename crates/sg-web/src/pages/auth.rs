@@ -63,7 +63,7 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
     if errors.is_empty() {
         match state.app.sign_in(&name, &form.get("password")).await {
             Ok(user) => {
-                let next = if user.has_second_factor { "/sign-in/two-factor" } else { "/cases" };
+                let next = if user.has_second_factor { "/sign-in/two-factor" } else { "/" };
                 return start_session(&state, &user, next).await;
             }
             Err(AppError::Forbidden(m)) => errors.push(FieldMessage { field: "name".into(), message: capitalise(&m) }),
@@ -139,7 +139,7 @@ pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, b
         return r;
     }
     match state.app.set_password(who.user.id, &form.get("password"), &form.get("confirmation")).await {
-        Ok(()) => Redirect::to("/cases").into_response(),
+        Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => render(&PasswordPage {
             layout: Layout::for_user("Choose your password", &who),
             has_errors: true,
@@ -214,7 +214,7 @@ pub(crate) async fn second_factor(
         return error_page(AppError::Forbidden("the form has expired: reload the page".into()));
     }
     let message = match state.app.complete_second_factor(&who.session, &who.user, &form.get("code")).await {
-        Ok(()) => return Redirect::to("/cases").into_response(),
+        Ok(()) => return Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => capitalise(&f.message),
         Err(AppError::Forbidden(m)) => capitalise(&m),
         Err(e) => return error_page(e),

@@ -5,6 +5,7 @@
 pub(crate) mod auth;
 pub(crate) mod cases;
 pub(crate) mod decisions;
+pub(crate) mod monitoring;
 pub(crate) mod referral;
 pub(crate) mod simulation;
 pub(crate) mod survivor;
@@ -24,6 +25,8 @@ pub(crate) struct Layout {
     pub role: &'static str,
     pub csrf: String,
     pub can_refer: bool,
+    /// Whether to show the link to the monitoring pages.
+    pub can_monitor: bool,
 }
 
 impl Layout {
@@ -35,11 +38,19 @@ impl Layout {
             role: who.user.role.label(),
             csrf: who.session.csrf_token.clone(),
             can_refer: who.user.role.can_refer(),
+            can_monitor: sg_app::access::can_view_statistics(&who.user),
         }
     }
     /// The frame for someone not signed in.
     pub fn anonymous(title: impl Into<String>) -> Self {
-        Self { title: title.into(), user_name: None, role: "", csrf: String::new(), can_refer: false }
+        Self {
+            title: title.into(),
+            user_name: None,
+            role: "",
+            csrf: String::new(),
+            can_refer: false,
+            can_monitor: false,
+        }
     }
 }
 
@@ -128,8 +139,13 @@ pub(crate) fn error_page(e: AppError) -> Response {
 /// `GET /`.
 pub(crate) async fn home(who: Result<PageUser, Response>) -> Response {
     match who {
+        // A monitor sees statistics only: their home is the monitoring dashboard.
+        Ok(who) if !who.user.role.can_read_cases() && sg_app::access::can_view_statistics(&who.user) => {
+            Redirect::to("/monitoring").into_response()
+        }
         Ok(_) => Redirect::to("/cases").into_response(),
-        Err(_) => Redirect::to("/sign-in").into_response(),
+        // Not signed in, or a second factor to give or set up: where the extractor sends them.
+        Err(redirect) => redirect,
     }
 }
 

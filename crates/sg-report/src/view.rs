@@ -1,0 +1,213 @@
+//! The report as text, ready for any format: numbers formatted, hidden cells marked, rates with
+//! their intervals, charts drawn.
+
+use sg_stats::disclosure::Published;
+use sg_stats::report::{Breakdown, IndicatorResult, Rate};
+use sg_stats::Report;
+
+/// One table of figures.
+#[derive(Debug, Clone)]
+pub struct TableView {
+    /// Its heading.
+    pub title: String,
+    /// The source table it came from.
+    pub source: String,
+    /// Column headings (the first is the breakdown's).
+    pub headers: Vec<String>,
+    /// Rows of cells, as text.
+    pub rows: Vec<Vec<Cell>>,
+    /// A test across the rows, in words, if any.
+    pub test: String,
+}
+
+/// One cell: its text, and the number behind it where there is one (for spreadsheets).
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// As shown.
+    pub text: String,
+    /// The value, for numeric cells.
+    pub number: Option<f64>,
+}
+
+impl Cell {
+    fn text(t: impl Into<String>) -> Cell {
+        Cell { text: t.into(), number: None }
+    }
+}
+
+/// One indicator.
+#[derive(Debug, Clone)]
+pub struct IndicatorView {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Definition.
+    pub definition: String,
+    /// Numerator and denominator in words.
+    pub basis: String,
+    /// The claim it serves.
+    pub claim: String,
+    /// Whether it was computed.
+    pub available: bool,
+    /// A note or why not.
+    pub note: String,
+    /// The headline in words.
+    pub headline: String,
+    /// The trend chart (an SVG element), or empty.
+    pub chart: String,
+    /// Disparities in words.
+    pub findings: Vec<String>,
+    /// The tables: trend first, then breakdowns.
+    pub tables: Vec<TableView>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    /// Title.
+    pub title: String,
+    /// Period.
+    pub period: String,
+    /// The disclosure rule in words.
+    pub rule: String,
+    /// The legend for hidden cells.
+    pub legend: String,
+    /// Each indicator.
+    pub indicators: Vec<IndicatorView>,
+}
+
+/// `17,004`.
+pub fn thousands(v: u64) -> String {
+    let s = v.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn count(p: Published, marker: &str) -> Cell {
+    match p {
+        Published::Count(v) => Cell { text: thousands(v), number: Some(v as f64) },
+        Published::Hidden => Cell::text(marker),
+    }
+}
+
+/// `54.6% (54.4% to 54.9%)`.
+pub fn rate_text(r: &Rate) -> String {
+    format!("{:.1}% ({:.1}% to {:.1}%)", r.estimate * 100.0, r.lower * 100.0, r.upper * 100.0)
+}
+
+fn table(b: &Breakdown, marker: &str, rate_heading: Option<&str>, mean_heading: Option<&str>) -> TableView {
+    let t = &b.table;
+    let mut headers = vec![b.title.clone()];
+    headers.extend(t.col_labels.iter().cloned());
+    if t.row_totals.is_some() {
+        headers.push("Total".into());
+    }
+    if let Some(h) = rate_heading {
+        headers.push(h.into());
+    }
+    if let Some(h) = mean_heading {
+        headers.push(h.into());
+    }
+    let mut rows = Vec::new();
+    for (i, label) in t.row_labels.iter().enumerate() {
+        let mut row = vec![Cell::text(label.clone())];
+        row.extend(t.cells[i].iter().map(|p| count(*p, marker)));
+        if let Some(rt) = &t.row_totals {
+            row.push(count(rt[i], marker));
+        }
+        if rate_heading.is_some() {
+            row.push(match &b.rates[i] {
+                Some(r) => Cell { text: rate_text(r), number: Some(r.estimate) },
+                None => Cell::text("withheld"),
+            });
+        }
+        if mean_heading.is_some() {
+            row.push(match b.means[i] {
+                Some(m) => Cell { text: format!("{m:.0}"), number: Some(m) },
+                None => Cell::text("withheld"),
+            });
+        }
+        rows.push(row);
+    }
+    if let Some(ct) = &t.col_totals {
+        let mut row = vec![Cell::text("Total")];
+        row.extend(ct.iter().map(|p| count(*p, marker)));
+        if let Some(g) = t.grand_total {
+            row.push(count(g, marker));
+        }
+        row.extend(
+            (0..usize::from(rate_heading.is_some()) + usize::from(mean_heading.is_some())).map(|_| Cell::text("")),
+        );
+        rows.push(row);
+    }
+    let test = b
+        .overall_test
+        .map(|t| format!("Chi-square test across the rows shown: {:.1}, p = {:.3}.", t.statistic, t.p_value))
+        .unwrap_or_default();
+    TableView { title: b.title.clone(), source: b.source_table.clone(), headers, rows, test }
+}
+
+fn indicator(r: &IndicatorResult, marker: &str) -> IndicatorView {
+    use sg_stats::catalogue::Kind;
+    let ind = &r.indicator;
+    let is_rate = matches!(ind.kind, Kind::PositiveRate | Kind::Timeliness | Kind::DutyToNotifyShare);
+    let rate_heading = is_rate.then_some(match ind.kind {
+        Kind::DutyToNotifyShare => "Duty to Notify share (95% CI)",
+        _ => "Rate (95% CI)",
+    });
+    let mean_heading = match ind.kind {
+        Kind::TimeToDecision => Some("Mean days to decision"),
+        Kind::Awaiting => Some("Mean age in days"),
+        _ => None,
+    };
+    let mut headline = Vec::new();
+    if let Some(h) = r.headline {
+        headline.push(count(h, marker).text);
+    }
+    if let Some(rate) = &r.headline_rate {
+        headline.push(rate_text(rate));
+    } else if is_rate && r.available {
+        headline.push("rate withheld".into());
+    }
+    if let Some(m) = r.headline_mean {
+        headline.push(format!("mean {m:.0} days"));
+    }
+    let mut tables = Vec::new();
+    if let Some(t) = &r.trend {
+        tables.push(table(t, marker, rate_heading, None));
+    }
+    tables.extend(r.breakdowns.iter().map(|b| table(b, marker, rate_heading, mean_heading)));
+    IndicatorView {
+        id: ind.id.into(),
+        title: ind.title.into(),
+        definition: ind.definition.into(),
+        basis: format!("Numerator: {}. Denominator: {}.", ind.numerator, ind.denominator),
+        claim: ind.claim.into(),
+        available: r.available,
+        note: r.note.clone().unwrap_or_default(),
+        headline: headline.join("; "),
+        chart: r.trend.as_ref().map(|t| crate::svg::trend_chart(ind.title, t, is_rate)).unwrap_or_default(),
+        findings: r.findings.iter().map(|f| f.text.clone()).collect(),
+        tables,
+    }
+}
+
+impl ReportView {
+    /// The view of a report.
+    pub fn of(r: &Report) -> ReportView {
+        ReportView {
+            title: r.title.clone(),
+            period: r.period.clone(),
+            rule: r.rule.method.clone(),
+            legend: r.legend.clone(),
+            indicators: r.indicators.iter().map(|i| indicator(i, &r.rule.marker)).collect(),
+        }
+    }
+}

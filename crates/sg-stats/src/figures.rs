@@ -1,0 +1,102 @@
+//! Reading cells: which cells a measure counts in a period, and the value of each dimension.
+
+use sg_domain::{
+    AgeAtExploitation, CaseKind, Coded, CompetentAuthority, DecisionOutcome, ExploitationLocation, FirstResponderType,
+    Gender, Jurisdiction,
+};
+
+use crate::cells::{Cell, Dim, Measure, Month, NationalityGroup, Period};
+
+/// The month a cell counts in for a measure, if it counts at all.
+pub(crate) fn month_of(c: &Cell, m: Measure) -> Option<Month> {
+    match m {
+        Measure::Referrals => c.referred.filter(|_| c.kind == Some(CaseKind::Referral)),
+        Measure::DutyToNotify => c.referred.filter(|_| c.kind == Some(CaseKind::DutyToNotify)),
+        Measure::RgDecisions => c.rg.map(|(_, m)| m),
+        Measure::CgDecisions => c.cg.map(|(_, m)| m),
+        Measure::Status => None,
+    }
+}
+
+/// Whether a cell counts for a measure in a period.
+pub(crate) fn counts(c: &Cell, m: Measure, p: Period) -> bool {
+    month_of(c, m).is_some_and(|month| p.contains(month))
+}
+
+/// Whether the cell's decision for a measure was positive.
+pub(crate) fn positive(c: &Cell, m: Measure) -> bool {
+    let outcome = match m {
+        Measure::RgDecisions => c.rg.map(|(o, _)| o),
+        Measure::CgDecisions => c.cg.map(|(o, _)| o),
+        _ => None,
+    };
+    outcome == Some(DecisionOutcome::Positive)
+}
+
+fn label<T: Coded>(v: Option<T>) -> String {
+    v.map(|x| x.label().to_string()).unwrap_or_else(|| "Not known".into())
+}
+
+/// The combined exploitation label of the statistics tables (`Sexual & Labour`).
+pub(crate) fn exploitation_label(bits: Option<u8>) -> String {
+    use sg_domain::ExploitationType as T;
+    let Some(bits) = bits.filter(|b| *b != 0) else { return "Not specified or unknown".into() };
+    let order = [T::Sexual, T::Labour, T::Domestic, T::Criminal, T::OrganHarvesting];
+    let parts: Vec<&str> = order
+        .iter()
+        .filter(|t| T::ALL.iter().position(|x| x == *t).is_some_and(|i| bits & (1 << i) != 0))
+        .map(|t| t.label())
+        .collect();
+    match parts.len() {
+        1 => parts[0].to_string(),
+        n => format!("{} & {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
+/// The value of a dimension for a cell, as shown in tables.
+pub(crate) fn dim_value(c: &Cell, d: Dim) -> String {
+    match d {
+        Dim::Age => label(c.age),
+        Dim::Gender => label(c.gender),
+        Dim::Nationality => c.nationality.clone().unwrap_or_else(|| "Not known".into()),
+        Dim::NationalityGroup => {
+            c.nationality.as_deref().map(NationalityGroup::of_label).unwrap_or(NationalityGroup::Unknown).label().into()
+        }
+        Dim::Exploitation => exploitation_label(c.exploitation),
+        Dim::FirstResponderType => label(c.fr_type),
+        Dim::CompetentAuthority => {
+            c.ca.map(|a| a.label().to_string()).unwrap_or_else(|| "Not allocated to an authority".into())
+        }
+        Dim::Jurisdiction => label(c.jurisdiction),
+        Dim::Location => label(c.location),
+        Dim::Timeliness => match c.rg_within_5wd {
+            Some(true) => "Within 5 working days".into(),
+            Some(false) => "Later".into(),
+            None => "Not known".into(),
+        },
+        Dim::TimeToDecision => "All".into(),
+    }
+}
+
+fn labels<T: Coded>() -> Vec<String> {
+    T::ALL.iter().map(|v| v.label().to_string()).chain(["Not known".to_string()]).collect()
+}
+
+/// The order rows of a dimension are shown in; `None` to order by size.
+pub(crate) fn canonical_order(d: Dim) -> Option<Vec<String>> {
+    Some(match d {
+        Dim::Age => labels::<AgeAtExploitation>(),
+        Dim::Gender => labels::<Gender>(),
+        Dim::NationalityGroup => ["UK", "EU/EEA", "Other", "Not known"].map(String::from).to_vec(),
+        Dim::FirstResponderType => labels::<FirstResponderType>(),
+        Dim::CompetentAuthority => CompetentAuthority::ALL
+            .iter()
+            .map(|v| v.label().to_string())
+            .chain(["Not allocated to an authority".to_string()])
+            .collect(),
+        Dim::Jurisdiction => labels::<Jurisdiction>(),
+        Dim::Location => labels::<ExploitationLocation>(),
+        Dim::Timeliness => ["Within 5 working days", "Later", "Not known"].map(String::from).to_vec(),
+        Dim::Nationality | Dim::Exploitation | Dim::TimeToDecision => return None,
+    })
+}

@@ -1,0 +1,179 @@
+//! Computing one indicator, by its kind.
+
+use sg_domain::CaseStatus;
+
+use crate::catalogue::{Indicator, Kind};
+use crate::cells::{Dim, Measure};
+use crate::figures::{counts, dim_value, month_of, positive};
+use crate::report::{findings, unavailable, Ctx, IndicatorResult};
+
+/// Computes `ind` over the context's tables.
+pub(crate) fn compute(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    match ind.kind {
+        Kind::NotYetAvailable => unavailable(ind, ind.missing.to_string()),
+        Kind::Count => count(ctx, ind),
+        Kind::PositiveRate | Kind::Timeliness => rate(ctx, ind),
+        Kind::DutyToNotifyShare => dtn_share(ctx, ind),
+        Kind::TimeToDecision => time_to_decision(ctx, ind),
+        Kind::Awaiting => awaiting(ctx, ind),
+    }
+}
+
+fn no_table(ind: &Indicator) -> IndicatorResult {
+    let what = match ind.measure {
+        Measure::Referrals => "referrals",
+        Measure::DutyToNotify => "Duty to Notify reports",
+        Measure::RgDecisions => "reasonable-grounds decisions",
+        Measure::CgDecisions => "conclusive-grounds decisions",
+        Measure::Status => "case statuses",
+    };
+    unavailable(ind, format!("This source has no table of {what} with the breakdowns this indicator needs."))
+}
+
+fn empty(ind: &Indicator) -> IndicatorResult {
+    let mut r = unavailable(ind, String::new());
+    r.available = true;
+    r.note = None;
+    r
+}
+
+fn count(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    let (m, p) = (ind.measure, ctx.o.period);
+    let Some(t) = ctx.table(m, &[]) else { return no_table(ind) };
+    let mut r = empty(ind);
+    r.headline = Some(ctx.shown(t.cells.iter().filter(|c| counts(c, m, p)).map(|c| c.n).sum()));
+    r.trend = Some(ctx.trend(ind, t, &["People"], |c| month_of(c, m).map(|mo| (mo, 0))));
+    for &dim in ind.breakdowns {
+        let Some(t) = ctx.table(m, &[dim]) else { continue };
+        let cells = t.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), 0, c.n)).collect();
+        r.breakdowns.push(ctx.breakdown(ind, t, dim, &["People"], cells));
+    }
+    r
+}
+
+/// Column 0 counts "yes" (positive, or within 5 working days), column 1 "no".
+fn yes_no(ind: &Indicator, c: &crate::cells::Cell) -> usize {
+    let yes = match ind.kind {
+        Kind::Timeliness => c.rg_within_5wd == Some(true),
+        _ => positive(c, ind.measure),
+    };
+    usize::from(!yes)
+}
+
+fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    let (m, p) = (ind.measure, ctx.o.period);
+    let needed: &[Dim] = if ind.kind == Kind::Timeliness { &[Dim::Timeliness] } else { &[] };
+    let Some(t) = ctx.table(m, needed) else { return no_table(ind) };
+    let cols: &[&str] = match ind.kind {
+        Kind::Timeliness => &["Within 5 working days", "Later"],
+        _ => &["Positive", "Negative"],
+    };
+    let mut r = empty(ind);
+    let (mut yes, mut no) = (0, 0);
+    for c in t.cells.iter().filter(|c| counts(c, m, p)) {
+        if yes_no(ind, c) == 0 {
+            yes += c.n
+        } else {
+            no += c.n
+        }
+    }
+    r.headline = Some(ctx.shown(yes + no));
+    r.headline_rate = ctx.rate(ctx.shown(yes), ctx.shown(no));
+    r.trend = Some(ctx.trend(ind, t, cols, |c| month_of(c, m).map(|mo| (mo, yes_no(ind, c)))));
+    for &dim in ind.breakdowns {
+        let mut dims = needed.to_vec();
+        dims.push(dim);
+        let Some(t) = ctx.table(m, &dims) else { continue };
+        let cells =
+            t.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), yes_no(ind, c), c.n)).collect();
+        r.breakdowns.push(ctx.breakdown(ind, t, dim, cols, cells));
+    }
+    r.findings = findings(&r.breakdowns, ctx.o.confidence);
+    r
+}
+
+fn dtn_share(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    let p = ctx.o.period;
+    let (Some(dt), Some(rt)) = (ctx.table(Measure::DutyToNotify, &[]), ctx.table(Measure::Referrals, &[])) else {
+        return no_table(ind);
+    };
+    let sum = |t: &crate::cells::Table, m| t.cells.iter().filter(|c| counts(c, m, p)).map(|c| c.n).sum::<u64>();
+    let (d, n) = (sum(dt, Measure::DutyToNotify), sum(rt, Measure::Referrals));
+    let mut r = empty(ind);
+    r.headline = Some(ctx.shown(d));
+    r.headline_rate = ctx.rate(ctx.shown(d), ctx.shown(n));
+    // One trend over both tables: Duty to Notify reports, then referrals, by quarter.
+    let mut both = dt.clone();
+    if dt.name != rt.name {
+        both.cells.extend(rt.cells.iter().cloned());
+    }
+    let at = |c: &crate::cells::Cell| {
+        month_of(c, Measure::DutyToNotify)
+            .map(|mo| (mo, 0))
+            .or_else(|| month_of(c, Measure::Referrals).map(|mo| (mo, 1)))
+    };
+    r.trend = Some(ctx.trend(ind, &both, &["Duty to Notify reports", "NRM referrals"], at));
+    r.note = (dt.name != rt.name).then(|| format!("Reports from table {}, referrals from table {}.", dt.name, rt.name));
+    r
+}
+
+fn time_to_decision(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    let (m, p) = (ind.measure, ctx.o.period);
+    let Some(t) = ctx.table(m, &[Dim::TimeToDecision, Dim::CompetentAuthority]) else { return no_table(ind) };
+    let cells: Vec<&crate::cells::Cell> = t.cells.iter().filter(|c| counts(c, m, p)).collect();
+    let mut r = empty(ind);
+    let (n, days): (u64, u64) = cells.iter().fold((0, 0), |(n, d), c| (n + c.n, d + c.cg_days_sum));
+    r.headline = Some(ctx.shown(n));
+    r.headline_mean = r.headline.and_then(|h| h.value()).filter(|v| *v > 0).map(|_| days as f64 / n as f64);
+    let dim = Dim::CompetentAuthority;
+    let rows = cells.iter().map(|c| (dim_value(c, dim), 0, c.n)).collect();
+    let mut b = ctx.breakdown(ind, t, dim, &["Decisions"], rows);
+    b.means = b
+        .table
+        .row_labels
+        .iter()
+        .zip(&b.table.cells)
+        .map(|(label, row)| {
+            row[0].value().filter(|v| *v > 0)?;
+            let (n, d) = cells
+                .iter()
+                .filter(|c| &dim_value(c, dim) == label)
+                .fold((0u64, 0u64), |(n, d), c| (n + c.n, d + c.cg_days_sum));
+            Some(d as f64 / n as f64)
+        })
+        .collect();
+    r.breakdowns.push(b);
+    r
+}
+
+fn awaiting(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    let Some(t) = ctx.table(Measure::Status, &[Dim::CompetentAuthority]) else { return no_table(ind) };
+    let today = ctx.o.as_of.to_julian_day() as i64;
+    let cells: Vec<&crate::cells::Cell> =
+        t.cells.iter().filter(|c| c.status == Some(CaseStatus::AwaitingConclusiveGrounds)).collect();
+    let age = |cs: &[&crate::cells::Cell]| {
+        let n: u64 = cs.iter().map(|c| c.n).sum();
+        let days: i64 = cs.iter().map(|c| today * c.n as i64 - c.referred_day_sum).sum();
+        (n > 0).then(|| days as f64 / n as f64)
+    };
+    let mut r = empty(ind);
+    r.headline = Some(ctx.shown(cells.iter().map(|c| c.n).sum()));
+    r.headline_mean = r.headline.and_then(|h| h.value()).and_then(|_| age(&cells));
+    let dim = Dim::CompetentAuthority;
+    let rows = cells.iter().map(|c| (dim_value(c, dim), 0, c.n)).collect();
+    let mut b = ctx.breakdown(ind, t, dim, &["Cases"], rows);
+    b.means = b
+        .table
+        .row_labels
+        .iter()
+        .zip(&b.table.cells)
+        .map(|(label, row)| {
+            row[0].value().filter(|v| *v > 0)?;
+            let mine: Vec<&crate::cells::Cell> =
+                cells.iter().copied().filter(|c| &dim_value(c, dim) == label).collect();
+            age(&mine)
+        })
+        .collect();
+    r.breakdowns.push(b);
+    r
+}

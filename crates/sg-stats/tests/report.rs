@@ -1,0 +1,67 @@
+//! The report over a small set of own cases: indicators, disparities in words, hidden cells.
+
+use sg_domain::{
+    AgeAtExploitation, CaseKind, CaseStatus, CompetentAuthority, DecisionOutcome, ExploitationLocation,
+    FirstResponderType, Gender, Jurisdiction, Nationality,
+};
+use sg_stats::cells::CaseRow;
+use sg_stats::{build_report, Cell, Period, ReportOptions, Rule, Table};
+use time::macros::date;
+
+fn case(ca: CompetentAuthority, positive: bool, nat: &str) -> CaseRow {
+    CaseRow {
+        kind: CaseKind::Referral,
+        status: if positive { CaseStatus::AwaitingConclusiveGrounds } else { CaseStatus::NegativeReasonableGrounds },
+        jurisdiction: Jurisdiction::EnglandWales,
+        age: AgeAtExploitation::Adult,
+        gender: Gender::Male,
+        nationalities: [Some(Nationality::parse(nat).unwrap()), None],
+        exploitation: 1,
+        location: ExploitationLocation::Uk,
+        fr_type: FirstResponderType::NgoThirdSector,
+        ca: Some(ca),
+        referred_on: date!(2023 - 03 - 01),
+        rg: Some((if positive { DecisionOutcome::Positive } else { DecisionOutcome::Negative }, date!(2023 - 03 - 06))),
+        cg: None,
+    }
+}
+
+fn options() -> ReportOptions {
+    ReportOptions {
+        title: "test".into(),
+        period: Period::Year(2023),
+        rule: Rule::default(),
+        confidence: 0.95,
+        top_nationalities: 10,
+        as_of: date!(2023 - 12 - 31),
+    }
+}
+
+#[test]
+fn ieca_against_sca_is_flagged_in_plain_words() {
+    let mut rows = Vec::new();
+    for i in 0..200 {
+        rows.push(case(CompetentAuthority::Ieca, i < 80, "AL"));
+        rows.push(case(CompetentAuthority::Sca, i < 140, "GB"));
+    }
+    rows.push(case(CompetentAuthority::Sca, true, "VN"));
+    let cells = rows.iter().map(Cell::from_case).collect();
+    let report = build_report(vec![Table::own_cases(cells)], &options());
+    let rg = report.indicators.iter().find(|r| r.indicator.id == "rg-positive-rate").unwrap();
+    let rate = rg.headline_rate.unwrap();
+    assert_eq!((rate.numerator, rate.denominator), (221, 401));
+    let finding = rg.findings.iter().find(|f| f.dim == sg_stats::Dim::CompetentAuthority).unwrap();
+    assert_eq!(finding.higher, "Single Competent Authority");
+    assert!(finding.text.contains("70.1%"), "{}", finding.text);
+    assert!(finding.text.contains("40.0%"), "{}", finding.text);
+    assert!(finding.p_adjusted < 0.001);
+    // The one Vietnamese national is hidden in the nationality breakdown of referrals.
+    let referrals = report.indicators.iter().find(|r| r.indicator.id == "referrals").unwrap();
+    let nat = referrals.breakdowns.iter().find(|b| b.dim == sg_stats::Dim::Nationality).unwrap();
+    let vn = nat.table.row_labels.iter().position(|l| l == "Vietnamese").unwrap();
+    assert_eq!(nat.table.cells[vn][0], sg_stats::Published::Hidden);
+    assert!(sg_stats::disclosure::recoverable(&nat.table).is_empty());
+    // Every decision here took 3 working days.
+    let timely = report.indicators.iter().find(|r| r.indicator.id == "rg-within-5-working-days").unwrap();
+    assert_eq!(timely.headline_rate.unwrap().estimate, 1.0);
+}
