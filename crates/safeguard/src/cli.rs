@@ -23,6 +23,10 @@ pub struct DataArgs {
     /// A database URL instead of the data directory (`sqlite://FILE`; `postgres://…` later).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
+    /// Directory of the master key files (default: `keys` inside the data directory). Keep it
+    /// out of database backups, and back it up separately.
+    #[arg(long, global = true)]
+    pub key_dir: Option<PathBuf>,
 }
 
 /// The commands.
@@ -107,6 +111,167 @@ pub enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Erases one person's identifying record; the case facts stay for statistics.
+    Erase {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The case id.
+        #[arg(long)]
+        case: String,
+        /// Why (recorded in the audit log; no personal data).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Applies the retention policy: erases the identifying record of cases inactive for YEARS.
+    Retention {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// Years without any event after which a person's identifying record is erased.
+        #[arg(long)]
+        years: u16,
+        /// Only count what would be erased.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The audit log.
+    Audit {
+        /// What to do with the audit log.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// The master keys.
+    Keys {
+        /// What to do with the keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// The NRM rules in force: show them, compute deadlines, compare rule sets, check files.
+    Rules {
+        /// What to do with the rules.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Replays the cases in the database under two rule sets and reports who gains or loses.
+    Simulate {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// Rule set A: a built-in name (england-wales, scotland, northern-ireland,
+        /// proposal-survivor-centred) or a rule file's path.
+        #[arg(long)]
+        rules: String,
+        /// Rule set B, compared with A.
+        #[arg(long)]
+        vs: String,
+        /// Only cases in this jurisdiction (default: the jurisdiction of A or B).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Only cases referred on or after this day.
+        #[arg(long, value_parser = parse_date)]
+        from: Option<time::Date>,
+        /// Only cases referred on or before this day.
+        #[arg(long, value_parser = parse_date)]
+        to: Option<time::Date>,
+        /// `html` or `json`.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `safeguard audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verifies the hash chain: exit 0 and the number of entries when intact; non-zero and the
+    /// first broken entry otherwise.
+    Verify {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// A head hash kept from an earlier verification: fails if it is no longer in the log.
+        #[arg(long)]
+        head: Option<String>,
+    },
+}
+
+/// `safeguard keys …`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Creates a new master key and re-wraps every person's data key with it.
+    Rotate {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `safeguard rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// The rules in force in a jurisdiction on a day, each with its source.
+    Show {
+        /// england-wales, scotland or northern-ireland.
+        #[arg(long)]
+        jurisdiction: String,
+        /// The day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        at: time::Date,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Another rule set (a built-in name or a file) instead of the jurisdiction's own.
+        #[arg(long)]
+        rules: Option<String>,
+    },
+    /// Prints one ISO date: the deadline of a kind, starting from a day.
+    Deadline {
+        /// england-wales, scotland or northern-ireland.
+        #[arg(long)]
+        jurisdiction: String,
+        /// rg-decision, recovery-period-end or reconsideration-request.
+        #[arg(long)]
+        kind: String,
+        /// The day the clock starts (the referral, or the decision).
+        #[arg(long, value_parser = parse_date)]
+        from: time::Date,
+        /// Another rule set (a built-in name or a file) instead of the jurisdiction's own.
+        #[arg(long)]
+        rules: Option<String>,
+    },
+    /// The rules that differ between two rule sets on a day, or one rule set on two days.
+    Diff {
+        /// The first rule set (a built-in name or a file).
+        #[arg(long)]
+        rules: String,
+        /// The second rule set (default: the first).
+        #[arg(long)]
+        vs: Option<String>,
+        /// The day for the first rule set.
+        #[arg(long, value_parser = parse_date)]
+        at: time::Date,
+        /// The day for the second (default: the same day).
+        #[arg(long, value_parser = parse_date)]
+        vs_at: Option<time::Date>,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Checks rule files, naming the file, key and problem of the first error in each.
+    Check {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Parses an ISO date for clap.
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{s:?} is not a date; write YYYY-MM-DD"))
 }
 
 /// `safeguard user …`.
@@ -132,6 +297,15 @@ pub enum UserCommand {
         /// Prints only an API bearer token for the user.
         #[arg(long)]
         token: bool,
+    },
+    /// Disables a user: their sessions and API tokens stop working at once.
+    Disable {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The user's sign-in name.
+        #[arg(long)]
+        name: String,
     },
 }
 

@@ -36,6 +36,21 @@ impl DataArgs {
     }
 }
 
+impl DataArgs {
+    /// The master key directory.
+    pub(crate) fn key_dir(&self) -> PathBuf {
+        self.key_dir.clone().unwrap_or_else(|| self.data_dir.join("keys"))
+    }
+}
+
+/// Opens the database and its master keys, as an application.
+pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, SqliteStore)> {
+    let (store, sqlite) = open(data).await?;
+    let has_keys = !store.person_keys_page(None, 1).await.context("cannot read the database")?.is_empty();
+    let ring = crate::keys::open_or_create(&data.key_dir(), has_keys)?;
+    Ok((sg_app::App::new(store, ring), sqlite))
+}
+
 /// Opens the database, creating the data directory and bringing the schema up to date.
 pub(crate) async fn open(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, SqliteStore)> {
     match data.location()? {

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod database;
+mod keys;
 
 use std::process::ExitCode;
 

@@ -401,3 +401,56 @@ async fn health_and_openapi_are_served() {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI description");
     }
 }
+
+#[tokio::test]
+async fn a_disabled_users_token_stops_working_at_once() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "leaver").await;
+    assert_eq!(t.get(&fr, "/api/v1/cases").await.0, StatusCode::OK);
+    t.app.disable_user("leaver").await.unwrap();
+    let (status, body) = t.get(&fr, "/api/v1/cases").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+#[tokio::test]
+async fn a_duty_to_notify_report_becomes_a_referral_with_its_one_time_code() {
+    let t = TestApp::start().await;
+    let police = t.api_user("City Police", Role::Police, "pc").await;
+    let ngo = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let mut report = adult_referral();
+    report["consent_to_referral"] = json!(false);
+    let (status, made) = t.refer(&police, &report, Some("report-1")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let code = made["conversion_code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("DTN-"));
+    let (_, again) = t.refer(&police, &report, Some("report-1")).await;
+    assert_eq!(again["conversion_code"], code.as_str(), "a replay must answer the same");
+
+    let convert = |body: Value| {
+        let (client, url, token) = (t.client.clone(), t.url("/api/v1/referrals/convert"), ngo.0.clone());
+        async move {
+            let r = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, err) = convert(json!({"conversion_code": "DTN-wrong", "identity": {"full_name": "X"}})).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("conversion_code")));
+    let (status, err) = convert(json!({"conversion_code": code, "identity": {"full_name": ""}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+
+    let (status, case) =
+        convert(json!({"conversion_code": code, "identity": {"full_name": "Now Consenting"}, "account": "later"}))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    assert_eq!(case["kind"], "referral");
+    assert_eq!(case["status"], "awaiting-rg");
+    assert_eq!(case["facts"]["gender"], "female", "the report's facts were kept");
+    assert_eq!(case["facts"]["first_responder_org"], "City Police");
+    // The converting organisation now holds the case, and the person's identity.
+    let id = case["case_id"].as_str().unwrap();
+    let (_, person) = t.get(&ngo, &format!("/api/v1/cases/{id}/identity")).await;
+    assert_eq!(person["identity"]["full_name"], "Now Consenting");
+    // The code works once.
+    let (status, _) = convert(json!({"conversion_code": code, "identity": {"full_name": "Again"}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -51,6 +51,8 @@ impl Browser {
 
     /// Signs in for the first time with a one-time code, chooses a password, signs out and in again.
     async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
+        // A monitor sees statistics only: their home is the monitoring dashboard.
+        let home = if role == Role::Monitor { "/monitoring" } else { "/cases" };
         let code = t.page_user(org, role, name).await;
         let mut b = Self::new(t);
         let (_, path, _) = b.get("/").await;
@@ -60,8 +62,23 @@ impl Browser {
         let (_, _, html) = b.post("/account/password", &[("password", "short"), ("confirmation", "short")]).await;
         assert!(html.contains("There is a problem") && html.contains("at least 12 characters"), "{html}");
         let pw = "correct horse battery staple";
-        let (_, path, _) = b.post("/account/password", &[("password", pw), ("confirmation", pw)]).await;
-        assert_eq!(path, "/cases");
+        let (_, path, html) = b.post("/account/password", &[("password", pw), ("confirmation", pw)]).await;
+        let second_factor = sg_app::second_factor::required_for(role);
+        let mut secret = String::new();
+        if second_factor {
+            // Administrators and decision makers cannot go on without an authenticator.
+            assert_eq!(path, "/account/two-factor");
+            let (_, path, _) = b.get("/cases").await;
+            assert_eq!(path, "/account/two-factor", "a decision maker reached a page without a second factor");
+            secret = common::enrolment_secret(&html);
+            let (_, _, html) = b.post("/account/two-factor", &[("secret", &secret), ("code", "000000")]).await;
+            assert!(html.contains("There is a problem"), "a wrong code was accepted");
+            let code = common::totp_code(&secret);
+            let (_, path, _) = b.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
+            assert_eq!(path, home);
+        } else {
+            assert_eq!(path, home);
+        }
         // The code works once only.
         let mut other = Self::new(t);
         let (_, _, html) = other.post("/sign-in/code", &[("code", &code)]).await;
@@ -71,8 +88,19 @@ impl Browser {
         assert_eq!(path, "/sign-in");
         let (_, path, html) = b.post("/sign-in", &[("name", name), ("password", "wrong password!")]).await;
         assert!(path == "/sign-in" && html.contains("not right"), "{html}");
-        let (_, path, _) = b.post("/sign-in", &[("name", name), ("password", pw)]).await;
-        assert_eq!(path, "/cases");
+        let (_, path, html) = b.post("/sign-in", &[("name", name), ("password", pw)]).await;
+        if second_factor {
+            assert_eq!(path, "/sign-in/two-factor");
+            // The half-open session opens nothing else.
+            let (_, path, _) = b.get("/cases").await;
+            assert_eq!(path, "/sign-in/two-factor");
+            let csrf = csrf_of(&html).unwrap();
+            b.csrf = csrf;
+            let (_, path, _) = b.post("/sign-in/two-factor", &[("code", &common::totp_code(&secret))]).await;
+            assert_eq!(path, home);
+        } else {
+            assert_eq!(path, home);
+        }
         b
     }
 
@@ -119,11 +147,18 @@ impl Browser {
         let (_, _, check) = self.get("/referrals/new/check").await;
         assert!(check.contains("Check your answers"));
         assert!(check.contains("Viet Nam") || check.contains("Vietnam"), "{check}");
-        let (status, path, page) = self.post("/referrals/new/check", &[]).await;
+        let (status, path, receipt) = self.post("/referrals/new/check", &[]).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(path.starts_with("/cases/"), "{path}");
-        assert!(page.contains("govuk-panel--confirmation"), "{page}");
-        page
+        assert!(path.starts_with("/referrals/sent/"), "{path}");
+        assert!(receipt.contains("govuk-panel--confirmation"), "{receipt}");
+        assert_eq!(
+            receipt.contains("id=\"conversion-code\""),
+            consent == Some("no"),
+            "the code is shown for reports only"
+        );
+        let case = format!("/cases/{}", path.trim_start_matches("/referrals/sent/"));
+        let (_, _, page) = self.get(&case).await;
+        format!("{receipt}\n{page}")
     }
 }
 
@@ -140,7 +175,7 @@ async fn a_first_responder_walks_the_four_referral_journeys() {
     );
 
     let page = fr.refer("adult", Some("no"), None).await;
-    assert!(page.contains("Duty to Notify report sent"));
+    assert!(page.contains("Duty to Notify report sent") && page.contains("DTN-"));
     assert!(page.contains("anonymous Duty to Notify report"), "{page}");
 
     let page = fr.refer("child", None, Some("Child Example")).await;
@@ -200,10 +235,19 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
     let t = TestApp::start().await;
     let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
     fr.refer("adult", Some("yes"), Some("Case Person")).await;
+    // The conclusive decision must wait for the recovery period (30 days in England and Wales),
+    // so the case decided here was referred 40 days ago, through the API (the browser journey
+    // records today's date).
+    let api_fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let mut body = common::adult_referral();
+    body["referred_on"] = serde_json::json!(common::days_ago(40));
+    let (_, created) = t.refer(&api_fr, &body, None).await;
+    let href = created["case_id"].as_str().unwrap().to_string();
     let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
 
     let (_, _, list) = dm.get("/cases").await;
-    let href = list.split("href=\"/cases/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(list.contains(&format!("href=\"/cases/{href}\"")), "{list}");
+    assert!(list.contains("RG decision due") && list.contains("Overdue"), "referred 40 days ago, no decision: {list}");
     let case = format!("/cases/{href}");
     let (_, _, page) = dm.get(&case).await;
     assert!(page.contains("Record reasonable grounds decision"));
@@ -215,8 +259,8 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
     let (_, path, html) = dm.post(&rg, &[("outcome", "positive")]).await;
     assert_eq!(path, rg);
     assert!(html.contains("There is a problem") && html.contains("Write the reasons"), "{html}");
-    let today = time::OffsetDateTime::now_utc().date();
-    let (d, m, y) = (today.day().to_string(), u8::from(today.month()).to_string(), today.year().to_string());
+    let rg_day = time::OffsetDateTime::now_utc().date() - time::Duration::days(35);
+    let (d, m, y) = (rg_day.day().to_string(), u8::from(rg_day.month()).to_string(), rg_day.year().to_string());
     let (_, path, page) = dm
         .post(
             &rg,
@@ -240,6 +284,24 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
 
     let cg = format!("{case}/decide/conclusive-grounds");
     dm.get(&cg).await;
+    // Dated inside the recovery period (it ends 30 days after the RG decision): refused, naming
+    // the rule.
+    let early = rg_day + time::Duration::days(29);
+    let (ed, em, ey) = (early.day().to_string(), u8::from(early.month()).to_string(), early.year().to_string());
+    let (_, path, html) = dm
+        .post(
+            &cg,
+            &[
+                ("outcome", "positive"),
+                ("reasons", "Balance of probabilities met."),
+                ("date-day", &ed),
+                ("date-month", &em),
+                ("date-year", &ey),
+            ],
+        )
+        .await;
+    assert_eq!(path, cg);
+    assert!(html.contains("before the recovery period ends") && html.contains("recovery_period.days"), "{html}");
     let (_, path, page) = dm.post(&cg, &[("outcome", "positive"), ("reasons", "Balance of probabilities met.")]).await;
     assert_eq!(path, case);
     assert!(page.contains("Confirmed victim (positive conclusive grounds)"), "{page}");
@@ -266,4 +328,47 @@ async fn pages_send_security_headers_and_need_sign_in() {
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn sign_in_is_refused_after_five_failures_for_fifteen_minutes() {
+    let t = TestApp::start().await;
+    let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "target").await;
+    b.post("/sign-out", &[]).await;
+    let pw = "correct horse battery staple";
+    // Signing up already tried one wrong password; four more make five.
+    for _ in 0..4 {
+        let (_, _, html) = b.post("/sign-in", &[("name", "target"), ("password", "guess guess guess")]).await;
+        assert!(html.contains("not right"));
+    }
+    let (_, path, html) = b.post("/sign-in", &[("name", "target"), ("password", pw)]).await;
+    assert_eq!(path, "/sign-in");
+    assert!(html.contains("Too many failed attempts"), "{html}");
+    t.advance_days(1);
+    let (_, path, _) = b.post("/sign-in", &[("name", "target"), ("password", pw)]).await;
+    assert_eq!(path, "/cases");
+}
+
+#[tokio::test]
+async fn monitors_see_the_policy_simulation_as_counts_only() {
+    let t = TestApp::start().await;
+    let api_fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let mut body = common::adult_referral();
+    body["referred_on"] = serde_json::json!(common::days_ago(40));
+    let (_, created) = t.refer(&api_fr, &body, None).await;
+    let reference = created["reference"].as_str().unwrap().to_string();
+
+    let mut monitor = Browser::sign_up(&t, "Anti-Trafficking Monitoring Group", Role::Monitor, "mon").await;
+    let (status, _, page) = monitor.get("/monitor/simulation").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Policy simulation") && page.contains("One rule set is a proposal"), "{page}");
+    assert!(page.contains("1 cases replayed"), "{page}");
+    assert!(!page.contains(&reference), "monitors see no case reference");
+    let (status, _, page) =
+        monitor.get("/monitor/simulation?rules=england-wales&vs=northern-ireland&jurisdiction=scotland").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+
+    let mut dm = Browser::sign_up(&t, "SCA", Role::DecisionMaker, "dm").await;
+    let (status, _, _) = dm.get("/monitor/simulation").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -4,8 +4,11 @@
 //! police and immigration enforcement see no case at all, monitors see only statistics, and a
 //! first responder sees only the cases their own organisation referred.
 
-use sg_domain::{CaseCommand, Coded, Role};
+use std::collections::BTreeSet;
+
+use sg_domain::{CaseCommand, Coded, Consent, DataCategory, Purpose, Role};
 use sg_store::{CaseRecord, User};
+use time::{Date, OffsetDateTime};
 
 use crate::AppError;
 
@@ -18,14 +21,59 @@ pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
     }
 }
 
-/// Whether `user` may see the person's identity and account. Police and immigration enforcement
-/// never do without the person's consent (consent records come with the firewall work); the
-/// administrator runs the system and does not read survivors' records.
-pub fn can_view_identity(user: &User, case: &CaseRecord) -> bool {
+/// The answer to "may this user see this person's identifying data?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityAccess {
+    /// Yes, these categories, on this basis (for the audit log).
+    Allowed { categories: BTreeSet<DataCategory>, basis: &'static str },
+    /// No, for this reason (for the audit log and the refusal).
+    Refused(&'static str),
+}
+
+/// The one decision on identifying data, used by every path (API, pages, exports).
+///
+/// Those who work on the case see it; police and immigration enforcement see only what a
+/// consent in force releases to their own organisation, for their purpose, in its categories;
+/// the administrator runs the system and does not read survivors' records; monitors never.
+pub fn identity_access(
+    user: &User,
+    case: &CaseRecord,
+    consents: &[Consent],
+    today: Date,
+    now: OffsetDateTime,
+) -> IdentityAccess {
+    let all = || [DataCategory::Identity, DataCategory::Account].into_iter().collect();
+    let purpose = match user.role {
+        Role::FirstResponder if case.created_by_org == user.org => {
+            return IdentityAccess::Allowed { categories: all(), basis: "referring organisation" }
+        }
+        Role::FirstResponder => return IdentityAccess::Refused("not the referring organisation"),
+        Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => {
+            return IdentityAccess::Allowed { categories: all(), basis: "works on the case" }
+        }
+        Role::Admin => return IdentityAccess::Refused("administrators do not read survivors' records"),
+        Role::Monitor => return IdentityAccess::Refused("monitors see statistics only"),
+        Role::Police => Purpose::ShareWithPolice,
+        Role::ImmigrationEnforcement => Purpose::ShareWithImmigrationEnforcement,
+    };
+    let categories: BTreeSet<DataCategory> = [DataCategory::Identity, DataCategory::Account]
+        .into_iter()
+        .filter(|&cat| consents.iter().any(|c| c.releases(user.org, purpose, cat, today, now)))
+        .collect();
+    if categories.is_empty() {
+        IdentityAccess::Refused("no consent in force releases this person's data to this organisation for this purpose")
+    } else {
+        IdentityAccess::Allowed { categories, basis: "the person's consent" }
+    }
+}
+
+/// Whether `user` may record or withdraw consents on this case (the survivor gives consent;
+/// these are the people who record it with them).
+pub fn can_manage_consents(user: &User, case: &CaseRecord) -> bool {
     match user.role {
         Role::FirstResponder => case.created_by_org == user.org,
-        Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => true,
-        Role::Admin | Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
+        Role::SupportProvider | Role::Guardian | Role::LegalAdviser => true,
+        _ => false,
     }
 }
 

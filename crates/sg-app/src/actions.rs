@@ -18,7 +18,13 @@ pub enum ActionInput {
     /// Record a conclusive-grounds decision.
     DecideConclusiveGrounds { outcome: DecisionOutcome, reasons: String },
     /// Ask for a negative decision to be reconsidered.
-    RequestReconsideration { question: Question },
+    RequestReconsideration {
+        question: Question,
+        /// The Home Office intends to remove the person to a country that has signed both ECAT
+        /// and the ECHR: from 17 September 2025 no reconsideration can be asked.
+        #[serde(default)]
+        removal_to_ecat_echr_state: bool,
+    },
     /// Decide the pending reconsideration.
     DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
     /// The person entered support.
@@ -58,6 +64,16 @@ pub struct ActionRequest {
 }
 
 impl ActionRequest {
+    /// The facts the dated rules need that the domain command does not carry.
+    pub fn request_facts(&self) -> sg_rules::RequestFacts {
+        match self.action {
+            ActionInput::RequestReconsideration { removal_to_ecat_echr_state, .. } => {
+                sg_rules::RequestFacts { removal_to_ecat_echr_state }
+            }
+            _ => sg_rules::RequestFacts::default(),
+        }
+    }
+
     /// Splits the request into the domain command and the identifying data it carries.
     pub fn into_command(self) -> (CaseCommand, Option<(Identity, PersonalAccount)>) {
         use ActionInput as A;
@@ -66,7 +82,7 @@ impl ActionRequest {
             A::Route { competent_authority, reason } => C::Route { authority: competent_authority, reason },
             A::DecideReasonableGrounds { outcome, reasons } => C::DecideReasonableGrounds { outcome, reasons },
             A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
-            A::RequestReconsideration { question } => C::RequestReconsideration { question },
+            A::RequestReconsideration { question, .. } => C::RequestReconsideration { question },
             A::DecideReconsideration { outcome, reasons } => C::DecideReconsideration { outcome, reasons },
             A::EnterSupport { provider } => C::EnterSupport { provider },
             A::ExitSupport { reason } => C::ExitSupport { reason },

@@ -119,9 +119,12 @@ impl App {
         self.create_user("Safeguard administrators", Some(OrgKind::Other), Role::Admin, "admin", false).await.map(Some)
     }
 
-    /// The user owning an API bearer token.
+    /// The user owning an API bearer token; a disabled user's tokens no longer work.
     pub async fn user_for_api_token(&self, token: &str) -> Result<User, AppError> {
-        self.store.user_by_api_token(&hash_secret(token.trim())).await?.ok_or(AppError::Unauthenticated)
+        match self.store.user_by_api_token(&hash_secret(token.trim())).await? {
+            Some(user) if !user.disabled => Ok(user),
+            _ => Err(AppError::Unauthenticated),
+        }
     }
 
     /// Spends a one-time sign-in code.
@@ -135,6 +138,7 @@ impl App {
     /// unknown or the password wrong, so that names cannot be discovered.
     pub async fn sign_in(&self, name: &str, password: &str) -> Result<User, AppError> {
         const WRONG: &str = "the name or password is not right";
+        self.check_throttle(name).await?;
         let found = self.store.user_by_name(name.trim()).await?;
         let stored = found.as_ref().and_then(|(_, h)| h.clone());
         // A fixed hash to verify against when there is none, so timing does not reveal it.
@@ -144,8 +148,11 @@ impl App {
         let parsed = PasswordHash::new(hash).map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
         let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         match found {
-            Some((user, Some(_))) if ok => Ok(user),
-            _ => Err(AppError::Forbidden(WRONG.into())),
+            Some((user, Some(_))) if ok && !user.disabled => Ok(user),
+            _ => {
+                self.record_failure(name).await?;
+                Err(AppError::Forbidden(WRONG.into()))
+            }
         }
     }
 
@@ -164,7 +171,8 @@ impl App {
         Ok(())
     }
 
-    /// Starts a browser session; returns the cookie token (only its hash is stored).
+    /// Starts a browser session; returns the cookie token (only its hash is stored). A user with
+    /// a second factor gets a session that opens only the second-factor page until it is given.
     pub async fn start_session(&self, user: &User) -> Result<(String, Session), AppError> {
         let token = new_secret();
         let now = self.clock.now();
@@ -175,6 +183,7 @@ impl App {
             created_at: now,
             last_seen: now,
             draft: None,
+            second_factor_pending: user.has_second_factor,
         };
         self.store.create_session(&session).await?;
         Ok((token, session))
@@ -190,7 +199,13 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let Some(user) = self.store.user(session.user).await? else { return Ok(None) };
+        let user = match self.store.user(session.user).await? {
+            Some(user) if !user.disabled => user,
+            _ => {
+                self.store.delete_session(&hash).await?;
+                return Ok(None);
+            }
+        };
         // Write activity at most once a minute: reads should not all become writes.
         if now - session.last_seen > Duration::minutes(1) {
             self.store.update_session(&hash, now, session.draft.as_deref()).await?;
@@ -199,10 +214,25 @@ impl App {
         Ok(Some((session, user)))
     }
 
-    /// Saves the referral being filled in on this session.
+    /// Saves the referral being filled in on this session, sealed like the vault: a draft
+    /// holds names and accounts before they become a case.
     pub async fn save_draft(&self, session: &Session, draft: Option<&str>) -> Result<(), AppError> {
-        self.store.update_session(&session.token_hash, self.clock.now(), draft).await?;
+        let sealed = draft.map(|d| crate::vault::seal_draft(&self.keys, &session.token_hash, d));
+        self.store.update_session(&session.token_hash, self.clock.now(), sealed.as_deref()).await?;
         Ok(())
+    }
+
+    /// The referral being filled in on this session, if any (a draft that cannot be opened,
+    /// for instance after its key was retired, is treated as none).
+    pub fn draft(&self, session: &Session) -> Option<String> {
+        let sealed = session.draft.as_deref()?;
+        match crate::vault::open_draft(&self.keys, &session.token_hash, sealed) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                tracing::warn!(error = %e, "a saved draft could not be opened; starting afresh");
+                None
+            }
+        }
     }
 
     /// Ends a session.

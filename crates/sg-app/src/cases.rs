@@ -2,7 +2,9 @@
 //! command (decisions, reconsiderations, support, permission to stay, withdrawal).
 
 use serde::Serialize;
+use sg_audit::{AuditAction, Outcome};
 use sg_domain::lifecycle::{Decision, PermissionToStay};
+use sg_domain::DataCategory;
 use sg_domain::{
     CaseCommand, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority, Identity,
     PersonalAccount,
@@ -45,6 +47,21 @@ pub struct CaseView {
     pub version: u32,
     /// Every event, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The case's deadlines under the rules in force in its jurisdiction, with whether each
+    /// was met or breached, and the rule and source behind it.
+    pub deadlines: Vec<sg_rules::CaseDeadline>,
+}
+
+/// What else changes hands with a change: a converted report can move to the converting
+/// organisation, spending its one-time code.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Handover<'a> {
+    /// The organisation that takes the case on.
+    pub new_owner_org: Option<sg_domain::OrgId>,
+    /// The conversion code to spend.
+    pub dtn_code_hash: Option<&'a [u8]>,
+    /// Facts the dated rules need about the request.
+    pub rule_facts: sg_rules::RequestFacts,
 }
 
 /// One line of a case's timeline.
@@ -59,13 +76,14 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
-/// Identity and account, for those allowed to see them.
+/// Identity and account, for those allowed to see them; a category the user may not see is
+/// absent (`null`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
     /// Names, date of birth, contact details.
-    pub identity: Identity,
+    pub identity: Option<Identity>,
     /// The person's account.
-    pub account: PersonalAccount,
+    pub account: Option<PersonalAccount>,
 }
 
 fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
@@ -73,9 +91,13 @@ fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
         .ok_or_else(|| AppError::Internal(format!("case {} has no opening event", record.id)))
 }
 
-fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
+fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
     let state = state_of(&record)?;
     let status = state.status();
+    let events: Vec<_> = record.events.iter().map(|e| e.event.clone()).collect();
+    let deadlines = sg_rules::official(state.facts.jurisdiction)
+        .map(|rules| sg_rules::case_deadlines(rules, &events, today))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(CaseView {
         case_id: record.id,
         reference: record.reference,
@@ -100,13 +122,20 @@ fn view_of(record: CaseRecord) -> Result<CaseView, AppError> {
                 stored,
             })
             .collect(),
+        deadlines,
     })
 }
 
 impl App {
-    /// The case as `user` may see it. A case the user may not see is reported as not found, so
-    /// that its existence is not revealed.
-    async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
+    /// The case as `user` may see it. Roles that see no case record are refused outright; a case
+    /// of another organisation is reported as not found, so that its existence is not revealed.
+    pub(crate) async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
+        if !user.role.can_read_cases() {
+            return Err(AppError::Forbidden(format!(
+                "a {} user cannot see case records",
+                sg_domain::Coded::label(user.role).to_lowercase()
+            )));
+        }
         let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
         if !access::can_view_case(user, &record) {
             return Err(AppError::NotFound);
@@ -114,36 +143,59 @@ impl App {
         Ok(record)
     }
 
-    /// A case's facts, status and timeline.
+    /// A case's facts, status and timeline. The read, or its refusal, is audited.
     pub async fn case_view(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
-        if !user.role.can_read_cases() {
-            return Err(AppError::Forbidden(format!(
-                "a {} user cannot see case records",
-                sg_domain::Coded::label(user.role).to_lowercase()
-            )));
+        let result = self.case_view_unaudited(user, id).await;
+        let outcome = if result.is_ok() { Outcome::Allowed } else { Outcome::Refused };
+        if !matches!(result, Err(AppError::Unavailable(_) | AppError::Internal(_))) {
+            self.audit(Some(user), AuditAction::CaseRead, Some(id), outcome, "").await?;
         }
-        view_of(self.visible_case(user, id).await?)
+        result
     }
 
-    /// The person's identity and account, where the user may see them.
+    async fn case_view_unaudited(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
+        view_of(self.visible_case(user, id).await?, self.clock.today())
+    }
+
+    /// The person's identity and account, as far as the firewall allows (`access::identity_access`).
+    /// Every read and every refusal is audited.
     pub async fn person(&self, user: &User, id: CaseId) -> Result<PersonView, AppError> {
         let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
-        if !access::can_view_identity(user, &record) {
-            tracing::warn!(case = %id, user = %user.id, role = %user.role, "identity access refused");
-            return Err(AppError::Forbidden("you may not see this person's identity".into()));
-        }
-        let identity = self.store.vault_get(id, VaultField::Identity).await?;
-        let Some(identity) = identity else {
+        let consents = self.store.consents(id).await?;
+        let decision = access::identity_access(user, &record, &consents, self.clock.today(), self.clock.now());
+        let categories = match decision {
+            access::IdentityAccess::Allowed { categories, basis } => {
+                self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Allowed, basis).await?;
+                categories
+            }
+            access::IdentityAccess::Refused(reason) => {
+                tracing::warn!(case = %id, user = %user.id, role = %user.role, reason, "identity access refused");
+                self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Refused, reason).await?;
+                // A user who may not even see the case learns nothing about whether it exists.
+                if !access::can_view_case(user, &record) && user.role == sg_domain::Role::FirstResponder {
+                    return Err(AppError::NotFound);
+                }
+                return Err(AppError::Forbidden("you may not see this person's identifying data".into()));
+            }
+        };
+        let Some(wrapped) = self.store.person_key(id).await? else {
             return Err(AppError::Forbidden(
-                "this is an anonymous Duty to Notify report: no identity was recorded".into(),
+                "no identity is held: this is an anonymous Duty to Notify report, or the record was erased".into(),
             ));
         };
-        let account = self.store.vault_get(id, VaultField::Account).await?.unwrap_or_else(|| b"\"\"".to_vec());
-        let decode = |e: serde_json::Error| AppError::Internal(format!("unreadable vault entry: {e}"));
-        Ok(PersonView {
-            identity: serde_json::from_slice(&identity).map_err(decode)?,
-            account: serde_json::from_slice(&account).map_err(decode)?,
-        })
+        let dk = crate::vault::data_key(&self.keys, id, &wrapped)?;
+        let mut view = PersonView { identity: None, account: None };
+        if categories.contains(&DataCategory::Identity) {
+            if let Some(sealed) = self.store.vault_get(id, VaultField::Identity).await? {
+                view.identity = Some(crate::vault::open(&dk, id, VaultField::Identity, &sealed)?);
+            }
+        }
+        if categories.contains(&DataCategory::Account) {
+            if let Some(sealed) = self.store.vault_get(id, VaultField::Account).await? {
+                view.account = Some(crate::vault::open(&dk, id, VaultField::Account, &sealed)?);
+            }
+        }
+        Ok(view)
     }
 
     /// One page of the cases `user` may see.
@@ -169,9 +221,46 @@ impl App {
         expected_version: Option<u32>,
         person: Option<(Identity, PersonalAccount)>,
     ) -> Result<CaseView, AppError> {
+        let facts = sg_rules::RequestFacts::default();
+        self.change_case_with(user, id, command, on, expected_version, person, facts).await
+    }
+
+    /// [`App::change_case`] with the facts the dated rules need (for example that the person is
+    /// to be removed to an ECAT and ECHR state). The rules in force in the case's jurisdiction
+    /// on day `on` are checked before the domain's state machine: a refusal names the rule and
+    /// its source. Only live changes are checked; stored histories are historical data.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_case_with(
+        &self,
+        user: &User,
+        id: CaseId,
+        command: CaseCommand,
+        on: Option<Date>,
+        expected_version: Option<u32>,
+        person: Option<(Identity, PersonalAccount)>,
+        facts: sg_rules::RequestFacts,
+    ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
         access::check_command(user, &record, &command)?;
-        let mut state = state_of(&record)?;
+        let handover = Handover { rule_facts: facts, ..Handover::default() };
+        self.commit_change(user, &record, command, on, expected_version, person, handover).await
+    }
+
+    /// Checks `command` against the case's state and stores its events, with any identifying
+    /// record it carries and any handover, in one transaction. Access was checked by the caller.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn commit_change(
+        &self,
+        user: &User,
+        record: &CaseRecord,
+        command: CaseCommand,
+        on: Option<Date>,
+        expected_version: Option<u32>,
+        person: Option<(Identity, PersonalAccount)>,
+        handover: Handover<'_>,
+    ) -> Result<CaseView, AppError> {
+        let id = record.id;
+        let mut state = state_of(record)?;
         if let Some(v) = expected_version {
             if v != state.version {
                 return Err(AppError::Conflict(format!(
@@ -182,6 +271,8 @@ impl App {
         }
         let today = self.clock.today();
         let on = on.unwrap_or(today);
+        let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
+        sg_rules::check_command(rules, &state, &command, on, handover.rule_facts).map_err(AppError::Rule)?;
         let mut events = state.decide(&command, on, today)?;
         if command == CaseCommand::ConvertToReferral {
             // A converted report is routed at once, as a new referral would be.
@@ -190,20 +281,16 @@ impl App {
             let (authority, reason) = crate::referrals::route(&converted.facts, false);
             events.extend(converted.decide(&CaseCommand::Route { authority, reason }, on, today)?);
         }
-        let vault = match (&command, person) {
+        let sealed = match (&command, person) {
             (CaseCommand::ConvertToReferral, Some((identity, account))) => {
                 identity.validate(today)?;
                 account.validate()?;
-                let enc = |e: serde_json::Error| AppError::Internal(e.to_string());
-                vec![
-                    (VaultField::Identity, serde_json::to_vec(&identity).map_err(enc)?),
-                    (VaultField::Account, serde_json::to_vec(&account).map_err(enc)?),
-                ]
+                Some(crate::vault::seal(&self.keys, id, &identity, &account)?)
             }
             (CaseCommand::ConvertToReferral, None) => {
                 return Err(AppError::invalid("identity", "is required to convert a report into a referral"))
             }
-            _ => vec![],
+            _ => None,
         };
         let expected = state.version;
         for e in &events {
@@ -212,6 +299,9 @@ impl App {
         if let Err(broken) = state.check_invariants() {
             return Err(AppError::Internal(format!("refused a change that would break an invariant: {broken}")));
         }
+        let kinds: Vec<&str> = events.iter().map(|e| e.event.kind()).collect();
+        let audit =
+            [self.audit_record(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Allowed, kinds.join(","))];
         self.store
             .append_events(&Append {
                 case: id,
@@ -220,10 +310,14 @@ impl App {
                 state: &state,
                 actor: user.id,
                 now: self.clock.now(),
-                vault: &vault,
+                vault: sealed.as_ref().map(|s| s.fields.as_slice()).unwrap_or(&[]),
+                person_key: sealed.as_ref().map(|s| s.person_key.as_slice()),
+                audit: &audit,
+                new_owner_org: handover.new_owner_org,
+                spend_dtn_code: handover.dtn_code_hash,
             })
             .await?;
         tracing::info!(case = %id, events = events.len(), "case changed");
-        self.case_view(user, id).await
+        self.case_view_unaudited(user, id).await
     }
 }

@@ -3,8 +3,9 @@
 
 use sg_demo::{generate, Distributions};
 use sg_domain::lifecycle::open_case;
+use sg_domain::Coded;
 use sg_domain::{CaseId, CaseReference, CaseState, Role, UserId};
-use sg_store::{NewCase, NewUser, OrgKind, VaultField};
+use sg_store::{NewCase, NewUser, OrgKind};
 use sha2::Digest;
 
 use crate::{App, AppError};
@@ -35,7 +36,7 @@ impl App {
             let end = (done + BATCH).min(n);
             let mut batch = Vec::with_capacity((end - done) as usize);
             for index in done..end {
-                batch.push(demo_case(dist, seed, index, today, now, &user)?);
+                batch.push(demo_case(&self.keys, dist, seed, index, today, now, &user)?);
             }
             self.store.create_cases_bulk(&batch).await?;
             done = end;
@@ -61,6 +62,7 @@ impl App {
 }
 
 fn demo_case(
+    keys: &sg_crypto::KeyRing,
     dist: &Distributions,
     seed: u64,
     index: u64,
@@ -85,14 +87,11 @@ fn demo_case(
     let digest = sha2::Sha256::digest([seed.to_le_bytes(), index.to_le_bytes()].concat());
     let bytes: [u8; 16] = digest[..16].try_into().expect("sixteen bytes");
     let id = CaseId(uuid::Builder::from_random_bytes(bytes).into_uuid());
-    let vault = if identified {
-        let enc = |e: serde_json::Error| AppError::Internal(e.to_string());
-        vec![
-            (VaultField::Identity, serde_json::to_vec(&c.identity).map_err(enc)?),
-            (VaultField::Account, serde_json::to_vec(&c.account).map_err(enc)?),
-        ]
+    let (vault, person_key) = if identified {
+        let sealed = crate::vault::seal(keys, id, &c.identity, &c.account)?;
+        (sealed.fields, Some(sealed.person_key))
     } else {
-        vec![]
+        (vec![], None)
     };
     Ok(NewCase {
         id,
@@ -103,6 +102,17 @@ fn demo_case(
         created_by_org: user.org,
         created_at: now,
         vault,
+        person_key,
+        dtn_code_hash: None,
+        audit: vec![sg_audit::AuditRecord {
+            at: now.unix_timestamp(),
+            actor: Some(user.id.to_string()),
+            role: user.role.code().to_string(),
+            action: sg_audit::AuditAction::CaseCreated,
+            case_id: Some(id.to_string()),
+            outcome: sg_audit::Outcome::Allowed,
+            detail: "demonstration data".into(),
+        }],
     })
 }
 

@@ -12,6 +12,9 @@ pub enum AppError {
     /// The change is not allowed in the case's current state.
     #[error("{0}")]
     Transition(#[from] TransitionError),
+    /// A dated rule forbids the change on that day; names the rule and its source.
+    #[error("{0}")]
+    Rule(Box<sg_rules::Refusal>),
     /// No valid credentials.
     #[error("sign in first")]
     Unauthenticated,

@@ -6,12 +6,20 @@
 
 pub mod access;
 pub mod actions;
+pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod consents;
+pub mod conversion;
 pub mod demo;
+pub mod erasure;
 mod error;
 pub mod monitoring;
 pub mod referrals;
+pub mod second_factor;
+pub mod simulate;
+pub mod survivor;
+pub mod vault;
 
 use std::sync::Arc;
 
@@ -39,18 +47,20 @@ impl Clock for SystemClock {
     }
 }
 
-/// The application: a store and a clock, shared by every request.
+/// The application: a store, the master keys and a clock, shared by every request.
 #[derive(Clone)]
 pub struct App {
     /// The database.
     pub store: Arc<dyn Store>,
+    /// The master keys that wrap each person's data key; kept outside the database.
+    pub keys: Arc<sg_crypto::KeyRing>,
     /// The time source.
     pub clock: Arc<dyn Clock>,
 }
 
 impl App {
-    /// An application over `store` with the system clock.
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, clock: Arc::new(SystemClock) }
+    /// An application over `store` and `keys` with the system clock.
+    pub fn new(store: Arc<dyn Store>, keys: sg_crypto::KeyRing) -> Self {
+        Self { store, keys: Arc::new(keys), clock: Arc::new(SystemClock) }
     }
 }

@@ -125,6 +125,9 @@ impl App {
             bytes: bytes.len() as u64,
         };
         self.store.record_publication(&p).await?;
+        // Every export is also in the tamper-evident audit chain, with no personal data.
+        let detail = format!("{kind} {source} {period} {format} sha256:{}", p.sha256);
+        self.audit(user, sg_audit::AuditAction::Export, None, sg_audit::Outcome::Allowed, detail).await?;
         Ok(p)
     }
 

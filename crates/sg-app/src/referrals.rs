@@ -10,7 +10,7 @@ use sg_domain::{
     ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity, Jurisdiction, Nationality,
     PersonalAccount,
 };
-use sg_store::{Created, IdempotencyKey, NewCase, User, VaultField};
+use sg_store::{Created, IdempotencyKey, NewCase, User};
 use sha2::{Digest, Sha256};
 use time::{macros::date, Date};
 
@@ -64,6 +64,8 @@ pub struct Submitted {
     pub kind: CaseKind,
     /// The case's status now.
     pub status: CaseStatus,
+    /// For a Duty to Notify report still unconverted: its one-time conversion code.
+    pub conversion_code: Option<String>,
 }
 
 /// A validated referral, ready to become a case.
@@ -79,18 +81,18 @@ pub struct ValidReferral {
     pub person: Option<(Identity, PersonalAccount)>,
 }
 
-/// The day the Immigration Enforcement Competent Authority began (nrm-domain.md 2.5).
-const IECA_FROM: Date = date!(2021 - 11 - 08);
-
-/// Chooses the competent authority. Children always go to the SCA; adults within the IECA's
-/// remit go to the IECA once it existed (from 8 November 2021; nrm-domain.md 2.5).
+/// Chooses the competent authority under the rules in force in the case's jurisdiction on the
+/// referral day (`routing.ieca_for_adults_in_remit` in `rules/*.toml`): children always go to
+/// the SCA; adults within the IECA's remit go to the IECA once it existed (8 November 2021).
 pub fn route(facts: &CaseFacts, ieca_criteria: bool) -> (CompetentAuthority, String) {
-    if facts.age_at_exploitation.treated_as_child() {
-        (CompetentAuthority::Sca, "children's cases are decided by the Single Competent Authority".into())
-    } else if ieca_criteria && facts.referred_on >= IECA_FROM {
-        (CompetentAuthority::Ieca, "adult within the Immigration Enforcement Competent Authority's remit".into())
-    } else {
-        (CompetentAuthority::Sca, "all cases not allocated to the IECA go to the Single Competent Authority".into())
+    match sg_rules::official(facts.jurisdiction) {
+        Ok(rules) => sg_rules::route(rules, facts, ieca_criteria),
+        Err(e) => {
+            // The built-in rule files are checked by sg-rules' tests; if they ever fail to load,
+            // route as if the IECA did not exist rather than refuse a referral.
+            tracing::error!(error = %e, "built-in rules did not load; routing to the SCA");
+            (CompetentAuthority::Sca, "all cases not allocated to the IECA go to the Single Competent Authority".into())
+        }
     }
 }
 
@@ -173,32 +175,55 @@ impl App {
         };
         let now = self.clock.now();
         let valid = input.validate(user, self.clock.today())?;
-        let case = new_case(user, valid, now)?;
+        let mut case = new_case(&self.keys, user, valid, now)?;
+        let code = (case.state.kind == CaseKind::DutyToNotify)
+            .then(|| crate::conversion::conversion_code(&self.keys, case.id));
+        case.dtn_code_hash = code.as_deref().map(crate::auth::hash_secret);
+        case.audit.push(self.audit_record(
+            Some(user),
+            sg_audit::AuditAction::CaseCreated,
+            Some(case.id),
+            sg_audit::Outcome::Allowed,
+            case.state.kind.code(),
+        ));
         let created = self.store.create_case(&case, idem.as_ref()).await?;
         if !created.replayed {
             tracing::info!(case = %created.case_id, kind = %case.state.kind, "case created");
-            return Ok(Submitted { kind: case.state.kind, status: case.state.status(), created });
+            return Ok(Submitted {
+                kind: case.state.kind,
+                status: case.state.status(),
+                created,
+                conversion_code: code,
+            });
         }
         // A replay answers with the stored case, which may have moved on since.
         let record = self.store.case(created.case_id).await?.ok_or(AppError::NotFound)?;
         let state = CaseState::replay(record.events.iter().map(|e| &e.event))
             .ok_or_else(|| AppError::Internal("case without events".into()))?;
-        Ok(Submitted { kind: state.kind, status: state.status(), created })
+        let conversion_code = (state.kind == CaseKind::DutyToNotify)
+            .then(|| crate::conversion::conversion_code(&self.keys, created.case_id));
+        Ok(Submitted { kind: state.kind, status: state.status(), created, conversion_code })
     }
 }
 
-/// Builds the case to store from a validated referral.
-pub fn new_case(user: &User, valid: ValidReferral, now: time::OffsetDateTime) -> Result<NewCase, AppError> {
+/// Builds the case to store from a validated referral, sealing the identifying record under a
+/// new data key.
+pub fn new_case(
+    keys: &sg_crypto::KeyRing,
+    user: &User,
+    valid: ValidReferral,
+    now: time::OffsetDateTime,
+) -> Result<NewCase, AppError> {
     let id = CaseId(uuid::Uuid::now_v7());
     let on = valid.facts.referred_on;
     let events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
     let state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty event stream".into()))?;
-    let vault = match valid.person {
-        Some((identity, account)) => vec![
-            (VaultField::Identity, serde_json::to_vec(&identity).map_err(|e| AppError::Internal(e.to_string()))?),
-            (VaultField::Account, serde_json::to_vec(&account).map_err(|e| AppError::Internal(e.to_string()))?),
-        ],
-        None => vec![],
+    let (vault, person_key) = match valid.person {
+        Some((identity, account)) => {
+            let sealed = crate::vault::seal(keys, id, &identity, &account)?;
+            (sealed.fields, Some(sealed.person_key))
+        }
+        None => (vec![], None),
     };
     Ok(NewCase {
         id,
@@ -209,5 +234,8 @@ pub fn new_case(user: &User, valid: ValidReferral, now: time::OffsetDateTime) ->
         created_by_org: user.org,
         created_at: now,
         vault,
+        person_key,
+        audit: vec![],
+        dtn_code_hash: None,
     })
 }

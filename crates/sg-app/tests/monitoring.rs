@@ -13,7 +13,8 @@ use sg_store_sqlite::SqliteStore;
 async fn app() -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("t.db")).await.unwrap();
-    (App::new(Arc::new(store)), dir)
+    let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
+    (App::new(Arc::new(store), keys), dir)
 }
 
 /// The report's indicators from the maintained statistics, and from every case row.

@@ -3,6 +3,7 @@
 //! This crate is pure: no IO, no async, no clock. Time comes in as arguments. Everything the
 //! storage, application and web layers know about a case is built from the types here.
 
+pub mod consent;
 pub mod countries;
 pub mod event;
 pub mod facts;
@@ -12,6 +13,7 @@ pub mod person;
 pub mod role;
 pub mod wire;
 
+pub use consent::{Consent, DataCategory, Purpose};
 pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Question, ReconsiderationOutcome, ReferralBasis};
 pub use facts::{
     AgeAtExploitation, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType,

@@ -20,7 +20,9 @@ coded_enum! {
 impl Role {
     /// May submit referrals and Duty to Notify reports.
     pub fn can_refer(self) -> bool {
-        matches!(self, Self::Admin | Self::FirstResponder | Self::Police | Self::ImmigrationEnforcement)
+        // Police and Home Office agencies are first responders by statute; the administrator runs
+        // the system and is not one.
+        matches!(self, Self::FirstResponder | Self::Police | Self::ImmigrationEnforcement)
     }
     /// May record reasonable- and conclusive-grounds decisions.
     pub fn can_decide(self) -> bool {

@@ -148,7 +148,21 @@ async fn insert_cases(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result
         cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
     insert_events(conn, &events).await?;
     let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
-    insert_vault(conn, &vault).await
+    insert_vault(conn, &vault).await?;
+    let keys: Vec<(CaseId, &[u8])> = cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
+    crate::firewall::insert_person_keys(conn, &keys).await?;
+    let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
+    crate::firewall::append_audit_tx(conn, &audit).await?;
+    for c in cases {
+        if let Some(hash) = &c.dtn_code_hash {
+            sqlx::query("INSERT INTO dtn_codes (code_hash, case_id) VALUES (?, ?)")
+                .bind(hash)
+                .bind(c.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
@@ -224,6 +238,23 @@ pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResul
     update_projection(&mut tx, a.case, a.state).await.map_err(error)?;
     let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
     insert_vault(&mut tx, &vault).await.map_err(error)?;
+    if let Some(key) = a.person_key {
+        crate::firewall::insert_person_keys(&mut tx, &[(a.case, key)]).await.map_err(error)?;
+    }
+    crate::firewall::append_audit_tx(&mut tx, a.audit).await.map_err(error)?;
+    if let Some(code) = a.spend_dtn_code {
+        if !crate::firewall::spend_dtn_code_tx(&mut tx, code, a.now).await.map_err(error)? {
+            return Err(StoreError::Conflict("this conversion code was already used".into()));
+        }
+    }
+    if let Some(org) = a.new_owner_org {
+        sqlx::query("UPDATE cases SET created_by_org = ? WHERE id = ?")
+            .bind(org.to_string())
+            .bind(a.case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+    }
     tx.commit().await.map_err(error)
 }
 
@@ -261,6 +292,50 @@ pub(crate) async fn case(s: &SqliteStore, id: CaseId) -> StoreResult<Option<Case
         created_by_org: org_id(head.get("created_by_org"))?,
         events,
     }))
+}
+
+/// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
+/// of ids is chosen in a subquery so that a case's events are never split across pages.
+pub(crate) async fn all_case_events(
+    s: &SqliteStore,
+    after: Option<CaseId>,
+    limit: u32,
+) -> StoreResult<Vec<CaseRecord>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.reference, c.created_by_org, e.seq, e.occurred_on, e.payload, e.actor_id, e.recorded_at \
+         FROM cases c JOIN case_events e ON e.case_id = c.id \
+         WHERE c.id IN (SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?) ORDER BY c.id, e.seq",
+    )
+    .bind(after.map(|a| a.to_string()).unwrap_or_default())
+    .bind(i64::from(limit.max(1)))
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    let mut out: Vec<CaseRecord> = Vec::new();
+    for row in rows {
+        let id = case_id(row.get("id"))?;
+        if out.last().is_none_or(|r| r.id != id) {
+            out.push(CaseRecord {
+                id,
+                reference: CaseReference::from_stored(row.get("reference")),
+                created_by_org: org_id(row.get("created_by_org"))?,
+                events: Vec::new(),
+            });
+        }
+        let event: CaseEvent = serde_json::from_str(row.get("payload"))
+            .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
+        let actor: Option<String> = row.get("actor_id");
+        let stored = StoredEvent {
+            seq: row.get::<i64, _>("seq") as u32,
+            event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
+            actor: actor.as_deref().map(user_id).transpose()?,
+            recorded_at: from_unix(row.get("recorded_at")),
+        };
+        if let Some(last) = out.last_mut() {
+            last.events.push(stored);
+        }
+    }
+    Ok(out)
 }
 
 fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {

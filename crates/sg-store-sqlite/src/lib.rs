@@ -7,6 +7,7 @@
 
 mod cases;
 mod convert;
+mod firewall;
 mod marginals;
 mod monitoring;
 mod sessions;
@@ -190,6 +191,13 @@ impl sg_store::Store for SqliteStore {
     async fn case(&self, id: sg_domain::CaseId) -> sg_store::StoreResult<Option<sg_store::CaseRecord>> {
         cases::case(self, id).await
     }
+    async fn all_case_events(
+        &self,
+        after: Option<sg_domain::CaseId>,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<sg_store::CaseRecord>> {
+        cases::all_case_events(self, after, limit).await
+    }
     async fn list_cases(&self, filter: &sg_store::CaseFilter) -> sg_store::StoreResult<sg_store::CasePage> {
         cases::list_cases(self, filter).await
     }
@@ -199,6 +207,114 @@ impl sg_store::Store for SqliteStore {
         field: sg_store::VaultField,
     ) -> sg_store::StoreResult<Option<Vec<u8>>> {
         cases::vault_get(self, case, field).await
+    }
+    async fn org_by_name(&self, name: &str) -> sg_store::StoreResult<Option<sg_store::Organisation>> {
+        firewall::org_by_name(self, name).await
+    }
+    async fn person_key(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Option<Vec<u8>>> {
+        firewall::person_key(self, case).await
+    }
+    async fn erase_person(&self, case: sg_domain::CaseId, audit: &sg_audit::AuditRecord) -> sg_store::StoreResult<()> {
+        firewall::erase_person(self, case, audit).await
+    }
+    async fn person_keys_page(
+        &self,
+        after: Option<sg_domain::CaseId>,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<(sg_domain::CaseId, Vec<u8>)>> {
+        firewall::person_keys_page(self, after, limit).await
+    }
+    async fn replace_person_keys(&self, keys: &[(sg_domain::CaseId, Vec<u8>)]) -> sg_store::StoreResult<()> {
+        firewall::replace_person_keys(self, keys).await
+    }
+    async fn add_consent(
+        &self,
+        consent: &sg_domain::Consent,
+        recorded_by: sg_domain::UserId,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        firewall::add_consent(self, consent, recorded_by, audit).await
+    }
+    async fn withdraw_consent(
+        &self,
+        case: sg_domain::CaseId,
+        consent: uuid::Uuid,
+        at: time::OffsetDateTime,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        firewall::withdraw_consent(self, case, consent, at, audit).await
+    }
+    async fn consents(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Vec<sg_domain::Consent>> {
+        firewall::consents(self, case).await
+    }
+    async fn append_audit(&self, records: &[sg_audit::AuditRecord]) -> sg_store::StoreResult<()> {
+        firewall::append_audit(self, records).await
+    }
+    async fn audit_page(&self, after: u64, limit: u32) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
+        firewall::audit_page(self, after, limit).await
+    }
+    async fn audit_for_case(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
+        firewall::audit_for_case(self, case).await
+    }
+    async fn set_totp_secret(&self, user: sg_domain::UserId, sealed: &[u8]) -> sg_store::StoreResult<()> {
+        users::set_totp_secret(self, user, sealed).await
+    }
+    async fn totp_secret(&self, user: sg_domain::UserId) -> sg_store::StoreResult<Option<Vec<u8>>> {
+        users::totp_secret(self, user).await
+    }
+    async fn set_user_disabled(
+        &self,
+        user: sg_domain::UserId,
+        at: Option<time::OffsetDateTime>,
+    ) -> sg_store::StoreResult<()> {
+        users::set_user_disabled(self, user, at).await
+    }
+    async fn record_sign_in_failure(&self, name_hash: &[u8], at: time::OffsetDateTime) -> sg_store::StoreResult<()> {
+        users::record_sign_in_failure(self, name_hash, at).await
+    }
+    async fn sign_in_failures_since(
+        &self,
+        name_hash: &[u8],
+        since: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<u64> {
+        users::sign_in_failures_since(self, name_hash, since).await
+    }
+    async fn complete_second_factor(&self, token_hash: &[u8]) -> sg_store::StoreResult<()> {
+        sessions::complete_second_factor(self, token_hash).await
+    }
+    async fn add_survivor_code(
+        &self,
+        case: sg_domain::CaseId,
+        code_hash: &[u8],
+        expires_at: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<()> {
+        firewall::add_survivor_code(self, case, code_hash, expires_at).await
+    }
+    async fn open_survivor_session(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        csrf: &str,
+        now: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<Option<sg_domain::CaseId>> {
+        firewall::open_survivor_session(self, code_hash, token_hash, csrf, now).await
+    }
+    async fn survivor_session(
+        &self,
+        token_hash: &[u8],
+        not_before: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<Option<(sg_domain::CaseId, String)>> {
+        firewall::survivor_session(self, token_hash, not_before).await
+    }
+    async fn identified_cases_inactive_since(
+        &self,
+        before: time::Date,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<sg_domain::CaseId>> {
+        firewall::identified_cases_inactive_since(self, before, limit).await
+    }
+    async fn dtn_code_case(&self, code_hash: &[u8]) -> sg_store::StoreResult<Option<sg_domain::CaseId>> {
+        firewall::dtn_code_case(self, code_hash).await
     }
     async fn case_rows(
         &self,

@@ -9,7 +9,8 @@ use crate::SqliteStore;
 
 pub(crate) async fn create(s: &SqliteStore, session: &Session) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, draft) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, draft, second_factor_pending) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&session.token_hash)
     .bind(session.user.to_string())
@@ -17,6 +18,7 @@ pub(crate) async fn create(s: &SqliteStore, session: &Session) -> StoreResult<()
     .bind(unix(session.created_at))
     .bind(unix(session.last_seen))
     .bind(&session.draft)
+    .bind(session.second_factor_pending)
     .execute(&s.writer)
     .await
     .map_err(error)?;
@@ -25,7 +27,8 @@ pub(crate) async fn create(s: &SqliteStore, session: &Session) -> StoreResult<()
 
 pub(crate) async fn get(s: &SqliteStore, token_hash: &[u8]) -> StoreResult<Option<Session>> {
     let row = sqlx::query(
-        "SELECT token_hash, user_id, csrf_token, created_at, last_seen, draft FROM sessions WHERE token_hash = ?",
+        "SELECT token_hash, user_id, csrf_token, created_at, last_seen, draft, second_factor_pending \
+         FROM sessions WHERE token_hash = ?",
     )
     .bind(token_hash)
     .fetch_optional(&s.reader)
@@ -39,6 +42,7 @@ pub(crate) async fn get(s: &SqliteStore, token_hash: &[u8]) -> StoreResult<Optio
         created_at: from_unix(row.get("created_at")),
         last_seen: from_unix(row.get("last_seen")),
         draft: row.get("draft"),
+        second_factor_pending: row.get("second_factor_pending"),
     }))
 }
 
@@ -60,6 +64,15 @@ pub(crate) async fn update(
 
 pub(crate) async fn delete(s: &SqliteStore, token_hash: &[u8]) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn complete_second_factor(s: &SqliteStore, token_hash: &[u8]) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET second_factor_pending = 0 WHERE token_hash = ?")
         .bind(token_hash)
         .execute(&s.writer)
         .await

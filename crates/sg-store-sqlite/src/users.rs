@@ -8,7 +8,8 @@ use time::OffsetDateTime;
 use crate::convert::{error, org_id, unix, user_id};
 use crate::SqliteStore;
 
-const USER_COLUMNS: &str = "u.id, u.org_id, o.name AS org_name, o.kind AS org_kind, u.name, u.role";
+const USER_COLUMNS: &str = "u.id, u.org_id, o.name AS org_name, o.kind AS org_kind, u.name, u.role, \
+                            u.totp_secret IS NOT NULL AS has_second_factor, u.disabled_at IS NOT NULL AS disabled";
 
 fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
     Ok(User {
@@ -18,6 +19,8 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
         org_kind: parse_code("organisations.kind", row.get("org_kind"))?,
         name: row.get("name"),
         role: parse_code("users.role", row.get("role"))?,
+        has_second_factor: row.get("has_second_factor"),
+        disabled: row.get("disabled"),
     })
 }
 
@@ -196,4 +199,60 @@ pub(crate) async fn consume_sign_in_code(
         }
         None => Ok(None),
     }
+}
+
+pub(crate) async fn set_totp_secret(s: &SqliteStore, user: UserId, sealed: &[u8]) -> StoreResult<()> {
+    sqlx::query("UPDATE users SET totp_secret = ? WHERE id = ?")
+        .bind(sealed)
+        .bind(user.to_string())
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn totp_secret(s: &SqliteStore, user: UserId) -> StoreResult<Option<Vec<u8>>> {
+    let v: Option<Option<Vec<u8>>> = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = ?")
+        .bind(user.to_string())
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)?;
+    Ok(v.flatten())
+}
+
+pub(crate) async fn set_user_disabled(s: &SqliteStore, user: UserId, at: Option<OffsetDateTime>) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+        .bind(at.map(unix))
+        .bind(user.to_string())
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn record_sign_in_failure(s: &SqliteStore, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query("INSERT INTO sign_in_failures (name_hash, at) VALUES (?, ?)")
+        .bind(name_hash)
+        .bind(unix(at))
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn sign_in_failures_since(
+    s: &SqliteStore,
+    name_hash: &[u8],
+    since: OffsetDateTime,
+) -> StoreResult<u64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE name_hash = ? AND at >= ?")
+        .bind(name_hash)
+        .bind(unix(since))
+        .fetch_one(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(n as u64)
 }

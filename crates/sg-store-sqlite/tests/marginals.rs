@@ -13,7 +13,8 @@ async fn the_migration_backfill_equals_the_triggers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    let app = App::new(Arc::new(store.clone()));
+    let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
+    let app = App::new(Arc::new(store.clone()), keys);
     app.add_demo_cases(&sg_demo::Distributions::embedded(), 500, 11, |_| {}).await.unwrap();
     let before = app.store.case_tables().await.unwrap();
     store.close().await;

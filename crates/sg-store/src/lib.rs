@@ -12,7 +12,8 @@ pub use records::*;
 pub use sg_domain::Coded;
 
 use async_trait::async_trait;
-use sg_domain::{CaseId, OrgId, UserId};
+use sg_audit::{AuditEntry, AuditRecord};
+use sg_domain::{CaseId, Consent, OrgId, UserId};
 use time::OffsetDateTime;
 
 /// What can go wrong in storage, in terms the application can act on.
@@ -54,6 +55,36 @@ pub trait Store: Send + Sync {
     async fn count_users_with_role(&self, role: sg_domain::Role) -> StoreResult<u64>;
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+    /// Stores the hash of a one-time code that opens a survivor's view of `case`.
+    async fn add_survivor_code(&self, case: CaseId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
+    /// Spends a survivor code and opens a survivor session with it; the case it opens.
+    async fn open_survivor_session(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        csrf: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CaseId>>;
+    /// The case and form token of a survivor session, if it began after `not_before`.
+    async fn survivor_session(
+        &self,
+        token_hash: &[u8],
+        not_before: OffsetDateTime,
+    ) -> StoreResult<Option<(CaseId, String)>>;
+    /// The case an unused Duty to Notify conversion code belongs to.
+    async fn dtn_code_case(&self, code_hash: &[u8]) -> StoreResult<Option<CaseId>>;
+    /// Stores a user's sealed TOTP secret.
+    async fn set_totp_secret(&self, user: UserId, sealed: &[u8]) -> StoreResult<()>;
+    /// A user's sealed TOTP secret.
+    async fn totp_secret(&self, user: UserId) -> StoreResult<Option<Vec<u8>>>;
+    /// Disables (or, with `None`, re-enables) a user.
+    async fn set_user_disabled(&self, user: UserId, at: Option<OffsetDateTime>) -> StoreResult<()>;
+    /// Records a failed sign-in for a (hashed) name.
+    async fn record_sign_in_failure(&self, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()>;
+    /// How many failed sign-ins for a (hashed) name since `since`.
+    async fn sign_in_failures_since(&self, name_hash: &[u8], since: OffsetDateTime) -> StoreResult<u64>;
+    /// Marks a session's second factor as done.
+    async fn complete_second_factor(&self, token_hash: &[u8]) -> StoreResult<()>;
     /// Stores the hash of a new API token for a user.
     async fn add_api_token(&self, user: UserId, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<()>;
     /// The user owning the API token with this hash.
@@ -96,9 +127,46 @@ pub trait Store: Send + Sync {
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>>;
     /// One page of cases matching `filter`, newest referral first, and the total count.
     async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<CasePage>;
-    /// A field of the identifying record (`identity`, `account`), as stored.
+    /// Up to `limit` whole cases (header and events) in id order, starting after the case
+    /// `after` (from the first case when `None`): for replaying every case, page by page, as the
+    /// policy simulation does.
+    async fn all_case_events(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>>;
+    /// A field of the identifying record (`identity`, `account`), as stored (sealed).
     async fn vault_get(&self, case: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>>;
 
+    // --- the firewall: data keys, consents, audit ---
+
+    /// The organisation with this name.
+    async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
+    /// A person's wrapped data key.
+    async fn person_key(&self, case: CaseId) -> StoreResult<Option<Vec<u8>>>;
+    /// Destroys a person's data key and identifying record; the case facts stay.
+    async fn erase_person(&self, case: CaseId, audit: &AuditRecord) -> StoreResult<()>;
+    /// Up to `limit` cases that still hold an identifying record and whose latest event is
+    /// before `before` (for the retention policy).
+    async fn identified_cases_inactive_since(&self, before: time::Date, limit: u32) -> StoreResult<Vec<CaseId>>;
+    /// Up to `limit` wrapped data keys after `after`, in case id order (for key rotation).
+    async fn person_keys_page(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
+    /// Replaces wrapped data keys (re-wrapped under a new master key), in one transaction.
+    async fn replace_person_keys(&self, keys: &[(CaseId, Vec<u8>)]) -> StoreResult<()>;
+    /// Records a consent.
+    async fn add_consent(&self, consent: &Consent, recorded_by: UserId, audit: &AuditRecord) -> StoreResult<()>;
+    /// Withdraws a consent at `at`; `false` if there is no such live consent on this case.
+    async fn withdraw_consent(
+        &self,
+        case: CaseId,
+        consent: uuid::Uuid,
+        at: OffsetDateTime,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
+    /// Every consent recorded on a case, withdrawn or not, oldest first.
+    async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>>;
+    /// Appends audit records to the chain, in one transaction.
+    async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<()>;
+    /// Up to `limit` audit entries after position `after`, in order.
+    async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// The audit entries about one case, in order.
+    async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>>;
     // --- monitoring: the statistics projection, public datasets, publications ---
 
     /// Up to `limit` cases' non-identifying facts in storage order, after the position `after`

@@ -77,6 +77,10 @@ pub struct User {
     pub name: String,
     /// Their role.
     pub role: Role,
+    /// Whether they have set up a second factor (TOTP).
+    pub has_second_factor: bool,
+    /// Whether the account is disabled: no sign-in, session or token works.
+    pub disabled: bool,
 }
 
 /// A signed-in browser session. Only the hash of its token is stored.
@@ -92,8 +96,11 @@ pub struct Session {
     pub created_at: OffsetDateTime,
     /// Last activity (for the idle timeout).
     pub last_seen: OffsetDateTime,
-    /// A referral being filled in, as JSON, if any.
+    /// A referral being filled in (sealed), if any.
     pub draft: Option<String>,
+    /// The password was right but the second factor is still to come: such a session opens
+    /// only the second-factor page.
+    pub second_factor_pending: bool,
 }
 
 /// Which part of a person's identifying record.
@@ -132,8 +139,15 @@ pub struct NewCase {
     pub created_by_org: OrgId,
     /// When it was recorded.
     pub created_at: OffsetDateTime,
-    /// The identifying record's fields, already serialised (none for a Duty to Notify report).
+    /// The identifying record's fields, sealed with the person's data key (none for a Duty to
+    /// Notify report).
     pub vault: Vec<(VaultField, Vec<u8>)>,
+    /// The person's data key, wrapped by the master key (with the vault).
+    pub person_key: Option<Vec<u8>>,
+    /// Audit records to append in the same transaction.
+    pub audit: Vec<sg_audit::AuditRecord>,
+    /// For a Duty to Notify report: the hash of its one-time conversion code.
+    pub dtn_code_hash: Option<Vec<u8>>,
 }
 
 /// An `Idempotency-Key` as scoped to one user, with a fingerprint of the request it came with.
@@ -175,6 +189,15 @@ pub struct Append<'a> {
     pub now: OffsetDateTime,
     /// Identifying-record fields to write in the same transaction.
     pub vault: &'a [(VaultField, Vec<u8>)],
+    /// A wrapped data key to store with them (a converted Duty to Notify report gains one).
+    pub person_key: Option<&'a [u8]>,
+    /// Audit records to append in the same transaction.
+    pub audit: &'a [sg_audit::AuditRecord],
+    /// Hands the case to another organisation (a report converted by someone else).
+    pub new_owner_org: Option<OrgId>,
+    /// A Duty to Notify conversion code to spend in the same transaction; the change is refused
+    /// if it was already used.
+    pub spend_dtn_code: Option<&'a [u8]>,
 }
 
 /// One stored event with its bookkeeping.

@@ -36,6 +36,15 @@ impl From<AppError> for ApiError {
                 field: t.field().map(String::from),
                 ..Self::new(StatusCode::CONFLICT, "invalid_transition", t.to_string())
             },
+            AppError::Rule(r) => {
+                // The exclusion turns on a fact of the request; every other rule on its date.
+                let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
+                    "removal_to_ecat_echr_state"
+                } else {
+                    "date"
+                };
+                Self { field: Some(field.into()), ..Self::new(StatusCode::CONFLICT, "refused_by_rule", r.to_string()) }
+            }
             AppError::Unauthenticated => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",

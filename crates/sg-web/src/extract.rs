@@ -69,8 +69,44 @@ impl FromRequestParts<AppState> for PageUser {
         let Some(token) = cookie_token(&parts.headers, cookie_name(state)) else {
             return Err(Redirect::to("/sign-in").into_response());
         };
+        let path = parts.uri.path();
         match state.app.resume_session(&token).await {
-            Ok(Some((session, user))) => Ok(Self { user, session }),
+            Ok(Some((session, _))) if session.second_factor_pending => {
+                if path == "/sign-in/two-factor" {
+                    // Only the second-factor page itself sees a half-open session.
+                    return Err(Redirect::to("/sign-in").into_response());
+                }
+                Err(Redirect::to("/sign-in/two-factor").into_response())
+            }
+            Ok(Some((session, user))) => {
+                let enrolling = matches!(path, "/account/password" | "/account/two-factor" | "/sign-out");
+                if sg_app::second_factor::required_for(user.role) && !user.has_second_factor && !enrolling {
+                    return Err(Redirect::to("/account/two-factor").into_response());
+                }
+                Ok(Self { user, session })
+            }
+            Ok(None) => Err(Redirect::to("/sign-in?expired=1").into_response()),
+            Err(e) => Err(crate::pages::error_page(e)),
+        }
+    }
+}
+
+/// A visitor whose password was right and whose second factor is still to come.
+pub(crate) struct PendingUser {
+    pub user: User,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for PendingUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie_token(&parts.headers, cookie_name(state)) else {
+            return Err(Redirect::to("/sign-in").into_response());
+        };
+        match state.app.resume_session(&token).await {
+            Ok(Some((session, user))) if session.second_factor_pending => Ok(Self { user, session }),
+            Ok(Some(_)) => Err(Redirect::to("/cases").into_response()),
             Ok(None) => Err(Redirect::to("/sign-in?expired=1").into_response()),
             Err(e) => Err(crate::pages::error_page(e)),
         }

@@ -11,7 +11,7 @@ mod pages;
 mod static_files;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use sg_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -29,15 +29,63 @@ pub struct AppState {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Every route the server answers, as `METHOD PATH`. The authorisation matrix test checks each
+/// against every role, and a test below checks this list matches the router.
+pub const ROUTES: &[&str] = &[
+    "GET /healthz",
+    "GET /",
+    "GET /static/{*path}",
+    "GET /sign-in",
+    "POST /sign-in",
+    "GET /sign-in/code",
+    "POST /sign-in/code",
+    "GET /sign-in/two-factor",
+    "POST /sign-in/two-factor",
+    "GET /account/password",
+    "POST /account/password",
+    "GET /account/two-factor",
+    "POST /account/two-factor",
+    "POST /sign-out",
+    "GET /cases",
+    "GET /cases/{case_id}",
+    "GET /cases/{case_id}/decide/{question}",
+    "POST /cases/{case_id}/decide/{question}",
+    "GET /monitor/simulation",
+    "GET /monitoring",
+    "GET /referrals/new",
+    "GET /referrals/sent/{case_id}",
+    "GET /referrals/new/{step}",
+    "POST /referrals/new/{step}",
+    "GET /api/v1/openapi.json",
+    "POST /api/v1/referrals",
+    "POST /api/v1/referrals/convert",
+    "GET /api/v1/cases",
+    "GET /api/v1/cases/{case_id}",
+    "GET /api/v1/cases/{case_id}/identity",
+    "POST /api/v1/cases/{case_id}/actions",
+    "GET /api/v1/cases/{case_id}/consents",
+    "POST /api/v1/cases/{case_id}/consents",
+    "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
+    "POST /api/v1/cases/{case_id}/survivor-code",
+    "GET /survivor",
+    "POST /survivor",
+    "GET /survivor/view",
+    "POST /survivor/consents/{consent_id}/withdraw",
+];
+
 /// The whole URL map.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(api::openapi))
         .route("/referrals", post(api::referrals::create))
+        .route("/referrals/convert", post(api::referrals::convert))
         .route("/cases", get(api::cases::list))
         .route("/cases/{case_id}", get(api::cases::show))
         .route("/cases/{case_id}/identity", get(api::cases::identity))
         .route("/cases/{case_id}/actions", post(api::cases::act))
+        .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
+        .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
+        .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
         .fallback(api::not_found);
 
     Router::new()
@@ -46,13 +94,20 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(static_files::serve))
         .route("/sign-in", get(pages::auth::sign_in_page).post(pages::auth::sign_in))
         .route("/sign-in/code", get(pages::auth::code_page).post(pages::auth::use_code))
+        .route("/sign-in/two-factor", get(pages::auth::second_factor_page).post(pages::auth::second_factor))
         .route("/account/password", get(pages::auth::password_page).post(pages::auth::set_password))
+        .route("/account/two-factor", get(pages::auth::enrol_page).post(pages::auth::enrol))
         .route("/sign-out", post(pages::auth::sign_out))
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))
         .route("/cases/{case_id}/decide/{question}", get(pages::decisions::form).post(pages::decisions::record))
+        .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
+        .route("/survivor/view", get(pages::survivor::view))
+        .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
+        .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/referrals/new", get(pages::referral::start))
+        .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
@@ -63,4 +118,49 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Reads the `.route(...)` calls in this file: the API's are nested under `/api/v1`.
+    fn routes_in_source() -> Vec<String> {
+        let source = include_str!("lib.rs");
+        let body = &source[source.find("pub fn router").expect("router")..];
+        let (api, pages) = body.split_at(body.find(".fallback(api::not_found)").expect("api block"));
+        let mut found = vec![];
+        for (block, prefix) in [(api, "/api/v1"), (pages, "")] {
+            for line in block.lines().filter(|l| l.trim_start().starts_with(".route(\"")) {
+                let path = line.split('"').nth(1).expect("a quoted path");
+                for method in ["get", "post", "delete", "put", "patch"] {
+                    if line.contains(&format!(" {method}("))
+                        || line.contains(&format!(".{method}("))
+                        || line.contains(&format!("({method}("))
+                    {
+                        found.push(format!("{} {prefix}{path}", method.to_uppercase()));
+                    }
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_api_route_is_in_the_openapi_description() {
+        let spec: serde_json::Value = serde_json::from_str(include_str!("api/openapi.json")).expect("valid JSON");
+        for route in super::ROUTES {
+            let (method, path) = route.split_once(' ').expect("METHOD PATH");
+            if let Some(api_path) = path.strip_prefix("/api/v1") {
+                let op = &spec["paths"][api_path][method.to_lowercase()];
+                assert!(op.is_object(), "{route} is missing from api/openapi.json");
+            }
+        }
+    }
+
+    #[test]
+    fn the_route_list_matches_the_router() {
+        let mut listed: Vec<String> = super::ROUTES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(routes_in_source(), listed, "update ROUTES (and the authorisation matrix) when routes change");
+    }
 }

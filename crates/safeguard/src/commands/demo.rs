@@ -48,8 +48,7 @@ pub(crate) async fn run(data: &DataArgs, n: u64, seed: u64, stats_dir: Option<Pa
         bail!("--cases: give at least 1");
     }
     let (dist, source) = distributions(stats_dir)?;
-    let (store, sqlite) = crate::database::open(data).await?;
-    let app = App::new(store);
+    let (app, sqlite) = crate::database::open_app(data).await?;
     let started = Instant::now();
     eprintln!("Adding {n} demonstration cases (seed {seed}) drawn from {source}");
     let result = add_cases(&app, &dist, n, seed).await;

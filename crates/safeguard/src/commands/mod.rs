@@ -1,13 +1,16 @@
 //! One module per command.
 
+mod audit;
 mod demo;
 mod monitoring;
+mod rules;
 mod serve;
+mod simulate;
 mod user;
 
 use anyhow::Context;
 
-use crate::cli::{Cli, Command, ExportCommand, ImportCommand, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, KeysCommand, UserCommand};
 
 /// Runs a parsed command line.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -17,6 +20,16 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             user::add(&data, &org, org_type.as_deref(), &role, &name, token).await
         }
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
+        Command::User { command: UserCommand::Disable { data, name } } => user::disable(&data, &name).await,
+        Command::Erase { data, case, reason } => audit::erase(&data, &case, &reason).await,
+        Command::Retention { data, years, dry_run } => audit::retention(&data, years, dry_run).await,
+        Command::Audit { command: AuditCommand::Verify { data, head } } => audit::verify(&data, head.as_deref()).await,
+        Command::Keys { command: KeysCommand::Rotate { data } } => audit::rotate_keys(&data).await,
+        Command::Rules { command } => rules::run(command),
+        Command::Simulate { data, rules, vs, jurisdiction, from, to, format, output } => {
+            let filter = simulate::Filter { jurisdiction, from, to };
+            simulate::run(&data, &rules, &vs, filter, &format, output.as_deref()).await
+        }
         Command::Import { command: ImportCommand::NrmStats { data, dir, name, skip_bad_rows } } => {
             monitoring::import(&data, monitoring::Kind::NrmStats, &dir, &name, skip_bad_rows).await
         }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use sg_app::monitoring::{ReportRequest, Source};
-use sg_app::App;
 use sg_stats::{Period, Rule};
 
 use crate::cli::DataArgs;
@@ -34,8 +33,7 @@ pub(crate) async fn import(data: &DataArgs, kind: Kind, path: &Path, name: &str,
             report.rejections.len()
         );
     }
-    let (store, sqlite) = crate::database::open(data).await?;
-    let app = App::new(store);
+    let (app, sqlite) = crate::database::open_app(data).await?;
     let result = app.import_dataset(name, &path.display().to_string(), imported).await;
     sqlite.close().await;
     let v = result.context("cannot store the dataset")?;
@@ -74,8 +72,7 @@ pub(crate) async fn report(data: &DataArgs, a: ReportArgs) -> anyhow::Result<()>
         bail!("--threshold: give at least 2 (a threshold of 1 hides nothing)");
     }
     let rule = Rule::with_threshold(a.threshold, a.round.filter(|r| *r > 1));
-    let (store, sqlite) = crate::database::open(data).await?;
-    let app = App::new(store);
+    let (app, sqlite) = crate::database::open_app(data).await?;
     let result = async {
         let source = Source::parse(a.dataset.as_deref()).map_err(|e| anyhow::anyhow!("--dataset: {e}"))?;
         let built = app.monitoring_report(None, &ReportRequest { source, period, rule: rule.clone() }).await?;
@@ -104,8 +101,7 @@ pub(crate) async fn export_cases(
     if k < 2 {
         bail!("--k: give at least 2");
     }
-    let (store, sqlite) = crate::database::open(data).await?;
-    let app = App::new(store);
+    let (app, sqlite) = crate::database::open_app(data).await?;
     let result = async {
         let (rows, dropped) = app.deidentified_cases(k).await?;
         let mut w = csv::Writer::from_writer(Vec::new());

@@ -13,8 +13,7 @@ use crate::cli::DataArgs;
 const DEMO_CASES: u64 = 2_000;
 
 pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
-    let (store, sqlite) = crate::database::open(data).await?;
-    let app = App::new(store);
+    let (app, sqlite) = crate::database::open_app(data).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
 

@@ -1,7 +1,6 @@
 //! `safeguard user add`.
 
 use anyhow::{anyhow, Context};
-use sg_app::App;
 use sg_domain::{Coded, Role};
 use sg_store::OrgKind;
 
@@ -17,8 +16,7 @@ pub(crate) async fn add(
 ) -> anyhow::Result<()> {
     let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
     let org_kind = org_type.map(|t| t.parse::<OrgKind>().map_err(|e| anyhow!("--org-type: {e}"))).transpose()?;
-    let (store, sqlite) = crate::database::open(data).await?;
-    let app = App::new(store);
+    let (app, sqlite) = crate::database::open_app(data).await?;
     let created = app.create_user(org, org_kind, role, name, token).await.map_err(|e| match e {
         sg_app::AppError::Invalid(f) => anyhow!("--{}: {}", f.field, f.message),
         other => anyhow!("{other}"),
@@ -39,4 +37,18 @@ pub(crate) async fn add(
         }
     }
     Ok(())
+}
+
+pub(crate) async fn disable(data: &DataArgs, name: &str) -> anyhow::Result<()> {
+    let (app, sqlite) = crate::database::open_app(data).await?;
+    let result = app.disable_user(name).await;
+    sqlite.close().await;
+    match result {
+        Ok(user) => {
+            println!("Disabled {}: their sessions and API tokens no longer work.", user.name);
+            Ok(())
+        }
+        Err(sg_app::AppError::NotFound) => Err(anyhow!("--name: no user is called {name:?}")),
+        Err(e) => Err(anyhow!("{e}")),
+    }
 }

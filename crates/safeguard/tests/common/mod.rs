@@ -11,10 +11,21 @@ use sg_app::App;
 use sg_domain::Role;
 use sg_store_sqlite::SqliteStore;
 
+/// A clock the test can move forward.
+pub struct TestClock(std::sync::Mutex<time::OffsetDateTime>);
+
+impl sg_app::Clock for TestClock {
+    fn now(&self) -> time::OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
 /// A running server and its database.
 pub struct TestApp {
     pub base: String,
     pub app: App,
+    pub clock: Arc<TestClock>,
+    pub dir_path: std::path::PathBuf,
     pub store: SqliteStore,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -29,12 +40,27 @@ impl TestApp {
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("safeguard.db")).await.unwrap();
-        let app = App::new(Arc::new(store.clone()));
+        let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
+        let clock = Arc::new(TestClock(std::sync::Mutex::new(time::OffsetDateTime::now_utc())));
+        let app = App { clock: clock.clone(), ..App::new(Arc::new(store.clone()), keys) };
         let router = sg_web::router(sg_web::AppState { app: app.clone(), secure_cookies: false });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Self { base: format!("http://{addr}"), app, store, client: reqwest::Client::new(), _dir: dir }
+        Self {
+            base: format!("http://{addr}"),
+            app,
+            clock,
+            dir_path: dir.path().to_path_buf(),
+            store,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance_days(&self, days: i64) {
+        *self.clock.0.lock().unwrap() += time::Duration::days(days);
     }
 
     /// Creates a user with an API token.
@@ -106,4 +132,15 @@ pub fn adult_referral() -> Value {
 /// A date `days` before today, as ISO text.
 pub fn days_ago(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
+}
+
+/// The current code of an authenticator holding `secret_b32`.
+pub fn totp_code(secret_b32: &str) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate_current().unwrap()
+}
+
+/// The secret shown on the enrolment page.
+pub fn enrolment_secret(html: &str) -> String {
+    html.split("id=\"secret\">").nth(1).unwrap().split('<').next().unwrap().to_string()
 }

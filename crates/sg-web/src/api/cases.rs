@@ -88,7 +88,7 @@ pub(crate) async fn act(
 ) -> Result<Json<CaseView>, ApiError> {
     let id = case_id(&raw)?;
     let request: ActionRequest = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let (date, version) = (request.date, request.version);
+    let (date, version, facts) = (request.date, request.version, request.request_facts());
     let (command, person) = request.into_command();
-    Ok(Json(state.app.change_case(&user, id, command, date, version, person).await?))
+    Ok(Json(state.app.change_case_with(&user, id, command, date, version, person, facts).await?))
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 pub(crate) mod cases;
+pub(crate) mod consents;
 pub(crate) mod referrals;
 
 use axum::http::{header, StatusCode};

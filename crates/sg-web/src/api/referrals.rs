@@ -30,10 +30,22 @@ pub(crate) async fn create(
         "reference": submitted.created.reference,
         "kind": submitted.kind,
         "status": submitted.status,
+        "conversion_code": submitted.conversion_code,
     });
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     if submitted.created.replayed {
         response.headers_mut().insert("idempotent-replayed", "true".parse().expect("static header"));
     }
     Ok(response)
+}
+
+/// Turns a Duty to Notify report into a referral with its one-time code.
+pub(crate) async fn convert(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: Bytes,
+) -> Result<Json<sg_app::cases::CaseView>, ApiError> {
+    let input: sg_app::conversion::ConversionInput =
+        sg_app::actions::parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
+    Ok(Json(state.app.convert_report(&user, input).await?))
 }

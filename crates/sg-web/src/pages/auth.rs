@@ -62,7 +62,10 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
     }
     if errors.is_empty() {
         match state.app.sign_in(&name, &form.get("password")).await {
-            Ok(user) => return start_session(&state, &user, "/").await,
+            Ok(user) => {
+                let next = if user.has_second_factor { "/sign-in/two-factor" } else { "/" };
+                return start_session(&state, &user, next).await;
+            }
             Err(AppError::Forbidden(m)) => errors.push(FieldMessage { field: "name".into(), message: capitalise(&m) }),
             Err(e) => return error_page(e),
         }
@@ -170,5 +173,97 @@ pub(crate) fn capitalise(s: &str) -> String {
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "two_factor.html")]
+pub(crate) struct TwoFactorPage {
+    layout: Layout,
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    /// Set while enrolling: the secret to type into an authenticator, and its address.
+    secret: String,
+    otpauth: String,
+    action: &'static str,
+}
+
+/// `GET /sign-in/two-factor`: the second step of signing in.
+pub(crate) async fn second_factor_page(who: crate::extract::PendingUser) -> Response {
+    let mut layout = Layout::anonymous("Enter the code from your authenticator");
+    layout.csrf = who.session.csrf_token.clone();
+    render(&TwoFactorPage {
+        layout,
+        has_errors: false,
+        errors: vec![],
+        secret: String::new(),
+        otpauth: String::new(),
+        action: "/sign-in/two-factor",
+    })
+}
+
+/// `POST /sign-in/two-factor`.
+pub(crate) async fn second_factor(
+    State(state): State<AppState>,
+    who: crate::extract::PendingUser,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    // The half-open session's own token guards this form, as every other.
+    if form.get("csrf") != who.session.csrf_token {
+        return error_page(AppError::Forbidden("the form has expired: reload the page".into()));
+    }
+    let message = match state.app.complete_second_factor(&who.session, &who.user, &form.get("code")).await {
+        Ok(()) => return Redirect::to("/").into_response(),
+        Err(AppError::Invalid(f)) => capitalise(&f.message),
+        Err(AppError::Forbidden(m)) => capitalise(&m),
+        Err(e) => return error_page(e),
+    };
+    let mut page = TwoFactorPage {
+        layout: Layout::anonymous("Enter the code from your authenticator"),
+        has_errors: true,
+        errors: vec![FieldMessage { field: "code".into(), message }],
+        secret: String::new(),
+        otpauth: String::new(),
+        action: "/sign-in/two-factor",
+    };
+    page.layout.csrf = who.session.csrf_token.clone();
+    render(&page)
+}
+
+/// `GET /account/two-factor`: set up an authenticator.
+pub(crate) async fn enrol_page(who: PageUser) -> Response {
+    let (secret, otpauth) = sg_app::second_factor::new_enrolment(&who.user);
+    render(&TwoFactorPage {
+        layout: Layout::for_user("Set up your authenticator", &who),
+        has_errors: false,
+        errors: vec![],
+        secret,
+        otpauth,
+        action: "/account/two-factor",
+    })
+}
+
+/// `POST /account/two-factor`.
+pub(crate) async fn enrol(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let secret = form.get("secret");
+    match state.app.enrol_second_factor(&who.user, &secret, &form.get("code")).await {
+        Ok(()) => Redirect::to("/cases").into_response(),
+        Err(AppError::Invalid(f)) => {
+            let otpauth = sg_app::second_factor::otpauth_url(&who.user, &secret);
+            render(&TwoFactorPage {
+                layout: Layout::for_user("Set up your authenticator", &who),
+                has_errors: true,
+                errors: vec![FieldMessage { field: "code".into(), message: capitalise(&f.message) }],
+                secret,
+                otpauth,
+                action: "/account/two-factor",
+            })
+        }
+        Err(e) => error_page(e),
     }
 }

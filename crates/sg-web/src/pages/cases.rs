@@ -36,11 +36,23 @@ pub(crate) struct Row {
     age: &'static str,
     authority: &'static str,
     referred_on: String,
+    /// The reasonable-grounds target for a case awaiting that decision, and whether it passed.
+    due: String,
+    overdue: bool,
 }
 
-impl From<CaseSummary> for Row {
-    fn from(c: CaseSummary) -> Self {
+impl Row {
+    fn new(c: CaseSummary, today: time::Date) -> Self {
+        let due = (c.status == CaseStatus::AwaitingReasonableGrounds)
+            .then(|| sg_rules::official(c.jurisdiction).ok())
+            .flatten()
+            .and_then(|rules| {
+                sg_rules::deadline(rules, c.jurisdiction, sg_rules::DeadlineKind::RgDecision, c.referred_on).ok()
+            })
+            .map(|d| d.due_on);
         Self {
+            due: due.map_or_else(|| "—".to_string(), |d| d.to_string()),
+            overdue: due.is_some_and(|d| d < today),
             id: c.id.to_string(),
             reference: c.reference.to_string(),
             kind: c.kind.label(),
@@ -106,7 +118,7 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         has_errors: false,
         first_shown,
         last_shown: filter.offset + result.cases.len() as u64,
-        rows: result.cases.into_iter().map(Row::from).collect(),
+        rows: result.cases.into_iter().map(|c| Row::new(c, state.app.clock.today())).collect(),
         total: result.total,
         page,
         pages,
@@ -138,8 +150,6 @@ pub(crate) struct CasePage {
     can_decide_rg: bool,
     can_decide_cg: bool,
     id: String,
-    /// Just submitted: show the confirmation panel.
-    sent: bool,
 }
 
 fn fact_rows(c: &CaseView) -> Vec<(&'static str, String)> {
@@ -182,12 +192,7 @@ fn fact_rows(c: &CaseView) -> Vec<(&'static str, String)> {
 }
 
 /// `GET /cases/{id}`.
-pub(crate) async fn show(
-    State(state): State<AppState>,
-    who: PageUser,
-    Path(raw): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Response {
+pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
     let Some(id) = CaseId::parse(&raw) else { return error_page(sg_app::AppError::NotFound) };
     let case = match state.app.case_view(&who.user, id).await {
         Ok(c) => c,
@@ -208,7 +213,6 @@ pub(crate) async fn show(
             && case.status == CaseStatus::AwaitingConclusiveGrounds
             && case.pending_reconsideration.is_none(),
         id: case.case_id.to_string(),
-        sent: query.as_deref() == Some("sent=1"),
         person,
         person_refusal,
         case,

@@ -56,6 +56,9 @@ fn test_for(q: Question) -> &'static str {
 
 async fn page(state: &AppState, who: &PageUser, id: CaseId, q: Question) -> Result<DecidePage, AppError> {
     let case = state.app.case_view(&who.user, id).await?;
+    if who.user.role != sg_domain::Role::DecisionMaker {
+        return Err(AppError::Forbidden("only a decision maker records decisions".into()));
+    }
     let today = time::OffsetDateTime::now_utc().date();
     Ok(DecidePage {
         layout: Layout::for_user(format!("{} decision", q.label()), who),
@@ -131,6 +134,9 @@ pub(crate) async fn record(
                 message: super::auth::capitalise(&t.to_string()),
             }),
             Err(AppError::Invalid(f)) => errors.push(FieldMessage { field: f.field, message: f.message }),
+            Err(AppError::Rule(r)) => {
+                errors.push(FieldMessage { field: "date".into(), message: super::auth::capitalise(&r.to_string()) })
+            }
             Err(e) => return error_page(e),
         }
     }

@@ -7,6 +7,8 @@ pub(crate) mod cases;
 pub(crate) mod decisions;
 pub(crate) mod monitoring;
 pub(crate) mod referral;
+pub(crate) mod simulation;
+pub(crate) mod survivor;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -142,7 +144,8 @@ pub(crate) async fn home(who: Result<PageUser, Response>) -> Response {
             Redirect::to("/monitoring").into_response()
         }
         Ok(_) => Redirect::to("/cases").into_response(),
-        Err(_) => Redirect::to("/sign-in").into_response(),
+        // Not signed in, or a second factor to give or set up: where the extractor sends them.
+        Err(redirect) => redirect,
     }
 }
 

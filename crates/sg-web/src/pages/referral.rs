@@ -102,8 +102,8 @@ fn date_from_parts(day: &str, month: &str, year: &str) -> Result<Option<Date>, S
     Date::from_calendar_date(y, month, d).map(Some).map_err(|_| "The date must be a real date".into())
 }
 
-fn load(who: &PageUser) -> Draft {
-    who.session.draft.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default()
+fn load(state: &AppState, who: &PageUser) -> Draft {
+    state.app.draft(&who.session).and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default()
 }
 
 async fn save(state: &AppState, who: &PageUser, draft: Option<&Draft>) -> Result<(), AppError> {
@@ -227,9 +227,16 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
     }
 }
 
+fn refuse_non_referrers(who: &PageUser) -> Option<Response> {
+    (!who.user.role.can_refer()).then(|| error_page(AppError::Forbidden("your role cannot make referrals".into())))
+}
+
 /// `GET /referrals/new/{step}`.
 pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(step): Path<String>) -> Response {
-    let d = load(&who);
+    if let Some(r) = refuse_non_referrers(&who) {
+        return r;
+    }
+    let d = load(&state, &who);
     if d.key.is_empty() {
         return Redirect::to("/referrals/new").into_response();
     }
@@ -239,7 +246,6 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
     if step == "check" {
         return render(&check_page(&who, d, vec![]));
     }
-    let _ = &state;
     render(&step_page(&who, step, d, vec![]))
 }
 
@@ -330,10 +336,10 @@ pub(crate) async fn answer(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    if let Some(r) = csrf_refusal(&who, &form) {
+    if let Some(r) = csrf_refusal(&who, &form).or_else(|| refuse_non_referrers(&who)) {
         return r;
     }
-    let mut d = load(&who);
+    let mut d = load(&state, &who);
     if d.key.is_empty() {
         return Redirect::to("/referrals/new").into_response();
     }
@@ -406,7 +412,7 @@ async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Response {
             if let Err(e) = save(state, who, None).await {
                 return error_page(e);
             }
-            Redirect::to(&format!("/cases/{}?sent=1", created.created.case_id)).into_response()
+            Redirect::to(&format!("/referrals/sent/{}", created.created.case_id)).into_response()
         }
         Err(AppError::Invalid(f)) => {
             let step = step_of(&f.field);
@@ -496,5 +502,27 @@ fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage 
         sections,
         is_dtn: d.is_dtn(),
         is_child: !d.is_adult(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral/sent.html")]
+pub(crate) struct SentPage {
+    layout: Layout,
+    has_errors: bool,
+    receipt: sg_app::conversion::Receipt,
+    is_dtn: bool,
+}
+
+/// `GET /referrals/sent/{case_id}`: the confirmation after sending.
+pub(crate) async fn sent(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
+    let Some(id) = sg_domain::CaseId::parse(&raw) else { return error_page(AppError::NotFound) };
+    match state.app.receipt(&who.user, id).await {
+        Ok(receipt) => {
+            let is_dtn = receipt.kind == sg_domain::CaseKind::DutyToNotify;
+            let title = if is_dtn { "Duty to Notify report sent" } else { "Referral sent" };
+            render(&SentPage { layout: Layout::for_user(title, &who), has_errors: false, receipt, is_dtn })
+        }
+        Err(e) => error_page(e),
     }
 }

@@ -1,0 +1,86 @@
+//! The master key files: `KEY_DIR/NNNN.key`, one 64-hex-digit key each, readable only by the
+//! owner. The highest number seals new data keys; all of them can open. They live outside the
+//! database so that a copy of the database alone reveals no identity.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use sg_crypto::{KeyRing, MasterKey};
+
+/// The key files in `dir`, in order: (number, path).
+fn key_files(dir: &Path) -> anyhow::Result<Vec<(u32, PathBuf)>> {
+    let mut files = vec![];
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read the key directory {}", dir.display()))? {
+        let path = entry?.path();
+        let number = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".key"))
+            .and_then(|n| n.parse::<u32>().ok());
+        if let Some(n) = number {
+            files.push((n, path));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn id_of(number: u32) -> String {
+    format!("master-{number:04}")
+}
+
+/// Loads every master key in `dir`.
+pub(crate) fn load(dir: &Path) -> anyhow::Result<Option<KeyRing>> {
+    let files = key_files(dir)?;
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let mut keys = vec![];
+    for (n, path) in files {
+        let text = fs::read_to_string(&path).with_context(|| format!("cannot read the key file {}", path.display()))?;
+        keys.push(MasterKey::from_hex(&id_of(n), &text).with_context(|| format!("bad key file {}", path.display()))?);
+    }
+    Ok(Some(KeyRing::new(keys)?))
+}
+
+/// Writes a new master key numbered one above the highest, readable only by the owner.
+pub(crate) fn create_next(dir: &Path) -> anyhow::Result<MasterKey> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create the key directory {}", dir.display()))?;
+    let next = key_files(dir)?.last().map(|(n, _)| n + 1).unwrap_or(1);
+    let key = MasterKey::generate(&id_of(next));
+    let path = dir.join(format!("{next:04}.key"));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).with_context(|| format!("cannot create the key file {}", path.display()))?;
+    file.write_all(format!("{}\n", key.to_hex()).as_bytes())?;
+    file.sync_all()?;
+    Ok(key)
+}
+
+/// The key ring for a database: loaded from `dir`, or created there when the database holds no
+/// identifying record yet. A database with records but no keys is refused: its identities
+/// cannot be read, and a new key would hide the fault.
+pub(crate) fn open_or_create(dir: &Path, database_has_person_keys: bool) -> anyhow::Result<KeyRing> {
+    if let Some(ring) = load(dir)? {
+        return Ok(ring);
+    }
+    if database_has_person_keys {
+        bail!(
+            "the master key files are missing from {}: the database holds encrypted identities that \
+             cannot be read without them. Restore the key directory from your key backup (or pass --key-dir).",
+            dir.display()
+        );
+    }
+    create_next(dir)?;
+    load(dir)?.context("the new key file could not be read back")
+}

@@ -1,0 +1,212 @@
+//! The authorisation matrix: every route, as every role, an anonymous visitor and a first
+//! responder of another organisation, against one table of expected statuses. The test fails
+//! when a route is missing from the table.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{adult_referral, TestApp, Token};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use sg_domain::Role;
+
+/// The columns of the table.
+const WHO: [&str; 11] = ["anon", "admin", "fr", "fr-other", "dm", "sp", "guardian", "la", "police", "ie", "monitor"];
+
+/// Expected status per column, in `WHO` order.
+fn table() -> BTreeMap<&'static str, [u16; 11]> {
+    let all = |s| [s; 11];
+    let signed_in = |anon, rest| {
+        let mut row = [rest; 11];
+        row[0] = anon;
+        row
+    };
+    BTreeMap::from([
+        //                                                          anon adm  fr  fro  dm   sp   gd   la   pol  ie   mon
+        ("GET /healthz", all(200)),
+        ("GET /", all(303)),
+        ("GET /static/{*path}", all(200)),
+        ("GET /sign-in", all(200)),
+        ("POST /sign-in", all(200)),
+        ("GET /sign-in/code", all(200)),
+        ("POST /sign-in/code", all(200)),
+        ("GET /sign-in/two-factor", all(303)),
+        ("POST /sign-in/two-factor", all(303)),
+        ("GET /account/password", signed_in(303, 200)),
+        ("GET /account/two-factor", signed_in(303, 200)),
+        ("POST /account/two-factor", signed_in(303, 200)),
+        ("POST /account/password", signed_in(303, 200)),
+        ("GET /cases", [303, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
+        ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 200, 200, 200, 403, 403, 403]),
+        ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 403, 403, 403, 403, 403, 403]),
+        ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 403, 403, 403, 403, 403, 403]),
+        ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
+        ("GET /monitoring", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ("GET /monitor/simulation", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
+        ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
+        ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
+        ("GET /api/v1/openapi.json", all(200)),
+        ("POST /api/v1/referrals", [401, 403, 201, 201, 403, 403, 403, 403, 201, 201, 403]),
+        ("POST /api/v1/referrals/convert", [401, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+        ("GET /api/v1/cases", [401, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}", [401, 200, 200, 404, 200, 200, 200, 200, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}/identity", [401, 403, 200, 404, 200, 200, 200, 200, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/actions", [401, 403, 403, 404, 200, 403, 403, 403, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}/consents", [401, 403, 200, 404, 403, 200, 200, 200, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/consents", [401, 403, 201, 404, 403, 201, 201, 201, 403, 403, 403]),
+        (
+            "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
+            [401, 403, 200, 404, 403, 200, 200, 200, 403, 403, 403],
+        ),
+        ("POST /api/v1/cases/{case_id}/survivor-code", [401, 403, 201, 404, 403, 201, 201, 201, 403, 403, 403]),
+        ("GET /survivor", all(200)),
+        ("POST /survivor", all(200)),
+        ("GET /survivor/view", all(303)),
+        ("POST /survivor/consents/{consent_id}/withdraw", all(303)),
+        // Last: it ends the sessions.
+        ("POST /sign-out", all(303)),
+    ])
+}
+
+struct Actor {
+    token: Option<Token>,
+    page: reqwest::Client,
+    csrf: String,
+}
+
+async fn actor(t: &TestApp, org: &str, role: Role, name: &str) -> Actor {
+    let token = t.api_user(org, role, name).await;
+    let code = t.app.create_user(org, None, role, &format!("{name}-browser"), false).await.unwrap().sign_in_code;
+    let page =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = page.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page.get(t.url("/account/password")).send().await.unwrap().text().await.unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    if sg_app::second_factor::required_for(role) {
+        let html = page.get(t.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
+        let secret = common::enrolment_secret(&html);
+        let code = common::totp_code(&secret);
+        let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
+        let r = page.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/cases", "enrolment failed for {name}");
+    }
+    Actor { token: Some(token), page, csrf }
+}
+
+#[tokio::test]
+async fn every_route_as_every_role() {
+    let t = TestApp::start().await;
+    let anon = Actor {
+        token: None,
+        page: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        csrf: String::new(),
+    };
+    let actors = [
+        anon,
+        actor(&t, "Safeguard administrators", Role::Admin, "admin").await,
+        actor(&t, "Hope NGO", Role::FirstResponder, "fr").await,
+        actor(&t, "Other NGO", Role::FirstResponder, "fr-other").await,
+        actor(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await,
+        actor(&t, "Safe House Trust", Role::SupportProvider, "sp").await,
+        actor(&t, "Guardian Service", Role::Guardian, "guardian").await,
+        actor(&t, "Law Centre", Role::LegalAdviser, "la").await,
+        actor(&t, "City Police", Role::Police, "police").await,
+        actor(&t, "Immigration Enforcement", Role::ImmigrationEnforcement, "ie").await,
+        actor(&t, "Monitoring Group", Role::Monitor, "monitor").await,
+    ];
+    let referrer = actors[2].token.clone().unwrap();
+    let new_case = || async {
+        let (_, created) = t.refer(&referrer, &adult_referral(), None).await;
+        created["case_id"].as_str().unwrap().to_string()
+    };
+    let consent_body = json!({"purpose": "support", "recipient_org": "Safe House Trust", "categories": ["identity"]});
+
+    let table = table();
+    let listed: Vec<&str> = sg_web::ROUTES.to_vec();
+    for route in &listed {
+        assert!(table.contains_key(route), "route {route} is missing from the authorisation table");
+    }
+    let mut failures = vec![];
+    let mut ordered: Vec<&str> = listed.iter().copied().filter(|r| *r != "POST /sign-out").collect();
+    ordered.push("POST /sign-out");
+    for route in ordered {
+        let expected = table[route];
+        let (method, path) = route.split_once(' ').unwrap();
+        for (i, who) in actors.iter().enumerate() {
+            let case = new_case().await;
+            let consent = {
+                let r = t
+                    .client
+                    .post(t.url(&format!("/api/v1/cases/{case}/consents")))
+                    .bearer_auth(&referrer.0)
+                    .json(&consent_body)
+                    .send()
+                    .await
+                    .unwrap();
+                r.json::<Value>().await.unwrap()["consent_id"].as_str().unwrap().to_string()
+            };
+            let url = t.url(
+                &path
+                    .replace("{case_id}", &case)
+                    .replace("{consent_id}", &consent)
+                    .replace("{question}", "reasonable-grounds")
+                    .replace("{step}", "about")
+                    .replace("{*path}", "safeguard.css"),
+            );
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let status = if path.starts_with("/api/") {
+                let mut req = t.client.request(method.clone(), &url);
+                if let Some(token) = &who.token {
+                    req = req.bearer_auth(&token.0);
+                }
+                if method == Method::POST {
+                    let body = match path {
+                        "/api/v1/referrals" => adult_referral(),
+                        "/api/v1/referrals/convert" => {
+                            let mut report = adult_referral();
+                            report["consent_to_referral"] = json!(false);
+                            let (_, made) = t.refer(&referrer, &report, None).await;
+                            json!({"conversion_code": made["conversion_code"], "identity": {"full_name": "Now Consenting"}})
+                        }
+                        p if p.ends_with("/actions") => {
+                            json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": "r"})
+                        }
+                        _ => consent_body.clone(),
+                    };
+                    req = req.json(&body);
+                }
+                req.send().await.unwrap().status()
+            } else {
+                let mut req = who.page.request(method.clone(), &url);
+                if method == Method::POST {
+                    let form: Vec<(&str, &str)> = match path {
+                        "/sign-in" => vec![("name", "nobody"), ("password", "wrong")],
+                        "/sign-in/code" => vec![("code", "not-a-code")],
+                        "/account/password" => {
+                            vec![("password", "a long password here"), ("confirmation", "different")]
+                        }
+                        "/account/two-factor" => {
+                            vec![("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), ("code", "000000")]
+                        }
+                        "/sign-in/two-factor" => vec![("code", "000000")],
+                        "/survivor" => vec![("code", "not-a-code")],
+                        p if p.contains("/decide/") => vec![("outcome", "positive"), ("reasons", "r")],
+                        p if p.starts_with("/referrals/") => vec![("jurisdiction", "england-wales"), ("age", "adult")],
+                        _ => vec![],
+                    };
+                    let mut form = form;
+                    form.push(("csrf", &who.csrf));
+                    req = req.form(&form);
+                }
+                req.send().await.unwrap().status()
+            };
+            if status.as_u16() != expected[i] {
+                failures.push(format!("{route} as {}: expected {}, got {}", WHO[i], expected[i], status.as_u16()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix mismatches:\n{}", failures.join("\n"));
+}

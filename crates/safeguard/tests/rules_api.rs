@@ -1,0 +1,81 @@
+//! The dated rules through the JSON API: a conclusive decision inside the recovery period and
+//! late or excluded reconsideration requests are refused with 409 naming the rule and its
+//! source; every case carries its deadlines.
+
+mod common;
+
+use common::{adult_referral, days_ago, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sg_domain::Role;
+
+async fn decide(
+    t: &TestApp,
+    dm: &common::Token,
+    id: &str,
+    action: &str,
+    outcome: &str,
+    days: i64,
+) -> (StatusCode, Value) {
+    t.act(dm, id, &json!({"action": action, "outcome": outcome, "reasons": "Consistent account; indicators present.", "date": days_ago(days)}))
+        .await
+}
+
+#[tokio::test]
+async fn a_conclusive_decision_before_the_recovery_period_ends_is_refused_naming_the_rule() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let mut body = adult_referral();
+    body["referred_on"] = json!(days_ago(40));
+    let (_, created) = t.refer(&fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap();
+
+    let (status, case) = decide(&t, &dm, id, "decide-reasonable-grounds", "positive", 20).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let rg = case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "rg-decision").unwrap().clone();
+    assert_eq!(rg["rule"], "rg.target_working_days", "{rg}");
+    assert_eq!(rg["met_on"], days_ago(20));
+    assert_eq!(rg["breached"], true, "decided 20 days after the referral, past the 5-working-day target");
+    assert!(rg["source"]["url"].as_str().unwrap().starts_with("https://"), "{rg}");
+    let end = case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "recovery-period-end").unwrap();
+    assert_eq!(end["due_on"], days_ago(-10), "30 days after the RG decision");
+
+    let (status, err) = decide(&t, &dm, id, "decide-conclusive-grounds", "positive", 0).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"]["code"], "refused_by_rule");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains("before the recovery period ends"), "{message}");
+    assert!(message.contains("recovery_period.days = 30"), "the rule is named: {message}");
+    assert!(message.contains("source:"), "the source is named: {message}");
+    let (_, case) = t.get(&dm, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case["status"], "awaiting-cg", "the refusal changed nothing");
+}
+
+#[tokio::test]
+async fn reconsideration_is_refused_after_its_window_and_for_removal_to_an_ecat_echr_state() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let dm = t.api_user("SCA", Role::DecisionMaker, "dm").await;
+    let mut body = adult_referral();
+    body["referred_on"] = json!(days_ago(60));
+    let (_, created) = t.refer(&fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let (status, _) = decide(&t, &dm, id, "decide-reasonable-grounds", "negative", 50).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let ask = |removal: bool| json!({"action": "request-reconsideration", "question": "reasonable-grounds", "removal_to_ecat_echr_state": removal});
+    let (status, err) = t.act(&fr, id, &ask(false)).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("refused_by_rule")), "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("reconsideration.window_days = 30"), "{err}");
+
+    let (_, created) = t.refer(&fr, &adult_referral(), None).await;
+    let id = created["case_id"].as_str().unwrap();
+    decide(&t, &dm, id, "decide-reasonable-grounds", "negative", 0).await;
+    let (status, err) = t.act(&fr, id, &ask(true)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("ECAT"), "{err}");
+    assert_eq!(err["error"]["field"], "removal_to_ecat_echr_state");
+    let (status, case) = t.act(&fr, id, &ask(false)).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+}

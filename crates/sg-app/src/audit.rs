@@ -1,0 +1,87 @@
+//! Recording and verifying the audit log.
+
+use sg_audit::{AuditAction, AuditRecord, Broken, Outcome, Verifier};
+use sg_domain::{CaseId, Coded};
+use sg_store::User;
+
+use crate::{App, AppError};
+
+/// Audit entries read per page while verifying.
+const VERIFY_PAGE: u32 = 10_000;
+
+/// The result of verifying the whole log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Intact: how many entries, and the head hash (hex) to keep.
+    Intact { entries: u64, head: Option<String> },
+    /// Broken at an entry.
+    Broken(Broken),
+}
+
+impl App {
+    /// An audit record of `action` by `user` on `case`, now.
+    pub fn audit_record(
+        &self,
+        user: Option<&User>,
+        action: AuditAction,
+        case: Option<CaseId>,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> AuditRecord {
+        AuditRecord {
+            at: self.clock.now().unix_timestamp(),
+            actor: user.map(|u| u.id.to_string()),
+            role: user.map(|u| u.role.code().to_string()).unwrap_or_default(),
+            action,
+            case_id: case.map(|c| c.to_string()),
+            outcome,
+            detail: detail.into(),
+        }
+    }
+
+    /// Appends one audit record on its own (reads and refusals; changes carry theirs in their
+    /// own transaction).
+    pub async fn audit(
+        &self,
+        user: Option<&User>,
+        action: AuditAction,
+        case: Option<CaseId>,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> Result<(), AppError> {
+        let record = self.audit_record(user, action, case, outcome, detail);
+        self.store.append_audit(&[record]).await?;
+        Ok(())
+    }
+
+    /// Verifies the whole chain from the first entry; with `expected_head`, also checks that a
+    /// head hash kept earlier is still in the chain (so the log was not rewritten or truncated).
+    pub async fn verify_audit(&self, expected_head: Option<&str>) -> Result<Verification, AppError> {
+        let mut verifier = Verifier::new();
+        let mut after = 0;
+        let mut head_seen = expected_head.is_none();
+        loop {
+            let page = self.store.audit_page(after, VERIFY_PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            for e in &page {
+                if let Err(broken) = verifier.push(e) {
+                    return Ok(Verification::Broken(broken));
+                }
+                if expected_head == Some(hex::encode(e.hash).as_str()) {
+                    head_seen = true;
+                }
+            }
+            after = page.last().map(|e| e.seq).unwrap_or(after);
+        }
+        let (entries, head) = verifier.finish();
+        if !head_seen {
+            return Ok(Verification::Broken(Broken {
+                seq: entries + 1,
+                problem: "the head hash kept earlier is not in the log: it was rewritten or truncated".into(),
+            }));
+        }
+        Ok(Verification::Intact { entries, head: head.map(hex::encode) })
+    }
+}

@@ -1,0 +1,107 @@
+//! Policy simulation over the stored cases: pages through every case and replays it under two
+//! rule sets (the counting is `sg_rules::simulate`). Used by `safeguard simulate` and by the
+//! monitors' page.
+
+use sg_domain::{CaseEvent, DatedEvent, Jurisdiction, Role};
+use sg_rules::simulate::{Report, Simulation};
+use sg_rules::RuleSet;
+use sg_store::{Store, User};
+use time::Date;
+
+use crate::{App, AppError};
+
+/// Cases read per page: enough to keep the database busy, few enough to keep memory flat.
+const PAGE: u32 = 1_000;
+
+/// Which cases to replay.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimulationFilter {
+    /// Only this jurisdiction.
+    pub jurisdiction: Option<Jurisdiction>,
+    /// Referred on or after.
+    pub from: Option<Date>,
+    /// Referred on or before.
+    pub to: Option<Date>,
+}
+
+/// The jurisdiction to replay: the one asked for, else the one a rule set names; refused when
+/// a rule set does not speak for it.
+pub fn scope(a: &RuleSet, b: &RuleSet, asked: Option<Jurisdiction>) -> Result<Option<Jurisdiction>, AppError> {
+    let j = asked.or(a.jurisdiction).or(b.jurisdiction);
+    if let Some(j) = j {
+        if !a.applies_to(j) || !b.applies_to(j) {
+            return Err(AppError::invalid(
+                "jurisdiction",
+                format!("{j} is not covered by both rule sets ({} and {})", a.name, b.name),
+            ));
+        }
+    }
+    Ok(j)
+}
+
+/// Replays every case in `store` that passes `filter` under `a` and `b`, judging open
+/// deadlines as of `today`.
+pub async fn replay(
+    store: &dyn Store,
+    a: &RuleSet,
+    b: &RuleSet,
+    filter: SimulationFilter,
+    today: Date,
+) -> Result<Report, AppError> {
+    let mut sim = Simulation::new(a, b, today);
+    let mut after = None;
+    let mut events: Vec<DatedEvent> = Vec::new();
+    loop {
+        let page = store.all_case_events(after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        for record in &page {
+            events.clear();
+            events.extend(record.events.iter().map(|e| e.event.clone()));
+            if keep(&events, filter) {
+                sim.add(record.reference.as_str(), &events);
+            }
+        }
+    }
+    Ok(sim.finish())
+}
+
+/// Whether a case passes the filters, judged on its opening event.
+fn keep(events: &[DatedEvent], f: SimulationFilter) -> bool {
+    let Some(first) = events.first() else { return false };
+    let facts = match &first.event {
+        CaseEvent::ReferralReceived { facts, .. } | CaseEvent::DutyToNotifyReceived { facts } => facts,
+        _ => return false,
+    };
+    f.jurisdiction.is_none_or(|j| facts.jurisdiction == j)
+        && f.from.is_none_or(|d| facts.referred_on >= d)
+        && f.to.is_none_or(|d| facts.referred_on <= d)
+}
+
+impl App {
+    /// The simulation of built-in rule sets `a` and `b` for a monitor or an administrator.
+    /// Monitors see statistics only, so the example case references are left out.
+    pub async fn simulate(
+        &self,
+        user: &User,
+        a: &str,
+        b: &str,
+        jurisdiction: Option<Jurisdiction>,
+    ) -> Result<Report, AppError> {
+        if !matches!(user.role, Role::Monitor | Role::Admin) {
+            return Err(AppError::Forbidden("only monitors and administrators can run policy simulations".into()));
+        }
+        // Built-in names only: a rule file's path never comes from the web.
+        let a = sg_rules::builtin(a).map_err(|e| AppError::invalid("rules", e.problem))?;
+        let b = sg_rules::builtin(b).map_err(|e| AppError::invalid("vs", e.problem))?;
+        let filter = SimulationFilter { jurisdiction: scope(a, b, jurisdiction)?, ..Default::default() };
+        let mut report = replay(self.store.as_ref(), a, b, filter, self.clock.today()).await?;
+        report.recovery_period.longer_under_b.examples.clear();
+        report.recovery_period.shorter_under_b.examples.clear();
+        for m in &mut report.measures {
+            m.only_a.examples.clear();
+            m.only_b.examples.clear();
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,179 @@
+//! The survivor's own view: with a one-time code from their caseworker, a person sees their
+//! consents in plain words, withdraws any of them, and sees who accessed their data, when and why.
+
+use serde::Serialize;
+use sg_audit::{AuditAction, AuditRecord, Outcome};
+use sg_domain::{CaseId, Coded, DataCategory};
+use sg_store::User;
+use time::Duration;
+
+use crate::auth::{hash_secret, new_secret};
+use crate::{access, App, AppError};
+
+/// How long a code given to a survivor stays valid.
+pub const SURVIVOR_CODE_LIFETIME: Duration = Duration::days(7);
+/// How long a survivor's session lasts.
+pub const SURVIVOR_SESSION_LIFETIME: Duration = Duration::hours(1);
+
+/// One consent, in plain words.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsentLine {
+    /// The consent's id (for withdrawing).
+    pub id: String,
+    /// What the person agreed to.
+    pub text: String,
+    /// Whether it is in force now.
+    pub in_force: bool,
+}
+
+/// One access to the person's case, in plain words.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessLine {
+    /// When (UTC, to the minute).
+    pub when: String,
+    /// Which organisation and role.
+    pub who: String,
+    /// What they did or tried.
+    pub what: String,
+    /// Why: the basis recorded with it.
+    pub why: String,
+}
+
+/// Everything the survivor's page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurvivorView {
+    /// The case reference, to quote to their caseworker.
+    pub reference: String,
+    /// Their consents.
+    pub consents: Vec<ConsentLine>,
+    /// Who accessed their case.
+    pub accesses: Vec<AccessLine>,
+}
+
+fn categories_text(c: &sg_domain::Consent) -> String {
+    let parts: Vec<&str> = c
+        .categories
+        .iter()
+        .map(|cat| match cat {
+            DataCategory::Identity => "your name, date of birth and contact details",
+            DataCategory::Account => "what you told us about what happened",
+        })
+        .collect();
+    parts.join(" and ")
+}
+
+impl App {
+    /// Gives the person a one-time code for their own view (by someone who records consents).
+    pub async fn issue_survivor_code(&self, user: &User, case: CaseId) -> Result<String, AppError> {
+        let record = self.visible_case(user, case).await?;
+        if !access::can_manage_consents(user, &record) {
+            return Err(AppError::Forbidden("only the person's caseworkers can give them a code".into()));
+        }
+        let code = new_secret();
+        self.store.add_survivor_code(case, &hash_secret(&code), self.clock.now() + SURVIVOR_CODE_LIFETIME).await?;
+        self.audit(Some(user), AuditAction::CaseRead, Some(case), Outcome::Allowed, "survivor code issued").await?;
+        Ok(code)
+    }
+
+    /// Spends a survivor code: the session token and form token of the person's view.
+    pub async fn open_survivor_view(&self, code: &str) -> Result<(String, String), AppError> {
+        let token = new_secret();
+        let csrf = new_secret();
+        let case = self
+            .store
+            .open_survivor_session(&hash_secret(code.trim()), &hash_secret(&token), &csrf, self.clock.now())
+            .await?
+            .ok_or_else(|| AppError::Forbidden("this code is not valid: it may have been used or expired".into()))?;
+        self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, "the person opened their own view")
+            .await?;
+        Ok((token, csrf))
+    }
+
+    /// The case and form token of a survivor's session, if live.
+    pub async fn survivor_session(&self, token: &str) -> Result<Option<(CaseId, String)>, AppError> {
+        let not_before = self.clock.now() - SURVIVOR_SESSION_LIFETIME;
+        Ok(self.store.survivor_session(&hash_secret(token), not_before).await?)
+    }
+
+    /// The person's view of their case.
+    pub async fn survivor_view(&self, case: CaseId) -> Result<SurvivorView, AppError> {
+        let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
+        let (today, now) = (self.clock.today(), self.clock.now());
+        let consents = self
+            .store
+            .consents(case)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let until = match c.expires_on {
+                    Some(d) => format!("until {d}"),
+                    None => "with no end date".into(),
+                };
+                let state = match c.withdrawn_at {
+                    Some(w) => format!(" You withdrew it on {}.", w.date()),
+                    None if !c.in_force(today, now) => " It has ended.".into(),
+                    None => String::new(),
+                };
+                ConsentLine {
+                    id: c.id.to_string(),
+                    text: format!(
+                        "You agreed on {} that {} may see {}, for {}, {until}.{state}",
+                        c.given_on,
+                        c.recipient_name,
+                        categories_text(&c),
+                        c.purpose.label().to_lowercase()
+                    ),
+                    in_force: c.in_force(today, now),
+                }
+            })
+            .collect();
+        let mut accesses = vec![];
+        for e in self.store.audit_for_case(case).await? {
+            let who = match &e.record.actor {
+                Some(id) => match sg_domain::UserId::parse(id) {
+                    Some(uid) => match self.store.user(uid).await? {
+                        Some(u) => format!("{} ({})", u.org_name, u.role.label().to_lowercase()),
+                        None => "a former user".into(),
+                    },
+                    None => "unknown".into(),
+                },
+                None if e.record.role == "survivor" => "You".into(),
+                None => "You, or the system".into(),
+            };
+            let what = match (e.record.action, e.record.outcome) {
+                (AuditAction::IdentityRead, Outcome::Allowed) => "Saw your personal details",
+                (AuditAction::IdentityRead, Outcome::Refused) => "Tried to see your personal details and was refused",
+                (AuditAction::CaseRead, Outcome::Allowed) => "Looked at your case",
+                (AuditAction::CaseRead, Outcome::Refused) => "Tried to look at your case and was refused",
+                (AuditAction::CaseCreated, _) => "Made the referral",
+                (AuditAction::CaseChanged, _) => "Recorded a step in your case",
+                (AuditAction::ConsentGiven, _) => "Recorded your consent",
+                (AuditAction::ConsentWithdrawn, _) => "Recorded that a consent was withdrawn",
+                (other, _) => other.label(),
+            };
+            let when = time::OffsetDateTime::from_unix_timestamp(e.record.at)
+                .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+                .unwrap_or_default();
+            accesses.push(AccessLine { when, who, what: what.to_string(), why: e.record.detail.clone() });
+        }
+        Ok(SurvivorView { reference: record.reference.to_string(), consents, accesses })
+    }
+
+    /// The person withdraws one of their consents; it stops releasing data at once.
+    pub async fn survivor_withdraw(&self, case: CaseId, consent: uuid::Uuid) -> Result<(), AppError> {
+        let audit = AuditRecord {
+            at: self.clock.now().unix_timestamp(),
+            actor: None,
+            role: "survivor".into(),
+            action: AuditAction::ConsentWithdrawn,
+            case_id: Some(case.to_string()),
+            outcome: Outcome::Allowed,
+            detail: consent.to_string(),
+        };
+        if self.store.withdraw_consent(case, consent, self.clock.now(), &audit).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+}

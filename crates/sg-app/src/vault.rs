@@ -1,0 +1,114 @@
+//! Sealing and opening a person's identifying record with their data key.
+//!
+//! The associated data binds each sealed value to its case and field, and each wrapped data key
+//! to its case, so nothing can be moved between records unnoticed.
+
+use sg_crypto::{DataKey, KeyRing};
+use sg_domain::{CaseId, Identity, PersonalAccount};
+use sg_store::VaultField;
+
+use crate::AppError;
+
+fn field_aad(case: CaseId, field: VaultField) -> Vec<u8> {
+    format!("safeguard/vault/v1|{case}|{}", field.as_str()).into_bytes()
+}
+
+fn key_aad(case: CaseId) -> Vec<u8> {
+    format!("safeguard/person-key/v1|{case}").into_bytes()
+}
+
+/// A sealed identifying record: the wrapped data key and the sealed fields.
+pub struct Sealed {
+    /// The data key, wrapped by the current master key.
+    pub person_key: Vec<u8>,
+    /// The sealed fields.
+    pub fields: Vec<(VaultField, Vec<u8>)>,
+}
+
+/// Seals identity and account under a new data key for `case`.
+pub fn seal(keys: &KeyRing, case: CaseId, identity: &Identity, account: &PersonalAccount) -> Result<Sealed, AppError> {
+    let dk = DataKey::generate();
+    let enc = |e: serde_json::Error| AppError::Internal(format!("cannot encode the identifying record: {e}"));
+    let identity = serde_json::to_vec(identity).map_err(enc)?;
+    let account = serde_json::to_vec(account).map_err(enc)?;
+    Ok(Sealed {
+        person_key: keys.wrap(&dk, &key_aad(case)),
+        fields: vec![
+            (VaultField::Identity, dk.seal(&identity, &field_aad(case, VaultField::Identity))),
+            (VaultField::Account, dk.seal(&account, &field_aad(case, VaultField::Account))),
+        ],
+    })
+}
+
+/// Unwraps a person's data key.
+pub fn data_key(keys: &KeyRing, case: CaseId, wrapped: &[u8]) -> Result<DataKey, AppError> {
+    keys.unwrap(wrapped, &key_aad(case))
+        .map_err(|e| AppError::Internal(format!("cannot unwrap the data key of {case}: {e}")))
+}
+
+/// Opens one sealed field and decodes it.
+pub fn open<T: serde::de::DeserializeOwned>(
+    dk: &DataKey,
+    case: CaseId,
+    field: VaultField,
+    sealed: &[u8],
+) -> Result<T, AppError> {
+    let plain = dk
+        .open(sealed, &field_aad(case, field))
+        .map_err(|e| AppError::Internal(format!("cannot open the {} of {case}: {e}", field.as_str())))?;
+    serde_json::from_slice(&plain).map_err(|e| AppError::Internal(format!("unreadable vault entry: {e}")))
+}
+
+fn draft_aad(session_hash: &[u8]) -> Vec<u8> {
+    let mut aad = b"safeguard/draft/v1|".to_vec();
+    aad.extend_from_slice(session_hash);
+    aad
+}
+
+/// Seals a referral draft under a fresh data key: `v1.` then the wrapped key and the sealed
+/// draft, base64url, joined by `.`.
+pub fn seal_draft(keys: &KeyRing, session_hash: &[u8], draft: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let dk = DataKey::generate();
+    let aad = draft_aad(session_hash);
+    format!("v1.{}.{}", b64.encode(keys.wrap(&dk, &aad)), b64.encode(dk.seal(draft.as_bytes(), &aad)))
+}
+
+/// Opens a draft sealed by [`seal_draft`] for the same session.
+pub fn open_draft(keys: &KeyRing, session_hash: &[u8], sealed: &str) -> Result<String, AppError> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let bad = || AppError::Internal("unreadable draft".into());
+    let mut parts = sealed.split('.');
+    let (Some("v1"), Some(wrapped), Some(body), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let aad = draft_aad(session_hash);
+    let dk = keys.unwrap(&b64.decode(wrapped).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
+    let plain = dk.open(&b64.decode(body).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
+    String::from_utf8(plain).map_err(|_| bad())
+}
+
+impl crate::App {
+    /// Re-wraps every person's data key with the current master key, `page` at a time; returns
+    /// how many. Each page is one transaction, so an interruption leaves every key readable
+    /// (old pages under the old key, new ones under the new).
+    pub async fn rewrap_all_person_keys(&self, page: u32) -> Result<u64, AppError> {
+        let mut after = None;
+        let mut count = 0;
+        loop {
+            let keys = self.store.person_keys_page(after, page).await?;
+            let Some((last, _)) = keys.last() else { break };
+            after = Some(*last);
+            let mut rewrapped = Vec::with_capacity(keys.len());
+            for (case, wrapped) in &keys {
+                let dk = data_key(&self.keys, *case, wrapped)?;
+                rewrapped.push((*case, self.keys.wrap(&dk, &key_aad(*case))));
+            }
+            self.store.replace_person_keys(&rewrapped).await?;
+            count += rewrapped.len() as u64;
+        }
+        Ok(count)
+    }
+}

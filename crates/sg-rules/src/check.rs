@@ -1,0 +1,173 @@
+//! The rule checks on a lifecycle command: what the dated rules forbid on top of the domain's
+//! structural state machine, and routing by date.
+//!
+//! The domain's `CaseState::decide` says what is possible in any version of the NRM; these
+//! checks say what the rules in force on the day allow. They are applied to live changes only:
+//! stored histories are historical data, recorded under whatever was done at the time.
+
+use sg_domain::{CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome, Question};
+use time::Date;
+
+use crate::calendar;
+use crate::params as p;
+use crate::ruleset::{InForce, RuleSet, Source};
+
+/// Facts about a request that the rules need and the domain command does not carry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestFacts {
+    /// The Home Office intends to remove the person to a country that has signed both ECAT and
+    /// the ECHR (statutory guidance para 14.216, from 17 September 2025).
+    pub removal_to_ecat_echr_state: bool,
+}
+
+/// A command refused by a rule: what, which rule, and its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What is refused and why, in plain words.
+    pub message: String,
+    /// The rule's key.
+    pub rule: &'static str,
+    /// The rule's value.
+    pub value: String,
+    /// The rule set's title.
+    pub rules: String,
+    /// Where the rule comes from.
+    pub source: Source,
+    /// Whether the reference marks the rule unconfirmed.
+    pub unconfirmed: bool,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unconfirmed = if self.unconfirmed { " (unconfirmed in the reference)" } else { "" };
+        write!(
+            f,
+            "{}. Rule: {} = {} in {}; source: {} <{}>{unconfirmed}",
+            self.message, self.rule, self.value, self.rules, self.source.title, self.source.url
+        )
+    }
+}
+
+// Not `thiserror`: it would take the field called `source` for the error's cause.
+impl std::error::Error for Refusal {}
+
+fn refuse(rules: &RuleSet, r: &InForce<'_>, message: String) -> Box<Refusal> {
+    Box::new(Refusal {
+        message,
+        rule: r.key,
+        value: r.version.value.to_string(),
+        rules: rules.title.clone(),
+        source: r.version.source.clone(),
+        unconfirmed: r.version.unconfirmed,
+    })
+}
+
+/// Checks `command` on day `on` against the rules in force, for a case in `state`.
+/// Commands the rules say nothing about pass.
+pub fn check_command(
+    rules: &RuleSet,
+    state: &CaseState,
+    command: &CaseCommand,
+    on: Date,
+    facts: RequestFacts,
+) -> Result<(), Box<Refusal>> {
+    match command {
+        CaseCommand::DecideConclusiveGrounds { .. } => {
+            let Some(start) = state.recovery_period_started_on else { return Ok(()) };
+            if !rules.flag(p::CG_NOT_BEFORE_RECOVERY_END, on) {
+                return Ok(());
+            }
+            // The recovery period's length is the one in force when it began.
+            let Some((days, r)) = rules.number(p::RECOVERY_PERIOD_DAYS, start) else { return Ok(()) };
+            let Ok(end) = calendar::add_calendar_days(start, days) else { return Ok(()) };
+            if on < end {
+                return Err(refuse(
+                    rules,
+                    &r,
+                    format!(
+                        "a conclusive grounds decision cannot be made before the recovery period ends: the recovery \
+                         period of {days} days from the positive reasonable grounds decision of {start} ends on {end}, \
+                         and this decision is dated {on}"
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        CaseCommand::RequestReconsideration { question } => {
+            let decision = match question {
+                Question::ReasonableGrounds => state.reasonable_grounds,
+                Question::ConclusiveGrounds => state.conclusive_grounds,
+            };
+            let Some(decision) = decision.filter(|d| d.outcome == DecisionOutcome::Negative) else { return Ok(()) };
+            if facts.removal_to_ecat_echr_state && rules.flag(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
+                if let Some(r) = rules.get(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
+                    return Err(refuse(
+                        rules,
+                        &r,
+                        "no reconsideration can be asked for a person whom the Home Office intends to remove to a \
+                         country that has signed both the Council of Europe trafficking convention (ECAT) and the \
+                         ECHR; the decision can be challenged by judicial review"
+                            .into(),
+                    ));
+                }
+            }
+            // The window is the one in force on the day of the decision being reconsidered.
+            if let Some((Some(days), r)) = rules.limit(p::RECONSIDERATION_WINDOW_DAYS, decision.decided_on) {
+                if let Ok(last) = calendar::add_calendar_days(decision.decided_on, days) {
+                    if on > last {
+                        return Err(refuse(
+                            rules,
+                            &r,
+                            format!(
+                                "the time to ask for a reconsideration has passed: requests must be made within \
+                                 {days} calendar days of the decision of {}, that is by {last}, and this request is \
+                                 dated {on}",
+                                decision.decided_on
+                            ),
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
+        CaseCommand::Route { authority: CompetentAuthority::Ieca, .. } => {
+            if rules.flag(p::ROUTING_IECA, on) {
+                return Ok(());
+            }
+            match rules.get(p::ROUTING_IECA, on).or_else(|| rules.get(p::ROUTING_AUTHORITIES, on)) {
+                Some(r) => Err(refuse(
+                    rules,
+                    &r,
+                    format!("the Immigration Enforcement Competent Authority does not decide cases on {on}"),
+                )),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Chooses the competent authority for a referral under `rules` on the referral day. Children
+/// always go to the SCA; adults within the IECA's remit go to the IECA where the rules route
+/// them there.
+pub fn route(rules: &RuleSet, facts: &CaseFacts, ieca_criteria: bool) -> (CompetentAuthority, String) {
+    if facts.age_at_exploitation.treated_as_child() {
+        (CompetentAuthority::Sca, "children's cases are decided by the Single Competent Authority".into())
+    } else if ieca_criteria && rules.flag(p::ROUTING_IECA, facts.referred_on) {
+        (CompetentAuthority::Ieca, "adult within the Immigration Enforcement Competent Authority's remit".into())
+    } else {
+        (CompetentAuthority::Sca, "all cases not allocated to the IECA go to the Single Competent Authority".into())
+    }
+}
+
+/// The authority that would decide a stored case under `rules`: an IECA case goes to the
+/// single authority where `rules` do not route to the IECA on its referral day. A case routed
+/// to the SCA stays there, because whether it met the IECA's criteria was not recorded.
+pub fn authority_under(rules: &RuleSet, state: &CaseState) -> Option<CompetentAuthority> {
+    match state.competent_authority? {
+        CompetentAuthority::Ieca if !rules.flag(p::ROUTING_IECA, state.facts.referred_on) => {
+            Some(CompetentAuthority::Sca)
+        }
+        a => Some(a),
+    }
+}

@@ -1,0 +1,17 @@
+-- Accounts: a second factor, disabling users, sign-in throttling, and sessions waiting for
+-- their second factor.
+
+-- The TOTP secret, sealed by the master key ring (never stored in plaintext).
+ALTER TABLE users ADD COLUMN totp_secret BLOB;
+-- A disabled user's sessions and tokens stop working at once.
+ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+
+-- 1 while the password was right but the second factor is still to come.
+ALTER TABLE sessions ADD COLUMN second_factor_pending INTEGER NOT NULL DEFAULT 0;
+
+-- Failed sign-ins, by a hash of the name tried, for throttling.
+CREATE TABLE sign_in_failures (
+    name_hash BLOB NOT NULL,
+    at        INTEGER NOT NULL
+);
+CREATE INDEX sign_in_failures_by_name ON sign_in_failures (name_hash, at);

@@ -1,0 +1,61 @@
+//! `GET`/`POST /api/v1/cases/{id}/consents` and `DELETE /api/v1/cases/{id}/consents/{consent_id}`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+use sg_app::actions::parse_json;
+use sg_app::consents::ConsentInput;
+use sg_domain::{CaseId, Consent};
+
+use crate::error::ApiError;
+use crate::extract::ApiUser;
+use crate::AppState;
+
+fn case_id(raw: &str) -> Result<CaseId, ApiError> {
+    CaseId::parse(raw).ok_or_else(|| ApiError::invalid("case_id", "is not a case id (a UUID)"))
+}
+
+/// Records a consent given by the person.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = case_id(&raw)?;
+    let input: ConsentInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
+    let consent = state.app.add_consent(&user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "consent_id": consent.id, "consent": consent }))))
+}
+
+/// The consents on a case.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<Consent>>, ApiError> {
+    Ok(Json(state.app.consents(&user, case_id(&raw)?).await?))
+}
+
+/// Withdraws a consent, at once.
+pub(crate) async fn withdraw(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((raw, consent)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let consent = uuid::Uuid::try_parse(&consent).map_err(|_| ApiError::invalid("consent_id", "is not a UUID"))?;
+    state.app.withdraw_consent(&user, case_id(&raw)?, consent).await?;
+    Ok(Json(json!({ "consent_id": consent, "withdrawn": true })))
+}
+
+/// Gives the person a one-time code for their own view (`/survivor`).
+pub(crate) async fn survivor_code(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(raw): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let code = state.app.issue_survivor_code(&user, case_id(&raw)?).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "code": code, "valid_days": 7, "where": "/survivor" }))))
+}
