@@ -27,6 +27,7 @@ pub(crate) struct Layout {
     pub can_refer: bool,
     /// Whether to show the link to the monitoring pages.
     pub can_monitor: bool,
+    pub can_read_cases: bool,
 }
 
 impl Layout {
@@ -39,6 +40,7 @@ impl Layout {
             csrf: who.session.csrf_token.clone(),
             can_refer: who.user.role.can_refer(),
             can_monitor: sg_app::access::can_view_statistics(&who.user),
+            can_read_cases: who.user.role.can_read_cases(),
         }
     }
     /// The frame for someone not signed in.
@@ -50,6 +52,7 @@ impl Layout {
             csrf: String::new(),
             can_refer: false,
             can_monitor: false,
+            can_read_cases: false,
         }
     }
 }
