@@ -297,6 +297,10 @@ pub enum UserCommand {
         /// Prints only an API bearer token for the user.
         #[arg(long)]
         token: bool,
+        /// For a decision maker: the competent authority their organisation decides for
+        /// (`sca` or `ieca`; default: the organisation's, else `sca`). They see only its cases.
+        #[arg(long)]
+        competent_authority: Option<String>,
     },
     /// Disables a user: their sessions and API tokens stop working at once.
     Disable {

@@ -71,7 +71,7 @@ async fn an_adult_who_consents_is_referred_and_walked_to_a_conclusive_decision()
 #[tokio::test]
 async fn an_adult_who_does_not_consent_becomes_an_anonymous_duty_to_notify_report() {
     let t = TestApp::start().await;
-    let fr = t.api_user("City Police", Role::Police, "pc").await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
     let dm = t.api_user("SCA", Role::DecisionMaker, "dm").await;
     let mut body = adult_referral();
     body["consent_to_referral"] = json!(false);
@@ -80,17 +80,22 @@ async fn an_adult_who_does_not_consent_becomes_an_anonymous_duty_to_notify_repor
     assert_eq!(created["kind"], "duty-to-notify");
     let id = created["case_id"].as_str().unwrap();
 
-    // Nothing identifying was stored, not even for the decision maker.
-    let (status, _) = t.get(&dm, &format!("/api/v1/cases/{id}/identity")).await;
+    // Nothing identifying was stored, even though the request carried an identity.
+    let (status, err) = t.get(&fr, &format!("/api/v1/cases/{id}/identity")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(err["error"]["message"].as_str().unwrap().contains("anonymous Duty to Notify"), "{err}");
     use sg_store::Store;
     let case_id = sg_domain::CaseId::parse(id).unwrap();
     assert!(t.store.vault_get(case_id, sg_store::VaultField::Identity).await.unwrap().is_none());
+    assert!(t.store.person_key(case_id).await.unwrap().is_none());
 
-    let (status, err) = decide(&t, &dm, id, "decide-reasonable-grounds", "positive", 0).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(err["error"]["code"], "invalid_transition");
-    assert!(err["error"]["message"].as_str().unwrap().contains("Duty to Notify"), "{err}");
+    // A report is routed to no competent authority: decision makers do not see it, and the
+    // domain refuses any decision on it (sg-domain's lifecycle property tests).
+    let (status, _) = decide(&t, &dm, id, "decide-reasonable-grounds", "positive", 0).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, case) = t.get(&fr, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case["status"], "duty-to-notify");
+    assert!(case["competent_authority"].is_null());
 }
 
 #[tokio::test]
@@ -453,4 +458,37 @@ async fn a_duty_to_notify_report_becomes_a_referral_with_its_one_time_code() {
     // The code works once.
     let (status, _) = convert(json!({"conversion_code": code, "identity": {"full_name": "Again"}})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn decision_makers_see_only_the_cases_routed_to_their_competent_authority() {
+    let t = TestApp::start().await;
+    let ie = t.api_user("Home Office - Immigration Enforcement", Role::ImmigrationEnforcement, "ie").await;
+    let ngo = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let sca = t.api_user("Single Competent Authority", Role::DecisionMaker, "sca-dm").await;
+    let code = t
+        .app
+        .create_user_for("IECA", None, Role::DecisionMaker, "ieca-dm", true, Some(sg_domain::CompetentAuthority::Ieca))
+        .await
+        .unwrap();
+    let ieca = common::Token(code.api_token.unwrap());
+    let mut body = adult_referral();
+    body["ieca_criteria"] = json!(true);
+    let (_, to_ieca) = t.refer(&ie, &body, None).await;
+    let (_, to_sca) = t.refer(&ngo, &adult_referral(), None).await;
+    let (ieca_case, sca_case) = (to_ieca["case_id"].as_str().unwrap(), to_sca["case_id"].as_str().unwrap());
+
+    for (who, mine, theirs) in [(&sca, sca_case, ieca_case), (&ieca, ieca_case, sca_case)] {
+        assert_eq!(t.get(who, &format!("/api/v1/cases/{mine}")).await.0, StatusCode::OK);
+        assert_eq!(t.get(who, &format!("/api/v1/cases/{mine}/identity")).await.0, StatusCode::OK);
+        assert_eq!(t.get(who, &format!("/api/v1/cases/{theirs}")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(t.get(who, &format!("/api/v1/cases/{theirs}/identity")).await.0, StatusCode::NOT_FOUND);
+        let (_, list) = t.get(who, "/api/v1/cases").await;
+        assert_eq!(list["total"], 1, "{list}");
+        assert_eq!(list["cases"][0]["id"], mine);
+        let (status, _) = t
+            .act(who, theirs, &json!({"action": "decide-reasonable-grounds", "outcome": "negative", "reasons": "r"}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "a decision on another authority's case");
+    }
 }

@@ -12,11 +12,23 @@ use time::{Date, OffsetDateTime};
 
 use crate::AppError;
 
-/// Whether `user` may see this case's non-identifying facts and timeline.
+/// The competent authority a case is routed to now (its latest routing), if any.
+pub fn routed_to(case: &CaseRecord) -> Option<sg_domain::CompetentAuthority> {
+    case.events.iter().rev().find_map(|e| match &e.event.event {
+        sg_domain::CaseEvent::RoutedToCompetentAuthority { authority, .. } => Some(*authority),
+        _ => None,
+    })
+}
+
+/// Whether `user` may see this case's non-identifying facts and timeline. A decision maker sees
+/// only the cases routed to their organisation's competent authority.
 pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
     match user.role {
         Role::FirstResponder => case.created_by_org == user.org,
-        Role::Admin | Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => true,
+        Role::DecisionMaker => {
+            user.org_competent_authority.is_some() && routed_to(case) == user.org_competent_authority
+        }
+        Role::Admin | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => true,
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
     }
 }
@@ -48,6 +60,9 @@ pub fn identity_access(
             return IdentityAccess::Allowed { categories: all(), basis: "referring organisation" }
         }
         Role::FirstResponder => return IdentityAccess::Refused("not the referring organisation"),
+        Role::DecisionMaker if !can_view_case(user, case) => {
+            return IdentityAccess::Refused("not routed to this decision maker's competent authority")
+        }
         Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => {
             return IdentityAccess::Allowed { categories: all(), basis: "works on the case" }
         }
@@ -77,11 +92,25 @@ pub fn can_manage_consents(user: &User, case: &CaseRecord) -> bool {
     }
 }
 
-/// Whether `user` may list cases, and if so whether only their organisation's.
-pub fn case_list_scope(user: &User) -> Result<Option<sg_domain::OrgId>, AppError> {
+/// Which cases a user's case list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListScope {
+    /// Every case.
+    All,
+    /// Cases referred by this organisation.
+    ReferredBy(sg_domain::OrgId),
+    /// Cases routed to this competent authority.
+    RoutedTo(sg_domain::CompetentAuthority),
+    /// None (a decision maker whose organisation names no competent authority).
+    Nothing,
+}
+
+/// Whether `user` may list cases, and which.
+pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
     match user.role {
-        Role::FirstResponder => Ok(Some(user.org)),
-        Role::Admin | Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => Ok(None),
+        Role::FirstResponder => Ok(ListScope::ReferredBy(user.org)),
+        Role::DecisionMaker => Ok(user.org_competent_authority.map(ListScope::RoutedTo).unwrap_or(ListScope::Nothing)),
+        Role::Admin | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => Ok(ListScope::All),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }

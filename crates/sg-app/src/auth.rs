@@ -77,6 +77,20 @@ impl App {
         name: &str,
         with_token: bool,
     ) -> Result<NewCredentials, AppError> {
+        self.create_user_for(org_name, org_kind, role, name, with_token, None).await
+    }
+
+    /// [`App::create_user`], naming the competent authority a decision maker's organisation
+    /// decides for (default: the one it already has, else the Single Competent Authority).
+    pub async fn create_user_for(
+        &self,
+        org_name: &str,
+        org_kind: Option<OrgKind>,
+        role: Role,
+        name: &str,
+        with_token: bool,
+        authority: Option<sg_domain::CompetentAuthority>,
+    ) -> Result<NewCredentials, AppError> {
         let name = name.trim();
         let org_name = org_name.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -86,8 +100,11 @@ impl App {
             return Err(AppError::invalid("org", "must be between 1 and 200 characters"));
         }
         let now = self.clock.now();
+        if authority.is_some() && role != Role::DecisionMaker {
+            return Err(AppError::invalid("competent-authority", "only applies to decision makers"));
+        }
         let org = self.store.ensure_org(org_name, org_kind.unwrap_or_else(|| default_org_kind(role))).await?;
-        let user = self
+        let mut user = self
             .store
             .create_user(&NewUser {
                 id: UserId(uuid::Uuid::new_v4()),
@@ -97,6 +114,16 @@ impl App {
                 created_at: now,
             })
             .await?;
+        // A decision maker's organisation decides for one competent authority.
+        let wanted = match (role, authority, user.org_competent_authority) {
+            (Role::DecisionMaker, Some(a), _) => Some(a),
+            (Role::DecisionMaker, None, None) => Some(sg_domain::CompetentAuthority::Sca),
+            _ => None,
+        };
+        if let Some(a) = wanted.filter(|a| Some(*a) != user.org_competent_authority) {
+            self.store.set_org_competent_authority(org.id, a).await?;
+            user.org_competent_authority = Some(a);
+        }
         let sign_in_code = new_secret();
         self.store.add_sign_in_code(user.id, &hash_secret(&sign_in_code), now + SIGN_IN_CODE_LIFETIME).await?;
         let api_token = if with_token {

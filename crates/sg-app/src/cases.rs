@@ -172,7 +172,7 @@ impl App {
                 tracing::warn!(case = %id, user = %user.id, role = %user.role, reason, "identity access refused");
                 self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Refused, reason).await?;
                 // A user who may not even see the case learns nothing about whether it exists.
-                if !access::can_view_case(user, &record) && user.role == sg_domain::Role::FirstResponder {
+                if !access::can_view_case(user, &record) && user.role.can_read_cases() {
                     return Err(AppError::NotFound);
                 }
                 return Err(AppError::Forbidden("you may not see this person's identifying data".into()));
@@ -200,8 +200,11 @@ impl App {
 
     /// One page of the cases `user` may see.
     pub async fn list_cases(&self, user: &User, mut filter: CaseFilter) -> Result<CasePage, AppError> {
-        if let Some(org) = access::case_list_scope(user)? {
-            filter.referred_by_org = Some(org);
+        match access::case_list_scope(user)? {
+            access::ListScope::All => {}
+            access::ListScope::ReferredBy(org) => filter.referred_by_org = Some(org),
+            access::ListScope::RoutedTo(authority) => filter.competent_authority = Some(authority),
+            access::ListScope::Nothing => return Ok(CasePage { cases: vec![], total: 0 }),
         }
         if filter.limit == 0 {
             filter.limit = 25;

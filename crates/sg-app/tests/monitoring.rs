@@ -43,14 +43,21 @@ async fn the_maintained_aggregate_equals_the_case_rows_through_inserts_and_updat
     assert_aggregate_matches_rows(&app).await;
 
     // Decide some cases awaiting a conclusive-grounds decision: the update trigger moves them.
-    let dm = app.create_user("Single Competent Authority", None, Role::DecisionMaker, "dm", false).await.unwrap().user;
+    // Decision makers see only their competent authority's cases: one for each.
+    let sca = app.create_user("Single Competent Authority", None, Role::DecisionMaker, "dm", false).await.unwrap().user;
+    let ieca = app
+        .create_user_for("IECA", None, Role::DecisionMaker, "ieca-dm", false, Some(sg_domain::CompetentAuthority::Ieca))
+        .await
+        .unwrap()
+        .user;
     let filter = CaseFilter { status: Some(CaseStatus::AwaitingConclusiveGrounds), limit: 20, ..Default::default() };
     let page = app.store.list_cases(&filter).await.unwrap();
     assert!(!page.cases.is_empty());
     for (i, c) in page.cases.iter().enumerate() {
         let outcome = if i % 2 == 0 { DecisionOutcome::Positive } else { DecisionOutcome::Negative };
         let cmd = CaseCommand::DecideConclusiveGrounds { outcome, reasons: "test".into() };
-        app.change_case(&dm, c.id, cmd, None, None, None).await.unwrap();
+        let dm = if c.competent_authority == Some(sg_domain::CompetentAuthority::Ieca) { &ieca } else { &sca };
+        app.change_case(dm, c.id, cmd, None, None, None).await.unwrap();
     }
     assert_aggregate_matches_rows(&app).await;
 }

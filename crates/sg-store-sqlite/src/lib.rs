@@ -345,4 +345,11 @@ impl sg_store::Store for SqliteStore {
     async fn publications(&self, limit: u32) -> sg_store::StoreResult<Vec<sg_store::Publication>> {
         monitoring::publications(self, limit).await
     }
+    async fn set_org_competent_authority(
+        &self,
+        org: sg_domain::OrgId,
+        authority: sg_domain::CompetentAuthority,
+    ) -> sg_store::StoreResult<()> {
+        users::set_org_competent_authority(self, org, authority).await
+    }
 }

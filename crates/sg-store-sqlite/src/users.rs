@@ -9,7 +9,8 @@ use crate::convert::{error, org_id, unix, user_id};
 use crate::SqliteStore;
 
 const USER_COLUMNS: &str = "u.id, u.org_id, o.name AS org_name, o.kind AS org_kind, u.name, u.role, \
-                            u.totp_secret IS NOT NULL AS has_second_factor, u.disabled_at IS NOT NULL AS disabled";
+                            u.totp_secret IS NOT NULL AS has_second_factor, u.disabled_at IS NOT NULL AS disabled, \
+                            o.competent_authority AS org_competent_authority";
 
 fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
     Ok(User {
@@ -21,6 +22,10 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<User> {
         role: parse_code("users.role", row.get("role"))?,
         has_second_factor: row.get("has_second_factor"),
         disabled: row.get("disabled"),
+        org_competent_authority: row
+            .get::<Option<String>, _>("org_competent_authority")
+            .map(|c| parse_code("organisations.competent_authority", &c))
+            .transpose()?,
     })
 }
 
@@ -255,4 +260,18 @@ pub(crate) async fn sign_in_failures_since(
         .await
         .map_err(error)?;
     Ok(n as u64)
+}
+
+pub(crate) async fn set_org_competent_authority(
+    s: &SqliteStore,
+    org: OrgId,
+    authority: sg_domain::CompetentAuthority,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE organisations SET competent_authority = ? WHERE id = ?")
+        .bind(authority.code())
+        .bind(org.to_string())
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
 }

@@ -73,6 +73,12 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<(CaseId, String)>>;
     /// The case an unused Duty to Notify conversion code belongs to.
     async fn dtn_code_case(&self, code_hash: &[u8]) -> StoreResult<Option<CaseId>>;
+    /// Records which competent authority an organisation decides for.
+    async fn set_org_competent_authority(
+        &self,
+        org: OrgId,
+        authority: sg_domain::CompetentAuthority,
+    ) -> StoreResult<()>;
     /// Stores a user's sealed TOTP secret.
     async fn set_totp_secret(&self, user: UserId, sealed: &[u8]) -> StoreResult<()>;
     /// A user's sealed TOTP secret.

@@ -81,6 +81,8 @@ pub struct User {
     pub has_second_factor: bool,
     /// Whether the account is disabled: no sign-in, session or token works.
     pub disabled: bool,
+    /// For a decision maker's organisation: the competent authority it decides for.
+    pub org_competent_authority: Option<sg_domain::CompetentAuthority>,
 }
 
 /// A signed-in browser session. Only the hash of its token is stored.

@@ -16,8 +16,8 @@ use crate::cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, KeysC
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { data, bind, demo, secure_cookies } => serve::run(&data, bind, demo, secure_cookies).await,
-        Command::User { command: UserCommand::Add { data, org, org_type, role, name, token } } => {
-            user::add(&data, &org, org_type.as_deref(), &role, &name, token).await
+        Command::User { command: UserCommand::Add { data, org, org_type, role, name, token, competent_authority } } => {
+            user::add(&data, &org, org_type.as_deref(), &role, &name, token, competent_authority.as_deref()).await
         }
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
         Command::User { command: UserCommand::Disable { data, name } } => user::disable(&data, &name).await,

@@ -13,11 +13,22 @@ pub(crate) async fn add(
     role: &str,
     name: &str,
     token: bool,
+    competent_authority: Option<&str>,
 ) -> anyhow::Result<()> {
     let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
     let org_kind = org_type.map(|t| t.parse::<OrgKind>().map_err(|e| anyhow!("--org-type: {e}"))).transpose()?;
     let (app, sqlite) = crate::database::open_app(data).await?;
-    let created = app.create_user(org, org_kind, role, name, token).await.map_err(|e| match e {
+    let authority = competent_authority
+        .map(|c| c.parse::<sg_domain::CompetentAuthority>().map_err(|e| anyhow!("--competent-authority: {e}")))
+        .transpose();
+    let authority = match authority {
+        Ok(a) => a,
+        Err(e) => {
+            sqlite.close().await;
+            return Err(e);
+        }
+    };
+    let created = app.create_user_for(org, org_kind, role, name, token, authority).await.map_err(|e| match e {
         sg_app::AppError::Invalid(f) => anyhow!("--{}: {}", f.field, f.message),
         other => anyhow!("{other}"),
     });
