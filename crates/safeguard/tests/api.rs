@@ -492,3 +492,38 @@ async fn decision_makers_see_only_the_cases_routed_to_their_competent_authority(
         assert_eq!(status, StatusCode::NOT_FOUND, "a decision on another authority's case");
     }
 }
+
+#[tokio::test]
+async fn support_providers_see_only_the_people_they_support() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let house = t.api_user("Safe House Trust", Role::SupportProvider, "sp").await;
+    let other = t.api_user("Other Provider", Role::SupportProvider, "sp2").await;
+    let (_, created) = t.refer(&fr, &adult_referral(), None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let case = format!("/api/v1/cases/{id}");
+
+    // Before support is arranged, no provider sees the person.
+    assert_eq!(t.get(&house, &case).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&house, "/api/v1/cases").await.1["total"], 0);
+    // A provider cannot claim the person for itself or another provider.
+    let (status, _) = t.act(&house, id, &json!({"action": "enter-support", "provider": "Safe House Trust"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, err) = t.act(&fr, id, &json!({"action": "enter-support", "provider": "No Such Provider"})).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("provider")));
+
+    // The referring organisation arranges support with the house.
+    let (status, _) = t.act(&fr, id, &json!({"action": "enter-support", "provider": "Safe House Trust"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(t.get(&house, &case).await.0, StatusCode::OK);
+    assert_eq!(t.get(&house, &format!("{case}/identity")).await.1["identity"]["full_name"], "Ana Example");
+    assert_eq!(t.get(&house, "/api/v1/cases").await.1["total"], 1);
+    assert_eq!(t.get(&other, &case).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&other, &format!("{case}/identity")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&other, "/api/v1/cases").await.1["total"], 0);
+
+    // The house records the exit, and still sees the person it supported.
+    let (status, body) = t.act(&house, id, &json!({"action": "exit-support", "reason": "moved on"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(t.get(&house, &case).await.0, StatusCode::OK);
+}

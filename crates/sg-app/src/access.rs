@@ -20,15 +20,24 @@ pub fn routed_to(case: &CaseRecord) -> Option<sg_domain::CompetentAuthority> {
     })
 }
 
+/// Whether the case ever entered support with the provider named `org_name`.
+pub fn supported_by(case: &CaseRecord, org_name: &str) -> bool {
+    case.events
+        .iter()
+        .any(|e| matches!(&e.event.event, sg_domain::CaseEvent::SupportEntered { provider } if provider == org_name))
+}
+
 /// Whether `user` may see this case's non-identifying facts and timeline. A decision maker sees
-/// only the cases routed to their organisation's competent authority.
+/// only the cases routed to their organisation's competent authority; a support provider only
+/// the people it supports or supported.
 pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
     match user.role {
         Role::FirstResponder => case.created_by_org == user.org,
         Role::DecisionMaker => {
             user.org_competent_authority.is_some() && routed_to(case) == user.org_competent_authority
         }
-        Role::Admin | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => true,
+        Role::SupportProvider => supported_by(case, &user.org_name),
+        Role::Admin | Role::Guardian | Role::LegalAdviser => true,
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
     }
 }
@@ -63,6 +72,9 @@ pub fn identity_access(
         Role::DecisionMaker if !can_view_case(user, case) => {
             return IdentityAccess::Refused("not routed to this decision maker's competent authority")
         }
+        Role::SupportProvider if !can_view_case(user, case) => {
+            return IdentityAccess::Refused("not supported by this organisation")
+        }
         Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => {
             return IdentityAccess::Allowed { categories: all(), basis: "works on the case" }
         }
@@ -93,7 +105,7 @@ pub fn can_manage_consents(user: &User, case: &CaseRecord) -> bool {
 }
 
 /// Which cases a user's case list holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListScope {
     /// Every case.
     All,
@@ -101,6 +113,8 @@ pub enum ListScope {
     ReferredBy(sg_domain::OrgId),
     /// Cases routed to this competent authority.
     RoutedTo(sg_domain::CompetentAuthority),
+    /// Cases that entered support with this provider.
+    SupportedBy(String),
     /// None (a decision maker whose organisation names no competent authority).
     Nothing,
 }
@@ -110,7 +124,8 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
     match user.role {
         Role::FirstResponder => Ok(ListScope::ReferredBy(user.org)),
         Role::DecisionMaker => Ok(user.org_competent_authority.map(ListScope::RoutedTo).unwrap_or(ListScope::Nothing)),
-        Role::Admin | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => Ok(ListScope::All),
+        Role::SupportProvider => Ok(ListScope::SupportedBy(user.org_name.clone())),
+        Role::Admin | Role::Guardian | Role::LegalAdviser => Ok(ListScope::All),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }
@@ -130,7 +145,10 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
         C::RequestReconsideration { .. } | C::Withdraw { .. } => {
             referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider)
         }
-        C::EnterSupport { .. } | C::ExitSupport { .. } => user.role == Role::SupportProvider,
+        // The referring organisation or the decision maker arranges support with a provider;
+        // the provider records entry and exit on the cases it supports.
+        C::EnterSupport { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider),
+        C::ExitSupport { .. } => referrer || user.role == Role::SupportProvider,
         C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
         C::ConvertToReferral => referrer,
     };

@@ -358,6 +358,14 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
     if let Some(v) = f.referred_by_org {
         q.push(" AND created_by_org = ").push_bind(v.to_string());
     }
+    if let Some(v) = &f.supported_by {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'support-entered' \
+             AND json_extract(e.payload, '$.provider') = ",
+        )
+        .push_bind(v.clone())
+        .push(")");
+    }
     if let Some(v) = &f.reference {
         q.push(" AND reference = ").push_bind(v.trim().to_uppercase());
     }

@@ -245,6 +245,9 @@ pub struct CaseFilter {
     pub competent_authority: Option<CompetentAuthority>,
     /// Only cases referred by this organisation.
     pub referred_by_org: Option<OrgId>,
+    /// Only cases that entered support with this provider (an organisation's name).
+    #[serde(skip)]
+    pub supported_by: Option<String>,
     /// Only the case with this reference (exact, case-insensitive).
     pub reference: Option<String>,
     /// Referred on or after.

@@ -52,6 +52,7 @@ pub(crate) async fn list(
         age: q.age,
         competent_authority: q.competent_authority,
         referred_by_org: None,
+        supported_by: None,
         reference: q.reference,
         referred_from: q.referred_from,
         referred_to: q.referred_to,
