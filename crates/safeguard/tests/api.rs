@@ -527,3 +527,36 @@ async fn support_providers_see_only_the_people_they_support() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(t.get(&house, &case).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn guardians_see_only_the_children_assigned_to_them() {
+    let t = TestApp::start().await;
+    let la = t.api_user("City Council Children's Services", Role::FirstResponder, "sw").await;
+    let icg = t.api_user("ICTG Service North", Role::Guardian, "g1").await;
+    let other = t.api_user("ICTG Service South", Role::Guardian, "g2").await;
+    let mut child = adult_referral();
+    child["age_at_exploitation"] = json!("child");
+    let (_, created) = t.refer(&la, &child, None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let case = format!("/api/v1/cases/{id}");
+    assert_eq!(t.get(&icg, &case).await.0, StatusCode::NOT_FOUND);
+
+    // Adults have no child trafficking guardian.
+    let (_, adult) = t.refer(&la, &adult_referral(), None).await;
+    let (status, err) = t
+        .act(
+            &la,
+            adult["case_id"].as_str().unwrap(),
+            &json!({"action": "assign-guardian", "guardian": "ICTG Service North"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+
+    let (status, body) = t.act(&la, id, &json!({"action": "assign-guardian", "guardian": "ICTG Service North"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(t.get(&icg, &case).await.0, StatusCode::OK);
+    assert_eq!(t.get(&icg, &format!("{case}/identity")).await.0, StatusCode::OK);
+    assert_eq!(t.get(&icg, "/api/v1/cases").await.1["total"], 1);
+    assert_eq!(t.get(&other, &case).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&other, "/api/v1/cases").await.1["total"], 0);
+}

@@ -27,6 +27,13 @@ pub fn supported_by(case: &CaseRecord, org_name: &str) -> bool {
         .any(|e| matches!(&e.event.event, sg_domain::CaseEvent::SupportEntered { provider } if provider == org_name))
 }
 
+/// Whether the guardian service named `org_name` was assigned to this child.
+pub fn guardian_of(case: &CaseRecord, org_name: &str) -> bool {
+    case.events
+        .iter()
+        .any(|e| matches!(&e.event.event, sg_domain::CaseEvent::GuardianAssigned { guardian } if guardian == org_name))
+}
+
 /// Whether `user` may see this case's non-identifying facts and timeline. A decision maker sees
 /// only the cases routed to their organisation's competent authority; a support provider only
 /// the people it supports or supported.
@@ -37,7 +44,8 @@ pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
             user.org_competent_authority.is_some() && routed_to(case) == user.org_competent_authority
         }
         Role::SupportProvider => supported_by(case, &user.org_name),
-        Role::Admin | Role::Guardian | Role::LegalAdviser => true,
+        Role::Guardian => guardian_of(case, &user.org_name),
+        Role::Admin | Role::LegalAdviser => true,
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
     }
 }
@@ -74,6 +82,9 @@ pub fn identity_access(
         }
         Role::SupportProvider if !can_view_case(user, case) => {
             return IdentityAccess::Refused("not supported by this organisation")
+        }
+        Role::Guardian if !can_view_case(user, case) => {
+            return IdentityAccess::Refused("not a child assigned to this guardian service")
         }
         Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => {
             return IdentityAccess::Allowed { categories: all(), basis: "works on the case" }
@@ -115,6 +126,8 @@ pub enum ListScope {
     RoutedTo(sg_domain::CompetentAuthority),
     /// Cases that entered support with this provider.
     SupportedBy(String),
+    /// Children assigned to this guardian service.
+    GuardianOf(String),
     /// None (a decision maker whose organisation names no competent authority).
     Nothing,
 }
@@ -125,7 +138,8 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
         Role::FirstResponder => Ok(ListScope::ReferredBy(user.org)),
         Role::DecisionMaker => Ok(user.org_competent_authority.map(ListScope::RoutedTo).unwrap_or(ListScope::Nothing)),
         Role::SupportProvider => Ok(ListScope::SupportedBy(user.org_name.clone())),
-        Role::Admin | Role::Guardian | Role::LegalAdviser => Ok(ListScope::All),
+        Role::Guardian => Ok(ListScope::GuardianOf(user.org_name.clone())),
+        Role::Admin | Role::LegalAdviser => Ok(ListScope::All),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }
@@ -149,6 +163,7 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
         // the provider records entry and exit on the cases it supports.
         C::EnterSupport { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider),
         C::ExitSupport { .. } => referrer || user.role == Role::SupportProvider,
+        C::AssignGuardian { .. } => referrer || user.role == Role::DecisionMaker,
         C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
         C::ConvertToReferral => referrer,
     };

@@ -44,6 +44,8 @@ pub enum ActionInput {
         #[serde(default)]
         account: PersonalAccount,
     },
+    /// Assign an Independent Child Trafficking Guardian service (an organisation's name).
+    AssignGuardian { guardian: String },
     /// The person withdraws.
     Withdraw {
         #[serde(default)]
@@ -90,6 +92,7 @@ impl ActionRequest {
             A::DecidePermissionToStay { granted } => C::DecidePermissionToStay { granted },
             A::ConvertToReferral { identity, account } => return (C::ConvertToReferral, Some((identity, account))),
             A::Withdraw { reason } => C::Withdraw { reason },
+            A::AssignGuardian { guardian } => C::AssignGuardian { guardian },
         };
         (command, None)
     }

@@ -205,6 +205,7 @@ impl App {
             access::ListScope::ReferredBy(org) => filter.referred_by_org = Some(org),
             access::ListScope::RoutedTo(authority) => filter.competent_authority = Some(authority),
             access::ListScope::SupportedBy(provider) => filter.supported_by = Some(provider),
+            access::ListScope::GuardianOf(guardian) => filter.guardian_of = Some(guardian),
             access::ListScope::Nothing => return Ok(CasePage { cases: vec![], total: 0 }),
         }
         if filter.limit == 0 {
@@ -246,8 +247,10 @@ impl App {
     ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
         access::check_command(user, &record, &command)?;
-        if let CaseCommand::EnterSupport { provider } = &command {
-            self.check_provider(user, provider).await?;
+        match &command {
+            CaseCommand::EnterSupport { provider } => self.check_named_org(user, "provider", provider).await?,
+            CaseCommand::AssignGuardian { guardian } => self.check_named_org(user, "guardian", guardian).await?,
+            _ => {}
         }
         let handover = Handover { rule_facts: facts, ..Handover::default() };
         self.commit_change(user, &record, command, on, expected_version, person, handover).await
@@ -255,15 +258,12 @@ impl App {
 
     /// A support provider is an organisation known to Safeguard; a provider records only its
     /// own name, so that it sees only the people it supports.
-    async fn check_provider(&self, user: &User, provider: &str) -> Result<(), AppError> {
-        if user.role == sg_domain::Role::SupportProvider && provider != user.org_name {
-            return Err(AppError::invalid(
-                "provider",
-                "a support provider records support by its own organisation only",
-            ));
+    async fn check_named_org(&self, user: &User, field: &str, name: &str) -> Result<(), AppError> {
+        if user.role == sg_domain::Role::SupportProvider && name != user.org_name {
+            return Err(AppError::invalid(field, "a support provider records support by its own organisation only"));
         }
-        if self.store.org_by_name(provider.trim()).await?.is_none() {
-            return Err(AppError::invalid("provider", "no organisation has this name"));
+        if self.store.org_by_name(name.trim()).await?.is_none() {
+            return Err(AppError::invalid(field, "no organisation has this name"));
         }
         Ok(())
     }

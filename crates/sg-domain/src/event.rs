@@ -125,6 +125,11 @@ pub enum CaseEvent {
         /// Granted or refused.
         granted: bool,
     },
+    /// An Independent Child Trafficking Guardian service was assigned to a child.
+    GuardianAssigned {
+        /// The guardian service's organisation name.
+        guardian: String,
+    },
     /// The person withdrew from the NRM.
     Withdrawn {
         /// Why, if given.
@@ -149,6 +154,7 @@ impl CaseEvent {
             Self::SupportExited { .. } => "support-exited",
             Self::PermissionToStayApplied => "permission-to-stay-applied",
             Self::PermissionToStayDecided { .. } => "permission-to-stay-decided",
+            Self::GuardianAssigned { .. } => "guardian-assigned",
             Self::Withdrawn { .. } => "withdrawn",
         }
     }
@@ -197,6 +203,9 @@ impl CaseEvent {
             Self::PermissionToStayApplied => "Applied for temporary permission to stay".into(),
             Self::PermissionToStayDecided { granted: true } => "Temporary permission to stay granted".into(),
             Self::PermissionToStayDecided { granted: false } => "Temporary permission to stay refused".into(),
+            Self::GuardianAssigned { guardian } => {
+                format!("Independent child trafficking guardian assigned: {guardian}")
+            }
             Self::Withdrawn { .. } => "Withdrawn from the NRM".into(),
         }
     }

@@ -90,6 +90,8 @@ pub struct CaseState {
     pub permission_to_stay: PermissionToStay,
     /// The day the person withdrew.
     pub withdrawn_on: Option<Date>,
+    /// The child's guardian service, once assigned.
+    pub guardian: Option<String>,
     /// The day of the most recent event.
     pub last_event_on: Date,
     /// How many events the case has: its version for optimistic concurrency.
@@ -121,6 +123,8 @@ pub enum CaseCommand {
     ConvertToReferral,
     /// The person withdraws from the NRM.
     Withdraw { reason: String },
+    /// Assign an Independent Child Trafficking Guardian service (children only).
+    AssignGuardian { guardian: String },
 }
 
 /// Why a command was refused. Each message says what is wrong in words a caseworker uses.
@@ -215,6 +219,7 @@ impl CaseState {
             in_support_with: None,
             permission_to_stay: PermissionToStay::NotApplied,
             withdrawn_on: None,
+            guardian: None,
             last_event_on: first.on,
             version: 1,
         })
@@ -259,6 +264,7 @@ impl CaseState {
             CaseEvent::PermissionToStayDecided { granted } => {
                 self.permission_to_stay = PermissionToStay::Decided { granted: *granted, on }
             }
+            CaseEvent::GuardianAssigned { guardian } => self.guardian = Some(guardian.clone()),
             CaseEvent::Withdrawn { .. } => {
                 self.withdrawn_on = Some(on);
                 self.in_support_with = None;
@@ -418,6 +424,15 @@ impl CaseState {
                 PermissionToStay::Applied { .. } => one(CaseEvent::PermissionToStayDecided { granted: *granted }),
                 _ => Err(TransitionError::NotYet("there is no pending application for permission to stay")),
             },
+            C::AssignGuardian { guardian } => {
+                if !self.facts.age_at_exploitation.treated_as_child() {
+                    return Err(TransitionError::NotYet(
+                        "only a child's case has an independent child trafficking guardian",
+                    ));
+                }
+                require_text(guardian, "guardian")?;
+                one(CaseEvent::GuardianAssigned { guardian: guardian.clone() })
+            }
             C::Withdraw { reason } => {
                 if self.facts.age_at_exploitation.treated_as_child() {
                     return Err(TransitionError::NotYet(
@@ -468,6 +483,9 @@ impl CaseState {
             && self.conclusive_grounds.map(|d| d.outcome) != Some(DecisionOutcome::Positive)
         {
             return Err("permission to stay without a positive conclusive grounds decision".into());
+        }
+        if self.guardian.is_some() && !self.facts.age_at_exploitation.treated_as_child() {
+            return Err("a guardian on an adult's case".into());
         }
         if self.withdrawn_on.is_some() && self.in_support_with.is_some() {
             return Err("a withdrawn case still in support".into());

@@ -48,6 +48,7 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         any::<bool>().prop_map(|granted| CaseCommand::DecidePermissionToStay { granted }),
         Just(CaseCommand::ConvertToReferral),
         Just(CaseCommand::Withdraw { reason: String::new() }),
+        Just(CaseCommand::AssignGuardian { guardian: "Guardian Service".into() }),
     ]
 }
 

@@ -366,6 +366,14 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
         .push_bind(v.clone())
         .push(")");
     }
+    if let Some(v) = &f.guardian_of {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'guardian-assigned' \
+             AND json_extract(e.payload, '$.guardian') = ",
+        )
+        .push_bind(v.clone())
+        .push(")");
+    }
     if let Some(v) = &f.reference {
         q.push(" AND reference = ").push_bind(v.trim().to_uppercase());
     }

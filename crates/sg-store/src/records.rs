@@ -248,6 +248,9 @@ pub struct CaseFilter {
     /// Only cases that entered support with this provider (an organisation's name).
     #[serde(skip)]
     pub supported_by: Option<String>,
+    /// Only children assigned to this guardian service (an organisation's name).
+    #[serde(skip)]
+    pub guardian_of: Option<String>,
     /// Only the case with this reference (exact, case-insensitive).
     pub reference: Option<String>,
     /// Referred on or after.

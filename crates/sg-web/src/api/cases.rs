@@ -53,6 +53,7 @@ pub(crate) async fn list(
         competent_authority: q.competent_authority,
         referred_by_org: None,
         supported_by: None,
+        guardian_of: None,
         reference: q.reference,
         referred_from: q.referred_from,
         referred_to: q.referred_to,
