@@ -10,6 +10,7 @@ mod convert;
 mod firewall;
 mod marginals;
 mod monitoring;
+mod recommendations;
 mod sessions;
 mod users;
 
@@ -344,5 +345,18 @@ impl sg_store::Store for SqliteStore {
     }
     async fn publications(&self, limit: u32) -> sg_store::StoreResult<Vec<sg_store::Publication>> {
         monitoring::publications(self, limit).await
+    }
+    async fn add_recommendations(
+        &self,
+        recommendations: &[sg_store::Recommendation],
+        statuses: &[sg_store::StatusRecord],
+    ) -> sg_store::StoreResult<()> {
+        recommendations::add_recommendations(self, recommendations, statuses).await
+    }
+    async fn add_recommendation_status(&self, status: &sg_store::StatusRecord) -> sg_store::StoreResult<()> {
+        recommendations::add_status(self, status).await
+    }
+    async fn recommendations(&self) -> sg_store::StoreResult<Vec<sg_store::RecommendationHistory>> {
+        recommendations::recommendations(self).await
     }
 }
