@@ -223,13 +223,10 @@ impl App {
         user: Option<&User>,
         recommendation: &Recommendation,
         latest: Option<Date>,
-        status: &str,
-        as_of: &str,
-        evidence: &str,
-        evidence_url: Option<String>,
+        input: &StatusInput,
     ) -> Result<StatusRecord, FieldError> {
-        let status = status_code(status)?;
-        let as_of = date("as_of", as_of, self.clock.today())?;
+        let status = status_code(&input.status)?;
+        let as_of = date("as_of", &input.as_of, self.clock.today())?;
         if as_of < recommendation.report_date {
             return Err(FieldError::new(
                 "as_of",
@@ -242,7 +239,8 @@ impl App {
                 format!("{as_of} is before the latest status recorded ({latest}); the history only moves forward"),
             ));
         }
-        let evidence = evidence.trim().to_string();
+        let evidence = input.evidence.trim().to_string();
+        let evidence_url = url("evidence_url", &input.evidence_url)?;
         if evidence.is_empty() && status != RecommendationStatus::Unknown {
             return Err(FieldError::new("evidence", "enter the evidence for this status"));
         }
@@ -284,17 +282,8 @@ impl App {
         let Some(h) = all.iter().find(|h| h.recommendation.id == id) else {
             return Err(AppError::invalid("recommendation", "there is no such recommendation"));
         };
-        let evidence_url = url("evidence_url", &input.evidence_url)?;
         let latest = h.history.last().map(|s| s.as_of);
-        let s = self.validate_status(
-            user,
-            &h.recommendation,
-            latest,
-            &input.status,
-            &input.as_of,
-            &input.evidence,
-            evidence_url,
-        )?;
+        let s = self.validate_status(user, &h.recommendation, latest, input)?;
         self.store.add_recommendation_status(&s).await?;
         Ok(s)
     }
@@ -317,12 +306,24 @@ impl App {
                     (true, false) => return Err(FieldError::new("status", "a status date needs a status")),
                     (false, true) => return Err(FieldError::new("status_date", "enter the date of the status")),
                     (false, false) => {
-                        let url = row
+                        let evidence_url = row
                             .evidence
                             .split_whitespace()
                             .find(|w| w.starts_with("https://") || w.starts_with("http://"))
-                            .map(String::from);
-                        Some(self.validate_status(user, &r, None, &row.status, &row.status_date, &row.evidence, url)?)
+                            .map(String::from)
+                            .unwrap_or_default();
+                        let input = StatusInput {
+                            recommendation_id: r.id.clone(),
+                            status: row.status.clone(),
+                            as_of: row.status_date.clone(),
+                            evidence: row.evidence.clone(),
+                            evidence_url,
+                        };
+                        // The file calls the as-of date `status_date`: name the column it has.
+                        Some(self.validate_status(user, &r, None, &input).map_err(|e| match e.field.as_str() {
+                            "as_of" => FieldError::new("status_date", e.message),
+                            _ => e,
+                        })?)
                     }
                 };
                 Ok((r, status))
