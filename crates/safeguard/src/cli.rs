@@ -99,6 +99,12 @@ pub enum Command {
         #[arg(long)]
         round: Option<u64>,
     },
+    /// The recommendation tracker: recommendations to government, their status and evidence.
+    Recommendations {
+        /// What to do with recommendations.
+        #[command(subcommand)]
+        command: RecommendationsCommand,
+    },
     /// Exports data for research, with disclosure control.
     Export {
         /// What to export.
@@ -367,5 +373,30 @@ pub enum ExportCommand {
         /// many exported cases.
         #[arg(long, default_value_t = 5)]
         k: u64,
+    },
+}
+
+/// `safeguard recommendations …`.
+#[derive(Debug, Subcommand)]
+pub enum RecommendationsCommand {
+    /// Imports recommendations from a CSV file with the header
+    /// `source,date,text,addressee,article,indicators,status,status_date,evidence`: all rows or
+    /// none.
+    Import {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Lists recommendations with their status, evidence and linked indicators' live values,
+    /// after the summary line.
+    List {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
     },
 }

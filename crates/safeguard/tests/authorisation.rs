@@ -44,6 +44,10 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
         ("GET /monitoring", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         ("GET /monitor/simulation", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ("GET /monitoring/recommendations", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        // The generic form names no recommendation: statistics roles get the page again with the
+        // error summary; everyone else is refused before the form is read.
+        ("POST /monitoring/recommendations", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
         ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),

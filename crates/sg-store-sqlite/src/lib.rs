@@ -10,6 +10,7 @@ mod convert;
 mod firewall;
 mod marginals;
 mod monitoring;
+mod recommendations;
 mod sessions;
 mod users;
 
@@ -351,5 +352,18 @@ impl sg_store::Store for SqliteStore {
         authority: sg_domain::CompetentAuthority,
     ) -> sg_store::StoreResult<()> {
         users::set_org_competent_authority(self, org, authority).await
+    }
+    async fn add_recommendations(
+        &self,
+        recommendations: &[sg_store::Recommendation],
+        statuses: &[sg_store::StatusRecord],
+    ) -> sg_store::StoreResult<()> {
+        recommendations::add_recommendations(self, recommendations, statuses).await
+    }
+    async fn add_recommendation_status(&self, status: &sg_store::StatusRecord) -> sg_store::StoreResult<()> {
+        recommendations::add_status(self, status).await
+    }
+    async fn recommendations(&self) -> sg_store::StoreResult<Vec<sg_store::RecommendationHistory>> {
+        recommendations::recommendations(self).await
     }
 }

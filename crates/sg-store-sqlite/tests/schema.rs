@@ -53,3 +53,31 @@ async fn case_events_cannot_be_changed_or_deleted() {
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
 }
+
+#[tokio::test]
+async fn recommendation_status_history_is_append_only_and_moves_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query(
+        "INSERT INTO recommendations VALUES ('r', 'Report', '2023-01-01', 'T', 'Home Office', 'ECAT Art. 10', '', 0)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let insert = |as_of: &'static str| {
+        sqlx::query(
+            "INSERT INTO recommendation_status (recommendation_id, status, as_of, evidence, recorded_at) \
+             VALUES ('r', 'implemented', ?, 'e', 0)",
+        )
+        .bind(as_of)
+    };
+    insert("2024-02-01").execute(&mut conn).await.unwrap();
+    let err = insert("2024-01-31").execute(&mut conn).await.unwrap_err();
+    assert!(err.to_string().contains("before the latest"), "{err}");
+    for sql in ["UPDATE recommendation_status SET status = 'rejected'", "DELETE FROM recommendation_status"] {
+        let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}

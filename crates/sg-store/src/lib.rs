@@ -5,9 +5,11 @@
 //! case's projection row is rewritten, and an idempotency record is kept, or nothing is.
 
 mod monitoring;
+mod recommendations;
 mod records;
 
 pub use monitoring::*;
+pub use recommendations::*;
 pub use records::*;
 pub use sg_domain::Coded;
 
@@ -198,4 +200,20 @@ pub trait Store: Send + Sync {
     async fn record_publication(&self, publication: &Publication) -> StoreResult<()>;
     /// The most recent publications, newest first.
     async fn publications(&self, limit: u32) -> StoreResult<Vec<Publication>>;
+
+    // --- the recommendation tracker ---
+
+    /// Stores recommendations and their first statuses, all of them or none (an import is
+    /// never half-done).
+    async fn add_recommendations(
+        &self,
+        recommendations: &[Recommendation],
+        statuses: &[StatusRecord],
+    ) -> StoreResult<()>;
+    /// Appends a status to a recommendation's history. There is no way to change or remove
+    /// one: the history is the record of what was known when. Refused if its as-of date is
+    /// before the latest already recorded.
+    async fn add_recommendation_status(&self, status: &StatusRecord) -> StoreResult<()>;
+    /// Every recommendation, by report date then text, each with its history oldest first.
+    async fn recommendations(&self) -> StoreResult<Vec<RecommendationHistory>>;
 }

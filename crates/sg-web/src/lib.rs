@@ -52,6 +52,8 @@ pub const ROUTES: &[&str] = &[
     "POST /cases/{case_id}/decide/{question}",
     "GET /monitor/simulation",
     "GET /monitoring",
+    "GET /monitoring/recommendations",
+    "POST /monitoring/recommendations",
     "GET /referrals/new",
     "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
+        .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))

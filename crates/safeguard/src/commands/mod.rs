@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod monitoring;
+mod recommendations;
 mod rules;
 mod serve;
 mod simulate;
@@ -10,7 +11,9 @@ mod user;
 
 use anyhow::Context;
 
-use crate::cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, KeysCommand, UserCommand};
+use crate::cli::{
+    AuditCommand, Cli, Command, ExportCommand, ImportCommand, KeysCommand, RecommendationsCommand, UserCommand,
+};
 
 /// Runs a parsed command line.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -42,6 +45,12 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export { command: ExportCommand::Cases { data, deidentified, format: _, output, k } } => {
             monitoring::export_cases(&data, deidentified, output, k).await
+        }
+        Command::Recommendations { command: RecommendationsCommand::Import { data, file } } => {
+            recommendations::import(&data, &file).await
+        }
+        Command::Recommendations { command: RecommendationsCommand::List { data, format } } => {
+            recommendations::list(&data, &format).await
         }
         Command::Migrate { data } => {
             let (_, sqlite) = crate::database::open(&data).await?;

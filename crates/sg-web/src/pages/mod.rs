@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod cases;
 pub(crate) mod decisions;
 pub(crate) mod monitoring;
+pub(crate) mod recommendations;
 pub(crate) mod referral;
 pub(crate) mod simulation;
 pub(crate) mod survivor;

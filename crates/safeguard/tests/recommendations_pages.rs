@@ -1,0 +1,107 @@
+//! The recommendation tracker page over HTTP, as a browser without JavaScript uses it: a
+//! monitor sees the summary line and linked indicators' live values, records a status with the
+//! form, and is told when its date goes backwards; a first responder is refused.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use sg_app::recommendations::RecommendationInput;
+use sg_domain::Role;
+
+async fn signed_in(t: &TestApp, role: Role, name: &str) -> reqwest::Client {
+    let code = t.page_user("Org", role, name).await;
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let csrf = csrf_of(&r.text().await.unwrap());
+    let pw = "correct horse battery staple";
+    client
+        .post(t.url("/account/password"))
+        .form(&[("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    client
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_monitor_sees_the_summary_and_live_indicators_and_records_a_status() {
+    let t = TestApp::start().await;
+    t.app.add_demo_cases(&sg_demo::Distributions::embedded(), 300, 5, |_| {}).await.unwrap();
+    let rec = RecommendationInput {
+        source: "ATMG: Time to Deliver".into(),
+        date: "2023-03-01".into(),
+        text: "Make reasonable-grounds decisions within five working days".into(),
+        addressee: "Home Office".into(),
+        article: "ECAT Art. 10".into(),
+        indicators: "referrals rg-positive-rate".into(),
+    };
+    let r = t.app.add_recommendation(None, &rec).await.unwrap();
+    let tracker = t.app.recommendation_tracker(None).await.unwrap();
+    let referrals = tracker.recommendations[0].indicators[0].value.clone();
+    let interval = tracker.recommendations[0].indicators[1].interval.clone().unwrap();
+
+    let monitor = signed_in(&t, Role::Monitor, "mon").await;
+    let html = monitor.get(t.url("/monitoring/recommendations")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("1 recommendation, 0 implemented partly or fully"), "{html}");
+    assert!(html.contains(&format!("(referrals)</span>: {referrals}")), "no live referrals value: {html}");
+    assert!(html.contains(&interval), "no interval {interval}");
+    assert!(html.contains("ECAT Art. 10") && !html.contains("<script>"));
+
+    let csrf = csrf_of(&html);
+    let form = |status: &'static str, as_of: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("recommendation", r.id.clone()),
+            ("status", status.to_string()),
+            ("as_of", as_of.to_string()),
+            ("evidence", "Home Office response".to_string()),
+            ("evidence_url", "https://www.gov.uk/r".to_string()),
+        ]
+    };
+    let res = monitor
+        .post(t.url("/monitoring/recommendations"))
+        .form(&form("partly-implemented", "2024-02-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.url().path(), "/monitoring/recommendations");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("1 recommendation, 1 implemented partly or fully"), "{html}");
+    assert!(html.contains("Partly implemented as of 2024-02-01"), "{html}");
+
+    let res = monitor
+        .post(t.url("/monitoring/recommendations"))
+        .form(&form("implemented", "2024-01-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem") && html.contains("href=\"#as_of\""), "{html}");
+    assert!(html.contains("before the latest status recorded (2024-02-01)"), "{html}");
+    let history = &t.app.recommendation_tracker(None).await.unwrap().recommendations[0].history;
+    assert_eq!(history.len(), 1, "the refused status was stored");
+
+    let without_token = monitor
+        .post(t.url("/monitoring/recommendations"))
+        .form(&[("recommendation", r.id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_first_responder_is_refused() {
+    let t = TestApp::start().await;
+    let fr = signed_in(&t, Role::FirstResponder, "fr").await;
+    assert_eq!(fr.get(t.url("/monitoring/recommendations")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let anonymous = reqwest::Client::new();
+    let r = anonymous.get(t.url("/monitoring/recommendations")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/sign-in");
+}

@@ -1,0 +1,192 @@
+//! The recommendation tracker (`/monitoring/recommendations`): every recommendation with its
+//! status, evidence and linked indicators' live values, under the summary line, and a form to
+//! record a new status. Monitors and administrators only; the page shows indicator values, so
+//! each view is recorded as a publication like `/monitoring`.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sg_app::recommendations::{StatusInput, Tracker};
+use sg_app::AppError;
+use sg_store::RecommendationStatus;
+
+use super::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
+use crate::extract::PageUser;
+use crate::form::FormData;
+use crate::AppState;
+
+/// One recommendation as the page shows it: every value already in words.
+struct Row {
+    id: String,
+    text: String,
+    source: String,
+    report_date: String,
+    addressee: String,
+    article: String,
+    status: &'static str,
+    /// The govuk-tag colour modifier for the status.
+    tag: &'static str,
+    as_of: String,
+    evidence: String,
+    evidence_url: String,
+    /// (as of, status, evidence) oldest first.
+    history: Vec<(String, &'static str, String)>,
+    /// (title, id, value, interval).
+    indicators: Vec<(String, String, String, String)>,
+}
+
+/// One option of a select box.
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "recommendations.html")]
+struct RecommendationsPage {
+    layout: Layout,
+    /// Whether the title says "Error:" (the base template's convention).
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    summary: String,
+    basis: String,
+    legend: String,
+    rows: Vec<Row>,
+    recommendation_options: Vec<Opt>,
+    status_options: Vec<Opt>,
+    as_of: String,
+    evidence: String,
+    evidence_url: String,
+}
+
+impl RecommendationsPage {
+    fn error_for(&self, field: &str) -> &str {
+        message_for(&self.errors, field)
+    }
+}
+
+fn tag(s: RecommendationStatus) -> &'static str {
+    match s {
+        RecommendationStatus::Implemented => "govuk-tag--green",
+        RecommendationStatus::PartlyImplemented => "govuk-tag--yellow",
+        RecommendationStatus::NotImplemented => "govuk-tag--red",
+        RecommendationStatus::Rejected => "govuk-tag--grey",
+        RecommendationStatus::Unknown => "govuk-tag--grey",
+    }
+}
+
+fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInput) -> RecommendationsPage {
+    let rows = t
+        .recommendations
+        .iter()
+        .map(|r| {
+            let rec = &r.recommendation;
+            Row {
+                id: rec.id.clone(),
+                text: rec.text.clone(),
+                source: rec.source.clone(),
+                report_date: rec.report_date.to_string(),
+                addressee: rec.addressee.clone(),
+                article: rec.article.clone(),
+                status: r.status.label(),
+                tag: tag(r.status),
+                as_of: r.current.as_ref().map(|s| s.as_of.to_string()).unwrap_or_default(),
+                evidence: r.current.as_ref().map(|s| s.evidence.clone()).unwrap_or_default(),
+                evidence_url: r.current.as_ref().and_then(|s| s.evidence_url.clone()).unwrap_or_default(),
+                history: r
+                    .history
+                    .iter()
+                    .map(|s| (s.as_of.to_string(), s.status.label(), s.evidence.clone()))
+                    .collect(),
+                indicators: r
+                    .indicators
+                    .iter()
+                    .map(|i| (i.title.clone(), i.id.clone(), i.value.clone(), i.interval.clone().unwrap_or_default()))
+                    .collect(),
+            }
+        })
+        .collect();
+    let recommendation_options = t
+        .recommendations
+        .iter()
+        .map(|r| {
+            let text: String = r.recommendation.text.chars().take(90).collect();
+            Opt {
+                value: r.recommendation.id.clone(),
+                label: format!("{} ({}, {})", text, r.recommendation.source, r.recommendation.report_date),
+                selected: r.recommendation.id == sent.recommendation_id,
+            }
+        })
+        .collect();
+    let status_options = RecommendationStatus::ALL
+        .iter()
+        .map(|s| Opt { value: s.code().into(), label: s.label().into(), selected: s.code() == sent.status })
+        .collect();
+    RecommendationsPage {
+        layout: Layout::for_user("Recommendations", who),
+        has_errors: !errors.is_empty(),
+        errors,
+        summary: t.summary.clone(),
+        basis: t.indicator_basis.clone(),
+        legend: t.rule.legend(),
+        rows,
+        recommendation_options,
+        status_options,
+        as_of: sent.as_of.clone(),
+        evidence: sent.evidence.clone(),
+        evidence_url: sent.evidence_url.clone(),
+    }
+}
+
+/// Renders the page, recording the view as a publication first (what is not recorded is not
+/// published).
+async fn show(state: &AppState, who: &PageUser, errors: Vec<FieldMessage>, sent: &StatusInput) -> Response {
+    let tracker = match state.app.recommendation_tracker(Some(&who.user)).await {
+        Ok(t) => t,
+        Err(e) => return error_page(e),
+    };
+    let p = page(who, &tracker, errors, sent);
+    let html = match p.render() {
+        Ok(h) => h,
+        Err(e) => return error_page(AppError::Internal(e.to_string())),
+    };
+    if let Err(e) =
+        state.app.publish(Some(&who.user), "page", "own-cases", "all", "html", &tracker.rule, html.as_bytes()).await
+    {
+        return error_page(e);
+    }
+    render(&p)
+}
+
+/// `GET /monitoring/recommendations`.
+pub(crate) async fn list(State(state): State<AppState>, who: PageUser) -> Response {
+    show(&state, &who, vec![], &StatusInput::default()).await
+}
+
+/// `POST /monitoring/recommendations`: records a status, then back to the list; a refused
+/// status re-renders the page with the error summary and what was typed.
+pub(crate) async fn record(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let sent = StatusInput {
+        recommendation_id: form.get("recommendation"),
+        status: form.get("status"),
+        as_of: form.get("as_of"),
+        evidence: form.get("evidence"),
+        evidence_url: form.get("evidence_url"),
+    };
+    match state.app.record_recommendation_status(Some(&who.user), &sent).await {
+        Ok(_) => Redirect::to("/monitoring/recommendations").into_response(),
+        Err(AppError::Invalid(f)) => {
+            show(&state, &who, vec![FieldMessage { field: f.field, message: f.message }], &sent).await
+        }
+        Err(AppError::Conflict(m)) => {
+            show(&state, &who, vec![FieldMessage { field: "as_of".into(), message: m }], &sent).await
+        }
+        Err(e) => error_page(e),
+    }
+}
