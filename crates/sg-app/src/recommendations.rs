@@ -264,6 +264,7 @@ impl App {
         check(user)?;
         let r = self.validate_recommendation(input)?;
         self.store.add_recommendations(std::slice::from_ref(&r), &[]).await?;
+        self.audit_recommendation(user, format!("added {}", r.id)).await?;
         Ok(r)
     }
 
@@ -285,6 +286,7 @@ impl App {
         let latest = h.history.last().map(|s| s.as_of);
         let s = self.validate_status(user, &h.recommendation, latest, input)?;
         self.store.add_recommendation_status(&s).await?;
+        self.audit_recommendation(user, format!("status of {id} as of {}", s.as_of)).await?;
         Ok(s)
     }
 
@@ -340,7 +342,14 @@ impl App {
             return Ok(ImportOutcome { imported: 0, rejected });
         }
         self.store.add_recommendations(&recommendations, &statuses).await?;
+        let detail = format!("imported {} recommendations, {} statuses", recommendations.len(), statuses.len());
+        self.audit_recommendation(user, detail).await?;
         Ok(ImportOutcome { imported: recommendations.len(), rejected })
+    }
+
+    /// Records a change to the tracker in the audit chain (no personal data: ids and dates).
+    async fn audit_recommendation(&self, user: Option<&User>, detail: String) -> Result<(), AppError> {
+        self.audit(user, sg_audit::AuditAction::RecommendationRecorded, None, sg_audit::Outcome::Allowed, detail).await
     }
 
     /// Every recommendation with its current status, history and linked indicators' live

@@ -86,6 +86,11 @@ async fn the_history_moves_forward_and_the_latest_status_counts() {
     assert_eq!(tracked.current.as_ref().unwrap().evidence_url.as_deref(), Some("https://www.gov.uk/example"));
     let ids: Vec<_> = tracked.indicators.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["referrals", "rg-within-5-working-days"]);
+
+    // Each addition and accepted status is in the audit chain; refused ones are not.
+    let audit = app.store.audit_page(0, 1000).await.unwrap();
+    let recorded = audit.iter().filter(|e| e.record.action == sg_audit::AuditAction::RecommendationRecorded).count();
+    assert_eq!(recorded, 2 + 4, "two recommendations and four accepted statuses");
 }
 
 #[tokio::test]

@@ -25,6 +25,7 @@ sg_domain::coded_enum! {
         UserCreated = ("user-created", "User created"),
         KeysRotated = ("keys-rotated", "Master key rotated"),
         Export = ("export", "Data exported"),
+        RecommendationRecorded = ("recommendation-recorded", "Recommendation or its status recorded"),
     }
 }
 
