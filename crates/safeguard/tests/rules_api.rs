@@ -6,20 +6,8 @@ mod common;
 
 use common::{adult_referral, days_ago, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use sg_domain::Role;
-
-async fn decide(
-    t: &TestApp,
-    dm: &common::Token,
-    id: &str,
-    action: &str,
-    outcome: &str,
-    days: i64,
-) -> (StatusCode, Value) {
-    t.act(dm, id, &json!({"action": action, "outcome": outcome, "reasons": "Consistent account; indicators present.", "date": days_ago(days)}))
-        .await
-}
 
 #[tokio::test]
 async fn a_conclusive_decision_before_the_recovery_period_ends_is_refused_naming_the_rule() {
@@ -31,7 +19,7 @@ async fn a_conclusive_decision_before_the_recovery_period_ends_is_refused_naming
     let (_, created) = t.refer(&fr, &body, None).await;
     let id = created["case_id"].as_str().unwrap();
 
-    let (status, case) = decide(&t, &dm, id, "decide-reasonable-grounds", "positive", 20).await;
+    let (status, case) = t.decide(&dm, id, "decide-reasonable-grounds", "positive", 20).await;
     assert_eq!(status, StatusCode::OK, "{case}");
     let rg = case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "rg-decision").unwrap().clone();
     assert_eq!(rg["rule"], "rg.target_working_days", "{rg}");
@@ -41,7 +29,7 @@ async fn a_conclusive_decision_before_the_recovery_period_ends_is_refused_naming
     let end = case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "recovery-period-end").unwrap();
     assert_eq!(end["due_on"], days_ago(-10), "30 days after the RG decision");
 
-    let (status, err) = decide(&t, &dm, id, "decide-conclusive-grounds", "positive", 0).await;
+    let (status, err) = t.decide(&dm, id, "decide-conclusive-grounds", "positive", 0).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["error"]["code"], "refused_by_rule");
     let message = err["error"]["message"].as_str().unwrap();
@@ -61,7 +49,7 @@ async fn reconsideration_is_refused_after_its_window_and_for_removal_to_an_ecat_
     body["referred_on"] = json!(days_ago(60));
     let (_, created) = t.refer(&fr, &body, None).await;
     let id = created["case_id"].as_str().unwrap();
-    let (status, _) = decide(&t, &dm, id, "decide-reasonable-grounds", "negative", 50).await;
+    let (status, _) = t.decide(&dm, id, "decide-reasonable-grounds", "negative", 50).await;
     assert_eq!(status, StatusCode::OK);
 
     let ask = |removal: bool| json!({"action": "request-reconsideration", "question": "reasonable-grounds", "removal_to_ecat_echr_state": removal});
@@ -71,7 +59,7 @@ async fn reconsideration_is_refused_after_its_window_and_for_removal_to_an_ecat_
 
     let (_, created) = t.refer(&fr, &adult_referral(), None).await;
     let id = created["case_id"].as_str().unwrap();
-    decide(&t, &dm, id, "decide-reasonable-grounds", "negative", 0).await;
+    t.decide(&dm, id, "decide-reasonable-grounds", "negative", 0).await;
     let (status, err) = t.act(&fr, id, &ask(true)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("ECAT"), "{err}");

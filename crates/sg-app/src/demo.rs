@@ -87,12 +87,8 @@ fn demo_case(
     let digest = sha2::Sha256::digest([seed.to_le_bytes(), index.to_le_bytes()].concat());
     let bytes: [u8; 16] = digest[..16].try_into().expect("sixteen bytes");
     let id = CaseId(uuid::Builder::from_random_bytes(bytes).into_uuid());
-    let (vault, person_key) = if identified {
-        let sealed = crate::vault::seal(keys, id, &c.identity, &c.account)?;
-        (sealed.fields, Some(sealed.person_key))
-    } else {
-        (vec![], None)
-    };
+    let person = identified.then_some((&c.identity, &c.account));
+    let (vault, person_key) = crate::vault::seal_if_identified(keys, id, person)?;
     Ok(NewCase {
         id,
         reference: CaseReference::for_case(id),

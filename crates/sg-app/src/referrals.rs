@@ -218,13 +218,8 @@ pub fn new_case(
     let on = valid.facts.referred_on;
     let events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
     let state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty event stream".into()))?;
-    let (vault, person_key) = match valid.person {
-        Some((identity, account)) => {
-            let sealed = crate::vault::seal(keys, id, &identity, &account)?;
-            (sealed.fields, Some(sealed.person_key))
-        }
-        None => (vec![], None),
-    };
+    let person = valid.person.as_ref().map(|(identity, account)| (identity, account));
+    let (vault, person_key) = crate::vault::seal_if_identified(keys, id, person)?;
     Ok(NewCase {
         id,
         reference: CaseReference::for_case(id),

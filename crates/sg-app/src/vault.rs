@@ -40,6 +40,25 @@ pub fn seal(keys: &KeyRing, case: CaseId, identity: &Identity, account: &Persona
     })
 }
 
+/// Sealed vault fields, ready to store.
+pub type VaultRows = Vec<(VaultField, Vec<u8>)>;
+
+/// The vault fields and wrapped data key of a new case: sealed when there is a person, none
+/// for an anonymous Duty to Notify report.
+pub fn seal_if_identified(
+    keys: &KeyRing,
+    case: CaseId,
+    person: Option<(&Identity, &PersonalAccount)>,
+) -> Result<(VaultRows, Option<Vec<u8>>), AppError> {
+    match person {
+        Some((identity, account)) => {
+            let sealed = seal(keys, case, identity, account)?;
+            Ok((sealed.fields, Some(sealed.person_key)))
+        }
+        None => Ok((vec![], None)),
+    }
+}
+
 /// Unwraps a person's data key.
 pub fn data_key(keys: &KeyRing, case: CaseId, wrapped: &[u8]) -> Result<DataKey, AppError> {
     keys.unwrap(wrapped, &key_aad(case))

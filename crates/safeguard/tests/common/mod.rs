@@ -107,6 +107,13 @@ impl TestApp {
         (resp.status(), resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// A decision action (`decide-reasonable-grounds` ...) with reasons, dated `days` ago.
+    pub async fn decide(&self, dm: &Token, id: &str, action: &str, outcome: &str, days: i64) -> (StatusCode, Value) {
+        let reasons = "Consistent account; indicators present.";
+        self.act(dm, id, &json!({"action": action, "outcome": outcome, "reasons": reasons, "date": days_ago(days)}))
+            .await
+    }
+
     /// How many cases the store holds, whoever referred them.
     pub async fn case_count(&self) -> u64 {
         use sg_store::Store;
