@@ -41,6 +41,17 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
         ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 404, 404, 403, 403, 403, 403]),
         ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 404, 404, 403, 403, 403, 403]),
+        ("GET /cases/{case_id}/identity", [303, 403, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
+        ("GET /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403]),
+        // An empty form: those who may manage consents get the page again with the error summary.
+        ("POST /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403]),
+        (
+            "POST /cases/{case_id}/consents/{consent_id}/withdraw",
+            [303, 403, 303, 404, 403, 404, 404, 303, 403, 403, 403],
+        ),
+        ("POST /cases/{case_id}/survivor-code", [303, 403, 201, 404, 403, 404, 404, 201, 403, 403, 403]),
+        ("GET /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+        ("POST /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
         ("GET /monitoring", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         ("GET /monitor/simulation", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),

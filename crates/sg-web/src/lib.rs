@@ -50,6 +50,13 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}",
     "GET /cases/{case_id}/decide/{question}",
     "POST /cases/{case_id}/decide/{question}",
+    "GET /cases/{case_id}/identity",
+    "GET /cases/{case_id}/consents",
+    "POST /cases/{case_id}/consents",
+    "POST /cases/{case_id}/consents/{consent_id}/withdraw",
+    "POST /cases/{case_id}/survivor-code",
+    "GET /referrals/convert",
+    "POST /referrals/convert",
     "GET /monitor/simulation",
     "GET /monitoring",
     "GET /monitoring/recommendations",
@@ -103,6 +110,11 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))
         .route("/cases/{case_id}/decide/{question}", get(pages::decisions::form).post(pages::decisions::record))
+        .route("/cases/{case_id}/identity", get(pages::person::show))
+        .route("/cases/{case_id}/consents", get(pages::consents::list).post(pages::consents::record))
+        .route("/cases/{case_id}/consents/{consent_id}/withdraw", post(pages::consents::withdraw))
+        .route("/cases/{case_id}/survivor-code", post(pages::consents::survivor_code))
+        .route("/referrals/convert", get(pages::convert::form).post(pages::convert::convert))
         .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
         .route("/survivor/view", get(pages::survivor::view))
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))

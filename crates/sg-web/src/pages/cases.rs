@@ -39,6 +39,8 @@ pub(crate) struct Row {
     /// The reasonable-grounds target for a case awaiting that decision, and whether it passed.
     due: String,
     overdue: bool,
+    /// Due within the next two days: a warning before the target is breached.
+    due_soon: bool,
 }
 
 impl Row {
@@ -53,6 +55,7 @@ impl Row {
         Self {
             due: due.map_or_else(|| "—".to_string(), |d| d.to_string()),
             overdue: due.is_some_and(|d| d < today),
+            due_soon: due.is_some_and(|d| d >= today && d <= today + time::Duration::days(2)),
             id: c.id.to_string(),
             reference: c.reference.to_string(),
             kind: c.kind.label(),
@@ -149,6 +152,8 @@ pub(crate) struct CasePage {
     person_refusal: String,
     can_decide_rg: bool,
     can_decide_cg: bool,
+    /// Whether to link to the consents page (`sg_app` still decides on that page).
+    can_manage_consents: bool,
     id: String,
 }
 
@@ -212,6 +217,10 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
         can_decide_cg: decider
             && case.status == CaseStatus::AwaitingConclusiveGrounds
             && case.pending_reconsideration.is_none(),
+        can_manage_consents: matches!(
+            who.user.role,
+            Role::FirstResponder | Role::SupportProvider | Role::Guardian | Role::LegalAdviser
+        ),
         id: case.case_id.to_string(),
         person,
         person_refusal,

@@ -4,8 +4,11 @@
 
 pub(crate) mod auth;
 pub(crate) mod cases;
+pub(crate) mod consents;
+pub(crate) mod convert;
 pub(crate) mod decisions;
 pub(crate) mod monitoring;
+pub(crate) mod person;
 pub(crate) mod recommendations;
 pub(crate) mod referral;
 pub(crate) mod simulation;
@@ -29,6 +32,8 @@ pub(crate) struct Layout {
     /// Whether to show the link to the monitoring pages.
     pub can_monitor: bool,
     pub can_read_cases: bool,
+    /// Whether to link to the Duty to Notify conversion page.
+    pub can_convert: bool,
 }
 
 impl Layout {
@@ -42,6 +47,7 @@ impl Layout {
             can_refer: who.user.role.can_refer(),
             can_monitor: sg_app::access::can_view_statistics(&who.user),
             can_read_cases: who.user.role.can_read_cases(),
+            can_convert: who.user.role == sg_domain::Role::FirstResponder,
         }
     }
     /// The frame for someone not signed in.
@@ -54,6 +60,7 @@ impl Layout {
             can_refer: false,
             can_monitor: false,
             can_read_cases: false,
+            can_convert: false,
         }
     }
 }

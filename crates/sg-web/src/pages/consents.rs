@@ -1,0 +1,248 @@
+//! The caseworker's consent pages: the consents on a case, recording one the person gave,
+//! withdrawing one, and giving the person a code for their own view. Who may do each is decided
+//! by `sg_app` (`access::can_manage_consents`); these handlers only render what it answers.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sg_app::consents::ConsentInput;
+use sg_app::AppError;
+use sg_domain::{CaseId, Coded, Consent, DataCategory, Purpose};
+
+use super::{csrf_refusal, error_page, message_for, render, render_with, Choice, FieldMessage, Layout};
+use crate::extract::PageUser;
+use crate::form::FormData;
+use crate::AppState;
+
+/// One consent as listed.
+pub(crate) struct Row {
+    id: String,
+    purpose: &'static str,
+    recipient: String,
+    categories: String,
+    given_on: String,
+    state: String,
+    in_force: bool,
+}
+
+impl Row {
+    fn new(c: &Consent, today: time::Date, now: time::OffsetDateTime) -> Self {
+        let state = match (c.withdrawn_at, c.expires_on) {
+            (Some(at), _) => format!("Withdrawn on {}", at.date()),
+            (None, Some(e)) if e < today => format!("Expired on {e}"),
+            (None, Some(e)) => format!("In force until {e}"),
+            (None, None) => "In force".to_string(),
+        };
+        Self {
+            id: c.id.to_string(),
+            purpose: c.purpose.label(),
+            recipient: c.recipient_name.clone(),
+            categories: c.categories.iter().map(|x| x.label()).collect::<Vec<_>>().join("; "),
+            given_on: c.given_on.to_string(),
+            state,
+            in_force: c.in_force(today, now),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "consents.html")]
+pub(crate) struct ConsentsPage {
+    layout: Layout,
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    id: String,
+    reference: String,
+    rows: Vec<Row>,
+    purpose: String,
+    recipient_org: String,
+    categories: Vec<String>,
+    language: String,
+    interpreter: bool,
+}
+
+impl ConsentsPage {
+    fn error_for(&self, field: &str) -> &str {
+        message_for(&self.errors, field)
+    }
+    fn purposes(&self) -> Vec<Choice> {
+        Purpose::ALL
+            .iter()
+            .map(|p| Choice { value: p.code(), label: p.label(), checked: p.code() == self.purpose })
+            .collect()
+    }
+    fn category_choices(&self) -> Vec<Choice> {
+        DataCategory::ALL
+            .iter()
+            .map(|c| Choice {
+                value: c.code(),
+                label: c.label(),
+                checked: self.categories.iter().any(|x| x == c.code()),
+            })
+            .collect()
+    }
+}
+
+fn case_id(raw: &str) -> Result<CaseId, AppError> {
+    CaseId::parse(raw).ok_or(AppError::NotFound)
+}
+
+async fn page(state: &AppState, who: &PageUser, id: CaseId) -> Result<ConsentsPage, AppError> {
+    // The consents first: it refuses anyone who may not manage them before the case is read.
+    let consents = state.app.consents(&who.user, id).await?;
+    let case = state.app.case_view(&who.user, id).await?;
+    let (today, now) = (state.app.clock.today(), state.app.clock.now());
+    Ok(ConsentsPage {
+        layout: Layout::for_user(format!("Consents for case {}", case.reference), who),
+        has_errors: false,
+        errors: vec![],
+        id: id.to_string(),
+        reference: case.reference.to_string(),
+        rows: consents.iter().map(|c| Row::new(c, today, now)).collect(),
+        purpose: String::new(),
+        recipient_org: String::new(),
+        categories: vec![],
+        language: String::new(),
+        interpreter: false,
+    })
+}
+
+/// `GET /cases/{id}/consents`.
+pub(crate) async fn list(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
+    let result = match case_id(&raw) {
+        Ok(id) => page(&state, &who, id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => render(&p),
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /cases/{id}/consents`: records a consent the person gave.
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match case_id(&raw) {
+        Ok(id) => id,
+        Err(e) => return error_page(e),
+    };
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    // Access first: someone who may not manage consents is refused before the form is read.
+    let mut p = match page(&state, &who, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let mut errors = vec![];
+    let purpose = Purpose::from_code(&form.get("purpose"));
+    if purpose.is_none() {
+        errors.push(FieldMessage {
+            field: "purpose".into(),
+            message: "Choose what the information may be used for".into(),
+        });
+    }
+    let categories: Vec<DataCategory> =
+        form.all("categories").iter().filter_map(|c| DataCategory::from_code(c)).collect();
+    if categories.is_empty() {
+        errors.push(FieldMessage {
+            field: "categories".into(),
+            message: "Choose which information they agreed to share".into(),
+        });
+    }
+    let recipient_org = form.get("recipient_org");
+    if recipient_org.is_empty() {
+        errors.push(FieldMessage { field: "recipient_org".into(), message: "Enter the organisation's name".into() });
+    }
+    if errors.is_empty() {
+        let input = ConsentInput {
+            purpose: purpose.expect("checked above"),
+            recipient_org: recipient_org.clone(),
+            categories,
+            expires_on: None,
+            given_on: None,
+            language: form.get("language"),
+            interpreter: form.get("interpreter") == "yes",
+        };
+        match state.app.add_consent(&who.user, id, input).await {
+            Ok(_) => return Redirect::to(&format!("/cases/{id}/consents")).into_response(),
+            Err(AppError::Invalid(f)) => {
+                errors.push(FieldMessage { field: f.field, message: super::auth::capitalise(&f.message) })
+            }
+            Err(e) => return error_page(e),
+        }
+    }
+    p.has_errors = true;
+    p.errors = errors;
+    p.purpose = form.get("purpose");
+    p.recipient_org = recipient_org;
+    p.categories = form.all("categories");
+    p.language = form.get("language");
+    p.interpreter = form.get("interpreter") == "yes";
+    render(&p)
+}
+
+/// `POST /cases/{id}/consents/{consent_id}/withdraw`: withdraws a consent at once.
+pub(crate) async fn withdraw(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path((raw, consent)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let (Ok(id), Ok(consent)) = (case_id(&raw), uuid::Uuid::try_parse(&consent)) else {
+        return error_page(AppError::NotFound);
+    };
+    match state.app.withdraw_consent(&who.user, id, consent).await {
+        Ok(()) => Redirect::to(&format!("/cases/{id}/consents")).into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "survivor_code_issued.html")]
+pub(crate) struct CodeIssuedPage {
+    layout: Layout,
+    has_errors: bool,
+    id: String,
+    code: String,
+}
+
+/// `POST /cases/{id}/survivor-code`: a one-time code the person uses at `/survivor`.
+pub(crate) async fn survivor_code(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let id = match case_id(&raw) {
+        Ok(id) => id,
+        Err(e) => return error_page(e),
+    };
+    match state.app.issue_survivor_code(&who.user, id).await {
+        Ok(code) => render_with(
+            StatusCode::CREATED,
+            &CodeIssuedPage {
+                layout: Layout::for_user("A code for the person", &who),
+                has_errors: false,
+                id: id.to_string(),
+                code,
+            },
+        ),
+        Err(e) => error_page(e),
+    }
+}

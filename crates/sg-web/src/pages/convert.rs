@@ -1,0 +1,123 @@
+//! Turning a Duty to Notify report into a referral once the adult consents: the first responder
+//! types the report's one-time code and the person's details. Only first responders may
+//! (`sg_app::App::convert_report` decides).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sg_app::conversion::ConversionInput;
+use sg_app::AppError;
+use sg_domain::{Identity, PersonalAccount, Sensitive};
+
+use super::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
+use crate::extract::PageUser;
+use crate::form::FormData;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "convert.html")]
+pub(crate) struct ConvertPage {
+    layout: Layout,
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    code: String,
+    full_name: String,
+    day: String,
+    month: String,
+    year: String,
+    account: String,
+}
+
+impl ConvertPage {
+    fn error_for(&self, field: &str) -> &str {
+        message_for(&self.errors, field)
+    }
+    fn blank(who: &PageUser) -> Self {
+        Self {
+            layout: Layout::for_user("Convert a Duty to Notify report", who),
+            has_errors: false,
+            errors: vec![],
+            code: String::new(),
+            full_name: String::new(),
+            day: String::new(),
+            month: String::new(),
+            year: String::new(),
+            account: String::new(),
+        }
+    }
+}
+
+fn refuse_unless_first_responder(who: &PageUser) -> Option<Response> {
+    (who.user.role != sg_domain::Role::FirstResponder)
+        .then(|| error_page(AppError::Forbidden("only first responders convert reports into referrals".into())))
+}
+
+/// `GET /referrals/convert`.
+pub(crate) async fn form(who: PageUser) -> Response {
+    if let Some(r) = refuse_unless_first_responder(&who) {
+        return r;
+    }
+    render(&ConvertPage::blank(&who))
+}
+
+/// `POST /referrals/convert`.
+pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    if let Some(r) = refuse_unless_first_responder(&who) {
+        return r;
+    }
+    let mut errors = vec![];
+    let code = form.get("conversion_code");
+    if code.is_empty() {
+        errors.push(FieldMessage { field: "conversion_code".into(), message: "Enter the report's code".into() });
+    }
+    let full_name = form.get("full_name");
+    if full_name.is_empty() {
+        errors.push(FieldMessage { field: "full_name".into(), message: "Enter the person's full name".into() });
+    }
+    let dob = super::referral::parse_date_input(&form, "dob").unwrap_or_else(|m| {
+        errors.push(FieldMessage { field: "dob".into(), message: m });
+        None
+    });
+    if errors.is_empty() {
+        let input = ConversionInput {
+            conversion_code: code.clone(),
+            identity: Identity {
+                full_name: Sensitive(full_name.clone()),
+                nickname: Sensitive(String::new()),
+                date_of_birth: dob.map(Sensitive),
+                phone: Sensitive(String::new()),
+                email: Sensitive(String::new()),
+                address: Sensitive(String::new()),
+            },
+            account: PersonalAccount(Sensitive(form.get("account"))),
+        };
+        match state.app.convert_report(&who.user, input).await {
+            Ok(view) => return Redirect::to(&format!("/cases/{}", view.case_id)).into_response(),
+            Err(AppError::Invalid(f)) => {
+                let message = if f.field == "conversion_code" {
+                    "The code is not valid, or the report was already converted".to_string()
+                } else {
+                    super::auth::capitalise(&f.message)
+                };
+                errors.push(FieldMessage { field: f.field, message })
+            }
+            Err(e) => return error_page(e),
+        }
+    }
+    render(&ConvertPage {
+        layout: Layout::for_user("Convert a Duty to Notify report", &who),
+        has_errors: true,
+        errors,
+        code,
+        full_name,
+        day: form.get("dob-day"),
+        month: form.get("dob-month"),
+        year: form.get("dob-year"),
+        account: form.get("account"),
+    })
+}

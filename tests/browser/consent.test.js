@@ -1,0 +1,76 @@
+// A consent given, used, then withdrawn: by the caseworker, and by the survivor in their own view.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
+import { referByApi } from './lib/api.js';
+import { startServer } from './lib/server.js';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function recordConsent(fr, caseId) {
+  await go(fr, `/cases/${caseId}/consents`);
+  await fr.check('input[name=purpose][value=share-with-police]');
+  await fr.fill('#recipient_org', 'City Police');
+  await fr.check('input[name=categories][value=identity]');
+  await fr.fill('#language', 'Albanian');
+  await fr.check('#interpreter');
+  await submit(fr, 'Record consent');
+  assert.equal(pathOf(fr), `/cases/${caseId}/consents`);
+}
+
+test('a consent is given, then withdrawn by the caseworker and by the survivor', async () => {
+  const fr = await signUp(browser, server, 'Hope NGO', 'first-responder', 'sam');
+  const police = await signUp(browser, server, 'City Police', 'police', 'pc');
+  // The case belongs to Hope NGO: made through the API by a colleague.
+  const caseId = await referByApi(server, server.token('Hope NGO', 'first-responder', 'api-fr'));
+  const identity = `/cases/${caseId}/identity`;
+
+  assert.equal((await go(police, identity)).status(), 403, 'no consent yet');
+
+  await go(fr, `/cases/${caseId}`);
+  await fr.getByRole('link', { name: /Consents/ }).click();
+  await fr.waitForLoadState();
+  // An empty form: the error summary names each field.
+  await submit(fr, 'Record consent');
+  assert.equal(await fr.locator('.govuk-error-summary a').count(), 3);
+  await recordConsent(fr, caseId);
+  assert.match(await fr.textContent('#consent-table'), /In force/);
+  await shoot(fr, 'consents');
+
+  assert.equal((await go(police, identity)).status(), 200);
+  assert.match(await police.textContent('main'), /Ana Example/);
+
+  await submit(fr, 'Withdraw consent for Sharing with the police to City Police');
+  assert.match(await fr.textContent('#consent-table'), /Withdrawn on/);
+  assert.equal((await go(police, identity)).status(), 403, 'withdrawn: refused at once');
+
+  // Given again; this time the survivor takes it back in their own view.
+  await recordConsent(fr, caseId);
+  assert.equal((await go(police, identity)).status(), 200);
+  await submit(fr, 'Give the person a code');
+  const code = (await fr.textContent('#survivor-code')).trim();
+  await shoot(fr, 'survivor-code-issued');
+
+  const context = await browser.newContext({ baseURL: server.base });
+  const survivor = await context.newPage();
+  await go(survivor, '/survivor');
+  await shoot(survivor, 'survivor-code');
+  await survivor.fill('#code', code);
+  await submit(survivor, 'Continue');
+  assert.equal(pathOf(survivor), '/survivor/view');
+  assert.match(await survivor.textContent('main'), /City Police/);
+  await shoot(survivor, 'survivor-view');
+  await submit(survivor, 'Take back this agreement');
+  assert.equal(pathOf(survivor), '/survivor/view');
+  assert.equal(await survivor.getByRole('button', { name: 'Take back this agreement' }).count(), 0);
+  assert.equal((await go(police, identity)).status(), 403, 'withdrawn by the survivor: refused at once');
+});

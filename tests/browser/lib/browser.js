@@ -1,0 +1,97 @@
+// Debian's Chromium driven by playwright-core, with axe-core run on every page visited and
+// screenshots of the main pages at phone and desktop widths.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { totp } from './totp.js';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const screenshotDir = resolve(
+  process.env.SCREENSHOT_DIR || join(import.meta.dirname, '..', '..', '..', 'target', 'screenshots'),
+);
+export const shots = [];
+export const audited = new Set();
+
+/** Launches Chromium from the system (never a downloaded browser). */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** Runs axe-core on the page; fails on any serious or critical violation. */
+export async function audit(page) {
+  // Evaluated over the DevTools protocol, so the pages' Content-Security-Policy still holds.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const where = new URL(page.url()).pathname;
+  audited.add(where.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}'));
+  assert.deepEqual(
+    bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `axe-core on ${where}`,
+  );
+}
+
+/** Opens a path and audits it. */
+export async function go(page, path) {
+  const response = await page.goto(path);
+  await audit(page);
+  return response;
+}
+
+/** Clicks a submit button (by its text) and audits the page that comes back. */
+export async function submit(page, text) {
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: text, exact: true }).click()]);
+  await audit(page);
+}
+
+/** Writes full-page screenshots at 375px (phone) and 1280px (desktop) wide. */
+export async function shoot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const before = page.viewportSize();
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    // Reflow (WCAG 1.4.10): nothing makes the page scroll sideways, even on a phone.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= width, `${name} is ${wide}px wide at ${width}px: the page scrolls sideways`);
+    const file = join(screenshotDir, `${name}-${width}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    shots.push(file);
+  }
+  await page.setViewportSize(before);
+}
+
+const password = 'correct horse battery staple';
+
+/** A new user signs in with their one-time code, chooses a password and, where required,
+ *  enrols an authenticator; returns their page, on their home page. */
+export async function signUp(browser, server, org, role, name) {
+  const code = server.user(org, role, name);
+  const context = await browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await go(page, '/sign-in/code');
+  await page.fill('#code', code);
+  await submit(page, 'Continue');
+  assert.equal(new URL(page.url()).pathname, '/account/password');
+  await page.fill('#password', password);
+  await page.fill('#confirmation', password);
+  await submit(page, 'Save password');
+  if (new URL(page.url()).pathname === '/account/two-factor') {
+    const secret = (await page.textContent('#secret')).trim();
+    await page.fill('#code', totp(secret));
+    await submit(page, 'Continue');
+  }
+  return page;
+}
+
+/** The path of the page's URL. */
+export const pathOf = (page) => new URL(page.url()).pathname;

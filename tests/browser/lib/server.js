@@ -1,0 +1,60 @@
+// Starts the real `safeguard serve` on a fresh data directory and a free port, and adds users
+// through the real CLI, as an operator would.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+const binary = process.env.SAFEGUARD_BIN || join(repo, 'target', 'debug', 'safeguard');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** A running server: `base` URL, `user()` to add users, `stop()` when done. */
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'safeguard-browser-'));
+  const port = await freePort();
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (i > 300 || proc.exitCode !== null) throw new Error(`the server did not start:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const cli = (args) => execFileSync(binary, [...args, '--data-dir', dataDir], { encoding: 'utf8' });
+  return {
+    base,
+    /** Adds a user; returns their one-time sign-in code. */
+    user(org, role, name) {
+      const out = cli(['user', 'add', '--org', org, '--role', role, '--name', name]);
+      const code = out.match(/sign-in code[^:]*\):\s*(\S+)/);
+      if (!code) throw new Error(`no sign-in code in: ${out}`);
+      return code[1];
+    },
+    /** Adds a user with an API token; returns the token. */
+    token(org, role, name) {
+      return cli(['user', 'add', '--org', org, '--role', role, '--name', name, '--token']).trim();
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
