@@ -62,7 +62,13 @@ export async function shoot(page, name) {
     await page.setViewportSize({ width, height: 800 });
     // Reflow (WCAG 1.4.10): nothing makes the page scroll sideways, even on a phone.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(wide <= width, `${name} is ${wide}px wide at ${width}px: the page scrolls sideways`);
+    if (wide > width) {
+      const culprits = await page.evaluate((w) => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > w && e.parentElement.getBoundingClientRect().right <= w)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`), width);
+      assert.fail(`${name} is ${wide}px wide at ${width}px, the page scrolls sideways: ${culprits.join(', ')}`);
+    }
     const file = join(screenshotDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     shots.push(file);
