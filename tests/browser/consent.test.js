@@ -73,4 +73,30 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   assert.equal(pathOf(survivor), '/survivor/view');
   assert.equal(await survivor.getByRole('button', { name: 'Take back this agreement' }).count(), 0);
   assert.equal((await go(police, identity)).status(), 403, 'withdrawn by the survivor: refused at once');
+
+  // In Welsh (reviewed), then Arabic (right to left, awaiting review), chosen with the switcher.
+  await survivor.getByRole('link', { name: 'Cymraeg' }).click();
+  await survivor.waitForLoadState();
+  await go(survivor, '/survivor/view');
+  assert.equal(await survivor.getAttribute('html', 'lang'), 'cy');
+  assert.match(await survivor.textContent('h1'), /Eich gwybodaeth/);
+  assert.match(await survivor.textContent('main'), /Fe wnaethoch ei dynnu'n ôl/);
+  assert.equal(await survivor.locator('#translation-review').count(), 0);
+  await shoot(survivor, 'survivor-view-cy');
+  await go(survivor, '/survivor/view?lang=ar');
+  assert.equal(await survivor.getAttribute('html', 'lang'), 'ar');
+  assert.equal(await survivor.getAttribute('html', 'dir'), 'rtl');
+  assert.match(await survivor.textContent('h1'), /معلوماتك/);
+  assert.match(await survivor.textContent('#translation-review'), /مترجم محترف/);
+  await shoot(survivor, 'survivor-view-ar');
+  for (const lang of ['sq', 'vi', 'ti']) {
+    await go(survivor, `/survivor/view?lang=${lang}`);
+    assert.equal(await survivor.getAttribute('html', 'lang'), lang);
+    assert.equal(await survivor.locator('#translation-review').count(), 1, `${lang} is marked as awaiting review`);
+  }
+  // The code page follows the remembered language.
+  await go(survivor, '/survivor');
+  assert.equal(await survivor.getAttribute('html', 'lang'), 'ti');
+  await go(survivor, '/survivor?lang=ar');
+  await shoot(survivor, 'survivor-code-ar');
 });

@@ -24,6 +24,18 @@ pub struct ConsentLine {
     pub text: String,
     /// Whether it is in force now.
     pub in_force: bool,
+    /// The same, as parts a page can word in the person's language: the day given,
+    pub given_on: String,
+    /// the recipient organisation's name,
+    pub recipient: String,
+    /// the purpose's code,
+    pub purpose: &'static str,
+    /// the data categories' codes,
+    pub categories: Vec<&'static str>,
+    /// the last day, if it expires,
+    pub until: Option<String>,
+    /// and the day it was withdrawn, if it was.
+    pub withdrawn_on: Option<String>,
 }
 
 /// One access to the person's case, in plain words.
@@ -37,6 +49,12 @@ pub struct AccessLine {
     pub what: String,
     /// Why: the basis recorded with it.
     pub why: String,
+    /// What, as a code a page can word in the person's language (`what_code_for`).
+    pub what_code: &'static str,
+    /// Who, as parts: the organisation's name (empty for the person or the system),
+    pub org: String,
+    /// and the role's code (`survivor` for the person, `system` when unknown).
+    pub role: &'static str,
 }
 
 /// Everything the survivor's page shows.
@@ -60,6 +78,21 @@ fn categories_text(c: &sg_domain::Consent) -> String {
         })
         .collect();
     parts.join(" and ")
+}
+
+/// A code for what was done, for pages that word it in the person's language.
+pub fn what_code_for(action: AuditAction, outcome: Outcome) -> &'static str {
+    match (action, outcome) {
+        (AuditAction::IdentityRead, Outcome::Allowed) => "identity-read",
+        (AuditAction::IdentityRead, Outcome::Refused) => "identity-refused",
+        (AuditAction::CaseRead, Outcome::Allowed) => "case-read",
+        (AuditAction::CaseRead, Outcome::Refused) => "case-refused",
+        (AuditAction::CaseCreated, _) => "case-created",
+        (AuditAction::CaseChanged, _) => "case-changed",
+        (AuditAction::ConsentGiven, _) => "consent-given",
+        (AuditAction::ConsentWithdrawn, _) => "consent-withdrawn",
+        _ => "other",
+    }
 }
 
 impl App {
@@ -124,21 +157,31 @@ impl App {
                         c.purpose.label().to_lowercase()
                     ),
                     in_force: c.in_force(today, now),
+                    given_on: c.given_on.to_string(),
+                    recipient: c.recipient_name.clone(),
+                    purpose: c.purpose.code(),
+                    categories: c.categories.iter().map(|x| x.code()).collect(),
+                    until: c.expires_on.map(|d| d.to_string()),
+                    withdrawn_on: c.withdrawn_at.map(|w| w.date().to_string()),
                 }
             })
             .collect();
         let mut accesses = vec![];
         for e in self.store.audit_for_case(case).await? {
-            let who = match &e.record.actor {
+            let (who, org, role) = match &e.record.actor {
                 Some(id) => match sg_domain::UserId::parse(id) {
                     Some(uid) => match self.store.user(uid).await? {
-                        Some(u) => format!("{} ({})", u.org_name, u.role.label().to_lowercase()),
-                        None => "a former user".into(),
+                        Some(u) => (
+                            format!("{} ({})", u.org_name, u.role.label().to_lowercase()),
+                            u.org_name.clone(),
+                            u.role.code(),
+                        ),
+                        None => ("a former user".into(), String::new(), "former"),
                     },
-                    None => "unknown".into(),
+                    None => ("unknown".into(), String::new(), "system"),
                 },
-                None if e.record.role == "survivor" => "You".into(),
-                None => "You, or the system".into(),
+                None if e.record.role == "survivor" => ("You".into(), String::new(), "survivor"),
+                None => ("You, or the system".into(), String::new(), "system"),
             };
             let what = match (e.record.action, e.record.outcome) {
                 (AuditAction::IdentityRead, Outcome::Allowed) => "Saw your personal details",
@@ -154,7 +197,16 @@ impl App {
             let when = time::OffsetDateTime::from_unix_timestamp(e.record.at)
                 .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
                 .unwrap_or_default();
-            accesses.push(AccessLine { when, who, what: what.to_string(), why: e.record.detail.clone() });
+            let what_code = what_code_for(e.record.action, e.record.outcome);
+            accesses.push(AccessLine {
+                when,
+                who,
+                what: what.to_string(),
+                why: e.record.detail.clone(),
+                what_code,
+                org,
+                role,
+            });
         }
         Ok(SurvivorView { reference: record.reference.to_string(), consents, accesses })
     }

@@ -7,6 +7,7 @@ mod api;
 mod error;
 mod extract;
 mod form;
+mod i18n;
 mod pages;
 mod static_files;
 

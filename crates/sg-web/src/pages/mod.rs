@@ -21,6 +21,7 @@ use sg_app::AppError;
 use sg_domain::Coded;
 
 use crate::extract::PageUser;
+use crate::i18n::{t, Locale};
 
 /// What the page frame needs: the title and who is signed in.
 pub(crate) struct Layout {
@@ -34,6 +35,18 @@ pub(crate) struct Layout {
     pub can_read_cases: bool,
     /// Whether to link to the Duty to Notify conversion page.
     pub can_convert: bool,
+    /// The page's language and direction, for `<html lang dir>`.
+    pub lang: &'static str,
+    pub dir: &'static str,
+    /// The frame's own words, in the page's language.
+    pub skip: String,
+    pub footer: String,
+    /// The language switcher: (code, name in itself, whether current); empty when the page is
+    /// in one language only.
+    pub languages: Vec<(&'static str, String, bool)>,
+    pub language_label: String,
+    /// A note that the translation awaits professional review, or "".
+    pub review: String,
 }
 
 impl Layout {
@@ -48,6 +61,7 @@ impl Layout {
             can_monitor: sg_app::access::can_view_statistics(&who.user),
             can_read_cases: who.user.role.can_read_cases(),
             can_convert: who.user.role == sg_domain::Role::FirstResponder,
+            ..Self::frame(Locale::En)
         }
     }
     /// The frame for someone not signed in.
@@ -61,7 +75,33 @@ impl Layout {
             can_monitor: false,
             can_read_cases: false,
             can_convert: false,
+            ..Self::frame(Locale::En)
         }
+    }
+    /// The frame's language fields for `locale`, with no switcher.
+    fn frame(locale: Locale) -> Self {
+        Self {
+            title: String::new(),
+            user_name: None,
+            role: "",
+            csrf: String::new(),
+            can_refer: false,
+            can_monitor: false,
+            can_read_cases: false,
+            can_convert: false,
+            lang: locale.code(),
+            dir: locale.dir(),
+            skip: t(locale, "frame.skip"),
+            footer: t(locale, "frame.footer"),
+            languages: vec![],
+            language_label: t(locale, "language.label"),
+            review: if locale.reviewed() { String::new() } else { t(locale, "language.review") },
+        }
+    }
+    /// The page in `locale`, with a switcher among `offered`.
+    pub fn localised(self, locale: Locale, offered: &[Locale]) -> Self {
+        let languages = offered.iter().map(|l| (l.code(), l.native_name(), *l == locale)).collect();
+        Self { languages, ..Self { title: self.title, csrf: self.csrf, ..Self::frame(locale) } }
     }
 }
 

@@ -1,18 +1,40 @@
 //! The survivor's own pages: enter a code, see consents and who accessed the case, withdraw.
+//! Shown in the person's language (`crate::i18n`): every survivor language is offered.
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use sg_app::survivor::SurvivorView;
+use serde::Deserialize;
+use sg_app::survivor::{AccessLine, ConsentLine};
 use sg_app::AppError;
 use sg_domain::CaseId;
 
-use super::{error_page, render, FieldMessage, Layout};
+use super::{error_page, render, Layout};
 use crate::extract::cookie_token;
 use crate::form::FormData;
+use crate::i18n::{negotiate, t, tf, Locale};
 use crate::AppState;
+
+/// `?lang=`, the language switcher's link.
+#[derive(Deserialize)]
+pub(crate) struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The person's language, and the cookie that remembers a choice made with `?lang=`.
+fn language(q: &LangQuery, headers: &HeaderMap) -> (Locale, Option<String>) {
+    negotiate(q.lang.as_deref(), headers, &Locale::ALL)
+}
+
+/// The response, remembering the language chosen.
+fn with_cookie(page: Response, cookie: Option<String>) -> Response {
+    match cookie {
+        Some(c) => ([(header::SET_COOKIE, c)], page).into_response(),
+        None => page,
+    }
+}
 
 fn cookie_name(state: &AppState) -> &'static str {
     if state.secure_cookies {
@@ -27,31 +49,41 @@ fn cookie_name(state: &AppState) -> &'static str {
 pub(crate) struct CodePage {
     layout: Layout,
     has_errors: bool,
-    errors: Vec<FieldMessage>,
+    error: String,
+    locale: Locale,
+}
+
+impl CodePage {
+    fn new(locale: Locale, error: String) -> Self {
+        let layout = Layout::anonymous(t(locale, "survivor.code.title")).localised(locale, &Locale::ALL);
+        Self { layout, has_errors: !error.is_empty(), error, locale }
+    }
+    fn t(&self, key: &str) -> String {
+        t(self.locale, key)
+    }
 }
 
 /// `GET /survivor`.
-pub(crate) async fn code_page() -> Response {
-    render(&CodePage { layout: Layout::anonymous("See your information"), has_errors: false, errors: vec![] })
+pub(crate) async fn code_page(Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let (locale, cookie) = language(&q, &headers);
+    with_cookie(render(&CodePage::new(locale, String::new())), cookie)
 }
 
 /// `POST /survivor`: spends the code and opens the person's view.
-pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form = FormData::parse(&body);
-    let message = match state.app.open_survivor_view(&form.get("code")).await {
+    match state.app.open_survivor_view(&form.get("code")).await {
         Ok((token, _)) => {
             let secure = if state.secure_cookies { "; Secure" } else { "" };
             let cookie = format!("{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}", cookie_name(&state));
-            return ([(header::SET_COOKIE, cookie)], Redirect::to("/survivor/view")).into_response();
+            ([(header::SET_COOKIE, cookie)], Redirect::to("/survivor/view")).into_response()
         }
-        Err(AppError::Forbidden(m)) => super::auth::capitalise(&m),
-        Err(e) => return error_page(e),
-    };
-    render(&CodePage {
-        layout: Layout::anonymous("See your information"),
-        has_errors: true,
-        errors: vec![FieldMessage { field: "code".into(), message }],
-    })
+        Err(AppError::Forbidden(_)) => {
+            let (locale, _) = language(&LangQuery { lang: None }, &headers);
+            render(&CodePage::new(locale, t(locale, "survivor.code.invalid")))
+        }
+        Err(e) => error_page(e),
+    }
 }
 
 async fn session(state: &AppState, headers: &HeaderMap) -> Result<(CaseId, String), Response> {
@@ -65,25 +97,92 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<(CaseId, Strin
     }
 }
 
+/// One consent, worded in the person's language.
+pub(crate) struct ConsentText {
+    id: String,
+    text: String,
+    in_force: bool,
+}
+
+/// One access, worded in the person's language; `why` is the recorded basis, in English.
+pub(crate) struct AccessText {
+    when: String,
+    who: String,
+    what: String,
+    why: String,
+}
+
+fn consent_text(l: Locale, c: &ConsentLine) -> ConsentText {
+    let categories: Vec<String> = c.categories.iter().map(|k| t(l, &format!("category.{k}"))).collect();
+    let until = match &c.until {
+        Some(d) => tf(l, "survivor.view.until", &[("date", d)]),
+        None => t(l, "survivor.view.no_end"),
+    };
+    let mut text = tf(
+        l,
+        "survivor.view.consent",
+        &[
+            ("given_on", &c.given_on),
+            ("recipient", &c.recipient),
+            ("categories", &categories.join(&t(l, "survivor.view.and"))),
+            ("purpose", &t(l, &format!("purpose.{}", c.purpose))),
+            ("until", &until),
+        ],
+    );
+    if let Some(d) = &c.withdrawn_on {
+        text = format!("{text} {}", tf(l, "survivor.view.withdrawn", &[("date", d)]));
+    } else if !c.in_force {
+        text = format!("{text} {}", t(l, "survivor.view.ended"));
+    }
+    ConsentText { id: c.id.clone(), text, in_force: c.in_force }
+}
+
+fn access_text(l: Locale, a: &AccessLine) -> AccessText {
+    let who = if a.org.is_empty() {
+        t(l, &format!("who.{}", a.role))
+    } else {
+        format!("{} ({})", a.org, t(l, &format!("role.{}", a.role)))
+    };
+    AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why: a.why.clone() }
+}
+
 #[derive(Template)]
 #[template(path = "survivor_view.html")]
 pub(crate) struct ViewPage {
     layout: Layout,
     has_errors: bool,
-    view: SurvivorView,
+    locale: Locale,
+    reference: String,
+    consents: Vec<ConsentText>,
+    accesses: Vec<AccessText>,
+}
+
+impl ViewPage {
+    fn t(&self, key: &str) -> String {
+        t(self.locale, key)
+    }
 }
 
 /// `GET /survivor/view`.
-pub(crate) async fn view(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
     let (case, csrf) = match session(&state, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
+    let (locale, cookie) = language(&q, &headers);
     match state.app.survivor_view(case).await {
         Ok(view) => {
-            let mut layout = Layout::anonymous("Your information");
+            let mut layout = Layout::anonymous(t(locale, "survivor.view.title")).localised(locale, &Locale::ALL);
             layout.csrf = csrf;
-            render(&ViewPage { layout, has_errors: false, view })
+            let page = ViewPage {
+                layout,
+                has_errors: false,
+                locale,
+                reference: tf(locale, "survivor.view.reference", &[("reference", &view.reference)]),
+                consents: view.consents.iter().map(|c| consent_text(locale, c)).collect(),
+                accesses: view.accesses.iter().map(|a| access_text(locale, a)).collect(),
+            };
+            with_cookie(render(&page), cookie)
         }
         Err(e) => error_page(e),
     }

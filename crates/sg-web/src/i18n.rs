@@ -1,0 +1,180 @@
+//! Message catalogues: one TOML file per language in `locales/`, compiled into the binary.
+//!
+//! English and Welsh cover every catalogued string (a test fails when a Welsh key is missing);
+//! the survivor-facing pages are also in Albanian, Vietnamese, Arabic (right to left) and
+//! Tigrinya, whose texts await professional review and say so on the page. A missing key falls
+//! back to English, then to the key itself, so a page never fails to render.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::http::{header, HeaderMap};
+
+/// A language the pages can be shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Locale {
+    En,
+    Cy,
+    Sq,
+    Vi,
+    Ar,
+    Ti,
+}
+
+impl Locale {
+    /// Every language, English first.
+    pub const ALL: [Locale; 6] = [Locale::En, Locale::Cy, Locale::Sq, Locale::Vi, Locale::Ar, Locale::Ti];
+
+    /// The BCP 47 code, for `lang` attributes and `?lang=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Cy => "cy",
+            Locale::Sq => "sq",
+            Locale::Vi => "vi",
+            Locale::Ar => "ar",
+            Locale::Ti => "ti",
+        }
+    }
+    /// Text direction, for the `dir` attribute.
+    pub fn dir(self) -> &'static str {
+        if self == Locale::Ar {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+    /// Whether a professional translator has reviewed the catalogue.
+    pub fn reviewed(self) -> bool {
+        matches!(self, Locale::En | Locale::Cy)
+    }
+    fn from_code(code: &str) -> Option<Self> {
+        let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        Self::ALL.into_iter().find(|l| l.code() == primary)
+    }
+    fn source(self) -> &'static str {
+        match self {
+            Locale::En => include_str!("../locales/en.toml"),
+            Locale::Cy => include_str!("../locales/cy.toml"),
+            Locale::Sq => include_str!("../locales/sq.toml"),
+            Locale::Vi => include_str!("../locales/vi.toml"),
+            Locale::Ar => include_str!("../locales/ar.toml"),
+            Locale::Ti => include_str!("../locales/ti.toml"),
+        }
+    }
+    /// The language's name in itself, for the language switcher.
+    pub fn native_name(self) -> String {
+        t(self, "language.name")
+    }
+}
+
+type Catalogue = HashMap<String, String>;
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            toml::Value::String(s) => {
+                out.insert(key, s.clone());
+            }
+            other => {
+                out.insert(key, other.to_string());
+            }
+        }
+    }
+}
+
+fn parse(locale: Locale) -> Catalogue {
+    // The catalogues are compiled in; a syntax error is caught by the tests below.
+    let table: toml::Table = toml::from_str(locale.source()).unwrap_or_default();
+    let mut out = Catalogue::new();
+    flatten("", &table, &mut out);
+    out
+}
+
+static CATALOGUES: LazyLock<Vec<(Locale, Catalogue)>> =
+    LazyLock::new(|| Locale::ALL.into_iter().map(|l| (l, parse(l))).collect());
+
+fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
+    CATALOGUES.iter().find(|(l, _)| *l == locale).and_then(|(_, c)| c.get(key)).map(String::as_str)
+}
+
+/// The text for `key` in `locale`, falling back to English, then to the key.
+pub(crate) fn t(locale: Locale, key: &str) -> String {
+    lookup(locale, key).or_else(|| lookup(Locale::En, key)).unwrap_or(key).to_string()
+}
+
+/// The text for `key` with `{name}` placeholders filled in.
+pub(crate) fn tf(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(locale, key);
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// The cookie that remembers a language chosen with `?lang=`.
+pub(crate) const COOKIE: &str = "safeguard-lang";
+
+/// The page's language among `offered`: `?lang=`, then the cookie, then `Accept-Language`
+/// (in the order given; weights are not needed for a handful of languages), then English.
+/// Also returns the `Set-Cookie` value when `?lang=` chose one.
+pub(crate) fn negotiate(query_lang: Option<&str>, headers: &HeaderMap, offered: &[Locale]) -> (Locale, Option<String>) {
+    let pick = |code: &str| Locale::from_code(code).filter(|l| offered.contains(l));
+    if let Some(l) = query_lang.and_then(pick) {
+        return (l, Some(format!("{COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", l.code())));
+    }
+    if let Some(l) = crate::extract::cookie_token(headers, COOKIE).as_deref().and_then(pick) {
+        return (l, None);
+    }
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let chosen = accept.split(',').filter_map(|part| pick(part.split(';').next().unwrap_or(""))).next();
+    (chosen.unwrap_or(Locale::En), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalogue_parses_and_welsh_has_every_english_key() {
+        let en = parse(Locale::En);
+        assert!(en.len() > 40, "the English catalogue is missing or empty");
+        for l in Locale::ALL {
+            assert!(!parse(l).is_empty(), "{} does not parse", l.code());
+        }
+        let cy = parse(Locale::Cy);
+        let missing: Vec<&String> = en.keys().filter(|k| !cy.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "missing in cy.toml: {missing:?}");
+        let extra: Vec<&String> = cy.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(extra.is_empty(), "in cy.toml but not en.toml: {extra:?}");
+    }
+
+    #[test]
+    fn the_survivor_languages_cover_the_survivor_pages() {
+        let en = parse(Locale::En);
+        for l in [Locale::Sq, Locale::Vi, Locale::Ar, Locale::Ti] {
+            let c = parse(l);
+            let missing: Vec<&String> = en.keys().filter(|k| !c.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "missing in {}.toml: {missing:?}", l.code());
+        }
+    }
+
+    #[test]
+    fn the_language_is_chosen_by_query_then_cookie_then_header() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, "fr-FR, cy;q=0.8, en;q=0.5".parse().unwrap());
+        assert_eq!(negotiate(None, &h, &Locale::ALL).0, Locale::Cy);
+        assert_eq!(negotiate(Some("ar"), &h, &Locale::ALL).0, Locale::Ar);
+        assert_eq!(
+            negotiate(Some("ar"), &h, &[Locale::En, Locale::Cy]).0,
+            Locale::Cy,
+            "Arabic is offered on survivor pages only"
+        );
+        h.insert(header::COOKIE, format!("{COOKIE}=vi").parse().unwrap());
+        assert_eq!(negotiate(None, &h, &Locale::ALL).0, Locale::Vi);
+        assert_eq!(Locale::Ar.dir(), "rtl");
+        assert_eq!(tf(Locale::En, "survivor.view.until", &[("date", "2027-01-01")]), "until 2027-01-01");
+    }
+}
