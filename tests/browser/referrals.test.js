@@ -63,3 +63,16 @@ test('a Duty to Notify report is converted into a referral with its code', async
   await submit(fr, 'Convert into a referral');
   assert.match(await fr.textContent('.govuk-error-summary'), /not valid/);
 });
+
+test('every step works without JavaScript, and the skip link leads to the content', async () => {
+  const page = await signUp(browser, server, 'Hope NGO', 'first-responder', 'nojs', { javaScriptEnabled: false });
+  await refer(page, { age: 'child', consent: null, name: 'No Script' });
+  await go(page, '/referrals/convert');
+  await submit(page, 'Convert into a referral');
+  assert.equal(await page.locator('.govuk-error-summary a[href="#conversion_code"]').count(), 1);
+
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to main content');
+  assert.equal(await page.getAttribute('.govuk-skip-link', 'href'), '#main-content');
+  assert.equal(await page.locator('main#main-content').count(), 1);
+});

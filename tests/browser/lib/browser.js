@@ -14,6 +14,7 @@ export const screenshotDir = resolve(
 );
 export const shots = [];
 export const audited = new Set();
+const noScript = new WeakSet();
 
 /** Launches Chromium from the system (never a downloaded browser). */
 export function launch() {
@@ -28,6 +29,9 @@ export function launch() {
 
 /** Runs axe-core on the page; fails on any serious or critical violation. */
 export async function audit(page) {
+  // With scripts off nothing can be evaluated in the page; those pages are audited in the
+  // journeys that run with scripts on.
+  if (noScript.has(page)) return;
   // Evaluated over the DevTools protocol, so the pages' Content-Security-Policy still holds.
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
@@ -80,10 +84,15 @@ const password = 'correct horse battery staple';
 
 /** A new user signs in with their one-time code, chooses a password and, where required,
  *  enrols an authenticator; returns their page, on their home page. */
-export async function signUp(browser, server, org, role, name) {
+export async function signUp(browser, server, org, role, name, { javaScriptEnabled = true } = {}) {
   const code = server.user(org, role, name);
-  const context = await browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    baseURL: server.base,
+    viewport: { width: 1280, height: 800 },
+    javaScriptEnabled,
+  });
   const page = await context.newPage();
+  if (!javaScriptEnabled) noScript.add(page);
   await go(page, '/sign-in/code');
   await page.fill('#code', code);
   await submit(page, 'Continue');
