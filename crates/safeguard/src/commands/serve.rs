@@ -13,7 +13,7 @@ use crate::cli::DataArgs;
 const DEMO_CASES: u64 = 2_000;
 
 pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
 
@@ -32,7 +32,7 @@ pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_co
     tracing::info!(%local, "listening");
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
     tracing::info!("stopped; closing the database");
-    sqlite.close().await;
+    backend.close().await;
     Ok(())
 }
 
