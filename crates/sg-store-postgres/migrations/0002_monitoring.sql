@@ -164,9 +164,10 @@ END $$;
 CREATE FUNCTION case_marginals_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO case_marginals AS m (measure, month, outcome, flag, dim, value, n, sum_a, sum_b)
-    SELECT k.measure, k.month, k.outcome, k.flag, k.dim, k.value, sum(x.sign), sum(x.sign * k.sum_a), sum(x.sign * k.sum_b)
-    FROM (SELECT o AS c, -1 AS sign FROM old_rows o UNION ALL SELECT n AS c, 1 AS sign FROM new_rows n) x,
-         LATERAL case_marginal_keys(x.c) k
+    SELECT x.measure, x.month, x.outcome, x.flag, x.dim, x.value, sum(x.sign), sum(x.sign * x.sum_a), sum(x.sign * x.sum_b)
+    FROM (SELECT k.*, -1 AS sign FROM old_rows o, LATERAL case_marginal_keys(o) k
+          UNION ALL
+          SELECT k.*, 1 AS sign FROM new_rows c, LATERAL case_marginal_keys(c) k) x
     GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (measure, month, outcome, flag, dim, value) DO UPDATE
     SET n = m.n + excluded.n, sum_a = m.sum_a + excluded.sum_a, sum_b = m.sum_b + excluded.sum_b;

@@ -168,6 +168,13 @@ async fn insert_cases(conn: &mut PgConnection, cases: &[&NewCase]) -> Result<(),
 pub(crate) async fn create_case(s: &PgStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
     let mut tx = s.pool.begin().await.map_err(error)?;
     if let Some(k) = idem {
+        // Two processes given the same key at once: the second waits here until the first
+        // commits, then finds its record and replays it, as SQLite's single writer gives.
+        sqlx::query("SELECT pg_advisory_xact_lock(1, hashtext($1))")
+            .bind(format!("{}\n{}", k.user, k.key))
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
         let row = sqlx::query(
             "SELECT i.fingerprint, i.case_id, c.reference FROM idempotency_keys i JOIN cases c ON c.id = i.case_id \
              WHERE i.user_id = $1 AND i.key = $2",
