@@ -9,24 +9,24 @@ pub(crate) fn error(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_string()),
         sqlx::Error::Database(db) => {
-            // SQLSTATE classes 08 (connection), 53 (disk full, out of memory, too many
-            // connections), 57 (shutting down), 25006 (read-only), 40 (deadlock or serialisation
-            // failure, worth retrying): the database cannot take this write now.
+            // SQLSTATE classes 08 (connection), 28 (refused sign-in), 3D (no such database),
+            // 53 (disk full, out of memory, too many connections), 55 (database not accepting
+            // connections), 57 (shutting down), 40 (deadlock or serialisation failure, worth
+            // retrying), and 25006 (read-only): the database cannot take this request now.
             let code = db.code().map(|c| c.to_string()).unwrap_or_default();
-            if code.starts_with("08")
-                || code.starts_with("53")
-                || code.starts_with("57")
-                || code.starts_with("40")
-                || code == "25006"
-            {
+            let unavailable = ["08", "28", "3D", "53", "55", "57", "40"].iter().any(|c| code.starts_with(c));
+            if unavailable || code == "25006" {
                 StoreError::Unavailable(db.message().to_string())
             } else {
                 StoreError::Other(e.to_string())
             }
         }
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
-            StoreError::Unavailable(e.to_string())
-        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
         _ => StoreError::Other(e.to_string()),
     }
 }

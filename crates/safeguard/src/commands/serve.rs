@@ -17,7 +17,12 @@ pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_co
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
 
-    if let Some(admin) = app.bootstrap_admin().await.context("cannot create the first administrator")? {
+    let admin = match app.bootstrap_admin().await {
+        // Another server process on the same database created it a moment ago.
+        Err(sg_app::AppError::Conflict(_)) => None,
+        other => other.context("cannot create the first administrator")?,
+    };
+    if let Some(admin) = admin {
         println!(
             "First run: created the administrator {:?}.\nSign in once at http://{local}/sign-in/code with this one-time code (valid 72 hours), then choose a password:\n\n    {}\n",
             admin.user.name, admin.sign_in_code
