@@ -20,6 +20,7 @@ mod marginals;
 mod monitoring;
 mod recommendations;
 mod sessions;
+pub mod testing;
 mod users;
 
 use std::str::FromStr;

@@ -95,7 +95,7 @@ async fn both_backends_tell_the_same_story() {
         assert!(sqlx::query(sql).execute(&mut conn).await.is_err(), "SQLite allowed {sql}");
     }
 
-    let Some(url) = fresh_postgres_database().await else {
+    let Some(url) = sg_store_postgres::testing::fresh_database().await else {
         eprintln!("SAFEGUARD_TEST_DATABASE_URL is not set: the PostgreSQL half of this test was skipped");
         return;
     };
@@ -120,15 +120,4 @@ fn migrations_are_in_step() {
         list(&sg_store_sqlite::MIGRATOR),
         "crates/sg-store-postgres/migrations and crates/sg-store-sqlite/migrations have diverged"
     );
-}
-
-/// A new empty database on the server named by `SAFEGUARD_TEST_DATABASE_URL`, if set.
-async fn fresh_postgres_database() -> Option<String> {
-    let admin = std::env::var("SAFEGUARD_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let name = format!("sg_t_{}_{}", std::process::id(), nanos % 1_000_000_000_000);
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Some(format!("{base}/{name}"))
 }

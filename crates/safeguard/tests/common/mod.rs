@@ -135,15 +135,7 @@ impl TestApp {
 /// In the PostgreSQL lane, a new empty database on the server named by
 /// `SAFEGUARD_TEST_DATABASE_URL`, and its URL; `None` in the SQLite lane.
 pub async fn fresh_postgres_database() -> Option<String> {
-    let admin = std::env::var("SAFEGUARD_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let name = format!("sg_t_{}_{}_{n}", std::process::id(), nanos % 1_000_000_000_000);
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Some(format!("{base}/{name}"))
+    sg_store_postgres::testing::fresh_database().await
 }
 
 /// The command-line arguments that point a command at a test's data: `--data-dir DIR`, and in
