@@ -1,7 +1,9 @@
 //! Two `safeguard serve` processes on one PostgreSQL database, as a coalition runs them: 10,000
 //! referrals sent concurrently, split between the two, every acknowledged one stored exactly
 //! once, one audit chain that verifies, and a backup taken while the referrals were being
-//! written that restores into a database that verifies. PostgreSQL lane only.
+//! written that restores into a database that verifies; a session opened on one process works
+//! on the other; two decision makers changing one case at once through different processes get
+//! one success and one clear `409`. PostgreSQL lane only.
 
 mod common;
 
@@ -9,7 +11,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use common::{adult_referral, data_args, fresh_postgres_database};
+use common::{adult_referral, data_args, days_ago, fresh_postgres_database};
+use serde_json::json;
 
 const REFERRALS: usize = 10_000;
 const IN_FLIGHT: usize = 32;
@@ -140,5 +143,79 @@ async fn two_servers_on_one_database_store_every_acknowledged_referral_once() {
     assert!(report.contains("audit chain:"), "{report}");
     let mut verify = vec!["audit".to_string(), "verify".into()];
     verify.extend_from_slice(&data_args(dir.path(), Some(&target)));
+    run(&verify);
+}
+
+/// `user add` on the test's data; returns stdout (a token or a sign-in line).
+fn add_user(data: &[String], org: &str, role: &str, name: &str, token: bool) -> String {
+    let mut args: Vec<String> =
+        ["user", "add", "--org", org, "--role", role, "--name", name].map(String::from).to_vec();
+    if token {
+        args.push("--token".into());
+    }
+    args.extend_from_slice(data);
+    run(&args)
+}
+
+#[tokio::test]
+async fn sessions_and_case_versions_hold_across_processes() {
+    let Some(url) = fresh_postgres_database().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_args(dir.path(), Some(&url));
+    let fr = add_user(&data, "Hope NGO", "first-responder", "fr", true).trim().to_string();
+    let dm = add_user(&data, "SCA", "decision-maker", "dm", true).trim().to_string();
+    let code = add_user(&data, "Hope NGO", "first-responder", "fr-web", false);
+    let code = code.split_whitespace().last().unwrap().to_string();
+    let servers = [serve(&data), serve(&data)];
+    let (a, b) = (servers[0].1.clone(), servers[1].1.clone());
+
+    // Signed in on A; the session cookie (for 127.0.0.1, whatever the port) works on B.
+    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let signed_in = browser.post(format!("{a}/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    let page = browser.get(format!("{b}/cases")).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert!(!page.url().path().starts_with("/sign-in"), "B did not know A's session");
+    // Without the cookie, B sends a stranger to sign in.
+    let stranger = reqwest::get(format!("{b}/cases")).await.unwrap();
+    assert!(stranger.url().path().starts_with("/sign-in") || !stranger.status().is_success());
+
+    // One case, read at version v; two decisions sent at once, one to each process.
+    let client = reqwest::Client::new();
+    let created: serde_json::Value = client
+        .post(format!("{a}/api/v1/referrals"))
+        .bearer_auth(&fr)
+        .json(&adult_referral())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["case_id"].as_str().unwrap().to_string();
+    let case: serde_json::Value =
+        client.get(format!("{b}/api/v1/cases/{id}")).bearer_auth(&dm).send().await.unwrap().json().await.unwrap();
+    let version = case["version"].as_u64().unwrap();
+    let decide = |base: &str, outcome: &str| {
+        let body = json!({"action": "decide-reasonable-grounds", "outcome": outcome, "reasons": "Indicators present.",
+            "date": days_ago(0), "version": version});
+        client.post(format!("{base}/api/v1/cases/{id}/actions")).bearer_auth(&dm).json(&body).send()
+    };
+    let (first, second) = tokio::join!(decide(&a, "positive"), decide(&b, "negative"));
+    let mut statuses = [first.unwrap(), second.unwrap()];
+    statuses.sort_by_key(|r| r.status());
+    let [ok, refused] = statuses;
+    assert_eq!(ok.status(), reqwest::StatusCode::OK);
+    assert_eq!(refused.status(), reqwest::StatusCode::CONFLICT);
+    let err: serde_json::Value = refused.json().await.unwrap();
+    let message = err["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("version") || message.contains("changed"), "unclear 409: {err}");
+
+    for (mut child, _) in servers {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let mut verify = vec!["audit".to_string(), "verify".into()];
+    verify.extend_from_slice(&data);
     run(&verify);
 }
