@@ -148,6 +148,41 @@ pub fn data_args(dir: &std::path::Path, database_url: Option<&str>) -> Vec<Strin
     args
 }
 
+/// In the PostgreSQL lane, the database that stands for the data directory `dir` in command
+/// line tests (made on first use, the same for every later command); `None` in the SQLite lane.
+pub fn lane_database_for(dir: &str) -> Option<String> {
+    static DATABASES: std::sync::Mutex<std::collections::BTreeMap<String, String>> =
+        std::sync::Mutex::new(std::collections::BTreeMap::new());
+    std::env::var("SAFEGUARD_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let mut known = DATABASES.lock().unwrap();
+    if let Some(url) = known.get(dir) {
+        return Some(url.clone());
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let url = rt.block_on(fresh_postgres_database())?;
+    known.insert(dir.to_string(), url.clone());
+    Some(url)
+}
+
+/// A command line with `--database-url` added after `--data-dir DIR` in the PostgreSQL lane.
+pub fn lane_args(args: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    if let Some(i) = args.iter().position(|a| *a == "--data-dir") {
+        if let Some(url) = args.get(i + 1).and_then(|d| lane_database_for(d)) {
+            out.extend(["--database-url".to_string(), url]);
+        }
+    }
+    out
+}
+
+/// The store behind the data directory `dir` in this lane: its SQLite file, or its database.
+pub async fn lane_store(dir: &std::path::Path) -> Arc<dyn Store> {
+    match lane_database_for(dir.to_str().unwrap()) {
+        Some(url) => Arc::new(sg_store_postgres::PgStore::open(&url).await.unwrap()),
+        None => Arc::new(SqliteStore::open(&dir.join("safeguard.db")).await.unwrap()),
+    }
+}
+
 /// The contract's example referral: an adult who consents.
 pub fn adult_referral() -> Value {
     json!({
