@@ -20,7 +20,8 @@ pub struct DataArgs {
     /// Directory for the embedded SQLite database and other files.
     #[arg(long, default_value = "./safeguard-data", global = true)]
     pub data_dir: PathBuf,
-    /// A database URL instead of the data directory (`sqlite://FILE`; `postgres://…` later).
+    /// A database URL instead of the data directory: `sqlite://FILE` or `postgres://…`
+    /// (the data directory still holds the master keys unless `--key-dir` is given).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
     /// Directory of the master key files (default: `keys` inside the data directory). Keep it
@@ -116,6 +117,25 @@ pub enum Command {
         /// Data location.
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Writes an encrypted backup of the whole database while it is in use.
+    Backup {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Restores a backup into an empty database, then checks integrity, row counts and the
+    /// audit chain's head.
+    Restore {
+        /// Data location (a new data directory or an empty PostgreSQL database).
+        #[command(flatten)]
+        data: DataArgs,
+        /// The backup file to read.
+        #[arg(long)]
+        input: PathBuf,
     },
     /// Erases one person's identifying record; the case facts stay for statistics.
     Erase {

@@ -1,10 +1,12 @@
-//! Opening the database named on the command line.
+//! Opening the database named on the command line: SQLite (a file in the data directory, or
+//! `sqlite://FILE`) or PostgreSQL (`postgres://…` / `postgresql://…`).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use sg_store::Store;
+use sg_store_postgres::PgStore;
 use sg_store_sqlite::SqliteStore;
 
 use crate::cli::DataArgs;
@@ -13,6 +15,8 @@ use crate::cli::DataArgs;
 pub(crate) enum Location {
     /// A SQLite file.
     Sqlite(PathBuf),
+    /// A PostgreSQL database, by URL.
+    Postgres(String),
 }
 
 impl DataArgs {
@@ -27,12 +31,26 @@ impl DataArgs {
                     }
                     Ok(Location::Sqlite(PathBuf::from(path)))
                 } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-                    bail!("--database-url: PostgreSQL is not supported by this version yet; use --data-dir (SQLite)")
+                    Ok(Location::Postgres(url.clone()))
                 } else {
-                    bail!("--database-url: expected sqlite://FILE or postgres://…, got {url:?}")
+                    bail!("--database-url: expected sqlite://FILE or postgres://…, got {:?}", redact(url))
                 }
             }
         }
+    }
+}
+
+/// A URL with any password replaced, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let user_info = &url[s + 3..at];
+            match user_info.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -43,16 +61,44 @@ impl DataArgs {
     }
 }
 
+/// The concrete backend behind the `Store`, for what only the binary does with it (closing,
+/// the schema version, backups).
+#[derive(Clone)]
+pub(crate) enum Backend {
+    /// The embedded SQLite file.
+    Sqlite(SqliteStore),
+    /// A PostgreSQL server.
+    Postgres(PgStore),
+}
+
+impl Backend {
+    /// Closes the connections (checkpointing SQLite's WAL).
+    pub(crate) async fn close(&self) {
+        match self {
+            Backend::Sqlite(s) => s.close().await,
+            Backend::Postgres(s) => s.close().await,
+        }
+    }
+
+    /// The schema version the database is at.
+    pub(crate) async fn schema_version(&self) -> Result<i64, sg_store::StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.schema_version().await,
+            Backend::Postgres(s) => s.schema_version().await,
+        }
+    }
+}
+
 /// Opens the database and its master keys, as an application.
-pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, SqliteStore)> {
-    let (store, sqlite) = open(data).await?;
+pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, Backend)> {
+    let (store, backend) = open(data).await?;
     let has_keys = !store.person_keys_page(None, 1).await.context("cannot read the database")?.is_empty();
     let ring = crate::keys::open_or_create(&data.key_dir(), has_keys)?;
-    Ok((sg_app::App::new(store, ring), sqlite))
+    Ok((sg_app::App::new(store, ring), backend))
 }
 
 /// Opens the database, creating the data directory and bringing the schema up to date.
-pub(crate) async fn open(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, SqliteStore)> {
+pub(crate) async fn open(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, Backend)> {
     match data.location()? {
         Location::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -62,7 +108,13 @@ pub(crate) async fn open(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, Sql
             let store = SqliteStore::open(&path)
                 .await
                 .with_context(|| format!("cannot open the database {}", path.display()))?;
-            Ok((Arc::new(store.clone()), store))
+            Ok((Arc::new(store.clone()), Backend::Sqlite(store)))
+        }
+        Location::Postgres(url) => {
+            let store = PgStore::open(&url)
+                .await
+                .with_context(|| format!("cannot open the PostgreSQL database {}", redact(&url)))?;
+            Ok((Arc::new(store.clone()), Backend::Postgres(store)))
         }
     }
 }

@@ -72,7 +72,6 @@ async fn an_adult_who_does_not_consent_becomes_an_anonymous_duty_to_notify_repor
     let (status, err) = t.get(&fr, &format!("/api/v1/cases/{id}/identity")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(err["error"]["message"].as_str().unwrap().contains("anonymous Duty to Notify"), "{err}");
-    use sg_store::Store;
     let case_id = sg_domain::CaseId::parse(id).unwrap();
     assert!(t.store.vault_get(case_id, sg_store::VaultField::Identity).await.unwrap().is_none());
     assert!(t.store.person_key(case_id).await.unwrap().is_none());

@@ -100,7 +100,10 @@ fn bad_arguments_are_refused_naming_the_argument() {
         (vec!["user", "add", "--org", "X", "--role", "admin", "--name", " ", "--data-dir", d], "--name"),
         (vec!["demo", "--cases", "0", "--data-dir", d], "--cases"),
         (vec!["migrate", "--database-url", "mysql://x"], "--database-url"),
-        (vec!["migrate", "--database-url", "postgres://localhost/test"], "PostgreSQL"),
+        (
+            vec!["migrate", "--database-url", "postgres://127.0.0.1:1/unreachable"],
+            "cannot open the PostgreSQL database",
+        ),
     ] {
         let out = safeguard().args(&args).output().unwrap();
         assert!(!out.status.success(), "{args:?} succeeded");

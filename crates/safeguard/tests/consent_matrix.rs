@@ -93,7 +93,6 @@ async fn check_role(role: Role, org: &str, purpose: &str, other_purpose: &str) {
 
     // Every attempt, allowed or refused, is in the audit log for the case.
     let case = sg_domain::CaseId::parse(&w.case).unwrap();
-    use sg_store::Store;
     let entries = w.t.store.audit_for_case(case).await.unwrap();
     let reads: Vec<_> = entries.iter().filter(|e| e.record.action == sg_audit::AuditAction::IdentityRead).collect();
     let refused = reads.iter().filter(|e| e.record.outcome == sg_audit::Outcome::Refused).count();

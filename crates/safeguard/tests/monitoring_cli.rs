@@ -1,5 +1,7 @@
 //! `safeguard import`, `report` and `export cases --deidentified` as a user runs them.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -9,8 +11,9 @@ fn safeguard() -> Command {
     c
 }
 
+/// Runs the binary; in the PostgreSQL lane on the database standing for `--data-dir`.
 fn run(args: &[&str]) -> (bool, String, String) {
-    let out = safeguard().args(args).output().unwrap();
+    let out = safeguard().args(common::lane_args(args)).output().unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
@@ -32,10 +35,7 @@ fn a_report_in_every_format_is_recorded_as_a_publication() {
     assert_eq!(v["period"], "2024");
     assert_eq!(v["rule"]["threshold"], 5);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let published = rt.block_on(async {
-        let store = sg_store_sqlite::SqliteStore::open(&dir.path().join("safeguard.db")).await.unwrap();
-        sg_store::Store::publications(&store, 10).await.unwrap()
-    });
+    let published = rt.block_on(async { common::lane_store(dir.path()).await.publications(10).await.unwrap() });
     assert_eq!(published.len(), 5);
     assert!(published.iter().all(|p| p.rule.contains("secondary suppression") && p.sha256.len() == 64));
 }

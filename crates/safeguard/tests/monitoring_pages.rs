@@ -40,7 +40,7 @@ async fn a_monitor_sees_indicators_with_charts_and_each_view_is_published() {
     assert!(!html.contains("<script>"), "inline script");
     let r = monitor.get(t.url("/monitoring?period=2023-Q9")).send().await.unwrap();
     assert!(r.text().await.unwrap().contains("There is a problem"));
-    let published = sg_store::Store::publications(&t.store, 10).await.unwrap();
+    let published = t.store.publications(10).await.unwrap();
     // Two views (on choosing the password, and on going home), each recorded; the refused
     // period shows nothing and records nothing.
     assert_eq!(published.len(), 2);

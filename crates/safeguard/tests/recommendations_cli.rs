@@ -1,9 +1,13 @@
 //! `safeguard recommendations import` and `list` as an operator runs them: a file with a bad
 //! row is refused whole, naming the line; a good file lists after the summary line.
 
+mod common;
+
 use std::process::Command;
 
+/// Runs the binary; in the PostgreSQL lane on the database standing for `--data-dir`.
 fn run(args: &[&str]) -> (bool, String, String) {
+    let args = common::lane_args(args);
     let out = Command::new(env!("CARGO_BIN_EXE_safeguard")).env("RUST_LOG", "warn").args(args).output().unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }

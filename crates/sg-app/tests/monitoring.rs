@@ -1,5 +1,6 @@
-//! Monitoring over a real SQLite file: the statistics aggregate kept by triggers equals the
-//! cells computed from every case row; reports, imports and publications round-trip.
+//! Monitoring over a real database (SQLite, or PostgreSQL in its lane): the statistics
+//! aggregate kept by triggers equals the cells computed from every case row; reports, imports
+//! and publications round-trip.
 
 use std::sync::Arc;
 
@@ -12,9 +13,12 @@ use sg_store_sqlite::SqliteStore;
 
 async fn app() -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("t.db")).await.unwrap();
+    let store: Arc<dyn sg_store::Store> = match sg_store_postgres::testing::fresh_database().await {
+        Some(url) => Arc::new(sg_store_postgres::PgStore::open(&url).await.unwrap()),
+        None => Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap()),
+    };
     let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
-    (App::new(Arc::new(store), keys), dir)
+    (App::new(store, keys), dir)
 }
 
 /// The report's indicators from the maintained statistics, and from every case row.

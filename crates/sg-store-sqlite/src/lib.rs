@@ -5,6 +5,7 @@
 //! instead of failing with `SQLITE_BUSY`; reads use a separate pool and see committed data
 //! through WAL snapshots.
 
+mod backup;
 mod cases;
 mod convert;
 mod firewall;

@@ -7,9 +7,9 @@ use sg_audit::{AuditAction, Outcome};
 use crate::cli::DataArgs;
 
 pub(crate) async fn verify(data: &DataArgs, head: Option<&str>) -> anyhow::Result<()> {
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = app.verify_audit(head).await;
-    sqlite.close().await;
+    backend.close().await;
     match result.context("cannot read the audit log")? {
         Verification::Intact { entries, head } => {
             println!("{entries} audit entries verified");
@@ -26,7 +26,7 @@ pub(crate) async fn verify(data: &DataArgs, head: Option<&str>) -> anyhow::Resul
 const ROTATE_PAGE: u32 = 1_000;
 
 pub(crate) async fn rotate_keys(data: &DataArgs) -> anyhow::Result<()> {
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let dir = data.key_dir();
     let new_key = crate::keys::create_next(&dir)?;
     let ring = crate::keys::load(&dir)?.context("the key directory is empty after writing a key")?;
@@ -34,7 +34,7 @@ pub(crate) async fn rotate_keys(data: &DataArgs) -> anyhow::Result<()> {
     let result = app.rewrap_all_person_keys(ROTATE_PAGE).await;
     let outcome = if result.is_ok() { Outcome::Allowed } else { Outcome::Refused };
     app.audit(None, AuditAction::KeysRotated, None, outcome, new_key.id()).await?;
-    sqlite.close().await;
+    backend.close().await;
     let count = result.context("cannot re-wrap the data keys")?;
     println!(
         "New master key {} in {}; {count} data keys re-wrapped with it. The older key files can be moved \
@@ -51,9 +51,9 @@ pub(crate) async fn erase(data: &DataArgs, case: &str, reason: &str) -> anyhow::
     if reason.trim().is_empty() {
         bail!("--reason: say why (it is recorded in the audit log)");
     }
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = app.erase_person(id, reason.trim()).await;
-    sqlite.close().await;
+    backend.close().await;
     match result {
         Ok(()) => {
             println!("Erased the identifying record of case {id}; its non-identifying facts remain.");
@@ -68,9 +68,9 @@ pub(crate) async fn retention(data: &DataArgs, years: u16, dry_run: bool) -> any
     if years == 0 {
         bail!("--years: give at least 1");
     }
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = app.apply_retention(years, dry_run).await;
-    sqlite.close().await;
+    backend.close().await;
     let n = result.context("cannot apply the retention policy")?;
     if dry_run {
         println!("{n} identifying records are due for erasure (no activity for {years} years; counted up to 500)");

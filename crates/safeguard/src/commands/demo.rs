@@ -48,11 +48,11 @@ pub(crate) async fn run(data: &DataArgs, n: u64, seed: u64, stats_dir: Option<Pa
         bail!("--cases: give at least 1");
     }
     let (dist, source) = distributions(stats_dir)?;
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let started = Instant::now();
     eprintln!("Adding {n} demonstration cases (seed {seed}) drawn from {source}");
     let result = add_cases(&app, &dist, n, seed).await;
-    sqlite.close().await;
+    backend.close().await;
     result?;
     let secs = started.elapsed().as_secs_f64();
     println!("Added {n} cases in {secs:.1} s ({:.0} cases/s)", n as f64 / secs);

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod audit;
+mod backup;
 mod demo;
 mod monitoring;
 mod recommendations;
@@ -52,9 +53,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Recommendations { command: RecommendationsCommand::List { data, format } } => {
             recommendations::list(&data, &format).await
         }
+        Command::Backup { data, output } => backup::backup(&data, &output).await,
+        Command::Restore { data, input } => backup::restore(&data, &input).await,
         Command::Migrate { data } => {
-            let (_, sqlite) = crate::database::open(&data).await?;
-            let version = sqlite.schema_version().await.context("cannot read the schema version")?;
+            let (_, backend) = crate::database::open(&data).await?;
+            let version = backend.schema_version().await.context("cannot read the schema version")?;
             println!("database schema is at version {version}");
             Ok(())
         }

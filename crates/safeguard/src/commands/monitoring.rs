@@ -33,9 +33,9 @@ pub(crate) async fn import(data: &DataArgs, kind: Kind, path: &Path, name: &str,
             report.rejections.len()
         );
     }
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = app.import_dataset(name, &path.display().to_string(), imported).await;
-    sqlite.close().await;
+    backend.close().await;
     let v = result.context("cannot store the dataset")?;
     println!(
         "imported dataset {} version {}: {} rows read, {} imported, {} rejected",
@@ -72,7 +72,7 @@ pub(crate) async fn report(data: &DataArgs, a: ReportArgs) -> anyhow::Result<()>
         bail!("--threshold: give at least 2 (a threshold of 1 hides nothing)");
     }
     let rule = Rule::with_threshold(a.threshold, a.round.filter(|r| *r > 1));
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = async {
         let source = Source::parse(a.dataset.as_deref()).map_err(|e| anyhow::anyhow!("--dataset: {e}"))?;
         let built = app.monitoring_report(None, &ReportRequest { source, period, rule: rule.clone() }).await?;
@@ -81,7 +81,7 @@ pub(crate) async fn report(data: &DataArgs, a: ReportArgs) -> anyhow::Result<()>
         anyhow::Ok((bytes, p))
     }
     .await;
-    sqlite.close().await;
+    backend.close().await;
     let (bytes, p) = result?;
     write_out(a.output.as_deref(), &bytes)?;
     eprintln!("publication {} recorded: {} bytes, sha256 {}", p.id, p.bytes, p.sha256);
@@ -101,7 +101,7 @@ pub(crate) async fn export_cases(
     if k < 2 {
         bail!("--k: give at least 2");
     }
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = async {
         let (rows, dropped) = app.deidentified_cases(k).await?;
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -142,7 +142,7 @@ pub(crate) async fn export_cases(
         anyhow::Ok((bytes, rows.len(), dropped, p))
     }
     .await;
-    sqlite.close().await;
+    backend.close().await;
     let (bytes, n, dropped, p) = result?;
     write_out(output.as_deref(), &bytes)?;
     eprintln!("exported {n} cases ({dropped} left out as too rare to publish); publication {} recorded", p.id);

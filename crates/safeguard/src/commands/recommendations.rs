@@ -58,9 +58,9 @@ fn read_rows(file: &Path) -> anyhow::Result<Vec<ImportRow>> {
 /// Imports the file: every row, or none with each bad row's line and reason.
 pub(crate) async fn import(data: &DataArgs, file: &Path) -> anyhow::Result<()> {
     let rows = read_rows(file)?;
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = app.import_recommendations(None, &rows).await;
-    sqlite.close().await;
+    backend.close().await;
     let outcome = result.context("cannot store the recommendations")?;
     if !outcome.rejected.is_empty() {
         for r in &outcome.rejected {
@@ -105,7 +105,7 @@ fn text(t: &Tracker) -> String {
 /// Prints the summary line and every recommendation; the output carries indicator values, so
 /// it is recorded as a publication like every other statistical output.
 pub(crate) async fn list(data: &DataArgs, format: &str) -> anyhow::Result<()> {
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = async {
         let tracker = app.recommendation_tracker(None).await?;
         let bytes = match format {
@@ -120,7 +120,7 @@ pub(crate) async fn list(data: &DataArgs, format: &str) -> anyhow::Result<()> {
         anyhow::Ok(bytes)
     }
     .await;
-    sqlite.close().await;
+    backend.close().await;
     let bytes = result?;
     std::io::stdout().write_all(&bytes).context("cannot write to standard output")
 }

@@ -13,11 +13,16 @@ use crate::cli::DataArgs;
 const DEMO_CASES: u64 = 2_000;
 
 pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
 
-    if let Some(admin) = app.bootstrap_admin().await.context("cannot create the first administrator")? {
+    let admin = match app.bootstrap_admin().await {
+        // Another server process on the same database created it a moment ago.
+        Err(sg_app::AppError::Conflict(_)) => None,
+        other => other.context("cannot create the first administrator")?,
+    };
+    if let Some(admin) = admin {
         println!(
             "First run: created the administrator {:?}.\nSign in once at http://{local}/sign-in/code with this one-time code (valid 72 hours), then choose a password:\n\n    {}\n",
             admin.user.name, admin.sign_in_code
@@ -32,7 +37,7 @@ pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_co
     tracing::info!(%local, "listening");
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
     tracing::info!("stopped; closing the database");
-    sqlite.close().await;
+    backend.close().await;
     Ok(())
 }
 

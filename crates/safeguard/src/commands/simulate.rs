@@ -40,11 +40,11 @@ pub(crate) async fn run(
         None => None,
     };
     let jurisdiction = sg_app::simulate::scope(&a, &b, asked).map_err(|e| anyhow::anyhow!("--{e}"))?;
-    let (store, sqlite) = crate::database::open(data).await?;
+    let (store, backend) = crate::database::open(data).await?;
     let today = time::OffsetDateTime::now_utc().date();
     let sim_filter = SimulationFilter { jurisdiction, from: filter.from, to: filter.to };
     let report = sg_app::simulate::replay(store.as_ref(), &a, &b, sim_filter, today).await;
-    sqlite.close().await;
+    backend.close().await;
     let report = report.context("cannot read the cases")?;
     let text = match format {
         "json" => serde_json::to_string_pretty(&report)? + "\n",

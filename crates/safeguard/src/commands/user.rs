@@ -17,14 +17,14 @@ pub(crate) async fn add(
 ) -> anyhow::Result<()> {
     let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
     let org_kind = org_type.map(|t| t.parse::<OrgKind>().map_err(|e| anyhow!("--org-type: {e}"))).transpose()?;
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let authority = competent_authority
         .map(|c| c.parse::<sg_domain::CompetentAuthority>().map_err(|e| anyhow!("--competent-authority: {e}")))
         .transpose();
     let authority = match authority {
         Ok(a) => a,
         Err(e) => {
-            sqlite.close().await;
+            backend.close().await;
             return Err(e);
         }
     };
@@ -32,7 +32,7 @@ pub(crate) async fn add(
         sg_app::AppError::Invalid(f) => anyhow!("--{}: {}", f.field, f.message),
         other => anyhow!("{other}"),
     });
-    sqlite.close().await;
+    backend.close().await;
     let created = created.context("cannot add the user")?;
     match created.api_token {
         // The contract: with --token, exactly one line, the token.
@@ -51,9 +51,9 @@ pub(crate) async fn add(
 }
 
 pub(crate) async fn disable(data: &DataArgs, name: &str) -> anyhow::Result<()> {
-    let (app, sqlite) = crate::database::open_app(data).await?;
+    let (app, backend) = crate::database::open_app(data).await?;
     let result = app.disable_user(name).await;
-    sqlite.close().await;
+    backend.close().await;
     match result {
         Ok(user) => {
             println!("Disabled {}: their sessions and API tokens no longer work.", user.name);

@@ -1,5 +1,9 @@
-//! Test support: the real server on a random port over a fresh SQLite database, and helpers
-//! named after what users do.
+//! Test support: the real server on a random port over a fresh database, and helpers named
+//! after what users do.
+//!
+//! The backend is SQLite unless `SAFEGUARD_TEST_DATABASE_URL` names a PostgreSQL server
+//! (`postgres://postgres@127.0.0.1/postgres`): then each test gets a database of its own,
+//! `sg_t_…`, created on that server (`.ci/run` drops them after the lane).
 
 #![allow(dead_code)]
 
@@ -9,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sg_app::App;
 use sg_domain::Role;
+use sg_store::Store;
 use sg_store_sqlite::SqliteStore;
 
 /// A clock the test can move forward.
@@ -26,7 +31,9 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<TestClock>,
     pub dir_path: std::path::PathBuf,
-    pub store: SqliteStore,
+    pub store: Arc<dyn Store>,
+    /// The PostgreSQL URL of this test's database, in the PostgreSQL lane.
+    pub database_url: Option<String>,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -39,10 +46,14 @@ impl TestApp {
     /// Starts the server on 127.0.0.1:0 with an empty database in a temporary directory.
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("safeguard.db")).await.unwrap();
+        let database_url = fresh_postgres_database().await;
+        let store: Arc<dyn Store> = match &database_url {
+            Some(url) => Arc::new(sg_store_postgres::PgStore::open(url).await.unwrap()),
+            None => Arc::new(SqliteStore::open(&dir.path().join("safeguard.db")).await.unwrap()),
+        };
         let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
         let clock = Arc::new(TestClock(std::sync::Mutex::new(time::OffsetDateTime::now_utc())));
-        let app = App { clock: clock.clone(), ..App::new(Arc::new(store.clone()), keys) };
+        let app = App { clock: clock.clone(), ..App::new(store.clone(), keys) };
         let router = sg_web::router(sg_web::AppState { app: app.clone(), secure_cookies: false });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -53,6 +64,7 @@ impl TestApp {
             clock,
             dir_path: dir.path().to_path_buf(),
             store,
+            database_url,
             client: reqwest::Client::new(),
             _dir: dir,
         }
@@ -116,8 +128,58 @@ impl TestApp {
 
     /// How many cases the store holds, whoever referred them.
     pub async fn case_count(&self) -> u64 {
-        use sg_store::Store;
         self.store.list_cases(&sg_store::CaseFilter { limit: 1, ..Default::default() }).await.unwrap().total
+    }
+}
+
+/// In the PostgreSQL lane, a new empty database on the server named by
+/// `SAFEGUARD_TEST_DATABASE_URL`, and its URL; `None` in the SQLite lane.
+pub async fn fresh_postgres_database() -> Option<String> {
+    sg_store_postgres::testing::fresh_database().await
+}
+
+/// The command-line arguments that point a command at a test's data: `--data-dir DIR`, and in
+/// the PostgreSQL lane `--database-url URL` too (the master keys stay in the directory).
+pub fn data_args(dir: &std::path::Path, database_url: Option<&str>) -> Vec<String> {
+    let mut args = vec!["--data-dir".to_string(), dir.to_str().unwrap().to_string()];
+    if let Some(url) = database_url {
+        args.extend(["--database-url".to_string(), url.to_string()]);
+    }
+    args
+}
+
+/// In the PostgreSQL lane, the database that stands for the data directory `dir` in command
+/// line tests (made on first use, the same for every later command); `None` in the SQLite lane.
+pub fn lane_database_for(dir: &str) -> Option<String> {
+    static DATABASES: std::sync::Mutex<std::collections::BTreeMap<String, String>> =
+        std::sync::Mutex::new(std::collections::BTreeMap::new());
+    std::env::var("SAFEGUARD_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let mut known = DATABASES.lock().unwrap();
+    if let Some(url) = known.get(dir) {
+        return Some(url.clone());
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let url = rt.block_on(fresh_postgres_database())?;
+    known.insert(dir.to_string(), url.clone());
+    Some(url)
+}
+
+/// A command line with `--database-url` added after `--data-dir DIR` in the PostgreSQL lane.
+pub fn lane_args(args: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    if let Some(i) = args.iter().position(|a| *a == "--data-dir") {
+        if let Some(url) = args.get(i + 1).and_then(|d| lane_database_for(d)) {
+            out.extend(["--database-url".to_string(), url]);
+        }
+    }
+    out
+}
+
+/// The store behind the data directory `dir` in this lane: its SQLite file, or its database.
+pub async fn lane_store(dir: &std::path::Path) -> Arc<dyn Store> {
+    match lane_database_for(dir.to_str().unwrap()) {
+        Some(url) => Arc::new(sg_store_postgres::PgStore::open(&url).await.unwrap()),
+        None => Arc::new(SqliteStore::open(&dir.join("safeguard.db")).await.unwrap()),
     }
 }
 

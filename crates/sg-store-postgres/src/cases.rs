@@ -1,0 +1,429 @@
+//! Cases: the event stream, the projection row and the identifying record.
+
+use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent, ExploitationType};
+use sg_store::{
+    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSummary, Created, IdempotencyKey, NewCase, StoreError,
+    StoreResult, StoredEvent, VaultField,
+};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+use time::OffsetDateTime;
+
+use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
+use crate::PgStore;
+
+/// The bit of each statistical type in `cases.exploitation_types`.
+fn type_bits(state: &CaseState) -> i64 {
+    state
+        .facts
+        .exploitation_types
+        .iter()
+        .map(|t| 1i64 << ExploitationType::ALL.iter().position(|x| x == t).unwrap_or(0))
+        .fold(0, |a, b| a | b)
+}
+
+/// Rows per multi-row `INSERT`: fewer statements means fewer round trips, and 400 rows of up
+/// to 23 columns stays well under PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_INSERT: usize = 400;
+
+/// Inserts the projection rows of new cases.
+async fn insert_projections(conn: &mut PgConnection, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+    for chunk in cases.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO cases (id, reference, kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
+             exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, \
+             rg_outcome, rg_on, cg_outcome, cg_on, last_event_on, version, created_by, created_by_org, created_at) ",
+        );
+        q.push_values(chunk, |mut b, c| {
+            let (state, f) = (&c.state, &c.state.facts);
+            let (rg, cg) = (state.reasonable_grounds, state.conclusive_grounds);
+            b.push_bind(c.id.to_string())
+                .push_bind(c.reference.as_str().to_string())
+                .push_bind(state.kind.code())
+                .push_bind(state.status().code())
+                .push_bind(f.jurisdiction.code())
+                .push_bind(f.age_at_exploitation.code())
+                .push_bind(f.gender.code())
+                .push_bind(f.nationalities.first().map(|n| n.code()))
+                .push_bind(f.nationalities.get(1).map(|n| n.code()))
+                .push_bind(type_bits(state))
+                .push_bind(f.exploitation_location.code())
+                .push_bind(f.first_responder_type.code())
+                .push_bind(state.competent_authority.map(|a| a.code()))
+                .push_bind(date_text(f.referred_on))
+                .push_bind(rg.map(|d| d.outcome.code()))
+                .push_bind(rg.map(|d| date_text(d.decided_on)))
+                .push_bind(cg.map(|d| d.outcome.code()))
+                .push_bind(cg.map(|d| date_text(d.decided_on)))
+                .push_bind(date_text(state.last_event_on))
+                .push_bind(state.version as i64)
+                .push_bind(c.created_by.to_string())
+                .push_bind(c.created_by_org.to_string())
+                .push_bind(unix(c.created_at));
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites a case's projection row from its new state.
+async fn update_projection(conn: &mut PgConnection, id: CaseId, state: &CaseState) -> Result<(), sqlx::Error> {
+    let (rg, cg) = (state.reasonable_grounds, state.conclusive_grounds);
+    sqlx::query(
+        "UPDATE cases SET kind = $1, status = $2, competent_authority = $3, rg_outcome = $4, rg_on = $5, \
+         cg_outcome = $6, cg_on = $7, last_event_on = $8, version = $9 WHERE id = $10",
+    )
+    .bind(state.kind.code())
+    .bind(state.status().code())
+    .bind(state.competent_authority.map(|a| a.code()))
+    .bind(rg.map(|d| d.outcome.code()))
+    .bind(rg.map(|d| date_text(d.decided_on)))
+    .bind(cg.map(|d| d.outcome.code()))
+    .bind(cg.map(|d| date_text(d.decided_on)))
+    .bind(date_text(state.last_event_on))
+    .bind(state.version as i64)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One event row to insert: the case, its sequence number, the event, who and when.
+struct EventRow<'a> {
+    case: CaseId,
+    seq: u32,
+    event: &'a DatedEvent,
+    actor: sg_domain::UserId,
+    now: OffsetDateTime,
+}
+
+async fn insert_events(conn: &mut PgConnection, rows: &[EventRow<'_>]) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(r.case.to_string())
+                .push_bind(r.seq as i64)
+                .push_bind(r.event.event.kind())
+                .push_bind(date_text(r.event.on))
+                .push_bind(serde_json::to_string(&r.event.event).expect("events serialise"))
+                .push_bind(r.actor.to_string())
+                .push_bind(unix(r.now));
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn event_rows<'a>(
+    case: CaseId,
+    first_seq: u32,
+    events: &'a [DatedEvent],
+    actor: sg_domain::UserId,
+    now: OffsetDateTime,
+) -> impl Iterator<Item = EventRow<'a>> {
+    events.iter().enumerate().map(move |(i, event)| EventRow { case, seq: first_seq + i as u32, event, actor, now })
+}
+
+async fn insert_vault(conn: &mut PgConnection, rows: &[(CaseId, VaultField, &[u8])]) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Postgres>::new("INSERT INTO vault_entries (case_id, field, value) ");
+        q.push_values(chunk, |mut b, (case, field, value)| {
+            b.push_bind(case.to_string()).push_bind(field.as_str()).push_bind(value.to_vec());
+        });
+        q.push(" ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value");
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item = (CaseId, VaultField, &[u8])> {
+    vault.iter().map(move |(f, v)| (id, *f, v.as_slice()))
+}
+
+/// Inserts new cases with their events and vault fields, in the caller's transaction.
+async fn insert_cases(conn: &mut PgConnection, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+    insert_projections(conn, cases).await?;
+    let events: Vec<EventRow> =
+        cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
+    insert_events(conn, &events).await?;
+    let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
+    insert_vault(conn, &vault).await?;
+    let keys: Vec<(CaseId, &[u8])> = cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
+    crate::firewall::insert_person_keys(conn, &keys).await?;
+    let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
+    crate::firewall::append_audit_tx(conn, &audit).await?;
+    for c in cases {
+        if let Some(hash) = &c.dtn_code_hash {
+            sqlx::query("INSERT INTO dtn_codes (code_hash, case_id) VALUES ($1, $2)")
+                .bind(hash)
+                .bind(c.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn create_case(s: &PgStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+    let mut tx = s.pool.begin().await.map_err(error)?;
+    if let Some(k) = idem {
+        // Two processes given the same key at once: the second waits here until the first
+        // commits, then finds its record and replays it, as SQLite's single writer gives.
+        sqlx::query("SELECT pg_advisory_xact_lock(1, hashtext($1))")
+            .bind(format!("{}\n{}", k.user, k.key))
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+        let row = sqlx::query(
+            "SELECT i.fingerprint, i.case_id, c.reference FROM idempotency_keys i JOIN cases c ON c.id = i.case_id \
+             WHERE i.user_id = $1 AND i.key = $2",
+        )
+        .bind(k.user.to_string())
+        .bind(&k.key)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error)?;
+        if let Some(row) = row {
+            let fingerprint: Vec<u8> = row.get("fingerprint");
+            if fingerprint != k.fingerprint {
+                return Err(StoreError::Conflict(
+                    "this Idempotency-Key was already used for a different request".into(),
+                ));
+            }
+            return Ok(Created {
+                case_id: case_id(row.get("case_id"))?,
+                reference: CaseReference::from_stored(row.get("reference")),
+                replayed: true,
+            });
+        }
+    }
+    insert_cases(&mut tx, &[c]).await.map_err(error)?;
+    if let Some(k) = idem {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(k.user.to_string())
+        .bind(&k.key)
+        .bind(&k.fingerprint)
+        .bind(c.id.to_string())
+        .bind(unix(c.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
+    }
+    tx.commit().await.map_err(error)?;
+    Ok(Created { case_id: c.id, reference: c.reference.clone(), replayed: false })
+}
+
+pub(crate) async fn create_cases_bulk(s: &PgStore, cases: &[NewCase]) -> StoreResult<()> {
+    let mut tx = s.pool.begin().await.map_err(error)?;
+    let cases: Vec<&NewCase> = cases.iter().collect();
+    insert_cases(&mut tx, &cases).await.map_err(error)?;
+    tx.commit().await.map_err(error)
+}
+
+pub(crate) async fn append_events(s: &PgStore, a: &Append<'_>) -> StoreResult<()> {
+    let mut tx = s.pool.begin().await.map_err(error)?;
+    let version: Option<i64> = // The row lock makes a second writer wait here, then see the new version and get Conflict.
+    sqlx::query_scalar("SELECT version FROM cases WHERE id = $1 FOR UPDATE")
+        .bind(a.case.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error)?;
+    match version {
+        None => return Err(StoreError::NotFound),
+        Some(v) if v != a.expected_version as i64 => {
+            return Err(StoreError::Conflict(format!(
+                "the case changed since it was read (version {} is now {v}); reload it and try again",
+                a.expected_version
+            )))
+        }
+        Some(_) => {}
+    }
+    let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
+    insert_events(&mut tx, &events).await.map_err(error)?;
+    update_projection(&mut tx, a.case, a.state).await.map_err(error)?;
+    let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
+    insert_vault(&mut tx, &vault).await.map_err(error)?;
+    if let Some(key) = a.person_key {
+        crate::firewall::insert_person_keys(&mut tx, &[(a.case, key)]).await.map_err(error)?;
+    }
+    crate::firewall::append_audit_tx(&mut tx, a.audit).await.map_err(error)?;
+    if let Some(code) = a.spend_dtn_code {
+        if !crate::firewall::spend_dtn_code_tx(&mut tx, code, a.now).await.map_err(error)? {
+            return Err(StoreError::Conflict("this conversion code was already used".into()));
+        }
+    }
+    if let Some(org) = a.new_owner_org {
+        sqlx::query("UPDATE cases SET created_by_org = $1 WHERE id = $2")
+            .bind(org.to_string())
+            .bind(a.case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+    }
+    tx.commit().await.map_err(error)
+}
+
+pub(crate) async fn case(s: &PgStore, id: CaseId) -> StoreResult<Option<CaseRecord>> {
+    let Some(head) = sqlx::query("SELECT reference, created_by_org FROM cases WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(error)?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "SELECT seq, occurred_on, payload, actor_id, recorded_at FROM case_events WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(id.to_string())
+    .fetch_all(&s.pool)
+    .await
+    .map_err(error)?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        let event: CaseEvent = serde_json::from_str(row.get("payload"))
+            .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
+        let actor: Option<String> = row.get("actor_id");
+        events.push(StoredEvent {
+            seq: row.get::<i64, _>("seq") as u32,
+            event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
+            actor: actor.as_deref().map(user_id).transpose()?,
+            recorded_at: from_unix(row.get("recorded_at")),
+        });
+    }
+    Ok(Some(CaseRecord {
+        id,
+        reference: CaseReference::from_stored(head.get("reference")),
+        created_by_org: org_id(head.get("created_by_org"))?,
+        events,
+    }))
+}
+
+/// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
+/// of ids is chosen in a subquery so that a case's events are never split across pages.
+pub(crate) async fn all_case_events(s: &PgStore, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.reference, c.created_by_org, e.seq, e.occurred_on, e.payload, e.actor_id, e.recorded_at \
+         FROM cases c JOIN case_events e ON e.case_id = c.id \
+         WHERE c.id IN (SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2) ORDER BY c.id, e.seq",
+    )
+    .bind(after.map(|a| a.to_string()).unwrap_or_default())
+    .bind(i64::from(limit.max(1)))
+    .fetch_all(&s.pool)
+    .await
+    .map_err(error)?;
+    let mut out: Vec<CaseRecord> = Vec::new();
+    for row in rows {
+        let id = case_id(row.get("id"))?;
+        if out.last().is_none_or(|r| r.id != id) {
+            out.push(CaseRecord {
+                id,
+                reference: CaseReference::from_stored(row.get("reference")),
+                created_by_org: org_id(row.get("created_by_org"))?,
+                events: Vec::new(),
+            });
+        }
+        let event: CaseEvent = serde_json::from_str(row.get("payload"))
+            .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
+        let actor: Option<String> = row.get("actor_id");
+        let stored = StoredEvent {
+            seq: row.get::<i64, _>("seq") as u32,
+            event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
+            actor: actor.as_deref().map(user_id).transpose()?,
+            recorded_at: from_unix(row.get("recorded_at")),
+        };
+        if let Some(last) = out.last_mut() {
+            last.events.push(stored);
+        }
+    }
+    Ok(out)
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Postgres>, f: &CaseFilter) {
+    q.push(" WHERE 1 = 1");
+    if let Some(v) = f.status {
+        q.push(" AND status = ").push_bind(v.code());
+    }
+    if let Some(v) = f.kind {
+        q.push(" AND kind = ").push_bind(v.code());
+    }
+    if let Some(v) = f.jurisdiction {
+        q.push(" AND jurisdiction = ").push_bind(v.code());
+    }
+    if let Some(v) = f.age {
+        q.push(" AND age = ").push_bind(v.code());
+    }
+    if let Some(v) = f.competent_authority {
+        q.push(" AND competent_authority = ").push_bind(v.code());
+    }
+    if let Some(v) = f.referred_by_org {
+        q.push(" AND created_by_org = ").push_bind(v.to_string());
+    }
+    if let Some(v) = &f.supported_by {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'support-entered' \
+             AND (e.payload::jsonb ->> 'provider') = ",
+        )
+        .push_bind(v.clone())
+        .push(")");
+    }
+    if let Some(v) = &f.guardian_of {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'guardian-assigned' \
+             AND (e.payload::jsonb ->> 'guardian') = ",
+        )
+        .push_bind(v.clone())
+        .push(")");
+    }
+    if let Some(v) = &f.reference {
+        q.push(" AND reference = ").push_bind(v.trim().to_uppercase());
+    }
+    if let Some(v) = f.referred_from {
+        q.push(" AND referred_on >= ").push_bind(date_text(v));
+    }
+    if let Some(v) = f.referred_to {
+        q.push(" AND referred_on <= ").push_bind(date_text(v));
+    }
+}
+
+pub(crate) async fn list_cases(s: &PgStore, f: &CaseFilter) -> StoreResult<CasePage> {
+    let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM cases");
+    push_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(&s.pool).await.map_err(error)?;
+
+    let mut q = QueryBuilder::<Postgres>::new(
+        "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on FROM cases",
+    );
+    push_filters(&mut q, f);
+    q.push(" ORDER BY referred_on DESC, id DESC LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
+    q.push(" OFFSET ").push_bind(f.offset.min(i64::MAX as u64) as i64);
+    let rows = q.build().fetch_all(&s.pool).await.map_err(error)?;
+    let mut cases = Vec::with_capacity(rows.len());
+    for row in rows {
+        let ca: Option<String> = row.get("competent_authority");
+        cases.push(CaseSummary {
+            id: case_id(row.get("id"))?,
+            reference: CaseReference::from_stored(row.get("reference")),
+            kind: parse_code("kind", row.get("kind"))?,
+            status: parse_code("status", row.get("status"))?,
+            jurisdiction: parse_code("jurisdiction", row.get("jurisdiction"))?,
+            age_at_exploitation: parse_code("age", row.get("age"))?,
+            competent_authority: ca.as_deref().map(|c| parse_code("competent_authority", c)).transpose()?,
+            referred_on: parse_date("referred_on", row.get("referred_on"))?,
+            last_event_on: parse_date("last_event_on", row.get("last_event_on"))?,
+        });
+    }
+    Ok(CasePage { cases, total: total as u64 })
+}
+
+pub(crate) async fn vault_get(s: &PgStore, id: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>> {
+    sqlx::query_scalar("SELECT value FROM vault_entries WHERE case_id = $1 AND field = $2")
+        .bind(id.to_string())
+        .bind(field.as_str())
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(error)
+}
