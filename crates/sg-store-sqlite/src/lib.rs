@@ -3,11 +3,13 @@
 //!
 //! Writes go through a pool of exactly one connection, so write transactions queue in-process
 //! instead of failing with `SQLITE_BUSY`; reads use a separate pool and see committed data
-//! through WAL snapshots.
+//! through WAL snapshots. New cases are committed in groups (`group_commit`): one `fsync` for
+//! every referral waiting, each acknowledged only once durable.
 
 mod cases;
 mod convert;
 mod firewall;
+mod group_commit;
 mod marginals;
 mod monitoring;
 mod recommendations;
@@ -29,6 +31,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// New cases queue here to be committed together (see `group_commit`).
+    new_cases: group_commit::Queue,
 }
 
 impl SqliteStore {
@@ -64,7 +68,8 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(convert::error)?;
-        Ok(Self { writer, reader })
+        let new_cases = group_commit::start(writer.clone());
+        Ok(Self { writer, reader, new_cases })
     }
 
     /// Applies any migrations this binary has that the database lacks.
@@ -181,7 +186,7 @@ impl sg_store::Store for SqliteStore {
         case: &sg_store::NewCase,
         idempotency: Option<&sg_store::IdempotencyKey>,
     ) -> sg_store::StoreResult<sg_store::Created> {
-        cases::create_case(self, case, idempotency).await
+        group_commit::create_case(&self.new_cases, case, idempotency).await
     }
     async fn create_cases_bulk(&self, cases: &[sg_store::NewCase]) -> sg_store::StoreResult<()> {
         cases::create_cases_bulk(self, cases).await
