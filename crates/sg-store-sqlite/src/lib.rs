@@ -3,8 +3,8 @@
 //!
 //! Writes go through a pool of exactly one connection, so write transactions queue in-process
 //! instead of failing with `SQLITE_BUSY`; reads use a separate pool and see committed data
-//! through WAL snapshots. New cases are committed in groups (`group_commit`): one `fsync` for
-//! every referral waiting, each acknowledged only once durable.
+//! through WAL snapshots. New cases and audit entries are committed in groups (`group_commit`):
+//! one `fsync` for every write waiting, each acknowledged only once durable.
 
 mod cases;
 mod convert;
@@ -254,7 +254,7 @@ impl sg_store::Store for SqliteStore {
         firewall::consents(self, case).await
     }
     async fn append_audit(&self, records: &[sg_audit::AuditRecord]) -> sg_store::StoreResult<()> {
-        firewall::append_audit(self, records).await
+        group_commit::append_audit(&self.new_cases, records).await
     }
     async fn audit_page(&self, after: u64, limit: u32) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
         firewall::audit_page(self, after, limit).await

@@ -1,5 +1,6 @@
 //! Referrals sent at the same moment are committed together (one `fsync` for the group), yet
-//! each one succeeds or fails alone, replays keep their meaning and the audit chain stays whole.
+//! each one succeeds or fails alone, replays keep their meaning and the audit chain stays whole;
+//! the audit entries of concurrent reads share the same queue.
 
 use std::sync::Arc;
 
@@ -65,8 +66,24 @@ async fn concurrent_referrals_commit_together_and_a_bad_one_fails_alone() {
     assert_eq!((created, replayed, refused), (60, 3, 3));
     let total = store.list_cases(&sg_store::CaseFilter { limit: 1, ..Default::default() }).await.unwrap().total;
     assert_eq!(total, 61, "every acknowledged referral is stored, and nothing else");
+    let before = match app.verify_audit(None).await.unwrap() {
+        Verification::Intact { entries, .. } => entries,
+        Verification::Broken(b) => panic!("audit chain broken: {b}"),
+    };
+    assert!(before >= 61, "{before} entries");
+
+    // Reads are audited too, through the same queue: 40 at once leave 40 entries, one chain.
+    let reads: Vec<_> = (0..40)
+        .map(|_| {
+            let (a, u, id) = (app.clone(), user.clone(), first.created.case_id);
+            tokio::spawn(async move { a.case_view(&u, id).await.map(|_| ()) })
+        })
+        .collect();
+    for r in reads {
+        r.await.unwrap().unwrap();
+    }
     match app.verify_audit(None).await.unwrap() {
-        Verification::Intact { entries, .. } => assert!(entries >= 61, "{entries} entries"),
+        Verification::Intact { entries, .. } => assert_eq!(entries, before + 40),
         Verification::Broken(b) => panic!("audit chain broken: {b}"),
     }
     store.close().await;
