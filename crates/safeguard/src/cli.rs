@@ -161,6 +161,8 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Runs the benchmark suite against this binary and prints each figure (see BENCHMARKS.md).
+    Bench(crate::bench::BenchArgs),
     /// The audit log.
     Audit {
         /// What to do with the audit log.

@@ -1,6 +1,7 @@
 //! The `safeguard` binary: command-line parsing, configuration, and wiring the layers together.
 //! This is the composition root: the only crate that picks a database backend.
 
+mod bench;
 mod cli;
 mod commands;
 mod database;

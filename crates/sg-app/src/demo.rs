@@ -28,18 +28,33 @@ impl App {
         seed: u64,
         progress: impl Fn(u64),
     ) -> Result<(), AppError> {
-        let user = self.demo_user().await?;
+        let user = std::sync::Arc::new(self.demo_user().await?);
+        let dist = std::sync::Arc::new(dist.clone());
         let today = self.clock.today();
         let now = self.clock.now();
-        let mut done = 0;
-        while done < n {
-            let end = (done + BATCH).min(n);
-            let mut batch = Vec::with_capacity((end - done) as usize);
-            for index in done..end {
-                batch.push(demo_case(&self.keys, dist, seed, index, today, now, &user)?);
+        // A pipeline of two: the store writes one batch on its own task while this one builds
+        // the next (generating, sealing, wrapping keys) on a blocking thread, so on a multi-core machine the CPU
+        // work and the database work overlap instead of taking turns.
+        let mut writing: Option<(u64, tokio::task::JoinHandle<sg_store::StoreResult<()>>)> = None;
+        let mut start = 0;
+        while start < n {
+            let end = (start + BATCH).min(n);
+            let (keys, dist, user) = (self.keys.clone(), dist.clone(), user.clone());
+            let batch = tokio::task::spawn_blocking(move || {
+                (start..end).map(|i| demo_case(&keys, &dist, seed, i, today, now, &user)).collect::<Result<Vec<_>, _>>()
+            })
+            .await
+            .map_err(|e| AppError::Internal(format!("the demo generator stopped: {e}")))??;
+            if let Some((done, previous)) = writing.take() {
+                join(previous).await?;
+                progress(done);
             }
-            self.store.create_cases_bulk(&batch).await?;
-            done = end;
+            let store = self.store.clone();
+            writing = Some((end, tokio::spawn(async move { store.create_cases_bulk(&batch).await })));
+            start = end;
+        }
+        if let Some((done, last)) = writing {
+            join(last).await?;
             progress(done);
         }
         Ok(())
@@ -59,6 +74,10 @@ impl App {
         };
         Ok(self.store.create_user(&new).await?)
     }
+}
+
+async fn join(write: tokio::task::JoinHandle<sg_store::StoreResult<()>>) -> Result<(), AppError> {
+    write.await.map_err(|e| AppError::Internal(format!("the demo writer stopped: {e}")))?.map_err(AppError::from)
 }
 
 fn demo_case(

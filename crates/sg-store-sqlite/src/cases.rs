@@ -165,8 +165,13 @@ async fn insert_cases(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result
     Ok(())
 }
 
-pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
-    let mut tx = s.writer.begin().await.map_err(error)?;
+/// Creates one case (or replays its Idempotency-Key) in the caller's transaction; the caller
+/// commits. Used by the group-commit writer, one savepoint per case.
+pub(crate) async fn create_case_tx(
+    tx: &mut SqliteConnection,
+    c: &NewCase,
+    idem: Option<&IdempotencyKey>,
+) -> StoreResult<Created> {
     if let Some(k) = idem {
         let row = sqlx::query(
             "SELECT i.fingerprint, i.case_id, c.reference FROM idempotency_keys i JOIN cases c ON c.id = i.case_id \
@@ -191,7 +196,7 @@ pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&Idem
             });
         }
     }
-    insert_cases(&mut tx, &[c]).await.map_err(error)?;
+    insert_cases(tx, &[c]).await.map_err(error)?;
     if let Some(k) = idem {
         sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -205,7 +210,6 @@ pub(crate) async fn create_case(s: &SqliteStore, c: &NewCase, idem: Option<&Idem
         .await
         .map_err(error)?;
     }
-    tx.commit().await.map_err(error)?;
     Ok(Created { case_id: c.id, reference: c.reference.clone(), replayed: false })
 }
 

@@ -200,12 +200,6 @@ pub(crate) async fn consents(s: &SqliteStore, case: CaseId) -> StoreResult<Vec<C
         .collect()
 }
 
-pub(crate) async fn append_audit(s: &SqliteStore, records: &[AuditRecord]) -> StoreResult<()> {
-    let mut tx = s.writer.begin().await.map_err(error)?;
-    append_audit_tx(&mut tx, records).await.map_err(error)?;
-    tx.commit().await.map_err(error)
-}
-
 fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<AuditEntry> {
     let bytes = |col: &str| -> StoreResult<[u8; 32]> {
         let v: Vec<u8> = r.get(col);

@@ -3,12 +3,14 @@
 //!
 //! Writes go through a pool of exactly one connection, so write transactions queue in-process
 //! instead of failing with `SQLITE_BUSY`; reads use a separate pool and see committed data
-//! through WAL snapshots.
+//! through WAL snapshots. New cases and audit entries are committed in groups (`group_commit`):
+//! one `fsync` for every write waiting, each acknowledged only once durable.
 
 mod backup;
 mod cases;
 mod convert;
 mod firewall;
+mod group_commit;
 mod marginals;
 mod monitoring;
 mod recommendations;
@@ -30,6 +32,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// New cases queue here to be committed together (see `group_commit`).
+    new_cases: group_commit::Queue,
 }
 
 impl SqliteStore {
@@ -65,7 +69,8 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(convert::error)?;
-        Ok(Self { writer, reader })
+        let new_cases = group_commit::start(writer.clone());
+        Ok(Self { writer, reader, new_cases })
     }
 
     /// Applies any migrations this binary has that the database lacks.
@@ -182,7 +187,7 @@ impl sg_store::Store for SqliteStore {
         case: &sg_store::NewCase,
         idempotency: Option<&sg_store::IdempotencyKey>,
     ) -> sg_store::StoreResult<sg_store::Created> {
-        cases::create_case(self, case, idempotency).await
+        group_commit::create_case(&self.new_cases, case, idempotency).await
     }
     async fn create_cases_bulk(&self, cases: &[sg_store::NewCase]) -> sg_store::StoreResult<()> {
         cases::create_cases_bulk(self, cases).await
@@ -250,7 +255,7 @@ impl sg_store::Store for SqliteStore {
         firewall::consents(self, case).await
     }
     async fn append_audit(&self, records: &[sg_audit::AuditRecord]) -> sg_store::StoreResult<()> {
-        firewall::append_audit(self, records).await
+        group_commit::append_audit(&self.new_cases, records).await
     }
     async fn audit_page(&self, after: u64, limit: u32) -> sg_store::StoreResult<Vec<sg_audit::AuditEntry>> {
         firewall::audit_page(self, after, limit).await

@@ -23,6 +23,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command: UserCommand::Add { data, org, org_type, role, name, token, competent_authority } } => {
             user::add(&data, &org, org_type.as_deref(), &role, &name, token, competent_authority.as_deref()).await
         }
+        Command::Bench(args) => crate::bench::run(args).await,
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,
         Command::User { command: UserCommand::Disable { data, name } } => user::disable(&data, &name).await,
         Command::Erase { data, case, reason } => audit::erase(&data, &case, &reason).await,

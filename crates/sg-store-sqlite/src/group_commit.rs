@@ -1,0 +1,154 @@
+//! Group commit for new cases and audit entries: concurrent `create_case` and `append_audit`
+//! calls are queued to one task that writes as many as are waiting in one transaction, each
+//! inside its own savepoint, and acknowledges every one only after that transaction's commit
+//! returned. (Every read of a case page appends an audit entry, so reads need this as much as
+//! referrals do.)
+//!
+//! Why: with `synchronous=FULL` every commit costs one `fsync`, so one referral per
+//! transaction caps intake at the disk's fsyncs a second. A batch pays one `fsync` for all its
+//! referrals. Nothing is acknowledged before it is durable, and a bad item (a conflicting
+//! Idempotency-Key, a constraint) is rolled back to its savepoint and fails alone. The audit
+//! hash chain stays one chain: items are appended in order, each reading the head the previous
+//! one left inside the same transaction.
+
+use sg_audit::AuditRecord;
+use sg_store::{Created, IdempotencyKey, NewCase, StoreError, StoreResult};
+use sqlx::{Connection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::convert::error;
+
+/// Most cases written in one transaction: bounds the time a batch holds the writer.
+const MAX_BATCH: usize = 256;
+
+/// One queued write.
+pub(crate) enum Pending {
+    /// `create_case`.
+    Case { case: Box<NewCase>, idempotency: Option<IdempotencyKey>, reply: oneshot::Sender<StoreResult<Created>> },
+    /// `append_audit`.
+    Audit { records: Vec<AuditRecord>, reply: oneshot::Sender<StoreResult<()>> },
+}
+
+/// A write done inside the open transaction, answered once it commits.
+enum Done {
+    Case(oneshot::Sender<StoreResult<Created>>, Created),
+    Audit(oneshot::Sender<StoreResult<()>>),
+}
+
+impl Done {
+    fn answer(self, result: Result<(), &StoreError>) {
+        match (self, result) {
+            (Done::Case(reply, created), Ok(())) => drop(reply.send(Ok(created))),
+            (Done::Audit(reply), Ok(())) => drop(reply.send(Ok(()))),
+            (Done::Case(reply, _), Err(e)) => drop(reply.send(Err(clone_error(e)))),
+            (Done::Audit(reply), Err(e)) => drop(reply.send(Err(clone_error(e)))),
+        }
+    }
+}
+
+/// The sending side, held by every clone of the store.
+pub(crate) type Queue = mpsc::Sender<Pending>;
+
+/// Starts the writer task on the current Tokio runtime; it ends when every store clone is gone.
+pub(crate) fn start(writer: SqlitePool) -> Queue {
+    let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+    tokio::spawn(run(writer, rx));
+    tx
+}
+
+/// Queues one case and waits until it is committed (or refused).
+pub(crate) async fn create_case(queue: &Queue, case: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+    let (reply, answer) = oneshot::channel();
+    let pending = Pending::Case { case: Box::new(case.clone()), idempotency: idem.cloned(), reply };
+    queue.send(pending).await.map_err(|_| stopped())?;
+    answer.await.map_err(|_| stopped())?
+}
+
+/// Queues audit entries and waits until they are committed.
+pub(crate) async fn append_audit(queue: &Queue, records: &[AuditRecord]) -> StoreResult<()> {
+    let (reply, answer) = oneshot::channel();
+    queue.send(Pending::Audit { records: records.to_vec(), reply }).await.map_err(|_| stopped())?;
+    answer.await.map_err(|_| stopped())?
+}
+
+fn stopped() -> StoreError {
+    StoreError::Unavailable("the database writer stopped before committing".into())
+}
+
+async fn run(writer: SqlitePool, mut rx: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Waits for the first item, then takes whatever else is already queued: under load the
+    // queue fills while the previous batch commits, so batches grow with the load by themselves.
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        write_batch(&writer, std::mem::take(&mut batch)).await;
+    }
+}
+
+async fn write_batch(writer: &SqlitePool, batch: Vec<Pending>) {
+    let mut tx = match writer.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return fail_all(batch, error(e)),
+    };
+    let mut done = Vec::with_capacity(batch.len());
+    for p in batch {
+        // A nested transaction is a SAVEPOINT: dropped without commit, it rolls back alone.
+        let mut item = match tx.begin().await {
+            Ok(item) => item,
+            Err(e) => {
+                p.refuse(error(e));
+                continue;
+            }
+        };
+        let result = match &p {
+            Pending::Case { case, idempotency, .. } => {
+                crate::cases::create_case_tx(&mut item, case, idempotency.as_ref()).await.map(Some)
+            }
+            Pending::Audit { records, .. } => {
+                crate::firewall::append_audit_tx(&mut item, records).await.map(|_| None).map_err(error)
+            }
+        };
+        let result = match result {
+            Ok(created) => item.commit().await.map(|_| created).map_err(error),
+            Err(e) => {
+                // Rolling back can only fail if the connection is gone; the outer commit then
+                // fails too and reports it to everyone.
+                let _ = item.rollback().await;
+                Err(e)
+            }
+        };
+        match (p, result) {
+            (Pending::Case { reply, .. }, Ok(Some(created))) => done.push(Done::Case(reply, created)),
+            (Pending::Audit { reply, .. }, Ok(_)) => done.push(Done::Audit(reply)),
+            (p, Ok(None)) => p.refuse(StoreError::Other("no case was created".into())),
+            (p, Err(e)) => p.refuse(e),
+        }
+    }
+    let committed = tx.commit().await.map_err(error);
+    for d in done {
+        d.answer(committed.as_ref().map(|_| ()));
+    }
+}
+
+impl Pending {
+    fn refuse(self, e: StoreError) {
+        match self {
+            Pending::Case { reply, .. } => drop(reply.send(Err(e))),
+            Pending::Audit { reply, .. } => drop(reply.send(Err(e))),
+        }
+    }
+}
+
+fn fail_all(batch: Vec<Pending>, e: StoreError) {
+    for p in batch {
+        p.refuse(clone_error(&e));
+    }
+}
+
+fn clone_error(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::NotFound => StoreError::NotFound,
+        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        StoreError::Other(m) => StoreError::Other(m.clone()),
+    }
+}
