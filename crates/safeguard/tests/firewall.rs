@@ -161,6 +161,18 @@ async fn postgres_contents(url: &str) -> Vec<u8> {
     out
 }
 
+/// Checkpoints the write-ahead log into the database file and removes it, so that replacing
+/// the file replaces the whole database (a process may exit before its last connection's
+/// close has checkpointed).
+async fn settle(db: &Path) {
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    for ext in ["db-wal", "db-shm"] {
+        let _ = std::fs::remove_file(db.with_extension(ext));
+    }
+}
+
 async fn raw(db: &Path) -> sqlx::SqliteConnection {
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
     // An attacker with the file can drop the triggers; the hash chain is what catches them.
@@ -180,8 +192,10 @@ fn audit_verify_detects_every_kind_of_tampering_and_names_the_entry() {
     assert!(ok, "{err}");
     assert!(out.contains("12 audit entries verified"), "{out}");
     let head = out.lines().find_map(|l| l.strip_prefix("head ")).unwrap().to_string();
-    let pristine = std::fs::read(data.join("safeguard.db")).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // Everything into the main file first: a copy of the file alone must be the whole database.
+    rt.block_on(settle(&data.join("safeguard.db")));
+    let pristine = std::fs::read(data.join("safeguard.db")).unwrap();
 
     let cases: [(&str, &[&str], &str); 5] = [
         ("altered detail", &["UPDATE audit_log SET detail = 'x' || detail WHERE seq = 5"], "audit entry 5"),
@@ -199,6 +213,7 @@ fn audit_verify_detects_every_kind_of_tampering_and_names_the_entry() {
         ("truncated", &["DELETE FROM audit_log WHERE seq > 9"], "audit entry 10"),
     ];
     for (what, statements, expected) in cases {
+        rt.block_on(settle(&data.join("safeguard.db")));
         std::fs::write(data.join("safeguard.db"), &pristine).unwrap();
         rt.block_on(async {
             let mut conn = raw(&data.join("safeguard.db")).await;
@@ -213,6 +228,7 @@ fn audit_verify_detects_every_kind_of_tampering_and_names_the_entry() {
     }
 
     // Untouched, it verifies against the kept head.
+    rt.block_on(settle(&data.join("safeguard.db")));
     std::fs::write(data.join("safeguard.db"), &pristine).unwrap();
     let (ok, _, err) = run(&["audit", "verify", "--data-dir", d, "--head", &head]);
     assert!(ok, "{err}");
