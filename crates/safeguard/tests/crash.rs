@@ -45,9 +45,8 @@ fn free_port() -> u16 {
 }
 
 fn add_token(data: &Path, org: &str, role: &str, name: &str) -> String {
-    let out = safeguard(data, &["user", "add", "--org", org, "--role", role, "--name", name, "--token"])
-        .output()
-        .unwrap();
+    let out =
+        safeguard(data, &["user", "add", "--org", org, "--role", role, "--name", name, "--token"]).output().unwrap();
     assert!(out.status.success(), "user add: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
@@ -55,10 +54,8 @@ fn add_token(data: &Path, org: &str, role: &str, name: &str) -> String {
 /// Starts the server and waits until it answers.
 fn start(data: &Path) -> (Child, String) {
     let port = free_port();
-    let child = safeguard(data, &["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child =
+        safeguard(data, &["serve", "--bind", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while !reqwest::blocking::get(format!("{base}/healthz")).is_ok_and(|r| r.status().is_success()) {
@@ -73,7 +70,7 @@ fn referral(n: u64) -> Value {
         "jurisdiction": "england-wales",
         "age_at_exploitation": "adult",
         "consent_to_referral": true,
-        "gender": if n % 2 == 0 { "female" } else { "male" },
+        "gender": if n.is_multiple_of(2) { "female" } else { "male" },
         "nationalities": ["AL"],
         "exploitation_types": ["labour"],
         "exploitation_location": "uk",
@@ -125,7 +122,11 @@ fn writer(base: String, tokens: Arc<Tokens>, ledger: Arc<Mutex<Ledger>>, stop: A
     while !*stop.lock().unwrap() {
         let to_decide = {
             let mut l = ledger.lock().unwrap();
-            if random() % 2 == 0 { l.open.pop() } else { None }
+            if random().is_multiple_of(2) {
+                l.open.pop()
+            } else {
+                None
+            }
         };
         if let Some(case) = to_decide {
             let key = format!("decide-{case}");
@@ -282,7 +283,7 @@ fn acknowledged_writes_survive_sigkill() {
     for kill in 1..=kills {
         let (mut child, base) = start(&data);
         retry(&base, &tokens, &ledger);
-        check(&base, &tokens, &mut ledger.lock().unwrap(), &data, kill % 25 == 0);
+        check(&base, &tokens, &mut ledger.lock().unwrap(), &data, kill.is_multiple_of(25));
         let stop = Arc::new(Mutex::new(false));
         let writers: Vec<_> = (0..WRITERS)
             .map(|_| {
@@ -299,7 +300,7 @@ fn acknowledged_writes_survive_sigkill() {
         }
         let mut l = ledger.lock().unwrap();
         acknowledged += std::mem::take(&mut l.acks);
-        if kill % 50 == 0 || kill == kills {
+        if kill.is_multiple_of(50) || kill == kills {
             eprintln!(
                 "kills {kill}, writes acknowledged {acknowledged} ({} referrals, {} decisions), {:.0} s",
                 l.referrals.len(),

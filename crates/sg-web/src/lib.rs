@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
         .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
         .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::idempotency::layer))
         .fallback(api::not_found);
 
     Router::new()
