@@ -10,6 +10,10 @@ mod form;
 mod pages;
 mod static_files;
 
+/// Decodes a referral journey form body (every step) into a referral; for fuzzing.
+#[doc(hidden)]
+pub use pages::referral::decode_form as decode_referral_form;
+
 use axum::http::{header, HeaderValue};
 use axum::routing::{delete, get, post};
 use axum::Router;
