@@ -21,8 +21,17 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
 
-/// Writer threads driving the server at once.
-const WRITERS: usize = 4;
+/// Writer threads driving the server at once (`SAFEGUARD_CRASH_WRITERS`, default 4).
+fn writers() -> usize {
+    std::env::var("SAFEGUARD_CRASH_WRITERS").ok().and_then(|w| w.parse().ok()).unwrap_or(4)
+}
+
+/// The longest the server runs between kills, in ms (`SAFEGUARD_CRASH_MAX_MS`, default 750):
+/// a shorter time keeps the database of a long run smaller, so each check after a kill stays
+/// quick.
+fn max_ms() -> u64 {
+    std::env::var("SAFEGUARD_CRASH_MAX_MS").ok().and_then(|m| m.parse().ok()).unwrap_or(750).max(60)
+}
 
 fn random() -> u64 {
     RandomState::new().build_hasher().finish()
@@ -285,13 +294,13 @@ fn acknowledged_writes_survive_sigkill() {
         retry(&base, &tokens, &ledger);
         check(&base, &tokens, &mut ledger.lock().unwrap(), &data, kill.is_multiple_of(25));
         let stop = Arc::new(Mutex::new(false));
-        let writers: Vec<_> = (0..WRITERS)
+        let writers: Vec<_> = (0..writers())
             .map(|_| {
                 let (base, tokens, ledger, stop) = (base.clone(), tokens.clone(), ledger.clone(), stop.clone());
                 std::thread::spawn(move || writer(base, tokens, ledger, stop))
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(50 + random() % 700));
+        std::thread::sleep(Duration::from_millis(50 + random() % (max_ms() - 50)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         *stop.lock().unwrap() = true;
