@@ -2,7 +2,7 @@
 # A short fuzz run of every target in fuzz/ (cargo-fuzz; see docs/reliability.md).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 20)
 # New inputs go to a scratch directory, so the corpora kept in fuzz/corpus stay small; a crash
-# is saved under fuzz/artifacts/TARGET/ and fails the run.
+# (or a timeout, or running out of memory) is saved under fuzz/artifacts/TARGET/ and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-20}"
@@ -14,11 +14,12 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 for target in $(cargo fuzz list); do
   mkdir -p "$scratch/$target"
+  rm -rf "artifacts/$target"
   echo "== fuzz $target (${seconds}s)"
   cargo fuzz run --sanitizer none "$target" "$scratch/$target" "corpus/$target" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units)|panicked|SUMMARY|crash-" || true
-  if ls "artifacts/$target"/crash-* >/dev/null 2>&1; then
-    echo "fuzz: $target crashed; see fuzz/artifacts/$target" >&2
+  if [ -n "$(ls -A "artifacts/$target" 2>/dev/null)" ]; then
+    echo "fuzz: $target failed (crash, timeout or out of memory); see fuzz/artifacts/$target" >&2
     exit 1
   fi
 done
