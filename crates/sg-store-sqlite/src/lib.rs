@@ -11,6 +11,7 @@ mod cases;
 mod convert;
 mod firewall;
 mod group_commit;
+mod idempotency;
 mod marginals;
 mod monitoring;
 mod recommendations;
@@ -351,6 +352,24 @@ impl sg_store::Store for SqliteStore {
     }
     async fn publications(&self, limit: u32) -> sg_store::StoreResult<Vec<sg_store::Publication>> {
         monitoring::publications(self, limit).await
+    }
+    async fn idempotency_start(
+        &self,
+        request: &sg_store::IdempotentRequest<'_>,
+    ) -> sg_store::StoreResult<sg_store::IdempotentStart> {
+        idempotency::start(self, request).await
+    }
+    async fn idempotency_finish(
+        &self,
+        user: sg_domain::UserId,
+        key: &str,
+        status: u16,
+        body: &[u8],
+    ) -> sg_store::StoreResult<()> {
+        idempotency::finish(self, user, key, status, body).await
+    }
+    async fn idempotency_abandon(&self, user: sg_domain::UserId, key: &str) -> sg_store::StoreResult<()> {
+        idempotency::abandon(self, user, key).await
     }
     async fn set_org_competent_authority(
         &self,

@@ -4,10 +4,12 @@
 //! Every method that changes a case does it in one transaction: the events are appended, the
 //! case's projection row is rewritten, and an idempotency record is kept, or nothing is.
 
+mod idempotency;
 mod monitoring;
 mod recommendations;
 mod records;
 
+pub use idempotency::*;
 pub use monitoring::*;
 pub use recommendations::*;
 pub use records::*;
@@ -216,4 +218,15 @@ pub trait Store: Send + Sync {
     async fn add_recommendation_status(&self, status: &StatusRecord) -> StoreResult<()>;
     /// Every recommendation, by report date then text, each with its history oldest first.
     async fn recommendations(&self) -> StoreResult<Vec<RecommendationHistory>>;
+
+    // --- idempotency of the API's other state-changing calls ---
+
+    /// Looks up or reserves `request`'s key, in one transaction: `Started` when the caller
+    /// should answer it (a new key, or one left unfinished by another process or for longer
+    /// than `IDEMPOTENCY_PENDING_SECONDS`), else what to answer instead.
+    async fn idempotency_start(&self, request: &IdempotentRequest<'_>) -> StoreResult<IdempotentStart>;
+    /// Keeps the answer to a started request, to replay to retries.
+    async fn idempotency_finish(&self, user: UserId, key: &str, status: u16, body: &[u8]) -> StoreResult<()>;
+    /// Forgets a started request that changed nothing (it failed), so that it can be retried.
+    async fn idempotency_abandon(&self, user: UserId, key: &str) -> StoreResult<()>;
 }

@@ -55,11 +55,15 @@ impl From<AppError> for ApiError {
             AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             AppError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the service is temporarily unavailable; try again",
-                )
+                // Say which fault it is (never the database's own words): an operator must act.
+                let message = if detail.contains("readonly") || detail.contains("read-only") {
+                    "the database is read-only, so nothing was changed; try again once it is writable"
+                } else if detail.contains("full") {
+                    "the database's disk is full, so nothing was changed; try again once there is room"
+                } else {
+                    "the service is temporarily unavailable; try again"
+                };
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
             }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

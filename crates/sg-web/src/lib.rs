@@ -11,6 +11,10 @@ mod i18n;
 mod pages;
 mod static_files;
 
+/// Decodes a referral journey form body (every step) into a referral; for fuzzing.
+#[doc(hidden)]
+pub use pages::referral::decode_form as decode_referral_form;
+
 use axum::http::{header, HeaderValue};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -96,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
         .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
         .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::idempotency::layer))
         .fallback(api::not_found);
 
     Router::new()

@@ -360,3 +360,16 @@ pub(crate) async fn answer(
     }
     Redirect::to(&format!("/referrals/new/{}", d.next_after(step))).into_response()
 }
+
+/// Takes one form body through every step of the journey into a fresh draft, as
+/// `POST /referrals/new/{step}` does, then turns the draft into a referral as sending it
+/// does; the number of fields refused. For the fuzz target `referral_form`.
+pub fn decode_form(body: &[u8]) -> usize {
+    let form = FormData::parse(body);
+    let mut d = Draft::default();
+    let mut refused = 0;
+    for step in ["about", "consent", "person", "exploitation", "identity", "elsewhere"] {
+        refused += take_answers(step, &form, &mut d).len();
+    }
+    refused + usize::from(submit::input_of(&d).is_err())
+}

@@ -16,7 +16,7 @@ use crate::pages::{error_page, render, FieldMessage, Layout};
 use crate::AppState;
 
 /// Builds the API's referral input from the draft.
-fn input_of(d: &Draft) -> Result<ReferralInput, String> {
+pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
     let mut nationalities = vec![];
     for code in [&d.nationality, &d.nationality_second] {
         if !code.is_empty() {
