@@ -20,7 +20,6 @@ pub(crate) struct DecidePage {
     errors: Vec<FieldMessage>,
     id: String,
     reference: String,
-    question: &'static str,
     question_code: &'static str,
     test: &'static str,
     outcome: String,
@@ -37,7 +36,11 @@ impl DecidePage {
         message_for(&self.errors, field)
     }
     fn outcome_choices(&self) -> Vec<super::Choice> {
-        super::choices(&self.outcomes, &self.outcome)
+        let mut choices = super::choices(&self.outcomes, &self.outcome);
+        for c in &mut choices {
+            c.label = crate::i18n::coded_label("decide.choice", c.value, &c.label);
+        }
+        choices
     }
 }
 
@@ -61,12 +64,11 @@ async fn page(state: &AppState, who: &PageUser, id: CaseId, q: Question) -> Resu
     }
     let today = time::OffsetDateTime::now_utc().date();
     Ok(DecidePage {
-        layout: Layout::for_user(format!("{} decision", q.label()), who),
+        layout: Layout::for_user(crate::i18n::label("decide.title", q), who),
         has_errors: false,
         errors: vec![],
         id: id.to_string(),
         reference: case.reference.to_string(),
-        question: q.label(),
         question_code: q.code(),
         test: test_for(q),
         outcome: String::new(),
@@ -107,11 +109,11 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let outcome = DecisionOutcome::from_code(&form.get("outcome"));
     if outcome.is_none() {
-        errors.push(FieldMessage { field: "outcome".into(), message: "Choose the outcome".into() });
+        errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("decide.error.outcome").into() });
     }
     let reasons = form.get("reasons");
     if reasons.is_empty() {
-        errors.push(FieldMessage { field: "reasons".into(), message: "Write the reasons for the decision".into() });
+        errors.push(FieldMessage { field: "reasons".into(), message: crate::i18n::tr("decide.error.reasons").into() });
     }
     let date = match super::referral::parse_date_input(&form, "date") {
         Ok(d) => d,
