@@ -372,3 +372,26 @@ async fn monitors_see_the_policy_simulation_as_counts_only() {
     let (status, _, _) = dm.get("/monitor/simulation").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn staff_pages_speak_welsh_when_asked_and_remember_it() {
+    let t = TestApp::start().await;
+    let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "Sam Responder").await;
+    fr.refer("adult", Some("yes"), Some("Minh Example")).await;
+
+    let (_, _, list) = fr.get("/cases?lang=cy").await;
+    assert!(list.contains(r#"<html lang="cy" dir="ltr""#), "{list}");
+    assert!(list.contains("Cyfeirnod") && list.contains("Yn dangos 1 i 1 o 1 achos"), "{list}");
+    assert!(list.contains("Yn aros am benderfyniad sail resymol"), "case status by its code: {list}");
+    assert!(!list.contains("Reference</th>"), "no English left in the table headings: {list}");
+
+    // The choice is remembered in a cookie: the next page is Welsh without ?lang=.
+    let (_, _, about) = fr.get("/referrals/new/about").await;
+    assert!(about.contains(r#"lang="cy""#) && about.contains("Ble rydych chi’n gwneud yr atgyfeiriad hwn?"), "{about}");
+    assert!(about.contains("Yn ôl") && about.contains("Parhau") && about.contains("Cymru a Lloegr"), "{about}");
+    let (_, _, errors) = fr.post("/referrals/new/about", &[]).await;
+    assert!(errors.contains("Mae problem wedi codi") && errors.contains("Gwall:"), "{errors}");
+
+    let (_, _, english) = fr.get("/cases?lang=en").await;
+    assert!(english.contains(r#"<html lang="en""#) && english.contains("Reference"), "{english}");
+}

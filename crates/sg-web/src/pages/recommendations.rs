@@ -125,7 +125,7 @@ fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInp
         .map(|s| Opt { value: s.code().into(), label: s.label().into(), selected: s.code() == sent.status })
         .collect();
     RecommendationsPage {
-        layout: Layout::for_user("Recommendations", who),
+        layout: Layout::for_user(crate::i18n::tr("recommendations.title"), who),
         has_errors: !errors.is_empty(),
         errors,
         summary: t.summary.clone(),
