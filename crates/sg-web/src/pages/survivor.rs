@@ -95,7 +95,7 @@ pub(crate) struct ConsentText {
     in_force: bool,
 }
 
-/// One access, worded in the person's language; `why` is the recorded basis, in English.
+/// One access, worded in the person's language.
 pub(crate) struct AccessText {
     when: String,
     who: String,
@@ -134,7 +134,9 @@ fn access_text(l: Locale, a: &AccessLine) -> AccessText {
     } else {
         format!("{} ({})", a.org, t(l, &format!("role.{}", a.role)))
     };
-    AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why: a.why.clone() }
+    let purpose = t(l, &format!("purpose.{}", a.why_purpose));
+    let why = tf(l, &format!("why.{}", a.why_code), &[("org", &a.why_org), ("purpose", &purpose)]);
+    AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why }
 }
 
 #[derive(Template)]
