@@ -183,7 +183,6 @@ impl App {
         let raw_consents = self.store.consents(case).await?;
         let consents = raw_consents
             .iter()
-            .cloned()
             .map(|c| {
                 let until = match c.expires_on {
                     Some(d) => format!("until {d}"),
@@ -200,7 +199,7 @@ impl App {
                         "You agreed on {} that {} may see {}, for {}, {until}.{state}",
                         c.given_on,
                         c.recipient_name,
-                        categories_text(&c),
+                        categories_text(c),
                         c.purpose.label().to_lowercase()
                     ),
                     in_force: c.in_force(today, now),

@@ -55,11 +55,10 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
     let name = form.get("name");
     let mut errors = vec![];
     if name.is_empty() {
-        errors.push(FieldMessage { field: "name".into(), message: crate::i18n::tr("sign_in.error.name").into() });
+        errors.push(FieldMessage { field: "name".into(), message: crate::i18n::tr("sign_in.error.name") });
     }
     if form.get("password").is_empty() {
-        errors
-            .push(FieldMessage { field: "password".into(), message: crate::i18n::tr("sign_in.error.password").into() });
+        errors.push(FieldMessage { field: "password".into(), message: crate::i18n::tr("sign_in.error.password") });
     }
     if errors.is_empty() {
         match state.app.sign_in(&name, &form.get("password")).await {
@@ -104,7 +103,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Resp
     let form = FormData::parse(&body);
     let code = form.get("code");
     let message = if code.is_empty() {
-        crate::i18n::tr("sign_in.error.code").to_string()
+        crate::i18n::tr("sign_in.error.code")
     } else {
         match state.app.sign_in_with_code(&code).await {
             Ok(user) => return start_session(&state, &user, "/account/password").await,

@@ -172,10 +172,10 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
             ),
             if d.overturned_on_reconsideration { crate::i18n::tr("case.overturned") } else { String::new() }
         ),
-        None => crate::i18n::tr("case.not_yet_made").into(),
+        None => crate::i18n::tr("case.not_yet_made"),
     };
     let nationalities = if f.nationalities.is_empty() {
-        crate::i18n::tr("case.not_known").to_string()
+        crate::i18n::tr("case.not_known")
     } else {
         f.nationalities.iter().map(|n| n.country_name()).collect::<Vec<_>>().join(&crate::i18n::tr("common.and"))
     };

@@ -33,7 +33,7 @@ impl Row {
             (Some(at), _) => crate::i18n::trf("consents.state.withdrawn", &[("date", &at.date().to_string())]),
             (None, Some(e)) if e < today => crate::i18n::trf("consents.state.expired", &[("date", &e.to_string())]),
             (None, Some(e)) => crate::i18n::trf("consents.state.until", &[("date", &e.to_string())]),
-            (None, None) => crate::i18n::tr("consents.state.in_force").to_string(),
+            (None, None) => crate::i18n::tr("consents.state.in_force"),
         };
         Self {
             id: c.id.to_string(),
@@ -148,23 +148,17 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let purpose = Purpose::from_code(&form.get("purpose"));
     if purpose.is_none() {
-        errors
-            .push(FieldMessage { field: "purpose".into(), message: crate::i18n::tr("consents.error.purpose").into() });
+        errors.push(FieldMessage { field: "purpose".into(), message: crate::i18n::tr("consents.error.purpose") });
     }
     let categories: Vec<DataCategory> =
         form.all("categories").iter().filter_map(|c| DataCategory::from_code(c)).collect();
     if categories.is_empty() {
-        errors.push(FieldMessage {
-            field: "categories".into(),
-            message: crate::i18n::tr("consents.error.categories").into(),
-        });
+        errors.push(FieldMessage { field: "categories".into(), message: crate::i18n::tr("consents.error.categories") });
     }
     let recipient_org = form.get("recipient_org");
     if recipient_org.is_empty() {
-        errors.push(FieldMessage {
-            field: "recipient_org".into(),
-            message: crate::i18n::tr("consents.error.recipient").into(),
-        });
+        errors
+            .push(FieldMessage { field: "recipient_org".into(), message: crate::i18n::tr("consents.error.recipient") });
     }
     if errors.is_empty() {
         let input = ConsentInput {

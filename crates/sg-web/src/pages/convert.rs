@@ -73,17 +73,11 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
     let mut errors = vec![];
     let code = form.get("conversion_code");
     if code.is_empty() {
-        errors.push(FieldMessage {
-            field: "conversion_code".into(),
-            message: crate::i18n::tr("convert.error.code").into(),
-        });
+        errors.push(FieldMessage { field: "conversion_code".into(), message: crate::i18n::tr("convert.error.code") });
     }
     let full_name = form.get("full_name");
     if full_name.is_empty() {
-        errors.push(FieldMessage {
-            field: "full_name".into(),
-            message: crate::i18n::tr("convert.error.full_name").into(),
-        });
+        errors.push(FieldMessage { field: "full_name".into(), message: crate::i18n::tr("convert.error.full_name") });
     }
     let dob = super::referral::parse_date_input(&form, "dob").unwrap_or_else(|m| {
         errors.push(FieldMessage { field: "dob".into(), message: m });
@@ -106,7 +100,7 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
             Ok(view) => return Redirect::to(&format!("/cases/{}", view.case_id)).into_response(),
             Err(AppError::Invalid(f)) => {
                 let message = if f.field == "conversion_code" {
-                    crate::i18n::tr("convert.error.invalid").to_string()
+                    crate::i18n::tr("convert.error.invalid")
                 } else {
                     super::auth::capitalise(&f.message)
                 };

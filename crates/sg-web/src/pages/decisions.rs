@@ -146,11 +146,11 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let outcome = DecisionOutcome::from_code(&form.get("outcome"));
     if outcome.is_none() {
-        errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("decide.error.outcome").into() });
+        errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("decide.error.outcome") });
     }
     let reasons = form.get("reasons");
     if reasons.is_empty() {
-        errors.push(FieldMessage { field: "reasons".into(), message: crate::i18n::tr("decide.error.reasons").into() });
+        errors.push(FieldMessage { field: "reasons".into(), message: crate::i18n::tr("decide.error.reasons") });
     }
     let date = match super::referral::parse_date_input(&form, "date") {
         Ok(d) => d,
