@@ -9,6 +9,7 @@ use sg_store::{CaseFilter, CaseSummary};
 
 use super::{error_page, render, Layout};
 use crate::extract::PageUser;
+use crate::i18n::label;
 use crate::AppState;
 
 const PAGE_SIZE: u32 = 25;
@@ -16,8 +17,9 @@ const PAGE_SIZE: u32 = 25;
 /// A select box's options: (value, label, selected).
 pub(crate) type Options = Vec<(String, String, bool)>;
 
-fn options<T: Coded + PartialEq>(selected: Option<T>) -> Options {
-    T::ALL.iter().map(|v| (v.code().to_string(), v.label().to_string(), Some(*v) == selected)).collect()
+/// The filter's choices, labelled in the page's language from the catalogue section `prefix`.
+fn options<T: Coded + PartialEq>(prefix: &str, selected: Option<T>) -> Options {
+    T::ALL.iter().map(|v| (v.code().to_string(), label(prefix, *v), Some(*v) == selected)).collect()
 }
 
 /// A select box in the filter bar.
@@ -126,18 +128,18 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         page,
         pages,
         filters: vec![
-            Filter { id: "status", label: crate::i18n::tr("cases.status"), options: options(filter.status) },
-            Filter { id: "kind", label: crate::i18n::tr("cases.kind"), options: options(filter.kind) },
+            Filter { id: "status", label: crate::i18n::tr("cases.status"), options: options("status", filter.status) },
+            Filter { id: "kind", label: crate::i18n::tr("cases.kind"), options: options("kind", filter.kind) },
             Filter {
                 id: "jurisdiction",
                 label: crate::i18n::tr("cases.jurisdiction"),
-                options: options(filter.jurisdiction),
+                options: options("jurisdiction", filter.jurisdiction),
             },
-            Filter { id: "age", label: crate::i18n::tr("cases.age"), options: options(filter.age) },
+            Filter { id: "age", label: crate::i18n::tr("cases.age"), options: options("age", filter.age) },
             Filter {
                 id: "competent_authority",
                 label: crate::i18n::tr("cases.competent_authority"),
-                options: options(filter.competent_authority),
+                options: options("authority", filter.competent_authority),
             },
         ],
         reference,
@@ -179,13 +181,13 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     } else {
         f.nationalities.iter().map(|n| n.country_name()).collect::<Vec<_>>().join(&crate::i18n::tr("common.and"))
     };
-    let forms: Vec<&str> = f.exploitation_forms.iter().map(|x| x.label()).collect();
+    let forms: Vec<String> = f.exploitation_forms.iter().map(|x| label("exploitation_form", *x)).collect();
     let mut rows = vec![
-        (crate::i18n::tr("case.fact.kind"), c.kind.label().to_string()),
-        (crate::i18n::tr("case.fact.jurisdiction"), f.jurisdiction.label().to_string()),
+        (crate::i18n::tr("case.fact.kind"), label("kind", c.kind)),
+        (crate::i18n::tr("case.fact.jurisdiction"), label("jurisdiction", f.jurisdiction)),
         (crate::i18n::tr("case.fact.referred_on"), f.referred_on.to_string()),
-        (crate::i18n::tr("case.fact.age"), f.age_at_exploitation.label().to_string()),
-        (crate::i18n::tr("case.fact.gender"), f.gender.label().to_string()),
+        (crate::i18n::tr("case.fact.age"), label("age", f.age_at_exploitation)),
+        (crate::i18n::tr("case.fact.gender"), label("gender", f.gender)),
         (crate::i18n::tr("case.fact.nationality"), nationalities),
         (crate::i18n::tr("case.fact.exploitation_type"), f.exploitation_label()),
     ];
@@ -193,14 +195,14 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
         rows.push((crate::i18n::tr("case.fact.forms"), forms.join("; ")));
     }
     rows.extend([
-        (crate::i18n::tr("case.fact.location"), f.exploitation_location.label().to_string()),
+        (crate::i18n::tr("case.fact.location"), label("location", f.exploitation_location)),
         (
             crate::i18n::tr("case.fact.first_responder"),
-            format!("{} ({})", f.first_responder_org, f.first_responder_type.label()),
+            format!("{} ({})", f.first_responder_org, label("responder", f.first_responder_type)),
         ),
         (
             crate::i18n::tr("case.fact.competent_authority"),
-            c.competent_authority.map(|a| a.label()).map(str::to_string).unwrap_or(crate::i18n::tr("case.not_routed")),
+            c.competent_authority.map(|a| label("authority", a)).unwrap_or(crate::i18n::tr("case.not_routed")),
         ),
         (crate::i18n::tr("case.fact.rg"), decision(c.reasonable_grounds)),
         (crate::i18n::tr("case.fact.cg"), decision(c.conclusive_grounds)),

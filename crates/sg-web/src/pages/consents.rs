@@ -39,7 +39,12 @@ impl Row {
             id: c.id.to_string(),
             purpose: crate::i18n::label("consents.purpose", c.purpose),
             recipient: c.recipient_name.clone(),
-            categories: c.categories.iter().map(|x| x.label()).collect::<Vec<_>>().join("; "),
+            categories: c
+                .categories
+                .iter()
+                .map(|x| crate::i18n::label("consents.category", *x))
+                .collect::<Vec<_>>()
+                .join("; "),
             given_on: c.given_on.to_string(),
             state,
             in_force: c.in_force(today, now),

@@ -48,7 +48,13 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, RawQuery(
         has_errors: false,
         rules: rule_choices(&a),
         vs: rule_choices(&b),
-        jurisdictions: super::choices(&options, &j),
+        jurisdictions: super::choices(&options, &j)
+            .into_iter()
+            .map(|mut c| {
+                c.label = crate::i18n::coded_label("jurisdiction", c.value, &c.label);
+                c
+            })
+            .collect(),
         report,
     })
 }
