@@ -86,6 +86,9 @@ fn categories_text(c: &sg_domain::Consent) -> String {
     parts.join(" and ")
 }
 
+/// The audit detail of the person opening their own view.
+const OWN_VIEW: &str = "the person opened their own view";
+
 /// Why an access happened, read from the audit record's detail: a code, the consent's purpose
 /// code and the organisation's name where the detail names a consent (by its id, or by the
 /// recipient organisation's id), and the same in plain English.
@@ -104,7 +107,7 @@ fn why_of(
         (AuditAction::IdentityRead, "works on the case") => plain("works-on-case", "They work on your case."),
         (AuditAction::IdentityRead, _) => plain("your-consent", "You agreed to it."),
         (AuditAction::CaseRead, "survivor code issued") => plain("code-issued", "To give you a code for this page."),
-        (AuditAction::CaseRead, "the person opened their own view") => plain("own-view", "You opened this page."),
+        (AuditAction::CaseRead, OWN_VIEW) => plain("own-view", "You opened this page."),
         (AuditAction::CaseRead, _) => plain("work", "As part of their work on your case."),
         (AuditAction::CaseCreated, "duty-to-notify") => {
             plain("duty-to-notify", "To report, without your name, that someone may be a victim of modern slavery.")
@@ -165,8 +168,7 @@ impl App {
             .open_survivor_session(&hash_secret(code.trim()), &hash_secret(&token), &csrf, self.clock.now())
             .await?
             .ok_or_else(|| AppError::Forbidden("this code is not valid: it may have been used or expired".into()))?;
-        self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, "the person opened their own view")
-            .await?;
+        self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, OWN_VIEW).await?;
         Ok((token, csrf))
     }
 
@@ -226,7 +228,10 @@ impl App {
                     },
                     None => ("unknown".into(), String::new(), "system"),
                 },
-                None if e.record.role == "survivor" => ("You".into(), String::new(), "survivor"),
+                // The person opening their own view is recorded without an actor or role.
+                None if e.record.role == "survivor" || e.record.detail == OWN_VIEW => {
+                    ("You".into(), String::new(), "survivor")
+                }
                 None => ("You, or the system".into(), String::new(), "system"),
             };
             let what = match (e.record.action, e.record.outcome) {
