@@ -173,6 +173,16 @@ async fn the_survivor_sees_their_consents_and_who_accessed_their_data_and_withdr
     assert!(html.contains("City Police may see your name, date of birth and contact details"), "{html}");
     assert!(html.contains("Saw your personal details") && html.contains("City Police (police)"), "{html}");
     assert!(!html.contains("Ana Example"), "the survivor view shows no identity, only who saw it");
+    // Why, in plain words: the organisation's name and the purpose, never a raw identifier.
+    assert!(html.contains("You agreed that City Police may see it, for sharing with the police."), "{html}");
+    assert!(html.contains("You agreed to it.") && html.contains("To give you a code for this page."), "{html}");
+    assert!(html.contains("<td class=\"govuk-table__cell\">You</td>"), "the person's own visit is theirs: {html}");
+    let why_column: Vec<&str> = html.split("<tr class=\"govuk-table__row\">").skip(2).collect();
+    assert!(!why_column.is_empty());
+    for row in &why_column {
+        let uuid_like = row.split(|c: char| !c.is_ascii_hexdigit() && c != '-').any(|w| w.len() == 36);
+        assert!(!uuid_like, "a raw id on the survivor's page: {row}");
+    }
 
     // The code works once.
     let other = reqwest::Client::builder().cookie_store(true).build().unwrap();
@@ -192,5 +202,8 @@ async fn the_survivor_sees_their_consents_and_who_accessed_their_data_and_withdr
         .await
         .unwrap();
     assert!(after.contains("You withdrew it on"), "{after}");
+    assert!(after.contains("The agreement that City Police may see it, for sharing with the police, was taken back."));
+    let welsh = person.get(w.t.url("/survivor/view?lang=cy")).send().await.unwrap().text().await.unwrap();
+    assert!(welsh.contains("Fe wnaethoch gytuno y caiff City Police ei gweld"), "{welsh}");
     assert_eq!(w.identity(&police).await.0, StatusCode::FORBIDDEN);
 }

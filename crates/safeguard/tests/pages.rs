@@ -259,6 +259,15 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
     let (_, path, html) = dm.post(&rg, &[("outcome", "positive")]).await;
     assert_eq!(path, rg);
     assert!(html.contains("There is a problem") && html.contains("Write the reasons"), "{html}");
+    // The test in force on the decision date, in the case's jurisdiction, with its source.
+    assert!(
+        form.contains("all available general and specific evidence") && form.contains("since 2023-07-24"),
+        "{form}"
+    );
+    assert!(form.contains(r#"<a class="govuk-link" href="https://"#), "the source is linked: {form}");
+    let (_, _, old) =
+        dm.post(&rg, &[("outcome", "positive"), ("date-day", "1"), ("date-month", "6"), ("date-year", "2022")]).await;
+    assert!(old.contains("may be a victim of modern slavery") && old.contains("on 2022-06-01"), "{old}");
     let rg_day = time::OffsetDateTime::now_utc().date() - time::Duration::days(35);
     let (d, m, y) = (rg_day.day().to_string(), u8::from(rg_day.month()).to_string(), rg_day.year().to_string());
     let (_, path, page) = dm
@@ -371,4 +380,27 @@ async fn monitors_see_the_policy_simulation_as_counts_only() {
     let mut dm = Browser::sign_up(&t, "SCA", Role::DecisionMaker, "dm").await;
     let (status, _, _) = dm.get("/monitor/simulation").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn staff_pages_speak_welsh_when_asked_and_remember_it() {
+    let t = TestApp::start().await;
+    let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "Sam Responder").await;
+    fr.refer("adult", Some("yes"), Some("Minh Example")).await;
+
+    let (_, _, list) = fr.get("/cases?lang=cy").await;
+    assert!(list.contains(r#"<html lang="cy" dir="ltr""#), "{list}");
+    assert!(list.contains("Cyfeirnod") && list.contains("Yn dangos 1 i 1 o 1 achos"), "{list}");
+    assert!(list.contains("Yn aros am benderfyniad sail resymol"), "case status by its code: {list}");
+    assert!(!list.contains("Reference</th>"), "no English left in the table headings: {list}");
+
+    // The choice is remembered in a cookie: the next page is Welsh without ?lang=.
+    let (_, _, about) = fr.get("/referrals/new/about").await;
+    assert!(about.contains(r#"lang="cy""#) && about.contains("Ble rydych chi’n gwneud yr atgyfeiriad hwn?"), "{about}");
+    assert!(about.contains("Yn ôl") && about.contains("Parhau") && about.contains("Cymru a Lloegr"), "{about}");
+    let (_, _, errors) = fr.post("/referrals/new/about", &[]).await;
+    assert!(errors.contains("Mae problem wedi codi") && errors.contains("Gwall:"), "{errors}");
+
+    let (_, _, english) = fr.get("/cases?lang=en").await;
+    assert!(english.contains(r#"<html lang="en""#) && english.contains("Reference"), "{english}");
 }

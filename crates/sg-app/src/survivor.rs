@@ -47,8 +47,14 @@ pub struct AccessLine {
     pub who: String,
     /// What they did or tried.
     pub what: String,
-    /// Why: the basis recorded with it.
+    /// Why, in plain English words (never a raw identifier).
     pub why: String,
+    /// Why, as a code a page can word in the person's language (`why_of`),
+    pub why_code: &'static str,
+    /// with the purpose's code, for a consent (empty otherwise),
+    pub why_purpose: &'static str,
+    /// and the organisation's name, for a consent (empty otherwise).
+    pub why_org: String,
     /// What, as a code a page can word in the person's language (`what_code_for`).
     pub what_code: &'static str,
     /// Who, as parts: the organisation's name (empty for the person or the system),
@@ -78,6 +84,51 @@ fn categories_text(c: &sg_domain::Consent) -> String {
         })
         .collect();
     parts.join(" and ")
+}
+
+/// The audit detail of the person opening their own view.
+const OWN_VIEW: &str = "the person opened their own view";
+
+/// Why an access happened, read from the audit record's detail: a code, the consent's purpose
+/// code and the organisation's name where the detail names a consent (by its id, or by the
+/// recipient organisation's id), and the same in plain English.
+fn why_of(
+    action: AuditAction,
+    outcome: Outcome,
+    detail: &str,
+    consents: &[sg_domain::Consent],
+) -> (&'static str, &'static str, String, String) {
+    let plain = |code: &'static str, text: &str| (code, "", String::new(), text.to_string());
+    if outcome == Outcome::Refused {
+        return plain("refused", "They had no right to see it, so nothing was shown.");
+    }
+    match (action, detail) {
+        (AuditAction::IdentityRead, "referring organisation") => plain("referrer", "They made your referral."),
+        (AuditAction::IdentityRead, "works on the case") => plain("works-on-case", "They work on your case."),
+        (AuditAction::IdentityRead, _) => plain("your-consent", "You agreed to it."),
+        (AuditAction::CaseRead, "survivor code issued") => plain("code-issued", "To give you a code for this page."),
+        (AuditAction::CaseRead, OWN_VIEW) => plain("own-view", "You opened this page."),
+        (AuditAction::CaseRead, _) => plain("work", "As part of their work on your case."),
+        (AuditAction::CaseCreated, "duty-to-notify") => {
+            plain("duty-to-notify", "To report, without your name, that someone may be a victim of modern slavery.")
+        }
+        (AuditAction::CaseCreated, _) => plain("referral", "To refer you for help and support."),
+        (AuditAction::CaseChanged, _) => plain("step", "To keep your case up to date."),
+        (AuditAction::ConsentGiven | AuditAction::ConsentWithdrawn, _) => {
+            // The detail holds the consent's id (withdrawals) or "<purpose> to organisation <id>".
+            let id = detail.rsplit(' ').next().unwrap_or("");
+            let found = consents.iter().find(|c| c.id.to_string() == id || c.recipient_org.to_string() == id);
+            let code = if action == AuditAction::ConsentGiven { "consent-given" } else { "consent-withdrawn" };
+            match found {
+                Some(c) => {
+                    let text = format!("{} may see it, for {}.", c.recipient_name, c.purpose.label().to_lowercase());
+                    (code, c.purpose.code(), c.recipient_name.clone(), text)
+                }
+                None => plain("consent", "A consent of yours."),
+            }
+        }
+        _ => plain("other", "Kept in your case's record."),
+    }
 }
 
 /// A code for what was done, for pages that word it in the person's language.
@@ -117,8 +168,7 @@ impl App {
             .open_survivor_session(&hash_secret(code.trim()), &hash_secret(&token), &csrf, self.clock.now())
             .await?
             .ok_or_else(|| AppError::Forbidden("this code is not valid: it may have been used or expired".into()))?;
-        self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, "the person opened their own view")
-            .await?;
+        self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, OWN_VIEW).await?;
         Ok((token, csrf))
     }
 
@@ -132,11 +182,9 @@ impl App {
     pub async fn survivor_view(&self, case: CaseId) -> Result<SurvivorView, AppError> {
         let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
         let (today, now) = (self.clock.today(), self.clock.now());
-        let consents = self
-            .store
-            .consents(case)
-            .await?
-            .into_iter()
+        let raw_consents = self.store.consents(case).await?;
+        let consents = raw_consents
+            .iter()
             .map(|c| {
                 let until = match c.expires_on {
                     Some(d) => format!("until {d}"),
@@ -153,7 +201,7 @@ impl App {
                         "You agreed on {} that {} may see {}, for {}, {until}.{state}",
                         c.given_on,
                         c.recipient_name,
-                        categories_text(&c),
+                        categories_text(c),
                         c.purpose.label().to_lowercase()
                     ),
                     in_force: c.in_force(today, now),
@@ -180,7 +228,10 @@ impl App {
                     },
                     None => ("unknown".into(), String::new(), "system"),
                 },
-                None if e.record.role == "survivor" => ("You".into(), String::new(), "survivor"),
+                // The person opening their own view is recorded without an actor or role.
+                None if e.record.role == "survivor" || e.record.detail == OWN_VIEW => {
+                    ("You".into(), String::new(), "survivor")
+                }
                 None => ("You, or the system".into(), String::new(), "system"),
             };
             let what = match (e.record.action, e.record.outcome) {
@@ -198,11 +249,16 @@ impl App {
                 .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
                 .unwrap_or_default();
             let what_code = what_code_for(e.record.action, e.record.outcome);
+            let (why_code, why_purpose, why_org, why) =
+                why_of(e.record.action, e.record.outcome, &e.record.detail, &raw_consents);
             accesses.push(AccessLine {
                 when,
                 who,
                 what: what.to_string(),
-                why: e.record.detail.clone(),
+                why,
+                why_code,
+                why_purpose,
+                why_org,
                 what_code,
                 org,
                 role,

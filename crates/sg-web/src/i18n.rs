@@ -114,6 +114,65 @@ pub(crate) fn tf(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+tokio::task_local! {
+    /// The language negotiated for the request being served, set by [`choose_language`].
+    static PAGE_LOCALE: Locale;
+}
+
+/// The request's language among all six (survivor pages offer every one).
+pub(crate) fn current() -> Locale {
+    PAGE_LOCALE.try_with(|l| *l).unwrap_or(Locale::En)
+}
+
+/// The request's language for staff pages, which are in English and Welsh only.
+pub(crate) fn staff() -> Locale {
+    if current() == Locale::Cy {
+        Locale::Cy
+    } else {
+        Locale::En
+    }
+}
+
+/// The staff-page text for `key`.
+pub(crate) fn tr(key: &str) -> String {
+    t(staff(), key)
+}
+
+/// The staff-page text for `key` with `{name}` placeholders filled in.
+pub(crate) fn trf(key: &str, args: &[(&str, &str)]) -> String {
+    tf(staff(), key, args)
+}
+
+/// A domain enum's label in the staff page's language: the key `{prefix}.{code}`, named after
+/// the stable code, falling back to the English label from `sg-domain`.
+pub(crate) fn label<C: sg_domain::Coded>(prefix: &str, value: C) -> String {
+    coded_label(prefix, value.code(), value.label())
+}
+
+/// Like [`label`], from a code and its English label.
+pub(crate) fn coded_label(prefix: &str, code: &str, english: &str) -> String {
+    let key = format!("{prefix}.{code}");
+    lookup(staff(), &key).or_else(|| lookup(Locale::En, &key)).unwrap_or(english).to_string()
+}
+
+/// Middleware: negotiates the request's language (`?lang=`, cookie, `Accept-Language`), serves
+/// the request with it, and remembers a `?lang=` choice in a cookie.
+pub(crate) async fn choose_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let query_lang = request
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned()));
+    let (locale, cookie) = negotiate(query_lang.as_deref(), request.headers(), &Locale::ALL);
+    let mut response = PAGE_LOCALE.scope(locale, next.run(request)).await;
+    if let Some(value) = cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
 /// The cookie that remembers a language chosen with `?lang=`.
 pub(crate) const COOKIE: &str = "safeguard-lang";
 
@@ -149,14 +208,23 @@ mod tests {
         assert!(missing.is_empty(), "missing in cy.toml: {missing:?}");
         let extra: Vec<&String> = cy.keys().filter(|k| !en.contains_key(*k)).collect();
         assert!(extra.is_empty(), "in cy.toml but not en.toml: {extra:?}");
+        let untranslated: Vec<&String> =
+            en.keys().filter(|k| !en[*k].trim().is_empty() && cy[*k].trim().is_empty()).collect();
+        assert!(untranslated.is_empty(), "empty in cy.toml: {untranslated:?}");
     }
+
+    /// The catalogue sections the survivor's pages use; the staff pages' sections are in
+    /// English and Welsh only.
+    const SURVIVOR_SECTIONS: [&str; 8] =
+        ["language", "frame", "survivor", "category", "purpose", "what", "who", "role"];
 
     #[test]
     fn the_survivor_languages_cover_the_survivor_pages() {
         let en = parse(Locale::En);
+        let survivor_key = |k: &&String| SURVIVOR_SECTIONS.contains(&k.split('.').next().unwrap_or(""));
         for l in [Locale::Sq, Locale::Vi, Locale::Ar, Locale::Ti] {
             let c = parse(l);
-            let missing: Vec<&String> = en.keys().filter(|k| !c.contains_key(*k)).collect();
+            let missing: Vec<&String> = en.keys().filter(survivor_key).filter(|k| !c.contains_key(*k)).collect();
             assert!(missing.is_empty(), "missing in {}.toml: {missing:?}", l.code());
         }
     }

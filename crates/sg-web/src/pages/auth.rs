@@ -32,7 +32,7 @@ pub(crate) struct SignInQuery {
 /// `GET /sign-in`.
 pub(crate) async fn sign_in_page(Query(q): Query<SignInQuery>) -> Response {
     render(&SignInPage {
-        layout: Layout::anonymous("Sign in"),
+        layout: Layout::anonymous(crate::i18n::tr("sign_in.title")),
         has_errors: false,
         errors: vec![],
         name: String::new(),
@@ -55,10 +55,10 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
     let name = form.get("name");
     let mut errors = vec![];
     if name.is_empty() {
-        errors.push(FieldMessage { field: "name".into(), message: "Enter your name".into() });
+        errors.push(FieldMessage { field: "name".into(), message: crate::i18n::tr("sign_in.error.name") });
     }
     if form.get("password").is_empty() {
-        errors.push(FieldMessage { field: "password".into(), message: "Enter your password".into() });
+        errors.push(FieldMessage { field: "password".into(), message: crate::i18n::tr("sign_in.error.password") });
     }
     if errors.is_empty() {
         match state.app.sign_in(&name, &form.get("password")).await {
@@ -70,7 +70,13 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
             Err(e) => return error_page(e),
         }
     }
-    render(&SignInPage { layout: Layout::anonymous("Sign in"), has_errors: true, errors, name, expired: false })
+    render(&SignInPage {
+        layout: Layout::anonymous(crate::i18n::tr("sign_in.title")),
+        has_errors: true,
+        errors,
+        name,
+        expired: false,
+    })
 }
 
 #[derive(Template)]
@@ -85,7 +91,7 @@ pub(crate) struct CodePage {
 /// `GET /sign-in/code`.
 pub(crate) async fn code_page() -> Response {
     render(&CodePage {
-        layout: Layout::anonymous("Use a sign-in code"),
+        layout: Layout::anonymous(crate::i18n::tr("sign_in.code_page")),
         has_errors: false,
         errors: vec![],
         code: String::new(),
@@ -97,7 +103,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Resp
     let form = FormData::parse(&body);
     let code = form.get("code");
     let message = if code.is_empty() {
-        "Enter the sign-in code".to_string()
+        crate::i18n::tr("sign_in.error.code")
     } else {
         match state.app.sign_in_with_code(&code).await {
             Ok(user) => return start_session(&state, &user, "/account/password").await,
@@ -106,7 +112,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Resp
         }
     };
     render(&CodePage {
-        layout: Layout::anonymous("Use a sign-in code"),
+        layout: Layout::anonymous(crate::i18n::tr("sign_in.code_page")),
         has_errors: true,
         errors: vec![FieldMessage { field: "code".into(), message }],
         code: String::new(),
@@ -129,7 +135,11 @@ impl PasswordPage {
 
 /// `GET /account/password`.
 pub(crate) async fn password_page(who: PageUser) -> Response {
-    render(&PasswordPage { layout: Layout::for_user("Choose your password", &who), has_errors: false, errors: vec![] })
+    render(&PasswordPage {
+        layout: Layout::for_user(crate::i18n::tr("password.title"), &who),
+        has_errors: false,
+        errors: vec![],
+    })
 }
 
 /// `POST /account/password`.
@@ -141,7 +151,7 @@ pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, b
     match state.app.set_password(who.user.id, &form.get("password"), &form.get("confirmation")).await {
         Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => render(&PasswordPage {
-            layout: Layout::for_user("Choose your password", &who),
+            layout: Layout::for_user(crate::i18n::tr("password.title"), &who),
             has_errors: true,
             errors: vec![FieldMessage { message: format!("The {} {}", f.field, f.message), field: f.field }],
         }),
@@ -190,7 +200,7 @@ pub(crate) struct TwoFactorPage {
 
 /// `GET /sign-in/two-factor`: the second step of signing in.
 pub(crate) async fn second_factor_page(who: crate::extract::PendingUser) -> Response {
-    let mut layout = Layout::anonymous("Enter the code from your authenticator");
+    let mut layout = Layout::anonymous(crate::i18n::tr("two_factor.title"));
     layout.csrf = who.session.csrf_token.clone();
     render(&TwoFactorPage {
         layout,
@@ -220,7 +230,7 @@ pub(crate) async fn second_factor(
         Err(e) => return error_page(e),
     };
     let mut page = TwoFactorPage {
-        layout: Layout::anonymous("Enter the code from your authenticator"),
+        layout: Layout::anonymous(crate::i18n::tr("two_factor.title")),
         has_errors: true,
         errors: vec![FieldMessage { field: "code".into(), message }],
         secret: String::new(),
@@ -235,7 +245,7 @@ pub(crate) async fn second_factor(
 pub(crate) async fn enrol_page(who: PageUser) -> Response {
     let (secret, otpauth) = sg_app::second_factor::new_enrolment(&who.user);
     render(&TwoFactorPage {
-        layout: Layout::for_user("Set up your authenticator", &who),
+        layout: Layout::for_user(crate::i18n::tr("two_factor.enrol_title"), &who),
         has_errors: false,
         errors: vec![],
         secret,
@@ -256,7 +266,7 @@ pub(crate) async fn enrol(State(state): State<AppState>, who: PageUser, body: By
         Err(AppError::Invalid(f)) => {
             let otpauth = sg_app::second_factor::otpauth_url(&who.user, &secret);
             render(&TwoFactorPage {
-                layout: Layout::for_user("Set up your authenticator", &who),
+                layout: Layout::for_user(crate::i18n::tr("two_factor.enrol_title"), &who),
                 has_errors: true,
                 errors: vec![FieldMessage { field: "code".into(), message: capitalise(&f.message) }],
                 secret,

@@ -9,6 +9,7 @@ use sg_store::{CaseFilter, CaseSummary};
 
 use super::{error_page, render, Layout};
 use crate::extract::PageUser;
+use crate::i18n::label;
 use crate::AppState;
 
 const PAGE_SIZE: u32 = 25;
@@ -16,24 +17,25 @@ const PAGE_SIZE: u32 = 25;
 /// A select box's options: (value, label, selected).
 pub(crate) type Options = Vec<(String, String, bool)>;
 
-fn options<T: Coded + PartialEq>(selected: Option<T>) -> Options {
-    T::ALL.iter().map(|v| (v.code().to_string(), v.label().to_string(), Some(*v) == selected)).collect()
+/// The filter's choices, labelled in the page's language from the catalogue section `prefix`.
+fn options<T: Coded + PartialEq>(prefix: &str, selected: Option<T>) -> Options {
+    T::ALL.iter().map(|v| (v.code().to_string(), label(prefix, *v), Some(*v) == selected)).collect()
 }
 
 /// A select box in the filter bar.
 pub(crate) struct Filter {
     id: &'static str,
-    label: &'static str,
+    label: String,
     options: Options,
 }
 
 pub(crate) struct Row {
     id: String,
     reference: String,
-    kind: &'static str,
-    status: &'static str,
-    jurisdiction: &'static str,
-    age: &'static str,
+    kind: String,
+    status: String,
+    jurisdiction: String,
+    age: String,
     authority: &'static str,
     referred_on: String,
     /// The reasonable-grounds target for a case awaiting that decision, and whether it passed.
@@ -58,10 +60,10 @@ impl Row {
             due_soon: due.is_some_and(|d| d >= today && d <= today + time::Duration::days(2)),
             id: c.id.to_string(),
             reference: c.reference.to_string(),
-            kind: c.kind.label(),
-            status: c.status.label(),
-            jurisdiction: c.jurisdiction.label(),
-            age: c.age_at_exploitation.label(),
+            kind: crate::i18n::label("kind", c.kind),
+            status: crate::i18n::label("status", c.status),
+            jurisdiction: crate::i18n::label("jurisdiction", c.jurisdiction),
+            age: crate::i18n::label("age", c.age_at_exploitation),
             authority: c.competent_authority.map(|a| a.code()).unwrap_or("—"),
             referred_on: c.referred_on.to_string(),
         }
@@ -117,7 +119,7 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         form_urlencoded::Serializer::new(String::new()).extend_pairs(q.iter().filter(|(k, _)| k != "page")).finish();
     let first_shown = if result.total == 0 { 0 } else { filter.offset + 1 };
     render(&CaseListPage {
-        layout: Layout::for_user("Cases", &who),
+        layout: Layout::for_user(crate::i18n::tr("cases.title"), &who),
         has_errors: false,
         first_shown,
         last_shown: filter.offset + result.cases.len() as u64,
@@ -126,14 +128,18 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         page,
         pages,
         filters: vec![
-            Filter { id: "status", label: "Status", options: options(filter.status) },
-            Filter { id: "kind", label: "Kind", options: options(filter.kind) },
-            Filter { id: "jurisdiction", label: "Jurisdiction", options: options(filter.jurisdiction) },
-            Filter { id: "age", label: "Age", options: options(filter.age) },
+            Filter { id: "status", label: crate::i18n::tr("cases.status"), options: options("status", filter.status) },
+            Filter { id: "kind", label: crate::i18n::tr("cases.kind"), options: options("kind", filter.kind) },
+            Filter {
+                id: "jurisdiction",
+                label: crate::i18n::tr("cases.jurisdiction"),
+                options: options("jurisdiction", filter.jurisdiction),
+            },
+            Filter { id: "age", label: crate::i18n::tr("cases.age"), options: options("age", filter.age) },
             Filter {
                 id: "competent_authority",
-                label: "Competent authority",
-                options: options(filter.competent_authority),
+                label: crate::i18n::tr("cases.competent_authority"),
+                options: options("authority", filter.competent_authority),
             },
         ],
         reference,
@@ -147,7 +153,7 @@ pub(crate) struct CasePage {
     layout: Layout,
     has_errors: bool,
     case: CaseView,
-    facts: Vec<(&'static str, String)>,
+    facts: Vec<(String, String)>,
     person: Option<PersonView>,
     person_refusal: String,
     can_decide_rg: bool,
@@ -157,41 +163,49 @@ pub(crate) struct CasePage {
     id: String,
 }
 
-fn fact_rows(c: &CaseView) -> Vec<(&'static str, String)> {
+fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     let f = &c.facts;
     let decision = |d: Option<sg_domain::lifecycle::Decision>| match d {
         Some(d) => format!(
-            "{} on {}{}",
-            d.outcome.label(),
-            d.decided_on,
-            if d.overturned_on_reconsideration { " (overturned on reconsideration)" } else { "" }
+            "{}{}",
+            crate::i18n::trf(
+                "case.decided_on",
+                &[("outcome", &crate::i18n::label("outcome", d.outcome)), ("date", &d.decided_on.to_string())]
+            ),
+            if d.overturned_on_reconsideration { crate::i18n::tr("case.overturned") } else { String::new() }
         ),
-        None => "Not yet made".into(),
+        None => crate::i18n::tr("case.not_yet_made"),
     };
     let nationalities = if f.nationalities.is_empty() {
-        "Not known".to_string()
+        crate::i18n::tr("case.not_known")
     } else {
-        f.nationalities.iter().map(|n| n.country_name()).collect::<Vec<_>>().join(" and ")
+        f.nationalities.iter().map(|n| n.country_name()).collect::<Vec<_>>().join(&crate::i18n::tr("common.and"))
     };
-    let forms: Vec<&str> = f.exploitation_forms.iter().map(|x| x.label()).collect();
+    let forms: Vec<String> = f.exploitation_forms.iter().map(|x| label("exploitation_form", *x)).collect();
     let mut rows = vec![
-        ("Kind", c.kind.label().to_string()),
-        ("Jurisdiction", f.jurisdiction.label().to_string()),
-        ("Referred on", f.referred_on.to_string()),
-        ("Age at exploitation", f.age_at_exploitation.label().to_string()),
-        ("Gender", f.gender.label().to_string()),
-        ("Nationality", nationalities),
-        ("Type of exploitation", f.exploitation_label()),
+        (crate::i18n::tr("case.fact.kind"), label("kind", c.kind)),
+        (crate::i18n::tr("case.fact.jurisdiction"), label("jurisdiction", f.jurisdiction)),
+        (crate::i18n::tr("case.fact.referred_on"), f.referred_on.to_string()),
+        (crate::i18n::tr("case.fact.age"), label("age", f.age_at_exploitation)),
+        (crate::i18n::tr("case.fact.gender"), label("gender", f.gender)),
+        (crate::i18n::tr("case.fact.nationality"), nationalities),
+        (crate::i18n::tr("case.fact.exploitation_type"), f.exploitation_label()),
     ];
     if !forms.is_empty() {
-        rows.push(("How they were exploited", forms.join("; ")));
+        rows.push((crate::i18n::tr("case.fact.forms"), forms.join("; ")));
     }
     rows.extend([
-        ("Where the exploitation happened", f.exploitation_location.label().to_string()),
-        ("First responder", format!("{} ({})", f.first_responder_org, f.first_responder_type.label())),
-        ("Competent authority", c.competent_authority.map(|a| a.label()).unwrap_or("Not routed").to_string()),
-        ("Reasonable grounds decision", decision(c.reasonable_grounds)),
-        ("Conclusive grounds decision", decision(c.conclusive_grounds)),
+        (crate::i18n::tr("case.fact.location"), label("location", f.exploitation_location)),
+        (
+            crate::i18n::tr("case.fact.first_responder"),
+            format!("{} ({})", f.first_responder_org, label("responder", f.first_responder_type)),
+        ),
+        (
+            crate::i18n::tr("case.fact.competent_authority"),
+            c.competent_authority.map(|a| label("authority", a)).unwrap_or(crate::i18n::tr("case.not_routed")),
+        ),
+        (crate::i18n::tr("case.fact.rg"), decision(c.reasonable_grounds)),
+        (crate::i18n::tr("case.fact.cg"), decision(c.conclusive_grounds)),
     ]);
     rows
 }
@@ -210,7 +224,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
     };
     let decider = who.user.role == Role::DecisionMaker && case.kind == CaseKind::Referral;
     render(&CasePage {
-        layout: Layout::for_user(format!("Case {}", case.reference), &who),
+        layout: Layout::for_user(crate::i18n::trf("case.title", &[("reference", &case.reference.to_string())]), &who),
         has_errors: false,
         facts: fact_rows(&case),
         can_decide_rg: decider && case.reasonable_grounds.is_none() && case.status != CaseStatus::Withdrawn,

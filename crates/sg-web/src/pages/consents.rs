@@ -19,7 +19,7 @@ use crate::AppState;
 /// One consent as listed.
 pub(crate) struct Row {
     id: String,
-    purpose: &'static str,
+    purpose: String,
     recipient: String,
     categories: String,
     given_on: String,
@@ -30,16 +30,21 @@ pub(crate) struct Row {
 impl Row {
     fn new(c: &Consent, today: time::Date, now: time::OffsetDateTime) -> Self {
         let state = match (c.withdrawn_at, c.expires_on) {
-            (Some(at), _) => format!("Withdrawn on {}", at.date()),
-            (None, Some(e)) if e < today => format!("Expired on {e}"),
-            (None, Some(e)) => format!("In force until {e}"),
-            (None, None) => "In force".to_string(),
+            (Some(at), _) => crate::i18n::trf("consents.state.withdrawn", &[("date", &at.date().to_string())]),
+            (None, Some(e)) if e < today => crate::i18n::trf("consents.state.expired", &[("date", &e.to_string())]),
+            (None, Some(e)) => crate::i18n::trf("consents.state.until", &[("date", &e.to_string())]),
+            (None, None) => crate::i18n::tr("consents.state.in_force"),
         };
         Self {
             id: c.id.to_string(),
-            purpose: c.purpose.label(),
+            purpose: crate::i18n::label("consents.purpose", c.purpose),
             recipient: c.recipient_name.clone(),
-            categories: c.categories.iter().map(|x| x.label()).collect::<Vec<_>>().join("; "),
+            categories: c
+                .categories
+                .iter()
+                .map(|x| crate::i18n::label("consents.category", *x))
+                .collect::<Vec<_>>()
+                .join("; "),
             given_on: c.given_on.to_string(),
             state,
             in_force: c.in_force(today, now),
@@ -70,7 +75,11 @@ impl ConsentsPage {
     fn purposes(&self) -> Vec<Choice> {
         Purpose::ALL
             .iter()
-            .map(|p| Choice { value: p.code(), label: p.label(), checked: p.code() == self.purpose })
+            .map(|p| Choice {
+                value: p.code(),
+                label: crate::i18n::label("consents.purpose", *p),
+                checked: p.code() == self.purpose,
+            })
             .collect()
     }
     fn category_choices(&self) -> Vec<Choice> {
@@ -78,7 +87,7 @@ impl ConsentsPage {
             .iter()
             .map(|c| Choice {
                 value: c.code(),
-                label: c.label(),
+                label: crate::i18n::label("consents.category", *c),
                 checked: self.categories.iter().any(|x| x == c.code()),
             })
             .collect()
@@ -95,7 +104,7 @@ async fn page(state: &AppState, who: &PageUser, id: CaseId) -> Result<ConsentsPa
     let case = state.app.case_view(&who.user, id).await?;
     let (today, now) = (state.app.clock.today(), state.app.clock.now());
     Ok(ConsentsPage {
-        layout: Layout::for_user(format!("Consents for case {}", case.reference), who),
+        layout: Layout::for_user(crate::i18n::trf("consents.page", &[("reference", &case.reference.to_string())]), who),
         has_errors: false,
         errors: vec![],
         id: id.to_string(),
@@ -144,22 +153,17 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let purpose = Purpose::from_code(&form.get("purpose"));
     if purpose.is_none() {
-        errors.push(FieldMessage {
-            field: "purpose".into(),
-            message: "Choose what the information may be used for".into(),
-        });
+        errors.push(FieldMessage { field: "purpose".into(), message: crate::i18n::tr("consents.error.purpose") });
     }
     let categories: Vec<DataCategory> =
         form.all("categories").iter().filter_map(|c| DataCategory::from_code(c)).collect();
     if categories.is_empty() {
-        errors.push(FieldMessage {
-            field: "categories".into(),
-            message: "Choose which information they agreed to share".into(),
-        });
+        errors.push(FieldMessage { field: "categories".into(), message: crate::i18n::tr("consents.error.categories") });
     }
     let recipient_org = form.get("recipient_org");
     if recipient_org.is_empty() {
-        errors.push(FieldMessage { field: "recipient_org".into(), message: "Enter the organisation's name".into() });
+        errors
+            .push(FieldMessage { field: "recipient_org".into(), message: crate::i18n::tr("consents.error.recipient") });
     }
     if errors.is_empty() {
         let input = ConsentInput {

@@ -35,7 +35,7 @@ impl ConvertPage {
     }
     fn blank(who: &PageUser) -> Self {
         Self {
-            layout: Layout::for_user("Convert a Duty to Notify report", who),
+            layout: Layout::for_user(crate::i18n::tr("convert.page"), who),
             has_errors: false,
             errors: vec![],
             code: String::new(),
@@ -73,11 +73,11 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
     let mut errors = vec![];
     let code = form.get("conversion_code");
     if code.is_empty() {
-        errors.push(FieldMessage { field: "conversion_code".into(), message: "Enter the report's code".into() });
+        errors.push(FieldMessage { field: "conversion_code".into(), message: crate::i18n::tr("convert.error.code") });
     }
     let full_name = form.get("full_name");
     if full_name.is_empty() {
-        errors.push(FieldMessage { field: "full_name".into(), message: "Enter the person's full name".into() });
+        errors.push(FieldMessage { field: "full_name".into(), message: crate::i18n::tr("convert.error.full_name") });
     }
     let dob = super::referral::parse_date_input(&form, "dob").unwrap_or_else(|m| {
         errors.push(FieldMessage { field: "dob".into(), message: m });
@@ -100,7 +100,7 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
             Ok(view) => return Redirect::to(&format!("/cases/{}", view.case_id)).into_response(),
             Err(AppError::Invalid(f)) => {
                 let message = if f.field == "conversion_code" {
-                    "The code is not valid, or the report was already converted".to_string()
+                    crate::i18n::tr("convert.error.invalid")
                 } else {
                     super::auth::capitalise(&f.message)
                 };
@@ -110,7 +110,7 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
         }
     }
     render(&ConvertPage {
-        layout: Layout::for_user("Convert a Duty to Notify report", &who),
+        layout: Layout::for_user(crate::i18n::tr("convert.page"), &who),
         has_errors: true,
         errors,
         code,

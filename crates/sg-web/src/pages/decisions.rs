@@ -20,9 +20,9 @@ pub(crate) struct DecidePage {
     errors: Vec<FieldMessage>,
     id: String,
     reference: String,
-    question: &'static str,
     question_code: &'static str,
-    test: &'static str,
+    /// The test in force on the decision date; `None` if the date is outside the rules.
+    rule: Option<RuleText>,
     outcome: String,
     reasons: String,
     day: String,
@@ -37,7 +37,11 @@ impl DecidePage {
         message_for(&self.errors, field)
     }
     fn outcome_choices(&self) -> Vec<super::Choice> {
-        super::choices(&self.outcomes, &self.outcome)
+        let mut choices = super::choices(&self.outcomes, &self.outcome);
+        for c in &mut choices {
+            c.label = crate::i18n::coded_label("decide.choice", c.value, &c.label);
+        }
+        choices
     }
 }
 
@@ -45,30 +49,65 @@ fn question(raw: &str) -> Option<Question> {
     Question::from_code(raw)
 }
 
-/// The test a decision maker applies, as worded in the statute and guidance (nrm-domain.md 2.6,
-/// 2.8). The wording in force on a date comes with the rules work; this is today's.
-fn test_for(q: Question) -> &'static str {
-    match q {
-        Question::ReasonableGrounds => "Are there reasonable grounds to believe, based on all available general and specific evidence but falling short of conclusive proof, that the person is a victim of modern slavery?",
-        Question::ConclusiveGrounds => "On the balance of probabilities, are there sufficient grounds to decide that the person is a victim of modern slavery?",
-    }
+/// The test in force for a decision: the rule's value on the decision date in the case's
+/// jurisdiction, worded from the catalogue (`decide.rule.{value}`), with where it comes from.
+pub(crate) struct RuleText {
+    /// The test, in the page's language.
+    text: String,
+    /// "Rule title, in force from DATE" and whether the reference could not confirm it.
+    in_force: String,
+    unconfirmed: bool,
+    /// The source's title and link.
+    source_title: String,
+    source_url: String,
+    /// Context from the rule file (English), or "".
+    note: String,
 }
 
-async fn page(state: &AppState, who: &PageUser, id: CaseId, q: Question) -> Result<DecidePage, AppError> {
+fn rule_text(jurisdiction: sg_domain::Jurisdiction, q: Question, on: time::Date) -> Option<RuleText> {
+    let key = match q {
+        Question::ReasonableGrounds => sg_rules::params::RG_TEST,
+        Question::ConclusiveGrounds => sg_rules::params::CG_STANDARD,
+    };
+    let rule = sg_rules::official(jurisdiction).ok()?.get(key, on)?;
+    let v = rule.version;
+    Some(RuleText {
+        text: crate::i18n::tr(&format!("decide.rule.test.{}", v.value)),
+        in_force: crate::i18n::trf(
+            "decide.rule.in_force",
+            &[
+                ("jurisdiction", &crate::i18n::label("jurisdiction", jurisdiction)),
+                ("on", &on.to_string()),
+                ("from", &v.from.to_string()),
+            ],
+        ),
+        unconfirmed: v.unconfirmed,
+        source_title: v.source.title.clone(),
+        source_url: v.source.url.clone(),
+        note: v.note.clone().unwrap_or_default(),
+    })
+}
+
+async fn page(
+    state: &AppState,
+    who: &PageUser,
+    id: CaseId,
+    q: Question,
+    on: time::Date,
+) -> Result<DecidePage, AppError> {
     let case = state.app.case_view(&who.user, id).await?;
     if who.user.role != sg_domain::Role::DecisionMaker {
         return Err(AppError::Forbidden("only a decision maker records decisions".into()));
     }
     let today = time::OffsetDateTime::now_utc().date();
     Ok(DecidePage {
-        layout: Layout::for_user(format!("{} decision", q.label()), who),
+        layout: Layout::for_user(crate::i18n::label("decide.title", q), who),
         has_errors: false,
         errors: vec![],
         id: id.to_string(),
         reference: case.reference.to_string(),
-        question: q.label(),
         question_code: q.code(),
-        test: test_for(q),
+        rule: rule_text(case.facts.jurisdiction, q, on),
         outcome: String::new(),
         reasons: String::new(),
         day: today.day().to_string(),
@@ -86,7 +125,7 @@ pub(crate) async fn form(
     Path((raw, q)): Path<(String, String)>,
 ) -> Response {
     let (Some(id), Some(q)) = (CaseId::parse(&raw), question(&q)) else { return error_page(AppError::NotFound) };
-    match page(&state, &who, id, q).await {
+    match page(&state, &who, id, q, state.app.clock.today()).await {
         Ok(p) => render(&p),
         Err(e) => error_page(e),
     }
@@ -107,11 +146,11 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let outcome = DecisionOutcome::from_code(&form.get("outcome"));
     if outcome.is_none() {
-        errors.push(FieldMessage { field: "outcome".into(), message: "Choose the outcome".into() });
+        errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("decide.error.outcome") });
     }
     let reasons = form.get("reasons");
     if reasons.is_empty() {
-        errors.push(FieldMessage { field: "reasons".into(), message: "Write the reasons for the decision".into() });
+        errors.push(FieldMessage { field: "reasons".into(), message: crate::i18n::tr("decide.error.reasons") });
     }
     let date = match super::referral::parse_date_input(&form, "date") {
         Ok(d) => d,
@@ -140,7 +179,7 @@ pub(crate) async fn record(
             Err(e) => return error_page(e),
         }
     }
-    match page(&state, &who, id, q).await {
+    match page(&state, &who, id, q, date.unwrap_or_else(|| state.app.clock.today())).await {
         Ok(mut p) => {
             p.has_errors = true;
             p.errors = errors;

@@ -18,16 +18,15 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use sg_app::AppError;
-use sg_domain::Coded;
 
 use crate::extract::PageUser;
-use crate::i18n::{t, Locale};
+use crate::i18n::{t, tr, Locale};
 
 /// What the page frame needs: the title and who is signed in.
 pub(crate) struct Layout {
     pub title: String,
     pub user_name: Option<String>,
-    pub role: &'static str,
+    pub role: String,
     pub csrf: String,
     pub can_refer: bool,
     /// Whether to show the link to the monitoring pages.
@@ -47,6 +46,8 @@ pub(crate) struct Layout {
     pub language_label: String,
     /// A note that the translation awaits professional review, or "".
     pub review: String,
+    /// The page's language, for the templates' `layout.t("key")`.
+    pub locale: Locale,
 }
 
 impl Layout {
@@ -55,13 +56,13 @@ impl Layout {
         Self {
             title: title.into(),
             user_name: Some(who.user.name.clone()),
-            role: who.user.role.label(),
+            role: crate::i18n::label("role", who.user.role),
             csrf: who.session.csrf_token.clone(),
             can_refer: who.user.role.can_refer(),
             can_monitor: sg_app::access::can_view_statistics(&who.user),
             can_read_cases: who.user.role.can_read_cases(),
             can_convert: who.user.role == sg_domain::Role::FirstResponder,
-            ..Self::frame(Locale::En)
+            ..Self::staff_frame()
         }
     }
     /// The frame for someone not signed in.
@@ -69,21 +70,34 @@ impl Layout {
         Self {
             title: title.into(),
             user_name: None,
-            role: "",
+            role: String::new(),
             csrf: String::new(),
             can_refer: false,
             can_monitor: false,
             can_read_cases: false,
             can_convert: false,
-            ..Self::frame(Locale::En)
+            ..Self::staff_frame()
         }
+    }
+    /// The frame of a staff page: English or Welsh, with a switcher between them.
+    fn staff_frame() -> Self {
+        let locale = crate::i18n::staff();
+        Self::frame(locale).localised(locale, &[Locale::En, Locale::Cy])
+    }
+    /// The text for `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        t(self.locale, key)
+    }
+    /// The text for `key` in the page's language, with `{name}` placeholders filled in.
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        crate::i18n::tf(self.locale, key, args)
     }
     /// The frame's language fields for `locale`, with no switcher.
     fn frame(locale: Locale) -> Self {
         Self {
             title: String::new(),
             user_name: None,
-            role: "",
+            role: String::new(),
             csrf: String::new(),
             can_refer: false,
             can_monitor: false,
@@ -96,6 +110,7 @@ impl Layout {
             languages: vec![],
             language_label: t(locale, "language.label"),
             review: if locale.reviewed() { String::new() } else { t(locale, "language.review") },
+            locale,
         }
     }
     /// The page in `locale`, with a switcher among `offered`.
@@ -115,13 +130,16 @@ pub(crate) struct FieldMessage {
 /// One radio button or select option, with whether it is chosen.
 pub(crate) struct Choice {
     pub value: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub checked: bool,
 }
 
 /// The choices for `options`, with `selected` marked.
 pub(crate) fn choices(options: &[(&'static str, &'static str)], selected: &str) -> Vec<Choice> {
-    options.iter().map(|(value, label)| Choice { value, label, checked: *value == selected }).collect()
+    options
+        .iter()
+        .map(|(value, label)| Choice { value, label: label.to_string(), checked: *value == selected })
+        .collect()
 }
 
 /// Finds the message for a field, or "" (templates test for emptiness).
@@ -157,24 +175,18 @@ pub(crate) struct MessagePage {
 /// A page for an application error (refusals, missing cases, faults).
 pub(crate) fn error_page(e: AppError) -> Response {
     let (status, title, message) = match e {
-        AppError::NotFound => {
-            (StatusCode::NOT_FOUND, "Page not found", "There is no such case, or it is not one you can see.".into())
-        }
-        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "You cannot do this", m),
+        AppError::NotFound => (StatusCode::NOT_FOUND, tr("error.not_found"), tr("error.not_found_detail")),
+        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, tr("error.forbidden"), m),
         AppError::Unauthenticated => return Redirect::to("/sign-in").into_response(),
         AppError::Unavailable(detail) => {
             tracing::error!(%detail, "database unavailable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sorry, the service is unavailable",
-                "Try again in a few minutes. Nothing you sent was lost or half-saved.".into(),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, tr("error.unavailable"), tr("error.unavailable_detail"))
         }
         AppError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", "Try again later.".into())
+            (StatusCode::INTERNAL_SERVER_ERROR, tr("error.internal"), tr("error.try_later"))
         }
-        other => (StatusCode::CONFLICT, "This change could not be made", other.to_string()),
+        other => (StatusCode::CONFLICT, tr("error.conflict"), other.to_string()),
     };
     render_with(
         status,
@@ -182,7 +194,7 @@ pub(crate) fn error_page(e: AppError) -> Response {
             layout: Layout::anonymous(title),
             has_errors: false,
             message,
-            link: Some(("/cases".into(), "Go to cases".into())),
+            link: Some(("/cases".into(), tr("error.go_to_cases"))),
         },
     )
 }
@@ -215,9 +227,9 @@ pub(crate) fn csrf_refusal(who: &PageUser, form: &crate::form::FormData) -> Opti
         Some(render_with(
             StatusCode::FORBIDDEN,
             &MessagePage {
-                layout: Layout::for_user("The form has expired", who),
+                layout: Layout::for_user(tr("error.form_expired"), who),
                 has_errors: false,
-                message: "Go back, reload the page and send the form again.".into(),
+                message: tr("error.form_expired_detail"),
                 link: None,
             },
         ))

@@ -34,7 +34,7 @@ pub(crate) async fn dashboard(State(state): State<AppState>, who: PageUser, RawQ
     };
     let dataset = get("dataset");
     let period_text = get("period").unwrap_or_default();
-    let mut sources = vec![(String::new(), "Cases in this system".to_string(), dataset.is_none())];
+    let mut sources = vec![(String::new(), crate::i18n::tr("monitoring.own_cases"), dataset.is_none())];
     for d in &datasets {
         let value = format!("{}@{}", d.name, d.version);
         let label = format!("{} version {} ({} rows)", d.name, d.version, d.rows_imported);
@@ -42,7 +42,7 @@ pub(crate) async fn dashboard(State(state): State<AppState>, who: PageUser, RawQ
     }
     let period = if period_text.is_empty() { Ok(Period::All) } else { Period::parse(&period_text) };
     let page = |error: String, body: String| MonitoringPage {
-        layout: Layout::for_user("Monitoring", &who),
+        layout: Layout::for_user(crate::i18n::tr("nav.monitoring"), &who),
         has_errors: !error.is_empty(),
         error,
         sources: sources.clone(),

@@ -28,7 +28,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
     let Some(id) = CaseId::parse(&raw) else { return error_page(AppError::NotFound) };
     match state.app.person(&who.user, id).await {
         Ok(person) => render(&IdentityPage {
-            layout: Layout::for_user("The person's identity", &who),
+            layout: Layout::for_user(crate::i18n::tr("person.title"), &who),
             has_errors: false,
             id: id.to_string(),
             person,
@@ -36,7 +36,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
         Err(AppError::Forbidden(m)) => render_with(
             StatusCode::FORBIDDEN,
             &MessagePage {
-                layout: Layout::for_user("You cannot see this person's identity", &who),
+                layout: Layout::for_user(crate::i18n::tr("person.refused"), &who),
                 has_errors: false,
                 message: format!(
                     "{}. The person has not agreed to share it with your organisation, and no law \

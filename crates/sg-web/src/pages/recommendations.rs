@@ -24,14 +24,14 @@ struct Row {
     report_date: String,
     addressee: String,
     article: String,
-    status: &'static str,
+    status: String,
     /// The govuk-tag colour modifier for the status.
     tag: &'static str,
     as_of: String,
     evidence: String,
     evidence_url: String,
     /// (as of, status, evidence) oldest first.
-    history: Vec<(String, &'static str, String)>,
+    history: Vec<(String, String, String)>,
     /// (title, id, value, interval).
     indicators: Vec<(String, String, String, String)>,
 }
@@ -67,6 +67,11 @@ impl RecommendationsPage {
     }
 }
 
+/// The status in the page's language (catalogue `recommendation_status.{code}`).
+fn status_label(s: RecommendationStatus) -> String {
+    crate::i18n::coded_label("recommendation_status", s.code(), s.label())
+}
+
 fn tag(s: RecommendationStatus) -> &'static str {
     match s {
         RecommendationStatus::Implemented => "govuk-tag--green",
@@ -90,7 +95,7 @@ fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInp
                 report_date: rec.report_date.to_string(),
                 addressee: rec.addressee.clone(),
                 article: rec.article.clone(),
-                status: r.status.label(),
+                status: status_label(r.status),
                 tag: tag(r.status),
                 as_of: r.current.as_ref().map(|s| s.as_of.to_string()).unwrap_or_default(),
                 evidence: r.current.as_ref().map(|s| s.evidence.clone()).unwrap_or_default(),
@@ -98,7 +103,7 @@ fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInp
                 history: r
                     .history
                     .iter()
-                    .map(|s| (s.as_of.to_string(), s.status.label(), s.evidence.clone()))
+                    .map(|s| (s.as_of.to_string(), status_label(s.status), s.evidence.clone()))
                     .collect(),
                 indicators: r
                     .indicators
@@ -122,10 +127,10 @@ fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInp
         .collect();
     let status_options = RecommendationStatus::ALL
         .iter()
-        .map(|s| Opt { value: s.code().into(), label: s.label().into(), selected: s.code() == sent.status })
+        .map(|s| Opt { value: s.code().into(), label: status_label(*s), selected: s.code() == sent.status })
         .collect();
     RecommendationsPage {
-        layout: Layout::for_user("Recommendations", who),
+        layout: Layout::for_user(crate::i18n::tr("recommendations.title"), who),
         has_errors: !errors.is_empty(),
         errors,
         summary: t.summary.clone(),

@@ -44,11 +44,17 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, RawQuery(
     };
     let options: Vec<(&'static str, &'static str)> = Jurisdiction::ALL.iter().map(|j| (j.code(), j.label())).collect();
     render(&SimulationPage {
-        layout: Layout::for_user("Policy simulation", &who),
+        layout: Layout::for_user(crate::i18n::tr("simulation.title"), &who),
         has_errors: false,
         rules: rule_choices(&a),
         vs: rule_choices(&b),
-        jurisdictions: super::choices(&options, &j),
+        jurisdictions: super::choices(&options, &j)
+            .into_iter()
+            .map(|mut c| {
+                c.label = crate::i18n::coded_label("jurisdiction", c.value, &c.label);
+                c
+            })
+            .collect(),
         report,
     })
 }

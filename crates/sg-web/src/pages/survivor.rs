@@ -23,17 +23,9 @@ pub(crate) struct LangQuery {
     lang: Option<String>,
 }
 
-/// The person's language, and the cookie that remembers a choice made with `?lang=`.
-fn language(q: &LangQuery, headers: &HeaderMap) -> (Locale, Option<String>) {
-    negotiate(q.lang.as_deref(), headers, &Locale::ALL)
-}
-
-/// The response, remembering the language chosen.
-fn with_cookie(page: Response, cookie: Option<String>) -> Response {
-    match cookie {
-        Some(c) => ([(header::SET_COOKIE, c)], page).into_response(),
-        None => page,
-    }
+/// The person's language (`crate::i18n::choose_language` remembers a `?lang=` choice).
+fn language(q: &LangQuery, headers: &HeaderMap) -> Locale {
+    negotiate(q.lang.as_deref(), headers, &Locale::ALL).0
 }
 
 fn cookie_name(state: &AppState) -> &'static str {
@@ -65,8 +57,7 @@ impl CodePage {
 
 /// `GET /survivor`.
 pub(crate) async fn code_page(Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
-    let (locale, cookie) = language(&q, &headers);
-    with_cookie(render(&CodePage::new(locale, String::new())), cookie)
+    render(&CodePage::new(language(&q, &headers), String::new()))
 }
 
 /// `POST /survivor`: spends the code and opens the person's view.
@@ -79,7 +70,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, 
             ([(header::SET_COOKIE, cookie)], Redirect::to("/survivor/view")).into_response()
         }
         Err(AppError::Forbidden(_)) => {
-            let (locale, _) = language(&LangQuery { lang: None }, &headers);
+            let locale = language(&LangQuery { lang: None }, &headers);
             render(&CodePage::new(locale, t(locale, "survivor.code.invalid")))
         }
         Err(e) => error_page(e),
@@ -104,7 +95,7 @@ pub(crate) struct ConsentText {
     in_force: bool,
 }
 
-/// One access, worded in the person's language; `why` is the recorded basis, in English.
+/// One access, worded in the person's language.
 pub(crate) struct AccessText {
     when: String,
     who: String,
@@ -143,7 +134,9 @@ fn access_text(l: Locale, a: &AccessLine) -> AccessText {
     } else {
         format!("{} ({})", a.org, t(l, &format!("role.{}", a.role)))
     };
-    AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why: a.why.clone() }
+    let purpose = t(l, &format!("purpose.{}", a.why_purpose));
+    let why = tf(l, &format!("why.{}", a.why_code), &[("org", &a.why_org), ("purpose", &purpose)]);
+    AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why }
 }
 
 #[derive(Template)]
@@ -169,7 +162,7 @@ pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuer
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (locale, cookie) = language(&q, &headers);
+    let locale = language(&q, &headers);
     match state.app.survivor_view(case).await {
         Ok(view) => {
             let mut layout = Layout::anonymous(t(locale, "survivor.view.title")).localised(locale, &Locale::ALL);
@@ -182,7 +175,7 @@ pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuer
                 consents: view.consents.iter().map(|c| consent_text(locale, c)).collect(),
                 accesses: view.accesses.iter().map(|a| access_text(locale, a)).collect(),
             };
-            with_cookie(render(&page), cookie)
+            render(&page)
         }
         Err(e) => error_page(e),
     }

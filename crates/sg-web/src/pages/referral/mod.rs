@@ -95,13 +95,13 @@ fn date_from_parts(day: &str, month: &str, year: &str) -> Result<Option<Date>, S
         return Ok(None);
     }
     let (Ok(d), Ok(m), Ok(y)) = (day.parse::<u8>(), month.parse::<u8>(), year.parse::<i32>()) else {
-        return Err("The date must include a day, month and year, as numbers".into());
+        return Err(crate::i18n::tr("common.date.numbers"));
     };
     if !(1000..=9999).contains(&y) {
-        return Err("The year must have 4 digits".into());
+        return Err(crate::i18n::tr("common.date.year"));
     }
-    let month = Month::try_from(m).map_err(|_| "The month must be between 1 and 12".to_string())?;
-    Date::from_calendar_date(y, month, d).map(Some).map_err(|_| "The date must be a real date".into())
+    let month = Month::try_from(m).map_err(|_| crate::i18n::tr("common.date.month"))?;
+    Date::from_calendar_date(y, month, d).map(Some).map_err(|_| crate::i18n::tr("common.date.real"))
 }
 
 fn load(state: &AppState, who: &PageUser) -> Draft {
@@ -139,12 +139,12 @@ pub(crate) struct StepPage {
     consents: Vec<(&'static str, &'static str)>,
     genders: Vec<(&'static str, &'static str)>,
     locations: Vec<(&'static str, &'static str)>,
-    nationality_fields: Vec<(&'static str, &'static str, &'static str, Vec<Choice>)>,
+    nationality_fields: Vec<(&'static str, String, String, Vec<Choice>)>,
     form_groups: Vec<CheckboxGroup>,
 }
 
 /// A heading and its checkboxes: (value, label, ticked).
-type CheckboxGroup = (&'static str, Vec<(&'static str, &'static str, bool)>);
+type CheckboxGroup = (String, Vec<(&'static str, String, bool)>);
 
 impl StepPage {
     fn error_for(&self, field: &str) -> &str {
@@ -161,7 +161,16 @@ impl StepPage {
             "location" => &d.location,
             _ => "",
         };
-        super::choices(options, selected)
+        // Each question's answers are catalogued under its own name, keyed by the answer's code.
+        let prefix = match field {
+            "jurisdiction" | "location" => field.to_string(),
+            _ => format!("referral.choice.{field}"),
+        };
+        let mut choices = super::choices(options, selected);
+        for c in &mut choices {
+            c.label = crate::i18n::coded_label(&prefix, c.value, &c.label);
+        }
+        choices
     }
 }
 
@@ -171,28 +180,33 @@ fn coded<T: Coded>() -> Vec<(&'static str, &'static str)> {
 
 fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMessage>) -> StepPage {
     let title = match step {
-        "about" => "About the referral",
-        "consent" => "Consent",
-        "person" => "About the potential victim",
-        "exploitation" => "How they were exploited",
-        "identity" => "Who they are",
-        _ => "Referral",
+        "about" => "referral.about.title",
+        "consent" => "referral.consent.title",
+        "person" => "referral.person.title",
+        "exploitation" => "referral.exploitation.title",
+        "identity" => "referral.identity.title",
+        _ => "referral.other.title",
     };
     use ExploitationForm as E;
     let ticked = |f: E| d.forms.iter().any(|x| x == f.code());
-    let group = |name, forms: &[E]| (name, forms.iter().map(|f| (f.code(), f.label(), ticked(*f))).collect());
+    let group = |name: &str, forms: &[E]| {
+        (
+            crate::i18n::tr(name),
+            forms.iter().map(|f| (f.code(), crate::i18n::label("exploitation_form", *f), ticked(*f))).collect(),
+        )
+    };
     let form_groups = vec![
-        group("Labour and financial exploitation", &[E::ForcedToWork, E::WagesTaken, E::ForcedToCommitFraud]),
-        group("Sexual exploitation", &[E::Prostitution, E::ChildExploitation, E::TakenSomewhere]),
-        group("Criminal exploitation", &[E::ForcedToCommitCrime]),
-        group("Organ harvesting", &[E::OrgansRemoved]),
-        group("Domestic servitude", &[E::UnpaidHouseholdWork]),
+        group("referral.exploitation.group.labour", &[E::ForcedToWork, E::WagesTaken, E::ForcedToCommitFraud]),
+        group("referral.exploitation.group.sexual", &[E::Prostitution, E::ChildExploitation, E::TakenSomewhere]),
+        group("referral.exploitation.group.criminal", &[E::ForcedToCommitCrime]),
+        group("referral.exploitation.group.organs", &[E::OrgansRemoved]),
+        group("referral.exploitation.group.domestic", &[E::UnpaidHouseholdWork]),
     ];
     let mut countries: Vec<(&'static str, &'static str)> =
         std::iter::once(("", "Not known")).chain(countries::COUNTRIES.iter().map(|c| (c.code, c.name))).collect();
     countries[1..].sort_by_key(|(_, name)| *name);
     StepPage {
-        layout: Layout::for_user(title, who),
+        layout: Layout::for_user(crate::i18n::tr(title), who),
         has_errors: !errors.is_empty(),
         errors,
         step,
@@ -213,14 +227,14 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         nationality_fields: vec![
             (
                 "nationality",
-                "Nationality",
-                "Leave as 'Not known' if you do not know.",
+                crate::i18n::tr("referral.person.nationality"),
+                crate::i18n::tr("referral.person.nationality_hint"),
                 super::choices(&countries, &d.nationality),
             ),
             (
                 "nationality_second",
-                "Second nationality (optional)",
-                "For a dual national.",
+                crate::i18n::tr("referral.person.nationality_second"),
+                crate::i18n::tr("referral.person.nationality_second_hint"),
                 super::choices(&countries, &d.nationality_second),
             ),
         ],
@@ -263,10 +277,10 @@ fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage>
             d.jurisdiction = form.get("jurisdiction");
             d.age = form.get("age");
             if Jurisdiction::from_code(&d.jurisdiction).is_none() {
-                errors.push(err("jurisdiction", "Select where you are making this referral"));
+                errors.push(err("jurisdiction", &crate::i18n::tr("referral.error.jurisdiction")));
             }
             if AgeAtExploitation::from_code(&d.age).is_none() {
-                errors.push(err("age", "Select whether the potential victim is under 18"));
+                errors.push(err("age", &crate::i18n::tr("referral.error.age")));
             }
             if !d.is_adult() {
                 d.consent.clear();
@@ -275,7 +289,7 @@ fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage>
         "consent" => {
             d.consent = form.get("consent");
             if d.consent != "yes" && d.consent != "no" {
-                errors.push(err("consent", "Select whether the potential victim consents to the referral"));
+                errors.push(err("consent", &crate::i18n::tr("referral.error.consent")));
             }
         }
         "person" => {
@@ -283,18 +297,18 @@ fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage>
             d.nationality = form.get("nationality");
             d.nationality_second = form.get("nationality_second");
             if Gender::from_code(&d.gender).is_none() {
-                errors.push(err("gender", "Select their gender, or 'Not known'"));
+                errors.push(err("gender", &crate::i18n::tr("referral.error.gender")));
             }
             if !d.nationality.is_empty() && Nationality::parse(&d.nationality).is_err() {
-                errors.push(err("nationality", "Select a nationality from the list"));
+                errors.push(err("nationality", &crate::i18n::tr("referral.error.nationality")));
             }
             if !d.nationality_second.is_empty() {
                 if Nationality::parse(&d.nationality_second).is_err() {
-                    errors.push(err("nationality_second", "Select a second nationality from the list"));
+                    errors.push(err("nationality_second", &crate::i18n::tr("referral.error.nationality_second")));
                 } else if d.nationality.is_empty() {
-                    errors.push(err("nationality", "Select the first nationality before a second one"));
+                    errors.push(err("nationality", &crate::i18n::tr("referral.error.nationality_order")));
                 } else if d.nationality == d.nationality_second {
-                    errors.push(err("nationality_second", "The second nationality must differ from the first"));
+                    errors.push(err("nationality_second", &crate::i18n::tr("referral.error.nationality_same")));
                 }
             }
         }
@@ -303,10 +317,10 @@ fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage>
             d.location = form.get("location");
             d.ieca = form.get("ieca");
             if d.forms.is_empty() {
-                errors.push(err("forms", "Select at least one way they were exploited"));
+                errors.push(err("forms", &crate::i18n::tr("referral.error.forms")));
             }
             if ExploitationLocation::from_code(&d.location).is_none() {
-                errors.push(err("location", "Select where the exploitation happened"));
+                errors.push(err("location", &crate::i18n::tr("referral.error.location")));
             }
         }
         "identity" => {
@@ -319,7 +333,7 @@ fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage>
             d.email = form.get("email");
             d.account = form.get("account");
             if d.full_name.is_empty() {
-                errors.push(err("full_name", "Enter their full name"));
+                errors.push(err("full_name", &crate::i18n::tr("referral.error.full_name")));
             }
             if let Err(m) = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year) {
                 errors.push(err("dob", &m));

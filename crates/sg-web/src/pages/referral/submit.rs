@@ -12,6 +12,7 @@ use sg_domain::{
 
 use super::{date_from_parts, err, save, Draft};
 use crate::extract::PageUser;
+use crate::i18n::{label as tr_label, tr};
 use crate::pages::{error_page, render, FieldMessage, Layout};
 use crate::AppState;
 
@@ -80,7 +81,7 @@ pub(super) async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Respon
 }
 
 /// A check-your-answers section: the step that asks it, its heading, and (question, answer) rows.
-type Section = (&'static str, &'static str, Vec<(&'static str, String)>);
+type Section = (&'static str, String, Vec<(String, String)>);
 
 #[derive(Template)]
 #[template(path = "referral/check.html")]
@@ -93,66 +94,75 @@ pub(crate) struct CheckPage {
     is_child: bool,
 }
 
-fn label_of<T: Coded>(code: &str) -> String {
-    T::from_code(code).map(|v| v.label().to_string()).unwrap_or_else(|| "Not answered".into())
+fn label_of<T: Coded>(prefix: &str, code: &str) -> String {
+    T::from_code(code).map(|v| tr_label(prefix, v)).unwrap_or_else(|| tr("check.not_answered"))
 }
 
 fn country_name(code: &str) -> String {
-    countries::by_code(code).map(|c| c.name.to_string()).unwrap_or_else(|| "Not known".into())
+    countries::by_code(code).map(|c| c.name.to_string()).unwrap_or_else(|| tr("case.not_known"))
 }
 
 pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage {
     let mut sections = vec![(
         "about",
-        "About the referral",
+        tr("referral.about.title"),
         vec![
-            ("Where you are making the referral", label_of::<Jurisdiction>(&d.jurisdiction)),
-            ("Age", label_of::<AgeAtExploitation>(&d.age)),
+            (tr("check.where_referral"), label_of::<Jurisdiction>("jurisdiction", &d.jurisdiction)),
+            (tr("cases.age"), label_of::<AgeAtExploitation>("age", &d.age)),
         ],
     )];
     if d.is_adult() {
-        let consent =
-            if d.consent == "yes" { "Consents to the referral" } else { "Does not consent: Duty to Notify report" };
-        sections.push(("consent", "Consent", vec![("Consent", consent.into())]));
+        let consent = if d.consent == "yes" { tr("check.consents") } else { tr("check.does_not_consent") };
+        sections.push(("consent", tr("referral.consent.title"), vec![(tr("referral.consent.title"), consent)]));
     }
     let mut nationality = country_name(&d.nationality);
     if !d.nationality_second.is_empty() {
-        nationality = format!("{nationality} and {}", country_name(&d.nationality_second));
+        nationality = format!("{nationality}{}{}", tr("common.and"), country_name(&d.nationality_second));
     }
     sections.push((
         "person",
-        "About the potential victim",
-        vec![("Gender", label_of::<Gender>(&d.gender)), ("Nationality", nationality)],
+        tr("referral.person.title"),
+        vec![
+            (tr("case.fact.gender"), label_of::<Gender>("referral.choice.gender", &d.gender)),
+            (tr("case.fact.nationality"), nationality),
+        ],
     ));
-    let forms: Vec<String> =
-        d.forms.iter().filter_map(|f| ExploitationForm::from_code(f)).map(|f| f.label().to_string()).collect();
+    let forms: Vec<String> = d
+        .forms
+        .iter()
+        .filter_map(|f| ExploitationForm::from_code(f))
+        .map(|f| tr_label("exploitation_form", f))
+        .collect();
     sections.push((
         "exploitation",
-        "Exploitation",
-        vec![("How they were exploited", forms.join("; ")), ("Where", label_of::<ExploitationLocation>(&d.location))],
+        tr("check.exploitation"),
+        vec![
+            (tr("case.fact.forms"), forms.join("; ")),
+            (tr("check.where"), label_of::<ExploitationLocation>("location", &d.location)),
+        ],
     ));
     if !d.is_dtn() {
         let dob = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year)
             .ok()
             .flatten()
             .map(|x| x.to_string())
-            .unwrap_or_else(|| "Not given".into());
-        let or_not_given = |s: &str| if s.is_empty() { "Not given".to_string() } else { s.to_string() };
+            .unwrap_or_else(|| tr("person.not_given"));
+        let or_not_given = |s: &str| if s.is_empty() { tr("person.not_given") } else { s.to_string() };
         sections.push((
             "identity",
-            "Who they are",
+            tr("referral.identity.title"),
             vec![
-                ("Full name", d.full_name.clone()),
-                ("Name used during exploitation", or_not_given(&d.nickname)),
-                ("Date of birth", dob),
-                ("Phone", or_not_given(&d.phone)),
-                ("Email", or_not_given(&d.email)),
-                ("Their account", or_not_given(&d.account)),
+                (tr("check.full_name"), d.full_name.clone()),
+                (tr("person.nickname"), or_not_given(&d.nickname)),
+                (tr("person.dob"), dob),
+                (tr("person.phone"), or_not_given(&d.phone)),
+                (tr("person.email"), or_not_given(&d.email)),
+                (tr("person.account"), or_not_given(&d.account)),
             ],
         ));
     }
     CheckPage {
-        layout: Layout::for_user("Check your answers before sending", who),
+        layout: Layout::for_user(tr("check.title"), who),
         has_errors: !errors.is_empty(),
         errors,
         sections,
@@ -176,7 +186,7 @@ pub(crate) async fn sent(State(state): State<AppState>, who: PageUser, Path(raw)
     match state.app.receipt(&who.user, id).await {
         Ok(receipt) => {
             let is_dtn = receipt.kind == sg_domain::CaseKind::DutyToNotify;
-            let title = if is_dtn { "Duty to Notify report sent" } else { "Referral sent" };
+            let title = if is_dtn { tr("sent.dtn_title") } else { tr("sent.title") };
             render(&SentPage { layout: Layout::for_user(title, &who), has_errors: false, receipt, is_dtn })
         }
         Err(e) => error_page(e),
