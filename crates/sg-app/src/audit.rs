@@ -58,22 +58,31 @@ impl App {
     /// head hash kept earlier is still in the chain (so the log was not rewritten or truncated).
     pub async fn verify_audit(&self, expected_head: Option<&str>) -> Result<Verification, AppError> {
         let mut verifier = Verifier::new();
-        let mut after = 0;
-        let mut head_seen = expected_head.is_none();
-        loop {
-            let page = self.store.audit_page(after, VERIFY_PAGE).await?;
-            if page.is_empty() {
-                break;
-            }
-            for e in &page {
-                if let Err(broken) = verifier.push(e) {
-                    return Ok(Verification::Broken(broken));
+        // Compared as bytes: a head that is not 64 hexadecimal digits matches no entry.
+        let expected: Option<Option<[u8; 32]>> = expected_head.map(|h| {
+            let mut out = [0u8; 32];
+            hex::decode_to_slice(h, &mut out).ok().map(|_| out)
+        });
+        let mut head_seen = expected.is_none();
+        let mut page = self.store.audit_page(0, VERIFY_PAGE).await?;
+        while !page.is_empty() {
+            let after = page.last().map(|e| e.seq).unwrap_or(0);
+            // The next page is read (on the database's side) while this one is hashed.
+            let (next, broken) = tokio::join!(self.store.audit_page(after, VERIFY_PAGE), async {
+                for e in &page {
+                    if let Err(broken) = verifier.push(e) {
+                        return Some(broken);
+                    }
+                    if expected == Some(Some(e.hash)) {
+                        head_seen = true;
+                    }
                 }
-                if expected_head == Some(hex::encode(e.hash).as_str()) {
-                    head_seen = true;
-                }
+                None
+            });
+            if let Some(broken) = broken {
+                return Ok(Verification::Broken(broken));
             }
-            after = page.last().map(|e| e.seq).unwrap_or(after);
+            page = next?;
         }
         let (entries, head) = verifier.finish();
         if !head_seen {

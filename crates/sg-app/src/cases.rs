@@ -206,7 +206,7 @@ impl App {
             access::ListScope::RoutedTo(authority) => filter.competent_authority = Some(authority),
             access::ListScope::SupportedBy(provider) => filter.supported_by = Some(provider),
             access::ListScope::GuardianOf(guardian) => filter.guardian_of = Some(guardian),
-            access::ListScope::Nothing => return Ok(CasePage { cases: vec![], total: 0 }),
+            access::ListScope::Nothing => return Ok(CasePage::with_count(vec![], 0)),
         }
         if filter.limit == 0 {
             filter.limit = 25;

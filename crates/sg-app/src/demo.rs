@@ -16,7 +16,7 @@ pub const DEMO_ORG: &str = "Safeguard demonstration data";
 pub const DEMO_USER: &str = "demo-data";
 /// Cases per transaction: large enough to amortise the commit's fsync, small enough to show
 /// progress often.
-const BATCH: u64 = 2_000;
+const BATCH: u64 = 5_000;
 
 impl App {
     /// Adds `n` synthetic cases for `seed`, calling `progress` with the number stored so far.
@@ -103,9 +103,13 @@ fn demo_case(
         events.extend(new);
     }
     // A deterministic id per (seed, index) keeps references stable across runs of the same seed.
+    // It is a version 7 UUID whose time field is the index: consecutive cases get ascending
+    // ids, so a bulk load appends to the B-trees keyed by case id (cases, events, vault, keys)
+    // instead of inserting all over them; the rest (and so the reference) stays random per
+    // (seed, index).
     let digest = sha2::Sha256::digest([seed.to_le_bytes(), index.to_le_bytes()].concat());
-    let bytes: [u8; 16] = digest[..16].try_into().expect("sixteen bytes");
-    let id = CaseId(uuid::Builder::from_random_bytes(bytes).into_uuid());
+    let random: [u8; 10] = digest[..10].try_into().expect("ten bytes");
+    let id = CaseId(uuid::Builder::from_unix_timestamp_millis(index, &random).into_uuid());
     let person = identified.then_some((&c.identity, &c.account));
     let (vault, person_key) = crate::vault::seal_if_identified(keys, id, person)?;
     Ok(NewCase {

@@ -5,6 +5,8 @@
 //! hash kept outside the system (by a monitor, say) detects a rewritten or truncated log.
 //! Entries never hold personal data: ids, codes and short fixed reasons only.
 
+pub mod packed;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -390,8 +390,10 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
 }
 
 pub(crate) async fn list_cases(s: &SqliteStore, f: &CaseFilter) -> StoreResult<CasePage> {
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases");
+    // Counts at most one more than COUNT_LIMIT matches, so a broad filter stops early.
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM cases");
     push_filters(&mut count, f);
+    count.push(" LIMIT ").push_bind(sg_store::COUNT_LIMIT as i64 + 1).push(") AS matching");
     let total: i64 = count.build_query_scalar().fetch_one(&s.reader).await.map_err(error)?;
 
     let mut q = QueryBuilder::<Sqlite>::new(
@@ -416,7 +418,7 @@ pub(crate) async fn list_cases(s: &SqliteStore, f: &CaseFilter) -> StoreResult<C
             last_event_on: parse_date("last_event_on", row.get("last_event_on"))?,
         });
     }
-    Ok(CasePage { cases, total: total as u64 })
+    Ok(CasePage::with_count(cases, total as u64))
 }
 
 pub(crate) async fn vault_get(s: &SqliteStore, id: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>> {

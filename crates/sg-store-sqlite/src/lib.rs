@@ -61,7 +61,9 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
+            // The single writer gets a larger page cache (128 MiB at most, used only as written):
+            // bulk loads touch every index of a growing file, and a cache miss there is a read.
+            .connect_with(options.clone().pragma("cache_size", "-131072"))
             .await
             .map_err(convert::error)?;
         let reader = SqlitePoolOptions::new()

@@ -291,8 +291,22 @@ pub struct CaseSummary {
 pub struct CasePage {
     /// The cases on this page.
     pub cases: Vec<CaseSummary>,
-    /// How many cases match in all.
+    /// How many cases match in all, counted up to [`COUNT_LIMIT`]: when more match, this is
+    /// `COUNT_LIMIT` and `total_is_lower_bound` is set.
     pub total: u64,
+    /// Whether more than `total` cases match (the count stopped at [`COUNT_LIMIT`]).
+    pub total_is_lower_bound: bool,
+}
+
+/// The most matches a case-list page counts. Counting every match of a broad filter over a
+/// million cases is a scan of a million rows on every page; counting up to a limit stops early.
+pub const COUNT_LIMIT: u64 = 10_000;
+
+impl CasePage {
+    /// A page with `counted` matches counted by a query limited to `COUNT_LIMIT + 1` rows.
+    pub fn with_count(cases: Vec<CaseSummary>, counted: u64) -> Self {
+        Self { cases, total: counted.min(COUNT_LIMIT), total_is_lower_bound: counted > COUNT_LIMIT }
+    }
 }
 
 /// Helper so backends can turn stored codes back into enums.

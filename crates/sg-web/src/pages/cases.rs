@@ -77,6 +77,10 @@ pub(crate) struct CaseListPage {
     has_errors: bool,
     rows: Vec<Row>,
     total: u64,
+    /// `total` with thousands separators.
+    total_text: String,
+    /// More than `total` cases match (the count stops at `sg_store::COUNT_LIMIT`).
+    total_is_lower_bound: bool,
     page: u64,
     pages: u64,
     first_shown: u64,
@@ -114,7 +118,11 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         Ok(r) => r,
         Err(e) => return error_page(e),
     };
-    let pages = result.total.div_ceil(PAGE_SIZE as u64).max(1);
+    let mut pages = result.total.div_ceil(PAGE_SIZE as u64).max(1);
+    if result.total_is_lower_bound && result.cases.len() == PAGE_SIZE as usize {
+        // The count stopped early: a full page may have another after it.
+        pages = pages.max(page + 1);
+    }
     let query: String =
         form_urlencoded::Serializer::new(String::new()).extend_pairs(q.iter().filter(|(k, _)| k != "page")).finish();
     let first_shown = if result.total == 0 { 0 } else { filter.offset + 1 };
@@ -125,6 +133,8 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         last_shown: filter.offset + result.cases.len() as u64,
         rows: result.cases.into_iter().map(|c| Row::new(c, state.app.clock.today())).collect(),
         total: result.total,
+        total_text: sg_report::view::thousands(result.total),
+        total_is_lower_bound: result.total_is_lower_bound,
         page,
         pages,
         filters: vec![
