@@ -37,7 +37,7 @@ async fn a_schema_from_a_newer_safeguard_is_refused() {
     migrate.extend(data_args(dir.path(), Some(&url)));
     let out = safeguard(&migrate);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("version 8"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("version 10"));
 
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
     sqlx::query(
