@@ -64,25 +64,32 @@ impl App {
             hex::decode_to_slice(h, &mut out).ok().map(|_| out)
         });
         let mut head_seen = expected.is_none();
-        let mut page = self.store.audit_page(0, VERIFY_PAGE).await?;
-        while !page.is_empty() {
-            let after = page.last().map(|e| e.seq).unwrap_or(0);
-            // The next page is read (on the database's side) while this one is hashed.
-            let (next, broken) = tokio::join!(self.store.audit_page(after, VERIFY_PAGE), async {
-                for e in &page {
-                    if let Err(broken) = verifier.push(e) {
-                        return Some(broken);
+        let mut pages = vec![self.store.audit_page(0, VERIFY_PAGE).await?];
+        while pages.iter().any(|p| !p.is_empty()) {
+            let after = pages.iter().rev().find_map(|p| p.last()).map(|e| e.seq).unwrap_or(0);
+            // The next two pages are read on two connections (two threads for SQLite) while
+            // these are hashed. Positions have no gaps in an intact log, so the second page
+            // starts VERIFY_PAGE after the first; where they do have gaps, the verifier stops
+            // at the first one before any later page matters.
+            let (first, second, broken) = tokio::join!(
+                self.store.audit_page(after, VERIFY_PAGE),
+                self.store.audit_page(after + u64::from(VERIFY_PAGE), VERIFY_PAGE),
+                async {
+                    for e in pages.iter().flatten() {
+                        if let Err(broken) = verifier.push(e) {
+                            return Some(broken);
+                        }
+                        if expected == Some(Some(e.hash)) {
+                            head_seen = true;
+                        }
                     }
-                    if expected == Some(Some(e.hash)) {
-                        head_seen = true;
-                    }
+                    None
                 }
-                None
-            });
+            );
             if let Some(broken) = broken {
                 return Ok(Verification::Broken(broken));
             }
-            page = next?;
+            pages = vec![first?, second?];
         }
         let (entries, head) = verifier.finish();
         if !head_seen {

@@ -5,6 +5,8 @@
 -- need no table rows; it replaces cases_by_org.
 DROP INDEX cases_by_org;
 CREATE INDEX cases_by_org ON cases (created_by_org, referred_on DESC, id DESC, status, kind, jurisdiction, age, competent_authority);
--- Filtering by status, and by jurisdiction (with or without age), counts a range of an index.
+-- Filtering by status, by jurisdiction (with or without age) or by competent authority counts a
+-- range of an index.
 CREATE INDEX cases_by_org_status ON cases (created_by_org, status, referred_on DESC, id DESC);
 CREATE INDEX cases_by_org_place ON cases (created_by_org, jurisdiction, age, referred_on DESC, id DESC);
+CREATE INDEX cases_by_org_authority ON cases (created_by_org, competent_authority, referred_on DESC, id DESC);
