@@ -1,6 +1,6 @@
 //! Monitoring: the statistics rows of cases, imported datasets, and publications.
 
-use sg_domain::{Coded, DecisionOutcome, Nationality};
+use sg_domain::{Coded, DecisionOutcome};
 use sg_stats::cells::{CaseRow, Granularity};
 use sg_stats::{Cell, Dim, Measure, Month, Table};
 use sg_store::{parse_code, DatasetVersion, NewDataset, Publication, StoreError, StoreResult};
@@ -9,19 +9,7 @@ use sqlx::{Postgres, QueryBuilder, Row};
 use crate::convert::{error, from_unix, parse_date, unix, user_id};
 use crate::PgStore;
 
-pub(crate) fn opt_code<T: Coded>(column: &str, v: Option<String>) -> StoreResult<Option<T>> {
-    v.filter(|s| !s.is_empty()).map(|s| parse_code(column, &s)).transpose()
-}
-
-pub(crate) fn nationality(v: Option<String>) -> StoreResult<Option<Nationality>> {
-    v.filter(|s| !s.is_empty()).map(|s| Nationality::parse(&s).map_err(StoreError::Other)).transpose()
-}
-
-pub(crate) fn month(column: &str, v: Option<String>) -> StoreResult<Option<Month>> {
-    v.filter(|s| !s.is_empty())
-        .map(|s| Month::parse(&s).ok_or_else(|| StoreError::Other(format!("bad month {s:?} in {column}"))))
-        .transpose()
-}
+pub(crate) use sg_store::{month, nationality, opt_code};
 
 fn decision(outcome: Option<String>, m: Option<Month>) -> StoreResult<Option<(DecisionOutcome, Month)>> {
     Ok(match (opt_code::<DecisionOutcome>("outcome", outcome)?, m) {

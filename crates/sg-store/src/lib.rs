@@ -5,11 +5,13 @@
 //! case's projection row is rewritten, and an idempotency record is kept, or nothing is.
 
 mod idempotency;
+mod marginals;
 mod monitoring;
 mod recommendations;
 mod records;
 
 pub use idempotency::*;
+pub use marginals::*;
 pub use monitoring::*;
 pub use recommendations::*;
 pub use records::*;
