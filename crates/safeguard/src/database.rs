@@ -97,8 +97,23 @@ pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, Ba
     Ok((sg_app::App::new(store, ring), backend))
 }
 
-/// Opens the database, creating the data directory and bringing the schema up to date.
+/// Opens the database, creating the data directory and bringing the schema up to date, then
+/// fills in the next deadline of cases written before migration 0011 (the rules that compute
+/// it are data, so SQL cannot), logging progress.
 pub(crate) async fn open(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, Backend)> {
+    let (store, backend) = open_migrated(data).await?;
+    let filled = sg_app::queue::backfill_next_due(store.as_ref(), |done| {
+        tracing::info!(cases = done, "computing the next deadline of existing cases")
+    })
+    .await
+    .context("cannot compute the next deadline of existing cases")?;
+    if filled > 0 {
+        tracing::info!(cases = filled, "next deadlines computed");
+    }
+    Ok((store, backend))
+}
+
+async fn open_migrated(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, Backend)> {
     match data.location()? {
         Location::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

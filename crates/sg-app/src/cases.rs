@@ -322,6 +322,9 @@ impl App {
             return Err(AppError::Internal(format!("refused a change that would break an invariant: {broken}")));
         }
         let kinds: Vec<&str> = events.iter().map(|e| e.event.kind()).collect();
+        let all_events: Vec<sg_domain::DatedEvent> =
+            record.events.iter().map(|e| e.event.clone()).chain(events.iter().cloned()).collect();
+        let next_due = crate::queue::next_due(&all_events);
         let audit =
             [self.audit_record(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Allowed, kinds.join(","))];
         self.store
@@ -337,6 +340,7 @@ impl App {
                 audit: &audit,
                 new_owner_org: handover.new_owner_org,
                 spend_dtn_code: handover.dtn_code_hash,
+                next_due,
             })
             .await?;
         tracing::info!(case = %id, events = events.len(), "case changed");

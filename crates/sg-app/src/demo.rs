@@ -115,6 +115,7 @@ fn demo_case(
     Ok(NewCase {
         id,
         reference: CaseReference::for_case(id),
+        next_due: crate::queue::next_due(&events),
         events,
         state,
         created_by: user.id,

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod erasure;
 mod error;
 pub mod monitoring;
+pub mod queue;
 pub mod recommendations;
 pub mod referrals;
 pub mod second_factor;

@@ -223,6 +223,7 @@ pub fn new_case(
     Ok(NewCase {
         id,
         reference: CaseReference::for_case(id),
+        next_due: crate::queue::next_due(&events),
         events,
         state,
         created_by: user.id,

@@ -20,6 +20,7 @@ mod idempotency;
 mod marginals;
 mod monitoring;
 mod recommendations;
+mod replay;
 mod sessions;
 pub mod testing;
 mod users;
@@ -183,7 +184,13 @@ impl sg_store::Store for PgStore {
         after: Option<sg_domain::CaseId>,
         limit: u32,
     ) -> sg_store::StoreResult<Vec<sg_store::CaseRecord>> {
-        cases::all_case_events(self, after, limit).await
+        replay::all_case_events(self, after, limit).await
+    }
+    async fn cases_without_next_due(&self, limit: u32) -> sg_store::StoreResult<Vec<sg_store::CaseRecord>> {
+        replay::cases_without_next_due(self, limit).await
+    }
+    async fn set_next_due(&self, updates: &[sg_store::NextDueUpdate]) -> sg_store::StoreResult<()> {
+        replay::set_next_due(self, updates).await
     }
     async fn list_cases(&self, filter: &sg_store::CaseFilter) -> sg_store::StoreResult<sg_store::CasePage> {
         cases::list_cases(self, filter).await

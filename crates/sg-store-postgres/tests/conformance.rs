@@ -41,6 +41,7 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
         audit: &[],
         new_owner_org: None,
         spend_dtn_code: None,
+        next_due: None,
     };
     match store.append_events(&stale).await {
         Err(StoreError::Conflict(m)) => assert!(m.contains("reload it and try again"), "{m}"),

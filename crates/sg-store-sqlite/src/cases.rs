@@ -2,8 +2,8 @@
 
 use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent, ExploitationType};
 use sg_store::{
-    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSummary, Created, IdempotencyKey, NewCase, StoreError,
-    StoreResult, StoredEvent, VaultField,
+    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSort, CaseSummary, Created, IdempotencyKey, NewCase,
+    NextDue, StoreError, StoreResult, StoredEvent, VaultField,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
@@ -22,7 +22,7 @@ fn type_bits(state: &CaseState) -> i64 {
 }
 
 /// Rows per multi-row `INSERT`: fewer statements means fewer round trips to SQLite's thread,
-/// and 400 rows of up to 23 columns stays under SQLite's 32,766 bound parameters.
+/// and 400 rows of up to 26 columns stays under SQLite's 32,766 bound parameters.
 const ROWS_PER_INSERT: usize = 400;
 
 /// Inserts the projection rows of new cases.
@@ -31,7 +31,8 @@ async fn insert_projections(conn: &mut SqliteConnection, cases: &[&NewCase]) -> 
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT INTO cases (id, reference, kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
              exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, \
-             rg_outcome, rg_on, cg_outcome, cg_on, last_event_on, version, created_by, created_by_org, created_at) ",
+             rg_outcome, rg_on, cg_outcome, cg_on, last_event_on, version, created_by, created_by_org, created_at, \
+             next_due, next_due_kind, next_due_stale) ",
         );
         q.push_values(chunk, |mut b, c| {
             let (state, f) = (&c.state, &c.state.facts);
@@ -58,7 +59,10 @@ async fn insert_projections(conn: &mut SqliteConnection, cases: &[&NewCase]) -> 
                 .push_bind(state.version as i64)
                 .push_bind(c.created_by.to_string())
                 .push_bind(c.created_by_org.to_string())
-                .push_bind(unix(c.created_at));
+                .push_bind(unix(c.created_at))
+                .push_bind(c.next_due.map(|d| date_text(d.on)))
+                .push_bind(c.next_due.map(|d| d.kind.code()))
+                .push_bind(0i32);
         });
         q.build().execute(&mut *conn).await?;
     }
@@ -66,11 +70,17 @@ async fn insert_projections(conn: &mut SqliteConnection, cases: &[&NewCase]) -> 
 }
 
 /// Rewrites a case's projection row from its new state.
-async fn update_projection(conn: &mut SqliteConnection, id: CaseId, state: &CaseState) -> Result<(), sqlx::Error> {
+async fn update_projection(
+    conn: &mut SqliteConnection,
+    id: CaseId,
+    state: &CaseState,
+    next_due: Option<NextDue>,
+) -> Result<(), sqlx::Error> {
     let (rg, cg) = (state.reasonable_grounds, state.conclusive_grounds);
     sqlx::query(
         "UPDATE cases SET kind = ?, status = ?, competent_authority = ?, rg_outcome = ?, rg_on = ?, \
-         cg_outcome = ?, cg_on = ?, last_event_on = ?, version = ? WHERE id = ?",
+         cg_outcome = ?, cg_on = ?, last_event_on = ?, version = ?, next_due = ?, next_due_kind = ?, \
+         next_due_stale = 0 WHERE id = ?",
     )
     .bind(state.kind.code())
     .bind(state.status().code())
@@ -81,6 +91,8 @@ async fn update_projection(conn: &mut SqliteConnection, id: CaseId, state: &Case
     .bind(cg.map(|d| date_text(d.decided_on)))
     .bind(date_text(state.last_event_on))
     .bind(state.version as i64)
+    .bind(next_due.map(|d| date_text(d.on)))
+    .bind(next_due.map(|d| d.kind.code()))
     .bind(id.to_string())
     .execute(&mut *conn)
     .await?;
@@ -239,7 +251,7 @@ pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResul
     }
     let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
     insert_events(&mut tx, &events).await.map_err(error)?;
-    update_projection(&mut tx, a.case, a.state).await.map_err(error)?;
+    update_projection(&mut tx, a.case, a.state, a.next_due).await.map_err(error)?;
     let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
     insert_vault(&mut tx, &vault).await.map_err(error)?;
     if let Some(key) = a.person_key {
@@ -298,50 +310,6 @@ pub(crate) async fn case(s: &SqliteStore, id: CaseId) -> StoreResult<Option<Case
     }))
 }
 
-/// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
-/// of ids is chosen in a subquery so that a case's events are never split across pages.
-pub(crate) async fn all_case_events(
-    s: &SqliteStore,
-    after: Option<CaseId>,
-    limit: u32,
-) -> StoreResult<Vec<CaseRecord>> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.reference, c.created_by_org, e.seq, e.occurred_on, e.payload, e.actor_id, e.recorded_at \
-         FROM cases c JOIN case_events e ON e.case_id = c.id \
-         WHERE c.id IN (SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?) ORDER BY c.id, e.seq",
-    )
-    .bind(after.map(|a| a.to_string()).unwrap_or_default())
-    .bind(i64::from(limit.max(1)))
-    .fetch_all(&s.reader)
-    .await
-    .map_err(error)?;
-    let mut out: Vec<CaseRecord> = Vec::new();
-    for row in rows {
-        let id = case_id(row.get("id"))?;
-        if out.last().is_none_or(|r| r.id != id) {
-            out.push(CaseRecord {
-                id,
-                reference: CaseReference::from_stored(row.get("reference")),
-                created_by_org: org_id(row.get("created_by_org"))?,
-                events: Vec::new(),
-            });
-        }
-        let event: CaseEvent = serde_json::from_str(row.get("payload"))
-            .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
-        let actor: Option<String> = row.get("actor_id");
-        let stored = StoredEvent {
-            seq: row.get::<i64, _>("seq") as u32,
-            event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
-            actor: actor.as_deref().map(user_id).transpose()?,
-            recorded_at: from_unix(row.get("recorded_at")),
-        };
-        if let Some(last) = out.last_mut() {
-            last.events.push(stored);
-        }
-    }
-    Ok(out)
-}
-
 fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
     q.push(" WHERE 1 = 1");
     if let Some(v) = f.status {
@@ -397,10 +365,16 @@ pub(crate) async fn list_cases(s: &SqliteStore, f: &CaseFilter) -> StoreResult<C
     let total: i64 = count.build_query_scalar().fetch_one(&s.reader).await.map_err(error)?;
 
     let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on FROM cases",
+        "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on, \
+         next_due, next_due_kind FROM cases",
     );
     push_filters(&mut q, f);
-    q.push(" ORDER BY referred_on DESC, id DESC LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
+    q.push(match f.sort {
+        // Each order is the one an index of migrations 0010 and 0011 is built in.
+        CaseSort::Newest => " ORDER BY referred_on DESC, id DESC",
+        CaseSort::Deadline => " ORDER BY COALESCE(next_due, '9999-12-31'), id",
+    });
+    q.push(" LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
     q.push(" OFFSET ").push_bind(f.offset.min(i64::MAX as u64) as i64);
     let rows = q.build().fetch_all(&s.reader).await.map_err(error)?;
     let mut cases = Vec::with_capacity(rows.len());
@@ -416,9 +390,20 @@ pub(crate) async fn list_cases(s: &SqliteStore, f: &CaseFilter) -> StoreResult<C
             competent_authority: ca.as_deref().map(|c| parse_code("competent_authority", c)).transpose()?,
             referred_on: parse_date("referred_on", row.get("referred_on"))?,
             last_event_on: parse_date("last_event_on", row.get("last_event_on"))?,
+            next_due: next_due(row.get("next_due"), row.get("next_due_kind"))?,
         });
     }
     Ok(CasePage::with_count(cases, total as u64))
+}
+
+/// The stored next deadline: both columns or neither.
+fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<NextDue>> {
+    match (on, kind) {
+        (Some(on), Some(kind)) => {
+            Ok(Some(NextDue { on: parse_date("next_due", &on)?, kind: parse_code("next_due_kind", &kind)? }))
+        }
+        _ => Ok(None),
+    }
 }
 
 pub(crate) async fn vault_get(s: &SqliteStore, id: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>> {

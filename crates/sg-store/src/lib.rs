@@ -143,6 +143,12 @@ pub trait Store: Send + Sync {
     /// `after` (from the first case when `None`): for replaying every case, page by page, as the
     /// policy simulation does.
     async fn all_case_events(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>>;
+    /// Up to `limit` whole cases whose projection has no computed next deadline yet (rows
+    /// written before migration 0011), in id order, for the start-up backfill.
+    async fn cases_without_next_due(&self, limit: u32) -> StoreResult<Vec<CaseRecord>>;
+    /// Writes computed next deadlines into the projection, in one transaction. A row whose
+    /// version is no longer the one given is left alone (a live change rewrote it meanwhile).
+    async fn set_next_due(&self, updates: &[NextDueUpdate]) -> StoreResult<()>;
     /// A field of the identifying record (`identity`, `account`), as stored (sealed).
     async fn vault_get(&self, case: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>>;
 

@@ -150,6 +150,9 @@ pub struct NewCase {
     pub audit: Vec<sg_audit::AuditRecord>,
     /// For a Duty to Notify report: the hash of its one-time conversion code.
     pub dtn_code_hash: Option<Vec<u8>>,
+    /// The case's next open deadline, computed by `sg-app` from the dated rules (the store does
+    /// not know them); kept in the projection so the list can sort by it.
+    pub next_due: Option<NextDue>,
 }
 
 /// An `Idempotency-Key` as scoped to one user, with a fingerprint of the request it came with.
@@ -200,6 +203,8 @@ pub struct Append<'a> {
     /// A Duty to Notify conversion code to spend in the same transaction; the change is refused
     /// if it was already used.
     pub spend_dtn_code: Option<&'a [u8]>,
+    /// The next open deadline after the events (see [`NewCase::next_due`]).
+    pub next_due: Option<NextDue>,
 }
 
 /// One stored event with its bookkeeping.
@@ -230,6 +235,50 @@ pub struct CaseRecord {
     pub events: Vec<StoredEvent>,
 }
 
+sg_domain::coded_enum! {
+    /// Which deadline a case's next due date is: the codes of `sg_rules::DeadlineKind`, which the
+    /// store cannot name because it does not depend on the rules.
+    pub enum DueKind {
+        RgDecision = ("rg-decision", "Reasonable-grounds decision target"),
+        RecoveryPeriodEnd = ("recovery-period-end", "End of the recovery period (earliest conclusive-grounds decision)"),
+        ReconsiderationRequest = ("reconsideration-request", "Last day to ask for a reconsideration"),
+    }
+}
+
+/// A case's next open deadline: the day and which deadline it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NextDue {
+    /// The last day.
+    pub on: Date,
+    /// Which deadline.
+    pub kind: DueKind,
+}
+
+/// A computed next deadline for one case's projection row, as of the case's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextDueUpdate {
+    /// The case.
+    pub case: CaseId,
+    /// The version the deadline was computed from.
+    pub version: u32,
+    /// The next open deadline, or none.
+    pub next_due: Option<NextDue>,
+}
+
+sg_domain::coded_enum! {
+    /// The order of the case list.
+    #[derive(Default)]
+    pub enum CaseSort {
+        /// Newest referral first (then id, descending).
+        #[default]
+        Newest = ("newest", "Newest referral first"),
+        /// Soonest next deadline first, cases with no open deadline last, ties by id. Both
+        /// backends order by `COALESCE(next_due, '9999-12-31'), id` (dates are ISO text), the
+        /// expression migration 0011 indexes.
+        Deadline = ("deadline", "Soonest deadline first"),
+    }
+}
+
 /// Which cases to list.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct CaseFilter {
@@ -257,6 +306,9 @@ pub struct CaseFilter {
     pub referred_from: Option<Date>,
     /// Referred on or before.
     pub referred_to: Option<Date>,
+    /// The order of the list.
+    #[serde(default)]
+    pub sort: CaseSort,
     /// Page size (1 to 200).
     pub limit: u32,
     /// Cases to skip.
@@ -284,6 +336,8 @@ pub struct CaseSummary {
     pub referred_on: Date,
     /// Date of the latest event.
     pub last_event_on: Date,
+    /// The next open deadline, if the case has one.
+    pub next_due: Option<NextDue>,
 }
 
 /// One page of the case list.

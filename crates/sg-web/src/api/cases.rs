@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sg_app::actions::{parse_json, ActionRequest};
 use sg_app::cases::{CaseView, PersonView};
 use sg_domain::{AgeAtExploitation, CaseId, CaseKind, CaseStatus, CompetentAuthority, Jurisdiction};
-use sg_store::{CaseFilter, CasePage};
+use sg_store::{CaseFilter, CasePage, CaseSort, Coded};
 use time::Date;
 
 use crate::error::ApiError;
@@ -29,6 +29,8 @@ pub(crate) struct ListQuery {
     reference: Option<String>,
     referred_from: Option<Date>,
     referred_to: Option<Date>,
+    /// Read as text so that a bad value is answered naming `sort`.
+    sort: Option<String>,
     limit: Option<u32>,
     offset: Option<u64>,
 }
@@ -45,6 +47,11 @@ pub(crate) async fn list(
             return Err(ApiError::invalid("limit", "must be between 1 and 200"));
         }
     }
+    let sort = match q.sort.as_deref() {
+        None => CaseSort::default(),
+        Some(v) => CaseSort::from_code(v)
+            .ok_or_else(|| ApiError::invalid("sort", format!("must be one of: {}", CaseSort::expected())))?,
+    };
     let filter = CaseFilter {
         status: q.status,
         kind: q.kind,
@@ -57,6 +64,7 @@ pub(crate) async fn list(
         reference: q.reference,
         referred_from: q.referred_from,
         referred_to: q.referred_to,
+        sort,
         limit: q.limit.unwrap_or(50),
         offset: q.offset.unwrap_or(0),
     };

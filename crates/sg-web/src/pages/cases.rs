@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use sg_app::cases::{CaseView, PersonView};
 use sg_domain::{AgeAtExploitation, CaseId, CaseKind, CaseStatus, Coded, CompetentAuthority, Jurisdiction, Role};
-use sg_store::{CaseFilter, CaseSummary};
+use sg_store::{CaseFilter, CaseSort, CaseSummary};
 
 use super::{error_page, render, Layout};
 use crate::extract::PageUser;
@@ -38,26 +38,35 @@ pub(crate) struct Row {
     age: String,
     authority: &'static str,
     referred_on: String,
-    /// The reasonable-grounds target for a case awaiting that decision, and whether it passed.
+    /// The next open deadline's date, or a dash.
     due: String,
-    overdue: bool,
-    /// Due within the next two days: a warning before the target is breached.
-    due_soon: bool,
+    /// Which deadline it is, in words (empty when there is none).
+    due_kind: String,
+    /// A warning before or after a breach: its words and the tag's colour class. The words
+    /// carry the meaning; the colour only repeats it.
+    warning: Option<(String, &'static str)>,
+}
+
+/// The tag for a deadline's urgency on `today`, if it warrants one.
+fn warning(c: &CaseSummary, today: time::Date) -> Option<(String, &'static str)> {
+    use sg_app::queue::Urgency;
+    let due = c.next_due?;
+    match sg_app::queue::urgency(c.jurisdiction, due.on, today) {
+        Urgency::Overdue(1) => Some((crate::i18n::tr("queue.overdue_one"), "govuk-tag--red")),
+        Urgency::Overdue(n) => Some((crate::i18n::trf("queue.overdue", &[("n", &n.to_string())]), "govuk-tag--red")),
+        Urgency::DueToday => Some((crate::i18n::tr("queue.due_today"), "govuk-tag--orange")),
+        Urgency::DueSoon(1) => Some((crate::i18n::tr("queue.due_in_one"), "govuk-tag--yellow")),
+        Urgency::DueSoon(n) => Some((crate::i18n::trf("queue.due_in", &[("n", &n.to_string())]), "govuk-tag--yellow")),
+        Urgency::Later => None,
+    }
 }
 
 impl Row {
     fn new(c: CaseSummary, today: time::Date) -> Self {
-        let due = (c.status == CaseStatus::AwaitingReasonableGrounds)
-            .then(|| sg_rules::official(c.jurisdiction).ok())
-            .flatten()
-            .and_then(|rules| {
-                sg_rules::deadline(rules, c.jurisdiction, sg_rules::DeadlineKind::RgDecision, c.referred_on).ok()
-            })
-            .map(|d| d.due_on);
         Self {
-            due: due.map_or_else(|| "—".to_string(), |d| d.to_string()),
-            overdue: due.is_some_and(|d| d < today),
-            due_soon: due.is_some_and(|d| d >= today && d <= today + time::Duration::days(2)),
+            warning: warning(&c, today),
+            due: c.next_due.map_or_else(|| "—".to_string(), |d| d.on.to_string()),
+            due_kind: c.next_due.map(|d| label("queue.kind", d.kind)).unwrap_or_default(),
             id: c.id.to_string(),
             reference: c.reference.to_string(),
             kind: crate::i18n::label("kind", c.kind),
@@ -87,6 +96,8 @@ pub(crate) struct CaseListPage {
     last_shown: u64,
     filters: Vec<Filter>,
     reference: String,
+    /// The order's choices (value, label, selected).
+    sorts: Options,
     /// The filters as a query string, for the pagination links.
     query: String,
 }
@@ -103,7 +114,14 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         .collect();
     let page: u64 = q.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).max(1);
     let reference = q.iter().find(|(k, _)| k == "reference").map(|(_, v)| v.clone()).unwrap_or_default();
+    // A decision maker's list is their queue: soonest deadline first unless they choose.
+    let sort = parse::<CaseSort>(&q, "sort").unwrap_or(if who.user.role == Role::DecisionMaker {
+        CaseSort::Deadline
+    } else {
+        CaseSort::Newest
+    });
     let filter = CaseFilter {
+        sort,
         status: parse::<CaseStatus>(&q, "status"),
         kind: parse::<CaseKind>(&q, "kind"),
         jurisdiction: parse::<Jurisdiction>(&q, "jurisdiction"),
@@ -153,6 +171,7 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
             },
         ],
         reference,
+        sorts: options("queue.sort", Some(sort)),
         query,
     })
 }
