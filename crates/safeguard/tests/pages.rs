@@ -247,7 +247,10 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
 
     let (_, _, list) = dm.get("/cases").await;
     assert!(list.contains(&format!("href=\"/cases/{href}\"")), "{list}");
-    assert!(list.contains("RG decision due") && list.contains("Overdue"), "referred 40 days ago, no decision: {list}");
+    assert!(
+        list.contains("Reasonable grounds decision") && list.contains("Overdue by"),
+        "referred 40 days ago, no decision: {list}"
+    );
     let case = format!("/cases/{href}");
     let (_, _, page) = dm.get(&case).await;
     assert!(page.contains("Record reasonable grounds decision"));
