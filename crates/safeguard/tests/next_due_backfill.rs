@@ -1,0 +1,55 @@
+//! Cases stored before migration 0011 have no next deadline in their projection; the binary
+//! computes it from their events when it opens the database (`safeguard migrate` here), so the
+//! decision makers' queue is right for old data too.
+
+use std::path::Path;
+use std::process::Command;
+
+use sg_store::{CaseFilter, CaseSort, Store};
+
+fn safeguard() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+/// Every case in deadline order, with its next deadline.
+async fn queue(db: &Path) -> Vec<(String, Option<sg_store::NextDue>)> {
+    let store = sg_store_sqlite::SqliteStore::open_without_migrating(db).await.unwrap();
+    let mut out = Vec::new();
+    for offset in [0, 200] {
+        let filter = CaseFilter { sort: CaseSort::Deadline, limit: 200, offset, ..Default::default() };
+        let page = store.list_cases(&filter).await.unwrap();
+        out.extend(page.cases.into_iter().map(|c| (c.reference.to_string(), c.next_due)));
+    }
+    store.close().await;
+    out
+}
+
+#[test]
+fn migrate_fills_in_the_next_deadline_of_older_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let db = dir.path().join("safeguard.db");
+    let out = safeguard().args(["demo", "--cases", "300", "--seed", "11", "--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let written = rt.block_on(queue(&db));
+    assert_eq!(written.len(), 300);
+    assert!(written.iter().any(|(_, d)| d.is_some()), "some demonstration cases await a decision");
+
+    // As a database from before migration 0011 has them: nothing computed.
+    rt.block_on(async {
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+        sqlx::query("UPDATE cases SET next_due = NULL, next_due_kind = NULL, next_due_stale = 1")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
+    assert!(rt.block_on(queue(&db)).iter().all(|(_, d)| d.is_none()));
+
+    let out = safeguard().args(["migrate", "--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rt.block_on(queue(&db)), written, "the backfill computes what the writes computed");
+}
