@@ -151,7 +151,7 @@ async fn a_decision_makers_list_is_their_queue_most_urgent_first_with_warnings()
     assert!(soon_row.contains("govuk-tag"), "the warning is a tag with its words");
     let later_row = &html[at(&q.later.1)..at(&q.closed.1)];
     assert!(!later_row.contains("govuk-tag"), "no warning five working days ahead: {later_row}");
-    assert!(html[at(&q.closed.1)..].contains("—"));
+    assert!(html[at(&q.closed.1)..].contains("No open deadline"), "said in words, not only with a dash");
 
     // Choosing newest first lists the newest referral first.
     let html = browser.get(t.url("/cases?sort=newest")).send().await.unwrap().text().await.unwrap();
