@@ -135,6 +135,7 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     let (_, path, page) = fr.post(&enter, &[("provider", "Safe House Trust"), ("version", "2")]).await;
     assert_eq!(path, case);
     assert!(page.contains("Entered support with Safe House Trust"), "{page}");
+    assert!(page.contains("In support with</dt>"), "the case facts say who supports the person: {page}");
 
     // The provider now sees the person in their list and may record the exit.
     let (_, _, list) = sp.get("/cases").await;
@@ -242,6 +243,8 @@ async fn permission_to_stay_is_applied_for_and_decided_after_a_positive_conclusi
     let (_, path, page) = dm.post(&decide, &[("decision", "granted")]).await;
     assert_eq!(path, case);
     assert!(page.contains("Temporary permission to stay granted"), "{page}");
+    let today = time::OffsetDateTime::now_utc().date();
+    assert!(page.contains(&format!("Granted on {today}")), "{page}");
 }
 
 #[tokio::test]

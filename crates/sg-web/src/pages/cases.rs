@@ -174,6 +174,9 @@ pub(crate) struct CasePage {
     /// Whether to link to the consents page (`sg_app` still decides on that page).
     can_manage_consents: bool,
     id: String,
+    /// The kind and status in the page's language.
+    kind: String,
+    status: String,
 }
 
 fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
@@ -220,6 +223,7 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
         (crate::i18n::tr("case.fact.rg"), decision(c.reasonable_grounds)),
         (crate::i18n::tr("case.fact.cg"), decision(c.conclusive_grounds)),
     ]);
+    rows.extend(super::timeline::step_rows(c));
     rows
 }
 
@@ -261,6 +265,8 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
             Role::FirstResponder | Role::SupportProvider | Role::Guardian | Role::LegalAdviser
         ),
         id: case.case_id.to_string(),
+        kind: label("kind", case.kind),
+        status: label("status", case.status),
         person,
         person_refusal,
         case,

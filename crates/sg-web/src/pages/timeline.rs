@@ -1,7 +1,8 @@
 //! A case's timeline in the page's language: each event worded from the catalogue
 //! (`act.event.*`), with the names and codes it carries filled in.
 
-use sg_app::cases::TimelineEntry;
+use sg_app::cases::{CaseView, TimelineEntry};
+use sg_domain::lifecycle::PermissionToStay;
 use sg_domain::{CaseEvent, Coded};
 
 use crate::i18n::{coded_label, label, tr, trf};
@@ -58,4 +59,29 @@ pub(crate) fn lines(entries: &[TimelineEntry]) -> Vec<Line> {
             detail: e.detail.clone(),
         })
         .collect()
+}
+
+/// The case-fact rows of the later steps: support, a pending reconsideration, permission to
+/// stay. Shown only once the step has begun.
+pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
+    let mut rows = vec![];
+    if let Some(provider) = &c.in_support_with {
+        rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some((q, on)) = c.pending_reconsideration {
+        let text = trf("act.fact.reconsideration_pending", &[("question", &question(q)), ("date", &on.to_string())]);
+        rows.push((tr("act.fact.reconsideration"), text));
+    }
+    let permission = match c.permission_to_stay {
+        PermissionToStay::NotApplied => None,
+        PermissionToStay::Applied { on } => Some(trf("act.fact.permission_applied", &[("date", &on.to_string())])),
+        PermissionToStay::Decided { granted, on } => {
+            let key = if granted { "act.fact.permission_granted" } else { "act.fact.permission_refused" };
+            Some(trf(key, &[("date", &on.to_string())]))
+        }
+    };
+    if let Some(p) = permission {
+        rows.push((tr("act.fact.permission"), p));
+    }
+    rows
 }
