@@ -151,7 +151,9 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     assert_eq!(path, case);
     assert!(page.contains("Left support") && page.contains("Move-on support ended."), "{page}");
 
-    // The timeline in Welsh.
+    // The form and the timeline in Welsh.
+    let (_, _, cy) = fr.get(&format!("{enter}?lang=cy")).await;
+    assert!(cy.contains("Cofnodi dechrau cymorth") && cy.contains("Darparwr cymorth"), "{cy}");
     let (_, _, cy) = sp.get(&format!("{case}?lang=cy")).await;
     assert!(
         cy.contains("Wedi dechrau cael cymorth gan Safe House Trust") && cy.contains("Wedi gadael cymorth"),

@@ -255,7 +255,11 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
             .map(|authority| CaseCommand::Route { authority, reason: text("reason") }),
         A::DecideReasonableGrounds | A::DecideConclusiveGrounds => None,
     };
-    parsed.ok_or_else(|| vec![FieldMessage { field: "date".into(), message: crate::i18n::tr("error.not_found") }])
+    // Unreachable for the steps in the table; named against the step's first field if it were.
+    parsed.ok_or_else(|| {
+        let first = fields(kind).and_then(|f| f.first()).map_or("date", |f| f.name);
+        vec![FieldMessage { field: first.into(), message: tr(kind, &format!("{first}_error")) }]
+    })
 }
 
 /// `POST /cases/{case_id}/act/{action}`: carries the step out and goes back to the case, or
