@@ -111,3 +111,94 @@ impl App {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sg_domain::lifecycle::open_case;
+    use sg_domain::{
+        AgeAtExploitation, CaseFacts, CaseReference, ExploitationLocation, ExploitationType, FirstResponderType,
+        Gender, Jurisdiction, OrgId, Role, UserId,
+    };
+    use sg_store::{OrgKind, StoredEvent};
+    use time::Month;
+
+    fn day() -> Date {
+        Date::from_calendar_date(2025, Month::March, 3).unwrap()
+    }
+
+    /// A case referred by `org`, after `commands` (all dated the referral day).
+    fn case(org: OrgId, age: AgeAtExploitation, commands: &[CaseCommand]) -> (CaseRecord, CaseState) {
+        let facts = CaseFacts {
+            jurisdiction: Jurisdiction::EnglandWales,
+            age_at_exploitation: age,
+            gender: Gender::Female,
+            nationalities: vec![],
+            exploitation_types: [ExploitationType::Labour].into(),
+            exploitation_forms: Default::default(),
+            exploitation_location: ExploitationLocation::Uk,
+            first_responder_org: "Hope NGO".into(),
+            first_responder_type: FirstResponderType::NgoThirdSector,
+            referred_on: day(),
+        };
+        let mut events = open_case(facts, true, (CompetentAuthority::Sca, "test".into()), day());
+        let mut state = CaseState::replay(&events).unwrap();
+        for c in commands {
+            for e in state.decide(c, day(), day()).unwrap() {
+                state.apply(&e);
+                events.push(e);
+            }
+        }
+        let id = CaseId::from_uuid(uuid::Uuid::new_v4());
+        let stored = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, event)| StoredEvent {
+                seq: i as u32 + 1,
+                event,
+                actor: None,
+                recorded_at: time::OffsetDateTime::UNIX_EPOCH,
+            })
+            .collect();
+        (CaseRecord { id, reference: CaseReference::for_case(id), created_by_org: org, events: stored }, state)
+    }
+
+    fn user(role: Role, org: OrgId) -> User {
+        User {
+            id: UserId::from_uuid(uuid::Uuid::new_v4()),
+            org,
+            org_name: "Org".into(),
+            org_kind: OrgKind::Other,
+            name: "someone".into(),
+            role,
+            has_second_factor: true,
+            disabled: false,
+            org_competent_authority: Some(CompetentAuthority::Sca),
+        }
+    }
+
+    #[test]
+    fn each_role_is_offered_what_it_may_do_in_the_case_s_state() {
+        let ngo = OrgId::from_uuid(uuid::Uuid::new_v4());
+        let negative = CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Negative, reasons: "r".into() };
+        let (record, state) = case(ngo, AgeAtExploitation::Adult, &[negative]);
+        let other = OrgId::from_uuid(uuid::Uuid::new_v4());
+
+        let la = case_actions(&user(Role::LegalAdviser, other), &record, &state, day());
+        assert_eq!(la.available, vec![ActionKind::RequestReconsideration, ActionKind::Withdraw]);
+        assert!(la.permitted.contains(&ActionKind::ApplyForPermissionToStay), "permitted, but not now");
+        assert!(!la.permitted.contains(&ActionKind::DecideReconsideration));
+
+        let dm = case_actions(&user(Role::DecisionMaker, other), &record, &state, day());
+        assert_eq!(dm.available, vec![ActionKind::EnterSupport], "no reconsideration is pending yet");
+        assert!(dm.permitted.contains(&ActionKind::DecideReconsideration));
+
+        let (record, state) = case(ngo, AgeAtExploitation::Child, &[]);
+        let referrer = case_actions(&user(Role::FirstResponder, ngo), &record, &state, day());
+        assert!(referrer.available.contains(&ActionKind::AssignGuardian));
+        assert!(!referrer.available.contains(&ActionKind::Withdraw), "a child's referral is not withdrawn");
+        assert!(referrer.permitted.contains(&ActionKind::Withdraw));
+        let admin = case_actions(&user(Role::Admin, other), &record, &state, day());
+        assert_eq!(admin, CaseActions::default(), "administrators take no step on a case");
+    }
+}
