@@ -41,6 +41,10 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
         ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 404, 404, 403, 403, 403, 403]),
         ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 404, 404, 403, 403, 403, 403]),
+        // Entering support: the referrer and the decision maker arrange it; the provider cannot
+        // see a case it does not support yet; a legal adviser and the administrator may not.
+        ("GET /cases/{case_id}/act/{action}", [303, 403, 200, 404, 200, 404, 404, 403, 403, 403, 403]),
+        ("POST /cases/{case_id}/act/{action}", [303, 403, 303, 404, 303, 404, 404, 403, 403, 403, 403]),
         ("GET /cases/{case_id}/identity", [303, 403, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
         ("GET /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403]),
         // An empty form: those who may manage consents get the page again with the error summary.
@@ -168,6 +172,7 @@ async fn every_route_as_every_role() {
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
                     .replace("{question}", "reasonable-grounds")
+                    .replace("{action}", "enter-support")
                     .replace("{step}", "about")
                     .replace("{*path}", "safeguard.css"),
             );
@@ -209,6 +214,7 @@ async fn every_route_as_every_role() {
                         "/sign-in/two-factor" => vec![("code", "000000")],
                         "/survivor" => vec![("code", "not-a-code")],
                         p if p.contains("/decide/") => vec![("outcome", "positive"), ("reasons", "r")],
+                        p if p.contains("/act/") => vec![("provider", "Safe House Trust")],
                         p if p.starts_with("/referrals/") => vec![("jurisdiction", "england-wales"), ("age", "adult")],
                         _ => vec![],
                     };

@@ -86,7 +86,7 @@ pub struct PersonView {
     pub account: Option<PersonalAccount>,
 }
 
-fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
+pub(crate) fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
     CaseState::replay(record.events.iter().map(|e| &e.event))
         .ok_or_else(|| AppError::Internal(format!("case {} has no opening event", record.id)))
 }
@@ -246,7 +246,11 @@ impl App {
         facts: sg_rules::RequestFacts,
     ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
-        access::check_command(user, &record, &command)?;
+        if let Err(refused) = access::check_command(user, &record, &command) {
+            let detail = format!("{} not permitted", command_kind(&command));
+            self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, detail).await?;
+            return Err(refused);
+        }
         match &command {
             CaseCommand::EnterSupport { provider } => self.check_named_org(user, "provider", provider).await?,
             CaseCommand::AssignGuardian { guardian } => self.check_named_org(user, "guardian", guardian).await?,
@@ -344,6 +348,28 @@ impl App {
             })
             .await?;
         tracing::info!(case = %id, events = events.len(), "case changed");
-        self.case_view_unaudited(user, id).await
+        // The case as it now stands, for the one who changed it, even when the change took it
+        // out of their sight (a decision maker re-routing it to another authority).
+        let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
+        view_of(record, today)
+    }
+}
+
+/// The command's kind for audit records (never its text, which may be personal).
+fn command_kind(command: &CaseCommand) -> &'static str {
+    use CaseCommand as C;
+    match command {
+        C::Route { .. } => "route",
+        C::DecideReasonableGrounds { .. } => "decide-reasonable-grounds",
+        C::DecideConclusiveGrounds { .. } => "decide-conclusive-grounds",
+        C::RequestReconsideration { .. } => "request-reconsideration",
+        C::DecideReconsideration { .. } => "decide-reconsideration",
+        C::EnterSupport { .. } => "enter-support",
+        C::ExitSupport { .. } => "exit-support",
+        C::ApplyForPermissionToStay => "apply-for-permission-to-stay",
+        C::DecidePermissionToStay { .. } => "decide-permission-to-stay",
+        C::ConvertToReferral => "convert-to-referral",
+        C::Withdraw { .. } => "withdraw",
+        C::AssignGuardian { .. } => "assign-guardian",
     }
 }

@@ -8,6 +8,7 @@ pub mod access;
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod case_actions;
 pub mod cases;
 pub mod consents;
 pub mod conversion;

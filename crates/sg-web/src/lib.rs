@@ -55,6 +55,8 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}",
     "GET /cases/{case_id}/decide/{question}",
     "POST /cases/{case_id}/decide/{question}",
+    "GET /cases/{case_id}/act/{action}",
+    "POST /cases/{case_id}/act/{action}",
     "GET /cases/{case_id}/identity",
     "GET /cases/{case_id}/consents",
     "POST /cases/{case_id}/consents",
@@ -116,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))
         .route("/cases/{case_id}/decide/{question}", get(pages::decisions::form).post(pages::decisions::record))
+        .route("/cases/{case_id}/act/{action}", get(pages::actions::form).post(pages::actions::record))
         .route("/cases/{case_id}/identity", get(pages::person::show))
         .route("/cases/{case_id}/consents", get(pages::consents::list).post(pages::consents::record))
         .route("/cases/{case_id}/consents/{consent_id}/withdraw", post(pages::consents::withdraw))

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
+use sg_app::case_actions::ActionKind;
 use sg_app::cases::{CaseView, PersonView};
 use sg_domain::{AgeAtExploitation, CaseId, CaseKind, CaseStatus, Coded, CompetentAuthority, Jurisdiction, Role};
 use sg_store::{CaseFilter, CaseSort, CaseSummary};
@@ -185,11 +186,16 @@ pub(crate) struct CasePage {
     facts: Vec<(String, String)>,
     person: Option<PersonView>,
     person_refusal: String,
-    can_decide_rg: bool,
-    can_decide_cg: bool,
+    /// The steps this user may take on the case now (asked of `sg_app`): (address, label).
+    actions: Vec<(String, String)>,
+    /// The timeline in the page's language.
+    timeline: Vec<super::timeline::Line>,
     /// Whether to link to the consents page (`sg_app` still decides on that page).
     can_manage_consents: bool,
     id: String,
+    /// The kind and status in the page's language.
+    kind: String,
+    status: String,
 }
 
 fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
@@ -236,6 +242,7 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
         (crate::i18n::tr("case.fact.rg"), decision(c.reasonable_grounds)),
         (crate::i18n::tr("case.fact.cg"), decision(c.conclusive_grounds)),
     ]);
+    rows.extend(super::timeline::step_rows(c));
     rows
 }
 
@@ -251,20 +258,34 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
         Err(sg_app::AppError::Forbidden(m)) => (None, super::auth::capitalise(&m)),
         Err(e) => return error_page(e),
     };
-    let decider = who.user.role == Role::DecisionMaker && case.kind == CaseKind::Referral;
+    let actions = match state.app.case_actions(&who.user, id).await {
+        Ok(a) => a.available,
+        Err(e) => return error_page(e),
+    };
+    let actions = actions
+        .into_iter()
+        .map(|k| {
+            let text = match k {
+                ActionKind::DecideReasonableGrounds => crate::i18n::tr("case.record_rg"),
+                ActionKind::DecideConclusiveGrounds => crate::i18n::tr("case.record_cg"),
+                k => crate::i18n::tr(&format!("act.{}.link", k.code())),
+            };
+            (super::actions::href(id, k), text)
+        })
+        .collect();
     render(&CasePage {
         layout: Layout::for_user(crate::i18n::trf("case.title", &[("reference", &case.reference.to_string())]), &who),
         has_errors: false,
         facts: fact_rows(&case),
-        can_decide_rg: decider && case.reasonable_grounds.is_none() && case.status != CaseStatus::Withdrawn,
-        can_decide_cg: decider
-            && case.status == CaseStatus::AwaitingConclusiveGrounds
-            && case.pending_reconsideration.is_none(),
+        actions,
+        timeline: super::timeline::lines(&case.timeline),
         can_manage_consents: matches!(
             who.user.role,
             Role::FirstResponder | Role::SupportProvider | Role::Guardian | Role::LegalAdviser
         ),
         id: case.case_id.to_string(),
+        kind: label("kind", case.kind),
+        status: label("status", case.status),
         person,
         person_refusal,
         case,

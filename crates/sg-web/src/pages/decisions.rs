@@ -4,6 +4,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use sg_app::case_actions::ActionKind;
 use sg_app::AppError;
 use sg_domain::{CaseCommand, CaseId, Coded, DecisionOutcome, Question};
 
@@ -96,9 +97,11 @@ async fn page(
     on: time::Date,
 ) -> Result<DecidePage, AppError> {
     let case = state.app.case_view(&who.user, id).await?;
-    if who.user.role != sg_domain::Role::DecisionMaker {
-        return Err(AppError::Forbidden("only a decision maker records decisions".into()));
-    }
+    let kind = match q {
+        Question::ReasonableGrounds => ActionKind::DecideReasonableGrounds,
+        Question::ConclusiveGrounds => ActionKind::DecideConclusiveGrounds,
+    };
+    state.app.check_action(&who.user, id, kind).await?;
     let today = time::OffsetDateTime::now_utc().date();
     Ok(DecidePage {
         layout: Layout::for_user(crate::i18n::label("decide.title", q), who),

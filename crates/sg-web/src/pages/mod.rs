@@ -2,6 +2,8 @@
 //! summary, check your answers), with the GOV.UK brand turned off. Every page works without
 //! JavaScript.
 
+pub(crate) mod action_rules;
+pub(crate) mod actions;
 pub(crate) mod auth;
 pub(crate) mod cases;
 pub(crate) mod consents;
@@ -13,6 +15,7 @@ pub(crate) mod recommendations;
 pub(crate) mod referral;
 pub(crate) mod simulation;
 pub(crate) mod survivor;
+pub(crate) mod timeline;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -1,0 +1,204 @@
+//! Which lifecycle steps a user may take on a case now, for pages that offer them.
+//!
+//! The answer combines the one access rule (`access::check_command`) with the domain's state
+//! machine, asked with example commands of each kind; nothing here adds a rule of its own. The
+//! server still checks every real command when it is sent.
+
+use sg_audit::{AuditAction, Outcome};
+use sg_domain::{
+    CaseCommand, CaseId, CaseState, Coded, CompetentAuthority, DecisionOutcome, Question, ReconsiderationOutcome,
+};
+use sg_store::{CaseRecord, User};
+use time::Date;
+
+use crate::{access, App, AppError};
+
+sg_domain::coded_enum! {
+    /// A kind of lifecycle step, by the stable code pages use in their addresses.
+    pub enum ActionKind {
+        DecideReasonableGrounds = ("decide-reasonable-grounds", "Record a reasonable grounds decision"),
+        DecideConclusiveGrounds = ("decide-conclusive-grounds", "Record a conclusive grounds decision"),
+        RequestReconsideration = ("request-reconsideration", "Request a reconsideration"),
+        DecideReconsideration = ("decide-reconsideration", "Decide a reconsideration"),
+        EnterSupport = ("enter-support", "Record that the person entered support"),
+        ExitSupport = ("exit-support", "Record that the person left support"),
+        AssignGuardian = ("assign-guardian", "Assign an independent child trafficking guardian"),
+        ApplyForPermissionToStay = ("apply-for-permission-to-stay", "Apply for temporary permission to stay"),
+        DecidePermissionToStay = ("decide-permission-to-stay", "Decide temporary permission to stay"),
+        Withdraw = ("withdraw", "Record withdrawal from the NRM"),
+        Route = ("route", "Re-route to another competent authority"),
+    }
+}
+
+impl ActionKind {
+    /// Example commands of this kind. A kind is possible when one of them would be accepted;
+    /// the texts are placeholders, never stored.
+    fn examples(self) -> Vec<CaseCommand> {
+        let text = || "example".to_string();
+        match self {
+            Self::DecideReasonableGrounds => {
+                vec![CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
+            }
+            Self::DecideConclusiveGrounds => {
+                vec![CaseCommand::DecideConclusiveGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
+            }
+            Self::RequestReconsideration => {
+                Question::ALL.iter().map(|&question| CaseCommand::RequestReconsideration { question }).collect()
+            }
+            Self::DecideReconsideration => {
+                vec![CaseCommand::DecideReconsideration { outcome: ReconsiderationOutcome::Upheld, reasons: text() }]
+            }
+            Self::EnterSupport => vec![CaseCommand::EnterSupport { provider: text() }],
+            Self::ExitSupport => vec![CaseCommand::ExitSupport { reason: text() }],
+            Self::AssignGuardian => vec![CaseCommand::AssignGuardian { guardian: text() }],
+            Self::ApplyForPermissionToStay => vec![CaseCommand::ApplyForPermissionToStay],
+            Self::DecidePermissionToStay => vec![CaseCommand::DecidePermissionToStay { granted: true }],
+            Self::Withdraw => vec![CaseCommand::Withdraw { reason: text() }],
+            Self::Route => CompetentAuthority::ALL
+                .iter()
+                .map(|&authority| CaseCommand::Route { authority, reason: text() })
+                .collect(),
+        }
+    }
+}
+
+/// What a user may do on one case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseActions {
+    /// The kinds the user's role and organisation may take on this case at all.
+    pub permitted: Vec<ActionKind>,
+    /// Of those, the kinds the case's current state accepts today.
+    pub available: Vec<ActionKind>,
+}
+
+/// The kinds `user` may take on `case` (whose state is `state`), and those possible on `today`.
+pub fn case_actions(user: &User, case: &CaseRecord, state: &CaseState, today: Date) -> CaseActions {
+    let mut out = CaseActions::default();
+    for &kind in ActionKind::ALL {
+        let examples = kind.examples();
+        if !examples.iter().any(|c| access::check_command(user, case, c).is_ok()) {
+            continue;
+        }
+        out.permitted.push(kind);
+        if examples.iter().any(|c| state.decide(c, today, today).is_ok()) {
+            out.available.push(kind);
+        }
+    }
+    out
+}
+
+impl App {
+    /// What `user` may do on the case now. Not audited: pages ask this beside `case_view`,
+    /// which records the read.
+    pub async fn case_actions(&self, user: &User, id: CaseId) -> Result<CaseActions, AppError> {
+        let record = self.visible_case(user, id).await?;
+        let state = crate::cases::state_of(&record)?;
+        Ok(case_actions(user, &record, &state, self.clock.today()))
+    }
+
+    /// Refuses (`403`, audited) unless `user` may take steps of `kind` on the case; returns
+    /// what they may do. For forms that are shown before a command is sent.
+    pub async fn check_action(&self, user: &User, id: CaseId, kind: ActionKind) -> Result<CaseActions, AppError> {
+        let actions = self.case_actions(user, id).await?;
+        if actions.permitted.contains(&kind) {
+            return Ok(actions);
+        }
+        self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, format!("{kind} not permitted"))
+            .await?;
+        Err(AppError::Forbidden(format!(
+            "a {} cannot do this on this case",
+            sg_domain::Coded::label(user.role).to_lowercase()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sg_domain::lifecycle::open_case;
+    use sg_domain::{
+        AgeAtExploitation, CaseFacts, CaseReference, ExploitationLocation, ExploitationType, FirstResponderType,
+        Gender, Jurisdiction, OrgId, Role, UserId,
+    };
+    use sg_store::{OrgKind, StoredEvent};
+    use time::Month;
+
+    fn day() -> Date {
+        Date::from_calendar_date(2025, Month::March, 3).unwrap()
+    }
+
+    /// A case referred by `org`, after `commands` (all dated the referral day).
+    fn case(org: OrgId, age: AgeAtExploitation, commands: &[CaseCommand]) -> (CaseRecord, CaseState) {
+        let facts = CaseFacts {
+            jurisdiction: Jurisdiction::EnglandWales,
+            age_at_exploitation: age,
+            gender: Gender::Female,
+            nationalities: vec![],
+            exploitation_types: [ExploitationType::Labour].into(),
+            exploitation_forms: Default::default(),
+            exploitation_location: ExploitationLocation::Uk,
+            first_responder_org: "Hope NGO".into(),
+            first_responder_type: FirstResponderType::NgoThirdSector,
+            referred_on: day(),
+        };
+        let mut events = open_case(facts, true, (CompetentAuthority::Sca, "test".into()), day());
+        let mut state = CaseState::replay(&events).unwrap();
+        for c in commands {
+            for e in state.decide(c, day(), day()).unwrap() {
+                state.apply(&e);
+                events.push(e);
+            }
+        }
+        let id = CaseId::from_uuid(uuid::Uuid::new_v4());
+        let stored = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, event)| StoredEvent {
+                seq: i as u32 + 1,
+                event,
+                actor: None,
+                recorded_at: time::OffsetDateTime::UNIX_EPOCH,
+            })
+            .collect();
+        (CaseRecord { id, reference: CaseReference::for_case(id), created_by_org: org, events: stored }, state)
+    }
+
+    fn user(role: Role, org: OrgId) -> User {
+        User {
+            id: UserId::from_uuid(uuid::Uuid::new_v4()),
+            org,
+            org_name: "Org".into(),
+            org_kind: OrgKind::Other,
+            name: "someone".into(),
+            role,
+            has_second_factor: true,
+            disabled: false,
+            org_competent_authority: Some(CompetentAuthority::Sca),
+        }
+    }
+
+    #[test]
+    fn each_role_is_offered_what_it_may_do_in_the_case_s_state() {
+        let ngo = OrgId::from_uuid(uuid::Uuid::new_v4());
+        let negative = CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Negative, reasons: "r".into() };
+        let (record, state) = case(ngo, AgeAtExploitation::Adult, &[negative]);
+        let other = OrgId::from_uuid(uuid::Uuid::new_v4());
+
+        let la = case_actions(&user(Role::LegalAdviser, other), &record, &state, day());
+        assert_eq!(la.available, vec![ActionKind::RequestReconsideration, ActionKind::Withdraw]);
+        assert!(la.permitted.contains(&ActionKind::ApplyForPermissionToStay), "permitted, but not now");
+        assert!(!la.permitted.contains(&ActionKind::DecideReconsideration));
+
+        let dm = case_actions(&user(Role::DecisionMaker, other), &record, &state, day());
+        assert_eq!(dm.available, vec![ActionKind::EnterSupport], "no reconsideration is pending yet");
+        assert!(dm.permitted.contains(&ActionKind::DecideReconsideration));
+
+        let (record, state) = case(ngo, AgeAtExploitation::Child, &[]);
+        let referrer = case_actions(&user(Role::FirstResponder, ngo), &record, &state, day());
+        assert!(referrer.available.contains(&ActionKind::AssignGuardian));
+        assert!(!referrer.available.contains(&ActionKind::Withdraw), "a child's referral is not withdrawn");
+        assert!(referrer.permitted.contains(&ActionKind::Withdraw));
+        let admin = case_actions(&user(Role::Admin, other), &record, &state, day());
+        assert_eq!(admin, CaseActions::default(), "administrators take no step on a case");
+    }
+}

@@ -1,0 +1,99 @@
+//! The dated rules shown beside a step's form, as the decide page shows the legal test: the
+//! reconsideration window and its last day for this case, the exclusion of people to be removed
+//! to an ECAT and ECHR state, and the permission-to-stay rules in force. Worded from the
+//! catalogue (`act.rule.*`), with the rule's source.
+
+use sg_app::case_actions::ActionKind;
+use sg_app::cases::CaseView;
+use sg_domain::{Coded, DecisionOutcome, Jurisdiction, Question};
+use sg_rules::params as p;
+use sg_rules::{DeadlineKind, InForce};
+use time::Date;
+
+/// One rule in force, in words, with where it comes from.
+pub(crate) struct RuleLine {
+    /// What the rule means for this case, in the page's language.
+    pub text: String,
+    /// "Rule in force in JURISDICTION on DAY, since DAY."
+    pub in_force: String,
+    pub unconfirmed: bool,
+    pub source_title: String,
+    pub source_url: String,
+    /// Context from the rule file (English), or "".
+    pub note: String,
+}
+
+fn line(text: String, jurisdiction: Jurisdiction, on: Date, r: &InForce<'_>) -> RuleLine {
+    RuleLine {
+        text,
+        in_force: crate::i18n::trf(
+            "decide.rule.in_force",
+            &[
+                ("jurisdiction", &crate::i18n::label("jurisdiction", jurisdiction)),
+                ("on", &on.to_string()),
+                ("from", &r.version.from.to_string()),
+            ],
+        ),
+        unconfirmed: r.version.unconfirmed,
+        source_title: r.version.source.title.clone(),
+        source_url: r.version.source.url.clone(),
+        note: r.version.note.clone().unwrap_or_default(),
+    }
+}
+
+/// The rules that matter for `kind` on this case, for a step dated `on`.
+pub(crate) fn rules_for(kind: ActionKind, case: &CaseView, on: Date, today: Date) -> Vec<RuleLine> {
+    let j = case.facts.jurisdiction;
+    let Ok(rules) = sg_rules::official(j) else { return vec![] };
+    let mut out = vec![];
+    match kind {
+        ActionKind::RequestReconsideration => {
+            let decisions = [
+                (Question::ReasonableGrounds, case.reasonable_grounds),
+                (Question::ConclusiveGrounds, case.conclusive_grounds),
+            ];
+            for (q, d) in decisions {
+                let Some(d) = d.filter(|d| d.outcome == DecisionOutcome::Negative) else { continue };
+                // The window is the one in force on the day of the decision being reconsidered.
+                let Some((days, r)) = rules.limit(p::RECONSIDERATION_WINDOW_DAYS, d.decided_on) else { continue };
+                let question = crate::i18n::coded_label("act.question", q.code(), q.label());
+                let decided = d.decided_on.to_string();
+                let text =
+                    match (days, sg_rules::deadline(rules, j, DeadlineKind::ReconsiderationRequest, d.decided_on)) {
+                        (Some(days), Ok(due)) => {
+                            let key = if due.due_on < today { "act.rule.window_passed" } else { "act.rule.window" };
+                            crate::i18n::trf(
+                                key,
+                                &[
+                                    ("question", &question),
+                                    ("decided", &decided),
+                                    ("days", &days.to_string()),
+                                    ("due", &due.due_on.to_string()),
+                                ],
+                            )
+                        }
+                        _ => crate::i18n::trf("act.rule.no_window", &[("question", &question), ("decided", &decided)]),
+                    };
+                out.push(line(text, j, d.decided_on, &r));
+            }
+            if rules.flag(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
+                if let Some(r) = rules.get(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
+                    out.push(line(crate::i18n::tr("act.rule.ecat"), j, on, &r));
+                }
+            }
+        }
+        ActionKind::ApplyForPermissionToStay | ActionKind::DecidePermissionToStay => {
+            for (key, prefix) in [
+                (p::PERMISSION_BASIS, "act.rule.permission_basis"),
+                (p::PERMISSION_DECISIONS, "act.rule.permission_decisions"),
+            ] {
+                if let Some((value, r)) = rules.choice(key, on) {
+                    let text = crate::i18n::coded_label(prefix, value, value);
+                    out.push(line(text, j, on, &r));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,321 @@
+//! The case's other lifecycle steps, one small form each (`/cases/{id}/act/{action}`): asking
+//! for and deciding a reconsideration, support entry and exit, a child's guardian, permission to
+//! stay, withdrawal and re-routing. One generic handler reads a table of the fields each step
+//! asks for; `sg_app` decides who may take which step, and the domain whether the case allows it.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sg_app::case_actions::ActionKind;
+use sg_app::AppError;
+use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Question, ReconsiderationOutcome, Role};
+
+use super::action_rules::{rules_for, RuleLine};
+use super::{csrf_refusal, error_page, message_for, render_with, Choice, FieldMessage, Layout};
+use crate::extract::PageUser;
+use crate::form::FormData;
+use crate::AppState;
+
+/// How a field is asked.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// One of these codes, as radio buttons.
+    Radios(&'static [&'static str]),
+    /// A one-line text (an organisation's name).
+    Text,
+    /// Free text (reasons).
+    Textarea,
+    /// A single yes, as a checkbox.
+    Checkbox,
+}
+
+/// One field of a step's form: its name (also its id and its catalogue keys), how it is asked,
+/// and whether it must be answered.
+struct Field {
+    name: &'static str,
+    kind: Kind,
+    required: bool,
+}
+
+const QUESTIONS: &[&str] = &["reasonable-grounds", "conclusive-grounds"];
+const RECONSIDERATION_OUTCOMES: &[&str] = &["upheld", "overturned"];
+const PERMISSION: &[&str] = &["granted", "refused"];
+const AUTHORITIES: &[&str] = &["sca", "ieca"];
+
+/// The fields of each step with a form here; `None` for the decisions, which have their own
+/// page (`/decide/{question}`).
+fn fields(kind: ActionKind) -> Option<&'static [Field]> {
+    use ActionKind as A;
+    use Kind::*;
+    Some(match kind {
+        A::RequestReconsideration => &[
+            Field { name: "question", kind: Radios(QUESTIONS), required: true },
+            Field { name: "removal_to_ecat_echr_state", kind: Checkbox, required: false },
+        ],
+        A::DecideReconsideration => &[
+            Field { name: "outcome", kind: Radios(RECONSIDERATION_OUTCOMES), required: true },
+            Field { name: "reasons", kind: Textarea, required: true },
+        ],
+        A::EnterSupport => &[Field { name: "provider", kind: Text, required: true }],
+        A::ExitSupport => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::AssignGuardian => &[Field { name: "guardian", kind: Text, required: true }],
+        A::ApplyForPermissionToStay => &[],
+        A::DecidePermissionToStay => &[Field { name: "decision", kind: Radios(PERMISSION), required: true }],
+        A::Withdraw => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::Route => &[
+            Field { name: "authority", kind: Radios(AUTHORITIES), required: true },
+            Field { name: "reason", kind: Textarea, required: true },
+        ],
+        A::DecideReasonableGrounds | A::DecideConclusiveGrounds => return None,
+    })
+}
+
+/// Where a step's page is: the decisions have their own.
+pub(crate) fn href(id: CaseId, kind: ActionKind) -> String {
+    match kind {
+        ActionKind::DecideReasonableGrounds => format!("/cases/{id}/decide/reasonable-grounds"),
+        ActionKind::DecideConclusiveGrounds => format!("/cases/{id}/decide/conclusive-grounds"),
+        k => format!("/cases/{id}/act/{}", k.code()),
+    }
+}
+
+/// A field as the template shows it.
+pub(crate) struct FieldView {
+    name: &'static str,
+    /// `radios`, `text`, `textarea` or `checkbox`.
+    kind: &'static str,
+    label: String,
+    hint: String,
+    value: String,
+    choices: Vec<Choice>,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "act.html")]
+pub(crate) struct ActPage {
+    layout: Layout,
+    has_errors: bool,
+    errors: Vec<FieldMessage>,
+    id: String,
+    reference: String,
+    action: &'static str,
+    intro: String,
+    /// The case does not allow this step now: said before the form, which the server would refuse.
+    not_now: bool,
+    rules: Vec<RuleLine>,
+    fields: Vec<FieldView>,
+    date_legend: String,
+    day: String,
+    month: String,
+    year: String,
+    submit: String,
+    version: u32,
+}
+
+impl ActPage {
+    fn error_for(&self, field: &str) -> &str {
+        message_for(&self.errors, field)
+    }
+}
+
+fn key(kind: ActionKind, part: &str) -> String {
+    format!("act.{}.{part}", kind.code())
+}
+
+fn tr(kind: ActionKind, part: &str) -> String {
+    crate::i18n::tr(&key(kind, part))
+}
+
+fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage]) -> FieldView {
+    let (kind_name, choices) = match f.kind {
+        Kind::Radios(codes) => (
+            "radios",
+            codes
+                .iter()
+                .map(|&c| Choice {
+                    value: c,
+                    label: crate::i18n::tr(&format!("act.choice.{}.{c}", f.name)),
+                    checked: c == value,
+                })
+                .collect(),
+        ),
+        Kind::Text => ("text", vec![]),
+        Kind::Textarea => ("textarea", vec![]),
+        Kind::Checkbox => ("checkbox", vec![]),
+    };
+    FieldView {
+        name: f.name,
+        kind: kind_name,
+        label: tr(kind, f.name),
+        hint: tr(kind, &format!("{}_hint", f.name)),
+        value,
+        choices,
+        error: message_for(errors, f.name).to_string(),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    who: &PageUser,
+    id: CaseId,
+    kind: ActionKind,
+    form: Option<&FormData>,
+    errors: Vec<FieldMessage>,
+) -> Result<ActPage, AppError> {
+    let case = state.app.case_view(&who.user, id).await?;
+    let actions = state.app.check_action(&who.user, id, kind).await?;
+    let specs = fields(kind).ok_or(AppError::NotFound)?;
+    let today = state.app.clock.today();
+    let date = form.and_then(|f| super::referral::parse_date_input(f, "date").ok().flatten()).unwrap_or(today);
+    let initial = |name: &str| match (form, kind, name) {
+        (Some(f), _, _) => f.get(name),
+        // A support provider records support with itself only.
+        (None, ActionKind::EnterSupport, "provider") if who.user.role == Role::SupportProvider => {
+            who.user.org_name.clone()
+        }
+        _ => String::new(),
+    };
+    let part = |p: &str| form.map(|f| f.get(&format!("date-{p}")));
+    Ok(ActPage {
+        layout: Layout::for_user(tr(kind, "title"), who),
+        has_errors: !errors.is_empty(),
+        fields: specs.iter().map(|f| view(kind, f, initial(f.name), &errors)).collect(),
+        errors,
+        id: id.to_string(),
+        reference: case.reference.to_string(),
+        action: kind.code(),
+        intro: tr(kind, "intro"),
+        not_now: !actions.available.contains(&kind),
+        rules: rules_for(kind, &case, date, today),
+        date_legend: tr(kind, "date"),
+        day: part("day").unwrap_or_else(|| today.day().to_string()),
+        month: part("month").unwrap_or_else(|| u8::from(today.month()).to_string()),
+        year: part("year").unwrap_or_else(|| today.year().to_string()),
+        submit: tr(kind, "submit"),
+        version: case.version,
+    })
+}
+
+fn parse_kind(raw: &str) -> Option<ActionKind> {
+    ActionKind::from_code(raw).filter(|k| fields(*k).is_some())
+}
+
+/// `GET /cases/{case_id}/act/{action}`.
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path((raw, action)): Path<(String, String)>,
+) -> Response {
+    let (Some(id), Some(kind)) = (CaseId::parse(&raw), parse_kind(&action)) else {
+        return error_page(AppError::NotFound);
+    };
+    match page(&state, &who, id, kind, None, vec![]).await {
+        Ok(p) => render_with(StatusCode::OK, &p),
+        Err(e) => error_page(e),
+    }
+}
+
+/// The command the form asks for, or the fields at fault.
+fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMessage>> {
+    let mut errors = vec![];
+    for f in fields(kind).unwrap_or(&[]) {
+        let value = form.get(f.name);
+        let bad = match f.kind {
+            Kind::Radios(codes) => f.required && !codes.contains(&value.as_str()),
+            _ => f.required && value.is_empty(),
+        };
+        if bad {
+            errors.push(FieldMessage { field: f.name.into(), message: tr(kind, &format!("{}_error", f.name)) });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let text = |name: &str| form.get(name);
+    use ActionKind as A;
+    // Radio codes were checked against the table above, so each parses.
+    let parsed = match kind {
+        A::RequestReconsideration => {
+            Question::from_code(&text("question")).map(|question| CaseCommand::RequestReconsideration { question })
+        }
+        A::DecideReconsideration => ReconsiderationOutcome::from_code(&text("outcome"))
+            .map(|outcome| CaseCommand::DecideReconsideration { outcome, reasons: text("reasons") }),
+        A::EnterSupport => Some(CaseCommand::EnterSupport { provider: text("provider") }),
+        A::ExitSupport => Some(CaseCommand::ExitSupport { reason: text("reason") }),
+        A::AssignGuardian => Some(CaseCommand::AssignGuardian { guardian: text("guardian") }),
+        A::ApplyForPermissionToStay => Some(CaseCommand::ApplyForPermissionToStay),
+        A::DecidePermissionToStay => {
+            Some(CaseCommand::DecidePermissionToStay { granted: text("decision") == "granted" })
+        }
+        A::Withdraw => Some(CaseCommand::Withdraw { reason: text("reason") }),
+        A::Route => CompetentAuthority::from_code(&text("authority"))
+            .map(|authority| CaseCommand::Route { authority, reason: text("reason") }),
+        A::DecideReasonableGrounds | A::DecideConclusiveGrounds => None,
+    };
+    // Unreachable for the steps in the table; named against the step's first field if it were.
+    parsed.ok_or_else(|| {
+        let first = fields(kind).and_then(|f| f.first()).map_or("date", |f| f.name);
+        vec![FieldMessage { field: first.into(), message: tr(kind, &format!("{first}_error")) }]
+    })
+}
+
+/// `POST /cases/{case_id}/act/{action}`: carries the step out and goes back to the case, or
+/// shows the form again with each problem against its field. Nothing changes on a problem.
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path((raw, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let (Some(id), Some(kind)) = (CaseId::parse(&raw), parse_kind(&action)) else {
+        return error_page(AppError::NotFound);
+    };
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let (command, mut errors) = match command(kind, &form) {
+        Ok(c) => (Some(c), vec![]),
+        Err(e) => (None, e),
+    };
+    let date = match super::referral::parse_date_input(&form, "date") {
+        Ok(d) => d,
+        Err(m) => {
+            errors.push(FieldMessage { field: "date".into(), message: m });
+            None
+        }
+    };
+    if let (true, Some(command)) = (errors.is_empty(), command) {
+        let version: Option<u32> = form.get("version").parse().ok();
+        let removal = !form.get("removal_to_ecat_echr_state").is_empty();
+        let facts = sg_rules::RequestFacts { removal_to_ecat_echr_state: removal };
+        // A problem with the case's state is shown against the step's main field.
+        let first = fields(kind).and_then(|f| f.first()).map_or("date", |f| f.name);
+        match state.app.change_case_with(&who.user, id, command, date, version, None, facts).await {
+            // A case re-routed to another authority leaves this decision maker's queue.
+            Ok(_) if kind == ActionKind::Route => return Redirect::to("/cases").into_response(),
+            Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+            Err(AppError::Transition(t)) => errors.push(FieldMessage {
+                field: t.field().unwrap_or(first).to_string(),
+                message: super::auth::capitalise(&t.to_string()),
+            }),
+            Err(AppError::Invalid(f)) => errors.push(FieldMessage { field: f.field, message: f.message }),
+            Err(AppError::Rule(r)) => {
+                let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
+                    "removal_to_ecat_echr_state"
+                } else {
+                    "date"
+                };
+                errors.push(FieldMessage { field: field.into(), message: super::auth::capitalise(&r.to_string()) })
+            }
+            Err(e) => return error_page(e),
+        }
+    }
+    match page(&state, &who, id, kind, Some(&form), errors).await {
+        Ok(p) => render_with(StatusCode::OK, &p),
+        Err(e) => error_page(e),
+    }
+}

@@ -1,0 +1,87 @@
+//! A case's timeline in the page's language: each event worded from the catalogue
+//! (`act.event.*`), with the names and codes it carries filled in.
+
+use sg_app::cases::{CaseView, TimelineEntry};
+use sg_domain::lifecycle::PermissionToStay;
+use sg_domain::{CaseEvent, Coded};
+
+use crate::i18n::{coded_label, label, tr, trf};
+
+/// One line of the timeline as the case page shows it.
+pub(crate) struct Line {
+    pub on: String,
+    pub text: String,
+    /// Written reasons, as the person who recorded the step wrote them.
+    pub detail: Option<String>,
+}
+
+fn question(q: sg_domain::Question) -> String {
+    coded_label("act.question", q.code(), q.label())
+}
+
+/// The event in words.
+pub(crate) fn summary(event: &CaseEvent) -> String {
+    use CaseEvent as E;
+    let key = |suffix: &str| format!("act.event.{}{suffix}", event.kind());
+    match event {
+        E::ReferralReceived { basis, .. } => {
+            trf(&key(""), &[("basis", &coded_label("act.basis", basis.code(), basis.label()))])
+        }
+        E::RoutedToCompetentAuthority { authority, .. } => {
+            trf(&key(""), &[("authority", &label("authority", *authority))])
+        }
+        E::ReasonableGroundsDecided { outcome, .. } | E::ConclusiveGroundsDecided { outcome, .. } => {
+            tr(&key(&format!(".{}", outcome.code())))
+        }
+        E::ReconsiderationRequested { question: q } => trf(&key(""), &[("question", &question(*q))]),
+        E::ReconsiderationDecided { question: q, outcome, .. } => {
+            trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])
+        }
+        E::SupportEntered { provider } => trf(&key(""), &[("provider", provider)]),
+        E::PermissionToStayDecided { granted } => tr(&key(if *granted { ".granted" } else { ".refused" })),
+        E::GuardianAssigned { guardian } => trf(&key(""), &[("guardian", guardian)]),
+        E::DutyToNotifyReceived { .. }
+        | E::ConvertedToReferral
+        | E::RecoveryPeriodStarted
+        | E::SupportExited { .. }
+        | E::PermissionToStayApplied
+        | E::Withdrawn { .. } => tr(&key("")),
+    }
+}
+
+/// The case's timeline, oldest first.
+pub(crate) fn lines(entries: &[TimelineEntry]) -> Vec<Line> {
+    entries
+        .iter()
+        .map(|e| Line {
+            on: e.stored.event.on.to_string(),
+            text: summary(&e.stored.event.event),
+            detail: e.detail.clone(),
+        })
+        .collect()
+}
+
+/// The case-fact rows of the later steps: support, a pending reconsideration, permission to
+/// stay. Shown only once the step has begun.
+pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
+    let mut rows = vec![];
+    if let Some(provider) = &c.in_support_with {
+        rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some((q, on)) = c.pending_reconsideration {
+        let text = trf("act.fact.reconsideration_pending", &[("question", &question(q)), ("date", &on.to_string())]);
+        rows.push((tr("act.fact.reconsideration"), text));
+    }
+    let permission = match c.permission_to_stay {
+        PermissionToStay::NotApplied => None,
+        PermissionToStay::Applied { on } => Some(trf("act.fact.permission_applied", &[("date", &on.to_string())])),
+        PermissionToStay::Decided { granted, on } => {
+            let key = if granted { "act.fact.permission_granted" } else { "act.fact.permission_refused" };
+            Some(trf(key, &[("date", &on.to_string())]))
+        }
+    };
+    if let Some(p) = permission {
+        rows.push((tr("act.fact.permission"), p));
+    }
+    rows
+}
