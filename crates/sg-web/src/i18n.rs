@@ -10,6 +10,9 @@ use std::sync::LazyLock;
 
 use axum::http::{header, HeaderMap};
 
+mod countries;
+pub(crate) use countries::{country_name, sorted_countries};
+
 /// A language the pages can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Locale {
@@ -62,6 +65,17 @@ impl Locale {
             Locale::Ti => include_str!("../locales/ti.toml"),
         }
     }
+    /// The country names (`country.XX`), generated from CLDR by `scripts/cldr-countries.py`.
+    fn countries(self) -> &'static str {
+        match self {
+            Locale::En => include_str!("../locales/countries/en.toml"),
+            Locale::Cy => include_str!("../locales/countries/cy.toml"),
+            Locale::Sq => include_str!("../locales/countries/sq.toml"),
+            Locale::Vi => include_str!("../locales/countries/vi.toml"),
+            Locale::Ar => include_str!("../locales/countries/ar.toml"),
+            Locale::Ti => include_str!("../locales/countries/ti.toml"),
+        }
+    }
     /// The language's name in itself, for the language switcher.
     pub fn native_name(self) -> String {
         t(self, "language.name")
@@ -87,9 +101,11 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
 
 fn parse(locale: Locale) -> Catalogue {
     // The catalogues are compiled in; a syntax error is caught by the tests below.
-    let table: toml::Table = toml::from_str(locale.source()).unwrap_or_default();
     let mut out = Catalogue::new();
-    flatten("", &table, &mut out);
+    for source in [locale.source(), locale.countries()] {
+        let table: toml::Table = toml::from_str(source).unwrap_or_default();
+        flatten("", &table, &mut out);
+    }
     out
 }
 

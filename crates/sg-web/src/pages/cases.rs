@@ -189,7 +189,11 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     let nationalities = if f.nationalities.is_empty() {
         crate::i18n::tr("case.not_known")
     } else {
-        f.nationalities.iter().map(|n| n.country_name()).collect::<Vec<_>>().join(&crate::i18n::tr("common.and"))
+        f.nationalities
+            .iter()
+            .map(|n| crate::i18n::country_name(n.code()).unwrap_or_else(|| n.country_name().to_string()))
+            .collect::<Vec<_>>()
+            .join(&crate::i18n::tr("common.and"))
     };
     let forms: Vec<String> = f.exploitation_forms.iter().map(|x| label("exploitation_form", *x)).collect();
     let mut rows = vec![

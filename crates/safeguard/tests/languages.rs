@@ -1,0 +1,60 @@
+//! The pages in Welsh beyond their own catalogued words: country names from CLDR, the messages
+//! that come from the use cases, and the monitoring report body.
+
+mod common;
+
+use common::TestApp;
+use sg_domain::Role;
+
+fn csrf_of(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("no CSRF token") + "name=\"csrf\" value=\"".len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// A signed-in browser (without a second factor) and the CSRF token of its last page.
+async fn signed_in(t: &TestApp, org: &str, role: Role, name: &str) -> (reqwest::Client, String) {
+    let code = t.page_user(org, role, name).await;
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let csrf = csrf_of(&r.text().await.unwrap());
+    let pw = "correct horse battery staple";
+    let r = client
+        .post(t.url("/account/password"))
+        .form(&[("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    (client, csrf_of(&html))
+}
+
+async fn page(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn country_names_are_in_the_pages_language_and_sorted_by_it() {
+    let t = TestApp::start().await;
+    let api = t.api_user("Hope NGO", Role::FirstResponder, "api").await;
+    let mut body = common::adult_referral();
+    body["nationalities"] = serde_json::json!(["DE", "FR"]);
+    let (status, created) = t.refer(&api, &body, None).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["case_id"].as_str().unwrap();
+
+    let (fr, csrf) = signed_in(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    let case = page(&fr, t.url(&format!("/cases/{id}?lang=cy"))).await;
+    assert!(case.contains("Yr Almaen") && case.contains("Ffrainc"), "the case facts in Welsh: {case}");
+    let english = page(&fr, t.url(&format!("/cases/{id}?lang=en"))).await;
+    assert!(english.contains("Germany") && english.contains("France"), "{english}");
+
+    // The nationality question lists the Welsh names, sorted in Welsh, "not known" first.
+    page(&fr, t.url("/referrals/new?lang=cy")).await;
+    let about = [("jurisdiction", "england-wales"), ("age", "child"), ("csrf", csrf.as_str())];
+    fr.post(t.url("/referrals/new/about")).form(&about).send().await.unwrap();
+    let person = page(&fr, t.url("/referrals/new/person")).await;
+    let at = |needle: &str| person.find(needle).unwrap_or_else(|| panic!("{needle} not in {person}"));
+    assert!(at(">Nid yw’n hysbys<") < at(">Ffrainc<"), "{person}");
+    assert!(at(">Ffrainc<") < at(">Yr Almaen<"), "sorted by the Welsh name");
+    assert!(at(">Ciwba<") < at(">Chile<"), "Welsh ch comes after c");
+}
