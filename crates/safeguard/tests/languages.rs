@@ -6,9 +6,10 @@ mod common;
 use common::TestApp;
 use sg_domain::Role;
 
+/// The page's CSRF token, or "" when it has no form (a refusal).
 fn csrf_of(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("no CSRF token") + "name=\"csrf\" value=\"".len();
-    html[start..].split('"').next().unwrap().to_string()
+    let Some(start) = html.find("name=\"csrf\" value=\"") else { return String::new() };
+    html[start + "name=\"csrf\" value=\"".len()..].split('"').next().unwrap().to_string()
 }
 
 /// A signed-in browser (without a second factor) and the CSRF token of its last page.
@@ -57,4 +58,28 @@ async fn country_names_are_in_the_pages_language_and_sorted_by_it() {
     assert!(at(">Nid yw’n hysbys<") < at(">Ffrainc<"), "{person}");
     assert!(at(">Ffrainc<") < at(">Yr Almaen<"), "sorted by the Welsh name");
     assert!(at(">Ciwba<") < at(">Chile<"), "Welsh ch comes after c");
+}
+
+#[tokio::test]
+async fn messages_from_the_use_cases_are_in_welsh() {
+    let t = TestApp::start().await;
+    // A field error from sg-app: the password confirmation does not match.
+    let code = t.page_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let r = client.post(t.url("/sign-in/code?lang=cy")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let csrf = csrf_of(&r.text().await.unwrap());
+    let form =
+        [("password", "correct horse battery staple"), ("confirmation", "something else entirely"), ("csrf", &csrf)];
+    let html = client.post(t.url("/account/password")).form(&form).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Nid yw’r cadarnhad yr un fath â’r cyfrinair"), "{html}");
+    assert!(!html.contains("does not match"), "{html}");
+
+    // A refusal: the police see no case records, and are told so in Welsh.
+    let (police, _) = signed_in(&t, "City Police", Role::Police, "pc").await;
+    let r = police.get(t.url("/cases?lang=cy")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Ni all defnyddiwr sydd â’r rôl ‘heddlu’ weld cofnodion achosion"), "{html}");
+    let html = page(&police, t.url("/cases?lang=en")).await;
+    assert!(html.contains("A user with the role ‘police’ cannot see case records"), "{html}");
 }

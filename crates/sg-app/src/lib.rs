@@ -14,6 +14,7 @@ pub mod conversion;
 pub mod demo;
 pub mod erasure;
 mod error;
+pub mod messages;
 pub mod monitoring;
 pub mod recommendations;
 pub mod referrals;

@@ -73,7 +73,12 @@ pub(super) async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Respon
         }
         Err(AppError::Invalid(f)) => {
             let step = step_of(&f.field);
-            let message = format!("{} ({})", crate::pages::auth::capitalise(&f.message), f.field.replace('_', " "));
+            // A coded message words its field; an uncoded one (a parse error) is named by it.
+            let message = if f.code.is_empty() {
+                format!("{} ({})", crate::pages::auth::capitalise(&f.message), f.field.replace('_', " "))
+            } else {
+                crate::i18n::field_message(&f)
+            };
             render(&check_page(who, d, vec![FieldMessage { field: format!("change-{step}"), message }]))
         }
         Err(e) => error_page(e),
