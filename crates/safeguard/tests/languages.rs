@@ -83,3 +83,22 @@ async fn messages_from_the_use_cases_are_in_welsh() {
     let html = page(&police, t.url("/cases?lang=en")).await;
     assert!(html.contains("A user with the role ‘police’ cannot see case records"), "{html}");
 }
+
+#[tokio::test]
+async fn the_monitoring_report_speaks_welsh_on_the_page() {
+    let t = TestApp::start().await;
+    t.app.add_demo_cases(&sg_demo::Distributions::embedded(), 300, 5, |_| {}).await.unwrap();
+    let (monitor, _) = signed_in(&t, "Monitors", Role::Monitor, "mon").await;
+    let html = page(&monitor, t.url("/monitoring?lang=cy")).await;
+    for welsh in
+        ["Cyfnod:", "Rheoli datgelu:", "Atgyfeiriadau i’r NRM", "Penderfyniadau sail resymol cadarnhaol", "Cyfanswm"]
+    {
+        assert!(html.contains(welsh), "{welsh} not on the Welsh page: {html}");
+    }
+    assert!(html.contains("Cyfradd (CI 95%)") && html.contains("% i "), "rate headings and intervals: {html}");
+    // What the catalogue does not cover (definitions, findings) is marked as English.
+    assert!(html.contains(r#"<p class="govuk-body" lang="en">"#), "{html}");
+    assert!(!html.contains("Positive reasonable-grounds decisions"), "{html}");
+    let english = page(&monitor, t.url("/monitoring?lang=en")).await;
+    assert!(english.contains("Period:") && english.contains("NRM referrals") && !english.contains(r#"lang="en">"#));
+}

@@ -156,6 +156,12 @@ pub(crate) fn tr(key: &str) -> String {
     t(staff(), key)
 }
 
+/// The staff-page text for `key`, or `None` when no catalogue has it (the monitoring report
+/// then keeps its built-in English).
+pub(crate) fn staff_lookup(key: &str) -> Option<String> {
+    lookup(staff(), key).or_else(|| lookup(Locale::En, key)).map(str::to_string)
+}
+
 /// The staff-page text for `key` with `{name}` placeholders filled in.
 pub(crate) fn trf(key: &str, args: &[(&str, &str)]) -> String {
     tf(staff(), key, args)
