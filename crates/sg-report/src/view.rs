@@ -219,7 +219,7 @@ fn indicator(r: &IndicatorResult, marker: &str, w: &Words<'_>) -> IndicatorView 
     let title = w.t(&format!("report.indicator.{}", ind.id), ind.title);
     IndicatorView {
         id: ind.id.into(),
-        chart: r.trend.as_ref().map(|t| crate::svg::trend_chart(&title, t, is_rate)).unwrap_or_default(),
+        chart: r.trend.as_ref().map(|t| crate::svg::trend_chart_in(&title, t, is_rate, w)).unwrap_or_default(),
         title,
         definition: ind.definition.into(),
         basis: format!("Numerator: {}. Denominator: {}.", ind.numerator, ind.denominator),
