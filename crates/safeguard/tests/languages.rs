@@ -96,6 +96,7 @@ async fn the_monitoring_report_speaks_welsh_on_the_page() {
         assert!(html.contains(welsh), "{welsh} not on the Welsh page: {html}");
     }
     assert!(html.contains("Cyfradd (CI 95%)") && html.contains("% i "), "rate headings and intervals: {html}");
+    assert!(html.contains("Pobl a atgyfeiriwyd i’r Mecanwaith Atgyfeirio Cenedlaethol") && html.contains("Rhifiadur:"));
     // What the catalogue does not cover (definitions, findings) is marked as English.
     assert!(html.contains(r#"<p class="govuk-body" lang="en">"#), "{html}");
     assert!(!html.contains("Positive reasonable-grounds decisions"), "{html}");

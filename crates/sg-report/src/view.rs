@@ -46,6 +46,8 @@ pub struct IndicatorView {
     pub title: String,
     /// Definition.
     pub definition: String,
+    /// `en` when the definition and basis are English on a page in another language.
+    pub definition_lang: &'static str,
     /// Numerator and denominator in words.
     pub basis: String,
     /// The claim it serves.
@@ -217,12 +219,37 @@ fn indicator(r: &IndicatorResult, marker: &str, w: &Words<'_>) -> IndicatorView 
     }
     tables.extend(r.breakdowns.iter().map(|b| table(b, marker, rate_heading, mean_heading, w)));
     let title = w.t(&format!("report.indicator.{}", ind.id), ind.title);
+    // The definition and its basis are worded together, or left in English together.
+    let worded = (
+        w.get(&format!("report.definition.{}", ind.id)),
+        w.get(&format!("report.numerator.{}", ind.id)),
+        w.get(&format!("report.denominator.{}", ind.id)),
+    );
+    let (definition, numerator, denominator, definition_lang) = match worded {
+        (Some(d), Some(n), Some(den)) if !w.is_english() => (d, n, den, ""),
+        _ => (
+            ind.definition.to_string(),
+            ind.numerator.to_string(),
+            ind.denominator.to_string(),
+            if w.is_english() { "" } else { "en" },
+        ),
+    };
+    let basis = if definition_lang.is_empty() && !w.is_english() {
+        w.tf(
+            "report.basis",
+            "Numerator: {numerator}. Denominator: {denominator}.",
+            &[("numerator", numerator), ("denominator", denominator)],
+        )
+    } else {
+        format!("Numerator: {numerator}. Denominator: {denominator}.")
+    };
     IndicatorView {
         id: ind.id.into(),
         chart: r.trend.as_ref().map(|t| crate::svg::trend_chart_in(&title, t, is_rate, w)).unwrap_or_default(),
         title,
-        definition: ind.definition.into(),
-        basis: format!("Numerator: {}. Denominator: {}.", ind.numerator, ind.denominator),
+        definition,
+        definition_lang,
+        basis,
         claim: ind.claim.into(),
         available: r.available,
         note: r.note.clone().unwrap_or_default(),

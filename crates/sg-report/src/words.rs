@@ -32,6 +32,11 @@ impl<'a> Words<'a> {
         (self.lookup)(key).unwrap_or_else(|| english.to_string())
     }
 
+    /// The text for `key`, if the lookup has it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        (self.lookup)(key)
+    }
+
     /// Like [`Words::t`], with `{name}` placeholders filled in.
     pub fn tf(&self, key: &str, english: &str, args: &[(&str, String)]) -> String {
         let mut text = self.t(key, english);

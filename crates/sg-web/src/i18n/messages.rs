@@ -93,4 +93,25 @@ mod tests {
         assert_eq!(run(&|| refusal_message("an unknown refusal")), "An unknown refusal");
         assert_eq!(field_message(&e), "Language: use 100 characters or fewer", "English outside a Welsh request");
     }
+
+    #[test]
+    fn every_indicator_is_worded_in_english_as_the_catalogue_and_in_welsh() {
+        let (en, cy) = (parse(Locale::En), parse(Locale::Cy));
+        for ind in sg_stats::catalogue::CATALOGUE {
+            for (kind, english) in [
+                ("indicator", ind.title),
+                ("definition", ind.definition),
+                ("numerator", ind.numerator),
+                ("denominator", ind.denominator),
+            ] {
+                let key = format!("report.{kind}.{}", ind.id);
+                assert_eq!(
+                    en.get(&key).map(String::as_str),
+                    Some(english),
+                    "{key} in en.toml differs from the catalogue"
+                );
+                assert!(cy.get(&key).is_some_and(|t| !t.is_empty()), "{key} missing in cy.toml");
+            }
+        }
+    }
 }
