@@ -202,7 +202,7 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
     ];
     // The names in the page's language, sorted by them; "Not known" first.
     let countries: Vec<(&'static str, String)> =
-        std::iter::once(("", crate::i18n::tr("case.not_known"))).chain(crate::i18n::sorted_countries()).collect();
+        std::iter::once(("", crate::i18n::tr("countries.not_known"))).chain(crate::i18n::sorted_countries()).collect();
     let country_choices = |selected: &str| -> Vec<super::Choice> {
         countries
             .iter()
