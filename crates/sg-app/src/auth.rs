@@ -94,10 +94,10 @@ impl App {
         let name = name.trim();
         let org_name = org_name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid("name", "must be between 1 and 100 characters"));
+            return Err(crate::messages::invalid("name", "user.name_length", vec![]));
         }
         if org_name.is_empty() || org_name.chars().count() > 200 {
-            return Err(AppError::invalid("org", "must be between 1 and 200 characters"));
+            return Err(crate::messages::invalid("org", "user.org_length", vec![]));
         }
         let now = self.clock.now();
         if authority.is_some() && role != Role::DecisionMaker {
@@ -186,13 +186,17 @@ impl App {
     /// Sets a user's password after checking it.
     pub async fn set_password(&self, user: UserId, password: &str, confirmation: &str) -> Result<(), AppError> {
         if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(AppError::invalid("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+            return Err(crate::messages::invalid(
+                "password",
+                "password.too_short",
+                vec![("min", MIN_PASSWORD_CHARS.to_string())],
+            ));
         }
         if password.len() > 1024 {
-            return Err(AppError::invalid("password", "must be at most 1024 bytes"));
+            return Err(crate::messages::invalid("password", "password.too_long", vec![]));
         }
         if password != confirmation {
-            return Err(AppError::invalid("confirmation", "does not match the password"));
+            return Err(crate::messages::invalid("confirmation", "password.mismatch", vec![]));
         }
         self.store.set_password_hash(user, &hash_password(password)?).await?;
         Ok(())

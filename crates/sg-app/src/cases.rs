@@ -264,10 +264,10 @@ impl App {
     /// own name, so that it sees only the people it supports.
     async fn check_named_org(&self, user: &User, field: &str, name: &str) -> Result<(), AppError> {
         if user.role == sg_domain::Role::SupportProvider && name != user.org_name {
-            return Err(AppError::invalid(field, "a support provider records support by its own organisation only"));
+            return Err(crate::messages::invalid(field, "organisation.own_only", vec![]));
         }
         if self.store.org_by_name(name.trim()).await?.is_none() {
-            return Err(AppError::invalid(field, "no organisation has this name"));
+            return Err(crate::messages::invalid(field, "organisation.unknown", vec![]));
         }
         Ok(())
     }
@@ -314,7 +314,7 @@ impl App {
                 Some(crate::vault::seal(&self.keys, id, &identity, &account)?)
             }
             (CaseCommand::ConvertToReferral, None) => {
-                return Err(AppError::invalid("identity", "is required to convert a report into a referral"))
+                return Err(crate::messages::invalid("identity", "conversion.identity_required", vec![]))
             }
             _ => None,
         };

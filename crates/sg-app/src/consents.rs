@@ -45,7 +45,7 @@ impl App {
     pub async fn add_consent(&self, user: &User, case: CaseId, input: ConsentInput) -> Result<Consent, AppError> {
         self.consent_case(user, case).await?;
         let Some(org) = self.store.org_by_name(input.recipient_org.trim()).await? else {
-            return Err(AppError::invalid("recipient_org", "no organisation has this name"));
+            return Err(crate::messages::invalid("recipient_org", "organisation.unknown", vec![]));
         };
         let today = self.clock.today();
         let consent = Consent {

@@ -39,7 +39,7 @@ impl App {
             return Err(AppError::Forbidden("only first responders convert reports into referrals".into()));
         }
         let hash = hash_secret(input.conversion_code.trim());
-        let not_valid = || AppError::invalid("conversion_code", "is not a valid, unused conversion code");
+        let not_valid = || crate::messages::invalid("conversion_code", "conversion.code_invalid", vec![]);
         let case = self.store.dtn_code_case(&hash).await?.ok_or_else(not_valid)?;
         let record = self.store.case(case).await?.ok_or_else(not_valid)?;
         let handover = Handover {

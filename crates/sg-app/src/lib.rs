@@ -15,6 +15,7 @@ pub mod conversion;
 pub mod demo;
 pub mod erasure;
 mod error;
+pub mod messages;
 pub mod monitoring;
 pub mod queue;
 pub mod recommendations;

@@ -97,7 +97,7 @@ pub fn route(facts: &CaseFacts, ieca_criteria: bool) -> (CompetentAuthority, Str
 }
 
 fn required<T>(v: Option<T>, field: &str) -> Result<T, FieldError> {
-    v.ok_or_else(|| FieldError::new(field, "is required"))
+    v.ok_or_else(|| FieldError::coded(field.to_string(), "required", vec![]))
 }
 
 impl ReferralInput {
@@ -109,15 +109,15 @@ impl ReferralInput {
             (true, _) => true,
             (false, Some(c)) => c,
             (false, None) => {
-                return Err(FieldError::new("consent_to_referral", "is required for an adult (true or false)"))
+                return Err(crate::messages::field_error("consent_to_referral", "consent_to_referral.required", vec![]))
             }
         };
         let referred_on = self.referred_on.unwrap_or(today);
         if referred_on > today {
-            return Err(FieldError::new("referred_on", "is in the future"));
+            return Err(crate::messages::field_error("referred_on", "referred_on.future", vec![]));
         }
         if referred_on < date!(2009 - 04 - 01) {
-            return Err(FieldError::new("referred_on", "is before the NRM began (1 April 2009)"));
+            return Err(crate::messages::field_error("referred_on", "referred_on.too_early", vec![]));
         }
         let forms: BTreeSet<ExploitationForm> = self.exploitation_forms.into_iter().collect();
         let mut types: BTreeSet<ExploitationType> = self.exploitation_types.into_iter().collect();

@@ -83,15 +83,13 @@ impl App {
 
     /// Confirms enrolment: `code` must come from an authenticator holding `secret_b32`.
     pub async fn enrol_second_factor(&self, user: &User, secret_b32: &str, code: &str) -> Result<(), AppError> {
-        let secret =
-            Secret::Encoded(secret_b32.trim().to_string()).to_bytes().ok().filter(|s| s.len() >= 16).ok_or_else(
-                || AppError::invalid("secret", "is not a valid secret: reload the page to get a new one"),
-            )?;
+        let secret = Secret::Encoded(secret_b32.trim().to_string())
+            .to_bytes()
+            .ok()
+            .filter(|s| s.len() >= 16)
+            .ok_or_else(|| crate::messages::invalid("secret", "second_factor.secret_invalid", vec![]))?;
         if !self.check_code(secret.clone(), code)? {
-            return Err(AppError::invalid(
-                "code",
-                "the code is not right: check your authenticator's clock and try again",
-            ));
+            return Err(crate::messages::invalid("code", "second_factor.code_wrong", vec![]));
         }
         self.store.set_totp_secret(user.id, &self.keys.seal(&secret, &secret_aad(user))).await?;
         Ok(())
@@ -109,7 +107,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("cannot open the TOTP secret: {e}")))?;
         if !self.check_code(secret, code)? {
             self.record_failure(&user.name).await?;
-            return Err(AppError::invalid("code", "the code is not right"));
+            return Err(crate::messages::invalid("code", "second_factor.code_not_right", vec![]));
         }
         self.store.complete_second_factor(&session.token_hash).await?;
         Ok(())

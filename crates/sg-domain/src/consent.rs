@@ -85,18 +85,18 @@ impl Consent {
     /// Checks a new consent's dates and categories.
     pub fn validate_new(&self, today: Date) -> Result<(), FieldError> {
         if self.categories.is_empty() {
-            return Err(FieldError::new("categories", "choose at least one category (identity, account)"));
+            return Err(FieldError::coded("categories", "consent.categories.none", vec![]));
         }
         if self.given_on > today {
-            return Err(FieldError::new("given_on", "is in the future"));
+            return Err(FieldError::coded("given_on", "consent.given_on.future", vec![]));
         }
         if let Some(e) = self.expires_on {
             if e < today {
-                return Err(FieldError::new("expires_on", "is in the past"));
+                return Err(FieldError::coded("expires_on", "consent.expires_on.past", vec![]));
             }
         }
         if self.language.chars().count() > 100 {
-            return Err(FieldError::new("language", "is longer than 100 characters"));
+            return Err(FieldError::coded("language", "too_long", vec![("max", "100".into())]));
         }
         Ok(())
     }

@@ -191,26 +191,27 @@ impl CaseFacts {
     /// Checks the facts hang together, naming the first field at fault.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.nationalities.len() > 2 {
-            return Err(FieldError::new("nationalities", "give at most two nationalities (a dual national)"));
+            return Err(FieldError::coded("nationalities", "nationalities.too_many", vec![]));
         }
         if self.nationalities.len() == 2 && self.nationalities[0] == self.nationalities[1] {
-            return Err(FieldError::new("nationalities", "the two nationalities are the same"));
+            return Err(FieldError::coded("nationalities", "nationalities.same", vec![]));
         }
         if self.exploitation_types.is_empty() {
-            return Err(FieldError::new("exploitation_types", "choose at least one type of exploitation"));
+            return Err(FieldError::coded("exploitation_types", "exploitation_types.none", vec![]));
         }
         for form in &self.exploitation_forms {
             if let Some(t) = form.statistical_type() {
                 if !self.exploitation_types.contains(&t) {
-                    return Err(FieldError::new(
+                    return Err(FieldError::coded(
                         "exploitation_types",
-                        format!("{} is ticked, so {} must be among the types", form.code(), t.code()),
+                        "exploitation_types.form_needs_type",
+                        vec![("form", form.code().to_string()), ("type", t.code().to_string())],
                     ));
                 }
             }
         }
         if self.first_responder_org.trim().is_empty() {
-            return Err(FieldError::new("first_responder_org", "is required"));
+            return Err(FieldError::coded("first_responder_org", "required", vec![]));
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ pub mod event;
 pub mod facts;
 pub mod ids;
 pub mod lifecycle;
+pub mod messages;
 pub mod person;
 pub mod role;
 pub mod wire;
@@ -31,13 +32,18 @@ pub use wire::Coded;
 pub struct FieldError {
     /// The field, as named in the API (`nationalities`, `identity.date_of_birth`, ...).
     pub field: String,
-    /// What is wrong with it, in plain words.
+    /// What is wrong with it, in plain English words (for the API and logs).
     pub message: String,
+    /// The message's stable code, which the pages translate (see [`messages`]); empty for a
+    /// message that has none yet, which the pages show in English.
+    pub code: &'static str,
+    /// The code's named arguments (`{max}`, `{date}`, ...).
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
-    /// A new error for `field`.
+    /// A new error for `field`, without a code.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), code: "", args: Vec::new() }
     }
 }

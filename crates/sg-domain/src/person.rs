@@ -52,7 +52,7 @@ impl Identity {
     /// Checks the identity as given at referral; `today` bounds the date of birth.
     pub fn validate(&self, today: Date) -> Result<(), FieldError> {
         if self.full_name.0.trim().is_empty() {
-            return Err(FieldError::new("identity.full_name", "is required for a referral"));
+            return Err(FieldError::coded("identity.full_name", "full_name.required", vec![]));
         }
         for (field, value) in [
             ("identity.full_name", &self.full_name),
@@ -62,20 +62,20 @@ impl Identity {
             ("identity.address", &self.address),
         ] {
             if value.0.chars().count() > 500 {
-                return Err(FieldError::new(field, "is longer than 500 characters"));
+                return Err(FieldError::coded(field, "too_long", vec![("max", "500".into())]));
             }
         }
         if let Some(dob) = &self.date_of_birth {
             let earliest = Date::from_calendar_date(1900, time::Month::January, 1).expect("valid date");
             if dob.0 > today {
-                return Err(FieldError::new("identity.date_of_birth", "is in the future"));
+                return Err(FieldError::coded("identity.date_of_birth", "date_of_birth.future", vec![]));
             }
             if dob.0 < earliest {
-                return Err(FieldError::new("identity.date_of_birth", "must be after 1 January 1900"));
+                return Err(FieldError::coded("identity.date_of_birth", "date_of_birth.too_early", vec![]));
             }
         }
         if !self.email.0.is_empty() && !looks_like_email(&self.email.0) {
-            return Err(FieldError::new("identity.email", "is not an e-mail address"));
+            return Err(FieldError::coded("identity.email", "email.invalid", vec![]));
         }
         Ok(())
     }
@@ -96,7 +96,7 @@ impl PersonalAccount {
     /// Checks the account's length.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.0 .0.chars().count() > MAX_TEXT {
-            return Err(FieldError::new("account", format!("is longer than {MAX_TEXT} characters")));
+            return Err(FieldError::coded("account", "too_long", vec![("max", MAX_TEXT.to_string())]));
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ mod html;
 mod ods;
 pub mod svg;
 pub mod view;
+pub mod words;
 
 use sg_stats::Report;
 
@@ -67,4 +68,9 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, RenderError> {
 /// The report's body as an HTML fragment, for the monitoring pages.
 pub fn html_fragment(report: &Report) -> Result<String, RenderError> {
     html::fragment(&view::ReportView::of(report))
+}
+
+/// The report's body as an HTML fragment with its headings and labels in `words`' language.
+pub fn html_fragment_in(report: &Report, words: &words::Words<'_>) -> Result<String, RenderError> {
+    html::fragment(&view::ReportView::of_in(report, words))
 }

@@ -99,6 +99,11 @@ fn nice_max(v: f64) -> f64 {
 /// The trend chart of an indicator: its counts, or for a rate the rate with its interval as a
 /// shaded band.
 pub fn trend_chart(title: &str, trend: &Breakdown, is_rate: bool) -> String {
+    trend_chart_in(title, trend, is_rate, &crate::words::Words::english())
+}
+
+/// Like [`trend_chart`], with the chart's words from `w`.
+pub fn trend_chart_in(title: &str, trend: &Breakdown, is_rate: bool, w: &crate::words::Words<'_>) -> String {
     let t = &trend.table;
     let n = t.row_labels.len();
     if n == 0 {
@@ -129,7 +134,13 @@ pub fn trend_chart(title: &str, trend: &Breakdown, is_rate: bool) -> String {
                 None => {}
             }
         }
-        series.push(Series { label: "Rate (shaded: 95% CI)".into(), colour: COLOURS[0], d, points, legend_x: LEFT });
+        series.push(Series {
+            label: w.t("report.chart_rate", "Rate (shaded: 95% CI)"),
+            colour: COLOURS[0],
+            d,
+            points,
+            legend_x: LEFT,
+        });
     } else {
         for (j, label) in t.col_labels.iter().enumerate() {
             let values: Vec<Option<f64>> = t
@@ -173,7 +184,7 @@ pub fn trend_chart(title: &str, trend: &Breakdown, is_rate: bool) -> String {
     });
     let chart = Chart {
         id: title.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect(),
-        title: format!("{title}: over time"),
+        title: w.tf("report.chart_title", "{title}: over time", &[("title", title.to_string())]),
         width: WIDTH,
         height: HEIGHT,
         left: LEFT,

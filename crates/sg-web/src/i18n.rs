@@ -10,6 +10,11 @@ use std::sync::LazyLock;
 
 use axum::http::{header, HeaderMap};
 
+mod countries;
+mod messages;
+pub(crate) use countries::{country_name, sorted_countries};
+pub(crate) use messages::{field_message, refusal_message, transition_message};
+
 /// A language the pages can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Locale {
@@ -62,6 +67,17 @@ impl Locale {
             Locale::Ti => include_str!("../locales/ti.toml"),
         }
     }
+    /// The country names (`country.XX`), generated from CLDR by `scripts/cldr-countries.py`.
+    fn countries(self) -> &'static str {
+        match self {
+            Locale::En => include_str!("../locales/countries/en.toml"),
+            Locale::Cy => include_str!("../locales/countries/cy.toml"),
+            Locale::Sq => include_str!("../locales/countries/sq.toml"),
+            Locale::Vi => include_str!("../locales/countries/vi.toml"),
+            Locale::Ar => include_str!("../locales/countries/ar.toml"),
+            Locale::Ti => include_str!("../locales/countries/ti.toml"),
+        }
+    }
     /// The language's name in itself, for the language switcher.
     pub fn native_name(self) -> String {
         t(self, "language.name")
@@ -87,9 +103,11 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
 
 fn parse(locale: Locale) -> Catalogue {
     // The catalogues are compiled in; a syntax error is caught by the tests below.
-    let table: toml::Table = toml::from_str(locale.source()).unwrap_or_default();
     let mut out = Catalogue::new();
-    flatten("", &table, &mut out);
+    for source in [locale.source(), locale.countries()] {
+        let table: toml::Table = toml::from_str(source).unwrap_or_default();
+        flatten("", &table, &mut out);
+    }
     out
 }
 
@@ -136,6 +154,12 @@ pub(crate) fn staff() -> Locale {
 /// The staff-page text for `key`.
 pub(crate) fn tr(key: &str) -> String {
     t(staff(), key)
+}
+
+/// The staff-page text for `key`, or `None` when no catalogue has it (the monitoring report
+/// then keeps its built-in English).
+pub(crate) fn staff_lookup(key: &str) -> Option<String> {
+    lookup(staff(), key).or_else(|| lookup(Locale::En, key)).map(str::to_string)
 }
 
 /// The staff-page text for `key` with `{name}` placeholders filled in.

@@ -66,7 +66,9 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
                 let next = if user.has_second_factor { "/sign-in/two-factor" } else { "/" };
                 return start_session(&state, &user, next).await;
             }
-            Err(AppError::Forbidden(m)) => errors.push(FieldMessage { field: "name".into(), message: capitalise(&m) }),
+            Err(AppError::Forbidden(m)) => {
+                errors.push(FieldMessage { field: "name".into(), message: crate::i18n::refusal_message(&m) })
+            }
             Err(e) => return error_page(e),
         }
     }
@@ -107,7 +109,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Resp
     } else {
         match state.app.sign_in_with_code(&code).await {
             Ok(user) => return start_session(&state, &user, "/account/password").await,
-            Err(AppError::Forbidden(m)) => capitalise(&m),
+            Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(&m),
             Err(e) => return error_page(e),
         }
     };
@@ -153,7 +155,7 @@ pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, b
         Err(AppError::Invalid(f)) => render(&PasswordPage {
             layout: Layout::for_user(crate::i18n::tr("password.title"), &who),
             has_errors: true,
-            errors: vec![FieldMessage { message: format!("The {} {}", f.field, f.message), field: f.field }],
+            errors: vec![FieldMessage { message: crate::i18n::field_message(&f), field: f.field }],
         }),
         Err(e) => error_page(e),
     }
@@ -225,8 +227,8 @@ pub(crate) async fn second_factor(
     }
     let message = match state.app.complete_second_factor(&who.session, &who.user, &form.get("code")).await {
         Ok(()) => return Redirect::to("/").into_response(),
-        Err(AppError::Invalid(f)) => capitalise(&f.message),
-        Err(AppError::Forbidden(m)) => capitalise(&m),
+        Err(AppError::Invalid(f)) => crate::i18n::field_message(&f),
+        Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(&m),
         Err(e) => return error_page(e),
     };
     let mut page = TwoFactorPage {
@@ -268,7 +270,7 @@ pub(crate) async fn enrol(State(state): State<AppState>, who: PageUser, body: By
             render(&TwoFactorPage {
                 layout: Layout::for_user(crate::i18n::tr("two_factor.enrol_title"), &who),
                 has_errors: true,
-                errors: vec![FieldMessage { field: "code".into(), message: capitalise(&f.message) }],
+                errors: vec![FieldMessage { field: "code".into(), message: crate::i18n::field_message(&f) }],
                 secret,
                 otpauth,
                 action: "/account/two-factor",

@@ -214,7 +214,11 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     let nationalities = if f.nationalities.is_empty() {
         crate::i18n::tr("case.not_known")
     } else {
-        f.nationalities.iter().map(|n| n.country_name()).collect::<Vec<_>>().join(&crate::i18n::tr("common.and"))
+        f.nationalities
+            .iter()
+            .map(|n| crate::i18n::country_name(n.code()).unwrap_or_else(|| n.country_name().to_string()))
+            .collect::<Vec<_>>()
+            .join(&crate::i18n::tr("common.and"))
     };
     let forms: Vec<String> = f.exploitation_forms.iter().map(|x| label("exploitation_form", *x)).collect();
     let mut rows = vec![
@@ -255,7 +259,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
     };
     let (person, person_refusal) = match state.app.person(&who.user, id).await {
         Ok(p) => (Some(p), String::new()),
-        Err(sg_app::AppError::Forbidden(m)) => (None, super::auth::capitalise(&m)),
+        Err(sg_app::AppError::Forbidden(m)) => (None, crate::i18n::refusal_message(&m)),
         Err(e) => return error_page(e),
     };
     let actions = match state.app.case_actions(&who.user, id).await {

@@ -178,7 +178,7 @@ pub(crate) async fn record(
         match state.app.add_consent(&who.user, id, input).await {
             Ok(_) => return Redirect::to(&format!("/cases/{id}/consents")).into_response(),
             Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { field: f.field, message: super::auth::capitalise(&f.message) })
+                errors.push(FieldMessage { message: crate::i18n::field_message(&f), field: f.field })
             }
             Err(e) => return error_page(e),
         }

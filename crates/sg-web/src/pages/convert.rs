@@ -102,7 +102,7 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
                 let message = if f.field == "conversion_code" {
                     crate::i18n::tr("convert.error.invalid")
                 } else {
-                    super::auth::capitalise(&f.message)
+                    crate::i18n::field_message(&f)
                 };
                 errors.push(FieldMessage { field: f.field, message })
             }

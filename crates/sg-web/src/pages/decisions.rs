@@ -173,9 +173,11 @@ pub(crate) async fn record(
             Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
                 field: t.field().unwrap_or("outcome").to_string(),
-                message: super::auth::capitalise(&t.to_string()),
+                message: crate::i18n::transition_message(&t),
             }),
-            Err(AppError::Invalid(f)) => errors.push(FieldMessage { field: f.field, message: f.message }),
+            Err(AppError::Invalid(f)) => {
+                errors.push(FieldMessage { message: crate::i18n::field_message(&f), field: f.field })
+            }
             Err(AppError::Rule(r)) => {
                 errors.push(FieldMessage { field: "date".into(), message: super::auth::capitalise(&r.to_string()) })
             }

@@ -179,7 +179,7 @@ pub(crate) struct MessagePage {
 pub(crate) fn error_page(e: AppError) -> Response {
     let (status, title, message) = match e {
         AppError::NotFound => (StatusCode::NOT_FOUND, tr("error.not_found"), tr("error.not_found_detail")),
-        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, tr("error.forbidden"), m),
+        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, tr("error.forbidden"), crate::i18n::refusal_message(&m)),
         AppError::Unauthenticated => return Redirect::to("/sign-in").into_response(),
         AppError::Unavailable(detail) => {
             tracing::error!(%detail, "database unavailable");

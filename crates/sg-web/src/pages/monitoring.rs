@@ -65,7 +65,14 @@ pub(crate) async fn dashboard(State(state): State<AppState>, who: PageUser, RawQ
             Err(sg_app::AppError::Invalid(e)) => return render(&page(e.message, String::new())),
             Err(e) => return error_page(e),
         };
-    let body = match sg_report::html_fragment(&built.report) {
+    // The report's headings and labels in the page's language; the command line stays English.
+    // (In a block of its own: the lookup is not `Send`, so it must not live across an await.)
+    let fragment = {
+        let lookup = crate::i18n::staff_lookup;
+        let words = sg_report::words::Words::new(crate::i18n::staff().code(), &lookup);
+        sg_report::html_fragment_in(&built.report, &words)
+    };
+    let body = match fragment {
         Ok(b) => b,
         Err(e) => return error_page(sg_app::AppError::Internal(e.to_string())),
     };

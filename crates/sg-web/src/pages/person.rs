@@ -39,9 +39,9 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
                 layout: Layout::for_user(crate::i18n::tr("person.refused"), &who),
                 has_errors: false,
                 message: format!(
-                    "{}. The person has not agreed to share it with your organisation, and no law \
-                     requires it. This request has been recorded.",
-                    super::auth::capitalise(&m)
+                    "{}. {}",
+                    crate::i18n::refusal_message(&m),
+                    crate::i18n::tr("errors.identity_refused_detail")
                 ),
                 link: None,
             },

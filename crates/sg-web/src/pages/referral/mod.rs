@@ -10,9 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use sg_app::AppError;
-use sg_domain::{
-    countries, AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Jurisdiction, Nationality,
-};
+use sg_domain::{AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Jurisdiction, Nationality};
 use time::{Date, Month};
 
 mod submit;
@@ -202,9 +200,15 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         group("referral.exploitation.group.organs", &[E::OrgansRemoved]),
         group("referral.exploitation.group.domestic", &[E::UnpaidHouseholdWork]),
     ];
-    let mut countries: Vec<(&'static str, &'static str)> =
-        std::iter::once(("", "Not known")).chain(countries::COUNTRIES.iter().map(|c| (c.code, c.name))).collect();
-    countries[1..].sort_by_key(|(_, name)| *name);
+    // The names in the page's language, sorted by them; "Not known" first.
+    let countries: Vec<(&'static str, String)> =
+        std::iter::once(("", crate::i18n::tr("countries.not_known"))).chain(crate::i18n::sorted_countries()).collect();
+    let country_choices = |selected: &str| -> Vec<super::Choice> {
+        countries
+            .iter()
+            .map(|(value, label)| super::Choice { value, label: label.clone(), checked: *value == selected })
+            .collect()
+    };
     StepPage {
         layout: Layout::for_user(crate::i18n::tr(title), who),
         has_errors: !errors.is_empty(),
@@ -229,13 +233,13 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
                 "nationality",
                 crate::i18n::tr("referral.person.nationality"),
                 crate::i18n::tr("referral.person.nationality_hint"),
-                super::choices(&countries, &d.nationality),
+                country_choices(&d.nationality),
             ),
             (
                 "nationality_second",
                 crate::i18n::tr("referral.person.nationality_second"),
                 crate::i18n::tr("referral.person.nationality_second_hint"),
-                super::choices(&countries, &d.nationality_second),
+                country_choices(&d.nationality_second),
             ),
         ],
         form_groups,

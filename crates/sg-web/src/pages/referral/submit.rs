@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::referrals::ReferralInput;
 use sg_app::AppError;
 use sg_domain::{
-    countries, AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Identity, Jurisdiction,
-    Nationality, PersonalAccount, Sensitive,
+    AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Identity, Jurisdiction, Nationality,
+    PersonalAccount, Sensitive,
 };
 
 use super::{date_from_parts, err, save, Draft};
@@ -73,7 +73,12 @@ pub(super) async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Respon
         }
         Err(AppError::Invalid(f)) => {
             let step = step_of(&f.field);
-            let message = format!("{} ({})", crate::pages::auth::capitalise(&f.message), f.field.replace('_', " "));
+            // A coded message words its field; an uncoded one (a parse error) is named by it.
+            let message = if f.code.is_empty() {
+                format!("{} ({})", crate::pages::auth::capitalise(&f.message), f.field.replace('_', " "))
+            } else {
+                crate::i18n::field_message(&f)
+            };
             render(&check_page(who, d, vec![FieldMessage { field: format!("change-{step}"), message }]))
         }
         Err(e) => error_page(e),
@@ -99,7 +104,7 @@ fn label_of<T: Coded>(prefix: &str, code: &str) -> String {
 }
 
 fn country_name(code: &str) -> String {
-    countries::by_code(code).map(|c| c.name.to_string()).unwrap_or_else(|| tr("case.not_known"))
+    crate::i18n::country_name(code).unwrap_or_else(|| tr("case.not_known"))
 }
 
 pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) -> CheckPage {

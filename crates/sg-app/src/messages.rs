@@ -1,0 +1,140 @@
+//! Stable codes for the messages of the use cases, with their English text.
+//!
+//! Field errors the use cases raise carry a code (see `sg_domain::messages` for the domain's);
+//! refusals stay `AppError::Forbidden(String)` in English, and [`refusal`] recognises the
+//! English text against [`REFUSALS`] so a page can word it in its own language. The tables are
+//! the complete lists, so a test can check every code has a translation.
+
+use sg_domain::{messages::FIELD_MESSAGES as DOMAIN_MESSAGES, FieldError};
+
+use crate::AppError;
+
+/// Every field error code of the use cases, with its English message (`{name}` is an argument).
+pub const FIELD_MESSAGES: &[(&str, &str)] = &[
+    ("consent_to_referral.required", "is required for an adult (true or false)"),
+    ("referred_on.future", "is in the future"),
+    ("referred_on.too_early", "is before the NRM began (1 April 2009)"),
+    ("organisation.unknown", "no organisation has this name"),
+    ("organisation.own_only", "a support provider records support by its own organisation only"),
+    ("conversion.identity_required", "is required to convert a report into a referral"),
+    ("conversion.code_invalid", "is not a valid, unused conversion code"),
+    ("user.name_length", "must be between 1 and 100 characters"),
+    ("user.org_length", "must be between 1 and 200 characters"),
+    ("password.too_short", "must be at least {min} characters"),
+    ("password.too_long", "must be at most 1024 bytes"),
+    ("password.mismatch", "does not match the password"),
+    ("second_factor.secret_invalid", "is not a valid secret: reload the page to get a new one"),
+    ("second_factor.code_not_right", "the code is not right"),
+    ("second_factor.code_wrong", "the code is not right: check your authenticator's clock and try again"),
+];
+
+/// The refusals (`AppError::Forbidden`) the pages show, by code; `{role}` stands for a role's
+/// lower-case English label and `{minutes}` for a number.
+pub const REFUSALS: &[(&str, &str)] = &[
+    ("refusal.cannot_see_cases", "a {role} user cannot see case records"),
+    ("refusal.cannot_act", "a {role} cannot do this on this case"),
+    ("refusal.cannot_see_statistics", "a {role} cannot see monitoring statistics"),
+    ("refusal.cannot_refer", "a {role} cannot submit referrals"),
+    ("refusal.cannot_manage_consents", "a {role} cannot manage consents"),
+    ("refusal.identity", "you may not see this person's identifying data"),
+    (
+        "refusal.no_identity",
+        "no identity is held: this is an anonymous Duty to Notify report, or the record was erased",
+    ),
+    ("refusal.too_many_attempts", "too many failed attempts for this name: wait {minutes} minutes and try again"),
+    ("refusal.no_second_factor", "no second factor is set up for this account"),
+    ("refusal.sign_in_code_invalid", "this sign-in code is not valid: it may have been used or expired"),
+    ("refusal.wrong_password", "the name or password is not right"),
+    ("refusal.only_first_responders_convert", "only first responders convert reports into referrals"),
+    ("refusal.only_monitors_simulate", "only monitors and administrators can run policy simulations"),
+    ("refusal.only_caseworkers_give_codes", "only the person's caseworkers can give them a code"),
+    ("refusal.survivor_code_invalid", "this code is not valid: it may have been used or expired"),
+    ("refusal.form_expired", "the form has expired: reload the page"),
+    ("refusal.role_cannot_refer", "your role cannot make referrals"),
+    ("refusal.only_decision_makers_decide", "only a decision maker records decisions"),
+];
+
+/// An invalid-input error for `field` with a code of [`FIELD_MESSAGES`] or the domain's.
+pub fn invalid(field: impl Into<String>, code: &'static str, args: Vec<(&'static str, String)>) -> AppError {
+    AppError::Invalid(field_error(field, code, args))
+}
+
+/// A field error for `field` with a code of [`FIELD_MESSAGES`] or the domain's.
+pub fn field_error(field: impl Into<String>, code: &'static str, args: Vec<(&'static str, String)>) -> FieldError {
+    let template =
+        FIELD_MESSAGES.iter().chain(DOMAIN_MESSAGES).find(|(c, _)| *c == code).map(|(_, m)| *m).unwrap_or(code);
+    let message = sg_domain::messages::fill(template, &args);
+    FieldError::with_code(field, code, args, message)
+}
+
+/// The code and arguments of a refusal's English text, when it is one of [`REFUSALS`].
+pub fn refusal(text: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    REFUSALS.iter().find_map(|(code, template)| {
+        let Some(start) = template.find('{') else { return (text == *template).then(|| (*code, Vec::new())) };
+        let end = template[start..].find('}')? + start;
+        let (prefix, name, suffix) = (&template[..start], &template[start + 1..end], &template[end + 1..]);
+        let value = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
+        let name: &'static str = match name {
+            "role" => "role",
+            "minutes" => "minutes",
+            _ => return None,
+        };
+        (!value.is_empty()).then(|| (*code, vec![(name, value.to_string())]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every source file of the crate, to check the codes and refusals they use.
+    const SOURCES: &[&str] = &[
+        include_str!("access.rs"),
+        include_str!("actions.rs"),
+        include_str!("auth.rs"),
+        include_str!("cases.rs"),
+        include_str!("consents.rs"),
+        include_str!("conversion.rs"),
+        include_str!("referrals.rs"),
+        include_str!("second_factor.rs"),
+        include_str!("simulate.rs"),
+        include_str!("survivor.rs"),
+    ];
+
+    #[test]
+    fn every_code_used_is_listed() {
+        let known = |code: &str| FIELD_MESSAGES.iter().chain(DOMAIN_MESSAGES).any(|(c, _)| *c == code);
+        let mut seen = 0;
+        for source in SOURCES {
+            for marker in ["messages::invalid(", "messages::field_error(", "FieldError::coded("] {
+                for (i, _) in source.match_indices(marker) {
+                    let call = &source[i..];
+                    let code = call.split(',').nth(1).map(|s| s.trim().trim_matches('"')).unwrap_or("");
+                    assert!(known(code), "code {code:?} is not listed: {}", &call[..call.len().min(120)]);
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 10, "found only {seen} coded errors");
+    }
+
+    #[test]
+    fn every_refusal_text_is_recognised() {
+        for source in SOURCES {
+            for (i, _) in source.match_indices("AppError::Forbidden(") {
+                let rest = source[i + "AppError::Forbidden(".len()..].trim_start();
+                let rest = rest.strip_prefix("format!(").unwrap_or(rest).trim_start();
+                let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else { continue };
+                // A format! placeholder stands for the role or the minutes.
+                let sample = literal.replace("{}", "first responder");
+                let sample = if sample.contains("minutes") { literal.replace("{}", "15") } else { sample };
+                assert!(refusal(&sample).is_some(), "refusal {literal:?} is not in REFUSALS");
+            }
+        }
+        assert_eq!(
+            refusal("a police user cannot see case records"),
+            Some(("refusal.cannot_see_cases", vec![("role", "police".into())]))
+        );
+        assert_eq!(refusal("something else"), None);
+    }
+}
