@@ -103,7 +103,8 @@ async fn a_saved_referral_is_continued_in_a_later_session_and_gone_once_sent() {
     assert!(!list.contains("Draft Person") && list.contains("D-"), "{list}");
     assert!(list.contains("Who the potential victim is") || list.contains("<td class=\"govuk-table__cell\">"));
 
-    // A second referral started does not lose the first.
+    // A second referral started does not lose the first; one left unanswered is not repeated.
+    b.get("/referrals/new").await;
     b.get("/referrals/new").await;
     b.post("/referrals/new/about", &[("jurisdiction", "scotland"), ("age", "child"), ("later", "yes")]).await;
     b.post("/sign-out", &[]).await;

@@ -12,13 +12,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use sg_app::AppError;
-use sg_domain::{
-    countries, AgeAtExploitation, Coded, ContextFactor, ExploitationForm, ExploitationLocation, Gender, Jurisdiction,
-    Nationality,
-};
+use sg_domain::{countries, Coded, ContextFactor, ExploitationForm, ExploitationLocation, Jurisdiction};
 use time::{Date, Month};
 use uuid::Uuid;
 
+mod answers;
 mod drafts;
 mod submit;
 
@@ -26,6 +24,7 @@ use super::{csrf_refusal, error_page, message_for, render, Choice, FieldMessage,
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
+use answers::{err, take_answers};
 pub(crate) use drafts::{confirm_delete as confirm, continue_draft, delete, list};
 pub(crate) use submit::sent;
 use submit::{check_page, submit};
@@ -130,6 +129,13 @@ async fn save(state: &AppState, who: &PageUser, id: Uuid, step: &str, d: &Draft,
 pub(crate) async fn start(State(state): State<AppState>, who: PageUser) -> Response {
     if let Some(r) = refuse_non_referrers(&who) {
         return r;
+    }
+    // A draft started on this session and left unanswered is reused, so following "New
+    // referral" twice does not leave empty drafts in the list.
+    if let Ok(Some((_, d))) = load(&state, &who).await {
+        if !d.key.is_empty() && d.jurisdiction.is_empty() && d.age.is_empty() {
+            return Redirect::to("/referrals/new/about").into_response();
+        }
     }
     let draft = Draft { key: Uuid::new_v4().to_string(), ..Default::default() };
     let json = serde_json::to_string(&draft).unwrap_or_default();
@@ -290,96 +296,6 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
         return render(&check_page(&who, d, vec![]));
     }
     render(&step_page(&who, step, d, vec![]))
-}
-
-fn err(field: &str, message: &str) -> FieldMessage {
-    FieldMessage { field: field.into(), message: message.into() }
-}
-
-/// Takes one step's answers into the draft; returns the errors found.
-fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage> {
-    let mut errors = vec![];
-    match step {
-        "about" => {
-            d.jurisdiction = form.get("jurisdiction");
-            d.age = form.get("age");
-            if Jurisdiction::from_code(&d.jurisdiction).is_none() {
-                errors.push(err("jurisdiction", &crate::i18n::tr("referral.error.jurisdiction")));
-            }
-            if AgeAtExploitation::from_code(&d.age).is_none() {
-                errors.push(err("age", &crate::i18n::tr("referral.error.age")));
-            }
-            if !d.is_adult() {
-                d.consent.clear();
-            }
-        }
-        "consent" => {
-            d.consent = form.get("consent");
-            if d.consent != "yes" && d.consent != "no" {
-                errors.push(err("consent", &crate::i18n::tr("referral.error.consent")));
-            }
-        }
-        "person" => {
-            d.gender = form.get("gender");
-            d.nationality = form.get("nationality");
-            d.nationality_second = form.get("nationality_second");
-            if Gender::from_code(&d.gender).is_none() {
-                errors.push(err("gender", &crate::i18n::tr("referral.error.gender")));
-            }
-            if !d.nationality.is_empty() && Nationality::parse(&d.nationality).is_err() {
-                errors.push(err("nationality", &crate::i18n::tr("referral.error.nationality")));
-            }
-            if !d.nationality_second.is_empty() {
-                if Nationality::parse(&d.nationality_second).is_err() {
-                    errors.push(err("nationality_second", &crate::i18n::tr("referral.error.nationality_second")));
-                } else if d.nationality.is_empty() {
-                    errors.push(err("nationality", &crate::i18n::tr("referral.error.nationality_order")));
-                } else if d.nationality == d.nationality_second {
-                    errors.push(err("nationality_second", &crate::i18n::tr("referral.error.nationality_same")));
-                }
-            }
-        }
-        "exploitation" => {
-            d.forms = form.all("forms").into_iter().filter(|f| ExploitationForm::from_code(f).is_some()).collect();
-            d.location = form.get("location");
-            d.ieca = form.get("ieca");
-            if d.forms.is_empty() {
-                errors.push(err("forms", &crate::i18n::tr("referral.error.forms")));
-            }
-            if ExploitationLocation::from_code(&d.location).is_none() {
-                errors.push(err("location", &crate::i18n::tr("referral.error.location")));
-            }
-        }
-        "identity" => {
-            d.full_name = form.get("full_name");
-            d.nickname = form.get("nickname");
-            d.dob_day = form.get("dob-day");
-            d.dob_month = form.get("dob-month");
-            d.dob_year = form.get("dob-year");
-            d.phone = form.get("phone");
-            d.email = form.get("email");
-            d.account = form.get("account");
-            if d.full_name.is_empty() {
-                errors.push(err("full_name", &crate::i18n::tr("referral.error.full_name")));
-            }
-            if let Err(m) = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year) {
-                errors.push(err("dob", &m));
-            }
-        }
-        "context" => {
-            let ticked = form.all("context_factors");
-            if ticked.iter().any(|f| ContextFactor::from_code(f).is_none()) {
-                errors.push(err("context_factors", &crate::i18n::tr("referral.context.error_factor")));
-            }
-            d.context_factors = ticked.into_iter().filter(|f| ContextFactor::from_code(f).is_some()).collect();
-            d.context_notes = form.get("context_notes");
-            if d.context_notes.chars().count() > sg_domain::person::MAX_TEXT {
-                errors.push(err("context_notes", &crate::i18n::tr("referral.context.error_notes")));
-            }
-        }
-        _ => {}
-    }
-    errors
 }
 
 /// `POST /referrals/new/{step}`.
