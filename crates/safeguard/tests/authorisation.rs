@@ -66,6 +66,12 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
         ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
+        // Saved drafts: every referrer has a list of their own; a draft (here the first
+        // responder's) opens only for its author, and is "not found" to other referrers.
+        ("GET /referrals/drafts", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
+        ("GET /referrals/drafts/{draft_id}", [303, 403, 303, 404, 403, 403, 403, 403, 404, 404, 403]),
+        ("GET /referrals/drafts/{draft_id}/delete", [303, 403, 200, 404, 403, 403, 403, 403, 404, 404, 403]),
+        ("POST /referrals/drafts/{draft_id}/delete", [303, 403, 303, 404, 403, 403, 403, 403, 404, 404, 403]),
         ("GET /api/v1/openapi.json", all(200)),
         ("POST /api/v1/referrals", [401, 403, 201, 201, 403, 403, 403, 403, 201, 201, 403]),
         ("POST /api/v1/referrals/convert", [401, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
@@ -141,6 +147,24 @@ async fn every_route_as_every_role() {
         let (_, created) = t.refer(&referrer, &adult_referral(), None).await;
         created["case_id"].as_str().unwrap().to_string()
     };
+    // A saved referral of the first responder's, written as the referral pages write one.
+    let author = t.store.user_by_name("fr-browser").await.unwrap().unwrap().0;
+    let new_draft = || async {
+        let id = uuid::Uuid::new_v4();
+        let now = time::OffsetDateTime::now_utc();
+        let draft = sg_store::ReferralDraft {
+            id,
+            user: author.id,
+            created_at: now,
+            updated_at: now,
+            step: "person".into(),
+            sealed: sg_app::vault::seal_draft(&t.app.keys, format!("{id}|{}", author.id).as_bytes(), "{}"),
+        };
+        let audit =
+            t.app.audit_record(Some(&author), sg_audit::AuditAction::DraftSaved, None, sg_audit::Outcome::Allowed, "");
+        t.store.save_referral_draft(&draft, &audit).await.unwrap();
+        id.to_string()
+    };
     let consent_body = json!({"purpose": "support", "recipient_org": "Safe House Trust", "categories": ["identity"]});
 
     let table = table();
@@ -167,8 +191,10 @@ async fn every_route_as_every_role() {
                     .unwrap();
                 r.json::<Value>().await.unwrap()["consent_id"].as_str().unwrap().to_string()
             };
+            let draft = new_draft().await;
             let url = t.url(
                 &path
+                    .replace("{draft_id}", &draft)
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
                     .replace("{question}", "reasonable-grounds")

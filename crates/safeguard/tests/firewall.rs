@@ -75,12 +75,20 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
         std::thread::sleep(Duration::from_millis(50));
     }
 
-    let markers = ["Zyxwvut Qponmlk", "07700 900987", "zyx@example.org", "Kjihgfed-account-marker", "Nickmarker"];
+    let markers = [
+        "Zyxwvut Qponmlk",
+        "07700 900987",
+        "zyx@example.org",
+        "Kjihgfed-account-marker",
+        "Nickmarker",
+        "Ctxnotes-marker",
+    ];
     let body = json!({
         "jurisdiction": "england-wales", "age_at_exploitation": "adult", "consent_to_referral": true,
         "gender": "female", "nationalities": ["VN"], "exploitation_types": ["sexual"], "exploitation_location": "uk",
         "identity": {"full_name": markers[0], "phone": markers[1], "email": markers[2], "nickname": markers[4], "date_of_birth": "1987-06-05"},
         "account": format!("{} what happened", markers[3]),
+        "account_context": {"factors": ["trauma"], "notes": markers[5]},
     });
     let created: serde_json::Value =
         client.post(format!("{base}/api/v1/referrals")).bearer_auth(&token).json(&body).send().unwrap().json().unwrap();
@@ -90,7 +98,8 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
         client.get(format!("{base}/api/v1/cases/{case}/identity")).bearer_auth(&token).send().unwrap().json().unwrap();
     assert_eq!(person["identity"]["full_name"], markers[0]);
 
-    // A referral started in the browser keeps its draft in the session: sealed too.
+    // A referral started in the browser is saved as a draft as it goes, and saved for later
+    // from the context step: sealed too.
     let code = run_with(&["user", "add", "--org", "Hope NGO", "--role", "first-responder", "--name", "fr-web"]).1;
     let code = code.split_whitespace().last().unwrap().to_string();
     let browser = reqwest::blocking::Client::builder().cookie_store(true).build().unwrap();
@@ -104,11 +113,15 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
         ("person", vec![("gender", "male")]),
         ("exploitation", vec![("forms", "wages-taken"), ("location", "uk")]),
         ("identity", vec![("full_name", "Draftname Markerperson"), ("account", "Draftaccount-marker")]),
+        ("context", vec![("context_factors", "trauma"), ("context_notes", "Draftcontext-marker"), ("later", "yes")]),
     ] {
         let mut form = form;
         form.push(("csrf", &csrf));
         browser.post(format!("{base}/referrals/new/{step}")).form(&form).send().unwrap();
     }
+    // The draft is stored (so the scan below has something to find), and its list names no one.
+    let list = browser.get(format!("{base}/referrals/drafts")).send().unwrap().text().unwrap();
+    assert!(list.contains("Context for their account") && !list.contains("Draftname"), "{list}");
 
     Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     let status = server.wait().unwrap();
@@ -128,7 +141,8 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
             files.push(("the PostgreSQL database".into(), contents));
         }
     }
-    for marker in markers.iter().chain(&["Draftname Markerperson", "Draftaccount-marker", "1987-06-05"]) {
+    let drafted = ["Draftname Markerperson", "Draftaccount-marker", "Draftcontext-marker", "1987-06-05"];
+    for marker in markers.iter().chain(&drafted) {
         for (path, bytes) in &files {
             assert!(!contains(bytes, marker), "{marker:?} found in plaintext in {path}");
         }

@@ -140,6 +140,13 @@ impl Browser {
                     ],
                 )
                 .await;
+            assert_eq!(path, "/referrals/new/context");
+            let context = [
+                ("context_factors", "trauma"),
+                ("context_factors", "language"),
+                ("context_notes", "Spoke first through an interpreter."),
+            ];
+            let (_, path, _) = self.post("/referrals/new/context", &context).await;
             assert_eq!(path, "/referrals/new/check");
         } else {
             assert_eq!(path, "/referrals/new/check", "a Duty to Notify report must not ask who they are");
@@ -169,6 +176,9 @@ async fn a_first_responder_walks_the_four_referral_journeys() {
 
     let page = fr.refer("adult", Some("yes"), Some("Minh Example")).await;
     assert!(page.contains("Referral sent") && page.contains("Minh Example") && page.contains("Scotland"));
+    // The context for inconsistencies is part of the account the referrer may read.
+    assert!(page.contains("id=\"account-context\""), "{page}");
+    assert!(page.contains("Trauma and its effect on memory") && page.contains("Spoke first through an interpreter."));
     assert!(
         page.contains("Labour &#38; Criminal") || page.contains("Labour &amp; Criminal"),
         "statistical types derived from the form checkboxes: {page}"

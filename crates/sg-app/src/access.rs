@@ -188,3 +188,12 @@ pub fn check_statistics(user: &User) -> Result<(), AppError> {
         Err(AppError::Forbidden(format!("a {} cannot see monitoring statistics", user.role.label().to_lowercase())))
     }
 }
+
+/// Whether `user` may open, change or delete a saved referral draft written by `author`. Only
+/// its author: a draft is unfinished work holding a person's name and account before any case
+/// or consent record exists, so it is not shared even within the organisation. A colleague
+/// covering a shift is a real need, but the safer default is that the author finishes or
+/// deletes their own drafts; sharing would need its own recorded decision.
+pub fn may_open_draft(user: &User, author: sg_domain::UserId) -> bool {
+    user.role.can_refer() && user.id == author
+}

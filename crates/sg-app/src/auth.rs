@@ -245,27 +245,6 @@ impl App {
         Ok(Some((session, user)))
     }
 
-    /// Saves the referral being filled in on this session, sealed like the vault: a draft
-    /// holds names and accounts before they become a case.
-    pub async fn save_draft(&self, session: &Session, draft: Option<&str>) -> Result<(), AppError> {
-        let sealed = draft.map(|d| crate::vault::seal_draft(&self.keys, &session.token_hash, d));
-        self.store.update_session(&session.token_hash, self.clock.now(), sealed.as_deref()).await?;
-        Ok(())
-    }
-
-    /// The referral being filled in on this session, if any (a draft that cannot be opened,
-    /// for instance after its key was retired, is treated as none).
-    pub fn draft(&self, session: &Session) -> Option<String> {
-        let sealed = session.draft.as_deref()?;
-        match crate::vault::open_draft(&self.keys, &session.token_hash, sealed) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                tracing::warn!(error = %e, "a saved draft could not be opened; starting afresh");
-                None
-            }
-        }
-    }
-
     /// Ends a session.
     pub async fn end_session(&self, token: &str) -> Result<(), AppError> {
         self.store.delete_session(&hash_secret(token)).await?;

@@ -6,8 +6,8 @@ use sg_audit::{AuditAction, Outcome};
 use sg_domain::lifecycle::{Decision, PermissionToStay};
 use sg_domain::DataCategory;
 use sg_domain::{
-    CaseCommand, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority, Identity,
-    PersonalAccount,
+    AccountContext, CaseCommand, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority,
+    Identity, PersonalAccount,
 };
 use sg_store::{Append, CaseFilter, CasePage, CaseRecord, StoredEvent, User, VaultField};
 use time::Date;
@@ -84,6 +84,9 @@ pub struct PersonView {
     pub identity: Option<Identity>,
     /// The person's account.
     pub account: Option<PersonalAccount>,
+    /// Context for gaps or inconsistencies in the account, released with the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_context: Option<AccountContext>,
 }
 
 pub(crate) fn state_of(record: &CaseRecord) -> Result<CaseState, AppError> {
@@ -184,7 +187,7 @@ impl App {
             ));
         };
         let dk = crate::vault::data_key(&self.keys, id, &wrapped)?;
-        let mut view = PersonView { identity: None, account: None };
+        let mut view = PersonView { identity: None, account: None, account_context: None };
         if categories.contains(&DataCategory::Identity) {
             if let Some(sealed) = self.store.vault_get(id, VaultField::Identity).await? {
                 view.identity = Some(crate::vault::open(&dk, id, VaultField::Identity, &sealed)?);
@@ -193,6 +196,9 @@ impl App {
         if categories.contains(&DataCategory::Account) {
             if let Some(sealed) = self.store.vault_get(id, VaultField::Account).await? {
                 view.account = Some(crate::vault::open(&dk, id, VaultField::Account, &sealed)?);
+            }
+            if let Some(sealed) = self.store.vault_get(id, VaultField::AccountContext).await? {
+                view.account_context = Some(crate::vault::open(&dk, id, VaultField::AccountContext, &sealed)?);
             }
         }
         Ok(view)

@@ -56,6 +56,10 @@ impl App {
             }
             count += due.len() as u64;
         }
+        if !dry_run {
+            let drafts = self.expire_drafts().await?;
+            tracing::info!(drafts, "expired referral drafts deleted");
+        }
         Ok(count)
     }
 }

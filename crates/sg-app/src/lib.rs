@@ -13,6 +13,7 @@ pub mod cases;
 pub mod consents;
 pub mod conversion;
 pub mod demo;
+pub mod drafts;
 pub mod erasure;
 mod error;
 pub mod messages;

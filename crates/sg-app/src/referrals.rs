@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use sg_domain::lifecycle::open_case;
 use sg_domain::Coded;
 use sg_domain::{
-    AgeAtExploitation, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority,
-    ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity, Jurisdiction, Nationality,
-    PersonalAccount,
+    AccountContext, AgeAtExploitation, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus,
+    CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity,
+    Jurisdiction, Nationality, PersonalAccount,
 };
 use sg_store::{Created, IdempotencyKey, NewCase, User};
 use sha2::{Digest, Sha256};
@@ -48,6 +48,10 @@ pub struct ReferralInput {
     pub identity: Option<Identity>,
     /// What happened, in the person's words (not stored for a Duty to Notify report).
     pub account: Option<PersonalAccount>,
+    /// Context for gaps or inconsistencies in the account, part of the account (not stored for
+    /// a Duty to Notify report). There is no credibility flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_context: Option<AccountContext>,
 }
 
 /// Parses a referral's JSON body, naming the field at fault when it does not fit.
@@ -79,6 +83,8 @@ pub struct ValidReferral {
     pub route: (CompetentAuthority, String),
     /// Identity and account, for a referral.
     pub person: Option<(Identity, PersonalAccount)>,
+    /// Context for inconsistencies in the account, for a referral.
+    pub context: Option<AccountContext>,
 }
 
 /// Chooses the competent authority under the rules in force in the case's jurisdiction on the
@@ -140,6 +146,9 @@ impl ReferralInput {
             identity.validate(today)?;
             let account = self.account.unwrap_or_default();
             account.validate()?;
+            if let Some(context) = &self.account_context {
+                context.validate()?;
+            }
             Some((identity, account))
         } else {
             // A Duty to Notify report about an adult must not identify them (MSA 2015 s52(3)):
@@ -147,7 +156,8 @@ impl ReferralInput {
             None
         };
         let route = route(&facts, self.ieca_criteria);
-        Ok(ValidReferral { facts, consent_to_referral: consent, route, person })
+        let context = if person.is_some() { self.account_context } else { None };
+        Ok(ValidReferral { facts, consent_to_referral: consent, route, person, context })
     }
 }
 
@@ -218,8 +228,13 @@ pub fn new_case(
     let on = valid.facts.referred_on;
     let events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
     let state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty event stream".into()))?;
-    let person = valid.person.as_ref().map(|(identity, account)| (identity, account));
-    let (vault, person_key) = crate::vault::seal_if_identified(keys, id, person)?;
+    let (vault, person_key) = match &valid.person {
+        Some((identity, account)) => {
+            let sealed = crate::vault::seal_with_context(keys, id, identity, account, valid.context.as_ref())?;
+            (sealed.fields, Some(sealed.person_key))
+        }
+        None => (vec![], None),
+    };
     Ok(NewCase {
         id,
         reference: CaseReference::for_case(id),

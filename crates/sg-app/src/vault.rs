@@ -4,7 +4,7 @@
 //! to its case, so nothing can be moved between records unnoticed.
 
 use sg_crypto::{DataKey, KeyRing};
-use sg_domain::{CaseId, Identity, PersonalAccount};
+use sg_domain::{AccountContext, CaseId, Identity, PersonalAccount};
 use sg_store::VaultField;
 
 use crate::AppError;
@@ -27,17 +27,31 @@ pub struct Sealed {
 
 /// Seals identity and account under a new data key for `case`.
 pub fn seal(keys: &KeyRing, case: CaseId, identity: &Identity, account: &PersonalAccount) -> Result<Sealed, AppError> {
+    seal_with_context(keys, case, identity, account, None)
+}
+
+/// [`seal`], with the context for inconsistencies in the account when some was given (an
+/// empty context is not stored).
+pub fn seal_with_context(
+    keys: &KeyRing,
+    case: CaseId,
+    identity: &Identity,
+    account: &PersonalAccount,
+    context: Option<&AccountContext>,
+) -> Result<Sealed, AppError> {
     let dk = DataKey::generate();
     let enc = |e: serde_json::Error| AppError::Internal(format!("cannot encode the identifying record: {e}"));
     let identity = serde_json::to_vec(identity).map_err(enc)?;
     let account = serde_json::to_vec(account).map_err(enc)?;
-    Ok(Sealed {
-        person_key: keys.wrap(&dk, &key_aad(case)),
-        fields: vec![
-            (VaultField::Identity, dk.seal(&identity, &field_aad(case, VaultField::Identity))),
-            (VaultField::Account, dk.seal(&account, &field_aad(case, VaultField::Account))),
-        ],
-    })
+    let mut fields = vec![
+        (VaultField::Identity, dk.seal(&identity, &field_aad(case, VaultField::Identity))),
+        (VaultField::Account, dk.seal(&account, &field_aad(case, VaultField::Account))),
+    ];
+    if let Some(context) = context.filter(|c| !c.is_empty()) {
+        let context = serde_json::to_vec(context).map_err(enc)?;
+        fields.push((VaultField::AccountContext, dk.seal(&context, &field_aad(case, VaultField::AccountContext))));
+    }
+    Ok(Sealed { person_key: keys.wrap(&dk, &key_aad(case)), fields })
 }
 
 /// Sealed vault fields, ready to store.
@@ -78,24 +92,25 @@ pub fn open<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&plain).map_err(|e| AppError::Internal(format!("unreadable vault entry: {e}")))
 }
 
-fn draft_aad(session_hash: &[u8]) -> Vec<u8> {
+fn draft_aad(binding: &[u8]) -> Vec<u8> {
     let mut aad = b"safeguard/draft/v1|".to_vec();
-    aad.extend_from_slice(session_hash);
+    aad.extend_from_slice(binding);
     aad
 }
 
-/// Seals a referral draft under a fresh data key: `v1.` then the wrapped key and the sealed
+/// Seals a referral draft under a fresh data key, bound to `binding` (the draft id and its
+/// author, so a sealed draft cannot be moved to another row or user): `v1.` then the wrapped key and the sealed
 /// draft, base64url, joined by `.`.
-pub fn seal_draft(keys: &KeyRing, session_hash: &[u8], draft: &str) -> String {
+pub fn seal_draft(keys: &KeyRing, binding: &[u8], draft: &str) -> String {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let dk = DataKey::generate();
-    let aad = draft_aad(session_hash);
+    let aad = draft_aad(binding);
     format!("v1.{}.{}", b64.encode(keys.wrap(&dk, &aad)), b64.encode(dk.seal(draft.as_bytes(), &aad)))
 }
 
-/// Opens a draft sealed by [`seal_draft`] for the same session.
-pub fn open_draft(keys: &KeyRing, session_hash: &[u8], sealed: &str) -> Result<String, AppError> {
+/// Opens a draft sealed by [`seal_draft`] with the same binding (its id and author).
+pub fn open_draft(keys: &KeyRing, binding: &[u8], sealed: &str) -> Result<String, AppError> {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let bad = || AppError::Internal("unreadable draft".into());
@@ -103,7 +118,7 @@ pub fn open_draft(keys: &KeyRing, session_hash: &[u8], sealed: &str) -> Result<S
     let (Some("v1"), Some(wrapped), Some(body), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
     };
-    let aad = draft_aad(session_hash);
+    let aad = draft_aad(binding);
     let dk = keys.unwrap(&b64.decode(wrapped).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
     let plain = dk.open(&b64.decode(body).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
     String::from_utf8(plain).map_err(|_| bad())

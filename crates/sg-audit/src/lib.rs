@@ -28,6 +28,9 @@ sg_domain::coded_enum! {
         KeysRotated = ("keys-rotated", "Master key rotated"),
         Export = ("export", "Data exported"),
         RecommendationRecorded = ("recommendation-recorded", "Recommendation or its status recorded"),
+        DraftSaved = ("draft-saved", "Referral draft saved"),
+        DraftOpened = ("draft-opened", "Referral draft opened"),
+        DraftDeleted = ("draft-deleted", "Referral draft deleted"),
     }
 }
 

@@ -22,7 +22,7 @@ pub use facts::{
 };
 pub use ids::{CaseId, CaseReference, OrgId, UserId};
 pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, TransitionError};
-pub use person::{Identity, PersonalAccount, Sensitive};
+pub use person::{AccountContext, ContextFactor, Identity, PersonalAccount, Sensitive};
 pub use role::Role;
 pub use wire::Coded;
 

@@ -102,6 +102,50 @@ impl PersonalAccount {
     }
 }
 
+crate::coded_enum! {
+    /// Context that can explain gaps, late disclosure or inconsistencies in a person's account.
+    /// Recorded in place of the Home Office form's yes/no credibility question (nrm-domain.md
+    /// 1.4, 1.8): the 2026 guidance asks first responders to explain whether withholding or
+    /// changing an account may be due to fear or trauma.
+    pub enum ContextFactor {
+        Trauma = ("trauma", "Trauma and its effect on memory, or fear of reliving what happened"),
+        FearOfTraffickers = ("fear-of-traffickers", "Fear for their safety, or their family's, from the people who exploited them"),
+        FearOfAuthorities = ("fear-of-authorities", "Fear of the police, immigration authorities or being removed"),
+        DebtOrControl = ("debt-or-control", "Debt bondage, threats or control by others"),
+        ToldWhatToSay = ("told-what-to-say", "They were told what to say by the people who exploited them"),
+        Language = ("language", "Language, interpreting or cultural differences"),
+        AgeOrDisability = ("age-or-disability", "Their age, a disability or a health condition"),
+        PartialFirstDisclosure = ("partial-first-disclosure", "They told only part of what happened at first"),
+    }
+}
+
+/// Context for gaps or inconsistencies in the account: part of the account, sealed with it
+/// and released only where the account is. Never a yes/no judgement of credibility.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountContext {
+    /// The factors that apply.
+    #[serde(default)]
+    pub factors: std::collections::BTreeSet<ContextFactor>,
+    /// More context, in the first responder's words.
+    #[serde(default)]
+    pub notes: Sensitive<String>,
+}
+
+impl AccountContext {
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.factors.is_empty() && self.notes.0.trim().is_empty()
+    }
+    /// Checks the notes' length.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.notes.0.chars().count() > MAX_TEXT {
+            return Err(FieldError::new("account_context.notes", format!("is longer than {MAX_TEXT} characters")));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 mod backup;
 mod cases;
 mod convert;
+mod drafts;
 mod firewall;
 mod group_commit;
 mod idempotency;
@@ -185,6 +186,34 @@ impl sg_store::Store for SqliteStore {
     }
     async fn delete_session(&self, token_hash: &[u8]) -> sg_store::StoreResult<()> {
         sessions::delete(self, token_hash).await
+    }
+    async fn save_referral_draft(
+        &self,
+        draft: &sg_store::ReferralDraft,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        drafts::save(self, draft, audit).await
+    }
+    async fn referral_draft(&self, id: uuid::Uuid) -> sg_store::StoreResult<Option<sg_store::ReferralDraft>> {
+        drafts::get(self, id).await
+    }
+    async fn referral_drafts(
+        &self,
+        user: sg_domain::UserId,
+        since: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<Vec<sg_store::ReferralDraft>> {
+        drafts::list(self, user, since).await
+    }
+    async fn delete_referral_draft(
+        &self,
+        id: uuid::Uuid,
+        user: sg_domain::UserId,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        drafts::delete(self, id, user, audit).await
+    }
+    async fn delete_referral_drafts_before(&self, before: time::OffsetDateTime) -> sg_store::StoreResult<u64> {
+        drafts::delete_before(self, before).await
     }
     async fn create_case(
         &self,

@@ -123,6 +123,22 @@ pub trait Store: Send + Sync {
     /// Ends a session.
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
 
+    // --- referral drafts ---
+
+    /// Writes a draft (insert, or update of the author's own draft with that id; a draft of
+    /// another user with the same id is left alone and `NotFound` returned), with its audit
+    /// record, in one transaction. `created_at` is kept from the first write.
+    async fn save_referral_draft(&self, draft: &ReferralDraft, audit: &AuditRecord) -> StoreResult<()>;
+    /// One draft, whoever its author (the caller checks).
+    async fn referral_draft(&self, id: uuid::Uuid) -> StoreResult<Option<ReferralDraft>>;
+    /// The drafts of `user` changed at or after `since`, most recently changed first.
+    async fn referral_drafts(&self, user: UserId, since: OffsetDateTime) -> StoreResult<Vec<ReferralDraft>>;
+    /// Deletes the draft `id` of `user`, with its audit record, in one transaction; whether
+    /// there was one (nothing is written, audit included, when there was not).
+    async fn delete_referral_draft(&self, id: uuid::Uuid, user: UserId, audit: &AuditRecord) -> StoreResult<bool>;
+    /// Deletes every draft last changed before `before` (the retention policy); how many.
+    async fn delete_referral_drafts_before(&self, before: OffsetDateTime) -> StoreResult<u64>;
+
     // --- cases ---
 
     /// Creates a case from its first events, its projection and its identifying record, in one

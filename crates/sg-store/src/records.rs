@@ -98,7 +98,8 @@ pub struct Session {
     pub created_at: OffsetDateTime,
     /// Last activity (for the idle timeout).
     pub last_seen: OffsetDateTime,
-    /// A referral being filled in (sealed), if any.
+    /// The id of the referral draft being filled in on this session, if any (the draft itself
+    /// is in `referral_drafts`, sealed).
     pub draft: Option<String>,
     /// The password was right but the second factor is still to come: such a session opens
     /// only the second-factor page.
@@ -112,6 +113,8 @@ pub enum VaultField {
     Identity,
     /// The person's account of what happened.
     Account,
+    /// Context for gaps or inconsistencies in the account (released with the account).
+    AccountContext,
 }
 
 impl VaultField {
@@ -120,6 +123,7 @@ impl VaultField {
         match self {
             Self::Identity => "identity",
             Self::Account => "account",
+            Self::AccountContext => "account_context",
         }
     }
 }
@@ -366,4 +370,21 @@ impl CasePage {
 /// Helper so backends can turn stored codes back into enums.
 pub fn parse_code<T: Coded>(column: &str, value: &str) -> Result<T, crate::StoreError> {
     T::from_code(value).ok_or_else(|| crate::StoreError::Other(format!("bad {column} value {value:?} in database")))
+}
+
+/// A referral saved to finish later: its author, when, how far it got, and the answers sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralDraft {
+    /// The draft's id.
+    pub id: uuid::Uuid,
+    /// Its author: the only user who may open it.
+    pub user: UserId,
+    /// When it was started.
+    pub created_at: OffsetDateTime,
+    /// When it last changed.
+    pub updated_at: OffsetDateTime,
+    /// The code of the step reached (a question, never an answer).
+    pub step: String,
+    /// The answers, sealed (`sg_app::vault::seal_draft`).
+    pub sealed: String,
 }

@@ -72,6 +72,10 @@ pub const ROUTES: &[&str] = &[
     "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
     "POST /referrals/new/{step}",
+    "GET /referrals/drafts",
+    "GET /referrals/drafts/{draft_id}",
+    "GET /referrals/drafts/{draft_id}/delete",
+    "POST /referrals/drafts/{draft_id}/delete",
     "GET /api/v1/openapi.json",
     "POST /api/v1/referrals",
     "POST /api/v1/referrals/convert",
@@ -133,6 +137,9 @@ pub fn router(state: AppState) -> Router {
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))
+        .route("/referrals/drafts", get(pages::referral::list))
+        .route("/referrals/drafts/{draft_id}", get(pages::referral::continue_draft))
+        .route("/referrals/drafts/{draft_id}/delete", get(pages::referral::confirm).post(pages::referral::delete))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(i18n::choose_language))

@@ -38,6 +38,9 @@ export async function refer(page, { age, consent, name, screenshots = false }) {
     await page.fill('#dob-year', age === 'adult' ? '1990' : '2010');
     await page.fill('#account', 'Made to work in a nail bar for no pay.');
     await submit(page, 'Continue');
+    // Context for inconsistencies in the account: optional, so left blank here.
+    assert.equal(pathOf(page), '/referrals/new/context');
+    await submit(page, 'Continue');
   }
   assert.equal(pathOf(page), '/referrals/new/check', 'a Duty to Notify report does not ask who they are');
   assert.match(await page.textContent('h1'), /Check your answers/);

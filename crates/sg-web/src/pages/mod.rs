@@ -91,6 +91,11 @@ impl Layout {
     pub fn t(&self, key: &str) -> String {
         t(self.locale, key)
     }
+    /// The context factors recorded with an account, in the page's language, joined.
+    pub fn context_factors(&self, c: &sg_domain::AccountContext) -> String {
+        let labels: Vec<String> = c.factors.iter().map(|f| crate::pages::referral::factor_label(*f)).collect();
+        labels.join("; ")
+    }
     /// The text for `key` in the page's language, with `{name}` placeholders filled in.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         crate::i18n::tf(self.locale, key, args)

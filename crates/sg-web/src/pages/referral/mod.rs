@@ -2,7 +2,9 @@
 //! adult who consents (a referral), an adult who does not (a Duty to Notify report), a child,
 //! and a person of unknown age (treated as a child: no consent asked).
 //!
-//! Answers are kept on the server with the session (the draft), never in hidden fields.
+//! Answers are kept on the server, never in hidden fields: each answer saves the user's draft
+//! (`sg_app::drafts`, sealed in `referral_drafts`), the session holds only which draft is being
+//! filled in, and "Save and come back later" lands on the list of drafts (`drafts.rs`).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -10,20 +12,26 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use sg_app::AppError;
-use sg_domain::{AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Jurisdiction, Nationality};
+use sg_domain::{Coded, ContextFactor, ExploitationForm, ExploitationLocation, Jurisdiction};
 use time::{Date, Month};
+use uuid::Uuid;
 
+mod answers;
+mod drafts;
 mod submit;
 
 use super::{csrf_refusal, error_page, message_for, render, Choice, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
+use answers::{err, take_answers};
+pub(crate) use drafts::{confirm_delete as confirm, continue_draft, delete, list};
 pub(crate) use submit::sent;
 use submit::{check_page, submit};
 
 /// The answers so far, as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub(crate) struct Draft {
     /// Idempotency key for the submission, so a double click makes one case.
     key: String,
@@ -44,6 +52,9 @@ pub(crate) struct Draft {
     phone: String,
     email: String,
     account: String,
+    /// Context for gaps or inconsistencies in the account: factor codes and notes.
+    context_factors: Vec<String>,
+    context_notes: String,
 }
 
 impl Draft {
@@ -62,7 +73,7 @@ impl Draft {
         }
         steps.extend(["person", "exploitation"]);
         if !self.is_dtn() {
-            steps.push("identity");
+            steps.extend(["identity", "context"]);
         }
         steps.push("check");
         steps
@@ -102,23 +113,34 @@ fn date_from_parts(day: &str, month: &str, year: &str) -> Result<Option<Date>, S
     Date::from_calendar_date(y, month, d).map(Some).map_err(|_| crate::i18n::tr("common.date.real"))
 }
 
-fn load(state: &AppState, who: &PageUser) -> Draft {
-    state.app.draft(&who.session).and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default()
+/// The draft this session is filling in: its id and answers.
+async fn load(state: &AppState, who: &PageUser) -> Result<Option<(Uuid, Draft)>, AppError> {
+    let current = state.app.current_draft(&who.user, &who.session).await?;
+    Ok(current.map(|(id, json)| (id, serde_json::from_str(&json).unwrap_or_default())))
 }
 
-async fn save(state: &AppState, who: &PageUser, draft: Option<&Draft>) -> Result<(), AppError> {
-    let json = draft.map(|d| serde_json::to_string(d).unwrap_or_default());
-    state.app.save_draft(&who.session, json.as_deref()).await
+/// Saves the answers of draft `id`, which reached `step`; `why` goes to the audit log.
+async fn save(state: &AppState, who: &PageUser, id: Uuid, step: &str, d: &Draft, why: &str) -> Result<(), AppError> {
+    let json = serde_json::to_string(d).map_err(|e| AppError::Internal(format!("cannot encode a draft: {e}")))?;
+    state.app.save_draft(&who.user, id, step, &json, why).await
 }
 
-/// `GET /referrals/new`: starts a new referral.
+/// `GET /referrals/new`: starts a new referral (a new draft; any other stays in the list).
 pub(crate) async fn start(State(state): State<AppState>, who: PageUser) -> Response {
-    if !who.user.role.can_refer() {
-        return error_page(AppError::Forbidden("your role cannot make referrals".into()));
+    if let Some(r) = refuse_non_referrers(&who) {
+        return r;
     }
-    let draft = Draft { key: uuid::Uuid::new_v4().to_string(), ..Default::default() };
-    match save(&state, &who, Some(&draft)).await {
-        Ok(()) => Redirect::to("/referrals/new/about").into_response(),
+    // A draft started on this session and left unanswered is reused, so following "New
+    // referral" twice does not leave empty drafts in the list.
+    if let Ok(Some((_, d))) = load(&state, &who).await {
+        if !d.key.is_empty() && d.jurisdiction.is_empty() && d.age.is_empty() {
+            return Redirect::to("/referrals/new/about").into_response();
+        }
+    }
+    let draft = Draft { key: Uuid::new_v4().to_string(), ..Default::default() };
+    let json = serde_json::to_string(&draft).unwrap_or_default();
+    match state.app.start_draft(&who.user, &who.session, "about", &json).await {
+        Ok(_) => Redirect::to("/referrals/new/about").into_response(),
         Err(e) => error_page(e),
     }
 }
@@ -139,6 +161,8 @@ pub(crate) struct StepPage {
     locations: Vec<(&'static str, &'static str)>,
     nationality_fields: Vec<(&'static str, String, String, Vec<Choice>)>,
     form_groups: Vec<CheckboxGroup>,
+    /// The context step's checkboxes: (code, label, ticked).
+    context_factors: Vec<(&'static str, String, bool)>,
 }
 
 /// A heading and its checkboxes: (value, label, ticked).
@@ -183,6 +207,7 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         "person" => "referral.person.title",
         "exploitation" => "referral.exploitation.title",
         "identity" => "referral.identity.title",
+        "context" => "referral.context.title",
         _ => "referral.other.title",
     };
     use ExploitationForm as E;
@@ -243,8 +268,17 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
             ),
         ],
         form_groups,
+        context_factors: ContextFactor::ALL
+            .iter()
+            .map(|f| (f.code(), factor_label(*f), d.context_factors.iter().any(|x| x == f.code())))
+            .collect(),
         d,
     }
+}
+
+/// A context factor's label in the page's language.
+pub(crate) fn factor_label(f: ContextFactor) -> String {
+    crate::i18n::label("referral.context.factor", f)
 }
 
 fn refuse_non_referrers(who: &PageUser) -> Option<Response> {
@@ -256,10 +290,11 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
     if let Some(r) = refuse_non_referrers(&who) {
         return r;
     }
-    let d = load(&state, &who);
-    if d.key.is_empty() {
-        return Redirect::to("/referrals/new").into_response();
-    }
+    let d = match load(&state, &who).await {
+        Ok(Some((_, d))) if !d.key.is_empty() => d,
+        Ok(_) => return Redirect::to("/referrals/new").into_response(),
+        Err(e) => return error_page(e),
+    };
     let Some(step) = d.steps().into_iter().find(|s| *s == step) else {
         return error_page(AppError::NotFound);
     };
@@ -267,85 +302,6 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
         return render(&check_page(&who, d, vec![]));
     }
     render(&step_page(&who, step, d, vec![]))
-}
-
-fn err(field: &str, message: &str) -> FieldMessage {
-    FieldMessage { field: field.into(), message: message.into() }
-}
-
-/// Takes one step's answers into the draft; returns the errors found.
-fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<FieldMessage> {
-    let mut errors = vec![];
-    match step {
-        "about" => {
-            d.jurisdiction = form.get("jurisdiction");
-            d.age = form.get("age");
-            if Jurisdiction::from_code(&d.jurisdiction).is_none() {
-                errors.push(err("jurisdiction", &crate::i18n::tr("referral.error.jurisdiction")));
-            }
-            if AgeAtExploitation::from_code(&d.age).is_none() {
-                errors.push(err("age", &crate::i18n::tr("referral.error.age")));
-            }
-            if !d.is_adult() {
-                d.consent.clear();
-            }
-        }
-        "consent" => {
-            d.consent = form.get("consent");
-            if d.consent != "yes" && d.consent != "no" {
-                errors.push(err("consent", &crate::i18n::tr("referral.error.consent")));
-            }
-        }
-        "person" => {
-            d.gender = form.get("gender");
-            d.nationality = form.get("nationality");
-            d.nationality_second = form.get("nationality_second");
-            if Gender::from_code(&d.gender).is_none() {
-                errors.push(err("gender", &crate::i18n::tr("referral.error.gender")));
-            }
-            if !d.nationality.is_empty() && Nationality::parse(&d.nationality).is_err() {
-                errors.push(err("nationality", &crate::i18n::tr("referral.error.nationality")));
-            }
-            if !d.nationality_second.is_empty() {
-                if Nationality::parse(&d.nationality_second).is_err() {
-                    errors.push(err("nationality_second", &crate::i18n::tr("referral.error.nationality_second")));
-                } else if d.nationality.is_empty() {
-                    errors.push(err("nationality", &crate::i18n::tr("referral.error.nationality_order")));
-                } else if d.nationality == d.nationality_second {
-                    errors.push(err("nationality_second", &crate::i18n::tr("referral.error.nationality_same")));
-                }
-            }
-        }
-        "exploitation" => {
-            d.forms = form.all("forms").into_iter().filter(|f| ExploitationForm::from_code(f).is_some()).collect();
-            d.location = form.get("location");
-            d.ieca = form.get("ieca");
-            if d.forms.is_empty() {
-                errors.push(err("forms", &crate::i18n::tr("referral.error.forms")));
-            }
-            if ExploitationLocation::from_code(&d.location).is_none() {
-                errors.push(err("location", &crate::i18n::tr("referral.error.location")));
-            }
-        }
-        "identity" => {
-            d.full_name = form.get("full_name");
-            d.nickname = form.get("nickname");
-            d.dob_day = form.get("dob-day");
-            d.dob_month = form.get("dob-month");
-            d.dob_year = form.get("dob-year");
-            d.phone = form.get("phone");
-            d.email = form.get("email");
-            d.account = form.get("account");
-            if d.full_name.is_empty() {
-                errors.push(err("full_name", &crate::i18n::tr("referral.error.full_name")));
-            }
-            if let Err(m) = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year) {
-                errors.push(err("dob", &m));
-            }
-        }
-        _ => {}
-    }
-    errors
 }
 
 /// `POST /referrals/new/{step}`.
@@ -359,24 +315,34 @@ pub(crate) async fn answer(
     if let Some(r) = csrf_refusal(&who, &form).or_else(|| refuse_non_referrers(&who)) {
         return r;
     }
-    let mut d = load(&state, &who);
-    if d.key.is_empty() {
-        return Redirect::to("/referrals/new").into_response();
-    }
+    let (id, mut d) = match load(&state, &who).await {
+        Ok(Some((id, d))) if !d.key.is_empty() => (id, d),
+        Ok(_) => return Redirect::to("/referrals/new").into_response(),
+        Err(e) => return error_page(e),
+    };
     let Some(step) = d.steps().into_iter().find(|s| *s == step) else {
         return error_page(AppError::NotFound);
     };
     if step == "check" {
-        return submit(&state, &who, d).await;
+        return submit(&state, &who, id, d).await;
     }
     let errors = take_answers(step, &form, &mut d);
-    if let Err(e) = save(&state, &who, Some(&d)).await {
+    // "Save and come back later" keeps whatever was typed, answered or not, and returns here.
+    if form.get("later") == "yes" {
+        return match save(&state, &who, id, step, &d, "saved for later").await {
+            Ok(()) => Redirect::to(&format!("/referrals/drafts?saved={}", sg_app::drafts::draft_reference(id)))
+                .into_response(),
+            Err(e) => error_page(e),
+        };
+    }
+    let reached = if errors.is_empty() { d.next_after(step) } else { step };
+    if let Err(e) = save(&state, &who, id, reached, &d, "answered").await {
         return error_page(e);
     }
     if !errors.is_empty() {
         return render(&step_page(&who, step, d, errors));
     }
-    Redirect::to(&format!("/referrals/new/{}", d.next_after(step))).into_response()
+    Redirect::to(&format!("/referrals/new/{reached}")).into_response()
 }
 
 /// Takes one form body through every step of the journey into a fresh draft, as
@@ -386,7 +352,7 @@ pub fn decode_form(body: &[u8]) -> usize {
     let form = FormData::parse(body);
     let mut d = Draft::default();
     let mut refused = 0;
-    for step in ["about", "consent", "person", "exploitation", "identity", "elsewhere"] {
+    for step in ["about", "consent", "person", "exploitation", "identity", "context", "elsewhere"] {
         refused += take_answers(step, &form, &mut d).len();
     }
     refused + usize::from(submit::input_of(&d).is_err())

@@ -6,11 +6,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::referrals::ReferralInput;
 use sg_app::AppError;
 use sg_domain::{
-    AgeAtExploitation, Coded, ExploitationForm, ExploitationLocation, Gender, Identity, Jurisdiction, Nationality,
-    PersonalAccount, Sensitive,
+    AccountContext, AgeAtExploitation, Coded, ContextFactor, ExploitationForm, ExploitationLocation, Gender, Identity,
+    Jurisdiction, Nationality, PersonalAccount, Sensitive,
 };
 
-use super::{date_from_parts, err, save, Draft};
+use super::{date_from_parts, err, factor_label, Draft};
 use crate::extract::PageUser;
 use crate::i18n::{label as tr_label, tr};
 use crate::pages::{error_page, render, FieldMessage, Layout};
@@ -45,7 +45,16 @@ pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
             address: Sensitive(String::new()),
         }),
         account: (!d.is_dtn()).then(|| PersonalAccount(Sensitive(d.account.clone()))),
+        account_context: (!d.is_dtn()).then(|| context_of(d)).filter(|c| !c.is_empty()),
     })
+}
+
+/// The context for inconsistencies, from the draft (unknown codes were dropped when answered).
+fn context_of(d: &Draft) -> AccountContext {
+    AccountContext {
+        factors: d.context_factors.iter().filter_map(|f| ContextFactor::from_code(f)).collect(),
+        notes: Sensitive(d.context_notes.clone()),
+    }
 }
 
 /// Which page asks for each field, for the error summary's links.
@@ -55,18 +64,20 @@ fn step_of(field: &str) -> &'static str {
         "consent_to_referral" => "consent",
         "gender" | "nationalities" => "person",
         "exploitation_types" | "exploitation_location" => "exploitation",
+        "account_context" => "context",
         _ => "identity",
     }
 }
 
-pub(super) async fn submit(state: &AppState, who: &PageUser, d: Draft) -> Response {
+pub(super) async fn submit(state: &AppState, who: &PageUser, id: uuid::Uuid, d: Draft) -> Response {
     let input = match input_of(&d) {
         Ok(i) => i,
         Err(m) => return render(&check_page(who, d, vec![err("identity", &m)])),
     };
     match state.app.submit_referral(&who.user, input, Some(&d.key)).await {
         Ok(created) => {
-            if let Err(e) = save(state, who, None).await {
+            // The draft held the person's details until now; the case holds them from here.
+            if let Err(e) = state.app.delete_draft(&who.user, &who.session, id, "sent").await {
                 return error_page(e);
             }
             Redirect::to(&format!("/referrals/sent/{}", created.created.case_id)).into_response()
@@ -163,6 +174,16 @@ pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) ->
                 (tr("person.phone"), or_not_given(&d.phone)),
                 (tr("person.email"), or_not_given(&d.email)),
                 (tr("person.account"), or_not_given(&d.account)),
+            ],
+        ));
+        let factors: Vec<String> = context_of(&d).factors.into_iter().map(factor_label).collect();
+        let factors = if factors.is_empty() { tr("person.not_given") } else { factors.join("; ") };
+        sections.push((
+            "context",
+            tr("referral.context.title"),
+            vec![
+                (tr("referral.context.factors"), factors),
+                (tr("referral.context.notes"), or_not_given(&d.context_notes)),
             ],
         ));
     }
