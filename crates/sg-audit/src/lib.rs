@@ -28,6 +28,9 @@ sg_domain::coded_enum! {
         KeysRotated = ("keys-rotated", "Master key rotated"),
         Export = ("export", "Data exported"),
         RecommendationRecorded = ("recommendation-recorded", "Recommendation or its status recorded"),
+        OrganisationCreated = ("organisation-created", "Organisation created"),
+        UserDisabled = ("user-disabled", "User disabled"),
+        AdminRead = ("admin-read", "Administration page read"),
     }
 }
 
