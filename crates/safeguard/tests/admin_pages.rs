@@ -243,3 +243,40 @@ async fn the_keys_page_counts_data_keys_under_each_master_key_and_shows_no_key()
         assert!(!html.to_lowercase().contains(&tail));
     }
 }
+
+#[tokio::test]
+async fn a_new_code_clears_the_password_and_second_factor_and_ends_the_session() {
+    let t = TestApp::start().await;
+    let (admin, csrf) = signed_in(&t, "Safeguard administrators", Role::Admin, "adm").await;
+    let code = t.page_user("Single Competent Authority", Role::DecisionMaker, "dm1").await;
+    let (dm, _) = sign_in_with_code(&t, &code, Role::DecisionMaker).await;
+    let (user, _) = t.store.user_by_name("dm1").await.unwrap().unwrap();
+    assert!(user.has_second_factor);
+    let id = user.id.to_string();
+
+    let r = admin.get(t.url(&format!("/admin/users/{id}/reset"))).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("Issue a new sign-in code to dm1?"));
+    let (status, _, html) = post(&admin, &t, &format!("/admin/users/{id}/reset"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("New sign-in code issued"), "{html}");
+    let new_code = html.split("id=\"sign-in-code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+
+    // Signed out at once; the old password no longer works; the first code stays spent.
+    assert_eq!(dm.get(t.url("/cases")).send().await.unwrap().url().path(), "/sign-in");
+    let (_, stored) = t.store.user_by_name("dm1").await.unwrap().unwrap();
+    assert!(stored.is_none(), "the password was not cleared");
+    assert!(t.app.sign_in("dm1", PASSWORD).await.is_err());
+    assert!(!t.store.user(user.id).await.unwrap().unwrap().has_second_factor);
+    // The new code signs them in, and they enrol again.
+    let (dm, _) = sign_in_with_code(&t, &new_code, Role::DecisionMaker).await;
+    assert_eq!(dm.get(t.url("/cases")).send().await.unwrap().status(), StatusCode::OK);
+    let resets = audited(&t, AuditAction::CredentialsReset, Outcome::Allowed).await;
+    assert_eq!(resets.len(), 1);
+    assert_eq!(resets[0].record.detail, format!("user {id}"));
+
+    // Not one's own account.
+    let (me, _) = t.store.user_by_name("adm").await.unwrap().unwrap();
+    let (status, _, html) = post(&admin, &t, &format!("/admin/users/{}/reset", me.id), &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("cannot reset your own account") && !html.contains("sign-in-code"), "{html}");
+}

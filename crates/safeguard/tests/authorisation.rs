@@ -73,6 +73,9 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("POST /admin/users", admin_only(200)),
         ("GET /admin/users/{user_id}/disable", admin_only(200)),
         ("POST /admin/users/{user_id}/disable", admin_only(303)),
+        ("GET /admin/users/{user_id}/reset", admin_only(200)),
+        // The new code's page; or, once the target is disabled, the confirmation with its error.
+        ("POST /admin/users/{user_id}/reset", admin_only(200)),
         ("GET /admin/keys", admin_only(200)),
         ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),

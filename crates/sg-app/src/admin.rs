@@ -241,6 +241,28 @@ impl App {
         Ok(target)
     }
 
+    /// Issues a new one-time sign-in code to a user who lost their password or authenticator:
+    /// their password and second factor are cleared, their sessions ended and older codes
+    /// spent, in one transaction with the audit record. Not for one's own account (ask another
+    /// administrator), nor a disabled one.
+    pub async fn admin_reset_user(&self, admin: &User, id: &str) -> Result<(User, String), AppError> {
+        self.check_admin(admin, AuditAction::CredentialsReset, "not an administrator").await?;
+        let target = self.admin_user(admin, id).await?;
+        if target.id == admin.id {
+            return Err(AppError::invalid("confirm", "you cannot reset your own account: ask another administrator"));
+        }
+        if target.disabled {
+            return Err(AppError::invalid("confirm", "this user is disabled, so they cannot be given a new code"));
+        }
+        let code = crate::auth::new_secret();
+        let now = self.clock.now();
+        let detail = format!("user {}", target.id);
+        let audit = self.audit_record(Some(admin), AuditAction::CredentialsReset, None, Outcome::Allowed, detail);
+        let expires = now + crate::auth::SIGN_IN_CODE_LIFETIME;
+        self.store.reset_credentials(target.id, &crate::auth::hash_secret(&code), now, expires, &audit).await?;
+        Ok((target, code))
+    }
+
     /// The master keys, newest first: id, when written, whether it seals new data, and how
     /// many data keys it wraps. Never key material.
     pub async fn admin_keys(&self, user: &User) -> Result<Vec<KeyInfo>, AppError> {

@@ -30,6 +30,7 @@ sg_domain::coded_enum! {
         RecommendationRecorded = ("recommendation-recorded", "Recommendation or its status recorded"),
         OrganisationCreated = ("organisation-created", "Organisation created"),
         UserDisabled = ("user-disabled", "User disabled"),
+        CredentialsReset = ("credentials-reset", "Password and second factor reset, new sign-in code issued"),
         AdminRead = ("admin-read", "Administration page read"),
     }
 }

@@ -1,8 +1,10 @@
 //! The administration pages' reads and writes: organisations, users, data-key counts.
 
 use sg_audit::AuditRecord;
+use sg_domain::UserId;
 use sg_store::{parse_code, Coded, NewOrg, OrgSummary, Organisation, StoreError, StoreResult, UserSummary};
 use sqlx::Row;
+use time::OffsetDateTime;
 
 use crate::convert::{error, from_unix, org_id, unix};
 use crate::firewall::append_audit_tx;
@@ -80,4 +82,41 @@ pub(crate) async fn count_person_keys_with_prefix(s: &SqliteStore, prefix: &[u8]
         .await
         .map_err(error)?;
     Ok(n as u64)
+}
+
+pub(crate) async fn reset_credentials(
+    s: &SqliteStore,
+    user: UserId,
+    code_hash: &[u8],
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+    audit: &AuditRecord,
+) -> StoreResult<()> {
+    let id = user.to_string();
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    let done =
+        sqlx::query("UPDATE users SET password_hash = NULL, totp_secret = NULL WHERE id = ? AND disabled_at IS NULL")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(&id).execute(&mut *tx).await.map_err(error)?;
+    sqlx::query("UPDATE sign_in_codes SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+        .bind(unix(now))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
+    sqlx::query("INSERT INTO sign_in_codes (code_hash, user_id, expires_at) VALUES (?, ?, ?)")
+        .bind(code_hash)
+        .bind(&id)
+        .bind(unix(expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
+    append_audit_tx(&mut tx, std::slice::from_ref(audit)).await.map_err(error)?;
+    tx.commit().await.map_err(error)
 }

@@ -129,6 +129,16 @@ impl sg_store::Store for SqliteStore {
     ) -> sg_store::StoreResult<sg_store::Organisation> {
         admin::create_org(self, org, audit).await
     }
+    async fn reset_credentials(
+        &self,
+        user: sg_domain::UserId,
+        code_hash: &[u8],
+        now: time::OffsetDateTime,
+        expires_at: time::OffsetDateTime,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        admin::reset_credentials(self, user, code_hash, now, expires_at, audit).await
+    }
     async fn list_organisations(&self) -> sg_store::StoreResult<Vec<sg_store::OrgSummary>> {
         admin::list_organisations(self).await
     }

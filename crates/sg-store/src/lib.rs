@@ -112,6 +112,18 @@ pub trait Store: Send + Sync {
     /// Creates an organisation and appends its audit record, in one transaction; `Conflict` if
     /// the name is taken.
     async fn create_org(&self, org: &NewOrg, audit: &AuditRecord) -> StoreResult<Organisation>;
+    /// Resets a user's credentials for a fresh start, in one transaction: their password and
+    /// second factor are cleared, their sessions ended, their unused sign-in codes spent, a new
+    /// sign-in code stored (its hash) and the audit record appended. `NotFound` if there is no
+    /// such active (not disabled) user.
+    async fn reset_credentials(
+        &self,
+        user: UserId,
+        code_hash: &[u8],
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
     /// Every organisation, by name.
     async fn list_organisations(&self) -> StoreResult<Vec<OrgSummary>>;
     /// Every user, by organisation name then user name.

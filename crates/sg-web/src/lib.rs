@@ -72,6 +72,8 @@ pub const ROUTES: &[&str] = &[
     "POST /admin/users",
     "GET /admin/users/{user_id}/disable",
     "POST /admin/users/{user_id}/disable",
+    "GET /admin/users/{user_id}/reset",
+    "POST /admin/users/{user_id}/reset",
     "GET /admin/keys",
     "GET /referrals/new",
     "GET /referrals/sent/{case_id}",
@@ -137,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/organisations", get(pages::admin::organisations::list).post(pages::admin::organisations::add))
         .route("/admin/users", get(pages::admin::users::list).post(pages::admin::users::add))
         .route("/admin/users/{user_id}/disable", get(pages::admin::users::confirm).post(pages::admin::users::disable))
+        .route("/admin/users/{user_id}/reset", get(pages::admin::users::reset_confirm).post(pages::admin::users::reset))
         .route("/admin/keys", get(pages::admin::keys::show))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))

@@ -13,7 +13,7 @@ use sg_store::User;
 use super::{field_error, when, Opt};
 use crate::extract::PageUser;
 use crate::form::FormData;
-use crate::i18n::{label, tr};
+use crate::i18n::{label, tr, trf};
 use crate::pages::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
 use crate::AppState;
 
@@ -29,7 +29,7 @@ struct Line {
     tag: &'static str,
     two_factor: String,
     created: String,
-    /// Whether the disable link is offered (not for oneself, not twice).
+    /// Whether the disable and new-code links are offered (not for oneself, not twice).
     can_disable: bool,
 }
 
@@ -57,6 +57,8 @@ impl UsersPage {
 #[template(path = "admin_user_added.html")]
 struct AddedPage {
     layout: Layout,
+    /// A new user (true) or a new code for an existing one (false).
+    added: bool,
     has_errors: bool,
     name: String,
     org: String,
@@ -65,13 +67,17 @@ struct AddedPage {
 }
 
 #[derive(Template)]
-#[template(path = "admin_disable.html")]
-struct DisablePage {
+#[template(path = "admin_confirm.html")]
+struct ConfirmPage {
     layout: Layout,
+    /// `disable` or `reset`: the action's URL segment and catalogue section.
+    action: &'static str,
+    heading: String,
+    effect: String,
+    confirm: String,
     has_errors: bool,
     errors: Vec<FieldMessage>,
     id: String,
-    name: String,
     org: String,
     role: String,
 }
@@ -157,6 +163,7 @@ pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Byte
         Ok(created) => {
             return render(&AddedPage {
                 layout: Layout::for_user(tr("admin.added.title"), &who),
+                added: true,
                 has_errors: false,
                 name: created.user.name.clone(),
                 org: created.user.org_name.clone(),
@@ -175,13 +182,16 @@ pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Byte
     }
 }
 
-fn confirm_page(who: &PageUser, user: &User, errors: Vec<FieldMessage>) -> Response {
-    render(&DisablePage {
-        layout: Layout::for_user(tr("admin.disable.title"), who),
+fn confirm_page(who: &PageUser, action: &'static str, user: &User, errors: Vec<FieldMessage>) -> Response {
+    render(&ConfirmPage {
+        layout: Layout::for_user(tr(&format!("admin.{action}.title")), who),
+        action,
+        heading: trf(&format!("admin.{action}.heading"), &[("name", user.name.as_str())]),
+        effect: tr(&format!("admin.{action}.effect")),
+        confirm: tr(&format!("admin.{action}.confirm")),
         has_errors: !errors.is_empty(),
         errors,
         id: user.id.to_string(),
-        name: user.name.clone(),
         org: user.org_name.clone(),
         role: label("role", user.role),
     })
@@ -190,7 +200,7 @@ fn confirm_page(who: &PageUser, user: &User, errors: Vec<FieldMessage>) -> Respo
 /// `GET /admin/users/{user_id}/disable`: the confirmation step.
 pub(crate) async fn confirm(State(state): State<AppState>, who: PageUser, Path(id): Path<String>) -> Response {
     match state.app.admin_user(&who.user, &id).await {
-        Ok(user) => confirm_page(&who, &user, vec![]),
+        Ok(user) => confirm_page(&who, "disable", &user, vec![]),
         Err(e) => error_page(e),
     }
 }
@@ -211,7 +221,47 @@ pub(crate) async fn disable(
         Ok(user) => Redirect::to(&format!("/admin/users?disabled={}", user.id)).into_response(),
         Err(e) => match field_error(e) {
             Ok(errors) => match state.app.admin_user(&who.user, &id).await {
-                Ok(user) => confirm_page(&who, &user, errors),
+                Ok(user) => confirm_page(&who, "disable", &user, errors),
+                Err(e) => error_page(e),
+            },
+            Err(e) => error_page(e),
+        },
+    }
+}
+
+/// `GET /admin/users/{user_id}/reset`: the confirmation step before a new sign-in code.
+pub(crate) async fn reset_confirm(State(state): State<AppState>, who: PageUser, Path(id): Path<String>) -> Response {
+    match state.app.admin_user(&who.user, &id).await {
+        Ok(user) => confirm_page(&who, "reset", &user, vec![]),
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /admin/users/{user_id}/reset`: clears the user's password and second factor, ends
+/// their sessions, and shows their new one-time code, once.
+pub(crate) async fn reset(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    match state.app.admin_reset_user(&who.user, &id).await {
+        Ok((user, code)) => render(&AddedPage {
+            layout: Layout::for_user(tr("admin.reset.done"), &who),
+            has_errors: false,
+            added: false,
+            name: user.name.clone(),
+            org: user.org_name.clone(),
+            role: label("role", user.role),
+            code,
+        }),
+        Err(e) => match field_error(e) {
+            Ok(errors) => match state.app.admin_user(&who.user, &id).await {
+                Ok(user) => confirm_page(&who, "reset", &user, errors),
                 Err(e) => error_page(e),
             },
             Err(e) => error_page(e),
