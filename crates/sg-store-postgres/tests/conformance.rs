@@ -79,7 +79,7 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
     store.create_org(&north, &record).await.unwrap();
     let again = NewOrg { id: sg_domain::OrgId(uuid::Uuid::new_v4()), ..north.clone() };
     assert!(matches!(store.create_org(&again, &record).await, Err(StoreError::Conflict(_))));
-    assert_eq!(store.audit_page(0, 10_000).await.unwrap().len(), audit_before + 1);
+    assert_eq!(store.audit_page(0, 10_000).await.unwrap().len(), audit_before + 1, "a refused write was audited");
     let orgs = store.list_organisations().await.unwrap();
     let listed: Vec<_> = orgs.iter().filter(|o| o.org.name == "North Decisions").collect();
     assert_eq!(listed.len(), 1);
@@ -91,9 +91,20 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
     assert!(!listed.has_password && !listed.user.disabled);
     assert_eq!(listed.user.org_competent_authority, Some(CompetentAuthority::Ieca));
     store.set_password_hash(dee.user.id, "$argon2id$placeholder").await.unwrap();
+    assert!(state(store.list_users().await.unwrap()).has_password);
+    // A reset clears the password, spends the first code and stores the new one's hash.
+    let record = app.audit_record(None, AuditAction::CredentialsReset, None, Outcome::Allowed, "conformance");
+    let later = now + time::Duration::hours(72);
+    store.reset_credentials(dee.user.id, b"new-code-hash", now, later, &record).await.unwrap();
+    assert!(!state(store.list_users().await.unwrap()).has_password);
+    let first_code = sg_app::auth::hash_secret(&dee.sign_in_code);
+    assert!(store.consume_sign_in_code(&first_code, now).await.unwrap().is_none(), "the old code still works");
+    assert_eq!(store.consume_sign_in_code(b"new-code-hash", now).await.unwrap().map(|u| u.id), Some(dee.user.id));
     store.set_user_disabled(dee.user.id, Some(now)).await.unwrap();
+    let refused = store.reset_credentials(dee.user.id, b"another", now, later, &record).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "a disabled user was reset");
     let listed = state(store.list_users().await.unwrap());
-    assert!(listed.has_password && listed.user.disabled);
+    assert!(!listed.has_password && listed.user.disabled);
     let mut wrapped = 0;
     for c in &cases {
         wrapped += u64::from(store.person_key(c.id).await.unwrap().is_some());
