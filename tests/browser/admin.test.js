@@ -89,6 +89,21 @@ test('the administrator adds a user, who signs in with the code shown once', asy
   assert.equal(pathOf(dina), '/sign-in');
 });
 
+test('the administrator issues a new sign-in code, and the user signs in with it', async () => {
+  await go(admin, '/admin/users');
+  await admin.getByRole('link', { name: 'Issue a new code (admin)' }).click();
+  await admin.waitForLoadState();
+  await go(admin, pathOf(admin));
+  assert.match(await admin.textContent('h1'), /Issue a new sign-in code to admin\?/);
+  await submit(admin, 'Issue a new code');
+  assert.match(await admin.textContent('h1'), /New sign-in code issued/);
+  const fresh = (await admin.textContent('#sign-in-code')).trim();
+  assert.ok(fresh.length >= 40, fresh);
+  await shoot(admin, 'admin-new-code');
+  const first = await firstSignIn(fresh);
+  assert.equal(pathOf(first), '/cases');
+});
+
 test('the administrator sees the master keys and how to rotate them', async () => {
   await go(admin, '/admin/keys');
   const main = await admin.textContent('main');
