@@ -32,8 +32,9 @@ pub(crate) async fn create_org(s: &PgStore, org: &NewOrg, audit: &AuditRecord) -
     Ok(Organisation { id: org.id, name: org.name.clone(), kind: org.kind })
 }
 
+// Ordered by bytes ("C"), as SQLite's default collation does, whatever the database's locale.
 pub(crate) async fn list_organisations(s: &PgStore) -> StoreResult<Vec<OrgSummary>> {
-    let rows = sqlx::query("SELECT id, name, kind, competent_authority FROM organisations ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, kind, competent_authority FROM organisations ORDER BY name COLLATE \"C\"")
         .fetch_all(&s.pool)
         .await
         .map_err(error)?;
@@ -57,7 +58,7 @@ pub(crate) async fn list_organisations(s: &PgStore) -> StoreResult<Vec<OrgSummar
 pub(crate) async fn list_users(s: &PgStore) -> StoreResult<Vec<UserSummary>> {
     let rows = sqlx::query(&format!(
         "SELECT {USER_COLUMNS}, u.password_hash IS NOT NULL AS has_password, u.created_at \
-         FROM users u JOIN organisations o ON o.id = u.org_id ORDER BY o.name, u.name"
+         FROM users u JOIN organisations o ON o.id = u.org_id ORDER BY o.name COLLATE \"C\", u.name COLLATE \"C\""
     ))
     .fetch_all(&s.pool)
     .await
