@@ -94,7 +94,8 @@ pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, Ba
     let (store, backend) = open(data).await?;
     let has_keys = !store.person_keys_page(None, 1).await.context("cannot read the database")?.is_empty();
     let ring = crate::keys::open_or_create(&data.key_dir(), has_keys)?;
-    Ok((sg_app::App::new(store, ring), backend))
+    let key_created = Arc::new(crate::keys::written_dates(&data.key_dir()));
+    Ok((sg_app::App { key_created, ..sg_app::App::new(store, ring) }, backend))
 }
 
 /// Opens the database, creating the data directory and bringing the schema up to date, then

@@ -48,6 +48,19 @@ pub(crate) fn load(dir: &Path) -> anyhow::Result<Option<KeyRing>> {
     Ok(Some(KeyRing::new(keys)?))
 }
 
+/// When each key file in `dir` was last written, by key id: what the administrator's keys page
+/// shows as the key's date (a key file is written once, when the key is made, or restored).
+pub(crate) fn written_dates(dir: &Path) -> std::collections::BTreeMap<String, time::OffsetDateTime> {
+    let files = key_files(dir).unwrap_or_default();
+    files
+        .into_iter()
+        .filter_map(|(n, path)| {
+            let modified = fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+            Some((id_of(n), time::OffsetDateTime::from(modified)))
+        })
+        .collect()
+}
+
 /// Writes a new master key numbered one above the highest, readable only by the owner.
 pub(crate) fn create_next(dir: &Path) -> anyhow::Result<MasterKey> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create the key directory {}", dir.display()))?;

@@ -22,6 +22,13 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         row[0] = anon;
         row
     };
+    // Administration: the administrator only; anyone else signed in is refused.
+    let admin_only = |admin| {
+        let mut row = [403; 11];
+        row[0] = 303;
+        row[1] = admin;
+        row
+    };
     BTreeMap::from([
         //                                                          anon adm  fr  fro  dm   sp   gd   la   pol  ie   mon
         ("GET /healthz", all(200)),
@@ -63,6 +70,17 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         // The generic form names no recommendation: statistics roles get the page again with the
         // error summary; everyone else is refused before the form is read.
         ("POST /monitoring/recommendations", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ("GET /admin/organisations", admin_only(200)),
+        // An empty form: the administrator gets the page again with the error summary.
+        ("POST /admin/organisations", admin_only(200)),
+        ("GET /admin/users", admin_only(200)),
+        ("POST /admin/users", admin_only(200)),
+        ("GET /admin/users/{user_id}/disable", admin_only(200)),
+        ("POST /admin/users/{user_id}/disable", admin_only(303)),
+        ("GET /admin/users/{user_id}/reset", admin_only(200)),
+        // The new code's page; or, once the target is disabled, the confirmation with its error.
+        ("POST /admin/users/{user_id}/reset", admin_only(200)),
+        ("GET /admin/keys", admin_only(200)),
         ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
         ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
@@ -143,6 +161,9 @@ async fn every_route_as_every_role() {
         actor(&t, "Monitoring Group", Role::Monitor, "monitor").await,
     ];
     let referrer = actors[2].token.clone().unwrap();
+    // The user the disable routes name (the administrator's request disables them).
+    let target = t.app.create_user("Target Org", None, Role::Monitor, "matrix-target", false).await.unwrap();
+    let target = target.user.id.to_string();
     let new_case = || async {
         let (_, created) = t.refer(&referrer, &adult_referral(), None).await;
         created["case_id"].as_str().unwrap().to_string()
@@ -197,6 +218,7 @@ async fn every_route_as_every_role() {
                     .replace("{draft_id}", &draft)
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
+                    .replace("{user_id}", &target)
                     .replace("{question}", "reasonable-grounds")
                     .replace("{action}", "enter-support")
                     .replace("{step}", "about")

@@ -197,3 +197,18 @@ pub fn check_statistics(user: &User) -> Result<(), AppError> {
 pub fn may_open_draft(user: &User, author: sg_domain::UserId) -> bool {
     user.role.can_refer() && user.id == author
 }
+
+/// Whether `user` may administer the system: organisations, users and keys. Administrators
+/// only; administering gives no sight of survivors' records (see [`identity_access`]).
+pub fn can_administer(user: &User) -> bool {
+    user.role == Role::Admin
+}
+
+/// [`can_administer`] as an error for use cases.
+pub fn check_administer(user: &User) -> Result<(), AppError> {
+    if can_administer(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("a {} cannot administer the system", user.role.label().to_lowercase())))
+    }
+}

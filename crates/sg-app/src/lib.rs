@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod case_actions;
@@ -61,11 +62,14 @@ pub struct App {
     pub keys: Arc<sg_crypto::KeyRing>,
     /// The time source.
     pub clock: Arc<dyn Clock>,
+    /// When each master key's file was written, by key id, where known (the administrator's
+    /// keys page shows it; the key ring itself holds no dates).
+    pub key_created: Arc<std::collections::BTreeMap<String, OffsetDateTime>>,
 }
 
 impl App {
     /// An application over `store` and `keys` with the system clock.
     pub fn new(store: Arc<dyn Store>, keys: sg_crypto::KeyRing) -> Self {
-        Self { store, keys: Arc::new(keys), clock: Arc::new(SystemClock) }
+        Self { store, keys: Arc::new(keys), clock: Arc::new(SystemClock), key_created: Arc::default() }
     }
 }

@@ -31,6 +31,10 @@ sg_domain::coded_enum! {
         DraftSaved = ("draft-saved", "Referral draft saved"),
         DraftOpened = ("draft-opened", "Referral draft opened"),
         DraftDeleted = ("draft-deleted", "Referral draft deleted"),
+        OrganisationCreated = ("organisation-created", "Organisation created"),
+        UserDisabled = ("user-disabled", "User disabled"),
+        CredentialsReset = ("credentials-reset", "Password and second factor reset, new sign-in code issued"),
+        AdminRead = ("admin-read", "Administration page read"),
     }
 }
 

@@ -76,7 +76,13 @@ fn seal(key: &Secret, key_id: &str, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The key id an envelope names, and its nonce and ciphertext.
+/// The first bytes of every envelope sealed by the master key `key_id` (version, id length, id):
+/// what the store matches to count the data keys one master key wraps.
+pub fn envelope_header(key_id: &str) -> Vec<u8> {
+    header(key_id)
+}
+
+/// The key id an envelope names.
 pub fn envelope_key_id(envelope: &[u8]) -> Result<&str, CryptoError> {
     parse(envelope).map(|(id, _, _)| id)
 }
@@ -179,6 +185,10 @@ impl KeyRing {
             return Err(CryptoError::BadKey("no master key".into()));
         }
         Ok(Self { keys })
+    }
+    /// The ids of the master keys, oldest first (the last one seals).
+    pub fn ids(&self) -> Vec<&str> {
+        self.keys.iter().map(|k| k.id.as_str()).collect()
     }
     /// The key that seals new values.
     pub fn current(&self) -> &MasterKey {

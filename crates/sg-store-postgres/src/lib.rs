@@ -12,6 +12,7 @@
 //! Sessions, sign-in failures and idempotency records live in the database, so any process can
 //! serve any request.
 
+mod admin;
 mod backup;
 mod cases;
 mod convert;
@@ -100,6 +101,32 @@ impl PgStore {
 
 #[async_trait::async_trait]
 impl sg_store::Store for PgStore {
+    async fn create_org(
+        &self,
+        org: &sg_store::NewOrg,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<sg_store::Organisation> {
+        admin::create_org(self, org, audit).await
+    }
+    async fn reset_credentials(
+        &self,
+        user: sg_domain::UserId,
+        code_hash: &[u8],
+        now: time::OffsetDateTime,
+        expires_at: time::OffsetDateTime,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        admin::reset_credentials(self, user, code_hash, now, expires_at, audit).await
+    }
+    async fn list_organisations(&self) -> sg_store::StoreResult<Vec<sg_store::OrgSummary>> {
+        admin::list_organisations(self).await
+    }
+    async fn list_users(&self) -> sg_store::StoreResult<Vec<sg_store::UserSummary>> {
+        admin::list_users(self).await
+    }
+    async fn count_person_keys_with_prefix(&self, prefix: &[u8]) -> sg_store::StoreResult<u64> {
+        admin::count_person_keys_with_prefix(self, prefix).await
+    }
     async fn ensure_org(&self, name: &str, kind: sg_store::OrgKind) -> sg_store::StoreResult<sg_store::Organisation> {
         users::ensure_org(self, name, kind).await
     }

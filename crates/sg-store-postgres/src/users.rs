@@ -8,11 +8,11 @@ use time::OffsetDateTime;
 use crate::convert::{error, org_id, unix, user_id};
 use crate::PgStore;
 
-const USER_COLUMNS: &str = "u.id, u.org_id, o.name AS org_name, o.kind AS org_kind, u.name, u.role, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.org_id, o.name AS org_name, o.kind AS org_kind, u.name, u.role, \
                             u.totp_secret IS NOT NULL AS has_second_factor, u.disabled_at IS NOT NULL AS disabled, \
                             o.competent_authority AS org_competent_authority";
 
-fn user_from_row(row: &sqlx::postgres::PgRow) -> StoreResult<User> {
+pub(crate) fn user_from_row(row: &sqlx::postgres::PgRow) -> StoreResult<User> {
     Ok(User {
         id: user_id(row.get("id"))?,
         org: org_id(row.get("org_id"))?,

@@ -1,6 +1,7 @@
 //! One story told to both backends through the `Store` interface: referrals (300 cases, their
 //! events read back whole), a stale change refused with a clear `Conflict`, ciphertext at rest,
-//! the audit chain read back and verified, audit and event rows that cannot be changed, and the
+//! the audit chain read back and verified, organisations and users as the
+//! administrator lists them, audit and event rows that cannot be changed, and the
 //! statistics kept by triggers. SQLite always runs; PostgreSQL runs when
 //! `SAFEGUARD_TEST_DATABASE_URL` names a server, and must give the same statistics, cell for
 //! cell. (The firewall's refusals and consents are told by the integration suite, which runs
@@ -9,7 +10,9 @@
 use std::sync::Arc;
 
 use sg_app::App;
-use sg_store::{Append, Store, StoreError};
+use sg_audit::{AuditAction, Outcome};
+use sg_domain::CompetentAuthority;
+use sg_store::{Append, NewOrg, OrgKind, Store, StoreError};
 
 fn keys() -> sg_crypto::KeyRing {
     sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap()
@@ -60,6 +63,55 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
         }
     }
     assert!(sealed > 0, "some demonstration cases carry an identity");
+
+    // Administration: a new organisation and its audit record in one transaction; a duplicate
+    // name is a Conflict that writes nothing; users listed with their state; data keys counted
+    // under the master key that wraps them.
+    let audit_before = store.audit_page(0, 10_000).await.unwrap().len();
+    let now = time::OffsetDateTime::now_utc();
+    let record = app.audit_record(None, AuditAction::OrganisationCreated, None, Outcome::Allowed, "conformance");
+    let north = NewOrg {
+        id: sg_domain::OrgId(uuid::Uuid::new_v4()),
+        name: "North Decisions".into(),
+        kind: OrgKind::CompetentAuthority,
+        competent_authority: Some(CompetentAuthority::Ieca),
+        created_at: now,
+    };
+    store.create_org(&north, &record).await.unwrap();
+    let again = NewOrg { id: sg_domain::OrgId(uuid::Uuid::new_v4()), ..north.clone() };
+    assert!(matches!(store.create_org(&again, &record).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.audit_page(0, 10_000).await.unwrap().len(), audit_before + 1, "a refused write was audited");
+    let orgs = store.list_organisations().await.unwrap();
+    let listed: Vec<_> = orgs.iter().filter(|o| o.org.name == "North Decisions").collect();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].org.id, listed[0].competent_authority), (north.id, Some(CompetentAuthority::Ieca)));
+    assert!(orgs.windows(2).all(|w| w[0].org.name <= w[1].org.name), "organisations by name");
+    let dee = app.create_user("North Decisions", None, sg_domain::Role::DecisionMaker, "dee", false).await.unwrap();
+    let state = |users: Vec<sg_store::UserSummary>| users.into_iter().find(|u| u.user.id == dee.user.id).unwrap();
+    let listed = state(store.list_users().await.unwrap());
+    assert!(!listed.has_password && !listed.user.disabled);
+    assert_eq!(listed.user.org_competent_authority, Some(CompetentAuthority::Ieca));
+    store.set_password_hash(dee.user.id, "$argon2id$placeholder").await.unwrap();
+    assert!(state(store.list_users().await.unwrap()).has_password);
+    // A reset clears the password, spends the first code and stores the new one's hash.
+    let record = app.audit_record(None, AuditAction::CredentialsReset, None, Outcome::Allowed, "conformance");
+    let later = now + time::Duration::hours(72);
+    store.reset_credentials(dee.user.id, b"new-code-hash", now, later, &record).await.unwrap();
+    assert!(!state(store.list_users().await.unwrap()).has_password);
+    let first_code = sg_app::auth::hash_secret(&dee.sign_in_code);
+    assert!(store.consume_sign_in_code(&first_code, now).await.unwrap().is_none(), "the old code still works");
+    assert_eq!(store.consume_sign_in_code(b"new-code-hash", now).await.unwrap().map(|u| u.id), Some(dee.user.id));
+    store.set_user_disabled(dee.user.id, Some(now)).await.unwrap();
+    let refused = store.reset_credentials(dee.user.id, b"another", now, later, &record).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "a disabled user was reset");
+    let listed = state(store.list_users().await.unwrap());
+    assert!(!listed.has_password && listed.user.disabled);
+    let mut wrapped = 0;
+    for c in &cases {
+        wrapped += u64::from(store.person_key(c.id).await.unwrap().is_some());
+    }
+    assert_eq!(store.count_person_keys_with_prefix(&sg_crypto::envelope_header("test-1")).await.unwrap(), wrapped);
+    assert_eq!(store.count_person_keys_with_prefix(&sg_crypto::envelope_header("test-2")).await.unwrap(), 0);
 
     // The audit chain reads back in order and verifies.
     let page = store.audit_page(0, 10_000).await.unwrap();

@@ -4,12 +4,14 @@
 //! Every method that changes a case does it in one transaction: the events are appended, the
 //! case's projection row is rewritten, and an idempotency record is kept, or nothing is.
 
+mod admin;
 mod idempotency;
 mod marginals;
 mod monitoring;
 mod recommendations;
 mod records;
 
+pub use admin::*;
 pub use idempotency::*;
 pub use marginals::*;
 pub use monitoring::*;
@@ -106,6 +108,29 @@ pub trait Store: Send + Sync {
     /// Consumes a one-time sign-in code: its user if it exists, is unused and unexpired; it can
     /// never be used again.
     async fn consume_sign_in_code(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
+
+    /// Creates an organisation and appends its audit record, in one transaction; `Conflict` if
+    /// the name is taken.
+    async fn create_org(&self, org: &NewOrg, audit: &AuditRecord) -> StoreResult<Organisation>;
+    /// Resets a user's credentials for a fresh start, in one transaction: their password and
+    /// second factor are cleared, their sessions ended, their unused sign-in codes spent, a new
+    /// sign-in code stored (its hash) and the audit record appended. `NotFound` if there is no
+    /// such active (not disabled) user.
+    async fn reset_credentials(
+        &self,
+        user: UserId,
+        code_hash: &[u8],
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
+    /// Every organisation, by name.
+    async fn list_organisations(&self) -> StoreResult<Vec<OrgSummary>>;
+    /// Every user, by organisation name then user name.
+    async fn list_users(&self) -> StoreResult<Vec<UserSummary>>;
+    /// How many wrapped data keys begin with `prefix` (an envelope's header names the master
+    /// key that wraps it, so this counts the data keys under one master key).
+    async fn count_person_keys_with_prefix(&self, prefix: &[u8]) -> StoreResult<u64>;
 
     // --- sessions ---
 

@@ -68,6 +68,15 @@ pub const ROUTES: &[&str] = &[
     "GET /monitoring",
     "GET /monitoring/recommendations",
     "POST /monitoring/recommendations",
+    "GET /admin/organisations",
+    "POST /admin/organisations",
+    "GET /admin/users",
+    "POST /admin/users",
+    "GET /admin/users/{user_id}/disable",
+    "POST /admin/users/{user_id}/disable",
+    "GET /admin/users/{user_id}/reset",
+    "POST /admin/users/{user_id}/reset",
+    "GET /admin/keys",
     "GET /referrals/new",
     "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
@@ -134,6 +143,11 @@ pub fn router(state: AppState) -> Router {
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))
+        .route("/admin/organisations", get(pages::admin::organisations::list).post(pages::admin::organisations::add))
+        .route("/admin/users", get(pages::admin::users::list).post(pages::admin::users::add))
+        .route("/admin/users/{user_id}/disable", get(pages::admin::users::confirm).post(pages::admin::users::disable))
+        .route("/admin/users/{user_id}/reset", get(pages::admin::users::reset_confirm).post(pages::admin::users::reset))
+        .route("/admin/keys", get(pages::admin::keys::show))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))

@@ -4,6 +4,7 @@
 
 pub(crate) mod action_rules;
 pub(crate) mod actions;
+pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod cases;
 pub(crate) mod consents;
@@ -37,6 +38,8 @@ pub(crate) struct Layout {
     pub can_read_cases: bool,
     /// Whether to link to the Duty to Notify conversion page.
     pub can_convert: bool,
+    /// Whether to link to the administration pages.
+    pub can_administer: bool,
     /// The page's language and direction, for `<html lang dir>`.
     pub lang: &'static str,
     pub dir: &'static str,
@@ -65,6 +68,7 @@ impl Layout {
             can_monitor: sg_app::access::can_view_statistics(&who.user),
             can_read_cases: who.user.role.can_read_cases(),
             can_convert: who.user.role == sg_domain::Role::FirstResponder,
+            can_administer: sg_app::access::can_administer(&who.user),
             ..Self::staff_frame()
         }
     }
@@ -79,6 +83,7 @@ impl Layout {
             can_monitor: false,
             can_read_cases: false,
             can_convert: false,
+            can_administer: false,
             ..Self::staff_frame()
         }
     }
@@ -111,6 +116,7 @@ impl Layout {
             can_monitor: false,
             can_read_cases: false,
             can_convert: false,
+            can_administer: false,
             lang: locale.code(),
             dir: locale.dir(),
             skip: t(locale, "frame.skip"),
