@@ -52,6 +52,7 @@ pub const REFUSALS: &[(&str, &str)] = &[
     ("refusal.form_expired", "the form has expired: reload the page"),
     ("refusal.role_cannot_refer", "your role cannot make referrals"),
     ("refusal.only_decision_makers_decide", "only a decision maker records decisions"),
+    ("refusal.cannot_administer", "a {role} cannot administer the system"),
 ];
 
 /// An invalid-input error for `field` with a code of [`FIELD_MESSAGES`] or the domain's.
@@ -91,10 +92,13 @@ mod tests {
     const SOURCES: &[&str] = &[
         include_str!("access.rs"),
         include_str!("actions.rs"),
+        include_str!("admin.rs"),
         include_str!("auth.rs"),
+        include_str!("case_actions.rs"),
         include_str!("cases.rs"),
         include_str!("consents.rs"),
         include_str!("conversion.rs"),
+        include_str!("drafts.rs"),
         include_str!("referrals.rs"),
         include_str!("second_factor.rs"),
         include_str!("simulate.rs"),
