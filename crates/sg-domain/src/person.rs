@@ -140,7 +140,7 @@ impl AccountContext {
     /// Checks the notes' length.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.notes.0.chars().count() > MAX_TEXT {
-            return Err(FieldError::new("account_context.notes", format!("is longer than {MAX_TEXT} characters")));
+            return Err(FieldError::coded("account_context.notes", "too_long", vec![("max", MAX_TEXT.to_string())]));
         }
         Ok(())
     }
