@@ -93,6 +93,7 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
     await go(survivor, `/survivor/view?lang=${lang}`);
     assert.equal(await survivor.getAttribute('html', 'lang'), lang);
     assert.equal(await survivor.locator('#translation-review').count(), 1, `${lang} is marked as awaiting review`);
+    await shoot(survivor, `survivor-view-${lang}`);
   }
   // The code page follows the remembered language.
   await go(survivor, '/survivor');

@@ -37,7 +37,9 @@ pub(crate) struct Row {
     status: String,
     jurisdiction: String,
     age: String,
-    authority: &'static str,
+    /// The competent authority's short form (SCA, IECA), with its full name for `<abbr>`.
+    authority: String,
+    authority_name: String,
     referred_on: String,
     /// The next open deadline's date, or a dash.
     due: String,
@@ -74,7 +76,8 @@ impl Row {
             status: crate::i18n::label("status", c.status),
             jurisdiction: crate::i18n::label("jurisdiction", c.jurisdiction),
             age: crate::i18n::label("age", c.age_at_exploitation),
-            authority: c.competent_authority.map(|a| a.code()).unwrap_or("—"),
+            authority: c.competent_authority.map(|a| a.code().to_uppercase()).unwrap_or_else(|| "—".into()),
+            authority_name: c.competent_authority.map(|a| label("authority", a)).unwrap_or_default(),
             referred_on: c.referred_on.to_string(),
         }
     }
