@@ -5,62 +5,11 @@
 
 mod common;
 
+use common::browser::Browser;
 use common::{adult_referral, days_ago, TestApp, Token};
 use reqwest::StatusCode;
 use serde_json::json;
 use sg_domain::Role;
-
-/// A signed-in browser without JavaScript: a cookie jar that follows redirects.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    csrf: String,
-}
-
-impl Browser {
-    /// A new user signs in with their one-time code (and enrols a second factor if needed).
-    async fn sign_in(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
-        let code = t.page_user(org, role, name).await;
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let mut b = Self { client, base: t.base.clone(), csrf: String::new() };
-        let (_, path, html) = b.post("/sign-in/code", &[("code", &code)]).await;
-        assert_eq!(path, "/account/password", "{html}");
-        if sg_app::second_factor::required_for(role) {
-            let (_, _, html) = b.get("/account/two-factor").await;
-            let secret = common::enrolment_secret(&html);
-            let code = common::totp_code(&secret);
-            let (_, path, _) = b.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
-            assert_eq!(path, "/cases");
-        }
-        b
-    }
-
-    fn keep_csrf(&mut self, html: &str) {
-        if let Some(rest) = html.split("name=\"csrf\" value=\"").nth(1) {
-            self.csrf = rest.split('"').next().unwrap().to_string();
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> (StatusCode, String, String) {
-        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let (status, url) = (r.status(), r.url().path().to_string());
-        let html = r.text().await.unwrap();
-        self.keep_csrf(&html);
-        (status, url, html)
-    }
-
-    /// Posts a form with the session's CSRF token; returns the status, final path and page.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let mut form: Vec<(&str, &str)> = fields.to_vec();
-        let csrf = self.csrf.clone();
-        form.push(("csrf", &csrf));
-        let r = self.client.post(format!("{}{path}", self.base)).form(&form).send().await.unwrap();
-        let (status, url) = (r.status(), r.url().path().to_string());
-        let html = r.text().await.unwrap();
-        self.keep_csrf(&html);
-        (status, url, html)
-    }
-}
 
 /// The case's version through the API, as `who` sees it.
 async fn version(t: &TestApp, who: &Token, id: &str) -> u64 {
@@ -94,8 +43,8 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     let la_api = t.api_user("Law Centre", Role::LegalAdviser, "la-api").await;
     let id = refer(&t, &fr_api, "adult", 3).await;
     let case = format!("/cases/{id}");
-    let mut fr = Browser::sign_in(&t, "Hope NGO", Role::FirstResponder, "fr").await;
-    let mut sp = Browser::sign_in(&t, "Safe House Trust", Role::SupportProvider, "sp").await;
+    let mut fr = Browser::with_code(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    let mut sp = Browser::with_code(&t, "Safe House Trust", Role::SupportProvider, "sp").await;
 
     // The provider cannot see the person before support is arranged.
     let (status, _, _) = sp.get(&case).await;
@@ -124,7 +73,7 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     assert_eq!(version(&t, &fr_api, &id).await, 2, "a refused form changed the case");
 
     // A legal adviser may not arrange support: refused, and nothing changes.
-    let mut la = Browser::sign_in(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
     la.get(&case).await;
     let (status, _, _) = la.get(&enter).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -170,7 +119,7 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     let (status, _) = t.decide(&dm_api, &id, "decide-reasonable-grounds", "negative", 10).await;
     assert_eq!(status, StatusCode::OK);
     let case = format!("/cases/{id}");
-    let mut la = Browser::sign_in(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
     let (_, _, page) = la.get(&case).await;
     assert!(page.contains(&format!("href=\"{case}/act/request-reconsideration\"")), "{page}");
     let ask = format!("{case}/act/request-reconsideration");
@@ -192,7 +141,7 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     let decide = format!("{case}/act/decide-reconsideration");
     let (status, _, _) = la.get(&decide).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let mut dm = Browser::sign_in(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let mut dm = Browser::with_code(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
     let (_, _, page) = dm.get(&case).await;
     assert!(page.contains(&format!("href=\"{decide}\"")), "{page}");
     let (_, _, form) = dm.get(&decide).await;
@@ -216,7 +165,7 @@ async fn permission_to_stay_is_applied_for_and_decided_after_a_positive_conclusi
     let dm_api = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm-api").await;
     let id = refer(&t, &fr_api, "adult", 40).await;
     let case = format!("/cases/{id}");
-    let mut la = Browser::sign_in(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
     let apply = format!("{case}/act/apply-for-permission-to-stay");
     // Before the conclusive decision the form says the case does not allow it, and the server
     // refuses it against the field.
@@ -237,7 +186,7 @@ async fn permission_to_stay_is_applied_for_and_decided_after_a_positive_conclusi
     assert_eq!(path, case);
     assert!(page.contains("Applied for temporary permission to stay"), "{page}");
 
-    let mut dm = Browser::sign_in(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let mut dm = Browser::with_code(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
     let decide = format!("{case}/act/decide-permission-to-stay");
     dm.get(&decide).await;
     let (_, _, html) = dm.post(&decide, &[]).await;
@@ -255,11 +204,11 @@ async fn a_guardian_is_assigned_to_a_child_and_then_sees_the_case() {
     let fr_api = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
     let child = refer(&t, &fr_api, "child", 1).await;
     let adult = refer(&t, &fr_api, "adult", 1).await;
-    let mut guardian = Browser::sign_in(&t, "Guardian Service", Role::Guardian, "gd").await;
+    let mut guardian = Browser::with_code(&t, "Guardian Service", Role::Guardian, "gd").await;
     let (status, _, _) = guardian.get(&format!("/cases/{child}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let mut dm = Browser::sign_in(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let mut dm = Browser::with_code(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
     // An adult's case has no guardian: not offered, and refused by the domain if sent.
     let (_, _, page) = dm.get(&format!("/cases/{adult}")).await;
     assert!(!page.contains("/act/assign-guardian"), "{page}");
@@ -289,7 +238,7 @@ async fn an_adult_withdraws_and_a_case_is_re_routed() {
     let fr_api = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
     let withdrawing = refer(&t, &fr_api, "adult", 2).await;
     let rerouted = refer(&t, &fr_api, "adult", 2).await;
-    let mut la = Browser::sign_in(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
     let withdraw = format!("/cases/{withdrawing}/act/withdraw");
     la.get(&withdraw).await;
     let (_, path, page) = la.post(&withdraw, &[("reason", "Wants to go home.")]).await;
@@ -297,7 +246,7 @@ async fn an_adult_withdraws_and_a_case_is_re_routed() {
     assert!(page.contains("Withdrawn from the NRM"), "{page}");
     assert!(!page.contains("/act/"), "nothing more can be done on a withdrawn case: {page}");
 
-    let mut dm = Browser::sign_in(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let mut dm = Browser::with_code(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
     let route = format!("/cases/{rerouted}/act/route");
     let (_, _, page) = dm.get(&format!("/cases/{rerouted}")).await;
     assert!(page.contains(&format!("href=\"{route}\"")), "{page}");

@@ -4,70 +4,11 @@
 
 mod common;
 
+use common::browser::{Browser, PASSWORD};
 use common::{adult_referral, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 use sg_domain::Role;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A browser with a cookie jar that follows redirects, keeping the last page's form token.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    csrf: String,
-}
-
-impl Browser {
-    fn new(t: &TestApp) -> Self {
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        Self { client, base: t.base.clone(), csrf: String::new() }
-    }
-
-    fn keep_csrf(&mut self, html: &str) {
-        if let Some(c) = html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()) {
-            self.csrf = c.to_string();
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> (StatusCode, String, String) {
-        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let (status, url) = (r.status(), r.url().path().to_string());
-        let html = r.text().await.unwrap();
-        self.keep_csrf(&html);
-        (status, url, html)
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let mut form: Vec<(&str, &str)> = fields.to_vec();
-        let csrf = self.csrf.clone();
-        form.push(("csrf", &csrf));
-        let r = self.client.post(format!("{}{path}", self.base)).form(&form).send().await.unwrap();
-        let (status, url) = (r.status(), r.url().path().to_string());
-        let html = r.text().await.unwrap();
-        self.keep_csrf(&html);
-        (status, url, html)
-    }
-
-    /// A user who can refer, signed in with a password they chose.
-    async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
-        let code = t.page_user(org, role, name).await;
-        let mut b = Self::new(t);
-        b.post("/sign-in/code", &[("code", &code)]).await;
-        let (_, path, _) = b.post("/account/password", &[("password", PASSWORD), ("confirmation", PASSWORD)]).await;
-        assert_eq!(path, "/cases");
-        b
-    }
-
-    /// Signs in afresh (a new session) with the password.
-    async fn sign_in(t: &TestApp, name: &str) -> Self {
-        let mut b = Self::new(t);
-        b.get("/sign-in").await;
-        let (_, path, _) = b.post("/sign-in", &[("name", name), ("password", PASSWORD)]).await;
-        assert_eq!(path, "/cases");
-        b
-    }
-}
 
 /// The continue links of the drafts list, in order.
 fn continue_links(html: &str) -> Vec<String> {
@@ -109,7 +50,7 @@ async fn a_saved_referral_is_continued_in_a_later_session_and_gone_once_sent() {
     b.post("/referrals/new/about", &[("jurisdiction", "scotland"), ("age", "child"), ("later", "yes")]).await;
     b.post("/sign-out", &[]).await;
 
-    let mut b = Browser::sign_in(&t, "sam").await;
+    let mut b = Browser::with_password(&t, "sam").await;
     let (_, _, list) = b.get("/referrals/drafts").await;
     let links = continue_links(&list);
     assert_eq!(links.len(), 2, "{list}");
@@ -200,7 +141,7 @@ async fn drafts_expire_after_the_retention_period() {
     let user = t.store.user_by_name("sam").await.unwrap().unwrap().0;
 
     t.advance_days(sg_app::drafts::DRAFT_RETENTION_DAYS + 1);
-    let mut b = Browser::sign_in(&t, "sam").await;
+    let mut b = Browser::with_password(&t, "sam").await;
     let (_, _, list) = b.get("/referrals/drafts").await;
     assert!(list.contains("You have no saved referrals"), "an expired draft was listed: {list}");
     assert_eq!(b.get(&link).await.0, StatusCode::NOT_FOUND);

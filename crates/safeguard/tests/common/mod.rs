@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::sync::Arc;
 
 use reqwest::StatusCode;

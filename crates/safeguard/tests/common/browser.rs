@@ -1,0 +1,89 @@
+//! A browser without JavaScript for page tests: a cookie jar that follows redirects and keeps
+//! the last page's CSRF token, signing users in the ways people do.
+
+use reqwest::StatusCode;
+use sg_domain::Role;
+
+use super::TestApp;
+
+/// The password page tests choose for users who sign up with one.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A cookie jar that follows redirects, keeping the last page's form token.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    csrf: String,
+}
+
+impl Browser {
+    /// A browser with no session yet.
+    pub fn new(t: &TestApp) -> Self {
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        Self { client, base: t.base.clone(), csrf: String::new() }
+    }
+
+    /// A new user signs in with their one-time code (and enrols a second factor if their role
+    /// needs one), without choosing a password.
+    pub async fn with_code(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
+        let code = t.page_user(org, role, name).await;
+        let mut b = Self::new(t);
+        let (_, path, html) = b.post("/sign-in/code", &[("code", &code)]).await;
+        assert_eq!(path, "/account/password", "{html}");
+        if sg_app::second_factor::required_for(role) {
+            let (_, _, html) = b.get("/account/two-factor").await;
+            let secret = super::enrolment_secret(&html);
+            let code = super::totp_code(&secret);
+            let (_, path, _) = b.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
+            assert_eq!(path, "/cases");
+        }
+        b
+    }
+
+    /// A new user (of a role without a second factor) signs in with their code and chooses
+    /// [`PASSWORD`].
+    pub async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
+        let code = t.page_user(org, role, name).await;
+        let mut b = Self::new(t);
+        b.post("/sign-in/code", &[("code", &code)]).await;
+        let (_, path, _) = b.post("/account/password", &[("password", PASSWORD), ("confirmation", PASSWORD)]).await;
+        assert_eq!(path, "/cases");
+        b
+    }
+
+    /// Signs in afresh (a new session) with [`PASSWORD`].
+    pub async fn with_password(t: &TestApp, name: &str) -> Self {
+        let mut b = Self::new(t);
+        b.get("/sign-in").await;
+        let (_, path, _) = b.post("/sign-in", &[("name", name), ("password", PASSWORD)]).await;
+        assert_eq!(path, "/cases");
+        b
+    }
+
+    fn keep_csrf(&mut self, html: &str) {
+        if let Some(c) = html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()) {
+            self.csrf = c.to_string();
+        }
+    }
+
+    /// Gets a page; returns the status, the final path and the page.
+    pub async fn get(&mut self, path: &str) -> (StatusCode, String, String) {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let (status, url) = (r.status(), r.url().path().to_string());
+        let html = r.text().await.unwrap();
+        self.keep_csrf(&html);
+        (status, url, html)
+    }
+
+    /// Posts a form with the session's CSRF token; returns the status, final path and page.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone();
+        form.push(("csrf", &csrf));
+        let r = self.client.post(format!("{}{path}", self.base)).form(&form).send().await.unwrap();
+        let (status, url) = (r.status(), r.url().path().to_string());
+        let html = r.text().await.unwrap();
+        self.keep_csrf(&html);
+        (status, url, html)
+    }
+}
