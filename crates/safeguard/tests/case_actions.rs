@@ -65,7 +65,7 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     assert!(html.contains("There is a problem") && html.contains("href=\"#provider\""), "{html}");
     assert!(html.contains("Enter the support provider"), "{html}");
     let (_, _, html) = fr.post(&enter, &[("provider", "Nobody Known"), ("version", "2")]).await;
-    assert!(html.contains("no organisation has this name"), "{html}");
+    assert!(html.contains("No organisation has this name: check the spelling"), "{html}");
     let [d, m, y] = date_fields(-2);
     let future = [("provider", "Safe House Trust"), (d.0, d.1.as_str()), (m.0, m.1.as_str()), (y.0, y.1.as_str())];
     let (_, _, html) = fr.post(&enter, &future).await;
@@ -151,7 +151,9 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     let (status, _, html) =
         dm.post(&decide, &[("outcome", "overturned"), ("reasons", "New evidence."), ("version", "3")]).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(html.contains("the case changed since you read it"), "{html}");
+    assert!(html.contains("Someone changed this case after you opened this form"), "{html}");
+    assert!(html.contains("New evidence."), "what was typed comes back: {html}");
+    assert!(html.contains(&format!("name=\"version\" value=\"{v}\"")), "with the case's current version");
     let (_, path, page) =
         dm.post(&decide, &[("outcome", "overturned"), ("reasons", "New evidence."), ("version", &v)]).await;
     assert_eq!(path, case);

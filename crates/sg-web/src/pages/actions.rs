@@ -300,9 +300,20 @@ pub(crate) async fn record(
             Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
                 field: t.field().unwrap_or(first).to_string(),
-                message: super::auth::capitalise(&t.to_string()),
+                message: crate::i18n::transition_message(&t),
             }),
-            Err(AppError::Invalid(f)) => errors.push(FieldMessage { field: f.field, message: f.message }),
+            Err(AppError::Invalid(f)) => {
+                errors.push(FieldMessage { message: crate::i18n::field_message(&f), field: f.field })
+            }
+            // Someone changed the case since the form was read: the form comes back with what
+            // was typed and the case's new version, so nothing typed is lost.
+            Err(AppError::Conflict(_)) => {
+                errors.push(FieldMessage { field: first.into(), message: crate::i18n::tr("act.stale") });
+                return match page(&state, &who, id, kind, Some(&form), errors).await {
+                    Ok(p) => render_with(StatusCode::CONFLICT, &p),
+                    Err(e) => error_page(e),
+                };
+            }
             Err(AppError::Rule(r)) => {
                 let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
                     "removal_to_ecat_echr_state"

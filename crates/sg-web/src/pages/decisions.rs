@@ -3,12 +3,13 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::case_actions::ActionKind;
 use sg_app::AppError;
 use sg_domain::{CaseCommand, CaseId, Coded, DecisionOutcome, Question};
 
-use super::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
+use super::{csrf_refusal, error_page, message_for, render, render_with, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
@@ -147,6 +148,7 @@ pub(crate) async fn record(
         return r;
     }
     let mut errors = vec![];
+    let mut stale = false;
     let outcome = DecisionOutcome::from_code(&form.get("outcome"));
     if outcome.is_none() {
         errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("decide.error.outcome") });
@@ -181,6 +183,12 @@ pub(crate) async fn record(
             Err(AppError::Rule(r)) => {
                 errors.push(FieldMessage { field: "date".into(), message: super::auth::capitalise(&r.to_string()) })
             }
+            // Someone changed the case since the form was read: the form comes back with what was
+            // typed and the case's new version, so nothing typed is lost.
+            Err(AppError::Conflict(_)) => {
+                errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("act.stale") });
+                stale = true;
+            }
             Err(e) => return error_page(e),
         }
     }
@@ -193,7 +201,11 @@ pub(crate) async fn record(
             p.day = form.get("date-day");
             p.month = form.get("date-month");
             p.year = form.get("date-year");
-            render(&p)
+            if stale {
+                render_with(StatusCode::CONFLICT, &p)
+            } else {
+                render(&p)
+            }
         }
         Err(e) => error_page(e),
     }
