@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::admin::{UserDirectory, UserInput};
+use sg_app::AppError;
 use sg_domain::{Coded, Role};
 use sg_store::User;
 
@@ -182,6 +183,29 @@ pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Byte
     }
 }
 
+/// The confirmation step of `action` for the user `id`, with any problems.
+async fn confirm_step(
+    state: &AppState,
+    who: &PageUser,
+    action: &'static str,
+    id: &str,
+    errors: Vec<FieldMessage>,
+) -> Response {
+    match state.app.admin_user(&who.user, id).await {
+        Ok(user) => confirm_page(who, action, &user, errors),
+        Err(e) => error_page(e),
+    }
+}
+
+/// A refused `action`: a field problem comes back on its confirmation step, anything else is
+/// the error page.
+async fn refused(state: &AppState, who: &PageUser, action: &'static str, id: &str, e: AppError) -> Response {
+    match field_error(e) {
+        Ok(errors) => confirm_step(state, who, action, id, errors).await,
+        Err(e) => error_page(e),
+    }
+}
+
 fn confirm_page(who: &PageUser, action: &'static str, user: &User, errors: Vec<FieldMessage>) -> Response {
     render(&ConfirmPage {
         layout: Layout::for_user(tr(&format!("admin.{action}.title")), who),
@@ -199,10 +223,7 @@ fn confirm_page(who: &PageUser, action: &'static str, user: &User, errors: Vec<F
 
 /// `GET /admin/users/{user_id}/disable`: the confirmation step.
 pub(crate) async fn confirm(State(state): State<AppState>, who: PageUser, Path(id): Path<String>) -> Response {
-    match state.app.admin_user(&who.user, &id).await {
-        Ok(user) => confirm_page(&who, "disable", &user, vec![]),
-        Err(e) => error_page(e),
-    }
+    confirm_step(&state, &who, "disable", &id, vec![]).await
 }
 
 /// `POST /admin/users/{user_id}/disable`: disables the user; their sessions and tokens stop at
@@ -219,22 +240,13 @@ pub(crate) async fn disable(
     }
     match state.app.admin_disable_user(&who.user, &id).await {
         Ok(user) => Redirect::to(&format!("/admin/users?disabled={}", user.id)).into_response(),
-        Err(e) => match field_error(e) {
-            Ok(errors) => match state.app.admin_user(&who.user, &id).await {
-                Ok(user) => confirm_page(&who, "disable", &user, errors),
-                Err(e) => error_page(e),
-            },
-            Err(e) => error_page(e),
-        },
+        Err(e) => refused(&state, &who, "disable", &id, e).await,
     }
 }
 
 /// `GET /admin/users/{user_id}/reset`: the confirmation step before a new sign-in code.
 pub(crate) async fn reset_confirm(State(state): State<AppState>, who: PageUser, Path(id): Path<String>) -> Response {
-    match state.app.admin_user(&who.user, &id).await {
-        Ok(user) => confirm_page(&who, "reset", &user, vec![]),
-        Err(e) => error_page(e),
-    }
+    confirm_step(&state, &who, "reset", &id, vec![]).await
 }
 
 /// `POST /admin/users/{user_id}/reset`: clears the user's password and second factor, ends
@@ -259,12 +271,6 @@ pub(crate) async fn reset(
             role: label("role", user.role),
             code,
         }),
-        Err(e) => match field_error(e) {
-            Ok(errors) => match state.app.admin_user(&who.user, &id).await {
-                Ok(user) => confirm_page(&who, "reset", &user, errors),
-                Err(e) => error_page(e),
-            },
-            Err(e) => error_page(e),
-        },
+        Err(e) => refused(&state, &who, "reset", &id, e).await,
     }
 }
