@@ -1,7 +1,7 @@
 //! `Idempotency-Key` on every state-changing API call, and `409` for conflicting concurrent
 //! changes, against a real server.
 
-mod common;
+use crate::common;
 
 use common::{adult_referral, days_ago, TestApp, Token};
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! on it after signing in and sees indicators with intervals and SVG charts; a first responder
 //! is refused; every view is recorded as a publication.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! permission to stay, withdrawal and re-routing; refusals, field errors that change nothing,
 //! and a stale form.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::{adult_referral, days_ago, TestApp, Token};

@@ -4,7 +4,7 @@
 //! detected by `safeguard audit verify`, which names the entry (SQLite: the tampering edits the
 //! file directly).
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

@@ -2,14 +2,14 @@
 //! variables of the example environment file (pointed at a temporary directory and the test's
 //! database), starts a server that answers `/healthz` and stops cleanly on SIGTERM.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const GUIDE: &str = include_str!("../../../docs/deploy.md");
+const GUIDE: &str = include_str!("../../../../docs/deploy.md");
 
 /// The fenced block of `lang` that contains `marker`.
 fn block(lang: &str, marker: &str) -> String {

@@ -1,7 +1,7 @@
 //! `safeguard recommendations import` and `list` as an operator runs them: a file with a bad
 //! row is refused whole, naming the line; a good file lists after the summary line.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! are being written restores into an empty database and verifies; the wrong keys, an altered
 //! file and a non-empty target are refused.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

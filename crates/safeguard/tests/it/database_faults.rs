@@ -1,7 +1,7 @@
 //! Faults of the database, as an operator meets them: a server that cannot be reached at
 //! start, a schema from a newer Safeguard, and a database lost in the middle of serving.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! monitor sees the summary line and linked indicators' live values, records a status with the
 //! form, and is told when its date goes backwards; a first responder is refused.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

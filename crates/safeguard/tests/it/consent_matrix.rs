@@ -1,7 +1,7 @@
 //! The firewall for police and immigration enforcement: only a consent in force, naming their
 //! organisation, for their purpose, releases data, and only the categories it names.
 
-mod common;
+use crate::common;
 
 use common::{adult_referral, TestApp, Token};
 use reqwest::StatusCode;

@@ -1,6 +1,6 @@
 //! `safeguard import`, `report` and `export cases --deidentified` as a user runs them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

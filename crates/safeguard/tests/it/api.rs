@@ -1,7 +1,7 @@
 //! The JSON API against a real server: the four referral journeys, both decisions, bad input,
 //! idempotency and refused transitions.
 
-mod common;
+use crate::common;
 
 use common::{adult_referral, days_ago, TestApp};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! once, the administrator disables them and their session and token stop at once; bad input
 //! changes nothing; everyone else is refused.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! case first, names each deadline and warns before a breach; `GET /api/v1/cases?sort=deadline`
 //! gives the same order and refuses an unknown order naming `sort`.
 
-mod common;
+use crate::common;
 
 use common::{adult_referral, days_ago, TestApp, Token};
 use reqwest::StatusCode;

@@ -5,7 +5,7 @@
 //! on the other; two decision makers changing one case at once through different processes get
 //! one success and one clear `409`. PostgreSQL lane only.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! The pages in Welsh beyond their own catalogued words: country names from CLDR, the messages
 //! that come from the use cases, and the monitoring report body.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use sg_domain::Role;

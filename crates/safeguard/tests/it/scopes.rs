@@ -2,7 +2,7 @@
 //! makers, support providers, guardians), disabled users, and converting a Duty to Notify
 //! report with its one-time code.
 
-mod common;
+use crate::common;
 
 use common::{adult_referral, TestApp};
 use reqwest::StatusCode;

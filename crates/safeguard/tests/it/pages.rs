@@ -1,7 +1,7 @@
 //! The pages, over HTTP, as a browser without JavaScript uses them: sign in, the four referral
 //! journeys, the case list, the case page, and recording both decisions.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

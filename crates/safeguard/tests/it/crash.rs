@@ -5,7 +5,7 @@
 //! `safeguard audit verify` exits 0.
 //!
 //! The short run (50 kills) is a dedicated CI step:
-//! `cargo test -p safeguard --test crash -- --ignored --nocapture`.
+//! `cargo test -p safeguard --test it crash:: -- --ignored --nocapture`.
 //! The long run takes a kill count: `SAFEGUARD_CRASH_KILLS=1000 cargo test -p safeguard --test crash
 //! -- --ignored --nocapture`. `SAFEGUARD_CRASH_DATABASE_URL` points it at another database (the
 //! SQLite integrity check is then skipped; that backend's own check belongs beside it).
@@ -277,7 +277,7 @@ fn integrity(data: &Path) {
 }
 
 #[test]
-#[ignore = "a dedicated CI step: cargo test -p safeguard --test crash -- --ignored"]
+#[ignore = "a dedicated CI step: cargo test -p safeguard --test it crash:: -- --ignored"]
 fn acknowledged_writes_survive_sigkill() {
     let kills: u64 = std::env::var("SAFEGUARD_CRASH_KILLS").ok().and_then(|k| k.parse().ok()).unwrap_or(50);
     let dir = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //! sent or expired) and the context for inconsistencies in an account (shown with the account,
 //! refused with it, checked by the API).
 
-mod common;
+use crate::common;
 
 use common::browser::{Browser, PASSWORD};
 use common::{adult_referral, TestApp};

@@ -2,7 +2,7 @@
 //! responder of another organisation, against one table of expected statuses. The test fails
 //! when a route is missing from the table.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! late or excluded reconsideration requests are refused with 409 naming the rule and its
 //! source; every case carries its deadlines.
 
-mod common;
+use crate::common;
 
 use common::{adult_referral, days_ago, TestApp};
 use reqwest::StatusCode;

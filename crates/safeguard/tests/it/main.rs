@@ -1,0 +1,33 @@
+//! The integration suite as one test program: each module was once a program of its own, and
+//! linking the whole server 27 times cost more than running the tests. Run one module with
+//! `cargo test -p safeguard --test it MODULE::` (for example `crash::` with `--ignored`).
+
+mod common;
+
+mod admin_pages;
+mod api;
+mod authorisation;
+mod backup;
+mod bench;
+mod case_actions;
+mod cli;
+mod consent_matrix;
+mod crash;
+mod database_faults;
+mod deploy_example;
+mod faults;
+mod firewall;
+mod idempotency;
+mod languages;
+mod monitoring_cli;
+mod monitoring_pages;
+mod multi_process;
+mod next_due_backfill;
+mod pages;
+mod queue;
+mod recommendations_cli;
+mod recommendations_pages;
+mod referral_drafts;
+mod rules_api;
+mod rules_cli;
+mod scopes;
