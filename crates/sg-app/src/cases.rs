@@ -150,7 +150,7 @@ impl App {
     pub async fn case_view(&self, user: &User, id: CaseId) -> Result<CaseView, AppError> {
         let result = self.case_view_unaudited(user, id).await;
         let outcome = if result.is_ok() { Outcome::Allowed } else { Outcome::Refused };
-        if !matches!(result, Err(AppError::Unavailable(_) | AppError::Internal(_))) {
+        if !matches!(result, Err(AppError::Unavailable(..) | AppError::Internal(_))) {
             self.audit(Some(user), AuditAction::CaseRead, Some(id), outcome, "").await?;
         }
         result

@@ -27,9 +27,10 @@ pub enum AppError {
     /// Someone else changed it first, or a unique name is taken.
     #[error("{0}")]
     Conflict(String),
-    /// The database cannot be reached or written.
+    /// The database cannot be reached or written: why, as the backend classified it, and the
+    /// detail for logs only.
     #[error("the service is temporarily unavailable")]
-    Unavailable(String),
+    Unavailable(sg_store::Outage, String),
     /// A fault; the detail is for logs only.
     #[error("internal error")]
     Internal(String),
@@ -40,7 +41,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(m) => Self::Conflict(m),
-            StoreError::Unavailable(m) => Self::Unavailable(m),
+            StoreError::Unavailable(why, m) => Self::Unavailable(why, m),
             StoreError::Other(m) => Self::Internal(m),
         }
     }

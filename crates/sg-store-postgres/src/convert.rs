@@ -1,7 +1,7 @@
 //! Conversions between stored columns and domain values, and from sqlx errors to [`StoreError`].
 
 use sg_domain::{CaseId, OrgId, UserId};
-use sg_store::StoreError;
+use sg_store::{Outage, StoreError};
 use time::{Date, OffsetDateTime};
 
 /// Maps a sqlx error to what the application can act on. Details go to the log, not to users.
@@ -14,11 +14,9 @@ pub(crate) fn error(e: sqlx::Error) -> StoreError {
             // connections), 57 (shutting down), 40 (deadlock or serialisation failure, worth
             // retrying), and 25006 (read-only): the database cannot take this request now.
             let code = db.code().map(|c| c.to_string()).unwrap_or_default();
-            let unavailable = ["08", "28", "3D", "53", "55", "57", "40"].iter().any(|c| code.starts_with(c));
-            if unavailable || code == "25006" {
-                StoreError::Unavailable(db.message().to_string())
-            } else {
-                StoreError::Other(e.to_string())
+            match outage(&code) {
+                Some(why) => StoreError::Unavailable(why, db.message().to_string()),
+                None => StoreError::Other(e.to_string()),
             }
         }
         sqlx::Error::Io(_)
@@ -26,8 +24,19 @@ pub(crate) fn error(e: sqlx::Error) -> StoreError {
         | sqlx::Error::Protocol(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(Outage::Down, e.to_string()),
         _ => StoreError::Other(e.to_string()),
+    }
+}
+
+/// The outage a SQLSTATE means, if it is one: 25006 is a read-only transaction (a standby, or
+/// `default_transaction_read_only`), 53100 a full disk and 53200 out of memory.
+pub(crate) fn outage(sqlstate: &str) -> Option<Outage> {
+    match sqlstate {
+        "25006" => Some(Outage::ReadOnly),
+        "53100" | "53200" => Some(Outage::Full),
+        c if ["08", "28", "3D", "53", "55", "57", "40"].iter().any(|class| c.starts_with(class)) => Some(Outage::Down),
+        _ => None,
     }
 }
 
@@ -62,4 +71,19 @@ pub(crate) fn user_id(s: &str) -> Result<UserId, StoreError> {
 }
 pub(crate) fn org_id(s: &str) -> Result<OrgId, StoreError> {
     parse_uuid("organisation id", s).map(OrgId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outages_are_known_by_sqlstate() {
+        assert_eq!(outage("25006"), Some(Outage::ReadOnly));
+        // "could not extend file": no word "full" in PostgreSQL's message, a full disk all the same.
+        assert_eq!(outage("53100"), Some(Outage::Full));
+        assert_eq!(outage("57P01"), Some(Outage::Down));
+        assert_eq!(outage("08006"), Some(Outage::Down));
+        assert_eq!(outage("23505"), None);
+    }
 }

@@ -75,7 +75,7 @@ impl PgStore {
                 "the database has schema version {v}, which this version of Safeguard does not know: \
                  it was written by a newer Safeguard; upgrade Safeguard instead"
             )),
-            other => StoreError::Unavailable(format!("migration failed: {other}")),
+            other => StoreError::Unavailable(sg_store::Outage::Down, format!("migration failed: {other}")),
         })
     }
 

@@ -72,7 +72,7 @@ pub(crate) async fn append_audit(queue: &Queue, records: &[AuditRecord]) -> Stor
 }
 
 fn stopped() -> StoreError {
-    StoreError::Unavailable("the database writer stopped before committing".into())
+    StoreError::Unavailable(sg_store::Outage::Down, "the database writer stopped before committing".into())
 }
 
 async fn run(writer: SqlitePool, mut rx: mpsc::Receiver<Pending>) {
@@ -148,7 +148,7 @@ fn clone_error(e: &StoreError) -> StoreError {
     match e {
         StoreError::NotFound => StoreError::NotFound,
         StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
-        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        StoreError::Unavailable(why, m) => StoreError::Unavailable(*why, m.clone()),
         StoreError::Other(m) => StoreError::Other(m.clone()),
     }
 }

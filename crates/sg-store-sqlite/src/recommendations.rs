@@ -10,10 +10,12 @@ use crate::convert::{date_text, error, from_unix, parse_date, unix, user_id};
 use crate::SqliteStore;
 
 /// The trigger's refusal of a backwards date is a conflict the application can name, not a
-/// fault (the application checks first; this holds when two people record at once).
+/// fault (the application checks first; this holds when two people record at once). Known by
+/// its code, SQLITE_CONSTRAINT_TRIGGER (1811): on an insert into `recommendation_status` only the
+/// dates-go-forward trigger raises.
 fn status_error(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.message().contains("dated before the latest") => {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("1811") => {
             StoreError::Conflict(db.message().to_string())
         }
         _ => error(e),

@@ -76,6 +76,9 @@ async fn recommendation_status_history_is_append_only_and_moves_forward() {
     insert("2024-02-01").execute(&mut conn).await.unwrap();
     let err = insert("2024-01-31").execute(&mut conn).await.unwrap_err();
     assert!(err.to_string().contains("before the latest"), "{err}");
+    // The store knows this refusal by its code, SQLITE_CONSTRAINT_TRIGGER, not by its words.
+    let code = err.as_database_error().and_then(|d| d.code()).map(|c| c.to_string());
+    assert_eq!(code.as_deref(), Some("1811"), "{err}");
     for sql in ["UPDATE recommendation_status SET status = 'rejected'", "DELETE FROM recommendation_status"] {
         let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");

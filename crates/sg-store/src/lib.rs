@@ -33,12 +33,25 @@ pub enum StoreError {
     /// A uniqueness rule or a stale version refused the write.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The database could not be reached or is read-only or full.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
+    /// The database could not be reached or is read-only or full: which, as the backend's error
+    /// code said, and the detail for logs (never for users).
+    #[error("database unavailable ({0:?}): {1}")]
+    Unavailable(Outage, String),
     /// Anything else; the message is for logs, never for users.
     #[error("storage error: {0}")]
     Other(String),
+}
+
+/// Why the database cannot take a request, classified by the backend from its own error codes
+/// where the error is produced, so that no one above has to read the database's English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// The database (or its file) refuses writes.
+    ReadOnly,
+    /// The disk (or the server's memory) is full.
+    Full,
+    /// Anything else: unreachable, shutting down, busy, corrupt.
+    Down,
 }
 
 /// Shorthand for storage results.

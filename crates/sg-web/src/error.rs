@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use sg_app::AppError;
+use sg_store::Outage;
 
 /// An API error response.
 #[derive(Debug)]
@@ -53,15 +54,15 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             AppError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", "no such case, or not one you can see"),
             AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
-            AppError::Unavailable(detail) => {
-                tracing::error!(%detail, "database unavailable");
+            AppError::Unavailable(why, detail) => {
+                tracing::error!(%detail, ?why, "database unavailable");
                 // Say which fault it is (never the database's own words): an operator must act.
-                let message = if detail.contains("readonly") || detail.contains("read-only") {
-                    "the database is read-only, so nothing was changed; try again once it is writable"
-                } else if detail.contains("full") {
-                    "the database's disk is full, so nothing was changed; try again once there is room"
-                } else {
-                    "the service is temporarily unavailable; try again"
+                let message = match why {
+                    Outage::ReadOnly => {
+                        "the database is read-only, so nothing was changed; try again once it is writable"
+                    }
+                    Outage::Full => "the database's disk is full, so nothing was changed; try again once there is room",
+                    Outage::Down => "the service is temporarily unavailable; try again",
                 };
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
             }
@@ -80,5 +81,20 @@ impl IntoResponse for ApiError {
             error["field"] = json!(field);
         }
         (self.status, Json(json!({ "error": error }))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message follows the backend's classification, never the detail's words: a path
+    /// with "readonly" in it once made an outage read as a read-only database.
+    #[test]
+    fn unavailable_is_worded_by_its_kind_not_its_detail() {
+        let say = |why, detail: &str| ApiError::from(AppError::Unavailable(why, detail.into())).message;
+        assert!(say(Outage::Down, "cannot open /srv/readonly-mount/full.db").contains("temporarily unavailable"));
+        assert!(say(Outage::ReadOnly, "attempt to write").contains("read-only"));
+        assert!(say(Outage::Full, "could not extend file").contains("disk is full"));
     }
 }

@@ -192,7 +192,7 @@ pub(crate) fn error_page(e: AppError) -> Response {
         AppError::NotFound => (StatusCode::NOT_FOUND, tr("error.not_found"), tr("error.not_found_detail")),
         AppError::Forbidden(m) => (StatusCode::FORBIDDEN, tr("error.forbidden"), crate::i18n::refusal_message(&m)),
         AppError::Unauthenticated => return Redirect::to("/sign-in").into_response(),
-        AppError::Unavailable(detail) => {
+        AppError::Unavailable(_, detail) => {
             tracing::error!(%detail, "database unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, tr("error.unavailable"), tr("error.unavailable_detail"))
         }
