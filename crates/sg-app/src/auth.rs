@@ -103,7 +103,10 @@ impl App {
         if authority.is_some() && role != Role::DecisionMaker {
             return Err(AppError::invalid("competent-authority", "only applies to decision makers"));
         }
-        let org = self.store.ensure_org(org_name, org_kind.unwrap_or_else(|| default_org_kind(role))).await?;
+        let org = self
+            .store
+            .ensure_org(org_name, org_kind.unwrap_or_else(|| default_org_kind(role)), self.clock.now())
+            .await?;
         let mut user = self
             .store
             .create_user(&NewUser {

@@ -64,7 +64,7 @@ impl App {
         if let Some((user, _)) = self.store.user_by_name(DEMO_USER).await? {
             return Ok(user);
         }
-        let org = self.store.ensure_org(DEMO_ORG, OrgKind::Other).await?;
+        let org = self.store.ensure_org(DEMO_ORG, OrgKind::Other, self.clock.now()).await?;
         let new = NewUser {
             id: UserId(uuid::Uuid::new_v4()),
             org: org.id,

@@ -134,7 +134,7 @@ pub(crate) async fn add_consent(s: &PgStore, c: &Consent, by: UserId, audit: &Au
     .bind(&c.language)
     .bind(c.interpreter)
     .bind(by.to_string())
-    .bind(unix(OffsetDateTime::now_utc()))
+    .bind(audit.at)
     .execute(&mut *tx)
     .await
     .map_err(error)?;

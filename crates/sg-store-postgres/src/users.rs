@@ -37,7 +37,12 @@ fn org_from_row(row: &sqlx::postgres::PgRow) -> StoreResult<Organisation> {
     })
 }
 
-pub(crate) async fn ensure_org(s: &PgStore, name: &str, kind: OrgKind) -> StoreResult<Organisation> {
+pub(crate) async fn ensure_org(
+    s: &PgStore,
+    name: &str,
+    kind: OrgKind,
+    now: OffsetDateTime,
+) -> StoreResult<Organisation> {
     let id = OrgId(uuid::Uuid::new_v4());
     sqlx::query(
         "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
@@ -45,7 +50,7 @@ pub(crate) async fn ensure_org(s: &PgStore, name: &str, kind: OrgKind) -> StoreR
     .bind(id.to_string())
     .bind(name)
     .bind(kind.code())
-    .bind(unix(OffsetDateTime::now_utc()))
+    .bind(unix(now))
     .execute(&s.pool)
     .await
     .map_err(error)?;

@@ -150,8 +150,13 @@ impl sg_store::Store for SqliteStore {
     async fn count_person_keys_with_prefix(&self, prefix: &[u8]) -> sg_store::StoreResult<u64> {
         admin::count_person_keys_with_prefix(self, prefix).await
     }
-    async fn ensure_org(&self, name: &str, kind: sg_store::OrgKind) -> sg_store::StoreResult<sg_store::Organisation> {
-        users::ensure_org(self, name, kind).await
+    async fn ensure_org(
+        &self,
+        name: &str,
+        kind: sg_store::OrgKind,
+        now: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<sg_store::Organisation> {
+        users::ensure_org(self, name, kind, now).await
     }
     async fn org(&self, id: sg_domain::OrgId) -> sg_store::StoreResult<Option<sg_store::Organisation>> {
         users::org(self, id).await

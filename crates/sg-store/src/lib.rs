@@ -62,8 +62,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store: Send + Sync {
     // --- organisations, users and credentials ---
 
-    /// The organisation with this name, created with `kind` if missing.
-    async fn ensure_org(&self, name: &str, kind: OrgKind) -> StoreResult<Organisation>;
+    /// The organisation with this name, created with `kind` at `now` if missing.
+    async fn ensure_org(&self, name: &str, kind: OrgKind, now: OffsetDateTime) -> StoreResult<Organisation>;
     /// The organisation with this id.
     async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>>;
     /// Creates a user; `Conflict` if the name is taken.
@@ -221,7 +221,7 @@ pub trait Store: Send + Sync {
     async fn person_keys_page(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
     /// Replaces wrapped data keys (re-wrapped under a new master key), in one transaction.
     async fn replace_person_keys(&self, keys: &[(CaseId, Vec<u8>)]) -> StoreResult<()>;
-    /// Records a consent.
+    /// Records a consent, at the time of its audit record (the application's clock).
     async fn add_consent(&self, consent: &Consent, recorded_by: UserId, audit: &AuditRecord) -> StoreResult<()>;
     /// Withdraws a consent at `at`; `false` if there is no such live consent on this case.
     async fn withdraw_consent(

@@ -159,7 +159,7 @@ fn machine() -> String {
         })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let date = time::OffsetDateTime::now_utc().date();
+    let date = sg_app::Clock::today(&sg_app::SystemClock);
     format!("{cores} cores, {cpu}, {date}")
 }
 

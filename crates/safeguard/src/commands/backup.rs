@@ -44,7 +44,7 @@ struct Table {
 pub(crate) async fn backup(data: &DataArgs, output: &Path) -> anyhow::Result<()> {
     ensure!(!output.exists(), "--output: {} already exists; choose a new file", output.display());
     let (app, backend) = crate::database::open_app(data).await?;
-    let result = take(&backend, output).await;
+    let result = take(&backend, output, app.clock.now().unix_timestamp()).await;
     backend.close().await;
     let (header, payload) = result?;
     let mut plain = Vec::new();
@@ -77,8 +77,7 @@ pub(crate) async fn backup(data: &DataArgs, output: &Path) -> anyhow::Result<()>
 }
 
 /// Takes the snapshot: the header and the payload bytes.
-async fn take(backend: &Backend, output: &Path) -> anyhow::Result<(Header, Vec<u8>)> {
-    let created_at = time::OffsetDateTime::now_utc().unix_timestamp();
+async fn take(backend: &Backend, output: &Path, created_at: i64) -> anyhow::Result<(Header, Vec<u8>)> {
     match backend {
         Backend::Sqlite(store) => {
             let dir =

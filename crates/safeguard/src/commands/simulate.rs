@@ -41,7 +41,7 @@ pub(crate) async fn run(
     };
     let jurisdiction = sg_app::simulate::scope(&a, &b, asked).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let (store, backend) = crate::database::open(data).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = sg_app::Clock::today(&sg_app::SystemClock);
     let sim_filter = SimulationFilter { jurisdiction, from: filter.from, to: filter.to };
     let report = sg_app::simulate::replay(store.as_ref(), &a, &b, sim_filter, today).await;
     backend.close().await;

@@ -50,7 +50,7 @@ fn consent(purpose: &str, org: &str, categories: &[&str]) -> Value {
 async fn check_role(role: Role, org: &str, purpose: &str, other_purpose: &str) {
     let w = world().await;
     let officer = w.t.api_user(org, role, "officer").await;
-    w.t.app.store.ensure_org("Another Force", sg_store::OrgKind::Police).await.unwrap();
+    w.t.app.store.ensure_org("Another Force", sg_store::OrgKind::Police, w.t.app.clock.now()).await.unwrap();
 
     // No consent.
     let (status, body) = w.identity(&officer).await;

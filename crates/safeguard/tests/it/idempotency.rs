@@ -83,7 +83,7 @@ async fn consents_added_and_withdrawn_twice_with_one_key_happen_once() {
     let path = format!("/api/v1/cases/{id}/consents");
     let body = json!({"purpose": "share-with-police", "recipient_org": "City Police", "categories": ["identity"],
                       "expires_on": days_ago(-30), "language": "Albanian", "interpreter": true});
-    t.app.store.ensure_org("City Police", sg_store::OrgKind::Police).await.unwrap();
+    t.app.store.ensure_org("City Police", sg_store::OrgKind::Police, t.app.clock.now()).await.unwrap();
     let (status, _, first) = send(&t, &fr, Method::POST, &path, "consent-1", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let (status, replayed, again) = send(&t, &fr, Method::POST, &path, "consent-1", &body).await;

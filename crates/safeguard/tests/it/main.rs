@@ -11,6 +11,7 @@ mod backup;
 mod bench;
 mod case_actions;
 mod cli;
+mod clock;
 mod consent_matrix;
 mod crash;
 mod database_faults;

@@ -103,7 +103,7 @@ async fn page(
         Question::ConclusiveGrounds => ActionKind::DecideConclusiveGrounds,
     };
     state.app.check_action(&who.user, id, kind).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.app.clock.today();
     Ok(DecidePage {
         layout: Layout::for_user(crate::i18n::label("decide.title", q), who),
         has_errors: false,
