@@ -212,3 +212,68 @@ pub fn check_administer(user: &User) -> Result<(), AppError> {
         Err(AppError::Forbidden(format!("a {} cannot administer the system", user.role.label().to_lowercase())))
     }
 }
+
+// --- Decisions moved here from the use cases and pages that made them (issue 14), so that
+// --- this file stays the one place that decides access. Behaviour unchanged.
+
+/// Whether `user` may submit referrals and Duty to Notify reports (and keep drafts of them).
+pub fn can_refer(user: &User) -> bool {
+    user.role.can_refer()
+}
+
+/// Whether `user` may read case records at all (monitors, police and immigration enforcement
+/// see none, except what a survivor's consent releases through [`identity_access`]).
+pub fn can_read_cases(user: &User) -> bool {
+    user.role.can_read_cases()
+}
+
+/// [`can_refer`] as an error, for the draft use cases and the referral pages.
+pub fn check_refer(user: &User) -> Result<(), AppError> {
+    if can_refer(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("your role cannot make referrals".into()))
+    }
+}
+
+/// Whether `user` may run the policy simulation over every case: monitors and administrators.
+pub fn can_simulate(user: &User) -> bool {
+    matches!(user.role, Role::Monitor | Role::Admin)
+}
+
+/// [`can_simulate`] as an error for the use case.
+pub fn check_simulate(user: &User) -> Result<(), AppError> {
+    if can_simulate(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only monitors and administrators can run policy simulations".into()))
+    }
+}
+
+/// Whether `user` may convert a Duty to Notify report into a referral: first responders only.
+/// Police and immigration enforcement make reports but do not hold survivors' cases.
+pub fn can_convert(user: &User) -> bool {
+    user.role == Role::FirstResponder
+}
+
+/// [`can_convert`] as an error, for the use case and its pages.
+pub fn check_convert(user: &User) -> Result<(), AppError> {
+    if can_convert(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only first responders convert reports into referrals".into()))
+    }
+}
+
+/// Whether `user`'s role is one that records consents with the survivor on the cases it may
+/// manage ([`can_manage_consents`] decides for one case). Pages use it to offer the link.
+pub fn role_manages_consents(user: &User) -> bool {
+    matches!(user.role, Role::FirstResponder | Role::SupportProvider | Role::Guardian | Role::LegalAdviser)
+}
+
+/// Whether `user` may name only its own organisation as a case's support provider or guardian:
+/// a support provider records support with itself only, so that it sees only the people it
+/// supports.
+pub fn names_only_own_org(user: &User) -> bool {
+    user.role == Role::SupportProvider
+}

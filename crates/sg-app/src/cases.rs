@@ -133,7 +133,7 @@ impl App {
     /// The case as `user` may see it. Roles that see no case record are refused outright; a case
     /// of another organisation is reported as not found, so that its existence is not revealed.
     pub(crate) async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
-        if !user.role.can_read_cases() {
+        if !access::can_read_cases(user) {
             return Err(AppError::Forbidden(format!(
                 "a {} user cannot see case records",
                 sg_domain::Coded::label(user.role).to_lowercase()
@@ -175,7 +175,7 @@ impl App {
                 tracing::warn!(case = %id, user = %user.id, role = %user.role, reason, "identity access refused");
                 self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Refused, reason).await?;
                 // A user who may not even see the case learns nothing about whether it exists.
-                if !access::can_view_case(user, &record) && user.role.can_read_cases() {
+                if !access::can_view_case(user, &record) && access::can_read_cases(user) {
                     return Err(AppError::NotFound);
                 }
                 return Err(AppError::Forbidden("you may not see this person's identifying data".into()));
@@ -269,7 +269,7 @@ impl App {
     /// A support provider is an organisation known to Safeguard; a provider records only its
     /// own name, so that it sees only the people it supports.
     async fn check_named_org(&self, user: &User, field: &str, name: &str) -> Result<(), AppError> {
-        if user.role == sg_domain::Role::SupportProvider && name != user.org_name {
+        if access::names_only_own_org(user) && name != user.org_name {
             return Err(crate::messages::invalid(field, "organisation.own_only", vec![]));
         }
         if self.store.org_by_name(name.trim()).await?.is_none() {

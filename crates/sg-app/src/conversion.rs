@@ -34,10 +34,7 @@ impl App {
     /// Converts the report that `input.conversion_code` names into a referral, by a first
     /// responder of any organisation, who then takes the case on.
     pub async fn convert_report(&self, user: &User, input: ConversionInput) -> Result<CaseView, AppError> {
-        // Police and immigration enforcement make reports but do not hold survivors' cases.
-        if user.role != sg_domain::Role::FirstResponder {
-            return Err(AppError::Forbidden("only first responders convert reports into referrals".into()));
-        }
+        crate::access::check_convert(user)?;
         let hash = hash_secret(input.conversion_code.trim());
         let not_valid = || crate::messages::invalid("conversion_code", "conversion.code_invalid", vec![]);
         let case = self.store.dtn_code_case(&hash).await?.ok_or_else(not_valid)?;

@@ -63,9 +63,7 @@ impl App {
     /// The author's live draft `id`, or `NotFound` (another user's draft, an expired one, or
     /// none); a refusal of someone else's draft is audited.
     async fn own_draft(&self, user: &User, id: Uuid) -> Result<ReferralDraft, AppError> {
-        if !user.role.can_refer() {
-            return Err(AppError::Forbidden("your role cannot make referrals".into()));
-        }
+        crate::access::check_refer(user)?;
         let draft = self.store.referral_draft(id).await?.filter(|d| d.updated_at >= self.draft_cutoff());
         match draft {
             Some(d) if access::may_open_draft(user, d.user) => Ok(d),
@@ -86,9 +84,7 @@ impl App {
         step: &str,
         answers: &str,
     ) -> Result<Uuid, AppError> {
-        if !user.role.can_refer() {
-            return Err(AppError::Forbidden("your role cannot make referrals".into()));
-        }
+        crate::access::check_refer(user)?;
         let id = Uuid::new_v4();
         self.write_draft(user, id, step, answers, "started").await?;
         self.store.update_session(&session.token_hash, self.clock.now(), Some(&id.to_string())).await?;
@@ -152,9 +148,7 @@ impl App {
 
     /// The user's live drafts, most recently changed first.
     pub async fn referral_drafts(&self, user: &User) -> Result<Vec<DraftSummary>, AppError> {
-        if !user.role.can_refer() {
-            return Err(AppError::Forbidden("your role cannot make referrals".into()));
-        }
+        crate::access::check_refer(user)?;
         let drafts = self.store.referral_drafts(user.id, self.draft_cutoff()).await?;
         Ok(drafts.iter().map(|d| self.summary(d)).collect())
     }

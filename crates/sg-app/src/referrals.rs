@@ -170,7 +170,7 @@ impl App {
         input: ReferralInput,
         idempotency_key: Option<&str>,
     ) -> Result<Submitted, AppError> {
-        if !user.role.can_refer() {
+        if !crate::access::can_refer(user) {
             return Err(AppError::Forbidden(format!("a {} cannot submit referrals", user.role.label().to_lowercase())));
         }
         let idem = match idempotency_key {

@@ -2,7 +2,7 @@
 //! rule sets (the counting is `sg_rules::simulate`). Used by `safeguard simulate` and by the
 //! monitors' page.
 
-use sg_domain::{CaseEvent, DatedEvent, Jurisdiction, Role};
+use sg_domain::{CaseEvent, DatedEvent, Jurisdiction};
 use sg_rules::simulate::{Report, Simulation};
 use sg_rules::RuleSet;
 use sg_store::{Store, User};
@@ -88,9 +88,7 @@ impl App {
         b: &str,
         jurisdiction: Option<Jurisdiction>,
     ) -> Result<Report, AppError> {
-        if !matches!(user.role, Role::Monitor | Role::Admin) {
-            return Err(AppError::Forbidden("only monitors and administrators can run policy simulations".into()));
-        }
+        crate::access::check_simulate(user)?;
         // Built-in names only: a rule file's path never comes from the web.
         let a = sg_rules::builtin(a).map_err(|e| AppError::invalid("rules", e.problem))?;
         let b = sg_rules::builtin(b).map_err(|e| AppError::invalid("vs", e.problem))?;

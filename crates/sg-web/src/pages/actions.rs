@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::case_actions::ActionKind;
 use sg_app::AppError;
-use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Question, ReconsiderationOutcome, Role};
+use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Question, ReconsiderationOutcome};
 
 use super::action_rules::{rules_for, RuleLine};
 use super::{csrf_refusal, error_page, message_for, render_with, Choice, FieldMessage, Layout};
@@ -173,7 +173,7 @@ async fn page(
     let initial = |name: &str| match (form, kind, name) {
         (Some(f), _, _) => f.get(name),
         // A support provider records support with itself only.
-        (None, ActionKind::EnterSupport, "provider") if who.user.role == Role::SupportProvider => {
+        (None, ActionKind::EnterSupport, "provider") if sg_app::access::names_only_own_org(&who.user) => {
             who.user.org_name.clone()
         }
         _ => String::new(),

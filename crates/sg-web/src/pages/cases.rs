@@ -286,10 +286,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
         facts: fact_rows(&case),
         actions,
         timeline: super::timeline::lines(&case.timeline),
-        can_manage_consents: matches!(
-            who.user.role,
-            Role::FirstResponder | Role::SupportProvider | Role::Guardian | Role::LegalAdviser
-        ),
+        can_manage_consents: sg_app::access::role_manages_consents(&who.user),
         id: case.case_id.to_string(),
         kind: label("kind", case.kind),
         status: label("status", case.status),

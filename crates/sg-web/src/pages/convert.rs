@@ -49,8 +49,7 @@ impl ConvertPage {
 }
 
 fn refuse_unless_first_responder(who: &PageUser) -> Option<Response> {
-    (who.user.role != sg_domain::Role::FirstResponder)
-        .then(|| error_page(AppError::Forbidden("only first responders convert reports into referrals".into())))
+    sg_app::access::check_convert(&who.user).err().map(error_page)
 }
 
 /// `GET /referrals/convert`.

@@ -64,10 +64,10 @@ impl Layout {
             user_name: Some(who.user.name.clone()),
             role: crate::i18n::label("role", who.user.role),
             csrf: who.session.csrf_token.clone(),
-            can_refer: who.user.role.can_refer(),
+            can_refer: sg_app::access::can_refer(&who.user),
             can_monitor: sg_app::access::can_view_statistics(&who.user),
-            can_read_cases: who.user.role.can_read_cases(),
-            can_convert: who.user.role == sg_domain::Role::FirstResponder,
+            can_read_cases: sg_app::access::can_read_cases(&who.user),
+            can_convert: sg_app::access::can_convert(&who.user),
             can_administer: sg_app::access::can_administer(&who.user),
             ..Self::staff_frame()
         }
@@ -217,7 +217,7 @@ pub(crate) fn error_page(e: AppError) -> Response {
 pub(crate) async fn home(who: Result<PageUser, Response>) -> Response {
     match who {
         // A monitor sees statistics only: their home is the monitoring dashboard.
-        Ok(who) if !who.user.role.can_read_cases() && sg_app::access::can_view_statistics(&who.user) => {
+        Ok(who) if !sg_app::access::can_read_cases(&who.user) && sg_app::access::can_view_statistics(&who.user) => {
             Redirect::to("/monitoring").into_response()
         }
         Ok(_) => Redirect::to("/cases").into_response(),

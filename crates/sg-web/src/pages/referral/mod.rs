@@ -282,7 +282,7 @@ pub(crate) fn factor_label(f: ContextFactor) -> String {
 }
 
 fn refuse_non_referrers(who: &PageUser) -> Option<Response> {
-    (!who.user.role.can_refer()).then(|| error_page(AppError::Forbidden("your role cannot make referrals".into())))
+    sg_app::access::check_refer(&who.user).err().map(error_page)
 }
 
 /// `GET /referrals/new/{step}`.
