@@ -115,3 +115,25 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Fiel
 fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sg_domain::{Coded, CommandKind};
+
+    /// The API takes every kind of command under its kind's code: a new `CaseCommand` fails
+    /// here until `ActionInput` has a variant tagged with its code (`into_command`'s `match`
+    /// then names the rest).
+    #[test]
+    fn every_command_kind_is_an_api_action() {
+        for &kind in CommandKind::ALL {
+            let body = serde_json::json!({ "action": kind.code() }).to_string();
+            if let Err(e) = parse_json::<ActionRequest>(body.as_bytes()) {
+                assert!(!e.message.contains("unknown variant"), "{}: {}", kind.code(), e.message);
+            }
+        }
+        let body = br#"{"action": "decide-permission-to-stay", "granted": true}"#;
+        let (command, _) = parse_json::<ActionRequest>(body).unwrap().into_command();
+        assert_eq!(command.kind(), CommandKind::DecidePermissionToStay);
+    }
+}

@@ -13,52 +13,40 @@ use time::Date;
 
 use crate::{access, App, AppError};
 
-sg_domain::coded_enum! {
-    /// A kind of lifecycle step, by the stable code pages use in their addresses.
-    pub enum ActionKind {
-        DecideReasonableGrounds = ("decide-reasonable-grounds", "Record a reasonable grounds decision"),
-        DecideConclusiveGrounds = ("decide-conclusive-grounds", "Record a conclusive grounds decision"),
-        RequestReconsideration = ("request-reconsideration", "Request a reconsideration"),
-        DecideReconsideration = ("decide-reconsideration", "Decide a reconsideration"),
-        EnterSupport = ("enter-support", "Record that the person entered support"),
-        ExitSupport = ("exit-support", "Record that the person left support"),
-        AssignGuardian = ("assign-guardian", "Assign an independent child trafficking guardian"),
-        ApplyForPermissionToStay = ("apply-for-permission-to-stay", "Apply for temporary permission to stay"),
-        DecidePermissionToStay = ("decide-permission-to-stay", "Decide temporary permission to stay"),
-        Withdraw = ("withdraw", "Record withdrawal from the NRM"),
-        Route = ("route", "Re-route to another competent authority"),
-    }
-}
+/// A kind of lifecycle step: the domain's [`sg_domain::CommandKind`], declared once with
+/// [`CaseCommand::kind`]. Converting a report has its own page and check
+/// ([`crate::access::check_convert`]), so it has no example here and is never offered.
+pub use sg_domain::CommandKind as ActionKind;
 
-impl ActionKind {
-    /// Example commands of this kind. A kind is possible when one of them would be accepted;
-    /// the texts are placeholders, never stored.
-    fn examples(self) -> Vec<CaseCommand> {
-        let text = || "example".to_string();
-        match self {
-            Self::DecideReasonableGrounds => {
-                vec![CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
-            }
-            Self::DecideConclusiveGrounds => {
-                vec![CaseCommand::DecideConclusiveGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
-            }
-            Self::RequestReconsideration => {
-                Question::ALL.iter().map(|&question| CaseCommand::RequestReconsideration { question }).collect()
-            }
-            Self::DecideReconsideration => {
-                vec![CaseCommand::DecideReconsideration { outcome: ReconsiderationOutcome::Upheld, reasons: text() }]
-            }
-            Self::EnterSupport => vec![CaseCommand::EnterSupport { provider: text() }],
-            Self::ExitSupport => vec![CaseCommand::ExitSupport { reason: text() }],
-            Self::AssignGuardian => vec![CaseCommand::AssignGuardian { guardian: text() }],
-            Self::ApplyForPermissionToStay => vec![CaseCommand::ApplyForPermissionToStay],
-            Self::DecidePermissionToStay => vec![CaseCommand::DecidePermissionToStay { granted: true }],
-            Self::Withdraw => vec![CaseCommand::Withdraw { reason: text() }],
-            Self::Route => CompetentAuthority::ALL
-                .iter()
-                .map(|&authority| CaseCommand::Route { authority, reason: text() })
-                .collect(),
+/// Example commands of `kind`. A kind is possible when one of them would be accepted; the
+/// texts are placeholders, never stored. A `match`, so a new kind does not compile without
+/// its examples; the test below checks each example is of its kind.
+fn examples(kind: ActionKind) -> Vec<CaseCommand> {
+    let text = || "example".to_string();
+    use ActionKind as K;
+    match kind {
+        K::DecideReasonableGrounds => {
+            vec![CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
         }
+        K::DecideConclusiveGrounds => {
+            vec![CaseCommand::DecideConclusiveGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
+        }
+        K::RequestReconsideration => {
+            Question::ALL.iter().map(|&question| CaseCommand::RequestReconsideration { question }).collect()
+        }
+        K::DecideReconsideration => {
+            vec![CaseCommand::DecideReconsideration { outcome: ReconsiderationOutcome::Upheld, reasons: text() }]
+        }
+        K::EnterSupport => vec![CaseCommand::EnterSupport { provider: text() }],
+        K::ExitSupport => vec![CaseCommand::ExitSupport { reason: text() }],
+        K::AssignGuardian => vec![CaseCommand::AssignGuardian { guardian: text() }],
+        K::ApplyForPermissionToStay => vec![CaseCommand::ApplyForPermissionToStay],
+        K::DecidePermissionToStay => vec![CaseCommand::DecidePermissionToStay { granted: true }],
+        K::Withdraw => vec![CaseCommand::Withdraw { reason: text() }],
+        K::Route => {
+            CompetentAuthority::ALL.iter().map(|&authority| CaseCommand::Route { authority, reason: text() }).collect()
+        }
+        K::ConvertToReferral => vec![],
     }
 }
 
@@ -75,7 +63,7 @@ pub struct CaseActions {
 pub fn case_actions(user: &User, case: &CaseRecord, state: &CaseState, today: Date) -> CaseActions {
     let mut out = CaseActions::default();
     for &kind in ActionKind::ALL {
-        let examples = kind.examples();
+        let examples = examples(kind);
         if !examples.iter().any(|c| access::check_command(user, case, c).is_ok()) {
             continue;
         }
@@ -174,6 +162,15 @@ mod tests {
             has_second_factor: true,
             disabled: false,
             org_competent_authority: Some(CompetentAuthority::Sca),
+        }
+    }
+
+    #[test]
+    fn each_example_is_of_its_kind() {
+        for &kind in ActionKind::ALL {
+            for example in examples(kind) {
+                assert_eq!(example.kind(), kind, "{example:?}");
+            }
         }
     }
 

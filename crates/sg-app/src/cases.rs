@@ -253,7 +253,7 @@ impl App {
     ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
         if let Err(refused) = access::check_command(user, &record, &command) {
-            let detail = format!("{} not permitted", command_kind(&command));
+            let detail = format!("{} not permitted", sg_domain::Coded::code(command.kind()));
             self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, detail).await?;
             return Err(refused);
         }
@@ -358,24 +358,5 @@ impl App {
         // out of their sight (a decision maker re-routing it to another authority).
         let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
         view_of(record, today)
-    }
-}
-
-/// The command's kind for audit records (never its text, which may be personal).
-fn command_kind(command: &CaseCommand) -> &'static str {
-    use CaseCommand as C;
-    match command {
-        C::Route { .. } => "route",
-        C::DecideReasonableGrounds { .. } => "decide-reasonable-grounds",
-        C::DecideConclusiveGrounds { .. } => "decide-conclusive-grounds",
-        C::RequestReconsideration { .. } => "request-reconsideration",
-        C::DecideReconsideration { .. } => "decide-reconsideration",
-        C::EnterSupport { .. } => "enter-support",
-        C::ExitSupport { .. } => "exit-support",
-        C::ApplyForPermissionToStay => "apply-for-permission-to-stay",
-        C::DecidePermissionToStay { .. } => "decide-permission-to-stay",
-        C::ConvertToReferral => "convert-to-referral",
-        C::Withdraw { .. } => "withdraw",
-        C::AssignGuardian { .. } => "assign-guardian",
     }
 }

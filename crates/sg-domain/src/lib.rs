@@ -21,7 +21,7 @@ pub use facts::{
     FirstResponderType, Gender, Jurisdiction, Nationality,
 };
 pub use ids::{CaseId, CaseReference, OrgId, UserId};
-pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, TransitionError};
+pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, CommandKind, TransitionError};
 pub use person::{AccountContext, ContextFactor, Identity, PersonalAccount, Sensitive};
 pub use role::Role;
 pub use wire::Coded;

@@ -127,6 +127,49 @@ pub enum CaseCommand {
     AssignGuardian { guardian: String },
 }
 
+coded_enum! {
+    /// The kind of a [`CaseCommand`], by the stable code the API's `action` tag, the pages'
+    /// addresses and audit records use. [`CaseCommand::kind`] is the one exhaustive list: a new
+    /// command does not compile until it has a kind, and every table keyed by kind (the API's
+    /// input, the pages' forms, the example commands) is a `match` the compiler checks.
+    pub enum CommandKind {
+        DecideReasonableGrounds = ("decide-reasonable-grounds", "Record a reasonable grounds decision"),
+        DecideConclusiveGrounds = ("decide-conclusive-grounds", "Record a conclusive grounds decision"),
+        RequestReconsideration = ("request-reconsideration", "Request a reconsideration"),
+        DecideReconsideration = ("decide-reconsideration", "Decide a reconsideration"),
+        EnterSupport = ("enter-support", "Record that the person entered support"),
+        ExitSupport = ("exit-support", "Record that the person left support"),
+        AssignGuardian = ("assign-guardian", "Assign an independent child trafficking guardian"),
+        ApplyForPermissionToStay = ("apply-for-permission-to-stay", "Apply for temporary permission to stay"),
+        DecidePermissionToStay = ("decide-permission-to-stay", "Decide temporary permission to stay"),
+        Withdraw = ("withdraw", "Record withdrawal from the NRM"),
+        Route = ("route", "Re-route to another competent authority"),
+        ConvertToReferral = ("convert-to-referral", "Convert a Duty to Notify report into a referral"),
+    }
+}
+
+impl CaseCommand {
+    /// This command's kind (for audit records: never its text, which may be personal).
+    pub fn kind(&self) -> CommandKind {
+        use CaseCommand as C;
+        use CommandKind as K;
+        match self {
+            C::Route { .. } => K::Route,
+            C::DecideReasonableGrounds { .. } => K::DecideReasonableGrounds,
+            C::DecideConclusiveGrounds { .. } => K::DecideConclusiveGrounds,
+            C::RequestReconsideration { .. } => K::RequestReconsideration,
+            C::DecideReconsideration { .. } => K::DecideReconsideration,
+            C::EnterSupport { .. } => K::EnterSupport,
+            C::ExitSupport { .. } => K::ExitSupport,
+            C::ApplyForPermissionToStay => K::ApplyForPermissionToStay,
+            C::DecidePermissionToStay { .. } => K::DecidePermissionToStay,
+            C::ConvertToReferral => K::ConvertToReferral,
+            C::Withdraw { .. } => K::Withdraw,
+            C::AssignGuardian { .. } => K::AssignGuardian,
+        }
+    }
+}
+
 /// Why a command was refused. Each message says what is wrong in words a caseworker uses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {

@@ -45,7 +45,9 @@ const PERMISSION: &[&str] = &["granted", "refused"];
 const AUTHORITIES: &[&str] = &["sca", "ieca"];
 
 /// The fields of each step with a form here; `None` for the decisions, which have their own
-/// page (`/decide/{question}`).
+/// page (`/decide/{question}`), and for converting a report (`/referrals/convert`). A `match` on
+/// every kind: a new lifecycle step does not compile until its form is declared here (its
+/// words go in the locales: `act.{code}.*`, checked by a test).
 fn fields(kind: ActionKind) -> Option<&'static [Field]> {
     use ActionKind as A;
     use Kind::*;
@@ -68,7 +70,7 @@ fn fields(kind: ActionKind) -> Option<&'static [Field]> {
             Field { name: "authority", kind: Radios(AUTHORITIES), required: true },
             Field { name: "reason", kind: Textarea, required: true },
         ],
-        A::DecideReasonableGrounds | A::DecideConclusiveGrounds => return None,
+        A::DecideReasonableGrounds | A::DecideConclusiveGrounds | A::ConvertToReferral => return None,
     })
 }
 
@@ -77,6 +79,7 @@ pub(crate) fn href(id: CaseId, kind: ActionKind) -> String {
     match kind {
         ActionKind::DecideReasonableGrounds => format!("/cases/{id}/decide/reasonable-grounds"),
         ActionKind::DecideConclusiveGrounds => format!("/cases/{id}/decide/conclusive-grounds"),
+        ActionKind::ConvertToReferral => "/referrals/convert".to_string(),
         k => format!("/cases/{id}/act/{}", k.code()),
     }
 }
@@ -253,7 +256,7 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
         A::Withdraw => Some(CaseCommand::Withdraw { reason: text("reason") }),
         A::Route => CompetentAuthority::from_code(&text("authority"))
             .map(|authority| CaseCommand::Route { authority, reason: text("reason") }),
-        A::DecideReasonableGrounds | A::DecideConclusiveGrounds => None,
+        A::DecideReasonableGrounds | A::DecideConclusiveGrounds | A::ConvertToReferral => None,
     };
     // Unreachable for the steps in the table; named against the step's first field if it were.
     parsed.ok_or_else(|| {
@@ -328,5 +331,50 @@ pub(crate) async fn record(
     match page(&state, &who, id, kind, Some(&form), errors).await {
         Ok(p) => render_with(StatusCode::OK, &p),
         Err(e) => error_page(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every step with a form has its words: a new step's form fails here, naming each
+    /// missing key, until `act.{code}.*` is written.
+    #[test]
+    fn every_step_form_has_its_words() {
+        let mut missing = vec![];
+        for &kind in ActionKind::ALL {
+            let Some(specs) = fields(kind) else { continue };
+            let mut keys: Vec<String> = ["title", "link", "intro", "date", "submit"].map(|p| key(kind, p)).into();
+            for f in specs {
+                keys.extend([key(kind, f.name), key(kind, &format!("{}_hint", f.name))]);
+                if f.required {
+                    keys.push(key(kind, &format!("{}_error", f.name)));
+                }
+                if let Kind::Radios(codes) = f.kind {
+                    keys.extend(codes.iter().map(|c| format!("act.choice.{}.{c}", f.name)));
+                }
+            }
+            missing.extend(keys.into_iter().filter(|k| crate::i18n::staff_lookup(k).is_none()));
+        }
+        assert!(missing.is_empty(), "missing in en.toml: {missing:?}");
+    }
+
+    /// Every step the generic form takes parses to a command of its own kind.
+    #[test]
+    fn every_step_form_makes_a_command_of_its_kind() {
+        for &kind in ActionKind::ALL {
+            let Some(specs) = fields(kind) else { continue };
+            let body: Vec<String> = specs
+                .iter()
+                .map(|f| match f.kind {
+                    Kind::Radios(codes) => format!("{}={}", f.name, codes[0]),
+                    _ => format!("{}=x", f.name),
+                })
+                .collect();
+            let form = FormData::parse(body.join("&").as_bytes());
+            let made = command(kind, &form).unwrap_or_else(|_| panic!("{kind}"));
+            assert_eq!(made.kind(), kind);
+        }
     }
 }
