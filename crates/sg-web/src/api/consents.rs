@@ -9,6 +9,7 @@ use sg_app::actions::parse_json;
 use sg_app::consents::ConsentInput;
 use sg_domain::{CaseId, Consent};
 
+use crate::api::openapi::{schema, ErrorResponse};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::AppState;
@@ -18,6 +19,13 @@ fn case_id(raw: &str) -> Result<CaseId, ApiError> {
 }
 
 /// Records a consent given by the person.
+#[utoipa::path(
+    post, path = "/cases/{case_id}/consents", operation_id = "recordConsent",
+    summary = "Record a consent the person gave: purpose, recipient organisation, data categories, expiry",
+    params(("case_id" = uuid::Uuid, Path, description = "The case's id"), ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Makes a retry safe: a repeat of a request that succeeded, with the same key, gets the first answer again (with the header 'Idempotent-Replayed: true') and changes nothing; the same key with a different request is refused (422, code idempotency_key_reused, field Idempotency-Key); while the first is still being answered, 409 (idempotency_in_progress). Keys are scoped to the user. A survivor code is never replayed (it is a secret): a retry issues a fresh one.")),
+    request_body = schema::ConsentInput,
+    responses((status = 201, description = "Recorded", body = schema::Recorded), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+)]
 pub(crate) async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -31,6 +39,12 @@ pub(crate) async fn create(
 }
 
 /// The consents on a case.
+#[utoipa::path(
+    get, path = "/cases/{case_id}/consents", operation_id = "listConsents",
+    summary = "The consents recorded on a case",
+    params(("case_id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "Consents", body = Vec<schema::Consent>), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -40,6 +54,12 @@ pub(crate) async fn list(
 }
 
 /// Withdraws a consent, at once.
+#[utoipa::path(
+    delete, path = "/cases/{case_id}/consents/{consent_id}", operation_id = "withdrawConsent",
+    summary = "Withdraw a consent, at once",
+    params(("case_id" = uuid::Uuid, Path, description = "The case's id"), ("consent_id" = uuid::Uuid, Path, description = "The consent's id"), ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Makes a retry safe: a repeat of a request that succeeded, with the same key, gets the first answer again (with the header 'Idempotent-Replayed: true') and changes nothing; the same key with a different request is refused (422, code idempotency_key_reused, field Idempotency-Key); while the first is still being answered, 409 (idempotency_in_progress). Keys are scoped to the user. A survivor code is never replayed (it is a secret): a retry issues a fresh one.")),
+    responses((status = 200, description = "Withdrawn", body = schema::Withdrawn), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+)]
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -51,6 +71,12 @@ pub(crate) async fn withdraw(
 }
 
 /// Gives the person a one-time code for their own view (`/survivor`).
+#[utoipa::path(
+    post, path = "/cases/{case_id}/survivor-code", operation_id = "issueSurvivorCode",
+    summary = "A one-time code for the person's own view at /survivor (valid 7 days)",
+    params(("case_id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 201, description = "The code", body = schema::SurvivorCode), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+)]
 pub(crate) async fn survivor_code(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -3,6 +3,7 @@
 pub(crate) mod cases;
 pub(crate) mod consents;
 pub(crate) mod idempotency;
+pub(crate) mod openapi;
 pub(crate) mod referrals;
 
 use axum::http::{header, StatusCode};
@@ -10,9 +11,14 @@ use axum::response::IntoResponse;
 
 use crate::error::ApiError;
 
-/// `GET /api/v1/openapi.json`: the OpenAPI description of the whole JSON API.
+/// `GET /api/v1/openapi.json`: the OpenAPI description of the whole JSON API, generated
+/// ([`openapi::ApiDoc`]).
+#[utoipa::path(
+    get, path = "/openapi.json", operation_id = "openapi", summary = "This description", security(()),
+    responses((status = 200, description = "The OpenAPI document", body = openapi::schema::Document))
+)]
 pub(crate) async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+    ([(header::CONTENT_TYPE, "application/json")], openapi::DOCUMENT.as_str())
 }
 
 /// Any other path under `/api/v1`.
