@@ -277,3 +277,9 @@ pub fn role_manages_consents(user: &User) -> bool {
 pub fn names_only_own_org(user: &User) -> bool {
     user.role == Role::SupportProvider
 }
+
+/// Whether `role` must sign in with a second factor (TOTP): administrators and decision
+/// makers, whose access is the widest.
+pub fn needs_second_factor(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::DecisionMaker)
+}

@@ -14,9 +14,10 @@ pub const MAX_FAILURES: u64 = 5;
 /// The window over which failures are counted, and the lock's length.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
-/// Roles that must use a second factor to sign in to pages.
+/// Roles that must use a second factor to sign in to pages (decided in
+/// [`crate::access::needs_second_factor`]).
 pub fn required_for(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::DecisionMaker)
+    crate::access::needs_second_factor(role)
 }
 
 fn totp(secret: Vec<u8>) -> Result<TOTP, AppError> {

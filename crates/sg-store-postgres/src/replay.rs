@@ -2,10 +2,10 @@
 //! whose next deadline is still to be computed (the start-up backfill of migration 0011).
 
 use sg_domain::{CaseEvent, CaseId, CaseReference, DatedEvent};
-use sg_store::{CaseRecord, Coded, NextDueUpdate, StoreError, StoreResult, StoredEvent};
+use sg_store::{CaseRecord, StoreError, StoreResult, StoredEvent};
 use sqlx::Row;
 
-use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, user_id};
+use crate::convert::{case_id, error, from_unix, org_id, parse_date, user_id};
 use crate::PgStore;
 
 /// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
@@ -18,25 +18,6 @@ pub(crate) async fn all_case_events(s: &PgStore, after: Option<CaseId>, limit: u
 pub(crate) async fn cases_without_next_due(s: &PgStore, limit: u32) -> StoreResult<Vec<CaseRecord>> {
     // The partial index cases_next_due_stale holds exactly these rows.
     records(s, "next_due_stale = 1 AND ", None, limit).await
-}
-
-/// Writes computed next deadlines, each only if its case is still at the version it was
-/// computed from, in one transaction.
-pub(crate) async fn set_next_due(s: &PgStore, updates: &[NextDueUpdate]) -> StoreResult<()> {
-    let mut tx = s.pool.begin().await.map_err(error)?;
-    for u in updates {
-        sqlx::query(
-            "UPDATE cases SET next_due = $1, next_due_kind = $2, next_due_stale = 0 WHERE id = $3 AND version = $4",
-        )
-        .bind(u.next_due.map(|d| date_text(d.on)))
-        .bind(u.next_due.map(|d| d.kind.code()))
-        .bind(u.case.to_string())
-        .bind(i64::from(u.version))
-        .execute(&mut *tx)
-        .await
-        .map_err(error)?;
-    }
-    tx.commit().await.map_err(error)
 }
 
 /// The cases chosen by `condition` (SQL ending in `AND`, or empty) after `after`, in id order.

@@ -414,3 +414,23 @@ pub(crate) async fn vault_get(s: &SqliteStore, id: CaseId, field: VaultField) ->
         .await
         .map_err(error)
 }
+
+/// Writes computed next deadlines (the start-up backfill; here because this file is the only
+/// writer of the `cases` projection), each only if its case is still at the version it was
+/// computed from, in one transaction.
+pub(crate) async fn set_next_due(s: &SqliteStore, updates: &[sg_store::NextDueUpdate]) -> StoreResult<()> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    for u in updates {
+        sqlx::query(
+            "UPDATE cases SET next_due = ?, next_due_kind = ?, next_due_stale = 0 WHERE id = ? AND version = ?",
+        )
+        .bind(u.next_due.map(|d| date_text(d.on)))
+        .bind(u.next_due.map(|d| d.kind.code()))
+        .bind(u.case.to_string())
+        .bind(i64::from(u.version))
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
+    }
+    tx.commit().await.map_err(error)
+}

@@ -274,7 +274,7 @@ impl sg_store::Store for SqliteStore {
         replay::cases_without_next_due(self, limit).await
     }
     async fn set_next_due(&self, updates: &[sg_store::NextDueUpdate]) -> sg_store::StoreResult<()> {
-        replay::set_next_due(self, updates).await
+        cases::set_next_due(self, updates).await
     }
     async fn list_cases(&self, filter: &sg_store::CaseFilter) -> sg_store::StoreResult<sg_store::CasePage> {
         cases::list_cases(self, filter).await

@@ -102,6 +102,12 @@ pub const ROUTES: &[&str] = &[
     "POST /survivor/consents/{consent_id}/withdraw",
 ];
 
+/// The JSON API's OpenAPI document as served at `GET /api/v1/openapi.json` (generated; see
+/// `api/openapi.rs`), for the tidy tests.
+pub fn openapi_document() -> &'static str {
+    api::openapi::DOCUMENT.as_str()
+}
+
 /// The whole URL map.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
