@@ -27,7 +27,8 @@ impl<E: 'static> sg_store::Admin for SqlStore<E> {
         .execute(&mut *tx)
         .await
         .map_err(|e| match error(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!("an organisation named {:?} already exists", org.name)),
+            StoreError::Conflict(_) => StoreError::Conflict(format!("an organisation named {:?} \
+                already exists", org.name)),
             other => other,
         })?;
             append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;

@@ -30,19 +30,20 @@ impl<E: 'static> sg_store::Drafts for SqlStore<E> {
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;
             let done = sqlx::query(
-            "INSERT INTO referral_drafts (id, user_id, created_at, updated_at, step, sealed) VALUES ($1, $2, $3, $4, $5, $6) \
+                "INSERT INTO referral_drafts (id, user_id, created_at, updated_at, step, sealed) VALUES \
+                ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, step = excluded.step, \
              sealed = excluded.sealed WHERE referral_drafts.user_id = excluded.user_id",
-        )
-        .bind(d.id.to_string())
-        .bind(d.user.to_string())
-        .bind(unix(d.created_at))
-        .bind(unix(d.updated_at))
-        .bind(&d.step)
-        .bind(&d.sealed)
-        .execute(&mut *tx)
-        .await
-        .map_err(error)?;
+            )
+            .bind(d.id.to_string())
+            .bind(d.user.to_string())
+            .bind(unix(d.created_at))
+            .bind(unix(d.updated_at))
+            .bind(&d.step)
+            .bind(&d.sealed)
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }

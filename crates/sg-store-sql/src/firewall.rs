@@ -75,7 +75,10 @@ pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])])
                 let key_id = sg_crypto::envelope_key_id(wrapped).unwrap_or("unknown").to_string();
                 b.push_bind(case.to_string()).push_bind(wrapped.to_vec()).push_bind(key_id);
             });
-            q.push(" ON CONFLICT (case_id) DO UPDATE SET wrapped_key = excluded.wrapped_key, master_key_id = excluded.master_key_id");
+            q.push(
+                " ON CONFLICT (case_id) DO UPDATE SET wrapped_key = excluded.wrapped_key, \
+                master_key_id = excluded.master_key_id",
+            );
             q.build().execute(&mut *conn).await?;
         }
         Ok(())
@@ -215,23 +218,25 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             let mut tx = pool.begin().await.map_err(error)?;
             let categories: Vec<&str> = c.categories.iter().map(|x| x.code()).collect();
             sqlx::query(
-            "INSERT INTO consents (id, case_id, purpose, recipient_org_id, categories, given_on, expires_on, withdrawn_at, \
-             language, interpreter, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11)",
-        )
-        .bind(c.id.to_string())
-        .bind(c.case_id.to_string())
-        .bind(c.purpose.code())
-        .bind(c.recipient_org.to_string())
-        .bind(categories.join(","))
-        .bind(date_text(c.given_on))
-        .bind(c.expires_on.map(date_text))
-        .bind(&c.language)
-        .bind(c.interpreter)
-        .bind(by.to_string())
-        .bind(unix(OffsetDateTime::now_utc()))
-        .execute(&mut *tx)
-        .await
-        .map_err(error)?;
+                "INSERT INTO consents (id, case_id, purpose, recipient_org_id, categories, given_on, \
+                expires_on, withdrawn_at, \
+             language, interpreter, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11)",
+            )
+            .bind(c.id.to_string())
+            .bind(c.case_id.to_string())
+            .bind(c.purpose.code())
+            .bind(c.recipient_org.to_string())
+            .bind(categories.join(","))
+            .bind(date_text(c.given_on))
+            .bind(c.expires_on.map(date_text))
+            .bind(&c.language)
+            .bind(c.interpreter)
+            .bind(by.to_string())
+            .bind(unix(OffsetDateTime::now_utc()))
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
             append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
@@ -267,14 +272,16 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
     async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>> {
         read!(&self.db, |pool| {
             let rows = sqlx::query(
-            "SELECT c.id, c.purpose, c.recipient_org_id, o.name AS recipient_name, c.categories, c.given_on, c.expires_on, \
-             c.withdrawn_at, c.language, c.interpreter FROM consents c JOIN organisations o ON o.id = c.recipient_org_id \
+                "SELECT c.id, c.purpose, c.recipient_org_id, o.name AS recipient_name, c.categories, \
+                c.given_on, c.expires_on, \
+             c.withdrawn_at, c.language, c.interpreter \
+             FROM consents c JOIN organisations o ON o.id = c.recipient_org_id \
              WHERE c.case_id = $1 ORDER BY c.recorded_at, c.id",
-        )
-        .bind(case.to_string())
-        .fetch_all(pool)
-        .await
-        .map_err(error)?;
+            )
+            .bind(case.to_string())
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
             rows.iter()
                 .map(|r| {
                     let categories: String = r.get("categories");
@@ -363,14 +370,15 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;
             let row = sqlx::query(
-            "UPDATE survivor_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING case_id",
-        )
-        .bind(unix(now))
-        .bind(code_hash)
-        .bind(unix(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(error)?;
+                "UPDATE survivor_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND \
+                expires_at > $3 RETURNING case_id",
+            )
+            .bind(unix(now))
+            .bind(code_hash)
+            .bind(unix(now))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(error)?;
             let Some(row) = row else { return Ok(None) };
             let case: String = row.get("case_id");
             sqlx::query(
@@ -412,13 +420,14 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
     async fn identified_cases_inactive_since(&self, before: time::Date, limit: u32) -> StoreResult<Vec<CaseId>> {
         read!(&self.db, |pool| {
             let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT c.id FROM cases c JOIN person_keys k ON k.case_id = c.id WHERE c.last_event_on < $1 ORDER BY c.id LIMIT $2",
-        )
-        .bind(date_text(before))
-        .bind(limit as i64)
-        .fetch_all(pool)
-        .await
-        .map_err(error)?;
+                "SELECT c.id FROM cases c JOIN person_keys k ON k.case_id = c.id WHERE c.last_event_on \
+                < $1 ORDER BY c.id LIMIT $2",
+            )
+            .bind(date_text(before))
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
             ids.iter().map(|i| case_id(i)).collect()
         })
     }

@@ -17,7 +17,8 @@ impl<E: 'static> sg_store::Idempotency for SqlStore<E> {
             "SELECT fingerprint, owner, status, response, created_at FROM api_idempotency \
              WHERE user_id = $1 AND key = $2 FOR UPDATE"
         } else {
-            "SELECT fingerprint, owner, status, response, created_at FROM api_idempotency WHERE user_id = $1 AND key = $2"
+            "SELECT fingerprint, owner, status, response, created_at FROM api_idempotency WHERE \
+                user_id = $1 AND key = $2"
         };
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;

@@ -107,20 +107,21 @@ impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
                 .await
                 .map_err(error)?;
             let dataset_id: i64 = sqlx::query_scalar(
-            "INSERT INTO datasets (name, version, source, imported_at, rows_read, rows_imported, rows_rejected, report) \
+                "INSERT INTO datasets (name, version, source, imported_at, rows_read, rows_imported, \
+                rows_rejected, report) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(&d.name)
-        .bind(version)
-        .bind(&d.source)
-        .bind(unix(d.imported_at))
-        .bind(d.rows_read as i64)
-        .bind(d.rows_imported as i64)
-        .bind(d.rows_rejected as i64)
-        .bind(&d.report)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(error)?;
+            )
+            .bind(&d.name)
+            .bind(version)
+            .bind(&d.source)
+            .bind(unix(d.imported_at))
+            .bind(d.rows_read as i64)
+            .bind(d.rows_imported as i64)
+            .bind(d.rows_rejected as i64)
+            .bind(&d.report)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(error)?;
             for (position, t) in d.tables.iter().enumerate() {
                 let table_id: i64 = sqlx::query_scalar(
                 "INSERT INTO dataset_tables (dataset_id, position, name, description, measures, dims, granularity) \
@@ -138,10 +139,11 @@ impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
             .map_err(error)?;
                 for chunk in t.cells.chunks(CELLS_PER_INSERT) {
                     let mut q = QueryBuilder::new(
-                    "INSERT INTO dataset_cells (table_id, n, kind, referred, status, jurisdiction, age, gender, nationality, \
+                        "INSERT INTO dataset_cells (table_id, n, kind, referred, status, jurisdiction, \
+                        age, gender, nationality, \
                      exploitation, location, fr_type, ca, rg_outcome, rg_month, rg_within_5wd, cg_outcome, cg_month, \
                      cg_days_sum, referred_day_sum) ",
-                );
+                    );
                     q.push_values(chunk, |mut b, c| {
                         let code = |v: Option<&'static str>| v.map(str::to_string);
                         b.push_bind(table_id)

@@ -66,20 +66,21 @@ impl<E: 'static> sg_store::Recommendations for SqlStore<E> {
             let mut tx = pool.begin().await.map_err(error)?;
             for r in recommendations {
                 sqlx::query(
-                "INSERT INTO recommendations (id, source, report_date, text, addressee, article, indicators, created_at) \
+                    "INSERT INTO recommendations (id, source, report_date, text, addressee, article, \
+                    indicators, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&r.id)
-            .bind(&r.source)
-            .bind(date_text(r.report_date))
-            .bind(&r.text)
-            .bind(&r.addressee)
-            .bind(&r.article)
-            .bind(r.indicators.join(" "))
-            .bind(unix(r.created_at))
-            .execute(&mut *tx)
-            .await
-            .map_err(error)?;
+                )
+                .bind(&r.id)
+                .bind(&r.source)
+                .bind(date_text(r.report_date))
+                .bind(&r.text)
+                .bind(&r.addressee)
+                .bind(&r.article)
+                .bind(r.indicators.join(" "))
+                .bind(unix(r.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(error)?;
             }
             for s in statuses {
                 insert_status(Conn::from(&mut *tx), s).await?;

@@ -12,19 +12,20 @@ impl<E: 'static> sg_store::Sessions for SqlStore<E> {
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
         write!(&self.db, |pool| {
             sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, draft, second_factor_pending) \
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, draft, \
+                second_factor_pending) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&session.token_hash)
-        .bind(session.user.to_string())
-        .bind(&session.csrf_token)
-        .bind(unix(session.created_at))
-        .bind(unix(session.last_seen))
-        .bind(&session.draft)
-        .bind(session.second_factor_pending)
-        .execute(pool)
-        .await
-        .map_err(error)?;
+            )
+            .bind(&session.token_hash)
+            .bind(session.user.to_string())
+            .bind(&session.csrf_token)
+            .bind(unix(session.created_at))
+            .bind(unix(session.last_seen))
+            .bind(&session.draft)
+            .bind(session.second_factor_pending)
+            .execute(pool)
+            .await
+            .map_err(error)?;
             Ok(())
         })
     }

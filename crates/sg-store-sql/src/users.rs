@@ -43,15 +43,16 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         write!(&self.db, |pool| {
             let id = OrgId(uuid::Uuid::new_v4());
             sqlx::query(
-            "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(id.to_string())
-        .bind(name)
-        .bind(kind.code())
-        .bind(unix(OffsetDateTime::now_utc()))
-        .execute(pool)
-        .await
-        .map_err(error)?;
+                "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4) ON \
+                CONFLICT (name) DO NOTHING",
+            )
+            .bind(id.to_string())
+            .bind(name)
+            .bind(kind.code())
+            .bind(unix(OffsetDateTime::now_utc()))
+            .execute(pool)
+            .await
+            .map_err(error)?;
             let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE name = $1")
                 .bind(name)
                 .fetch_one(pool)
@@ -115,12 +116,13 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
     async fn user_by_name(&self, name: &str) -> StoreResult<Option<(User, Option<String>)>> {
         read!(&self.db, |pool| {
             let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.name = $1"
-        ))
-        .bind(name)
-        .fetch_optional(pool)
-        .await
-        .map_err(error)?;
+                "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN organisations o ON o.id = \
+                u.org_id WHERE u.name = $1"
+            ))
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+            .map_err(error)?;
             match row {
                 Some(row) => Ok(Some((user_from_row(&row)?, row.get("password_hash")))),
                 None => Ok(None),
@@ -198,14 +200,15 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         write!(&self.db, |pool| {
             // One UPDATE both checks and spends the code, so two concurrent uses cannot both succeed.
             let row = sqlx::query(
-            "UPDATE sign_in_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
-        )
-        .bind(unix(now))
-        .bind(hash)
-        .bind(unix(now))
-        .fetch_optional(pool)
-        .await
-        .map_err(error)?;
+                "UPDATE sign_in_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND \
+                expires_at > $3 RETURNING user_id",
+            )
+            .bind(unix(now))
+            .bind(hash)
+            .bind(unix(now))
+            .fetch_optional(pool)
+            .await
+            .map_err(error)?;
             match row {
                 Some(row) => {
                     let id = user_id(row.get("user_id"))?;

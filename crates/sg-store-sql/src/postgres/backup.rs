@@ -102,7 +102,8 @@ impl PgStore {
     /// entry), in one transaction: all of it or nothing.
     pub async fn restore(&self, tables: &[TableDump]) -> StoreResult<()> {
         let used: i64 = sqlx::query_scalar(
-            "SELECT (SELECT count(*) FROM organisations) + (SELECT count(*) FROM cases) + (SELECT count(*) FROM audit_log)",
+            "SELECT (SELECT count(*) FROM organisations) + (SELECT count(*) FROM cases) + (SELECT \
+                count(*) FROM audit_log)",
         )
         .fetch_one(self.pool())
         .await
@@ -128,7 +129,8 @@ impl PgStore {
         }
         for (table, column) in IDENTITIES {
             sqlx::query(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), coalesce((SELECT \
+                    max({column}) FROM {table}), 0) + 1, false)"
             ))
             .execute(&mut *tx)
             .await
