@@ -14,7 +14,7 @@
 
 mod admin;
 mod cases;
-pub mod convert;
+mod convert;
 mod db;
 mod drafts;
 mod firewall;
