@@ -7,7 +7,7 @@ use std::sync::Arc;
 use sg_app::audit::Verification;
 use sg_app::{App, AppError};
 use sg_domain::Role;
-use sg_store::Store;
+use sg_store::prelude::*;
 use sg_store_sqlite::SqliteStore;
 
 fn referral(name: &str) -> sg_app::referrals::ReferralInput {

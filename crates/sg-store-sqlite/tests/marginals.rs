@@ -30,7 +30,7 @@ async fn the_migration_backfill_equals_the_triggers() {
     drop(conn);
 
     let store = SqliteStore::open(&path).await.unwrap();
-    let after = sg_store::Store::case_tables(&store).await.unwrap();
+    let after = sg_store::Monitoring::case_tables(&store).await.unwrap();
     let cells = |t: &[sg_stats::Table]| {
         let mut v: Vec<String> = t.iter().flat_map(|t| t.cells.iter().map(|c| format!("{}{c:?}", t.name))).collect();
         v.sort();

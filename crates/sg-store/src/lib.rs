@@ -1,5 +1,7 @@
-//! The storage interface. The application layer talks only to [`Store`]; each backend
-//! (SQLite now, PostgreSQL later) implements it and passes the same conformance tests.
+//! The storage interface. The application layer talks only to [`Store`], the sum of one trait
+//! per area ([`Accounts`], [`Admin`], [`Sessions`], [`Drafts`], [`Cases`], [`Replay`],
+//! [`Firewall`], [`Monitoring`], [`Recommendations`], [`Idempotency`]); `sg-store-sql`
+//! implements them once for both SQLite and PostgreSQL, and both pass the same conformance tests.
 //!
 //! Every method that changes a case does it in one transaction: the events are appended, the
 //! case's projection row is rewritten, and an idempotency record is kept, or nothing is.
@@ -57,11 +59,9 @@ pub enum Outage {
 /// Shorthand for storage results.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The storage interface every backend implements.
+/// Organisations, users and their credentials (`users.rs`).
 #[async_trait]
-pub trait Store: Send + Sync {
-    // --- organisations, users and credentials ---
-
+pub trait Accounts: Send + Sync {
     /// The organisation with this name, created with `kind` at `now` if missing.
     async fn ensure_org(&self, name: &str, kind: OrgKind, now: OffsetDateTime) -> StoreResult<Organisation>;
     /// The organisation with this id.
@@ -76,24 +76,6 @@ pub trait Store: Send + Sync {
     async fn count_users_with_role(&self, role: sg_domain::Role) -> StoreResult<u64>;
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
-    /// Stores the hash of a one-time code that opens a survivor's view of `case`.
-    async fn add_survivor_code(&self, case: CaseId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
-    /// Spends a survivor code and opens a survivor session with it; the case it opens.
-    async fn open_survivor_session(
-        &self,
-        code_hash: &[u8],
-        token_hash: &[u8],
-        csrf: &str,
-        now: OffsetDateTime,
-    ) -> StoreResult<Option<CaseId>>;
-    /// The case and form token of a survivor session, if it began after `not_before`.
-    async fn survivor_session(
-        &self,
-        token_hash: &[u8],
-        not_before: OffsetDateTime,
-    ) -> StoreResult<Option<(CaseId, String)>>;
-    /// The case an unused Duty to Notify conversion code belongs to.
-    async fn dtn_code_case(&self, code_hash: &[u8]) -> StoreResult<Option<CaseId>>;
     /// Records which competent authority an organisation decides for.
     async fn set_org_competent_authority(
         &self,
@@ -110,8 +92,6 @@ pub trait Store: Send + Sync {
     async fn record_sign_in_failure(&self, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()>;
     /// How many failed sign-ins for a (hashed) name since `since`.
     async fn sign_in_failures_since(&self, name_hash: &[u8], since: OffsetDateTime) -> StoreResult<u64>;
-    /// Marks a session's second factor as done.
-    async fn complete_second_factor(&self, token_hash: &[u8]) -> StoreResult<()>;
     /// Stores the hash of a new API token for a user.
     async fn add_api_token(&self, user: UserId, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<()>;
     /// The user owning the API token with this hash.
@@ -121,7 +101,11 @@ pub trait Store: Send + Sync {
     /// Consumes a one-time sign-in code: its user if it exists, is unused and unexpired; it can
     /// never be used again.
     async fn consume_sign_in_code(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
+}
 
+/// The administrator's overviews and changes (`admin.rs`).
+#[async_trait]
+pub trait Admin: Send + Sync {
     /// Creates an organisation and appends its audit record, in one transaction; `Conflict` if
     /// the name is taken.
     async fn create_org(&self, org: &NewOrg, audit: &AuditRecord) -> StoreResult<Organisation>;
@@ -144,9 +128,11 @@ pub trait Store: Send + Sync {
     /// How many wrapped data keys begin with `prefix` (an envelope's header names the master
     /// key that wraps it, so this counts the data keys under one master key).
     async fn count_person_keys_with_prefix(&self, prefix: &[u8]) -> StoreResult<u64>;
+}
 
-    // --- sessions ---
-
+/// Staff sessions (`sessions.rs`).
+#[async_trait]
+pub trait Sessions: Send + Sync {
     /// Stores a new session.
     async fn create_session(&self, session: &Session) -> StoreResult<()>;
     /// The session with this token hash.
@@ -160,9 +146,13 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Marks a session's second factor as done.
+    async fn complete_second_factor(&self, token_hash: &[u8]) -> StoreResult<()>;
+}
 
-    // --- referral drafts ---
-
+/// Saved referral drafts (`drafts.rs`).
+#[async_trait]
+pub trait Drafts: Send + Sync {
     /// Writes a draft (insert, or update of the author's own draft with that id; a draft of
     /// another user with the same id is left alone and `NotFound` returned), with its audit
     /// record, in one transaction. `created_at` is kept from the first write.
@@ -176,9 +166,11 @@ pub trait Store: Send + Sync {
     async fn delete_referral_draft(&self, id: uuid::Uuid, user: UserId, audit: &AuditRecord) -> StoreResult<bool>;
     /// Deletes every draft last changed before `before` (the retention policy); how many.
     async fn delete_referral_drafts_before(&self, before: OffsetDateTime) -> StoreResult<u64>;
+}
 
-    // --- cases ---
-
+/// Cases: events, projection and identifying record (`cases.rs`).
+#[async_trait]
+pub trait Cases: Send + Sync {
     /// Creates a case from its first events, its projection and its identifying record, in one
     /// transaction. With an idempotency key, a repeat of the same request returns the first
     /// result and creates nothing; a different request under the same key is a `Conflict`.
@@ -193,6 +185,13 @@ pub trait Store: Send + Sync {
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>>;
     /// One page of cases matching `filter`, newest referral first, and the total count.
     async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<CasePage>;
+    /// A field of the identifying record (`identity`, `account`), as stored (sealed).
+    async fn vault_get(&self, case: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>>;
+}
+
+/// Whole cases page by page, for replays and the start-up backfill (`replay.rs`).
+#[async_trait]
+pub trait Replay: Send + Sync {
     /// Up to `limit` whole cases (header and events) in id order, starting after the case
     /// `after` (from the first case when `None`): for replaying every case, page by page, as the
     /// policy simulation does.
@@ -203,11 +202,11 @@ pub trait Store: Send + Sync {
     /// Writes computed next deadlines into the projection, in one transaction. A row whose
     /// version is no longer the one given is left alone (a live change rewrote it meanwhile).
     async fn set_next_due(&self, updates: &[NextDueUpdate]) -> StoreResult<()>;
-    /// A field of the identifying record (`identity`, `account`), as stored (sealed).
-    async fn vault_get(&self, case: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>>;
+}
 
-    // --- the firewall: data keys, consents, audit ---
-
+/// The firewall: data keys, consents, the audit chain, survivors' own access (`firewall.rs`).
+#[async_trait]
+pub trait Firewall: Send + Sync {
     /// The organisation with this name.
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
     /// A person's wrapped data key.
@@ -239,8 +238,29 @@ pub trait Store: Send + Sync {
     async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
     /// The audit entries about one case, in order.
     async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>>;
-    // --- monitoring: the statistics projection, public datasets, publications ---
+    /// Stores the hash of a one-time code that opens a survivor's view of `case`.
+    async fn add_survivor_code(&self, case: CaseId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
+    /// Spends a survivor code and opens a survivor session with it; the case it opens.
+    async fn open_survivor_session(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        csrf: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CaseId>>;
+    /// The case and form token of a survivor session, if it began after `not_before`.
+    async fn survivor_session(
+        &self,
+        token_hash: &[u8],
+        not_before: OffsetDateTime,
+    ) -> StoreResult<Option<(CaseId, String)>>;
+    /// The case an unused Duty to Notify conversion code belongs to.
+    async fn dtn_code_case(&self, code_hash: &[u8]) -> StoreResult<Option<CaseId>>;
+}
 
+/// Monitoring: the statistics projection, public datasets, publications (`monitoring.rs`).
+#[async_trait]
+pub trait Monitoring: Send + Sync {
     /// Up to `limit` cases' non-identifying facts in storage order, after the position `after`
     /// (0 to start), and the position to continue from; `None` when there are no more. For
     /// exports and checks that need one row per case.
@@ -264,9 +284,11 @@ pub trait Store: Send + Sync {
     async fn record_publication(&self, publication: &Publication) -> StoreResult<()>;
     /// The most recent publications, newest first.
     async fn publications(&self, limit: u32) -> StoreResult<Vec<Publication>>;
+}
 
-    // --- the recommendation tracker ---
-
+/// The recommendation tracker (`recommendations.rs`).
+#[async_trait]
+pub trait Recommendations: Send + Sync {
     /// Stores recommendations and their first statuses, all of them or none (an import is
     /// never half-done).
     async fn add_recommendations(
@@ -280,9 +302,11 @@ pub trait Store: Send + Sync {
     async fn add_recommendation_status(&self, status: &StatusRecord) -> StoreResult<()>;
     /// Every recommendation, by report date then text, each with its history oldest first.
     async fn recommendations(&self) -> StoreResult<Vec<RecommendationHistory>>;
+}
 
-    // --- idempotency of the API's other state-changing calls ---
-
+/// Idempotency of the API's other state-changing calls (`idempotency.rs`).
+#[async_trait]
+pub trait Idempotency: Send + Sync {
     /// Looks up or reserves `request`'s key, in one transaction: `Started` when the caller
     /// should answer it (a new key, or one left unfinished by another process or for longer
     /// than `IDEMPOTENCY_PENDING_SECONDS`), else what to answer instead.
@@ -291,4 +315,27 @@ pub trait Store: Send + Sync {
     async fn idempotency_finish(&self, user: UserId, key: &str, status: u16, body: &[u8]) -> StoreResult<()>;
     /// Forgets a started request that changed nothing (it failed), so that it can be retried.
     async fn idempotency_abandon(&self, user: UserId, key: &str) -> StoreResult<()>;
+}
+
+/// The whole storage interface every backend implements: one trait per area, so that a
+/// backend implements each area in one place and a use case can ask for only what it needs.
+/// Object-safe: the application holds an `Arc<dyn Store>`, and every area's methods can be
+/// called on it.
+pub trait Store:
+    Accounts + Admin + Sessions + Drafts + Cases + Replay + Firewall + Monitoring + Recommendations + Idempotency
+{
+}
+
+impl<
+        T: Accounts + Admin + Sessions + Drafts + Cases + Replay + Firewall + Monitoring + Recommendations + Idempotency,
+    > Store for T
+{
+}
+
+/// Every area trait, for code that calls store methods on a concrete backend type (`use
+/// sg_store::prelude::*;`); through `dyn Store` they need no import.
+pub mod prelude {
+    pub use super::{
+        Accounts, Admin, Cases, Drafts, Firewall, Idempotency, Monitoring, Recommendations, Replay, Sessions, Store,
+    };
 }

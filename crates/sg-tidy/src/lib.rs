@@ -15,8 +15,10 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("sg-rules", &["sg-domain"]),
     ("sg-store", &["sg-domain", "sg-audit", "sg-stats"]),
     // The backends read an envelope's key id (`sg_crypto::envelope_key_id`) for the keys page.
-    ("sg-store-sqlite", &["sg-store", "sg-crypto"]),
-    ("sg-store-postgres", &["sg-store", "sg-crypto"]),
+    ("sg-store-sql", &["sg-store", "sg-crypto"]),
+    // The engines' crates keep their migrations and name sg-store-sql's store.
+    ("sg-store-sqlite", &["sg-store-sql"]),
+    ("sg-store-postgres", &["sg-store-sql"]),
     ("sg-audit", &["sg-domain"]),
     ("sg-demo", &["sg-domain"]),
     ("sg-import", &["sg-stats"]),

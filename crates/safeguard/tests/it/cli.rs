@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sg_store::Store;
+use sg_store::Cases;
 
 fn safeguard() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use sg_store::{CaseFilter, CaseSort, Store};
+use sg_store::{CaseFilter, CaseSort, Cases};
 
 fn safeguard() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));

@@ -2,38 +2,34 @@
 //! whose next deadline is still to be computed (the start-up backfill of migration 0011).
 
 use sg_domain::{CaseEvent, CaseId, CaseReference, DatedEvent};
-use sg_store::{CaseRecord, StoreError, StoreResult, StoredEvent};
-use sqlx::Row;
+use sg_store::{CaseRecord, NextDueUpdate, StoreError, StoreResult, StoredEvent};
 
 use crate::convert::{case_id, error, from_unix, org_id, parse_date, user_id};
-use crate::PgStore;
-
-/// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
-/// of ids is chosen in a subquery so that a case's events are never split across pages.
-pub(crate) async fn all_case_events(s: &PgStore, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>> {
-    records(s, "", after, limit).await
-}
-
-/// Up to `limit` cases whose next deadline was never computed, in id order, with their events.
-pub(crate) async fn cases_without_next_due(s: &PgStore, limit: u32) -> StoreResult<Vec<CaseRecord>> {
-    // The partial index cases_next_due_stale holds exactly these rows.
-    records(s, "next_due_stale = 1 AND ", None, limit).await
-}
+use crate::db::{read, Db, Row};
+use crate::SqlStore;
 
 /// The cases chosen by `condition` (SQL ending in `AND`, or empty) after `after`, in id order.
-async fn records(s: &PgStore, condition: &str, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>> {
+async fn records(db: &Db, condition: &str, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>> {
     // `condition` is one of the constants above, never input.
     let sql = format!(
         "SELECT c.id, c.reference, c.created_by_org, e.seq, e.occurred_on, e.payload, e.actor_id, e.recorded_at \
          FROM cases c JOIN case_events e ON e.case_id = c.id \
          WHERE c.id IN (SELECT id FROM cases WHERE {condition}id > $1 ORDER BY id LIMIT $2) ORDER BY c.id, e.seq"
     );
-    let rows = sqlx::query(&sql)
-        .bind(after.map(|a| a.to_string()).unwrap_or_default())
-        .bind(i64::from(limit.max(1)))
-        .fetch_all(&s.pool)
-        .await
-        .map_err(error)?;
+    let rows = read!(db, |pool| {
+        sqlx::query(&sql)
+            .bind(after.map(|a| a.to_string()).unwrap_or_default())
+            .bind(i64::from(limit.max(1)))
+            .fetch_all(pool)
+            .await
+            .map_err(error)
+            .and_then(|rows| group_records(&rows))
+    });
+    rows
+}
+
+/// Rows of (case, event), in case then event order, as whole cases.
+fn group_records<R: Row>(rows: &[R]) -> StoreResult<Vec<CaseRecord>> {
     let mut out: Vec<CaseRecord> = Vec::new();
     for row in rows {
         let id = case_id(row.get("id"))?;
@@ -59,4 +55,25 @@ async fn records(s: &PgStore, condition: &str, after: Option<CaseId>, limit: u32
         }
     }
     Ok(out)
+}
+
+#[async_trait::async_trait]
+impl<E: 'static> sg_store::Replay for SqlStore<E> {
+    /// Up to `limit` cases after `after` in id order, each with its events, in one query: the page
+    /// of ids is chosen in a subquery so that a case's events are never split across pages.
+    async fn all_case_events(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseRecord>> {
+        records(&self.db, "", after, limit).await
+    }
+
+    /// Up to `limit` cases whose next deadline was never computed, in id order, with their events.
+    async fn cases_without_next_due(&self, limit: u32) -> StoreResult<Vec<CaseRecord>> {
+        // The partial index cases_next_due_stale holds exactly these rows.
+        records(&self.db, "next_due_stale = 1 AND ", None, limit).await
+    }
+
+    /// Writes computed next deadlines, each only if its case is still at the version it was
+    /// computed from, in one transaction.
+    async fn set_next_due(&self, updates: &[NextDueUpdate]) -> StoreResult<()> {
+        crate::cases::set_next_due(&self.db, updates).await
+    }
 }

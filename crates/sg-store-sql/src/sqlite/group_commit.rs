@@ -17,6 +17,7 @@ use sqlx::{Connection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::convert::error;
+use crate::db::Conn;
 
 /// Most cases written in one transaction: bounds the time a batch holds the writer.
 const MAX_BATCH: usize = 256;
@@ -101,10 +102,10 @@ async fn write_batch(writer: &SqlitePool, batch: Vec<Pending>) {
         };
         let result = match &p {
             Pending::Case { case, idempotency, .. } => {
-                crate::cases::create_case_tx(&mut item, case, idempotency.as_ref()).await.map(Some)
+                crate::cases::create_case_tx(Conn::from(&mut *item), case, idempotency.as_ref()).await.map(Some)
             }
             Pending::Audit { records, .. } => {
-                crate::firewall::append_audit_tx(&mut item, records).await.map(|_| None).map_err(error)
+                crate::firewall::append_audit_tx(Conn::from(&mut *item), records).await.map(|_| None).map_err(error)
             }
         };
         let result = match result {

@@ -4,8 +4,8 @@
 use sg_store::{StoreError, StoreResult};
 use sqlx::{Connection, Row};
 
+use super::PgStore;
 use crate::convert::error;
-use crate::PgStore;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// `case_marginals` is left out: the triggers rebuild it as the cases are restored.
@@ -55,7 +55,7 @@ impl PgStore {
     /// Reads every table in one consistent snapshot, without stopping writers: the schema
     /// version, the tables, and the audit log's entry count and head hash (hex) in that snapshot.
     pub async fn dump(&self) -> StoreResult<(i64, Vec<TableDump>, (u64, Option<String>))> {
-        let mut conn = self.pool.acquire().await.map_err(error)?;
+        let mut conn = self.pool().acquire().await.map_err(error)?;
         let mut tx = conn.begin().await.map_err(error)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
@@ -90,7 +90,7 @@ impl PgStore {
         let mut out = Vec::with_capacity(TABLES.len());
         for table in TABLES {
             let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-                .fetch_one(&self.pool)
+                .fetch_one(self.pool())
                 .await
                 .map_err(error)?;
             out.push((table.to_string(), n));
@@ -102,9 +102,10 @@ impl PgStore {
     /// entry), in one transaction: all of it or nothing.
     pub async fn restore(&self, tables: &[TableDump]) -> StoreResult<()> {
         let used: i64 = sqlx::query_scalar(
-            "SELECT (SELECT count(*) FROM organisations) + (SELECT count(*) FROM cases) + (SELECT count(*) FROM audit_log)",
+            "SELECT (SELECT count(*) FROM organisations) + (SELECT count(*) FROM cases) + (SELECT \
+                count(*) FROM audit_log)",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(self.pool())
         .await
         .map_err(error)?;
         if used > 0 {
@@ -112,7 +113,7 @@ impl PgStore {
                 "the target database is not empty; restore into a new, empty database".into(),
             ));
         }
-        let mut tx = self.pool.begin().await.map_err(error)?;
+        let mut tx = self.pool().begin().await.map_err(error)?;
         for t in tables {
             if !TABLES.contains(&t.table.as_str()) {
                 return Err(StoreError::Other(format!("the backup holds an unknown table {:?}", t.table)));
@@ -128,7 +129,8 @@ impl PgStore {
         }
         for (table, column) in IDENTITIES {
             sqlx::query(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), coalesce((SELECT \
+                    max({column}) FROM {table}), 0) + 1, false)"
             ))
             .execute(&mut *tx)
             .await

@@ -4,15 +4,15 @@ use std::path::Path;
 
 use sg_store::{StoreError, StoreResult};
 
+use super::SqliteStore;
 use crate::convert::error;
-use crate::SqliteStore;
 
 impl SqliteStore {
     /// Writes a consistent copy of the database to `path` (which must not exist) while other
     /// connections keep writing: the copy is one read transaction's snapshot.
     pub async fn backup_into(&self, path: &Path) -> StoreResult<()> {
         let target = path.to_str().ok_or_else(|| StoreError::Other("the backup path is not UTF-8".into()))?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.reader).await.map_err(error)?;
+        sqlx::query("VACUUM INTO ?").bind(target).execute(self.reader()).await.map_err(error)?;
         Ok(())
     }
 
@@ -21,7 +21,7 @@ impl SqliteStore {
         let mut out = Vec::with_capacity(tables.len());
         for table in tables {
             let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-                .fetch_one(&self.reader)
+                .fetch_one(self.reader())
                 .await
                 .map_err(error)?;
             out.push((table.to_string(), n));

@@ -1,0 +1,455 @@
+//! Cases: the event stream, the projection row and the identifying record.
+
+use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent};
+use sg_store::{
+    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSort, CaseSummary, Created, IdempotencyKey, NewCase,
+    NextDue, StoreError, StoreResult, StoredEvent, VaultField,
+};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use time::OffsetDateTime;
+
+use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
+use crate::db::{on, read, write, Conn, Db, Row};
+use crate::projection::{self, bind_projection, Projection};
+use crate::SqlStore;
+
+/// Rows per multi-row `INSERT`: fewer statements means fewer round trips, and 400 rows of up
+/// to 26 columns stays under SQLite's 32,766 bound parameters (and PostgreSQL's 65,535).
+const ROWS_PER_INSERT: usize = 400;
+
+/// Inserts the projection rows of new cases.
+async fn insert_projections(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        for chunk in cases.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::new(projection::INSERT.as_str());
+            q.push_values(chunk, |mut b, c| {
+                let p = Projection::of(&c.state, c.next_due);
+                b.push_bind(c.id.to_string())
+                    .push_bind(c.reference.as_str().to_string())
+                    .push_bind(c.created_by.to_string())
+                    .push_bind(c.created_by_org.to_string())
+                    .push_bind(unix(c.created_at))
+                    .push_bind(0i32);
+                bind_projection!(b, p, push_bind);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Rewrites a case's projection row from its new state: every projected column.
+async fn update_projection(
+    conn: Conn<'_>,
+    id: CaseId,
+    state: &CaseState,
+    next_due: Option<NextDue>,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        let p = Projection::of(state, next_due);
+        bind_projection!(sqlx::query(projection::UPDATE.as_str()), p, bind)
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// One event row to insert: the case, its sequence number, the event, who and when.
+struct EventRow<'a> {
+    case: CaseId,
+    seq: u32,
+    event: &'a DatedEvent,
+    actor: sg_domain::UserId,
+    now: OffsetDateTime,
+}
+
+async fn insert_events(conn: Conn<'_>, rows: &[EventRow<'_>]) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.case.to_string())
+                    .push_bind(r.seq as i64)
+                    .push_bind(r.event.event.kind())
+                    .push_bind(date_text(r.event.on))
+                    .push_bind(serde_json::to_string(&r.event.event).expect("events serialise"))
+                    .push_bind(r.actor.to_string())
+                    .push_bind(unix(r.now));
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
+fn event_rows<'a>(
+    case: CaseId,
+    first_seq: u32,
+    events: &'a [DatedEvent],
+    actor: sg_domain::UserId,
+    now: OffsetDateTime,
+) -> impl Iterator<Item = EventRow<'a>> {
+    events.iter().enumerate().map(move |(i, event)| EventRow { case, seq: first_seq + i as u32, event, actor, now })
+}
+
+async fn insert_vault(conn: Conn<'_>, rows: &[(CaseId, VaultField, &[u8])]) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::new("INSERT INTO vault_entries (case_id, field, value) ");
+            q.push_values(chunk, |mut b, (case, field, value)| {
+                b.push_bind(case.to_string()).push_bind(field.as_str()).push_bind(value.to_vec());
+            });
+            q.push(" ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value");
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
+fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item = (CaseId, VaultField, &[u8])> {
+    vault.iter().map(move |(f, v)| (id, *f, v.as_slice()))
+}
+
+/// Inserts new cases with their events and vault fields, in the caller's transaction.
+async fn insert_cases(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        insert_projections(Conn::from(&mut *conn), cases).await?;
+        let events: Vec<EventRow> =
+            cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
+        insert_events(Conn::from(&mut *conn), &events).await?;
+        let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
+        insert_vault(Conn::from(&mut *conn), &vault).await?;
+        let keys: Vec<(CaseId, &[u8])> =
+            cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
+        crate::firewall::insert_person_keys(Conn::from(&mut *conn), &keys).await?;
+        let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
+        crate::firewall::append_audit_tx(Conn::from(&mut *conn), &audit).await?;
+        for c in cases {
+            if let Some(hash) = &c.dtn_code_hash {
+                sqlx::query("INSERT INTO dtn_codes (code_hash, case_id) VALUES ($1, $2)")
+                    .bind(hash)
+                    .bind(c.id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Creates one case (or replays its Idempotency-Key) in the caller's transaction; the caller
+/// commits. SQLite's group-commit writer calls it once per case, each in its own savepoint.
+pub(crate) async fn create_case_tx(conn: Conn<'_>, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+    let postgres = matches!(conn, Conn::Postgres(_));
+    on!(conn, |tx| {
+        if let Some(k) = idem {
+            if postgres {
+                // Two processes given the same key at once: the second waits here until the first
+                // commits, then finds its record and replays it, as SQLite's single writer gives.
+                sqlx::query("SELECT pg_advisory_xact_lock(1, hashtext($1))")
+                    .bind(format!("{}\n{}", k.user, k.key))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(error)?;
+            }
+            let row = sqlx::query(
+            "SELECT i.fingerprint, i.case_id, c.reference FROM idempotency_keys i JOIN cases c ON c.id = i.case_id \
+             WHERE i.user_id = $1 AND i.key = $2",
+        )
+        .bind(k.user.to_string())
+        .bind(&k.key)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error)?;
+            if let Some(row) = row {
+                let fingerprint: Vec<u8> = row.get("fingerprint");
+                if fingerprint != k.fingerprint {
+                    return Err(StoreError::Conflict(
+                        "this Idempotency-Key was already used for a different request".into(),
+                    ));
+                }
+                return Ok(Created {
+                    case_id: case_id(row.get("case_id"))?,
+                    reference: CaseReference::from_stored(row.get("reference")),
+                    replayed: true,
+                });
+            }
+        }
+        insert_cases(Conn::from(&mut *tx), &[c]).await.map_err(error)?;
+        if let Some(k) = idem {
+            sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(k.user.to_string())
+        .bind(&k.key)
+        .bind(&k.fingerprint)
+        .bind(c.id.to_string())
+        .bind(unix(c.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(error)?;
+        }
+        Ok(Created { case_id: c.id, reference: c.reference.clone(), replayed: false })
+    })
+}
+
+/// Appends the filter's conditions. Generic over the engine because the query is built, not
+/// written; `postgres` chooses how a JSON payload field is read.
+fn push_filters<'a, DB: Database>(q: &mut QueryBuilder<'a, DB>, f: &CaseFilter, postgres: bool)
+where
+    &'static str: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    let payload = |field: &str| -> &'static str {
+        match (postgres, field) {
+            (true, "provider") => "(e.payload::jsonb ->> 'provider')",
+            (true, _) => "(e.payload::jsonb ->> 'guardian')",
+            (false, "provider") => "json_extract(e.payload, '$.provider')",
+            (false, _) => "json_extract(e.payload, '$.guardian')",
+        }
+    };
+    q.push(" WHERE 1 = 1");
+    if let Some(v) = f.status {
+        q.push(" AND status = ").push_bind(v.code());
+    }
+    if let Some(v) = f.kind {
+        q.push(" AND kind = ").push_bind(v.code());
+    }
+    if let Some(v) = f.jurisdiction {
+        q.push(" AND jurisdiction = ").push_bind(v.code());
+    }
+    if let Some(v) = f.age {
+        q.push(" AND age = ").push_bind(v.code());
+    }
+    if let Some(v) = f.competent_authority {
+        q.push(" AND competent_authority = ").push_bind(v.code());
+    }
+    if let Some(v) = f.referred_by_org {
+        q.push(" AND created_by_org = ").push_bind(v.to_string());
+    }
+    if let Some(v) = &f.supported_by {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'support-entered' AND ",
+        )
+        .push(payload("provider"))
+        .push(" = ")
+        .push_bind(v.clone())
+        .push(")");
+    }
+    if let Some(v) = &f.guardian_of {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'guardian-assigned' AND ",
+        )
+        .push(payload("guardian"))
+        .push(" = ")
+        .push_bind(v.clone())
+        .push(")");
+    }
+    if let Some(v) = &f.reference {
+        q.push(" AND reference = ").push_bind(v.trim().to_uppercase());
+    }
+    if let Some(v) = f.referred_from {
+        q.push(" AND referred_on >= ").push_bind(date_text(v));
+    }
+    if let Some(v) = f.referred_to {
+        q.push(" AND referred_on <= ").push_bind(date_text(v));
+    }
+}
+
+/// The stored next deadline: both columns or neither.
+fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<NextDue>> {
+    match (on, kind) {
+        (Some(on), Some(kind)) => {
+            Ok(Some(NextDue { on: parse_date("next_due", &on)?, kind: parse_code("next_due_kind", &kind)? }))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[async_trait::async_trait]
+impl<E: 'static> sg_store::Cases for SqlStore<E> {
+    async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+        if let Some(queue) = &self.new_writes {
+            return crate::sqlite::group_commit::create_case(queue, c, idem).await;
+        }
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
+            tx.commit().await.map_err(error)?;
+            Ok(created)
+        })
+    }
+
+    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let cases: Vec<&NewCase> = cases.iter().collect();
+            insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
+            tx.commit().await.map_err(error)
+        })
+    }
+
+    async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {
+        // On PostgreSQL the row lock makes a second writer wait here, then see the new version
+        // and get Conflict; SQLite's single writer already queues them.
+        let sql = if self.db.is_postgres() {
+            "SELECT version FROM cases WHERE id = $1 FOR UPDATE"
+        } else {
+            "SELECT version FROM cases WHERE id = $1"
+        };
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let version: Option<i64> =
+                sqlx::query_scalar(sql).bind(a.case.to_string()).fetch_optional(&mut *tx).await.map_err(error)?;
+            match version {
+                None => return Err(StoreError::NotFound),
+                Some(v) if v != a.expected_version as i64 => {
+                    return Err(StoreError::Conflict(format!(
+                        "the case changed since it was read (version {} is now {v}); reload it and try again",
+                        a.expected_version
+                    )))
+                }
+                Some(_) => {}
+            }
+            let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
+            insert_events(Conn::from(&mut *tx), &events).await.map_err(error)?;
+            update_projection(Conn::from(&mut *tx), a.case, a.state, a.next_due).await.map_err(error)?;
+            let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
+            insert_vault(Conn::from(&mut *tx), &vault).await.map_err(error)?;
+            if let Some(key) = a.person_key {
+                crate::firewall::insert_person_keys(Conn::from(&mut *tx), &[(a.case, key)]).await.map_err(error)?;
+            }
+            crate::firewall::append_audit_tx(Conn::from(&mut *tx), a.audit).await.map_err(error)?;
+            if let Some(code) = a.spend_dtn_code {
+                if !crate::firewall::spend_dtn_code_tx(Conn::from(&mut *tx), code, a.now).await.map_err(error)? {
+                    return Err(StoreError::Conflict("this conversion code was already used".into()));
+                }
+            }
+            if let Some(org) = a.new_owner_org {
+                sqlx::query("UPDATE cases SET created_by_org = $1 WHERE id = $2")
+                    .bind(org.to_string())
+                    .bind(a.case.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(error)?;
+            }
+            tx.commit().await.map_err(error)
+        })
+    }
+
+    async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {
+        read!(&self.db, |pool| {
+            let Some(head) = sqlx::query("SELECT reference, created_by_org FROM cases WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await
+                .map_err(error)?
+            else {
+                return Ok(None);
+            };
+            let rows = sqlx::query(
+            "SELECT seq, occurred_on, payload, actor_id, recorded_at FROM case_events WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(error)?;
+            let mut events = Vec::with_capacity(rows.len());
+            for row in rows {
+                let event: CaseEvent = serde_json::from_str(row.get("payload"))
+                    .map_err(|e| StoreError::Other(format!("unreadable event in case {id}: {e}")))?;
+                let actor: Option<String> = row.get("actor_id");
+                events.push(StoredEvent {
+                    seq: row.get::<i64, _>("seq") as u32,
+                    event: DatedEvent { on: parse_date("occurred_on", row.get("occurred_on"))?, event },
+                    actor: actor.as_deref().map(user_id).transpose()?,
+                    recorded_at: from_unix(row.get("recorded_at")),
+                });
+            }
+            Ok(Some(CaseRecord {
+                id,
+                reference: CaseReference::from_stored(head.get("reference")),
+                created_by_org: org_id(head.get("created_by_org"))?,
+                events,
+            }))
+        })
+    }
+
+    async fn list_cases(&self, f: &CaseFilter) -> StoreResult<CasePage> {
+        let postgres = self.db.is_postgres();
+        read!(&self.db, |pool| {
+            // Counts at most one more than COUNT_LIMIT matches, so a broad filter stops early.
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM cases");
+            push_filters(&mut count, f, postgres);
+            count.push(" LIMIT ").push_bind(sg_store::COUNT_LIMIT as i64 + 1).push(") AS matching");
+            let total: i64 = count.build_query_scalar().fetch_one(pool).await.map_err(error)?;
+
+            let mut q = QueryBuilder::new(
+            "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on, \
+             next_due, next_due_kind FROM cases",
+        );
+            push_filters(&mut q, f, postgres);
+            q.push(match f.sort {
+                // Each order is the one an index of migrations 0010 and 0011 is built in.
+                CaseSort::Newest => " ORDER BY referred_on DESC, id DESC",
+                CaseSort::Deadline => " ORDER BY COALESCE(next_due, '9999-12-31'), id",
+            });
+            q.push(" LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
+            q.push(" OFFSET ").push_bind(f.offset.min(i64::MAX as u64) as i64);
+            let rows = q.build().fetch_all(pool).await.map_err(error)?;
+            let mut cases = Vec::with_capacity(rows.len());
+            for row in rows {
+                let ca: Option<String> = row.get("competent_authority");
+                cases.push(CaseSummary {
+                    id: case_id(row.get("id"))?,
+                    reference: CaseReference::from_stored(row.get("reference")),
+                    kind: parse_code("kind", row.get("kind"))?,
+                    status: parse_code("status", row.get("status"))?,
+                    jurisdiction: parse_code("jurisdiction", row.get("jurisdiction"))?,
+                    age_at_exploitation: parse_code("age", row.get("age"))?,
+                    competent_authority: ca.as_deref().map(|c| parse_code("competent_authority", c)).transpose()?,
+                    referred_on: parse_date("referred_on", row.get("referred_on"))?,
+                    last_event_on: parse_date("last_event_on", row.get("last_event_on"))?,
+                    next_due: next_due(row.get("next_due"), row.get("next_due_kind"))?,
+                });
+            }
+            Ok(CasePage::with_count(cases, total as u64))
+        })
+    }
+
+    async fn vault_get(&self, id: CaseId, field: VaultField) -> StoreResult<Option<Vec<u8>>> {
+        read!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT value FROM vault_entries WHERE case_id = $1 AND field = $2")
+                .bind(id.to_string())
+                .bind(field.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(error)
+        })
+    }
+}
+
+/// Writes computed next deadlines (the start-up backfill; here because this file is the only
+/// writer of the `cases` projection), each only if its case is still at the version it was
+/// computed from, in one transaction.
+pub(crate) async fn set_next_due(db: &Db, updates: &[sg_store::NextDueUpdate]) -> StoreResult<()> {
+    write!(db, |pool| {
+        let mut tx = pool.begin().await.map_err(error)?;
+        for u in updates {
+            sqlx::query(
+                "UPDATE cases SET next_due = $1, next_due_kind = $2, next_due_stale = 0 WHERE id = $3 AND version = $4",
+            )
+            .bind(u.next_due.map(|d| date_text(d.on)))
+            .bind(u.next_due.map(|d| d.kind.code()))
+            .bind(u.case.to_string())
+            .bind(i64::from(u.version))
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+        }
+        tx.commit().await.map_err(error)
+    })
+}

@@ -1,0 +1,446 @@
+//! The firewall's tables: wrapped data keys, consents, and the hash-chained audit log.
+
+use sg_audit::{AuditEntry, AuditRecord};
+use sg_domain::{CaseId, Coded, Consent, UserId};
+use sg_store::{parse_code, StoreError, StoreResult};
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+
+use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix};
+use crate::db::{on, read, write, Conn, Db, Row};
+use crate::SqlStore;
+
+/// The advisory lock that serialises audit appends across every process on the database.
+const AUDIT_CHAIN_LOCK: i64 = 0x5afe_6a4d;
+
+/// Appends audit records to the chain inside the caller's transaction. On SQLite the single
+/// writer connection serialises transactions, so reading the head and appending cannot
+/// interleave; on PostgreSQL a transaction-scoped advisory lock is taken first, so two processes
+/// (or two connections of one) never read the same head and fork the chain; it is released at
+/// commit or rollback.
+pub(crate) async fn append_audit_tx(conn: Conn<'_>, records: &[AuditRecord]) -> Result<(), sqlx::Error> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let postgres = matches!(conn, Conn::Postgres(_));
+    on!(conn, |conn| {
+        if postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_CHAIN_LOCK).execute(&mut *conn).await?;
+        }
+        let head =
+            sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+        let mut previous = match head {
+            Some(row) => {
+                let hash: Vec<u8> = row.get("hash");
+                Some((row.get::<i64, _>("seq") as u64, hash.try_into().unwrap_or([0u8; 32])))
+            }
+            None => None,
+        };
+        let entries: Vec<AuditEntry> = records
+            .iter()
+            .map(|r| {
+                let e = sg_audit::chain(previous, r.clone());
+                previous = Some((e.seq, e.hash));
+                e
+            })
+            .collect();
+        for chunk in entries.chunks(500) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO audit_log (seq, at, actor, role, action, case_id, outcome, detail, prev_hash, hash) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(e.seq as i64)
+                    .push_bind(e.record.at)
+                    .push_bind(e.record.actor.clone())
+                    .push_bind(e.record.role.clone())
+                    .push_bind(e.record.action.code())
+                    .push_bind(e.record.case_id.clone())
+                    .push_bind(e.record.outcome.code())
+                    .push_bind(e.record.detail.clone())
+                    .push_bind(e.prev_hash.to_vec())
+                    .push_bind(e.hash.to_vec());
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Stores wrapped data keys inside the caller's transaction.
+pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])]) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        for chunk in keys.chunks(400) {
+            let mut q = QueryBuilder::new("INSERT INTO person_keys (case_id, wrapped_key, master_key_id) ");
+            q.push_values(chunk, |mut b, (case, wrapped)| {
+                let key_id = sg_crypto::envelope_key_id(wrapped).unwrap_or("unknown").to_string();
+                b.push_bind(case.to_string()).push_bind(wrapped.to_vec()).push_bind(key_id);
+            });
+            q.push(
+                " ON CONFLICT (case_id) DO UPDATE SET wrapped_key = excluded.wrapped_key, \
+                master_key_id = excluded.master_key_id",
+            );
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Appends audit records in a transaction of their own (SQLite's go through group commit).
+pub(crate) async fn append_audit(db: &Db, records: &[AuditRecord]) -> StoreResult<()> {
+    write!(db, |pool| {
+        let mut tx = pool.begin().await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), records).await.map_err(error)?;
+        tx.commit().await.map_err(error)
+    })
+}
+
+fn entry_from_row(r: &impl Row) -> StoreResult<AuditEntry> {
+    let bytes = |col: &str| -> StoreResult<[u8; 32]> {
+        let v: Vec<u8> = r.get(col);
+        v.try_into().map_err(|_| StoreError::Other(format!("audit_log.{col} is not 32 bytes")))
+    };
+    Ok(AuditEntry {
+        seq: r.get::<i64, _>("seq") as u64,
+        record: AuditRecord {
+            at: r.get("at"),
+            actor: r.get("actor"),
+            role: r.get("role"),
+            action: parse_code("audit_log.action", r.get("action"))?,
+            case_id: r.get("case_id"),
+            outcome: parse_code("audit_log.outcome", r.get("outcome"))?,
+            detail: r.get("detail"),
+        },
+        prev_hash: bytes("prev_hash")?,
+        hash: bytes("hash")?,
+    })
+}
+
+const AUDIT_COLUMNS: &str = "seq, at, actor, role, action, case_id, outcome, detail, prev_hash, hash";
+
+/// One page of the log packed into one value ([`sg_audit::packed`]): one row per page instead of
+/// one per entry, which is what makes `audit verify` fast.
+/// `audit_page`'s packing on SQLite.
+const AUDIT_PACKED_PAGE_SQLITE: &str = "SELECT group_concat(\
+    seq || ',' || at || ',' || hex(prev_hash) || hex(hash) \
+    || CASE WHEN actor IS NULL THEN '-' ELSE length(CAST(actor AS BLOB)) || ':' || actor END \
+    || length(CAST(role AS BLOB)) || ':' || role \
+    || length(CAST(action AS BLOB)) || ':' || action \
+    || CASE WHEN case_id IS NULL THEN '-' ELSE length(CAST(case_id AS BLOB)) || ':' || case_id END \
+    || length(CAST(outcome AS BLOB)) || ':' || outcome \
+    || length(CAST(detail AS BLOB)) || ':' || detail, '' ORDER BY seq) \
+    FROM (SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2)";
+
+/// `audit_page`'s packing on PostgreSQL.
+const AUDIT_PACKED_PAGE_PG: &str = "SELECT string_agg(\
+    seq::text || ',' || at::text || ',' || encode(prev_hash, 'hex') || encode(hash, 'hex') \
+    || CASE WHEN actor IS NULL THEN '-' ELSE octet_length(actor)::text || ':' || actor END \
+    || octet_length(role)::text || ':' || role \
+    || octet_length(action)::text || ':' || action \
+    || CASE WHEN case_id IS NULL THEN '-' ELSE octet_length(case_id)::text || ':' || case_id END \
+    || octet_length(outcome)::text || ':' || outcome \
+    || octet_length(detail)::text || ':' || detail, '' ORDER BY seq) \
+    FROM (SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2) page";
+
+/// Spends a conversion code inside the caller's transaction; `false` if it was already used.
+pub(crate) async fn spend_dtn_code_tx(conn: Conn<'_>, hash: &[u8], at: OffsetDateTime) -> Result<bool, sqlx::Error> {
+    on!(conn, |conn| {
+        let done = sqlx::query("UPDATE dtn_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
+            .bind(unix(at))
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+#[async_trait::async_trait]
+impl<E: 'static> sg_store::Firewall for SqlStore<E> {
+    async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<()> {
+        match &self.new_writes {
+            Some(queue) => crate::sqlite::group_commit::append_audit(queue, records).await,
+            None => append_audit(&self.db, records).await,
+        }
+    }
+
+    async fn person_key(&self, case: CaseId) -> StoreResult<Option<Vec<u8>>> {
+        read!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT wrapped_key FROM person_keys WHERE case_id = $1")
+                .bind(case.to_string())
+                .fetch_optional(pool)
+                .await
+                .map_err(error)
+        })
+    }
+
+    async fn erase_person(&self, case: CaseId, audit: &AuditRecord) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            sqlx::query("DELETE FROM person_keys WHERE case_id = $1")
+                .bind(case.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(error)?;
+            sqlx::query("DELETE FROM vault_entries WHERE case_id = $1")
+                .bind(case.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            tx.commit().await.map_err(error)
+        })
+    }
+
+    async fn person_keys_page(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
+        read!(&self.db, |pool| {
+            let rows = sqlx::query(
+                "SELECT case_id, wrapped_key FROM person_keys WHERE case_id > $1 ORDER BY case_id LIMIT $2",
+            )
+            .bind(after.map(|c| c.to_string()).unwrap_or_default())
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
+            rows.iter().map(|r| Ok((case_id(r.get("case_id"))?, r.get("wrapped_key")))).collect()
+        })
+    }
+
+    async fn replace_person_keys(&self, keys: &[(CaseId, Vec<u8>)]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let refs: Vec<(CaseId, &[u8])> = keys.iter().map(|(c, k)| (*c, k.as_slice())).collect();
+            insert_person_keys(Conn::from(&mut *tx), &refs).await.map_err(error)?;
+            tx.commit().await.map_err(error)
+        })
+    }
+
+    async fn add_consent(&self, c: &Consent, by: UserId, audit: &AuditRecord) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let categories: Vec<&str> = c.categories.iter().map(|x| x.code()).collect();
+            sqlx::query(
+                "INSERT INTO consents (id, case_id, purpose, recipient_org_id, categories, given_on, \
+                expires_on, withdrawn_at, \
+             language, interpreter, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11)",
+            )
+            .bind(c.id.to_string())
+            .bind(c.case_id.to_string())
+            .bind(c.purpose.code())
+            .bind(c.recipient_org.to_string())
+            .bind(categories.join(","))
+            .bind(date_text(c.given_on))
+            .bind(c.expires_on.map(date_text))
+            .bind(&c.language)
+            .bind(c.interpreter)
+            .bind(by.to_string())
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            tx.commit().await.map_err(error)
+        })
+    }
+
+    async fn withdraw_consent(
+        &self,
+        case: CaseId,
+        id: uuid::Uuid,
+        at: OffsetDateTime,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let done = sqlx::query(
+                "UPDATE consents SET withdrawn_at = $1 WHERE id = $2 AND case_id = $3 AND withdrawn_at IS NULL",
+            )
+            .bind(unix(at))
+            .bind(id.to_string())
+            .bind(case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            tx.commit().await.map_err(error)?;
+            Ok(true)
+        })
+    }
+
+    async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>> {
+        read!(&self.db, |pool| {
+            let rows = sqlx::query(
+                "SELECT c.id, c.purpose, c.recipient_org_id, o.name AS recipient_name, c.categories, \
+                c.given_on, c.expires_on, \
+             c.withdrawn_at, c.language, c.interpreter \
+             FROM consents c JOIN organisations o ON o.id = c.recipient_org_id \
+             WHERE c.case_id = $1 ORDER BY c.recorded_at, c.id",
+            )
+            .bind(case.to_string())
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
+            rows.iter()
+                .map(|r| {
+                    let categories: String = r.get("categories");
+                    let expires: Option<String> = r.get("expires_on");
+                    let withdrawn: Option<i64> = r.get("withdrawn_at");
+                    Ok(Consent {
+                        id: uuid::Uuid::try_parse(r.get("id")).map_err(|e| StoreError::Other(e.to_string()))?,
+                        case_id: case,
+                        purpose: parse_code("consents.purpose", r.get("purpose"))?,
+                        recipient_org: org_id(r.get("recipient_org_id"))?,
+                        recipient_name: r.get("recipient_name"),
+                        categories: categories
+                            .split(',')
+                            .filter(|c| !c.is_empty())
+                            .map(|c| parse_code("consents.categories", c))
+                            .collect::<Result<_, _>>()?,
+                        given_on: parse_date("given_on", r.get("given_on"))?,
+                        expires_on: expires.as_deref().map(|d| parse_date("expires_on", d)).transpose()?,
+                        withdrawn_at: withdrawn.map(from_unix),
+                        language: r.get("language"),
+                        interpreter: r.get("interpreter"),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        let sql = if self.db.is_postgres() { AUDIT_PACKED_PAGE_PG } else { AUDIT_PACKED_PAGE_SQLITE };
+        read!(&self.db, |pool| {
+            let packed: Option<String> =
+                sqlx::query_scalar(sql).bind(after as i64).bind(limit as i64).fetch_one(pool).await.map_err(error)?;
+            sg_audit::packed::parse_packed(packed.as_deref().unwrap_or("")).map_err(StoreError::Other)
+        })
+    }
+
+    async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>> {
+        read!(&self.db, |pool| {
+            let rows = sqlx::query(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE case_id = $1 ORDER BY seq"))
+                .bind(case.to_string())
+                .fetch_all(pool)
+                .await
+                .map_err(error)?;
+            rows.iter().map(entry_from_row).collect()
+        })
+    }
+
+    async fn org_by_name(&self, name: &str) -> StoreResult<Option<sg_store::Organisation>> {
+        read!(&self.db, |pool| {
+            let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE name = $1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await
+                .map_err(error)?;
+            match row {
+                Some(r) => Ok(Some(sg_store::Organisation {
+                    id: org_id(r.get("id"))?,
+                    name: r.get("name"),
+                    kind: parse_code("organisations.kind", r.get("kind"))?,
+                })),
+                None => Ok(None),
+            }
+        })
+    }
+
+    async fn add_survivor_code(&self, case: CaseId, hash: &[u8], expires: OffsetDateTime) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            sqlx::query("INSERT INTO survivor_codes (code_hash, case_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(hash)
+                .bind(case.to_string())
+                .bind(unix(expires))
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    async fn open_survivor_session(
+        &self,
+        code_hash: &[u8],
+        token_hash: &[u8],
+        csrf: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CaseId>> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let row = sqlx::query(
+                "UPDATE survivor_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND \
+                expires_at > $3 RETURNING case_id",
+            )
+            .bind(unix(now))
+            .bind(code_hash)
+            .bind(unix(now))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(error)?;
+            let Some(row) = row else { return Ok(None) };
+            let case: String = row.get("case_id");
+            sqlx::query(
+                "INSERT INTO survivor_sessions (token_hash, case_id, csrf_token, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(&case)
+            .bind(csrf)
+            .bind(unix(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+            tx.commit().await.map_err(error)?;
+            Ok(Some(case_id(&case)?))
+        })
+    }
+
+    async fn survivor_session(
+        &self,
+        token_hash: &[u8],
+        not_before: OffsetDateTime,
+    ) -> StoreResult<Option<(CaseId, String)>> {
+        read!(&self.db, |pool| {
+            let row = sqlx::query(
+                "SELECT case_id, csrf_token FROM survivor_sessions WHERE token_hash = $1 AND created_at >= $2",
+            )
+            .bind(token_hash)
+            .bind(unix(not_before))
+            .fetch_optional(pool)
+            .await
+            .map_err(error)?;
+            match row {
+                Some(r) => Ok(Some((case_id(r.get("case_id"))?, r.get("csrf_token")))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    async fn identified_cases_inactive_since(&self, before: time::Date, limit: u32) -> StoreResult<Vec<CaseId>> {
+        read!(&self.db, |pool| {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT c.id FROM cases c JOIN person_keys k ON k.case_id = c.id WHERE c.last_event_on \
+                < $1 ORDER BY c.id LIMIT $2",
+            )
+            .bind(date_text(before))
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
+            ids.iter().map(|i| case_id(i)).collect()
+        })
+    }
+
+    async fn dtn_code_case(&self, hash: &[u8]) -> StoreResult<Option<CaseId>> {
+        read!(&self.db, |pool| {
+            let id: Option<String> =
+                sqlx::query_scalar("SELECT case_id FROM dtn_codes WHERE code_hash = $1 AND used_at IS NULL")
+                    .bind(hash)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(error)?;
+            id.as_deref().map(case_id).transpose()
+        })
+    }
+}

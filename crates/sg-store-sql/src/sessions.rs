@@ -1,0 +1,95 @@
+//! Browser sessions, kept in the database so that any server process can serve any request.
+
+use sg_store::{Session, StoreResult};
+use time::OffsetDateTime;
+
+use crate::convert::{error, from_unix, unix, user_id};
+use crate::db::{read, write, Row};
+use crate::SqlStore;
+
+#[async_trait::async_trait]
+impl<E: 'static> sg_store::Sessions for SqlStore<E> {
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, draft, \
+                second_factor_pending) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&session.token_hash)
+            .bind(session.user.to_string())
+            .bind(&session.csrf_token)
+            .bind(unix(session.created_at))
+            .bind(unix(session.last_seen))
+            .bind(&session.draft)
+            .bind(session.second_factor_pending)
+            .execute(pool)
+            .await
+            .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    async fn session(&self, token_hash: &[u8]) -> StoreResult<Option<Session>> {
+        read!(&self.db, |pool| {
+            let row = sqlx::query(
+                "SELECT token_hash, user_id, csrf_token, created_at, last_seen, draft, second_factor_pending \
+             FROM sessions WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await
+            .map_err(error)?;
+            let Some(row) = row else { return Ok(None) };
+            Ok(Some(Session {
+                token_hash: row.get("token_hash"),
+                user: user_id(row.get("user_id"))?,
+                csrf_token: row.get("csrf_token"),
+                created_at: from_unix(row.get("created_at")),
+                last_seen: from_unix(row.get("last_seen")),
+                draft: row.get("draft"),
+                second_factor_pending: row.get("second_factor_pending"),
+            }))
+        })
+    }
+
+    async fn update_session(
+        &self,
+        token_hash: &[u8],
+        last_seen: OffsetDateTime,
+        draft: Option<&str>,
+    ) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            sqlx::query("UPDATE sessions SET last_seen = $1, draft = $2 WHERE token_hash = $3")
+                .bind(unix(last_seen))
+                .bind(draft)
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    async fn complete_second_factor(&self, token_hash: &[u8]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            sqlx::query("UPDATE sessions SET second_factor_pending = false WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+}

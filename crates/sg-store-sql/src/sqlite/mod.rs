@@ -1,0 +1,131 @@
+//! What is SQLite's own: one file, WAL journal, `synchronous=FULL` so that every acknowledged
+//! commit survives power loss; pragmas, integrity check, `VACUUM INTO` backups.
+//!
+//! Writes go through a pool of exactly one connection, so write transactions queue in-process
+//! instead of failing with `SQLITE_BUSY`; reads use a separate pool and see committed data
+//! through WAL snapshots. New cases and audit entries are committed in groups (`group_commit`):
+//! one `fsync` for every write waiting, each acknowledged only once durable.
+
+mod backup;
+pub(crate) mod group_commit;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sg_store::StoreError;
+
+use crate::convert;
+use crate::{Db, SqlStore};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// The schema migrations compiled into the binary.
+/// They stay in `crates/sg-store-sqlite/migrations`, numbered in step with PostgreSQL's.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../sg-store-sqlite/migrations");
+
+/// Marks a [`SqlStore`] on SQLite.
+pub enum Sqlite {}
+
+/// A Safeguard database in one SQLite file.
+pub type SqliteStore = SqlStore<Sqlite>;
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `path` and brings its schema up to date.
+    /// Refuses a database whose schema is newer than this binary.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let store = Self::open_without_migrating(path).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens the database without touching its schema.
+    pub async fn open_without_migrating(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(|e| StoreError::Other(e.to_string()))?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-32000")
+            // The shared queries sort names `COLLATE "C"` (bytes, whatever the locale) so that
+            // PostgreSQL orders as SQLite does; here "C" is SQLite's own byte order.
+            .collation("C", |a: &str, b: &str| a.cmp(b));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            // The single writer gets a larger page cache (128 MiB at most, used only as written):
+            // bulk loads touch every index of a growing file, and a cache miss there is a read.
+            .connect_with(options.clone().pragma("cache_size", "-131072"))
+            .await
+            .map_err(convert::error)?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(convert::error)?;
+        let new_writes = Some(group_commit::start(writer.clone()));
+        Ok(Self { db: Db::Sqlite { writer, reader }, new_writes, engine: std::marker::PhantomData })
+    }
+
+    /// Applies any migrations this binary has that the database lacks.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(self.writer()).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::Other(format!(
+                "the database has schema version {v}, which this version of Safeguard does not know: \
+                 it was written by a newer Safeguard; upgrade Safeguard instead"
+            )),
+            other => StoreError::Unavailable(sg_store::Outage::Down, format!("migration failed: {other}")),
+        })
+    }
+
+    /// The schema version the database is at.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(self.reader())
+            .await
+            .map_err(convert::error)?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// The writer connection's `synchronous` setting (2 is FULL).
+    pub async fn synchronous(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("PRAGMA synchronous").fetch_one(self.writer()).await.map_err(convert::error)
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(())` when it reports `ok`.
+    pub async fn integrity_check(&self) -> Result<(), StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("PRAGMA integrity_check").fetch_all(self.writer()).await.map_err(convert::error)?;
+        if rows == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Other(format!("integrity check failed: {}", rows.join("; "))))
+        }
+    }
+
+    /// The single writer's pool.
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        match &self.db {
+            Db::Sqlite { writer, .. } => writer,
+            Db::Postgres(_) => unreachable!("a SqliteStore holds SQLite pools"),
+        }
+    }
+
+    /// The read pool.
+    pub(crate) fn reader(&self) -> &SqlitePool {
+        match &self.db {
+            Db::Sqlite { reader, .. } => reader,
+            Db::Postgres(_) => unreachable!("a SqliteStore holds SQLite pools"),
+        }
+    }
+
+    /// Closes both pools, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.reader().close().await;
+        self.writer().close().await;
+    }
+}
