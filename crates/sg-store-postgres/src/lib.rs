@@ -261,6 +261,9 @@ impl sg_store::Store for PgStore {
     async fn org_by_name(&self, name: &str) -> sg_store::StoreResult<Option<sg_store::Organisation>> {
         firewall::org_by_name(self, name).await
     }
+    async fn orgs_with_role(&self, role: sg_domain::Role) -> sg_store::StoreResult<Vec<sg_store::Organisation>> {
+        firewall::orgs_with_role(self, role).await
+    }
     async fn person_key(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Option<Vec<u8>>> {
         firewall::person_key(self, case).await
     }

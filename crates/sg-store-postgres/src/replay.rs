@@ -20,12 +20,12 @@ pub(crate) async fn cases_without_next_due(s: &PgStore, limit: u32) -> StoreResu
     records(s, "next_due_stale = 1 AND ", None, limit).await
 }
 
-/// Writes computed next deadlines, each only if its case is still at the version it was
+/// Writes computed next deadlines and relationships, each only if its case is still at the version it was
 /// computed from, in one transaction.
 pub(crate) async fn set_next_due(s: &PgStore, updates: &[NextDueUpdate]) -> StoreResult<()> {
     let mut tx = s.pool.begin().await.map_err(error)?;
     for u in updates {
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE cases SET next_due = $1, next_due_kind = $2, next_due_stale = 0 WHERE id = $3 AND version = $4",
         )
         .bind(u.next_due.map(|d| date_text(d.on)))
@@ -35,6 +35,12 @@ pub(crate) async fn set_next_due(s: &PgStore, updates: &[NextDueUpdate]) -> Stor
         .execute(&mut *tx)
         .await
         .map_err(error)?;
+        // Only a case still at the version computed from gains its relationships.
+        if updated.rows_affected() == 1 {
+            crate::cases::write_relationships(&mut tx, &[(u.case, u.relationships.as_slice())], true)
+                .await
+                .map_err(error)?;
+        }
     }
     tx.commit().await.map_err(error)
 }

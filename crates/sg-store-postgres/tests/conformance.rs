@@ -37,7 +37,7 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
         expected_version: state.version - 1,
         events: &[],
         state: &state,
-        actor: case.events[0].actor.unwrap(),
+        actor: case.events[0].actor,
         now: time::OffsetDateTime::now_utc(),
         vault: &[],
         person_key: None,
@@ -45,6 +45,7 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
         new_owner_org: None,
         spend_dtn_code: None,
         next_due: None,
+        relationships: &[],
     };
     match store.append_events(&stale).await {
         Err(StoreError::Conflict(m)) => assert!(m.contains("reload it and try again"), "{m}"),

@@ -2,8 +2,8 @@
 
 use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent, ExploitationType};
 use sg_store::{
-    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSort, CaseSummary, Created, IdempotencyKey, NewCase,
-    NextDue, StoreError, StoreResult, StoredEvent, VaultField,
+    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort, CaseSummary, Created,
+    IdempotencyKey, NewCase, NextDue, StoreError, StoreResult, StoredEvent, VaultField,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
@@ -99,12 +99,42 @@ async fn update_projection(
     Ok(())
 }
 
+/// Replaces the stored relationships of each case given (delete and insert), in the caller's
+/// transaction: the rows always equal the ones computed from the case's state.
+pub(crate) async fn write_relationships(
+    conn: &mut SqliteConnection,
+    cases: &[(CaseId, &[CaseRelationship])],
+    replace: bool,
+) -> Result<(), sqlx::Error> {
+    if replace {
+        for (case, _) in cases {
+            sqlx::query("DELETE FROM case_relationships WHERE case_id = ?")
+                .bind(case.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    let rows: Vec<(CaseId, &CaseRelationship)> =
+        cases.iter().flat_map(|(case, rels)| rels.iter().map(move |r| (*case, r))).collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO case_relationships (case_id, org_id, relation, active) ");
+        q.push_values(chunk, |mut b, (case, r)| {
+            b.push_bind(case.to_string())
+                .push_bind(r.org.to_string())
+                .push_bind(r.relation.code())
+                .push_bind(i32::from(r.active));
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// One event row to insert: the case, its sequence number, the event, who and when.
 struct EventRow<'a> {
     case: CaseId,
     seq: u32,
     event: &'a DatedEvent,
-    actor: sg_domain::UserId,
+    actor: Option<sg_domain::UserId>,
     now: OffsetDateTime,
 }
 
@@ -119,7 +149,7 @@ async fn insert_events(conn: &mut SqliteConnection, rows: &[EventRow<'_>]) -> Re
                 .push_bind(r.event.event.kind())
                 .push_bind(date_text(r.event.on))
                 .push_bind(serde_json::to_string(&r.event.event).expect("events serialise"))
-                .push_bind(r.actor.to_string())
+                .push_bind(r.actor.map(|a| a.to_string()))
                 .push_bind(unix(r.now));
         });
         q.build().execute(&mut *conn).await?;
@@ -131,7 +161,7 @@ fn event_rows<'a>(
     case: CaseId,
     first_seq: u32,
     events: &'a [DatedEvent],
-    actor: sg_domain::UserId,
+    actor: Option<sg_domain::UserId>,
     now: OffsetDateTime,
 ) -> impl Iterator<Item = EventRow<'a>> {
     events.iter().enumerate().map(move |(i, event)| EventRow { case, seq: first_seq + i as u32, event, actor, now })
@@ -157,10 +187,12 @@ fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item
 async fn insert_cases(conn: &mut SqliteConnection, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
     insert_projections(conn, cases).await?;
     let events: Vec<EventRow> =
-        cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
+        cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, Some(c.created_by), c.created_at)).collect();
     insert_events(conn, &events).await?;
     let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
     insert_vault(conn, &vault).await?;
+    let rels: Vec<(CaseId, &[CaseRelationship])> = cases.iter().map(|c| (c.id, c.relationships.as_slice())).collect();
+    write_relationships(conn, &rels, false).await?;
     let keys: Vec<(CaseId, &[u8])> = cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
     crate::firewall::insert_person_keys(conn, &keys).await?;
     let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
@@ -252,6 +284,7 @@ pub(crate) async fn append_events(s: &SqliteStore, a: &Append<'_>) -> StoreResul
     let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
     insert_events(&mut tx, &events).await.map_err(error)?;
     update_projection(&mut tx, a.case, a.state, a.next_due).await.map_err(error)?;
+    write_relationships(&mut tx, &[(a.case, a.relationships)], true).await.map_err(error)?;
     let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
     insert_vault(&mut tx, &vault).await.map_err(error)?;
     if let Some(key) = a.person_key {
@@ -330,21 +363,13 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter) {
     if let Some(v) = f.referred_by_org {
         q.push(" AND created_by_org = ").push_bind(v.to_string());
     }
-    if let Some(v) = &f.supported_by {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'support-entered' \
-             AND json_extract(e.payload, '$.provider') = ",
-        )
-        .push_bind(v.clone())
-        .push(")");
-    }
-    if let Some(v) = &f.guardian_of {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'guardian-assigned' \
-             AND json_extract(e.payload, '$.guardian') = ",
-        )
-        .push_bind(v.clone())
-        .push(")");
+    if let Some((org, relation)) = f.related {
+        // case_relationships_by_org answers this from one range of the index.
+        q.push(" AND id IN (SELECT r.case_id FROM case_relationships r WHERE r.active = 1 AND r.org_id = ")
+            .push_bind(org.to_string())
+            .push(" AND r.relation = ")
+            .push_bind(relation.code())
+            .push(")");
     }
     if let Some(v) = &f.reference {
         q.push(" AND reference = ").push_bind(v.trim().to_uppercase());

@@ -373,3 +373,23 @@ pub(crate) async fn spend_dtn_code_tx(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub(crate) async fn orgs_with_role(s: &SqliteStore, role: sg_domain::Role) -> StoreResult<Vec<sg_store::Organisation>> {
+    let rows = sqlx::query(
+        "SELECT id, name, kind FROM organisations o WHERE EXISTS \
+         (SELECT 1 FROM users u WHERE u.org_id = o.id AND u.role = ? AND u.disabled_at IS NULL) ORDER BY name",
+    )
+    .bind(sg_domain::Coded::code(role))
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    rows.iter()
+        .map(|r| {
+            Ok(sg_store::Organisation {
+                id: org_id(r.get("id"))?,
+                name: r.get("name"),
+                kind: parse_code("organisations.kind", r.get("kind"))?,
+            })
+        })
+        .collect()
+}

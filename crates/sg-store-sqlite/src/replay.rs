@@ -24,12 +24,12 @@ pub(crate) async fn cases_without_next_due(s: &SqliteStore, limit: u32) -> Store
     records(s, "next_due_stale = 1 AND ", None, limit).await
 }
 
-/// Writes computed next deadlines, each only if its case is still at the version it was
+/// Writes computed next deadlines and relationships, each only if its case is still at the version it was
 /// computed from, in one transaction.
 pub(crate) async fn set_next_due(s: &SqliteStore, updates: &[NextDueUpdate]) -> StoreResult<()> {
     let mut tx = s.writer.begin().await.map_err(error)?;
     for u in updates {
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE cases SET next_due = ?, next_due_kind = ?, next_due_stale = 0 WHERE id = ? AND version = ?",
         )
         .bind(u.next_due.map(|d| date_text(d.on)))
@@ -39,6 +39,12 @@ pub(crate) async fn set_next_due(s: &SqliteStore, updates: &[NextDueUpdate]) -> 
         .execute(&mut *tx)
         .await
         .map_err(error)?;
+        // Only a case still at the version computed from gains its relationships.
+        if updated.rows_affected() == 1 {
+            crate::cases::write_relationships(&mut tx, &[(u.case, u.relationships.as_slice())], true)
+                .await
+                .map_err(error)?;
+        }
     }
     tx.commit().await.map_err(error)
 }

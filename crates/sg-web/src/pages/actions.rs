@@ -61,6 +61,12 @@ fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::EnterSupport => &[Field { name: "provider", kind: Text, required: true }],
         A::ExitSupport => &[Field { name: "reason", kind: Textarea, required: true }],
         A::AssignGuardian => &[Field { name: "guardian", kind: Text, required: true }],
+        A::EndGuardianAssignment => &[Field { name: "reason", kind: Textarea, required: false }],
+        A::InstructLegalAdviser => &[
+            Field { name: "organisation", kind: Text, required: true },
+            Field { name: "person_agreed", kind: Checkbox, required: true },
+        ],
+        A::EndLegalAdviserInstruction => &[Field { name: "organisation", kind: Text, required: true }],
         A::ApplyForPermissionToStay => &[],
         A::DecidePermissionToStay => &[Field { name: "decision", kind: Radios(PERMISSION), required: true }],
         A::Withdraw => &[Field { name: "reason", kind: Textarea, required: true }],
@@ -176,6 +182,10 @@ async fn page(
         (None, ActionKind::EnterSupport, "provider") if who.user.role == Role::SupportProvider => {
             who.user.org_name.clone()
         }
+        // A legal adviser ends its own practice's instruction.
+        (None, ActionKind::EndLegalAdviserInstruction, "organisation") if who.user.role == Role::LegalAdviser => {
+            who.user.org_name.clone()
+        }
         _ => String::new(),
     };
     let part = |p: &str| form.map(|f| f.get(&format!("date-{p}")));
@@ -243,9 +253,20 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
         }
         A::DecideReconsideration => ReconsiderationOutcome::from_code(&text("outcome"))
             .map(|outcome| CaseCommand::DecideReconsideration { outcome, reasons: text("reasons") }),
-        A::EnterSupport => Some(CaseCommand::EnterSupport { provider: text("provider") }),
+        A::EnterSupport => Some(CaseCommand::EnterSupport { provider: text("provider"), provider_org: None }),
         A::ExitSupport => Some(CaseCommand::ExitSupport { reason: text("reason") }),
-        A::AssignGuardian => Some(CaseCommand::AssignGuardian { guardian: text("guardian") }),
+        A::AssignGuardian => Some(CaseCommand::AssignGuardian { guardian: text("guardian"), guardian_org: None }),
+        A::EndGuardianAssignment => Some(CaseCommand::EndGuardianAssignment { reason: text("reason") }),
+        // The organisation is resolved, and the agreement checked, by `App::change_case_with`.
+        A::InstructLegalAdviser => Some(CaseCommand::InstructLegalAdviser {
+            org: None,
+            name: text("organisation"),
+            recorded_by: None,
+            person_agreed: !text("person_agreed").is_empty(),
+        }),
+        A::EndLegalAdviserInstruction => {
+            Some(CaseCommand::EndLegalAdviserInstruction { org: None, name: text("organisation") })
+        }
         A::ApplyForPermissionToStay => Some(CaseCommand::ApplyForPermissionToStay),
         A::DecidePermissionToStay => {
             Some(CaseCommand::DecidePermissionToStay { granted: text("decision") == "granted" })
