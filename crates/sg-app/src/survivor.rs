@@ -317,8 +317,12 @@ impl App {
     pub async fn survivor_instruct(&self, case: CaseId, org: &str) -> Result<(), AppError> {
         let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
         let org = self.org_for("organisation", org, Relation::LegalAdviser).await?;
-        let command =
-            CaseCommand::InstructLegalAdviser { org: Some(org.id), name: org.name, recorded_by: None, person_agreed: true };
+        let command = CaseCommand::InstructLegalAdviser {
+            org: Some(org.id),
+            name: org.name,
+            recorded_by: None,
+            person_agreed: true,
+        };
         self.commit_change(None, &record, command, None, None, None, Default::default()).await?;
         Ok(())
     }

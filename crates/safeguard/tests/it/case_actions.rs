@@ -108,14 +108,17 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     sp.get(&exit).await;
     let (_, _, html) = sp.post(&exit, &[("reason", "")]).await;
     assert!(html.contains("Write why the person left support"), "{html}");
-    let (_, path, page) = sp.post(&exit, &[("reason", "Move-on support ended.")]).await;
-    assert_eq!(path, case);
+    let (_, path, _) = sp.post(&exit, &[("reason", "Move-on support ended.")]).await;
+    // Support ended, and with it the provider's sight of the person: back to its (empty) list.
+    assert_eq!(path, "/cases");
+    assert_eq!(sp.get(&case).await.0, StatusCode::NOT_FOUND);
+    let (_, _, page) = fr.get(&case).await;
     assert!(page.contains("Left support") && page.contains("Move-on support ended."), "{page}");
 
     // The form and the timeline in Welsh.
     let (_, _, cy) = fr.get(&format!("{enter}?lang=cy")).await;
     assert!(cy.contains("Cofnodi dechrau cymorth") && cy.contains("Darparwr cymorth"), "{cy}");
-    let (_, _, cy) = sp.get(&format!("{case}?lang=cy")).await;
+    let (_, _, cy) = fr.get(&format!("{case}?lang=cy")).await;
     assert!(
         cy.contains("Wedi dechrau cael cymorth gan Safe House Trust") && cy.contains("Wedi gadael cymorth"),
         "{cy}"
@@ -181,7 +184,10 @@ async fn permission_to_stay_is_applied_for_and_decided_after_a_positive_conclusi
     let id = refer(&t, &fr_api, "adult", 40).await;
     let case = format!("/cases/{id}");
     let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
-    instruct(&t, &fr_api, &id, "Law Centre").await;
+    // Instructed on the day of the referral, before the decisions recorded below.
+    let body = json!({"action": "instruct-legal-adviser", "organisation": "Law Centre", "person_agreed": true,
+                      "date": days_ago(40)});
+    assert_eq!(t.act(&fr_api, &id, &body).await.0, StatusCode::OK);
     let apply = format!("{case}/act/apply-for-permission-to-stay");
     // Before the conclusive decision the form says the case does not allow it, and the server
     // refuses it against the field.

@@ -316,9 +316,14 @@ pub(crate) async fn record(
         // A problem with the case's state is shown against the step's main field.
         let first = fields(kind).and_then(|f| f.first()).map_or("date", |f| f.name);
         match state.app.change_case_with(&who.user, id, command, date, version, None, facts).await {
-            // A case re-routed to another authority leaves this decision maker's queue.
-            Ok(_) if kind == ActionKind::Route => return Redirect::to("/cases").into_response(),
-            Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+            // A step that ends the user's own relationship with the case (a re-routing to another
+            // authority, support's end, an instruction or a guardian's assignment ended) takes the
+            // case out of their sight: back to their list.
+            Ok(_) => {
+                let still_sees = state.app.case_actions(&who.user, id).await.is_ok();
+                let to = if still_sees { format!("/cases/{id}") } else { "/cases".to_string() };
+                return Redirect::to(&to).into_response();
+            }
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
                 field: t.field().unwrap_or(first).to_string(),
                 message: crate::i18n::transition_message(&t),
