@@ -203,7 +203,7 @@ mod tests {
         let ngo = OrgId::from_uuid(uuid::Uuid::new_v4());
         let negative = CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Negative, reasons: "r".into() };
         let other = OrgId::from_uuid(uuid::Uuid::new_v4());
-        let (uninstructed, state) = case(ngo, AgeAtExploitation::Adult, &[negative.clone()]);
+        let (uninstructed, state) = case(ngo, AgeAtExploitation::Adult, std::slice::from_ref(&negative));
         let nothing = case_actions(&user(Role::LegalAdviser, other), &uninstructed, &state, day());
         assert_eq!(nothing, CaseActions::default(), "a legal adviser not instructed may do nothing");
         let instruct = CaseCommand::InstructLegalAdviser {
