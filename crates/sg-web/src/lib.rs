@@ -100,6 +100,8 @@ pub const ROUTES: &[&str] = &[
     "POST /survivor",
     "GET /survivor/view",
     "POST /survivor/consents/{consent_id}/withdraw",
+    "POST /survivor/legal-advisers",
+    "POST /survivor/legal-advisers/{org_id}/end",
 ];
 
 /// The whole URL map.
