@@ -67,7 +67,11 @@ test('an NGO arranges support and the support provider records its end', async (
   await startStep(provider, caseId, 'Record exit from support');
   await provider.fill('#reason', 'Move-on support ended.');
   await submit(provider, 'Record exit from support');
-  const main = await provider.textContent('main');
+  // Support ended, and with it the provider's sight of the person: back to its list.
+  assert.equal(pathOf(provider), '/cases');
+  assert.equal((await go(provider, `/cases/${caseId}`)).status(), 404);
+  await go(ngo, `/cases/${caseId}`);
+  const main = await ngo.textContent('main');
   assert.match(main, /Left support/);
   assert.match(main, /Move-on support ended\./);
 });
@@ -119,6 +123,18 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
     action: 'decide-reasonable-grounds', outcome: 'negative', reasons: 'No indicators found.', date: isoDaysAgo(10),
   });
   const adviser = await signUp(browser, server, 'Law Centre', 'legal-adviser', 'lee');
+  // The person chose this legal adviser: until their caseworker records it, the adviser sees nothing.
+  assert.equal((await go(adviser, `/cases/${caseId}`)).status(), 404);
+  const ngo = await signUp(browser, server, 'Hope NGO', 'first-responder', 'noor');
+  await startStep(ngo, caseId, "Record a legal adviser's instruction");
+  await ngo.fill('#organisation', 'Law Centre');
+  // The person's agreement is required.
+  await submit(ngo, 'Record instruction');
+  assert.equal(await ngo.locator('.govuk-error-summary a[href="#person_agreed"]').count(), 1);
+  await ngo.check('#person_agreed');
+  await shoot(ngo, 'act-instruct-legal-adviser');
+  await submit(ngo, 'Record instruction');
+  assert.match(await ngo.textContent('main'), /Legal adviser instructed: Law Centre/);
   await startStep(adviser, caseId, 'Request a reconsideration');
   // The window for this case, from the rules in force on the decision day.
   assert.match(await adviser.textContent('#rules-in-force'), /within 30 calendar days/);
@@ -147,6 +163,7 @@ test('after a positive conclusive decision a legal adviser applies for permissio
   });
   await act(dmToken, caseId, { action: 'decide-conclusive-grounds', outcome: 'positive', reasons: 'Met.' });
   const adviser = await signUp(browser, server, 'Law Centre', 'legal-adviser', 'lyn');
+  await act(ngoToken, caseId, { action: 'instruct-legal-adviser', organisation: 'Law Centre', person_agreed: true });
   await startStep(adviser, caseId, 'Apply for permission to stay');
   assert.match(await adviser.textContent('#rules-in-force'), /Temporary permission to stay must be granted/);
   const [d, m, y] = dateParts(0);

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use sg_domain::{CaseCommand, Coded, Consent, DataCategory, Purpose, Role};
+use sg_domain::{CaseCommand, CaseState, Coded, Consent, DataCategory, Purpose, Relation, Role};
 use sg_store::{CaseRecord, User};
 use time::{Date, OffsetDateTime};
 
@@ -20,32 +20,49 @@ pub fn routed_to(case: &CaseRecord) -> Option<sg_domain::CompetentAuthority> {
     })
 }
 
-/// Whether the case ever entered support with the provider named `org_name`.
-pub fn supported_by(case: &CaseRecord, org_name: &str) -> bool {
-    case.events
-        .iter()
-        .any(|e| matches!(&e.event.event, sg_domain::CaseEvent::SupportEntered { provider } if provider == org_name))
+/// The case's state, folded from its events (`None` only for a case with no opening event).
+fn state_of(case: &CaseRecord) -> Option<CaseState> {
+    CaseState::replay(case.events.iter().map(|e| &e.event))
 }
 
-/// Whether the guardian service named `org_name` was assigned to this child.
-pub fn guardian_of(case: &CaseRecord, org_name: &str) -> bool {
-    case.events
-        .iter()
-        .any(|e| matches!(&e.event.event, sg_domain::CaseEvent::GuardianAssigned { guardian } if guardian == org_name))
+/// Whether the organisation of `user` holds an active relationship of this kind with the case
+/// now: ended relationships (support exited, a guardian's assignment or a legal adviser's
+/// instruction ended) give no sight.
+pub fn related_now(user: &User, case: &CaseRecord, relation: Relation) -> bool {
+    state_of(case)
+        .is_some_and(|s| s.active_relationships().any(|r| r.relation == relation && r.is_org(user.org, &user.org_name)))
 }
 
-/// Whether `user` may see this case's non-identifying facts and timeline. A decision maker sees
-/// only the cases routed to their organisation's competent authority; a support provider only
-/// the people it supports or supported.
+/// Whether the case is in support with the provider `user` works for, now.
+pub fn supported_by(user: &User, case: &CaseRecord) -> bool {
+    related_now(user, case, Relation::SupportProvider)
+}
+
+/// Whether the guardian service `user` works for is assigned to this child, now.
+pub fn guardian_of(user: &User, case: &CaseRecord) -> bool {
+    related_now(user, case, Relation::Guardian)
+}
+
+/// Whether the person instructed the legal practice `user` works for, and the instruction holds.
+pub fn instructed(user: &User, case: &CaseRecord) -> bool {
+    related_now(user, case, Relation::LegalAdviser)
+}
+
+/// Whether `user` works on this case now: the single answer to "may see this case's
+/// non-identifying facts and timeline" (and, for those who work on it, its identity). A first
+/// responder sees its organisation's referrals; a decision maker the cases routed to its
+/// organisation's competent authority; a support provider, a guardian service and a legal
+/// adviser only while their organisation's relationship with the case is active.
 pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
     match user.role {
         Role::FirstResponder => case.created_by_org == user.org,
         Role::DecisionMaker => {
             user.org_competent_authority.is_some() && routed_to(case) == user.org_competent_authority
         }
-        Role::SupportProvider => supported_by(case, &user.org_name),
-        Role::Guardian => guardian_of(case, &user.org_name),
-        Role::Admin | Role::LegalAdviser => true,
+        Role::SupportProvider => supported_by(user, case),
+        Role::Guardian => guardian_of(user, case),
+        Role::LegalAdviser => instructed(user, case),
+        Role::Admin => true,
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
     }
 }
@@ -86,6 +103,9 @@ pub fn identity_access(
         Role::Guardian if !can_view_case(user, case) => {
             return IdentityAccess::Refused("not a child assigned to this guardian service")
         }
+        Role::LegalAdviser if !can_view_case(user, case) => {
+            return IdentityAccess::Refused("not instructed on this case")
+        }
         Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser => {
             return IdentityAccess::Allowed { categories: all(), basis: "works on the case" }
         }
@@ -124,10 +144,12 @@ pub enum ListScope {
     ReferredBy(sg_domain::OrgId),
     /// Cases routed to this competent authority.
     RoutedTo(sg_domain::CompetentAuthority),
-    /// Cases that entered support with this provider.
-    SupportedBy(String),
-    /// Children assigned to this guardian service.
-    GuardianOf(String),
+    /// Cases in support with this provider now.
+    SupportedBy(sg_domain::OrgId),
+    /// Children assigned to this guardian service now.
+    GuardianOf(sg_domain::OrgId),
+    /// Cases on which the person instructed this legal practice, while instructed.
+    InstructedOn(sg_domain::OrgId),
     /// None (a decision maker whose organisation names no competent authority).
     Nothing,
 }
@@ -137,36 +159,61 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
     match user.role {
         Role::FirstResponder => Ok(ListScope::ReferredBy(user.org)),
         Role::DecisionMaker => Ok(user.org_competent_authority.map(ListScope::RoutedTo).unwrap_or(ListScope::Nothing)),
-        Role::SupportProvider => Ok(ListScope::SupportedBy(user.org_name.clone())),
-        Role::Guardian => Ok(ListScope::GuardianOf(user.org_name.clone())),
-        Role::Admin | Role::LegalAdviser => Ok(ListScope::All),
+        Role::SupportProvider => Ok(ListScope::SupportedBy(user.org)),
+        Role::Guardian => Ok(ListScope::GuardianOf(user.org)),
+        Role::LegalAdviser => Ok(ListScope::InstructedOn(user.org)),
+        Role::Admin => Ok(ListScope::All),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }
     }
 }
 
-/// Checks that `user` may carry out `command` on a case they can see.
+/// Checks that `user` may carry out `command` on a case. Only someone who works on the case now
+/// ([`can_view_case`]) may change it; then each command has its own people.
 pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> Result<(), AppError> {
     use CaseCommand as C;
+    let works_on = can_view_case(user, case) && user.role != Role::Admin;
     let referrer = user.role == Role::FirstResponder && case.created_by_org == user.org;
-    let allowed = match command {
-        C::Route { .. }
-        | C::DecideReasonableGrounds { .. }
-        | C::DecideConclusiveGrounds { .. }
-        | C::DecideReconsideration { .. }
-        | C::DecidePermissionToStay { .. } => user.role == Role::DecisionMaker,
-        C::RequestReconsideration { .. } | C::Withdraw { .. } => {
-            referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider)
-        }
-        // The referring organisation or the decision maker arranges support with a provider;
-        // the provider records entry and exit on the cases it supports.
-        C::EnterSupport { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider),
-        C::ExitSupport { .. } => referrer || user.role == Role::SupportProvider,
-        C::AssignGuardian { .. } => referrer || user.role == Role::DecisionMaker,
-        C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
-        C::ConvertToReferral => referrer,
-    };
+    let allowed = works_on
+        && match command {
+            C::Route { .. }
+            | C::DecideReasonableGrounds { .. }
+            | C::DecideConclusiveGrounds { .. }
+            | C::DecideReconsideration { .. }
+            | C::DecidePermissionToStay { .. } => user.role == Role::DecisionMaker,
+            C::RequestReconsideration { .. } | C::Withdraw { .. } => {
+                referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider)
+            }
+            // The referring organisation or the decision maker arranges support with a provider;
+            // the provider records entry and exit on the cases it supports.
+            C::EnterSupport { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider),
+            C::ExitSupport { .. } => referrer || user.role == Role::SupportProvider,
+            C::AssignGuardian { .. } => referrer || user.role == Role::DecisionMaker,
+            C::EndGuardianAssignment { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::Guardian),
+            C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
+            C::ConvertToReferral => referrer,
+            // With the person's agreement, their first responder or guardian records it, in
+            // their own organisation's name (the person records theirs in their own view).
+            C::InstructLegalAdviser { recorded_by, .. } => {
+                (referrer || user.role == Role::Guardian) && recorded_by.is_none_or(|by| by == user.org)
+            }
+            // The recorder, or the legal practice itself, may end it (and the person).
+            C::EndLegalAdviserInstruction { org: Some(org), .. } => {
+                (user.role == Role::LegalAdviser && user.org == *org)
+                    || state_of(case)
+                        .and_then(|s| s.instruction_of(*org).map(|r| r.recorded_by))
+                        .is_some_and(|by| by == Some(user.org))
+            }
+            // Not resolved to an organisation yet: the people who may end some instruction.
+            C::EndLegalAdviserInstruction { org: None, .. } => {
+                user.role == Role::LegalAdviser
+                    || state_of(case).is_some_and(|s| {
+                        s.active_relationships()
+                            .any(|r| r.relation == Relation::LegalAdviser && r.recorded_by == Some(user.org))
+                    })
+            }
+        };
     if allowed {
         Ok(())
     } else {
@@ -282,4 +329,10 @@ pub fn names_only_own_org(user: &User) -> bool {
 /// makers, whose access is the widest.
 pub fn needs_second_factor(role: Role) -> bool {
     matches!(role, Role::Admin | Role::DecisionMaker)
+}
+
+/// Whether `user` ends instructions only for their own practice (a legal adviser withdrawing
+/// from a case), so the form starts with their organisation's name.
+pub fn ends_own_instruction(user: &User) -> bool {
+    user.role == Role::LegalAdviser
 }

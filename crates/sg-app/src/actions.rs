@@ -27,7 +27,8 @@ pub enum ActionInput {
     },
     /// Decide the pending reconsideration.
     DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
-    /// The person entered support.
+    /// The person entered support with a provider (an organisation's id or name, of kind
+    /// `support-provider` or `ngo`).
     EnterSupport { provider: String },
     /// The person left support.
     ExitSupport {
@@ -44,8 +45,24 @@ pub enum ActionInput {
         #[serde(default)]
         account: PersonalAccount,
     },
-    /// Assign an Independent Child Trafficking Guardian service (an organisation's name).
+    /// Assign an Independent Child Trafficking Guardian service (an organisation's id or name,
+    /// of kind `guardian-service`).
     AssignGuardian { guardian: String },
+    /// End the guardian service's assignment.
+    EndGuardianAssignment {
+        #[serde(default)]
+        reason: String,
+    },
+    /// Record, with the person's agreement, that they instructed a legal adviser's organisation
+    /// (its id or name; it must have legal advisers).
+    InstructLegalAdviser {
+        organisation: String,
+        /// Confirms that the person agreed to instruct this legal adviser; required.
+        #[serde(default)]
+        person_agreed: bool,
+    },
+    /// End a legal adviser's instruction (the organisation's id or name).
+    EndLegalAdviserInstruction { organisation: String },
     /// The person withdraws.
     Withdraw {
         #[serde(default)]
@@ -86,13 +103,20 @@ impl ActionRequest {
             A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
             A::RequestReconsideration { question, .. } => C::RequestReconsideration { question },
             A::DecideReconsideration { outcome, reasons } => C::DecideReconsideration { outcome, reasons },
-            A::EnterSupport { provider } => C::EnterSupport { provider },
+            A::EnterSupport { provider } => C::EnterSupport { provider, provider_org: None },
             A::ExitSupport { reason } => C::ExitSupport { reason },
             A::ApplyForPermissionToStay => C::ApplyForPermissionToStay,
             A::DecidePermissionToStay { granted } => C::DecidePermissionToStay { granted },
             A::ConvertToReferral { identity, account } => return (C::ConvertToReferral, Some((identity, account))),
             A::Withdraw { reason } => C::Withdraw { reason },
-            A::AssignGuardian { guardian } => C::AssignGuardian { guardian },
+            A::AssignGuardian { guardian } => C::AssignGuardian { guardian, guardian_org: None },
+            A::EndGuardianAssignment { reason } => C::EndGuardianAssignment { reason },
+            A::InstructLegalAdviser { organisation, person_agreed } => {
+                C::InstructLegalAdviser { org: None, name: organisation, recorded_by: None, person_agreed }
+            }
+            A::EndLegalAdviserInstruction { organisation } => {
+                C::EndLegalAdviserInstruction { org: None, name: organisation }
+            }
         };
         (command, None)
     }

@@ -61,7 +61,8 @@ pub fn default_org_kind(role: Role) -> OrgKind {
         Role::ImmigrationEnforcement => OrgKind::GovernmentAgency,
         Role::DecisionMaker => OrgKind::CompetentAuthority,
         Role::SupportProvider => OrgKind::SupportProvider,
-        Role::Guardian | Role::LegalAdviser | Role::FirstResponder => OrgKind::Ngo,
+        Role::Guardian => OrgKind::GuardianService,
+        Role::LegalAdviser | Role::FirstResponder => OrgKind::Ngo,
         Role::Admin | Role::Monitor => OrgKind::Other,
     }
 }

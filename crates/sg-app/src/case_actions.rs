@@ -37,9 +37,19 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::DecideReconsideration => {
             vec![CaseCommand::DecideReconsideration { outcome: ReconsiderationOutcome::Upheld, reasons: text() }]
         }
-        K::EnterSupport => vec![CaseCommand::EnterSupport { provider: text() }],
+        K::EnterSupport => vec![CaseCommand::EnterSupport { provider: text(), provider_org: None }],
         K::ExitSupport => vec![CaseCommand::ExitSupport { reason: text() }],
-        K::AssignGuardian => vec![CaseCommand::AssignGuardian { guardian: text() }],
+        K::AssignGuardian => vec![CaseCommand::AssignGuardian { guardian: text(), guardian_org: None }],
+        K::EndGuardianAssignment => vec![CaseCommand::EndGuardianAssignment { reason: text() }],
+        // An example organisation id: the state machine only asks that one is chosen.
+        K::InstructLegalAdviser => vec![CaseCommand::InstructLegalAdviser {
+            org: Some(sg_domain::OrgId(uuid::Uuid::nil())),
+            name: text(),
+            recorded_by: None,
+            person_agreed: true,
+        }],
+        // Replaced by the instructions in force (see `case_actions`).
+        K::EndLegalAdviserInstruction => vec![],
         K::ApplyForPermissionToStay => vec![CaseCommand::ApplyForPermissionToStay],
         K::DecidePermissionToStay => vec![CaseCommand::DecidePermissionToStay { granted: true }],
         K::Withdraw => vec![CaseCommand::Withdraw { reason: text() }],
@@ -63,7 +73,15 @@ pub struct CaseActions {
 pub fn case_actions(user: &User, case: &CaseRecord, state: &CaseState, today: Date) -> CaseActions {
     let mut out = CaseActions::default();
     for &kind in ActionKind::ALL {
-        let examples = examples(kind);
+        let mut examples = examples(kind);
+        if kind == ActionKind::EndLegalAdviserInstruction {
+            // Each instruction in force, so that the recorder and the practice see theirs.
+            examples = state
+                .active_relationships()
+                .filter(|r| r.relation == sg_domain::Relation::LegalAdviser)
+                .map(|r| CaseCommand::EndLegalAdviserInstruction { org: r.org, name: r.name.clone() })
+                .collect();
+        }
         if !examples.iter().any(|c| access::check_command(user, case, c).is_ok()) {
             continue;
         }
@@ -178,11 +196,22 @@ mod tests {
     fn each_role_is_offered_what_it_may_do_in_the_case_s_state() {
         let ngo = OrgId::from_uuid(uuid::Uuid::new_v4());
         let negative = CaseCommand::DecideReasonableGrounds { outcome: DecisionOutcome::Negative, reasons: "r".into() };
-        let (record, state) = case(ngo, AgeAtExploitation::Adult, &[negative]);
         let other = OrgId::from_uuid(uuid::Uuid::new_v4());
+        let (uninstructed, state) = case(ngo, AgeAtExploitation::Adult, std::slice::from_ref(&negative));
+        let nothing = case_actions(&user(Role::LegalAdviser, other), &uninstructed, &state, day());
+        assert_eq!(nothing, CaseActions::default(), "a legal adviser not instructed may do nothing");
+        let instruct = CaseCommand::InstructLegalAdviser {
+            org: Some(other),
+            name: "Law".into(),
+            recorded_by: None,
+            person_agreed: true,
+        };
+        let (record, state) = case(ngo, AgeAtExploitation::Adult, &[negative, instruct]);
 
         let la = case_actions(&user(Role::LegalAdviser, other), &record, &state, day());
-        assert_eq!(la.available, vec![ActionKind::RequestReconsideration, ActionKind::Withdraw]);
+        let expected =
+            [ActionKind::RequestReconsideration, ActionKind::EndLegalAdviserInstruction, ActionKind::Withdraw];
+        assert_eq!(la.available, expected, "reconsideration, withdrawal and ending its own instruction");
         assert!(la.permitted.contains(&ActionKind::ApplyForPermissionToStay), "permitted, but not now");
         assert!(!la.permitted.contains(&ActionKind::DecideReconsideration));
 

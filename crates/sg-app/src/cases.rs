@@ -4,11 +4,11 @@
 use serde::Serialize;
 use sg_audit::{AuditAction, Outcome};
 use sg_domain::lifecycle::{Decision, PermissionToStay};
-use sg_domain::DataCategory;
 use sg_domain::{
     AccountContext, CaseCommand, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus, CompetentAuthority,
     Identity, PersonalAccount,
 };
+use sg_domain::{DataCategory, Relation};
 use sg_store::{Append, CaseFilter, CasePage, CaseRecord, StoredEvent, User, VaultField};
 use time::Date;
 
@@ -129,6 +129,9 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
     })
 }
 
+/// The one refusal of identifying data, whether or not the case exists.
+const IDENTITY_REFUSED: &str = "you may not see this person's identifying data";
+
 impl App {
     /// The case as `user` may see it. Roles that see no case record are refused outright; a case
     /// of another organisation is reported as not found, so that its existence is not revealed.
@@ -163,7 +166,16 @@ impl App {
     /// The person's identity and account, as far as the firewall allows (`access::identity_access`).
     /// Every read and every refusal is audited.
     pub async fn person(&self, user: &User, id: CaseId) -> Result<PersonView, AppError> {
-        let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
+        let Some(record) = self.store.case(id).await? else {
+            // One answer for "no such case" and "not yours": a role that sees no case record
+            // (police, immigration enforcement, monitors) gets the refusal it gets for a case
+            // that exists without a consent for it; the others "not found", as for a case they
+            // may not see.
+            if !user.role.can_read_cases() {
+                return Err(AppError::Forbidden(IDENTITY_REFUSED.into()));
+            }
+            return Err(AppError::NotFound);
+        };
         let consents = self.store.consents(id).await?;
         let decision = access::identity_access(user, &record, &consents, self.clock.today(), self.clock.now());
         let categories = match decision {
@@ -178,7 +190,7 @@ impl App {
                 if !access::can_view_case(user, &record) && access::can_read_cases(user) {
                     return Err(AppError::NotFound);
                 }
-                return Err(AppError::Forbidden("you may not see this person's identifying data".into()));
+                return Err(AppError::Forbidden(IDENTITY_REFUSED.into()));
             }
         };
         let Some(wrapped) = self.store.person_key(id).await? else {
@@ -210,8 +222,9 @@ impl App {
             access::ListScope::All => {}
             access::ListScope::ReferredBy(org) => filter.referred_by_org = Some(org),
             access::ListScope::RoutedTo(authority) => filter.competent_authority = Some(authority),
-            access::ListScope::SupportedBy(provider) => filter.supported_by = Some(provider),
-            access::ListScope::GuardianOf(guardian) => filter.guardian_of = Some(guardian),
+            access::ListScope::SupportedBy(org) => filter.related = Some((org, Relation::SupportProvider)),
+            access::ListScope::GuardianOf(org) => filter.related = Some((org, Relation::Guardian)),
+            access::ListScope::InstructedOn(org) => filter.related = Some((org, Relation::LegalAdviser)),
             access::ListScope::Nothing => return Ok(CasePage::with_count(vec![], 0)),
         }
         if filter.limit == 0 {
@@ -257,25 +270,9 @@ impl App {
             self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, detail).await?;
             return Err(refused);
         }
-        match &command {
-            CaseCommand::EnterSupport { provider } => self.check_named_org(user, "provider", provider).await?,
-            CaseCommand::AssignGuardian { guardian } => self.check_named_org(user, "guardian", guardian).await?,
-            _ => {}
-        }
+        let command = self.resolve_orgs(user, &record, command).await?;
         let handover = Handover { rule_facts: facts, ..Handover::default() };
-        self.commit_change(user, &record, command, on, expected_version, person, handover).await
-    }
-
-    /// A support provider is an organisation known to Safeguard; a provider records only its
-    /// own name, so that it sees only the people it supports.
-    async fn check_named_org(&self, user: &User, field: &str, name: &str) -> Result<(), AppError> {
-        if access::names_only_own_org(user) && name != user.org_name {
-            return Err(crate::messages::invalid(field, "organisation.own_only", vec![]));
-        }
-        if self.store.org_by_name(name.trim()).await?.is_none() {
-            return Err(crate::messages::invalid(field, "organisation.unknown", vec![]));
-        }
-        Ok(())
+        self.commit_change(Some(user), &record, command, on, expected_version, person, handover).await
     }
 
     /// Checks `command` against the case's state and stores its events, with any identifying
@@ -283,7 +280,7 @@ impl App {
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn commit_change(
         &self,
-        user: &User,
+        user: Option<&User>,
         record: &CaseRecord,
         command: CaseCommand,
         on: Option<Date>,
@@ -335,15 +332,20 @@ impl App {
         let all_events: Vec<sg_domain::DatedEvent> =
             record.events.iter().map(|e| e.event.clone()).chain(events.iter().cloned()).collect();
         let next_due = crate::queue::next_due(&all_events);
-        let audit =
-            [self.audit_record(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Allowed, kinds.join(","))];
+        let mut audit =
+            [self.audit_record(user, AuditAction::CaseChanged, Some(id), Outcome::Allowed, kinds.join(","))];
+        if user.is_none() {
+            // The person, in their own view.
+            audit[0].role = "survivor".into();
+        }
+        let relationships = crate::relationships::rows(self.store.as_ref(), &state, &mut Default::default()).await?;
         self.store
             .append_events(&Append {
                 case: id,
                 expected_version: expected,
                 events: &events,
                 state: &state,
-                actor: user.id,
+                actor: user.map(|u| u.id),
                 now: self.clock.now(),
                 vault: sealed.as_ref().map(|s| s.fields.as_slice()).unwrap_or(&[]),
                 person_key: sealed.as_ref().map(|s| s.person_key.as_slice()),
@@ -351,6 +353,7 @@ impl App {
                 new_owner_org: handover.new_owner_org,
                 spend_dtn_code: handover.dtn_code_hash,
                 next_due,
+                relationships: &relationships,
             })
             .await?;
         tracing::info!(case = %id, events = events.len(), "case changed");

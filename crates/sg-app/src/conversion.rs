@@ -45,7 +45,7 @@ impl App {
             ..Handover::default()
         };
         let person = Some((input.identity, input.account));
-        self.commit_change(user, &record, CaseCommand::ConvertToReferral, None, None, person, handover).await
+        self.commit_change(Some(user), &record, CaseCommand::ConvertToReferral, None, None, person, handover).await
     }
 }
 

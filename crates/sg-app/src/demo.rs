@@ -37,6 +37,8 @@ impl App {
         // work and the database work overlap instead of taking turns.
         let mut writing: Option<(u64, tokio::task::JoinHandle<sg_store::StoreResult<()>>)> = None;
         let mut start = 0;
+        // Demonstration support providers are names; those that are organisations here count.
+        let mut names = std::collections::HashMap::new();
         while start < n {
             let end = (start + BATCH).min(n);
             let (keys, dist, user) = (self.keys.clone(), dist.clone(), user.clone());
@@ -45,6 +47,10 @@ impl App {
             })
             .await
             .map_err(|e| AppError::Internal(format!("the demo generator stopped: {e}")))??;
+            let mut batch = batch;
+            for c in &mut batch {
+                c.relationships = crate::relationships::rows(self.store.as_ref(), &c.state, &mut names).await?;
+            }
             if let Some((done, previous)) = writing.take() {
                 join(previous).await?;
                 progress(done);
@@ -124,6 +130,7 @@ fn demo_case(
         vault,
         person_key,
         dtn_code_hash: None,
+        relationships: Vec::new(),
         audit: vec![sg_audit::AuditRecord {
             at: now.unix_timestamp(),
             actor: Some(user.id.to_string()),

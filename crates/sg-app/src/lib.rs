@@ -22,6 +22,7 @@ pub mod monitoring;
 pub mod queue;
 pub mod recommendations;
 pub mod referrals;
+pub mod relationships;
 pub mod second_factor;
 pub mod simulate;
 pub mod survivor;

@@ -3,8 +3,8 @@
 //!
 //! The store writes the projection but does not know the rules, so the next deadline is
 //! computed here, from the case's events under the official rules of its jurisdiction, and
-//! handed to the store with every write ([`next_due`]). Rows written before migration 0011 are
-//! filled in by [`backfill_next_due`] at start-up.
+//! handed to the store with every write ([`next_due`]). Rows written before migration 0011 (and,
+//! for their relationships, 0013) are filled in by [`backfill_next_due`] at start-up.
 
 use sg_domain::{CaseState, CaseStatus, DatedEvent, Jurisdiction};
 use sg_rules::{DeadlineKind, RuleSet};
@@ -95,26 +95,34 @@ pub fn urgency(jurisdiction: Jurisdiction, due: Date, today: Date) -> Urgency {
     Urgency::DueSoon(working.max(1))
 }
 
-/// Computes the next deadline of every case whose projection row predates migration 0011, a
-/// page at a time, calling `progress` with the running count after each page. Returns how many
+/// Computes the next deadline and the relationships (`case_relationships`) of every case whose
+/// projection row predates migration 0011 or 0013 (which marks every row stale), a page at a time, calling `progress` with the running count after each page. Returns how many
 /// cases were filled in. A case changed meanwhile keeps the value its change wrote. Run when
 /// the database is opened (`safeguard serve`, `migrate` and every other command); once every
 /// row is filled in, it costs one lookup in an empty partial index.
 pub async fn backfill_next_due(store: &dyn Store, mut progress: impl FnMut(u64)) -> Result<u64, AppError> {
     let mut done = 0u64;
+    let mut names = std::collections::HashMap::new();
     loop {
         let page = store.cases_without_next_due(BACKFILL_PAGE).await?;
         if page.is_empty() {
             return Ok(done);
         }
-        let updates: Vec<NextDueUpdate> = page
-            .iter()
-            .map(|c| {
-                let events: Vec<DatedEvent> = c.events.iter().map(|e| e.event.clone()).collect();
-                // A case's version is its number of events.
-                NextDueUpdate { case: c.id, version: events.len() as u32, next_due: next_due(&events) }
-            })
-            .collect();
+        let mut updates = Vec::with_capacity(page.len());
+        for c in &page {
+            let events: Vec<DatedEvent> = c.events.iter().map(|e| e.event.clone()).collect();
+            let relationships = match CaseState::replay(&events) {
+                Some(state) => crate::relationships::rows(store, &state, &mut names).await?,
+                None => Vec::new(),
+            };
+            // A case's version is its number of events.
+            updates.push(NextDueUpdate {
+                case: c.id,
+                version: events.len() as u32,
+                next_due: next_due(&events),
+                relationships,
+            });
+        }
         store.set_next_due(&updates).await?;
         done += updates.len() as u64;
         progress(done);

@@ -239,6 +239,8 @@ pub fn new_case(
         id,
         reference: CaseReference::for_case(id),
         next_due: crate::queue::next_due(&events),
+        // A new referral has no support, guardian or legal adviser yet.
+        relationships: Vec::new(),
         events,
         state,
         created_by: user.id,

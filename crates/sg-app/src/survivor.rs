@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sg_audit::{AuditAction, AuditRecord, Outcome};
-use sg_domain::{CaseId, Coded, DataCategory};
+use sg_domain::{CaseCommand, CaseId, Coded, DataCategory, Relation};
 use sg_store::User;
 use time::Duration;
 
@@ -63,11 +63,27 @@ pub struct AccessLine {
     pub role: &'static str,
 }
 
+/// One organisation working on the person's case now.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkingOnLine {
+    /// How: `referrer`, `decision-maker`, or a relation's code (`legal-adviser`,
+    /// `support-provider`, `guardian`).
+    pub relation: &'static str,
+    /// The organisation's name.
+    pub org: String,
+    /// For a legal adviser, the organisation's id: the person may end the instruction.
+    pub adviser_org: Option<String>,
+}
+
 /// Everything the survivor's page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurvivorView {
     /// The case reference, to quote to their caseworker.
     pub reference: String,
+    /// Who works on the case now: only relationships in force.
+    pub working_on: Vec<WorkingOnLine>,
+    /// The legal practices the person may instruct (id and name), those instructed left out.
+    pub legal_practices: Vec<(String, String)>,
     /// Their consents.
     pub consents: Vec<ConsentLine>,
     /// Who accessed their case.
@@ -264,7 +280,60 @@ impl App {
                 role,
             });
         }
-        Ok(SurvivorView { reference: record.reference.to_string(), consents, accesses })
+        let (working_on, legal_practices) = self.working_on(&record).await?;
+        Ok(SurvivorView { reference: record.reference.to_string(), working_on, legal_practices, consents, accesses })
+    }
+
+    /// Who works on the case now (the referrer, the competent authority, and every active
+    /// relationship), and the legal practices not yet instructed.
+    async fn working_on(
+        &self,
+        record: &sg_store::CaseRecord,
+    ) -> Result<(Vec<WorkingOnLine>, Vec<(String, String)>), AppError> {
+        let state = crate::cases::state_of(record)?;
+        let mut lines = vec![];
+        if let Some(org) = self.store.org(record.created_by_org).await? {
+            lines.push(WorkingOnLine { relation: "referrer", org: org.name, adviser_org: None });
+        }
+        if let Some(authority) = state.competent_authority {
+            lines.push(WorkingOnLine { relation: "decision-maker", org: authority.label().into(), adviser_org: None });
+        }
+        for r in state.active_relationships() {
+            let adviser_org = (r.relation == Relation::LegalAdviser).then(|| r.org.map(|o| o.to_string())).flatten();
+            lines.push(WorkingOnLine { relation: r.relation.code(), org: r.name.clone(), adviser_org });
+        }
+        let practices = self
+            .legal_practices()
+            .await?
+            .into_iter()
+            .filter(|o| state.instruction_of(o.id).is_none())
+            .map(|o| (o.id.to_string(), o.name))
+            .collect();
+        Ok((lines, practices))
+    }
+
+    /// The person instructs a legal practice (chosen by its id) in their own view; the legal
+    /// adviser then sees the case until the instruction ends.
+    pub async fn survivor_instruct(&self, case: CaseId, org: &str) -> Result<(), AppError> {
+        let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
+        let org = self.org_for("organisation", org, Relation::LegalAdviser).await?;
+        let command = CaseCommand::InstructLegalAdviser {
+            org: Some(org.id),
+            name: org.name,
+            recorded_by: None,
+            person_agreed: true,
+        };
+        self.commit_change(None, &record, command, None, None, None, Default::default()).await?;
+        Ok(())
+    }
+
+    /// The person ends a legal adviser's instruction in their own view.
+    pub async fn survivor_end_instruction(&self, case: CaseId, org: &str) -> Result<(), AppError> {
+        let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
+        let Ok(id) = uuid::Uuid::parse_str(org.trim()) else { return Err(AppError::NotFound) };
+        let command = CaseCommand::EndLegalAdviserInstruction { org: Some(sg_domain::OrgId(id)), name: String::new() };
+        self.commit_change(None, &record, command, None, None, None, Default::default()).await?;
+        Ok(())
     }
 
     /// The person withdraws one of their consents; it stops releasing data at once.

@@ -197,7 +197,10 @@ fn timeline(
     if let Some(start) = recovery_from {
         let provider = adult_support.filter(|_| chance(rng, a::SUPPORT_SHARE));
         if let Some(provider) = provider {
-            steps.push((CaseCommand::EnterSupport { provider: provider.into() }, days(start, uniform_days(rng, 0, 7))));
+            steps.push((
+                CaseCommand::EnterSupport { provider: provider.into(), provider_org: None },
+                days(start, uniform_days(rng, 0, 7)),
+            ));
         }
         let minimum = if start < a::RECOVERY_30_DAYS_FROM { a::RECOVERY_DAYS_BEFORE } else { a::RECOVERY_DAYS_AFTER };
         let cg_on = days(start, lognormal_days(rng, a::CG_MEDIAN_DAYS, a::CG_SIGMA).max(minimum));

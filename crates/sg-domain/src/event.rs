@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{coded_enum, CaseFacts, CompetentAuthority};
+use crate::{coded_enum, CaseFacts, CompetentAuthority, OrgId};
 
 coded_enum! {
     /// The outcome of a reasonable- or conclusive-grounds decision.
@@ -112,6 +112,9 @@ pub enum CaseEvent {
     SupportEntered {
         /// The support provider's name.
         provider: String,
+        /// The support provider's organisation (absent in events stored before it was recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_org: Option<OrgId>,
     },
     /// The person left support.
     SupportExited {
@@ -129,6 +132,31 @@ pub enum CaseEvent {
     GuardianAssigned {
         /// The guardian service's organisation name.
         guardian: String,
+        /// The guardian service's organisation (absent in events stored before it was recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        guardian_org: Option<OrgId>,
+    },
+    /// The guardian service's assignment to the child ended; it no longer sees the case.
+    GuardianAssignmentEnded {
+        /// Why, if given.
+        #[serde(default)]
+        reason: String,
+    },
+    /// A legal adviser's organisation was instructed by the person (recorded by the person, or
+    /// by their first responder or guardian with their agreement).
+    LegalAdviserInstructed {
+        /// The legal adviser's organisation.
+        org: OrgId,
+        /// Its name at the time.
+        name: String,
+        /// The organisation that recorded it with the person's agreement; `None`: the person.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recorded_by: Option<OrgId>,
+    },
+    /// The legal adviser's instruction ended; the adviser no longer sees the case.
+    LegalAdviserInstructionEnded {
+        /// The legal adviser's organisation.
+        org: OrgId,
     },
     /// The person withdrew from the NRM.
     Withdrawn {
@@ -155,6 +183,9 @@ impl CaseEvent {
             Self::PermissionToStayApplied => "permission-to-stay-applied",
             Self::PermissionToStayDecided { .. } => "permission-to-stay-decided",
             Self::GuardianAssigned { .. } => "guardian-assigned",
+            Self::GuardianAssignmentEnded { .. } => "guardian-assignment-ended",
+            Self::LegalAdviserInstructed { .. } => "legal-adviser-instructed",
+            Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
             Self::Withdrawn { .. } => "withdrawn",
         }
     }
@@ -167,6 +198,7 @@ impl CaseEvent {
             | Self::ReconsiderationDecided { reasons, .. } => reasons,
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
+            | Self::GuardianAssignmentEnded { reason }
             | Self::Withdrawn { reason } => reason,
             _ => return None,
         };
@@ -198,14 +230,17 @@ impl CaseEvent {
                     outcome.label().to_lowercase()
                 )
             }
-            Self::SupportEntered { provider } => format!("Entered support with {provider}"),
+            Self::SupportEntered { provider, .. } => format!("Entered support with {provider}"),
             Self::SupportExited { .. } => "Left support".into(),
             Self::PermissionToStayApplied => "Applied for temporary permission to stay".into(),
             Self::PermissionToStayDecided { granted: true } => "Temporary permission to stay granted".into(),
             Self::PermissionToStayDecided { granted: false } => "Temporary permission to stay refused".into(),
-            Self::GuardianAssigned { guardian } => {
+            Self::GuardianAssigned { guardian, .. } => {
                 format!("Independent child trafficking guardian assigned: {guardian}")
             }
+            Self::GuardianAssignmentEnded { .. } => "Guardian service's assignment ended".into(),
+            Self::LegalAdviserInstructed { name, .. } => format!("Legal adviser instructed: {name}"),
+            Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Withdrawn { .. } => "Withdrawn from the NRM".into(),
         }
     }

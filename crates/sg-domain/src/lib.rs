@@ -11,6 +11,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod messages;
 pub mod person;
+pub mod relationship;
 pub mod role;
 pub mod wire;
 
@@ -23,6 +24,7 @@ pub use facts::{
 pub use ids::{CaseId, CaseReference, OrgId, UserId};
 pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, CommandKind, TransitionError};
 pub use person::{AccountContext, ContextFactor, Identity, PersonalAccount, Sensitive};
+pub use relationship::{Relation, Relationship};
 pub use role::Role;
 pub use wire::Coded;
 

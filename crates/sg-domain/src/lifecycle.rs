@@ -11,7 +11,10 @@ use serde::Serialize;
 use time::Date;
 
 use crate::event::{DatedEvent, ReferralBasis};
-use crate::{coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, Question, ReconsiderationOutcome};
+use crate::relationship::{Relation, Relationship};
+use crate::{
+    coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, OrgId, Question, ReconsiderationOutcome,
+};
 
 coded_enum! {
     /// Whether a case is an NRM referral or an anonymous Duty to Notify report.
@@ -90,8 +93,10 @@ pub struct CaseState {
     pub permission_to_stay: PermissionToStay,
     /// The day the person withdrew.
     pub withdrawn_on: Option<Date>,
-    /// The child's guardian service, once assigned.
+    /// The child's guardian service, while assigned.
     pub guardian: Option<String>,
+    /// Every relationship an organisation had with the case, active or ended, oldest first.
+    pub relationships: Vec<Relationship>,
     /// The day of the most recent event.
     pub last_event_on: Date,
     /// How many events the case has: its version for optimistic concurrency.
@@ -111,8 +116,8 @@ pub enum CaseCommand {
     RequestReconsideration { question: Question },
     /// Decide a pending reconsideration.
     DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
-    /// The person entered support.
-    EnterSupport { provider: String },
+    /// The person entered support with a provider (its name, and its organisation once known).
+    EnterSupport { provider: String, provider_org: Option<OrgId> },
     /// The person left support.
     ExitSupport { reason: String },
     /// Apply for temporary permission to stay.
@@ -124,7 +129,17 @@ pub enum CaseCommand {
     /// The person withdraws from the NRM.
     Withdraw { reason: String },
     /// Assign an Independent Child Trafficking Guardian service (children only).
-    AssignGuardian { guardian: String },
+    AssignGuardian { guardian: String, guardian_org: Option<OrgId> },
+    /// End the guardian service's assignment.
+    EndGuardianAssignment { reason: String },
+    /// Record that the person instructed a legal adviser's organisation (`org`, resolved by the
+    /// application from what was chosen, `name` as typed or chosen); `recorded_by` is the
+    /// organisation recording it with the person's agreement (`person_agreed` confirms it),
+    /// `None` when the person records it themselves.
+    InstructLegalAdviser { org: Option<OrgId>, name: String, recorded_by: Option<OrgId>, person_agreed: bool },
+    /// End a legal adviser's instruction (`org` resolved by the application from `name`, an
+    /// organisation's id or name).
+    EndLegalAdviserInstruction { org: Option<OrgId>, name: String },
 }
 
 coded_enum! {
@@ -140,6 +155,9 @@ coded_enum! {
         EnterSupport = ("enter-support", "Record that the person entered support"),
         ExitSupport = ("exit-support", "Record that the person left support"),
         AssignGuardian = ("assign-guardian", "Assign an independent child trafficking guardian"),
+        EndGuardianAssignment = ("end-guardian-assignment", "End the guardian service's assignment"),
+        InstructLegalAdviser = ("instruct-legal-adviser", "Record that the person instructed a legal adviser"),
+        EndLegalAdviserInstruction = ("end-legal-adviser-instruction", "End a legal adviser's instruction"),
         ApplyForPermissionToStay = ("apply-for-permission-to-stay", "Apply for temporary permission to stay"),
         DecidePermissionToStay = ("decide-permission-to-stay", "Decide temporary permission to stay"),
         Withdraw = ("withdraw", "Record withdrawal from the NRM"),
@@ -166,6 +184,9 @@ impl CaseCommand {
             C::ConvertToReferral => K::ConvertToReferral,
             C::Withdraw { .. } => K::Withdraw,
             C::AssignGuardian { .. } => K::AssignGuardian,
+            C::EndGuardianAssignment { .. } => K::EndGuardianAssignment,
+            C::InstructLegalAdviser { .. } => K::InstructLegalAdviser,
+            C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
         }
     }
 }
@@ -263,6 +284,7 @@ impl CaseState {
             permission_to_stay: PermissionToStay::NotApplied,
             withdrawn_on: None,
             guardian: None,
+            relationships: Vec::new(),
             last_event_on: first.on,
             version: 1,
         })
@@ -301,20 +323,64 @@ impl CaseState {
                     }
                 }
             }
-            CaseEvent::SupportEntered { provider } => self.in_support_with = Some(provider.clone()),
-            CaseEvent::SupportExited { .. } => self.in_support_with = None,
+            CaseEvent::SupportEntered { provider, provider_org } => {
+                self.in_support_with = Some(provider.clone());
+                self.begin(Relation::SupportProvider, *provider_org, provider, on, None);
+            }
+            CaseEvent::SupportExited { .. } => {
+                self.in_support_with = None;
+                self.end(Relation::SupportProvider, None, on);
+            }
             CaseEvent::PermissionToStayApplied => self.permission_to_stay = PermissionToStay::Applied { on },
             CaseEvent::PermissionToStayDecided { granted } => {
                 self.permission_to_stay = PermissionToStay::Decided { granted: *granted, on }
             }
-            CaseEvent::GuardianAssigned { guardian } => self.guardian = Some(guardian.clone()),
+            CaseEvent::GuardianAssigned { guardian, guardian_org } => {
+                // A new assignment replaces the one before.
+                self.end(Relation::Guardian, None, on);
+                self.guardian = Some(guardian.clone());
+                self.begin(Relation::Guardian, *guardian_org, guardian, on, None);
+            }
+            CaseEvent::GuardianAssignmentEnded { .. } => {
+                self.guardian = None;
+                self.end(Relation::Guardian, None, on);
+            }
+            CaseEvent::LegalAdviserInstructed { org, name, recorded_by } => {
+                self.begin(Relation::LegalAdviser, Some(*org), name, on, *recorded_by)
+            }
+            CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Withdrawn { .. } => {
                 self.withdrawn_on = Some(on);
                 self.in_support_with = None;
+                self.end(Relation::SupportProvider, None, on);
             }
         }
         self.last_event_on = self.last_event_on.max(on);
         self.version += 1;
+    }
+
+    fn begin(&mut self, relation: Relation, org: Option<OrgId>, name: &str, on: Date, recorded_by: Option<OrgId>) {
+        let name = name.to_string();
+        self.relationships.push(Relationship { relation, org, name, since: on, until: None, recorded_by });
+    }
+
+    /// Ends the active relationships of this kind (of organisation `org`, if given).
+    fn end(&mut self, relation: Relation, org: Option<OrgId>, on: Date) {
+        for r in &mut self.relationships {
+            if r.relation == relation && r.is_active() && (org.is_none() || r.org == org) {
+                r.until = Some(on);
+            }
+        }
+    }
+
+    /// The relationships in force now.
+    pub fn active_relationships(&self) -> impl Iterator<Item = &Relationship> {
+        self.relationships.iter().filter(|r| r.is_active())
+    }
+
+    /// The active instruction of the legal adviser's organisation `org`, if any.
+    pub fn instruction_of(&self, org: OrgId) -> Option<&Relationship> {
+        self.active_relationships().find(|r| r.relation == Relation::LegalAdviser && r.org == Some(org))
     }
 
     /// Where the case stands.
@@ -434,12 +500,12 @@ impl CaseState {
                 }
                 Ok(events)
             }
-            C::EnterSupport { provider } => {
+            C::EnterSupport { provider, provider_org } => {
                 if self.in_support_with.is_some() {
                     return Err(TransitionError::NotYet("the person is already in support"));
                 }
                 require_text(provider, "provider")?;
-                one(CaseEvent::SupportEntered { provider: provider.clone() })
+                one(CaseEvent::SupportEntered { provider: provider.clone(), provider_org: *provider_org })
             }
             C::ExitSupport { reason } => {
                 if self.in_support_with.is_none() {
@@ -467,14 +533,39 @@ impl CaseState {
                 PermissionToStay::Applied { .. } => one(CaseEvent::PermissionToStayDecided { granted: *granted }),
                 _ => Err(TransitionError::NotYet("there is no pending application for permission to stay")),
             },
-            C::AssignGuardian { guardian } => {
+            C::AssignGuardian { guardian, guardian_org } => {
                 if !self.facts.age_at_exploitation.treated_as_child() {
                     return Err(TransitionError::NotYet(
                         "only a child's case has an independent child trafficking guardian",
                     ));
                 }
                 require_text(guardian, "guardian")?;
-                one(CaseEvent::GuardianAssigned { guardian: guardian.clone() })
+                let same = |r: &Relationship| r.relation == Relation::Guardian && r.org == *guardian_org;
+                if guardian_org.is_some() && self.active_relationships().any(same) {
+                    return Err(TransitionError::NotYet("this guardian service is already assigned to the child"));
+                }
+                one(CaseEvent::GuardianAssigned { guardian: guardian.clone(), guardian_org: *guardian_org })
+            }
+            C::EndGuardianAssignment { reason } => {
+                if self.guardian.is_none() {
+                    return Err(TransitionError::NotYet("no guardian service is assigned"));
+                }
+                one(CaseEvent::GuardianAssignmentEnded { reason: reason.clone() })
+            }
+            C::InstructLegalAdviser { org, name, recorded_by, .. } => {
+                require_text(name, "organisation")?;
+                let Some(org) = org else { return Err(TransitionError::Empty("organisation")) };
+                if self.instruction_of(*org).is_some() {
+                    return Err(TransitionError::NotYet("this legal adviser is already instructed on the case"));
+                }
+                one(CaseEvent::LegalAdviserInstructed { org: *org, name: name.clone(), recorded_by: *recorded_by })
+            }
+            C::EndLegalAdviserInstruction { org, .. } => {
+                let Some(org) = org else { return Err(TransitionError::Empty("organisation")) };
+                if self.instruction_of(*org).is_none() {
+                    return Err(TransitionError::NotYet("this legal adviser is not instructed on the case"));
+                }
+                one(CaseEvent::LegalAdviserInstructionEnded { org: *org })
             }
             C::Withdraw { reason } => {
                 if self.facts.age_at_exploitation.treated_as_child() {
@@ -532,6 +623,13 @@ impl CaseState {
         }
         if self.withdrawn_on.is_some() && self.in_support_with.is_some() {
             return Err("a withdrawn case still in support".into());
+        }
+        let active = |rel| self.active_relationships().filter(|r| r.relation == rel).count();
+        if active(Relation::SupportProvider) != usize::from(self.in_support_with.is_some()) {
+            return Err("the active support provider differs from the support the person is in".into());
+        }
+        if active(Relation::Guardian) != usize::from(self.guardian.is_some()) {
+            return Err("the active guardian service differs from the guardian assigned".into());
         }
         Ok(())
     }

@@ -47,6 +47,10 @@ pub const NOT_YET: &[(&str, &str)] = &[
     ("not_yet.stay_already_pending", "an application for permission to stay is already pending"),
     ("not_yet.no_stay_pending", "there is no pending application for permission to stay"),
     ("not_yet.guardian_child_only", "only a child's case has an independent child trafficking guardian"),
+    ("not_yet.guardian_already_assigned", "this guardian service is already assigned to the child"),
+    ("not_yet.no_guardian", "no guardian service is assigned"),
+    ("not_yet.adviser_already_instructed", "this legal adviser is already instructed on the case"),
+    ("not_yet.adviser_not_instructed", "this legal adviser is not instructed on the case"),
     (
         "not_yet.child_cannot_withdraw",
         "a child's referral does not rest on consent, so it cannot be withdrawn by the child",

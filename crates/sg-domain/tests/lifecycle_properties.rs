@@ -42,13 +42,24 @@ fn command() -> impl Strategy<Value = CaseCommand> {
             .prop_map(|question| CaseCommand::RequestReconsideration { question }),
         (prop_oneof![Just(ReconsiderationOutcome::Upheld), Just(ReconsiderationOutcome::Overturned)], reasons)
             .prop_map(|(outcome, reasons)| CaseCommand::DecideReconsideration { outcome, reasons }),
-        Just(CaseCommand::EnterSupport { provider: "Provider".into() }),
+        Just(CaseCommand::EnterSupport { provider: "Provider".into(), provider_org: None }),
         Just(CaseCommand::ExitSupport { reason: "move-on".into() }),
         Just(CaseCommand::ApplyForPermissionToStay),
         any::<bool>().prop_map(|granted| CaseCommand::DecidePermissionToStay { granted }),
         Just(CaseCommand::ConvertToReferral),
         Just(CaseCommand::Withdraw { reason: String::new() }),
-        Just(CaseCommand::AssignGuardian { guardian: "Guardian Service".into() }),
+        Just(CaseCommand::AssignGuardian { guardian: "Guardian Service".into(), guardian_org: None }),
+        Just(CaseCommand::EndGuardianAssignment { reason: String::new() }),
+        Just(CaseCommand::InstructLegalAdviser {
+            org: Some(sg_domain::OrgId(uuid::Uuid::from_u128(7))),
+            name: "Law Centre".into(),
+            recorded_by: None,
+            person_agreed: true,
+        }),
+        Just(CaseCommand::EndLegalAdviserInstruction {
+            org: Some(sg_domain::OrgId(uuid::Uuid::from_u128(7))),
+            name: "Law Centre".into(),
+        }),
     ]
 }
 

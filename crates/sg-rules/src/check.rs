@@ -131,6 +131,20 @@ pub fn check_command(
             Ok(())
         }
         CaseCommand::Route { authority: CompetentAuthority::Ieca, .. } => {
+            // Every routing is checked, a re-routing too: the IECA's remit is adults, so a child
+            // or a person whose age is unknown (treated as a child) is never routed there.
+            if state.facts.age_at_exploitation.treated_as_child() {
+                if let Some(r) = rules.get(p::ROUTING_IECA, on).or_else(|| rules.get(p::ROUTING_AUTHORITIES, on)) {
+                    return Err(refuse(
+                        rules,
+                        &r,
+                        "a child's case, or the case of a person whose age is unknown, cannot be routed to the \
+                         Immigration Enforcement Competent Authority: its remit is adults; children's cases are \
+                         decided by the Single Competent Authority"
+                            .into(),
+                    ));
+                }
+            }
             if rules.flag(p::ROUTING_IECA, on) {
                 return Ok(());
             }

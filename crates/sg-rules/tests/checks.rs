@@ -129,6 +129,26 @@ fn routing_follows_the_date_the_ieca_began() {
 }
 
 #[test]
+fn a_re_routing_of_a_child_or_a_person_of_unknown_age_to_the_ieca_is_refused() {
+    let ew = builtin("england-wales").unwrap();
+    let to_ieca = CaseCommand::Route { authority: CompetentAuthority::Ieca, reason: "re-routed".into() };
+    for (age, refused) in
+        [(AgeAtExploitation::Child, true), (AgeAtExploitation::Unknown, true), (AgeAtExploitation::Adult, false)]
+    {
+        let mut f = facts(Jurisdiction::EnglandWales, "2024-01-02");
+        f.age_at_exploitation = age;
+        let state =
+            CaseState::replay(&open_case(f, true, (CompetentAuthority::Sca, "test".into()), d("2024-01-02"))).unwrap();
+        let answer = check_command(ew, &state, &to_ieca, d("2024-01-03"), RequestFacts::default());
+        assert_eq!(answer.is_err(), refused, "{age:?}");
+        if let Err(r) = answer {
+            assert_eq!(r.rule, "routing.ieca_for_adults_in_remit");
+            assert!(r.message.contains("cannot be routed"), "{}", r.message);
+        }
+    }
+}
+
+#[test]
 fn a_case_lists_its_deadlines_with_breaches() {
     let ew = builtin("england-wales").unwrap();
     // Referred Friday 22 Dec 2023: the RG target is 3 Jan 2024; decided on 10 Jan, late.

@@ -1,7 +1,7 @@
 //! One story told to both backends through the `Store` interface: referrals (300 cases, their
 //! events read back whole), a stale change refused with a clear `Conflict`, ciphertext at rest,
 //! the audit chain read back and verified, organisations and users as the
-//! administrator lists them, audit and event rows that cannot be changed, and the
+//! administrator lists them, relationships listed while active, audit and event rows that cannot be changed, and the
 //! statistics kept by triggers. SQLite always runs; PostgreSQL runs when
 //! `SAFEGUARD_TEST_DATABASE_URL` names a server, and must give the same statistics, cell for
 //! cell. (The firewall's refusals and consents are told by the integration suite, which runs
@@ -37,7 +37,7 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
         expected_version: state.version - 1,
         events: &[],
         state: &state,
-        actor: case.events[0].actor.unwrap(),
+        actor: case.events[0].actor,
         now: time::OffsetDateTime::now_utc(),
         vault: &[],
         person_key: None,
@@ -45,6 +45,7 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
         new_owner_org: None,
         spend_dtn_code: None,
         next_due: None,
+        relationships: &[],
     };
     match store.append_events(&stale).await {
         Err(StoreError::Conflict(m)) => assert!(m.contains("reload it and try again"), "{m}"),
@@ -112,6 +113,63 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
     }
     assert_eq!(store.count_person_keys_with_prefix(&sg_crypto::envelope_header("test-1")).await.unwrap(), wrapped);
     assert_eq!(store.count_person_keys_with_prefix(&sg_crypto::envelope_header("test-2")).await.unwrap(), 0);
+
+    // Relationships: the rows written with a change serve the list of the related organisation
+    // while active, and stop when ended; the person's own change is stored without an actor.
+    let lee = app.create_user("Law Practice", None, sg_domain::Role::LegalAdviser, "lee", false).await.unwrap();
+    let practices = store.orgs_with_role(sg_domain::Role::LegalAdviser).await.unwrap();
+    assert_eq!(practices.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["Law Practice"]);
+    let org = lee.user.org;
+    let open = cases
+        .iter()
+        .find(|c| {
+            let s = sg_domain::CaseState::replay(c.events.iter().map(|e| &e.event)).unwrap();
+            s.withdrawn_on.is_none() && s.kind == sg_domain::CaseKind::Referral
+        })
+        .unwrap();
+    let related = sg_store::CaseFilter {
+        related: Some((org, sg_domain::Relation::LegalAdviser)),
+        limit: 10,
+        ..Default::default()
+    };
+    let mut state = sg_domain::CaseState::replay(open.events.iter().map(|e| &e.event)).unwrap();
+    let today = now.date();
+    let steps = [
+        sg_domain::CaseCommand::InstructLegalAdviser {
+            org: Some(org),
+            name: "Law Practice".into(),
+            recorded_by: None,
+            person_agreed: true,
+        },
+        sg_domain::CaseCommand::EndLegalAdviserInstruction { org: Some(org), name: "Law Practice".into() },
+    ];
+    for (step, listed) in steps.iter().zip([1, 0]) {
+        let expected_version = state.version;
+        let events = state.decide(step, today, today).unwrap();
+        events.iter().for_each(|e| state.apply(e));
+        let rows = sg_app::relationships::rows(store.as_ref(), &state, &mut Default::default()).await.unwrap();
+        let change = Append {
+            case: open.id,
+            expected_version,
+            events: &events,
+            state: &state,
+            actor: None,
+            now,
+            vault: &[],
+            person_key: None,
+            audit: &[],
+            new_owner_org: None,
+            spend_dtn_code: None,
+            next_due: None,
+            relationships: &rows,
+        };
+        store.append_events(&change).await.unwrap();
+        let page = store.list_cases(&related).await.unwrap();
+        assert_eq!(page.total, listed, "after {step:?}");
+        assert!(page.cases.iter().all(|c| c.id == open.id));
+    }
+    let stored = store.case(open.id).await.unwrap().unwrap();
+    assert!(stored.events.last().unwrap().actor.is_none(), "the person's change has no actor");
 
     // The audit chain reads back in order and verifies.
     let page = store.audit_page(0, 10_000).await.unwrap();

@@ -97,6 +97,7 @@ async fn story(store: Arc<dyn Store>, mark_all_stale: impl AsyncFnOnce()) {
         case: first.id,
         version: first.events.len() as u32 - 1,
         next_due: Some(NextDue { on: time::macros::date!(2000 - 01 - 01), kind: sg_store::DueKind::RgDecision }),
+        relationships: vec![],
     };
     store.set_next_due(&[old]).await.unwrap();
     assert_eq!(store.cases_without_next_due(1_000).await.unwrap().len(), 300);

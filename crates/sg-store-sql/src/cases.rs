@@ -2,8 +2,8 @@
 
 use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent};
 use sg_store::{
-    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseSort, CaseSummary, Created, IdempotencyKey, NewCase,
-    NextDue, StoreError, StoreResult, StoredEvent, VaultField,
+    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort, CaseSummary, Created,
+    IdempotencyKey, NewCase, NextDue, StoreError, StoreResult, StoredEvent, VaultField,
 };
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use time::OffsetDateTime;
@@ -55,12 +55,44 @@ async fn update_projection(
     })
 }
 
+/// Replaces the stored relationships of each case given (delete and insert), in the caller's
+/// transaction: the rows always equal the ones computed from the case's state.
+pub(crate) async fn write_relationships(
+    conn: Conn<'_>,
+    cases: &[(CaseId, &[CaseRelationship])],
+    replace: bool,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
+        if replace {
+            for (case, _) in cases {
+                sqlx::query("DELETE FROM case_relationships WHERE case_id = $1")
+                    .bind(case.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        let rows: Vec<(CaseId, &CaseRelationship)> =
+            cases.iter().flat_map(|(case, rels)| rels.iter().map(move |r| (*case, r))).collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::new("INSERT INTO case_relationships (case_id, org_id, relation, active) ");
+            q.push_values(chunk, |mut b, (case, r)| {
+                b.push_bind(case.to_string())
+                    .push_bind(r.org.to_string())
+                    .push_bind(r.relation.code())
+                    .push_bind(i32::from(r.active));
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
 /// One event row to insert: the case, its sequence number, the event, who and when.
 struct EventRow<'a> {
     case: CaseId,
     seq: u32,
     event: &'a DatedEvent,
-    actor: sg_domain::UserId,
+    actor: Option<sg_domain::UserId>,
     now: OffsetDateTime,
 }
 
@@ -76,7 +108,7 @@ async fn insert_events(conn: Conn<'_>, rows: &[EventRow<'_>]) -> Result<(), sqlx
                     .push_bind(r.event.event.kind())
                     .push_bind(date_text(r.event.on))
                     .push_bind(serde_json::to_string(&r.event.event).expect("events serialise"))
-                    .push_bind(r.actor.to_string())
+                    .push_bind(r.actor.map(|a| a.to_string()))
                     .push_bind(unix(r.now));
             });
             q.build().execute(&mut *conn).await?;
@@ -89,7 +121,7 @@ fn event_rows<'a>(
     case: CaseId,
     first_seq: u32,
     events: &'a [DatedEvent],
-    actor: sg_domain::UserId,
+    actor: Option<sg_domain::UserId>,
     now: OffsetDateTime,
 ) -> impl Iterator<Item = EventRow<'a>> {
     events.iter().enumerate().map(move |(i, event)| EventRow { case, seq: first_seq + i as u32, event, actor, now })
@@ -118,10 +150,13 @@ async fn insert_cases(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Er
     on!(conn, |conn| {
         insert_projections(Conn::from(&mut *conn), cases).await?;
         let events: Vec<EventRow> =
-            cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, c.created_by, c.created_at)).collect();
+            cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, Some(c.created_by), c.created_at)).collect();
         insert_events(Conn::from(&mut *conn), &events).await?;
         let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
         insert_vault(Conn::from(&mut *conn), &vault).await?;
+        let rels: Vec<(CaseId, &[CaseRelationship])> =
+            cases.iter().map(|c| (c.id, c.relationships.as_slice())).collect();
+        write_relationships(Conn::from(&mut *conn), &rels, false).await?;
         let keys: Vec<(CaseId, &[u8])> =
             cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
         crate::firewall::insert_person_keys(Conn::from(&mut *conn), &keys).await?;
@@ -197,20 +232,12 @@ pub(crate) async fn create_case_tx(conn: Conn<'_>, c: &NewCase, idem: Option<&Id
 }
 
 /// Appends the filter's conditions. Generic over the engine because the query is built, not
-/// written; `postgres` chooses how a JSON payload field is read.
-fn push_filters<'a, DB: Database>(q: &mut QueryBuilder<'a, DB>, f: &CaseFilter, postgres: bool)
+/// written.
+fn push_filters<'a, DB: Database>(q: &mut QueryBuilder<'a, DB>, f: &CaseFilter)
 where
     &'static str: Encode<'a, DB> + Type<DB>,
     String: Encode<'a, DB> + Type<DB>,
 {
-    let payload = |field: &str| -> &'static str {
-        match (postgres, field) {
-            (true, "provider") => "(e.payload::jsonb ->> 'provider')",
-            (true, _) => "(e.payload::jsonb ->> 'guardian')",
-            (false, "provider") => "json_extract(e.payload, '$.provider')",
-            (false, _) => "json_extract(e.payload, '$.guardian')",
-        }
-    };
     q.push(" WHERE 1 = 1");
     if let Some(v) = f.status {
         q.push(" AND status = ").push_bind(v.code());
@@ -230,23 +257,13 @@ where
     if let Some(v) = f.referred_by_org {
         q.push(" AND created_by_org = ").push_bind(v.to_string());
     }
-    if let Some(v) = &f.supported_by {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'support-entered' AND ",
-        )
-        .push(payload("provider"))
-        .push(" = ")
-        .push_bind(v.clone())
-        .push(")");
-    }
-    if let Some(v) = &f.guardian_of {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.kind = 'guardian-assigned' AND ",
-        )
-        .push(payload("guardian"))
-        .push(" = ")
-        .push_bind(v.clone())
-        .push(")");
+    if let Some((org, relation)) = f.related {
+        // case_relationships_by_org answers this from one range of the index.
+        q.push(" AND id IN (SELECT r.case_id FROM case_relationships r WHERE r.active = 1 AND r.org_id = ")
+            .push_bind(org.to_string())
+            .push(" AND r.relation = ")
+            .push_bind(relation.code())
+            .push(")");
     }
     if let Some(v) = &f.reference {
         q.push(" AND reference = ").push_bind(v.trim().to_uppercase());
@@ -317,6 +334,7 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
             let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
             insert_events(Conn::from(&mut *tx), &events).await.map_err(error)?;
             update_projection(Conn::from(&mut *tx), a.case, a.state, a.next_due).await.map_err(error)?;
+            write_relationships(Conn::from(&mut *tx), &[(a.case, a.relationships)], true).await.map_err(error)?;
             let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
             insert_vault(Conn::from(&mut *tx), &vault).await.map_err(error)?;
             if let Some(key) = a.person_key {
@@ -379,11 +397,10 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
     }
 
     async fn list_cases(&self, f: &CaseFilter) -> StoreResult<CasePage> {
-        let postgres = self.db.is_postgres();
         read!(&self.db, |pool| {
             // Counts at most one more than COUNT_LIMIT matches, so a broad filter stops early.
             let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM cases");
-            push_filters(&mut count, f, postgres);
+            push_filters(&mut count, f);
             count.push(" LIMIT ").push_bind(sg_store::COUNT_LIMIT as i64 + 1).push(") AS matching");
             let total: i64 = count.build_query_scalar().fetch_one(pool).await.map_err(error)?;
 
@@ -391,7 +408,7 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
             "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on, \
              next_due, next_due_kind FROM cases",
         );
-            push_filters(&mut q, f, postgres);
+            push_filters(&mut q, f);
             q.push(match f.sort {
                 // Each order is the one an index of migrations 0010 and 0011 is built in.
                 CaseSort::Newest => " ORDER BY referred_on DESC, id DESC",
@@ -439,7 +456,7 @@ pub(crate) async fn set_next_due(db: &Db, updates: &[sg_store::NextDueUpdate]) -
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
         for u in updates {
-            sqlx::query(
+            let updated = sqlx::query(
                 "UPDATE cases SET next_due = $1, next_due_kind = $2, next_due_stale = 0 WHERE id = $3 AND version = $4",
             )
             .bind(u.next_due.map(|d| date_text(d.on)))
@@ -449,6 +466,12 @@ pub(crate) async fn set_next_due(db: &Db, updates: &[sg_store::NextDueUpdate]) -
             .execute(&mut *tx)
             .await
             .map_err(error)?;
+            // Only a case still at the version computed from gains its relationships.
+            if updated.rows_affected() == 1 {
+                write_relationships(Conn::from(&mut *tx), &[(u.case, u.relationships.as_slice())], true)
+                    .await
+                    .map_err(error)?;
+            }
         }
         tx.commit().await.map_err(error)
     })

@@ -329,6 +329,28 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         })
     }
 
+    async fn orgs_with_role(&self, role: sg_domain::Role) -> StoreResult<Vec<sg_store::Organisation>> {
+        read!(&self.db, |pool| {
+            let rows = sqlx::query(
+                "SELECT id, name, kind FROM organisations o WHERE EXISTS \
+                 (SELECT 1 FROM users u WHERE u.org_id = o.id AND u.role = $1 AND u.disabled_at IS NULL) ORDER BY name",
+            )
+            .bind(sg_domain::Coded::code(role))
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(sg_store::Organisation {
+                        id: org_id(r.get("id"))?,
+                        name: r.get("name"),
+                        kind: parse_code("organisations.kind", r.get("kind"))?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<sg_store::Organisation>> {
         read!(&self.db, |pool| {
             let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE name = $1")

@@ -209,6 +209,9 @@ pub trait Replay: Send + Sync {
 pub trait Firewall: Send + Sync {
     /// The organisation with this name.
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
+    /// The organisations with at least one enabled user of `role`, by name (the legal
+    /// practices a person can instruct).
+    async fn orgs_with_role(&self, role: sg_domain::Role) -> StoreResult<Vec<Organisation>>;
     /// A person's wrapped data key.
     async fn person_key(&self, case: CaseId) -> StoreResult<Option<Vec<u8>>>;
     /// Destroys a person's data key and identifying record; the case facts stay.

@@ -18,6 +18,7 @@ sg_domain::coded_enum! {
         LocalAuthority = ("local-authority", "Local Authority"),
         CompetentAuthority = ("competent-authority", "Competent authority"),
         SupportProvider = ("support-provider", "Support provider"),
+        GuardianService = ("guardian-service", "Independent child trafficking guardian service"),
         Other = ("other", "Other"),
     }
 }
@@ -28,7 +29,7 @@ impl OrgKind {
     pub fn first_responder_type(self) -> sg_domain::FirstResponderType {
         use sg_domain::FirstResponderType as F;
         match self {
-            Self::Ngo | Self::SupportProvider | Self::Other => F::NgoThirdSector,
+            Self::Ngo | Self::SupportProvider | Self::GuardianService | Self::Other => F::NgoThirdSector,
             Self::Police => F::Police,
             Self::LocalAuthority => F::LocalAuthority,
             Self::GovernmentAgency | Self::CompetentAuthority => F::GovernmentAgency,
@@ -157,6 +158,22 @@ pub struct NewCase {
     /// The case's next open deadline, computed by `sg-app` from the dated rules (the store does
     /// not know them); kept in the projection so the list can sort by it.
     pub next_due: Option<NextDue>,
+    /// The organisations related to the case (see [`CaseRelationship`]), computed by the
+    /// application from the state, written with the projection.
+    pub relationships: Vec<CaseRelationship>,
+}
+
+/// One row of `case_relationships`: an organisation related to a case (a legal adviser
+/// instructed, a support provider, a guardian service), active or ended. Case lists of those
+/// roles are served from the active rows, by an index on (organisation, relation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CaseRelationship {
+    /// The organisation.
+    pub org: OrgId,
+    /// How it is related.
+    pub relation: sg_domain::Relation,
+    /// Whether the relationship holds now.
+    pub active: bool,
 }
 
 /// An `Idempotency-Key` as scoped to one user, with a fingerprint of the request it came with.
@@ -192,8 +209,8 @@ pub struct Append<'a> {
     pub events: &'a [DatedEvent],
     /// The state after the events.
     pub state: &'a CaseState,
-    /// Who made the change.
-    pub actor: UserId,
+    /// Who made the change (`None`: the person, in their own view).
+    pub actor: Option<UserId>,
     /// When.
     pub now: OffsetDateTime,
     /// Identifying-record fields to write in the same transaction.
@@ -209,6 +226,8 @@ pub struct Append<'a> {
     pub spend_dtn_code: Option<&'a [u8]>,
     /// The next open deadline after the events (see [`NewCase::next_due`]).
     pub next_due: Option<NextDue>,
+    /// The case's relationships after the events; they replace the stored ones.
+    pub relationships: &'a [CaseRelationship],
 }
 
 /// One stored event with its bookkeeping.
@@ -259,7 +278,7 @@ pub struct NextDue {
 }
 
 /// A computed next deadline for one case's projection row, as of the case's version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextDueUpdate {
     /// The case.
     pub case: CaseId,
@@ -267,6 +286,8 @@ pub struct NextDueUpdate {
     pub version: u32,
     /// The next open deadline, or none.
     pub next_due: Option<NextDue>,
+    /// The case's relationships as of that version (rows older than migration 0013 gain them).
+    pub relationships: Vec<CaseRelationship>,
 }
 
 sg_domain::coded_enum! {
@@ -298,12 +319,10 @@ pub struct CaseFilter {
     pub competent_authority: Option<CompetentAuthority>,
     /// Only cases referred by this organisation.
     pub referred_by_org: Option<OrgId>,
-    /// Only cases that entered support with this provider (an organisation's name).
+    /// Only cases to which this organisation is related in this way now (an active row of
+    /// `case_relationships`): a legal adviser's, support provider's or guardian's list.
     #[serde(skip)]
-    pub supported_by: Option<String>,
-    /// Only children assigned to this guardian service (an organisation's name).
-    #[serde(skip)]
-    pub guardian_of: Option<String>,
+    pub related: Option<(OrgId, sg_domain::Relation)>,
     /// Only the case with this reference (exact, case-insensitive).
     pub reference: Option<String>,
     /// Referred on or after.

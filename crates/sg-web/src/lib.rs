@@ -100,6 +100,8 @@ pub const ROUTES: &[&str] = &[
     "POST /survivor",
     "GET /survivor/view",
     "POST /survivor/consents/{consent_id}/withdraw",
+    "POST /survivor/legal-advisers",
+    "POST /survivor/legal-advisers/{org_id}/end",
 ];
 
 /// The JSON API's OpenAPI document as served at `GET /api/v1/openapi.json` (generated; see
@@ -146,6 +148,8 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
         .route("/survivor/view", get(pages::survivor::view))
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
+        .route("/survivor/legal-advisers", post(pages::survivor::instruct))
+        .route("/survivor/legal-advisers/{org_id}/end", post(pages::survivor::end_instruction))
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))

@@ -45,22 +45,24 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("POST /account/two-factor", signed_in(303, 200)),
         ("POST /account/password", signed_in(303, 200)),
         ("GET /cases", [303, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
-        ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
-        ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 404, 404, 403, 403, 403, 403]),
-        ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 404, 404, 403, 403, 403, 403]),
+        ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 404, 404, 404, 403, 403, 403]),
         // Entering support: the referrer and the decision maker arrange it; the provider cannot
-        // see a case it does not support yet; a legal adviser and the administrator may not.
-        ("GET /cases/{case_id}/act/{action}", [303, 403, 200, 404, 200, 404, 404, 403, 403, 403, 403]),
-        ("POST /cases/{case_id}/act/{action}", [303, 403, 303, 404, 303, 404, 404, 403, 403, 403, 403]),
-        ("GET /cases/{case_id}/identity", [303, 403, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
-        ("GET /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403]),
+        // see a case it does not support yet; the administrator may not. The legal adviser
+        // (like the provider and the guardian) is not related to these cases: the person did not
+        // instruct them, so every case route answers "not found", as for a case that does not exist.
+        ("GET /cases/{case_id}/act/{action}", [303, 403, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/act/{action}", [303, 403, 303, 404, 303, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/identity", [303, 403, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
         // An empty form: those who may manage consents get the page again with the error summary.
-        ("POST /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403]),
+        ("POST /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
         (
             "POST /cases/{case_id}/consents/{consent_id}/withdraw",
-            [303, 403, 303, 404, 403, 404, 404, 303, 403, 403, 403],
+            [303, 403, 303, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
-        ("POST /cases/{case_id}/survivor-code", [303, 403, 201, 404, 403, 404, 404, 201, 403, 403, 403]),
+        ("POST /cases/{case_id}/survivor-code", [303, 403, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("POST /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
@@ -94,20 +96,23 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("POST /api/v1/referrals", [401, 403, 201, 201, 403, 403, 403, 403, 201, 201, 403]),
         ("POST /api/v1/referrals/convert", [401, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("GET /api/v1/cases", [401, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
-        ("GET /api/v1/cases/{case_id}", [401, 200, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
-        ("GET /api/v1/cases/{case_id}/identity", [401, 403, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
-        ("POST /api/v1/cases/{case_id}/actions", [401, 403, 403, 404, 200, 404, 404, 403, 403, 403, 403]),
-        ("GET /api/v1/cases/{case_id}/consents", [401, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403]),
-        ("POST /api/v1/cases/{case_id}/consents", [401, 403, 201, 404, 403, 404, 404, 201, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}", [401, 200, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}/identity", [401, 403, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/actions", [401, 403, 403, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}/consents", [401, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/consents", [401, 403, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         (
             "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
-            [401, 403, 200, 404, 403, 404, 404, 200, 403, 403, 403],
+            [401, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
-        ("POST /api/v1/cases/{case_id}/survivor-code", [401, 403, 201, 404, 403, 404, 404, 201, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/survivor-code", [401, 403, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /survivor", all(200)),
         ("POST /survivor", all(200)),
         ("GET /survivor/view", all(303)),
         ("POST /survivor/consents/{consent_id}/withdraw", all(303)),
+        // Without a survivor session, everyone is sent to the code page.
+        ("POST /survivor/legal-advisers", all(303)),
+        ("POST /survivor/legal-advisers/{org_id}/end", all(303)),
         // Last: it ends the sessions.
         ("POST /sign-out", all(303)),
     ])
@@ -219,6 +224,7 @@ async fn every_route_as_every_role() {
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
                     .replace("{user_id}", &target)
+                    .replace("{org_id}", &target)
                     .replace("{question}", "reasonable-grounds")
                     .replace("{action}", "enter-support")
                     .replace("{step}", "about")

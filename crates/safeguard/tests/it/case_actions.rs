@@ -27,6 +27,13 @@ async fn refer(t: &TestApp, fr: &Token, age: &str, days: i64) -> String {
     created["case_id"].as_str().unwrap().to_string()
 }
 
+/// The referrer records, with the person's agreement, that they instructed `org`'s legal adviser.
+pub(crate) async fn instruct(t: &TestApp, recorder: &Token, id: &str, org: &str) {
+    let body = json!({"action": "instruct-legal-adviser", "organisation": org, "person_agreed": true});
+    let (status, answer) = t.act(recorder, id, &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
 fn date_fields(days: i64) -> [(&'static str, String); 3] {
     let d = time::OffsetDateTime::now_utc().date() - time::Duration::days(days);
     [
@@ -72,16 +79,21 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     assert!(html.contains("in the future") && html.contains("href=\"#date\""), "{html}");
     assert_eq!(version(&t, &fr_api, &id).await, 2, "a refused form changed the case");
 
-    // A legal adviser may not arrange support: refused, and nothing changes.
+    // A legal adviser the person did not instruct does not even see the case; once
+    // instructed, it still may not arrange support: refused, and nothing changes.
     let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    assert_eq!(la.get(&case).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(la.get(&enter).await.0, StatusCode::NOT_FOUND);
+    instruct(&t, &fr_api, &id, "Law Centre").await;
     la.get(&case).await;
     let (status, _, _) = la.get(&enter).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = la.post(&enter, &[("provider", "Safe House Trust")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(version(&t, &la_api, &id).await, 2);
+    assert_eq!(version(&t, &la_api, &id).await, 3);
 
-    let (_, path, page) = fr.post(&enter, &[("provider", "Safe House Trust"), ("version", "2")]).await;
+    fr.get(&enter).await;
+    let (_, path, page) = fr.post(&enter, &[("provider", "Safe House Trust"), ("version", "3")]).await;
     assert_eq!(path, case);
     assert!(page.contains("Entered support with Safe House Trust"), "{page}");
     assert!(page.contains("In support with</dt>"), "the case facts say who supports the person: {page}");
@@ -96,14 +108,17 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     sp.get(&exit).await;
     let (_, _, html) = sp.post(&exit, &[("reason", "")]).await;
     assert!(html.contains("Write why the person left support"), "{html}");
-    let (_, path, page) = sp.post(&exit, &[("reason", "Move-on support ended.")]).await;
-    assert_eq!(path, case);
+    let (_, path, _) = sp.post(&exit, &[("reason", "Move-on support ended.")]).await;
+    // Support ended, and with it the provider's sight of the person: back to its (empty) list.
+    assert_eq!(path, "/cases");
+    assert_eq!(sp.get(&case).await.0, StatusCode::NOT_FOUND);
+    let (_, _, page) = fr.get(&case).await;
     assert!(page.contains("Left support") && page.contains("Move-on support ended."), "{page}");
 
     // The form and the timeline in Welsh.
     let (_, _, cy) = fr.get(&format!("{enter}?lang=cy")).await;
     assert!(cy.contains("Cofnodi dechrau cymorth") && cy.contains("Darparwr cymorth"), "{cy}");
-    let (_, _, cy) = sp.get(&format!("{case}?lang=cy")).await;
+    let (_, _, cy) = fr.get(&format!("{case}?lang=cy")).await;
     assert!(
         cy.contains("Wedi dechrau cael cymorth gan Safe House Trust") && cy.contains("Wedi gadael cymorth"),
         "{cy}"
@@ -120,6 +135,7 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     assert_eq!(status, StatusCode::OK);
     let case = format!("/cases/{id}");
     let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    instruct(&t, &fr_api, &id, "Law Centre").await;
     let (_, _, page) = la.get(&case).await;
     assert!(page.contains(&format!("href=\"{case}/act/request-reconsideration\"")), "{page}");
     let ask = format!("{case}/act/request-reconsideration");
@@ -133,7 +149,7 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     // The conclusive grounds decision was never made: the domain's refusal, against the field.
     let (_, _, html) = la.post(&ask, &[("question", "conclusive-grounds")]).await;
     assert!(html.contains("That decision has not been made yet"), "{html}");
-    let (_, path, page) = la.post(&ask, &[("question", "reasonable-grounds"), ("version", "3")]).await;
+    let (_, path, page) = la.post(&ask, &[("question", "reasonable-grounds"), ("version", "4")]).await;
     assert_eq!(path, case, "{page}");
     assert!(page.contains("Reconsideration of the reasonable grounds decision requested"), "{page}");
 
@@ -149,7 +165,7 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     assert!(form.contains(&format!("name=\"version\" value=\"{v}\"")));
     // A stale form: someone else changed the case since it was read.
     let (status, _, html) =
-        dm.post(&decide, &[("outcome", "overturned"), ("reasons", "New evidence."), ("version", "3")]).await;
+        dm.post(&decide, &[("outcome", "overturned"), ("reasons", "New evidence."), ("version", "4")]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("Someone changed this case after you opened this form"), "{html}");
     assert!(html.contains("New evidence."), "what was typed comes back: {html}");
@@ -168,6 +184,10 @@ async fn permission_to_stay_is_applied_for_and_decided_after_a_positive_conclusi
     let id = refer(&t, &fr_api, "adult", 40).await;
     let case = format!("/cases/{id}");
     let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    // Instructed on the day of the referral, before the decisions recorded below.
+    let body = json!({"action": "instruct-legal-adviser", "organisation": "Law Centre", "person_agreed": true,
+                      "date": days_ago(40)});
+    assert_eq!(t.act(&fr_api, &id, &body).await.0, StatusCode::OK);
     let apply = format!("{case}/act/apply-for-permission-to-stay");
     // Before the conclusive decision the form says the case does not allow it, and the server
     // refuses it against the field.
@@ -241,6 +261,7 @@ async fn an_adult_withdraws_and_a_case_is_re_routed() {
     let withdrawing = refer(&t, &fr_api, "adult", 2).await;
     let rerouted = refer(&t, &fr_api, "adult", 2).await;
     let mut la = Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la").await;
+    instruct(&t, &fr_api, &withdrawing, "Law Centre").await;
     let withdraw = format!("/cases/{withdrawing}/act/withdraw");
     la.get(&withdraw).await;
     let (_, path, page) = la.post(&withdraw, &[("reason", "Wants to go home.")]).await;

@@ -29,6 +29,7 @@ mod queue;
 mod recommendations_cli;
 mod recommendations_pages;
 mod referral_drafts;
+mod relationships;
 mod rules_api;
 mod rules_cli;
 mod scopes;

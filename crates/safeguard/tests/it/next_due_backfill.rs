@@ -1,11 +1,12 @@
 //! Cases stored before migration 0011 have no next deadline in their projection; the binary
 //! computes it from their events when it opens the database (`safeguard migrate` here), so the
-//! decision makers' queue is right for old data too.
+//! decision makers' queue is right for old data too; likewise the relationships of cases stored before
+//! migration 0013.
 
 use std::path::Path;
 use std::process::Command;
 
-use sg_store::{CaseFilter, CaseSort, Cases};
+use sg_store::{CaseFilter, CaseSort, Cases, Firewall, Replay};
 
 fn safeguard() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
@@ -52,4 +53,57 @@ fn migrate_fills_in_the_next_deadline_of_older_cases() {
     let out = safeguard().args(["migrate", "--data-dir", data]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(rt.block_on(queue(&db)), written, "the backfill computes what the writes computed");
+}
+
+/// Cases stored before migration 0013 have no `case_relationships` rows: opening the database
+/// computes them from the events, finding organisations named in older events by name, so a
+/// support provider's list is right for old data too.
+#[test]
+fn migrate_fills_in_the_relationships_of_older_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let db = dir.path().join("safeguard.db");
+    let out = safeguard().args(["demo", "--cases", "300", "--seed", "11", "--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let add = ["user", "add", "--org", "The Salvation Army", "--role", "support-provider", "--name", "sa"];
+    let out = safeguard().args(add).args(["--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // As a database from before migration 0013 has them: no relationship rows.
+    rt.block_on(async {
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+        for sql in ["DELETE FROM case_relationships", "UPDATE cases SET next_due_stale = 1"] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    });
+    // (rows for the provider, active rows, and what the events say: cases that ever entered
+    // its support, cases in its support now)
+    let supported = || async {
+        let store = sg_store_sqlite::SqliteStore::open_without_migrating(&db).await.unwrap();
+        let org = store.org_by_name("The Salvation Army").await.unwrap().unwrap().id;
+        let related = Some((org, sg_domain::Relation::SupportProvider));
+        let active = store.list_cases(&CaseFilter { related, limit: 200, ..Default::default() }).await.unwrap().total;
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_relationships WHERE org_id = ?")
+            .bind(org.to_string())
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        let (mut ever, mut now) = (0, 0);
+        for c in store.all_case_events(None, 1_000).await.unwrap() {
+            let state = sg_domain::CaseState::replay(c.events.iter().map(|e| &e.event)).unwrap();
+            ever += u64::from(state.relationships.iter().any(|r| r.name == "The Salvation Army"));
+            now += u64::from(state.in_support_with.as_deref() == Some("The Salvation Army"));
+        }
+        store.close().await;
+        (rows as u64, active, ever, now)
+    };
+    let (rows, active, ever, now) = rt.block_on(supported());
+    assert!(ever > 0, "some demonstration adults entered the Salvation Army's support");
+    assert_eq!((rows, active), (0, 0));
+    let out = safeguard().args(["migrate", "--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rt.block_on(supported()), (ever, now, ever, now));
 }

@@ -124,10 +124,18 @@ async fn support_providers_see_only_the_people_they_support() {
     assert_eq!(t.get(&other, &format!("{case}/identity")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.get(&other, "/api/v1/cases").await.1["total"], 0);
 
-    // The house records the exit, and still sees the person it supported.
+    // The house records the exit, and with it loses sight of the person: the case, the
+    // identity and the list, exactly as for a case that does not exist.
     let (status, body) = t.act(&house, id, &json!({"action": "exit-support", "reason": "moved on"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(t.get(&house, &case).await.0, StatusCode::OK);
+    assert_eq!(body["timeline"].as_array().unwrap().last().unwrap()["type"], "support-exited", "{body}");
+    assert_eq!(t.get(&house, &case).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&house, &format!("{case}/identity")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.get(&house, "/api/v1/cases").await.1["total"], 0);
+    // What it recorded stays in the case's history.
+    let (_, seen) = t.get(&fr, &case).await;
+    let kinds: Vec<&str> = seen["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"support-entered") && kinds.contains(&"support-exited"), "{kinds:?}");
 }
 
 #[tokio::test]

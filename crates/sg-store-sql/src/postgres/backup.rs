@@ -9,7 +9,7 @@ use crate::convert::error;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// `case_marginals` is left out: the triggers rebuild it as the cases are restored.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "organisations",
     "users",
     "api_tokens",
@@ -17,6 +17,7 @@ pub const TABLES: [&str; 24] = [
     "sessions",
     "cases",
     "case_events",
+    "case_relationships",
     "vault_entries",
     "idempotency_keys",
     "datasets",

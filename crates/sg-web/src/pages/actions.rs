@@ -63,6 +63,12 @@ fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::EnterSupport => &[Field { name: "provider", kind: Text, required: true }],
         A::ExitSupport => &[Field { name: "reason", kind: Textarea, required: true }],
         A::AssignGuardian => &[Field { name: "guardian", kind: Text, required: true }],
+        A::EndGuardianAssignment => &[Field { name: "reason", kind: Textarea, required: false }],
+        A::InstructLegalAdviser => &[
+            Field { name: "organisation", kind: Text, required: true },
+            Field { name: "person_agreed", kind: Checkbox, required: true },
+        ],
+        A::EndLegalAdviserInstruction => &[Field { name: "organisation", kind: Text, required: true }],
         A::ApplyForPermissionToStay => &[],
         A::DecidePermissionToStay => &[Field { name: "decision", kind: Radios(PERMISSION), required: true }],
         A::Withdraw => &[Field { name: "reason", kind: Textarea, required: true }],
@@ -179,6 +185,10 @@ async fn page(
         (None, ActionKind::EnterSupport, "provider") if sg_app::access::names_only_own_org(&who.user) => {
             who.user.org_name.clone()
         }
+        // A legal adviser ends its own practice's instruction.
+        (None, ActionKind::EndLegalAdviserInstruction, "organisation") if sg_app::access::ends_own_instruction(&who.user) => {
+            who.user.org_name.clone()
+        }
         _ => String::new(),
     };
     let part = |p: &str| form.map(|f| f.get(&format!("date-{p}")));
@@ -246,9 +256,20 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
         }
         A::DecideReconsideration => ReconsiderationOutcome::from_code(&text("outcome"))
             .map(|outcome| CaseCommand::DecideReconsideration { outcome, reasons: text("reasons") }),
-        A::EnterSupport => Some(CaseCommand::EnterSupport { provider: text("provider") }),
+        A::EnterSupport => Some(CaseCommand::EnterSupport { provider: text("provider"), provider_org: None }),
         A::ExitSupport => Some(CaseCommand::ExitSupport { reason: text("reason") }),
-        A::AssignGuardian => Some(CaseCommand::AssignGuardian { guardian: text("guardian") }),
+        A::AssignGuardian => Some(CaseCommand::AssignGuardian { guardian: text("guardian"), guardian_org: None }),
+        A::EndGuardianAssignment => Some(CaseCommand::EndGuardianAssignment { reason: text("reason") }),
+        // The organisation is resolved, and the agreement checked, by `App::change_case_with`.
+        A::InstructLegalAdviser => Some(CaseCommand::InstructLegalAdviser {
+            org: None,
+            name: text("organisation"),
+            recorded_by: None,
+            person_agreed: !text("person_agreed").is_empty(),
+        }),
+        A::EndLegalAdviserInstruction => {
+            Some(CaseCommand::EndLegalAdviserInstruction { org: None, name: text("organisation") })
+        }
         A::ApplyForPermissionToStay => Some(CaseCommand::ApplyForPermissionToStay),
         A::DecidePermissionToStay => {
             Some(CaseCommand::DecidePermissionToStay { granted: text("decision") == "granted" })
@@ -298,9 +319,14 @@ pub(crate) async fn record(
         // A problem with the case's state is shown against the step's main field.
         let first = fields(kind).and_then(|f| f.first()).map_or("date", |f| f.name);
         match state.app.change_case_with(&who.user, id, command, date, version, None, facts).await {
-            // A case re-routed to another authority leaves this decision maker's queue.
-            Ok(_) if kind == ActionKind::Route => return Redirect::to("/cases").into_response(),
-            Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+            // A step that ends the user's own relationship with the case (a re-routing to another
+            // authority, support's end, an instruction or a guardian's assignment ended) takes the
+            // case out of their sight: back to their list.
+            Ok(_) => {
+                let still_sees = state.app.case_actions(&who.user, id).await.is_ok();
+                let to = if still_sees { format!("/cases/{id}") } else { "/cases".to_string() };
+                return Redirect::to(&to).into_response();
+            }
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
                 field: t.field().unwrap_or(first).to_string(),
                 message: crate::i18n::transition_message(&t),

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sg_app::survivor::{AccessLine, ConsentLine};
+use sg_app::survivor::{AccessLine, ConsentLine, WorkingOnLine};
 use sg_app::AppError;
 use sg_domain::CaseId;
 
@@ -139,6 +139,20 @@ fn access_text(l: Locale, a: &AccessLine) -> AccessText {
     AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why }
 }
 
+/// One organisation working on the case, worded in the person's language.
+pub(crate) struct WorkText {
+    text: String,
+    /// For a legal adviser: the organisation's id, to end the instruction.
+    adviser_org: Option<String>,
+}
+
+fn work_text(l: Locale, w: &WorkingOnLine) -> WorkText {
+    WorkText {
+        text: tf(l, &format!("survivor.works.{}", w.relation), &[("org", &w.org)]),
+        adviser_org: w.adviser_org.clone(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "survivor_view.html")]
 pub(crate) struct ViewPage {
@@ -146,6 +160,8 @@ pub(crate) struct ViewPage {
     has_errors: bool,
     locale: Locale,
     reference: String,
+    working_on: Vec<WorkText>,
+    practices: Vec<(String, String)>,
     consents: Vec<ConsentText>,
     accesses: Vec<AccessText>,
 }
@@ -172,6 +188,8 @@ pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuer
                 has_errors: false,
                 locale,
                 reference: tf(locale, "survivor.view.reference", &[("reference", &view.reference)]),
+                working_on: view.working_on.iter().map(|w| work_text(locale, w)).collect(),
+                practices: view.legal_practices.clone(),
                 consents: view.consents.iter().map(|c| consent_text(locale, c)).collect(),
                 accesses: view.accesses.iter().map(|a| access_text(locale, a)).collect(),
             };
@@ -197,6 +215,46 @@ pub(crate) async fn withdraw(
     }
     let Ok(consent) = uuid::Uuid::try_parse(&consent) else { return error_page(AppError::NotFound) };
     match state.app.survivor_withdraw(case, consent).await {
+        Ok(()) => Redirect::to("/survivor/view").into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// Checks the person's session and form token; the case, or the response to send instead.
+async fn survivor_form(state: &AppState, headers: &HeaderMap, form: &FormData) -> Result<CaseId, Response> {
+    let (case, csrf) = session(state, headers).await?;
+    if form.get("csrf") != csrf {
+        return Err(error_page(AppError::Forbidden("the form has expired: reload the page".into())));
+    }
+    Ok(case)
+}
+
+/// `POST /survivor/legal-advisers`: the person instructs the legal practice they chose.
+pub(crate) async fn instruct(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    let case = match survivor_form(&state, &headers, &form).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.app.survivor_instruct(case, &form.get("organisation")).await {
+        Ok(()) => Redirect::to("/survivor/view").into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /survivor/legal-advisers/{org_id}/end`: the person ends a legal adviser's instruction.
+pub(crate) async fn end_instruction(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let case = match survivor_form(&state, &headers, &form).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.app.survivor_end_instruction(case, &org).await {
         Ok(()) => Redirect::to("/survivor/view").into_response(),
         Err(e) => error_page(e),
     }

@@ -37,14 +37,17 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
         E::ReconsiderationDecided { question: q, outcome, .. } => {
             trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])
         }
-        E::SupportEntered { provider } => trf(&key(""), &[("provider", provider)]),
+        E::SupportEntered { provider, .. } => trf(&key(""), &[("provider", provider)]),
+        E::LegalAdviserInstructed { name, .. } => trf(&key(""), &[("organisation", name)]),
         E::PermissionToStayDecided { granted } => tr(&key(if *granted { ".granted" } else { ".refused" })),
-        E::GuardianAssigned { guardian } => trf(&key(""), &[("guardian", guardian)]),
+        E::GuardianAssigned { guardian, .. } => trf(&key(""), &[("guardian", guardian)]),
         E::DutyToNotifyReceived { .. }
         | E::ConvertedToReferral
         | E::RecoveryPeriodStarted
         | E::SupportExited { .. }
         | E::PermissionToStayApplied
+        | E::GuardianAssignmentEnded { .. }
+        | E::LegalAdviserInstructionEnded { .. }
         | E::Withdrawn { .. } => tr(&key("")),
     }
 }
