@@ -45,7 +45,9 @@ pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
         }
         Role::SupportProvider => supported_by(case, &user.org_name),
         Role::Guardian => guardian_of(case, &user.org_name),
-        Role::Admin | Role::LegalAdviser => true,
+        Role::LegalAdviser => true,
+        // Administrators run the system, not cases: they never see a case record.
+        Role::Admin => false,
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
     }
 }
@@ -139,7 +141,8 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
         Role::DecisionMaker => Ok(user.org_competent_authority.map(ListScope::RoutedTo).unwrap_or(ListScope::Nothing)),
         Role::SupportProvider => Ok(ListScope::SupportedBy(user.org_name.clone())),
         Role::Guardian => Ok(ListScope::GuardianOf(user.org_name.clone())),
-        Role::Admin | Role::LegalAdviser => Ok(ListScope::All),
+        Role::LegalAdviser => Ok(ListScope::All),
+        Role::Admin => Err(AppError::Forbidden("an administrator cannot see case records".into())),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }

@@ -1,5 +1,5 @@
-//! The second factor: time-based one-time passwords (RFC 6238), required for administrators
-//! and decision makers, and sign-in throttling.
+//! The second factor: time-based one-time passwords (RFC 6238), required for every role that can
+//! see identities or give others sight of them (all but monitors), and sign-in throttling.
 
 use sg_domain::Role;
 use sg_store::{Session, User};
@@ -14,9 +14,11 @@ pub const MAX_FAILURES: u64 = 5;
 /// The window over which failures are counted, and the lock's length.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
-/// Roles that must use a second factor to sign in to pages.
+/// Roles that must use a second factor to sign in to pages: every role that can read a
+/// survivor's identity (on the case, or through a consent), and administrators, who give others
+/// accounts. Monitors see only disclosure-controlled statistics, so a password is enough.
 pub fn required_for(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::DecisionMaker)
+    role != Role::Monitor
 }
 
 fn totp(secret: Vec<u8>) -> Result<TOTP, AppError> {

@@ -13,6 +13,7 @@
 //! serve any request.
 
 mod admin;
+mod approvals;
 mod backup;
 mod cases;
 mod convert;
@@ -152,12 +153,58 @@ impl sg_store::Store for PgStore {
         &self,
         user: sg_domain::UserId,
         token_hash: &[u8],
+        label: &str,
         now: time::OffsetDateTime,
+        expires_at: time::OffsetDateTime,
     ) -> sg_store::StoreResult<()> {
-        users::add_api_token(self, user, token_hash, now).await
+        approvals::add_api_token(self, user, token_hash, label, now, expires_at).await
     }
-    async fn user_by_api_token(&self, token_hash: &[u8]) -> sg_store::StoreResult<Option<sg_store::User>> {
-        users::user_by_api_token(self, token_hash).await
+    async fn user_by_api_token(
+        &self,
+        token_hash: &[u8],
+        now: time::OffsetDateTime,
+    ) -> sg_store::StoreResult<Option<sg_store::User>> {
+        approvals::user_by_api_token(self, token_hash, now).await
+    }
+    async fn api_tokens(&self, user: sg_domain::UserId) -> sg_store::StoreResult<Vec<sg_store::ApiTokenInfo>> {
+        approvals::api_tokens(self, user).await
+    }
+    async fn revoke_api_token(
+        &self,
+        user: sg_domain::UserId,
+        token_hash: &[u8],
+        at: time::OffsetDateTime,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        approvals::revoke_api_token(self, user, token_hash, at, audit).await
+    }
+    async fn add_account_request(
+        &self,
+        request: &sg_store::AccountRequest,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        approvals::add_account_request(self, request, audit).await
+    }
+    async fn account_request(&self, id: uuid::Uuid) -> sg_store::StoreResult<Option<sg_store::AccountRequest>> {
+        approvals::account_request(self, id).await
+    }
+    async fn account_requests(
+        &self,
+        org: Option<sg_domain::OrgId>,
+        limit: u32,
+    ) -> sg_store::StoreResult<Vec<sg_store::AccountRequest>> {
+        approvals::account_requests(self, org, limit).await
+    }
+    async fn decide_account_request(
+        &self,
+        id: uuid::Uuid,
+        by: sg_domain::UserId,
+        at: time::OffsetDateTime,
+        outcome: sg_store::RequestOutcome,
+        target_user: Option<sg_domain::UserId>,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        approvals::decide_account_request(self, id, by, at, outcome, target_user, audit).await
     }
     async fn add_sign_in_code(
         &self,

@@ -136,29 +136,6 @@ pub(crate) async fn set_password_hash(s: &PgStore, user: UserId, hash: &str) -> 
     Ok(())
 }
 
-pub(crate) async fn add_api_token(s: &PgStore, user: UserId, hash: &[u8], now: OffsetDateTime) -> StoreResult<()> {
-    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
-        .bind(hash)
-        .bind(user.to_string())
-        .bind(unix(now))
-        .execute(&s.pool)
-        .await
-        .map_err(error)?;
-    Ok(())
-}
-
-pub(crate) async fn user_by_api_token(s: &PgStore, hash: &[u8]) -> StoreResult<Option<User>> {
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = $1"
-    ))
-    .bind(hash)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(error)?;
-    row.as_ref().map(user_from_row).transpose()
-}
-
 pub(crate) async fn add_sign_in_code(
     s: &PgStore,
     user: UserId,

@@ -136,29 +136,6 @@ pub(crate) async fn set_password_hash(s: &SqliteStore, user: UserId, hash: &str)
     Ok(())
 }
 
-pub(crate) async fn add_api_token(s: &SqliteStore, user: UserId, hash: &[u8], now: OffsetDateTime) -> StoreResult<()> {
-    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)")
-        .bind(hash)
-        .bind(user.to_string())
-        .bind(unix(now))
-        .execute(&s.writer)
-        .await
-        .map_err(error)?;
-    Ok(())
-}
-
-pub(crate) async fn user_by_api_token(s: &SqliteStore, hash: &[u8]) -> StoreResult<Option<User>> {
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = ?"
-    ))
-    .bind(hash)
-    .fetch_optional(&s.reader)
-    .await
-    .map_err(error)?;
-    row.as_ref().map(user_from_row).transpose()
-}
-
 pub(crate) async fn add_sign_in_code(
     s: &SqliteStore,
     user: UserId,
