@@ -142,7 +142,7 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
         Role::SupportProvider => Ok(ListScope::SupportedBy(user.org_name.clone())),
         Role::Guardian => Ok(ListScope::GuardianOf(user.org_name.clone())),
         Role::LegalAdviser => Ok(ListScope::All),
-        Role::Admin => Err(AppError::Forbidden("an administrator cannot see case records".into())),
+        Role::Admin => Err(AppError::Forbidden("a administrator user cannot see case records".into())),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }

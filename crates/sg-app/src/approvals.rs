@@ -106,7 +106,10 @@ impl App {
             ));
         }
         if approving && request.target_user == Some(admin.id) {
-            return Err(AppError::invalid("confirm", "this change is to your own account: another administrator must approve it"));
+            return Err(AppError::invalid(
+                "confirm",
+                "this change is to your own account: another administrator must approve it",
+            ));
         }
         Ok(())
     }
@@ -140,7 +143,13 @@ impl App {
                 let NewCredentials { user, sign_in_code, .. } = self
                     .create_user_with_id(new_id, &org.name, Some(org.kind), request.role, &request.name, false, None)
                     .await?;
-                let detail = format!("user {} role {} organisation {} request {}", user.id, user.role.code(), org.id, request.id);
+                let detail = format!(
+                    "user {} role {} organisation {} request {}",
+                    user.id,
+                    user.role.code(),
+                    org.id,
+                    request.id
+                );
                 self.audit(Some(admin), AuditAction::UserCreated, None, Outcome::Allowed, detail).await?;
                 let request = self.store.account_request(request.id).await?.ok_or(AppError::NotFound)?;
                 Ok(Approved { request, user, code: sign_in_code })
@@ -149,7 +158,10 @@ impl App {
                 let target = request.target_user.ok_or(AppError::NotFound)?;
                 let user = self.store.user(target).await?.ok_or(AppError::NotFound)?;
                 if user.disabled {
-                    return Err(AppError::invalid("confirm", "this user is disabled, so they cannot be given a new code"));
+                    return Err(AppError::invalid(
+                        "confirm",
+                        "this user is disabled, so they cannot be given a new code",
+                    ));
                 }
                 let outcome = RequestOutcome::Approved;
                 if !self.store.decide_account_request(request.id, admin.id, now, outcome, None, &audit).await? {

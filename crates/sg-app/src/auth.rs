@@ -154,16 +154,8 @@ impl App {
         check_org_kind(kind, role)?;
         let org = self.store.ensure_org(org_name, kind).await?;
         check_org_kind(org.kind, role)?;
-        let mut user = self
-            .store
-            .create_user(&NewUser {
-                id,
-                org: org.id,
-                name: name.into(),
-                role,
-                created_at: now,
-            })
-            .await?;
+        let mut user =
+            self.store.create_user(&NewUser { id, org: org.id, name: name.into(), role, created_at: now }).await?;
         // A decision maker's organisation decides for one competent authority.
         let wanted = match (role, authority, user.org_competent_authority) {
             (Role::DecisionMaker, Some(a), _) => Some(a),
@@ -176,11 +168,8 @@ impl App {
         }
         let sign_in_code = new_secret();
         self.store.add_sign_in_code(user.id, &hash_secret(&sign_in_code), now + SIGN_IN_CODE_LIFETIME).await?;
-        let api_token = if with_token {
-            Some(self.issue_api_token(user.id, "user add", TOKEN_LIFETIME_DAYS).await?)
-        } else {
-            None
-        };
+        let api_token =
+            if with_token { Some(self.issue_api_token(user.id, "user add", TOKEN_LIFETIME_DAYS).await?) } else { None };
         tracing::info!(user = %user.id, role = %role, "user created");
         Ok(NewCredentials { user, sign_in_code, api_token })
     }

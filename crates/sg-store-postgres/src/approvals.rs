@@ -3,9 +3,7 @@
 
 use sg_audit::AuditRecord;
 use sg_domain::{OrgId, UserId};
-use sg_store::{
-    parse_code, AccountRequest, ApiTokenInfo, Coded, RequestOutcome, StoreError, StoreResult, User,
-};
+use sg_store::{parse_code, AccountRequest, ApiTokenInfo, Coded, RequestOutcome, StoreError, StoreResult, User};
 use sqlx::Row;
 use time::OffsetDateTime;
 
@@ -22,15 +20,17 @@ pub(crate) async fn add_api_token(
     now: OffsetDateTime,
     expires_at: OffsetDateTime,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES ($1, $2, $3, $4, $5)")
-        .bind(hash)
-        .bind(user.to_string())
-        .bind(unix(now))
-        .bind(unix(expires_at))
-        .bind(label)
-        .execute(&s.pool)
-        .await
-        .map_err(error)?;
+    sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash)
+    .bind(user.to_string())
+    .bind(unix(now))
+    .bind(unix(expires_at))
+    .bind(label)
+    .execute(&s.pool)
+    .await
+    .map_err(error)?;
     Ok(())
 }
 
@@ -77,14 +77,15 @@ pub(crate) async fn revoke_api_token(
     audit: &AuditRecord,
 ) -> StoreResult<bool> {
     let mut tx = s.pool.begin().await.map_err(error)?;
-    let done =
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND user_id = $3 AND revoked_at IS NULL")
-            .bind(unix(at))
-            .bind(hash)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(error)?;
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(unix(at))
+    .bind(hash)
+    .bind(user.to_string())
+    .execute(&mut *tx)
+    .await
+    .map_err(error)?;
     if done.rows_affected() == 0 {
         return Ok(false);
     }
@@ -154,11 +155,7 @@ pub(crate) async fn account_request(s: &PgStore, id: uuid::Uuid) -> StoreResult<
     row.as_ref().map(request_from_row).transpose()
 }
 
-pub(crate) async fn account_requests(
-    s: &PgStore,
-    org: Option<OrgId>,
-    limit: u32,
-) -> StoreResult<Vec<AccountRequest>> {
+pub(crate) async fn account_requests(s: &PgStore, org: Option<OrgId>, limit: u32) -> StoreResult<Vec<AccountRequest>> {
     let rows = sqlx::query(&format!(
         "SELECT {REQUEST_COLUMNS} WHERE ($1::text IS NULL OR r.org_id = $2) ORDER BY r.requested_at DESC, r.id LIMIT $3"
     ))

@@ -3,9 +3,7 @@
 
 use sg_audit::AuditRecord;
 use sg_domain::{OrgId, UserId};
-use sg_store::{
-    parse_code, AccountRequest, ApiTokenInfo, Coded, RequestOutcome, StoreError, StoreResult, User,
-};
+use sg_store::{parse_code, AccountRequest, ApiTokenInfo, Coded, RequestOutcome, StoreError, StoreResult, User};
 use sqlx::Row;
 use time::OffsetDateTime;
 

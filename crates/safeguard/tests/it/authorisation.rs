@@ -46,6 +46,10 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /account/two-factor", signed_in(303, 200)),
         ("POST /account/two-factor", signed_in(303, 200)),
         ("POST /account/password", signed_in(303, 200)),
+        ("GET /account/tokens", signed_in(303, 200)),
+        ("GET /organisation", signed_in(303, 200)),
+        // A token of the first responder's page user: theirs to revoke; anyone else's is "not found".
+        ("POST /account/tokens/{token_id}/revoke", [303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /cases", [303, 403, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
         ("GET /cases/{case_id}", [303, 404, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
         ("GET /cases/{case_id}/decide/{question}", [303, 404, 403, 404, 200, 404, 404, 403, 403, 403, 403]),
@@ -83,6 +87,12 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         // The new code's page; or, once the target is disabled, the confirmation with its error.
         ("POST /admin/users/{user_id}/reset", admin_only(200)),
         ("GET /admin/keys", admin_only(200)),
+        // A request by another administrator: approving shows the code; declining goes back to the list.
+        ("GET /admin/requests", admin_only(200)),
+        ("GET /admin/requests/{request_id}/approve", admin_only(200)),
+        ("POST /admin/requests/{request_id}/approve", admin_only(200)),
+        ("GET /admin/requests/{request_id}/decline", admin_only(200)),
+        ("POST /admin/requests/{request_id}/decline", admin_only(303)),
         ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
         ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
@@ -188,6 +198,22 @@ async fn every_route_as_every_role() {
         t.store.save_referral_draft(&draft, &audit).await.unwrap();
         id.to_string()
     };
+    // Requests asked by a second administrator, for the matrix's administrator to answer.
+    let other_admin = t.app.create_user("Safeguard administrators", None, Role::Admin, "admin-2", false).await.unwrap();
+    let hope = t.store.org_by_name("Hope NGO").await.unwrap().unwrap().id.to_string();
+    let new_request = |n: usize| {
+        let (other_admin, hope) = (other_admin.user.clone(), hope.clone());
+        let app = t.app.clone();
+        async move {
+            let input =
+                sg_app::admin::UserInput { org: hope, role: "first-responder".into(), name: format!("asked-{n}") };
+            match app.admin_add_user(&other_admin, &input).await.unwrap() {
+                sg_app::admin::AddedUser::Requested(r) => r.id.to_string(),
+                sg_app::admin::AddedUser::Created(_) => panic!("a first responder needs a second administrator"),
+            }
+        }
+    };
+    let mut requests_made = 0;
     let consent_body = json!({"purpose": "support", "recipient_org": "Safe House Trust", "categories": ["identity"]});
 
     let table = table();
@@ -215,9 +241,17 @@ async fn every_route_as_every_role() {
                 r.json::<Value>().await.unwrap()["consent_id"].as_str().unwrap().to_string()
             };
             let draft = new_draft().await;
+            requests_made += 1;
+            let request = new_request(requests_made).await;
+            let token_id = {
+                t.app.issue_api_token(author.id, "matrix", 1).await.unwrap();
+                t.app.my_api_tokens(&author).await.unwrap()[0].id.clone()
+            };
             let url = t.url(
                 &path
                     .replace("{draft_id}", &draft)
+                    .replace("{request_id}", &request)
+                    .replace("{token_id}", &token_id)
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
                     .replace("{user_id}", &target)
