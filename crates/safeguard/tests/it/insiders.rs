@@ -272,3 +272,54 @@ async fn api_tokens_expire_and_are_revoked_one_by_one() {
     assert_eq!(t.get(&admin, "/api/v1/cases").await.0, StatusCode::FORBIDDEN);
     assert!(t.app.issue_api_token(user.id, "too long", 367).await.is_err());
 }
+
+#[test]
+fn user_add_refuses_an_organisation_of_the_wrong_kind_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--data-dir", d]);
+        std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+            .env("RUST_LOG", "warn")
+            .args(common::lane_args(&all))
+            .output()
+            .unwrap()
+    };
+    let out = run(&["user", "add", "--org", "City Police", "--role", "police", "--name", "pc"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A legal adviser in a police force: refused, naming --org, and nothing made.
+    let out = run(&["user", "add", "--org", "City Police", "--role", "legal-adviser", "--name", "la"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--org") && stderr.contains("kind police"), "{stderr}");
+    // A new organisation gets the role's default kind, which allows it.
+    let out =
+        run(&["user", "add", "--org", "Law Centre", "--role", "legal-adviser", "--name", "la", "--token-days", "7"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "--token-days prints the token alone");
+    let out = run(&["user", "add", "--org", "Law Centre", "--role", "guardian", "--name", "g", "--token-days", "0"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--token-days"));
+
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = common::lane_store(dir.path()).await;
+        let law = store.org_by_name("Law Centre").await.unwrap().unwrap();
+        assert_eq!(law.kind, sg_store::OrgKind::LegalPractice);
+        assert!(store.user_by_name("g").await.unwrap().is_none(), "a bad --token-days made the user anyway");
+        let (la, _) = store.user_by_name("la").await.unwrap().unwrap();
+        let tokens = store.api_tokens(la.id).await.unwrap();
+        assert_eq!(tokens.len(), 1);
+        assert_eq!((tokens[0].expires_at - tokens[0].created_at).whole_days(), 7);
+        // The operator's path writes an audit entry for each user made (and none for refusals).
+        let made: Vec<_> = store
+            .audit_page(0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.record.action == AuditAction::UserCreated && e.record.detail.contains("command line"))
+            .collect();
+        assert_eq!(made.len(), 2);
+        assert!(made.iter().all(|e| e.record.actor.is_none()));
+    });
+}
