@@ -106,6 +106,12 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
     let html =
         browser.post(format!("{base}/sign-in/code")).form(&[("code", code.as_str())]).send().unwrap().text().unwrap();
     let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // A first responder sees identities, so sets up an authenticator first.
+    let html = browser.get(format!("{base}/account/two-factor")).send().unwrap().text().unwrap();
+    let secret = common::enrolment_secret(&html);
+    let form = [("secret", secret.as_str()), ("code", &common::totp_code(&secret)), ("csrf", &csrf)];
+    let enrolled = browser.post(format!("{base}/account/two-factor")).form(&form).send().unwrap();
+    assert_eq!(enrolled.url().path(), "/cases");
     browser.get(format!("{base}/referrals/new")).send().unwrap();
     for (step, form) in [
         ("about", vec![("jurisdiction", "england-wales"), ("age", "adult")]),

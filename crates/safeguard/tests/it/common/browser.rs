@@ -75,7 +75,8 @@ impl Browser {
         if path == "/sign-in/two-factor" {
             let secret = SECRETS.lock().unwrap().get(&(t.base.clone(), name.to_string())).cloned();
             let secret = secret.expect("the user enrolled an authenticator through Browser");
-            (_, path, _) = b.post("/sign-in/two-factor", &[("code", &super::totp_code(&secret))]).await;
+            let code = super::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
+            (_, path, _) = b.post("/sign-in/two-factor", &[("code", &code)]).await;
         }
         assert_eq!(path, "/cases");
         b

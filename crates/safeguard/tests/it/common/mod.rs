@@ -205,6 +205,12 @@ pub fn days_ago(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
 }
 
+/// The code of an authenticator holding `secret_b32` at the server's (test) clock.
+pub fn totp_code_at(secret_b32: &str, at: time::OffsetDateTime) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate(at.unix_timestamp() as u64)
+}
+
 /// The current code of an authenticator holding `secret_b32`.
 pub fn totp_code(secret_b32: &str) -> String {
     let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
