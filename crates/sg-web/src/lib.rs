@@ -112,6 +112,7 @@ pub const ROUTES: &[&str] = &[
 
 /// The whole URL map.
 pub fn router(state: AppState) -> Router {
+    use pages::admin::requests;
     let api = Router::new()
         .route("/openapi.json", get(api::openapi))
         .route("/referrals", post(api::referrals::create))
@@ -159,15 +160,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{user_id}/disable", get(pages::admin::users::confirm).post(pages::admin::users::disable))
         .route("/admin/users/{user_id}/reset", get(pages::admin::users::reset_confirm).post(pages::admin::users::reset))
         .route("/admin/keys", get(pages::admin::keys::show))
-        .route("/admin/requests", get(pages::admin::requests::list))
-        .route(
-            "/admin/requests/{request_id}/approve",
-            get(pages::admin::requests::approve_confirm).post(pages::admin::requests::approve),
-        )
-        .route(
-            "/admin/requests/{request_id}/decline",
-            get(pages::admin::requests::decline_confirm).post(pages::admin::requests::decline),
-        )
+        .route("/admin/requests", get(requests::list))
+        .route("/admin/requests/{request_id}/approve", get(requests::approve_confirm).post(requests::approve))
+        .route("/admin/requests/{request_id}/decline", get(requests::decline_confirm).post(requests::decline))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))
