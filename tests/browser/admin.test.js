@@ -120,8 +120,9 @@ test('the administrator issues a new sign-in code, and the user signs in with it
   const fresh = await approvedBySecond('admin');
   assert.match(await second.textContent('h1'), /New sign-in code issued/);
   await shoot(second, 'admin-new-code');
+  // An administrator's home is the users page: they see no case.
   const first = await firstSignIn(fresh);
-  assert.equal(pathOf(first), '/cases');
+  assert.equal(pathOf(first), '/admin/users');
 });
 
 test('the administrator sees the master keys and how to rotate them', async () => {

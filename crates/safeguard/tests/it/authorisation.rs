@@ -146,7 +146,7 @@ async fn actor(t: &TestApp, org: &str, role: Role, name: &str) -> Actor {
         let code = common::totp_code(&secret);
         let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
         let r = page.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
-        assert_eq!(r.headers()["location"], "/cases", "enrolment failed for {name}");
+        assert_eq!(r.headers()["location"], "/", "enrolment failed for {name}");
     }
     Actor { token: Some(token), page, csrf }
 }

@@ -52,7 +52,11 @@ impl Browser {
     /// Signs in for the first time with a one-time code, chooses a password, signs out and in again.
     async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
         // A monitor sees statistics only: their home is the monitoring dashboard.
-        let home = if role == Role::Monitor { "/monitoring" } else { "/cases" };
+        let home = match role {
+            Role::Monitor => "/monitoring",
+            Role::Admin => "/admin/users",
+            _ => "/cases",
+        };
         let code = t.page_user(org, role, name).await;
         let mut b = Self::new(t);
         let (_, path, _) = b.get("/").await;
