@@ -1,5 +1,6 @@
-// The administrator's pages: organisations, users (a new user signs in with the code shown
-// once; disabling them ends their session), and the master keys. Anyone else is refused.
+// The administrator's pages: organisations, users (a new user who can see identities needs a
+// second administrator, who sees the code once; disabling them ends their session), account
+// requests, and the master keys. Anyone else is refused.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
@@ -9,12 +10,28 @@ import { totp } from './lib/totp.js';
 let server;
 let browser;
 let admin;
+let second;
 let code;
 before(async () => {
   server = await startServer();
   browser = await launch();
   admin = await signUp(browser, server, 'Safeguard administrators', 'admin', 'ada');
+  second = await signUp(browser, server, 'Safeguard administrators', 'admin', 'bea');
 });
+
+/** The second administrator approves the newest request for `name` and returns the code. */
+async function approvedBySecond(name) {
+  await go(second, '/admin/requests');
+  await shoot(second, 'admin-requests');
+  await second.getByRole('link', { name: `Approve (${name})` }).first().click();
+  await second.waitForLoadState();
+  await go(second, pathOf(second));
+  assert.match(await second.textContent('#request-name'), new RegExp(name));
+  await submit(second, 'Approve and show the code');
+  const shown = (await second.textContent('#sign-in-code')).trim();
+  assert.ok(shown.length >= 40, shown);
+  return shown;
+}
 after(async () => {
   await browser?.close();
   await server?.stop();
@@ -66,10 +83,13 @@ test('the administrator adds a user, who signs in with the code shown once', asy
   await admin.selectOption('#role', 'decision-maker');
   await admin.fill('#name', 'dina');
   await submit(admin, 'Add user');
-  assert.match(await admin.textContent('h1'), /User added/);
-  code = (await admin.textContent('#sign-in-code')).trim();
-  assert.ok(code.length >= 40, code);
-  await shoot(admin, 'admin-user-added');
+  // A decision maker sees identities: the request waits for a second administrator.
+  assert.match(await admin.textContent('h1'), /Request sent/);
+  assert.equal(await admin.locator('#sign-in-code').count(), 0);
+  await shoot(admin, 'admin-user-requested');
+  code = await approvedBySecond('dina');
+  assert.match(await second.textContent('h1'), /User added/);
+  await shoot(second, 'admin-user-added');
 
   const dina = await firstSignIn(code);
   assert.equal(pathOf(dina), '/cases');
@@ -96,12 +116,13 @@ test('the administrator issues a new sign-in code, and the user signs in with it
   await go(admin, pathOf(admin));
   assert.match(await admin.textContent('h1'), /Issue a new sign-in code to admin\?/);
   await submit(admin, 'Issue a new code');
-  assert.match(await admin.textContent('h1'), /New sign-in code issued/);
-  const fresh = (await admin.textContent('#sign-in-code')).trim();
-  assert.ok(fresh.length >= 40, fresh);
-  await shoot(admin, 'admin-new-code');
+  assert.match(await admin.textContent('h1'), /Request sent/);
+  const fresh = await approvedBySecond('admin');
+  assert.match(await second.textContent('h1'), /New sign-in code issued/);
+  await shoot(second, 'admin-new-code');
+  // An administrator's home is the users page: they see no case.
   const first = await firstSignIn(fresh);
-  assert.equal(pathOf(first), '/cases');
+  assert.equal(pathOf(first), '/admin/users');
 });
 
 test('the administrator sees the master keys and how to rotate them', async () => {

@@ -2,7 +2,7 @@
 // the context for inconsistencies in the account, check your answers, send.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
+import { launch, signUp, signInAgain, go, submit, shoot, pathOf } from './lib/browser.js';
 import { startServer } from './lib/server.js';
 
 let server;
@@ -46,9 +46,7 @@ test('a first responder saves a referral, comes back in another session, adds co
   // Sign out, and back in: a new session.
   await submit(page, 'Sign out');
   assert.equal(pathOf(page), '/sign-in');
-  await page.fill('#name', 'sam');
-  await page.fill('#password', 'correct horse battery staple');
-  await submit(page, 'Sign in');
+  await signInAgain(page, 'sam');
   assert.equal(pathOf(page), '/cases');
   await page.getByRole('link', { name: 'Saved referrals' }).first().click();
   await page.waitForLoadState();

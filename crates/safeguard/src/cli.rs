@@ -325,6 +325,9 @@ pub enum UserCommand {
         /// Prints only an API bearer token for the user.
         #[arg(long)]
         token: bool,
+        /// How many days the token works (1 to 366; default 90). Implies `--token`.
+        #[arg(long)]
+        token_days: Option<u32>,
         /// For a decision maker: the competent authority their organisation decides for
         /// (`sca` or `ieca`; default: the organisation's, else `sca`). They see only its cases.
         #[arg(long)]

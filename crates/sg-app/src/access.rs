@@ -62,7 +62,8 @@ pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
         Role::SupportProvider => supported_by(user, case),
         Role::Guardian => guardian_of(user, case),
         Role::LegalAdviser => instructed(user, case),
-        Role::Admin => true,
+        // Administrators run the system, not cases: they never see a case record.
+        Role::Admin => false,
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => false,
     }
 }
@@ -162,7 +163,7 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
         Role::SupportProvider => Ok(ListScope::SupportedBy(user.org)),
         Role::Guardian => Ok(ListScope::GuardianOf(user.org)),
         Role::LegalAdviser => Ok(ListScope::InstructedOn(user.org)),
-        Role::Admin => Ok(ListScope::All),
+        Role::Admin => Err(AppError::Forbidden("a administrator user cannot see case records".into())),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
             Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
         }
@@ -325,10 +326,18 @@ pub fn names_only_own_org(user: &User) -> bool {
     user.role == Role::SupportProvider
 }
 
-/// Whether `role` must sign in with a second factor (TOTP): administrators and decision
-/// makers, whose access is the widest.
+/// Whether `role` must sign in with a second factor (TOTP): every role that can read a
+/// survivor's identity (on the case, or through a consent), and administrators, who give others
+/// accounts. Monitors see only disclosure-controlled statistics, so a password is enough.
 pub fn needs_second_factor(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::DecisionMaker)
+    role != Role::Monitor
+}
+
+/// Whether making, or giving a new code to, a user of `role` needs a second administrator: every
+/// role that can see identities, and administrators themselves (one administrator could
+/// otherwise make a second to approve their own requests). Monitors see statistics only.
+pub fn needs_second_administrator(role: Role) -> bool {
+    role != Role::Monitor
 }
 
 /// Whether `user` ends instructions only for their own practice (a legal adviser withdrawing

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use sg_audit::{AuditAction, Outcome};
 use sg_domain::{Coded, CompetentAuthority, OrgId, Role, UserId};
-use sg_store::{NewOrg, OrgKind, OrgSummary, Organisation, User, UserSummary};
+use sg_store::{AccountChange, AccountRequest, NewOrg, OrgKind, OrgSummary, Organisation, User, UserSummary};
 use time::OffsetDateTime;
 
 use crate::auth::NewCredentials;
@@ -52,6 +52,25 @@ pub struct UserInput {
     pub role: String,
     /// The sign-in name.
     pub name: String,
+}
+
+/// What adding a user gave: the user and their one-time code, or a request awaiting a second
+/// administrator.
+#[derive(Debug)]
+pub enum AddedUser {
+    /// Made now (a monitor): the code to show once.
+    Created(NewCredentials),
+    /// Asked for: another administrator must approve.
+    Requested(AccountRequest),
+}
+
+/// What a reset gave: the new code, or a request awaiting a second administrator.
+#[derive(Debug)]
+pub enum ResetOutcome {
+    /// Done now: the user and their new code, to show once.
+    Done(User, String),
+    /// Asked for: another administrator must approve.
+    Requested(AccountRequest),
 }
 
 /// One master key as the keys page shows it: never its material.
@@ -109,7 +128,7 @@ impl OrgInput {
 
 impl App {
     /// Checks that `user` may administer; a refusal is audited.
-    async fn check_admin(&self, user: &User, action: AuditAction, detail: &str) -> Result<(), AppError> {
+    pub(crate) async fn check_admin(&self, user: &User, action: AuditAction, detail: &str) -> Result<(), AppError> {
         if let Err(e) = access::check_administer(user) {
             self.audit(Some(user), action, None, Outcome::Refused, detail).await?;
             return Err(e);
@@ -176,10 +195,12 @@ impl App {
         Ok(UserDirectory { users, organisations })
     }
 
-    /// Adds a user to an existing organisation with the same use case as `safeguard user add`
-    /// and the first administrator ([`App::create_user_for`]): the answer holds the one-time
-    /// sign-in code, to show once.
-    pub async fn admin_add_user(&self, admin: &User, input: &UserInput) -> Result<NewCredentials, AppError> {
+    /// Adds a user to an existing organisation. A monitor is made at once, with the same use case
+    /// as `safeguard user add` ([`App::create_user_for`]), and the answer holds the one-time code
+    /// to show once; any other role can see identities (or, for an administrator, give others
+    /// sight of them), so the answer is a request that a different administrator must approve
+    /// ([`App::admin_approve`]).
+    pub async fn admin_add_user(&self, admin: &User, input: &UserInput) -> Result<AddedUser, AppError> {
         self.check_admin(admin, AuditAction::UserCreated, "not an administrator").await?;
         let org = match uuid::Uuid::parse_str(input.org.trim()) {
             Ok(id) => self.store.org(OrgId(id)).await?,
@@ -188,6 +209,7 @@ impl App {
         .ok_or_else(|| AppError::invalid("org", "choose the organisation the user works for"))?;
         let role: Role = input.role.parse().map_err(|_| AppError::invalid("role", "choose the user's role"))?;
         let name = checked_name("name", &input.name, 100)?;
+        crate::auth::check_org_kind(org.kind, role)?;
         if role == Role::DecisionMaker {
             let decides_for = self
                 .store
@@ -206,6 +228,10 @@ impl App {
         if self.store.user_by_name(&name).await?.is_some() {
             return Err(AppError::invalid("name", "a user with this name already exists: choose another"));
         }
+        if crate::approvals::needs_second_administrator(role) {
+            let request = self.request_change(admin, AccountChange::CreateUser, &org, role, &name, None).await?;
+            return Ok(AddedUser::Requested(request));
+        }
         let created = match self.create_user_for(&org.name, Some(org.kind), role, &name, false, None).await {
             Ok(c) => c,
             Err(AppError::Conflict(_)) => {
@@ -215,7 +241,7 @@ impl App {
         };
         let detail = format!("user {} role {} organisation {}", created.user.id, role.code(), org.id);
         self.audit(Some(admin), AuditAction::UserCreated, None, Outcome::Allowed, detail).await?;
-        Ok(created)
+        Ok(AddedUser::Created(created))
     }
 
     /// The user an administrator is about to disable (for the confirmation page).
@@ -242,10 +268,12 @@ impl App {
     }
 
     /// Issues a new one-time sign-in code to a user who lost their password or authenticator:
-    /// their password and second factor are cleared, their sessions ended and older codes
-    /// spent, in one transaction with the audit record. Not for one's own account (ask another
-    /// administrator), nor a disabled one.
-    pub async fn admin_reset_user(&self, admin: &User, id: &str) -> Result<(User, String), AppError> {
+    /// their password and second factor are cleared, their sessions ended, their API tokens
+    /// revoked and older codes spent, in one transaction with the audit record. A user who can
+    /// see identities, or another administrator, gets a request for a different administrator
+    /// to approve instead (whoever holds the code can sign in as them). Not for one's own
+    /// account (ask another administrator), nor a disabled one.
+    pub async fn admin_reset_user(&self, admin: &User, id: &str) -> Result<ResetOutcome, AppError> {
         self.check_admin(admin, AuditAction::CredentialsReset, "not an administrator").await?;
         let target = self.admin_user(admin, id).await?;
         if target.id == admin.id {
@@ -254,13 +282,25 @@ impl App {
         if target.disabled {
             return Err(AppError::invalid("confirm", "this user is disabled, so they cannot be given a new code"));
         }
+        if crate::approvals::needs_second_administrator(target.role) {
+            let org = Organisation { id: target.org, name: target.org_name.clone(), kind: target.org_kind };
+            let change = AccountChange::ResetCredentials;
+            let request = self.request_change(admin, change, &org, target.role, &target.name, Some(target.id)).await?;
+            return Ok(ResetOutcome::Requested(request));
+        }
+        let code = self.reset_now(admin, &target, "").await?;
+        Ok(ResetOutcome::Done(target, code))
+    }
+
+    /// Resets `target`'s credentials now and returns the new code; `detail` adds to the audit.
+    pub(crate) async fn reset_now(&self, actor: &User, target: &User, detail: &str) -> Result<String, AppError> {
         let code = crate::auth::new_secret();
         let now = self.clock.now();
-        let detail = format!("user {}", target.id);
-        let audit = self.audit_record(Some(admin), AuditAction::CredentialsReset, None, Outcome::Allowed, detail);
+        let detail = format!("user {}{detail}", target.id);
+        let audit = self.audit_record(Some(actor), AuditAction::CredentialsReset, None, Outcome::Allowed, detail);
         let expires = now + crate::auth::SIGN_IN_CODE_LIFETIME;
         self.store.reset_credentials(target.id, &crate::auth::hash_secret(&code), now, expires, &audit).await?;
-        Ok((target, code))
+        Ok(code)
     }
 
     /// The master keys, newest first: id, when written, whether it seals new data, and how

@@ -18,6 +18,10 @@ pub const SIGN_IN_CODE_LIFETIME: Duration = Duration::hours(72);
 pub const SESSION_IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends this long after sign-in, whatever the activity.
 pub const SESSION_ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// How long an API token works unless another lifetime is asked for.
+pub const TOKEN_LIFETIME_DAYS: u32 = 90;
+/// The longest lifetime a token may be given: a year and a day.
+pub const MAX_TOKEN_DAYS: u32 = 366;
 /// The shortest password accepted (NIST SP 800-63B asks for at least 8; we ask for more).
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -62,9 +66,29 @@ pub fn default_org_kind(role: Role) -> OrgKind {
         Role::DecisionMaker => OrgKind::CompetentAuthority,
         Role::SupportProvider => OrgKind::SupportProvider,
         Role::Guardian => OrgKind::GuardianService,
-        Role::LegalAdviser | Role::FirstResponder => OrgKind::Ngo,
+        Role::LegalAdviser => OrgKind::LegalPractice,
+        Role::FirstResponder => OrgKind::Ngo,
         Role::Admin | Role::Monitor => OrgKind::Other,
     }
+}
+
+/// Refuses a role in an organisation of a kind that may not hold it ([`OrgKind::allows`]),
+/// naming the `org` field and the kinds that may.
+pub fn check_org_kind(kind: OrgKind, role: Role) -> Result<(), AppError> {
+    use sg_domain::Coded;
+    if kind.allows(role) {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = OrgKind::allowed_for(role).into_iter().map(|k| k.code()).collect();
+    Err(AppError::invalid(
+        "org",
+        format!(
+            "a {} cannot work for an organisation of kind {}: choose an organisation of kind {}",
+            role.label().to_lowercase(),
+            kind.code(),
+            allowed.join(" or ")
+        ),
+    ))
 }
 
 impl App {
@@ -92,6 +116,23 @@ impl App {
         with_token: bool,
         authority: Option<sg_domain::CompetentAuthority>,
     ) -> Result<NewCredentials, AppError> {
+        let id = UserId(uuid::Uuid::new_v4());
+        self.create_user_with_id(id, org_name, org_kind, role, name, with_token, authority).await
+    }
+
+    /// [`App::create_user_for`] with the new user's id chosen by the caller (an approved request
+    /// records the id before the user is written).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn create_user_with_id(
+        &self,
+        id: UserId,
+        org_name: &str,
+        org_kind: Option<OrgKind>,
+        role: Role,
+        name: &str,
+        with_token: bool,
+        authority: Option<sg_domain::CompetentAuthority>,
+    ) -> Result<NewCredentials, AppError> {
         let name = name.trim();
         let org_name = org_name.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -104,20 +145,17 @@ impl App {
         if authority.is_some() && role != Role::DecisionMaker {
             return Err(AppError::invalid("competent-authority", "only applies to decision makers"));
         }
-        let org = self
-            .store
-            .ensure_org(org_name, org_kind.unwrap_or_else(|| default_org_kind(role)), self.clock.now())
-            .await?;
-        let mut user = self
-            .store
-            .create_user(&NewUser {
-                id: UserId(uuid::Uuid::new_v4()),
-                org: org.id,
-                name: name.into(),
-                role,
-                created_at: now,
-            })
-            .await?;
+        // The kind is checked before anything is written, and again on the organisation found
+        // or made (another process may have made it a moment ago).
+        let kind = match self.store.org_by_name(org_name).await? {
+            Some(existing) => existing.kind,
+            None => org_kind.unwrap_or_else(|| default_org_kind(role)),
+        };
+        check_org_kind(kind, role)?;
+        let org = self.store.ensure_org(org_name, kind, self.clock.now()).await?;
+        check_org_kind(org.kind, role)?;
+        let mut user =
+            self.store.create_user(&NewUser { id, org: org.id, name: name.into(), role, created_at: now }).await?;
         // A decision maker's organisation decides for one competent authority.
         let wanted = match (role, authority, user.org_competent_authority) {
             (Role::DecisionMaker, Some(a), _) => Some(a),
@@ -130,13 +168,8 @@ impl App {
         }
         let sign_in_code = new_secret();
         self.store.add_sign_in_code(user.id, &hash_secret(&sign_in_code), now + SIGN_IN_CODE_LIFETIME).await?;
-        let api_token = if with_token {
-            let token = new_secret();
-            self.store.add_api_token(user.id, &hash_secret(&token), now).await?;
-            Some(token)
-        } else {
-            None
-        };
+        let api_token =
+            if with_token { Some(self.issue_api_token(user.id, "user add", TOKEN_LIFETIME_DAYS).await?) } else { None };
         tracing::info!(user = %user.id, role = %role, "user created");
         Ok(NewCredentials { user, sign_in_code, api_token })
     }
@@ -150,9 +183,26 @@ impl App {
         self.create_user("Safeguard administrators", Some(OrgKind::Other), Role::Admin, "admin", false).await.map(Some)
     }
 
-    /// The user owning an API bearer token; a disabled user's tokens no longer work.
+    /// A new API token for `user`, valid for `days` days (1 to [`MAX_TOKEN_DAYS`]); only its hash
+    /// is stored.
+    pub async fn issue_api_token(&self, user: UserId, label: &str, days: u32) -> Result<String, AppError> {
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(AppError::invalid(
+                "token-days",
+                format!("a token lasts from 1 to {MAX_TOKEN_DAYS} days; {days} is not in that range"),
+            ));
+        }
+        let now = self.clock.now();
+        let token = new_secret();
+        let expires = now + Duration::days(i64::from(days));
+        self.store.add_api_token(user, &hash_secret(&token), label, now, expires).await?;
+        Ok(token)
+    }
+
+    /// The user owning an API bearer token; a revoked or expired token, or a disabled user's,
+    /// no longer works.
     pub async fn user_for_api_token(&self, token: &str) -> Result<User, AppError> {
-        match self.store.user_by_api_token(&hash_secret(token.trim())).await? {
+        match self.store.user_by_api_token(&hash_secret(token.trim()), self.clock.now()).await? {
             Some(user) if !user.disabled => Ok(user),
             _ => Err(AppError::Unauthenticated),
         }

@@ -171,7 +171,7 @@ impl App {
             // (police, immigration enforcement, monitors) gets the refusal it gets for a case
             // that exists without a consent for it; the others "not found", as for a case they
             // may not see.
-            if !user.role.can_read_cases() {
+            if !access::can_read_cases(user) {
                 return Err(AppError::Forbidden(IDENTITY_REFUSED.into()));
             }
             return Err(AppError::NotFound);
@@ -218,7 +218,15 @@ impl App {
 
     /// One page of the cases `user` may see.
     pub async fn list_cases(&self, user: &User, mut filter: CaseFilter) -> Result<CasePage, AppError> {
-        match access::case_list_scope(user)? {
+        let scope = match access::case_list_scope(user) {
+            Ok(scope) => scope,
+            Err(e) => {
+                // A refused case list is audited: an administrator or police user trying is a signal.
+                self.audit(Some(user), AuditAction::CaseRead, None, Outcome::Refused, "case list").await?;
+                return Err(e);
+            }
+        };
+        match scope {
             access::ListScope::All => {}
             access::ListScope::ReferredBy(org) => filter.referred_by_org = Some(org),
             access::ListScope::RoutedTo(authority) => filter.competent_authority = Some(authority),

@@ -70,7 +70,8 @@ impl App {
         if let Some((user, _)) = self.store.user_by_name(DEMO_USER).await? {
             return Ok(user);
         }
-        let org = self.store.ensure_org(DEMO_ORG, OrgKind::Other, self.clock.now()).await?;
+        let org = self.store.ensure_org(DEMO_ORG, OrgKind::Ngo, self.clock.now()).await?;
+        crate::auth::check_org_kind(org.kind, Role::FirstResponder)?;
         let new = NewUser {
             id: UserId(uuid::Uuid::new_v4()),
             org: org.id,

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod actions;
 pub mod admin;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod case_actions;

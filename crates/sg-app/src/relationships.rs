@@ -97,7 +97,7 @@ impl App {
                 let org = self.org_for("provider", &provider, Relation::SupportProvider).await?;
                 // A provider records support by its own organisation only, so that it sees only
                 // the people it supports.
-                if user.role == Role::SupportProvider && org.id != user.org {
+                if crate::access::names_only_own_org(user) && org.id != user.org {
                     return Err(crate::messages::invalid("provider", "organisation.own_only", vec![]));
                 }
                 C::EnterSupport { provider: org.name, provider_org: Some(org.id) }

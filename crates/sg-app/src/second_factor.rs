@@ -1,5 +1,5 @@
-//! The second factor: time-based one-time passwords (RFC 6238), required for administrators
-//! and decision makers, and sign-in throttling.
+//! The second factor: time-based one-time passwords (RFC 6238), required for every role that can
+//! see identities or give others sight of them (all but monitors), and sign-in throttling.
 
 use sg_domain::Role;
 use sg_store::{Session, User};

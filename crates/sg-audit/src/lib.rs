@@ -35,6 +35,10 @@ sg_domain::coded_enum! {
         UserDisabled = ("user-disabled", "User disabled"),
         CredentialsReset = ("credentials-reset", "Password and second factor reset, new sign-in code issued"),
         AdminRead = ("admin-read", "Administration page read"),
+        AccountChangeRequested = ("account-change-requested", "Account change asked for, awaiting a second administrator"),
+        AccountChangeApproved = ("account-change-approved", "Account change approved by a second administrator"),
+        AccountChangeDeclined = ("account-change-declined", "Account change declined"),
+        TokenRevoked = ("token-revoked", "API token revoked"),
     }
 }
 

@@ -170,6 +170,61 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
     }
     let stored = store.case(open.id).await.unwrap().unwrap();
     assert!(stored.events.last().unwrap().actor.is_none(), "the person's change has no actor");
+    // API tokens: found only while neither revoked nor expired; revoked one by one, by their
+    // owner only; a reset revokes the rest. Account requests: answered once, before expiry.
+    let owner =
+        app.create_user("Token Trust", None, sg_domain::Role::SupportProvider, "tok", false).await.unwrap().user;
+    let day = time::Duration::days(1);
+    store.add_api_token(owner.id, b"token-a", "a", now, now + day).await.unwrap();
+    store.add_api_token(owner.id, b"token-b", "b", now, now + day * 90).await.unwrap();
+    assert_eq!(store.user_by_api_token(b"token-a", now).await.unwrap().map(|u| u.id), Some(owner.id));
+    assert!(store.user_by_api_token(b"token-a", now + day * 2).await.unwrap().is_none(), "an expired token works");
+    let record = app.audit_record(None, AuditAction::TokenRevoked, None, Outcome::Allowed, "conformance");
+    assert!(!store.revoke_api_token(dee.user.id, b"token-b", now, &record).await.unwrap(), "another user revoked it");
+    assert!(store.revoke_api_token(owner.id, b"token-b", now, &record).await.unwrap());
+    assert!(!store.revoke_api_token(owner.id, b"token-b", now, &record).await.unwrap(), "revoked twice");
+    assert!(store.user_by_api_token(b"token-b", now).await.unwrap().is_none(), "a revoked token works");
+    let listed = store.api_tokens(owner.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.iter().filter(|t| t.revoked_at.is_some()).count(), 1);
+    assert_eq!(listed.iter().find(|t| t.label == "a").unwrap().id, hex::encode(b"token-a"));
+    store.reset_credentials(owner.id, b"reset-code", now, later, &record).await.unwrap();
+    assert!(store.user_by_api_token(b"token-a", now).await.unwrap().is_none(), "a reset left a token working");
+
+    let request = sg_store::AccountRequest {
+        id: uuid::Uuid::new_v4(),
+        change: sg_store::AccountChange::CreateUser,
+        org: north.id,
+        org_name: String::new(),
+        role: sg_domain::Role::DecisionMaker,
+        name: "asked-for".into(),
+        target_user: None,
+        requested_by: owner.id,
+        requested_by_name: String::new(),
+        requested_at: now,
+        expires_at: now + day * 7,
+        decided_by: None,
+        decided_by_name: None,
+        decided_at: None,
+        outcome: None,
+    };
+    let record = app.audit_record(None, AuditAction::AccountChangeRequested, None, Outcome::Allowed, "conformance");
+    store.add_account_request(&request, &record).await.unwrap();
+    let stored = store.account_request(request.id).await.unwrap().unwrap();
+    assert_eq!((stored.org_name.as_str(), stored.requested_by_name.as_str()), ("North Decisions", "tok"));
+    assert_eq!(store.account_requests(Some(north.id), 10).await.unwrap().len(), 1);
+    assert!(store.account_requests(Some(owner.org), 10).await.unwrap().is_empty());
+    let approved = sg_store::RequestOutcome::Approved;
+    let made = Some(sg_domain::UserId(uuid::Uuid::new_v4()));
+    let late = now + day * 8;
+    assert!(!store.decide_account_request(request.id, dee.user.id, late, approved, made, &record).await.unwrap());
+    assert!(store.decide_account_request(request.id, dee.user.id, now, approved, made, &record).await.unwrap());
+    assert!(!store.decide_account_request(request.id, dee.user.id, now, approved, None, &record).await.unwrap());
+    let answered = store.account_request(request.id).await.unwrap().unwrap();
+    assert_eq!(
+        (answered.outcome, answered.target_user, answered.decided_by_name.as_deref()),
+        (Some(approved), made, Some("dee"))
+    );
 
     // The audit chain reads back in order and verifies.
     let page = store.audit_page(0, 10_000).await.unwrap();

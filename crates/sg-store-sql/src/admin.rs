@@ -120,6 +120,13 @@ impl<E: 'static> sg_store::Admin for SqlStore<E> {
                 return Err(StoreError::NotFound);
             }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&id).execute(&mut *tx).await.map_err(error)?;
+            // A reset is for a lost or stolen account: its API tokens stop too.
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(unix(now))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(error)?;
             sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
                 .bind(unix(now))
                 .bind(&id)

@@ -13,6 +13,7 @@
 //! crate's `migrations/` folder, numbered in step.
 
 mod admin;
+mod approvals;
 mod cases;
 mod convert;
 mod db;

@@ -156,31 +156,65 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         })
     }
 
-    async fn add_api_token(&self, user: UserId, hash: &[u8], now: OffsetDateTime) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
-                .bind(hash)
-                .bind(user.to_string())
-                .bind(unix(now))
-                .execute(pool)
-                .await
-                .map_err(error)?;
-            Ok(())
-        })
+    async fn add_api_token(
+        &self,
+        user: UserId,
+        hash: &[u8],
+        label: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        crate::approvals::add_api_token(&self.db, user, hash, label, now, expires_at).await
     }
 
-    async fn user_by_api_token(&self, hash: &[u8]) -> StoreResult<Option<User>> {
-        read!(&self.db, |pool| {
-            let row = sqlx::query(&format!(
-                "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = $1"
-            ))
-            .bind(hash)
-            .fetch_optional(pool)
-            .await
-            .map_err(error)?;
-            row.as_ref().map(user_from_row).transpose()
-        })
+    async fn user_by_api_token(&self, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>> {
+        crate::approvals::user_by_api_token(&self.db, hash, now).await
+    }
+
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<sg_store::ApiTokenInfo>> {
+        crate::approvals::api_tokens(&self.db, user).await
+    }
+
+    async fn revoke_api_token(
+        &self,
+        user: UserId,
+        hash: &[u8],
+        at: OffsetDateTime,
+        audit: &sg_audit::AuditRecord,
+    ) -> StoreResult<bool> {
+        crate::approvals::revoke_api_token(&self.db, user, hash, at, audit).await
+    }
+
+    async fn add_account_request(
+        &self,
+        request: &sg_store::AccountRequest,
+        audit: &sg_audit::AuditRecord,
+    ) -> StoreResult<()> {
+        crate::approvals::add_account_request(&self.db, request, audit).await
+    }
+
+    async fn account_request(&self, id: uuid::Uuid) -> StoreResult<Option<sg_store::AccountRequest>> {
+        crate::approvals::account_request(&self.db, id).await
+    }
+
+    async fn account_requests(
+        &self,
+        org: Option<sg_domain::OrgId>,
+        limit: u32,
+    ) -> StoreResult<Vec<sg_store::AccountRequest>> {
+        crate::approvals::account_requests(&self.db, org, limit).await
+    }
+
+    async fn decide_account_request(
+        &self,
+        id: uuid::Uuid,
+        by: UserId,
+        at: OffsetDateTime,
+        outcome: sg_store::RequestOutcome,
+        target_user: Option<UserId>,
+        audit: &sg_audit::AuditRecord,
+    ) -> StoreResult<bool> {
+        crate::approvals::decide_account_request(&self.db, id, by, at, outcome, target_user, audit).await
     }
 
     async fn add_sign_in_code(&self, user: UserId, hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()> {

@@ -92,10 +92,47 @@ pub trait Accounts: Send + Sync {
     async fn record_sign_in_failure(&self, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()>;
     /// How many failed sign-ins for a (hashed) name since `since`.
     async fn sign_in_failures_since(&self, name_hash: &[u8], since: OffsetDateTime) -> StoreResult<u64>;
-    /// Stores the hash of a new API token for a user.
-    async fn add_api_token(&self, user: UserId, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<()>;
-    /// The user owning the API token with this hash.
-    async fn user_by_api_token(&self, token_hash: &[u8]) -> StoreResult<Option<User>>;
+    /// Stores the hash of a new API token for a user, with its label and expiry.
+    async fn add_api_token(
+        &self,
+        user: UserId,
+        token_hash: &[u8],
+        label: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// The user owning the API token with this hash, if the token is neither revoked nor expired
+    /// at `now`.
+    async fn user_by_api_token(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
+    /// A user's API tokens, newest first, revoked and expired ones included.
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiTokenInfo>>;
+    /// Revokes one of `user`'s tokens and appends the audit record, in one transaction; false
+    /// when the user has no such unrevoked token.
+    async fn revoke_api_token(
+        &self,
+        user: UserId,
+        token_hash: &[u8],
+        at: OffsetDateTime,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
+    /// Stores a new account request and appends its audit record, in one transaction.
+    async fn add_account_request(&self, request: &AccountRequest, audit: &AuditRecord) -> StoreResult<()>;
+    /// One account request.
+    async fn account_request(&self, id: uuid::Uuid) -> StoreResult<Option<AccountRequest>>;
+    /// Account requests, newest first, at most `limit`: every organisation's, or one's.
+    async fn account_requests(&self, org: Option<OrgId>, limit: u32) -> StoreResult<Vec<AccountRequest>>;
+    /// Answers a pending, unexpired request (at `at`), with the audit record, in one
+    /// transaction; `target_user` is recorded for an approved creation. False when it was
+    /// already answered or has expired, so two administrators cannot both answer it.
+    async fn decide_account_request(
+        &self,
+        id: uuid::Uuid,
+        by: UserId,
+        at: OffsetDateTime,
+        outcome: RequestOutcome,
+        target_user: Option<UserId>,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
     /// Stores the hash of a one-time sign-in code.
     async fn add_sign_in_code(&self, user: UserId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
     /// Consumes a one-time sign-in code: its user if it exists, is unused and unexpired; it can

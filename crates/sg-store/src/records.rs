@@ -18,7 +18,8 @@ sg_domain::coded_enum! {
         LocalAuthority = ("local-authority", "Local Authority"),
         CompetentAuthority = ("competent-authority", "Competent authority"),
         SupportProvider = ("support-provider", "Support provider"),
-        GuardianService = ("guardian-service", "Independent child trafficking guardian service"),
+        GuardianService = ("guardian-service", "Guardian service"),
+        LegalPractice = ("legal-practice", "Legal practice"),
         Other = ("other", "Other"),
     }
 }
@@ -29,11 +30,53 @@ impl OrgKind {
     pub fn first_responder_type(self) -> sg_domain::FirstResponderType {
         use sg_domain::FirstResponderType as F;
         match self {
-            Self::Ngo | Self::SupportProvider | Self::GuardianService | Self::Other => F::NgoThirdSector,
+            Self::Ngo | Self::SupportProvider | Self::GuardianService | Self::LegalPractice | Self::Other => {
+                F::NgoThirdSector
+            }
             Self::Police => F::Police,
             Self::LocalAuthority => F::LocalAuthority,
             Self::GovernmentAgency | Self::CompetentAuthority => F::GovernmentAgency,
         }
+    }
+
+    /// Whether a user of `role` may belong to an organisation of this kind: the one table of
+    /// which roles work where, enforced wherever a user is made (the administrator's pages,
+    /// `safeguard user add`, the demonstration users). A role's access follows its organisation,
+    /// so a role in the wrong kind of organisation would carry its access somewhere it must not be.
+    ///
+    /// - administrator: `other` only, the operator's own organisation; never a police force or an
+    ///   agency with an interest in survivors' records.
+    /// - first responder: `ngo`, `police`, `local-authority`, `government-agency`,
+    ///   `support-provider` (the statutory and designated first responders of the NRM).
+    /// - decision maker: `competent-authority` only (decisions are the competent authorities').
+    /// - support provider: `support-provider` or `ngo` (victim care contract subcontractors).
+    /// - guardian: `guardian-service` or `ngo` (independent child trafficking guardians are run
+    ///   by charities).
+    /// - legal adviser: `legal-practice` or `ngo` (law centres); never a police force or an
+    ///   agency, which would read identities as the survivor's own adviser.
+    /// - police: `police` only; immigration enforcement: `government-agency` only. Neither can
+    ///   sit anywhere that sees identities on another basis.
+    /// - monitor: `other`, `ngo` or `government-agency` (independent monitors, the commissioner).
+    pub fn allows(self, role: Role) -> bool {
+        use OrgKind as K;
+        match role {
+            Role::Admin => self == K::Other,
+            Role::FirstResponder => {
+                matches!(self, K::Ngo | K::Police | K::LocalAuthority | K::GovernmentAgency | K::SupportProvider)
+            }
+            Role::DecisionMaker => self == K::CompetentAuthority,
+            Role::SupportProvider => matches!(self, K::SupportProvider | K::Ngo),
+            Role::Guardian => matches!(self, K::GuardianService | K::Ngo),
+            Role::LegalAdviser => matches!(self, K::LegalPractice | K::Ngo),
+            Role::Police => self == K::Police,
+            Role::ImmigrationEnforcement => self == K::GovernmentAgency,
+            Role::Monitor => matches!(self, K::Other | K::Ngo | K::GovernmentAgency),
+        }
+    }
+
+    /// The kinds of organisation a user of `role` may belong to, in [`OrgKind::ALL`] order.
+    pub fn allowed_for(role: Role) -> Vec<OrgKind> {
+        Self::ALL.iter().copied().filter(|k| k.allows(role)).collect()
     }
 }
 

@@ -72,7 +72,13 @@ const ROLE_NOT_A_DECISION: &[(&str, &str)] = &[
     ("crates/sg-app/src/auth.rs", "Role::ImmigrationEnforcement => OrgKind::GovernmentAgency"),
     ("crates/sg-app/src/auth.rs", "Role::DecisionMaker => OrgKind::CompetentAuthority"),
     ("crates/sg-app/src/auth.rs", "Role::SupportProvider => OrgKind::SupportProvider"),
-    ("crates/sg-app/src/auth.rs", "Role::Guardian | Role::LegalAdviser | Role::FirstResponder => OrgKind::Ngo"),
+    ("crates/sg-app/src/auth.rs", "Role::Guardian => OrgKind::GuardianService"),
+    ("crates/sg-app/src/auth.rs", "Role::LegalAdviser => OrgKind::LegalPractice"),
+    ("crates/sg-app/src/auth.rs", "Role::FirstResponder => OrgKind::Ngo"),
+    // The demo organisation must be one a first responder may work in.
+    ("crates/sg-app/src/demo.rs", "check_org_kind(org.kind, Role::FirstResponder)"),
+    // The practices a person may instruct: those with legal advisers (a query, not a decision).
+    ("crates/sg-app/src/relationships.rs", "orgs_with_role(Role::LegalAdviser)"),
     ("crates/sg-app/src/auth.rs", "Role::Admin | Role::Monitor => OrgKind::Other"),
     // Input validation: only a decision maker's organisation names a competent authority.
     ("crates/sg-app/src/auth.rs", "if authority.is_some() && role != Role::DecisionMaker"),

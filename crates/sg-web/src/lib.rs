@@ -50,6 +50,9 @@ pub const ROUTES: &[&str] = &[
     "POST /account/password",
     "GET /account/two-factor",
     "POST /account/two-factor",
+    "GET /account/tokens",
+    "POST /account/tokens/{token_id}/revoke",
+    "GET /organisation",
     "POST /sign-out",
     "GET /cases",
     "GET /cases/{case_id}",
@@ -77,6 +80,11 @@ pub const ROUTES: &[&str] = &[
     "GET /admin/users/{user_id}/reset",
     "POST /admin/users/{user_id}/reset",
     "GET /admin/keys",
+    "GET /admin/requests",
+    "GET /admin/requests/{request_id}/approve",
+    "POST /admin/requests/{request_id}/approve",
+    "GET /admin/requests/{request_id}/decline",
+    "POST /admin/requests/{request_id}/decline",
     "GET /referrals/new",
     "GET /referrals/sent/{case_id}",
     "GET /referrals/new/{step}",
@@ -112,6 +120,7 @@ pub fn openapi_document() -> &'static str {
 
 /// The whole URL map.
 pub fn router(state: AppState) -> Router {
+    use pages::admin::requests;
     let api = Router::new()
         .route("/openapi.json", get(api::openapi))
         .route("/referrals", post(api::referrals::create))
@@ -135,6 +144,9 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in/two-factor", get(pages::auth::second_factor_page).post(pages::auth::second_factor))
         .route("/account/password", get(pages::auth::password_page).post(pages::auth::set_password))
         .route("/account/two-factor", get(pages::auth::enrol_page).post(pages::auth::enrol))
+        .route("/account/tokens", get(pages::account::tokens))
+        .route("/account/tokens/{token_id}/revoke", post(pages::account::revoke))
+        .route("/organisation", get(pages::account::organisation))
         .route("/sign-out", post(pages::auth::sign_out))
         .route("/cases", get(pages::cases::list))
         .route("/cases/{case_id}", get(pages::cases::show))
@@ -158,6 +170,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{user_id}/disable", get(pages::admin::users::confirm).post(pages::admin::users::disable))
         .route("/admin/users/{user_id}/reset", get(pages::admin::users::reset_confirm).post(pages::admin::users::reset))
         .route("/admin/keys", get(pages::admin::keys::show))
+        .route("/admin/requests", get(requests::list))
+        .route("/admin/requests/{request_id}/approve", get(requests::approve_confirm).post(requests::approve))
+        .route("/admin/requests/{request_id}/decline", get(requests::decline_confirm).post(requests::decline))
         .route("/referrals/new", get(pages::referral::start))
         .route("/referrals/sent/{case_id}", get(pages::referral::sent))
         .route("/referrals/new/{step}", get(pages::referral::question).post(pages::referral::answer))

@@ -104,8 +104,21 @@ export async function signUp(browser, server, org, role, name, { javaScriptEnabl
     const secret = (await page.textContent('#secret')).trim();
     await page.fill('#code', totp(secret));
     await submit(page, 'Continue');
+    // Kept for signing in again: every role that sees identities has an authenticator.
+    page.totpSecret = secret;
   }
   return page;
+}
+
+/** Signs `page`'s user in again with their password (and authenticator, if they have one). */
+export async function signInAgain(page, name) {
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await submit(page, 'Sign in');
+  if (new URL(page.url()).pathname === '/sign-in/two-factor') {
+    await page.fill('#code', totp(page.totpSecret));
+    await submit(page, 'Continue');
+  }
 }
 
 /** The path of the page's URL. */

@@ -20,8 +20,11 @@ use crate::cli::{
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { data, bind, demo, secure_cookies } => serve::run(&data, bind, demo, secure_cookies).await,
-        Command::User { command: UserCommand::Add { data, org, org_type, role, name, token, competent_authority } } => {
-            user::add(&data, &org, org_type.as_deref(), &role, &name, token, competent_authority.as_deref()).await
+        Command::User {
+            command: UserCommand::Add { data, org, org_type, role, name, token, token_days, competent_authority },
+        } => {
+            let token_days = token_days.or(token.then_some(sg_app::auth::TOKEN_LIFETIME_DAYS));
+            user::add(&data, &org, org_type.as_deref(), &role, &name, token_days, competent_authority.as_deref()).await
         }
         Command::Bench(args) => crate::bench::run(args).await,
         Command::Demo { data, cases, seed, stats_dir } => demo::run(&data, cases, seed, stats_dir).await,

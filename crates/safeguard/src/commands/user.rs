@@ -12,7 +12,7 @@ pub(crate) async fn add(
     org_type: Option<&str>,
     role: &str,
     name: &str,
-    token: bool,
+    token_days: Option<u32>,
     competent_authority: Option<&str>,
 ) -> anyhow::Result<()> {
     let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
@@ -28,7 +28,8 @@ pub(crate) async fn add(
             return Err(e);
         }
     };
-    let created = app.create_user_for(org, org_kind, role, name, token, authority).await.map_err(|e| match e {
+    // The operator's path: no second administrator, but audited (`App::operator_add_user`).
+    let created = app.operator_add_user(org, org_kind, role, name, token_days, authority).await.map_err(|e| match e {
         sg_app::AppError::Invalid(f) => anyhow!("--{}: {}", f.field, f.message),
         other => anyhow!("{other}"),
     });

@@ -27,7 +27,7 @@ async fn sign_in_with_code(t: &TestApp, code: &str, role: Role) -> (reqwest::Cli
         let code = common::totp_code(&secret);
         let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
         let r = client.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
-        assert_eq!(r.url().path(), "/cases", "enrolment failed");
+        assert_ne!(r.url().path(), "/account/two-factor", "enrolment failed");
     }
     (client, csrf)
 }
@@ -50,6 +50,19 @@ async fn post(
     let r = client.post(t.url(path)).form(form).send().await.unwrap();
     let (status, path) = (r.status(), r.url().path().to_string());
     (status, path, r.text().await.unwrap())
+}
+
+/// A second administrator signs in, approves the newest request after its confirmation step,
+/// and gets the page with the one-time code.
+async fn approved_by_another_administrator(t: &TestApp) -> String {
+    let (second, csrf) = signed_in(t, "Safeguard administrators", Role::Admin, "adm-2").await;
+    let request = t.store.account_requests(None, 1).await.unwrap().remove(0);
+    let path = format!("/admin/requests/{}/approve", request.id);
+    let html = second.get(t.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&request.name), "{html}");
+    let (status, _, html) = post(&second, t, &path, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    html
 }
 
 async fn audited(t: &TestApp, action: AuditAction, outcome: Outcome) -> Vec<sg_audit::AuditEntry> {
@@ -81,6 +94,9 @@ async fn an_administrator_adds_an_organisation_and_a_user_who_signs_in_with_the_
     let form = [("org", org_id.as_str()), ("role", "decision-maker"), ("name", "dm-north"), ("csrf", &csrf)];
     let (status, _, html) = post(&admin, &t, "/admin/users", &form).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Request sent") && !html.contains("sign-in-code"), "{html}");
+    // A decision maker sees identities: a second administrator approves, and sees the code.
+    let html = approved_by_another_administrator(&t).await;
     assert!(html.contains("User added") && html.contains("dm-north"), "{html}");
     let code = html.split("id=\"sign-in-code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert!(code.len() >= 40, "a one-time code: {code}");
@@ -100,7 +116,11 @@ async fn an_administrator_adds_an_organisation_and_a_user_who_signs_in_with_the_
     let created = audited(&t, AuditAction::OrganisationCreated, Outcome::Allowed).await;
     assert_eq!(created.len(), 1);
     assert!(created[0].record.detail.contains(&org_id) && !created[0].record.detail.contains("North"));
-    let added = audited(&t, AuditAction::UserCreated, Outcome::Allowed).await;
+    let added: Vec<_> = audited(&t, AuditAction::UserCreated, Outcome::Allowed)
+        .await
+        .into_iter()
+        .filter(|e| e.record.detail.contains("request"))
+        .collect();
     assert_eq!(added.len(), 1);
     assert!(added[0].record.detail.contains(&user.id.to_string()) && !added[0].record.detail.contains("dm-north"));
 }
@@ -179,7 +199,8 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
         (vec![("org", ngo.as_str()), ("role", "overlord"), ("name", "m1")], "role", "choose the user"),
         (vec![("org", ngo.as_str()), ("role", "monitor"), ("name", " ")], "name", "enter a name"),
         (vec![("org", ngo.as_str()), ("role", "monitor"), ("name", "fr1")], "name", "already exists"),
-        (vec![("org", ngo.as_str()), ("role", "decision-maker"), ("name", "dm1")], "role", "competent authority"),
+        (vec![("org", ngo.as_str()), ("role", "decision-maker"), ("name", "dm1")], "org", "kind competent-authority"),
+        (vec![("org", ngo.as_str()), ("role", "police"), ("name", "pc1")], "org", "cannot work for an organisation"),
     ] {
         let mut form = form;
         form.push(("csrf", &csrf));
@@ -258,6 +279,9 @@ async fn a_new_code_clears_the_password_and_second_factor_and_ends_the_session()
     assert!(r.text().await.unwrap().contains("Issue a new sign-in code to dm1?"));
     let (status, _, html) = post(&admin, &t, &format!("/admin/users/{id}/reset"), &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Request sent") && !html.contains("sign-in-code"), "{html}");
+    assert!(t.store.user(user.id).await.unwrap().unwrap().has_second_factor, "reset before approval");
+    let html = approved_by_another_administrator(&t).await;
     assert!(html.contains("New sign-in code issued"), "{html}");
     let new_code = html.split("id=\"sign-in-code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
 
@@ -272,7 +296,7 @@ async fn a_new_code_clears_the_password_and_second_factor_and_ends_the_session()
     assert_eq!(dm.get(t.url("/cases")).send().await.unwrap().status(), StatusCode::OK);
     let resets = audited(&t, AuditAction::CredentialsReset, Outcome::Allowed).await;
     assert_eq!(resets.len(), 1);
-    assert_eq!(resets[0].record.detail, format!("user {id}"));
+    assert!(resets[0].record.detail.starts_with(&format!("user {id} request ")), "{}", resets[0].record.detail);
 
     // Not one's own account.
     let (me, _) = t.store.user_by_name("adm").await.unwrap().unwrap();

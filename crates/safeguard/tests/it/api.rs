@@ -115,8 +115,10 @@ async fn an_adult_within_the_iecas_remit_is_routed_to_the_ieca() {
     let mut body = adult_referral();
     body["ieca_criteria"] = json!(true);
     let (_, created) = t.refer(&fr, &body, None).await;
-    let admin = t.api_user("Admins", Role::Admin, "root").await;
-    let (_, case) = t.get(&admin, &format!("/api/v1/cases/{}", created["case_id"].as_str().unwrap())).await;
+    let ieca = sg_domain::CompetentAuthority::Ieca;
+    let dm = t.app.create_user_for("IECA", None, Role::DecisionMaker, "ieca-dm", true, Some(ieca)).await.unwrap();
+    let dm = common::Token(dm.api_token.unwrap());
+    let (_, case) = t.get(&dm, &format!("/api/v1/cases/{}", created["case_id"].as_str().unwrap())).await;
     assert_eq!(case["competent_authority"], "ieca");
     assert_eq!(case["facts"]["first_responder_type"], "government-agency");
 }

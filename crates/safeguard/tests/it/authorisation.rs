@@ -29,6 +29,8 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         row[1] = admin;
         row
     };
+    // Administrators see no case record: a case answers "not found" as to a stranger, and the
+    // case list is refused (both audited as refusals).
     BTreeMap::from([
         //                                                          anon adm  fr  fro  dm   sp   gd   la   pol  ie   mon
         ("GET /healthz", all(200)),
@@ -44,25 +46,29 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /account/two-factor", signed_in(303, 200)),
         ("POST /account/two-factor", signed_in(303, 200)),
         ("POST /account/password", signed_in(303, 200)),
-        ("GET /cases", [303, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
-        ("GET /cases/{case_id}", [303, 200, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("GET /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("POST /cases/{case_id}/decide/{question}", [303, 403, 403, 404, 303, 404, 404, 404, 403, 403, 403]),
+        ("GET /account/tokens", signed_in(303, 200)),
+        ("GET /organisation", signed_in(303, 200)),
+        // A token of the first responder's page user: theirs to revoke; anyone else's is "not found".
+        ("POST /account/tokens/{token_id}/revoke", [303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404]),
+        ("GET /cases", [303, 403, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
+        ("GET /cases/{case_id}", [303, 404, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/decide/{question}", [303, 404, 403, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/decide/{question}", [303, 404, 403, 404, 303, 404, 404, 404, 403, 403, 403]),
         // Entering support: the referrer and the decision maker arrange it; the provider cannot
-        // see a case it does not support yet; the administrator may not. The legal adviser
+        // see a case it does not support yet; the administrator may not; the legal adviser
         // (like the provider and the guardian) is not related to these cases: the person did not
         // instruct them, so every case route answers "not found", as for a case that does not exist.
-        ("GET /cases/{case_id}/act/{action}", [303, 403, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("POST /cases/{case_id}/act/{action}", [303, 403, 303, 404, 303, 404, 404, 404, 403, 403, 403]),
-        ("GET /cases/{case_id}/identity", [303, 403, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("GET /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/act/{action}", [303, 404, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/act/{action}", [303, 404, 303, 404, 303, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/identity", [303, 404, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /cases/{case_id}/consents", [303, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
         // An empty form: those who may manage consents get the page again with the error summary.
-        ("POST /cases/{case_id}/consents", [303, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/consents", [303, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
         (
             "POST /cases/{case_id}/consents/{consent_id}/withdraw",
-            [303, 403, 303, 404, 403, 404, 404, 404, 403, 403, 403],
+            [303, 404, 303, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
-        ("POST /cases/{case_id}/survivor-code", [303, 403, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/survivor-code", [303, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("POST /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
@@ -83,6 +89,12 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         // The new code's page; or, once the target is disabled, the confirmation with its error.
         ("POST /admin/users/{user_id}/reset", admin_only(200)),
         ("GET /admin/keys", admin_only(200)),
+        // A request by another administrator: approving shows the code; declining goes back to the list.
+        ("GET /admin/requests", admin_only(200)),
+        ("GET /admin/requests/{request_id}/approve", admin_only(200)),
+        ("POST /admin/requests/{request_id}/approve", admin_only(200)),
+        ("GET /admin/requests/{request_id}/decline", admin_only(200)),
+        ("POST /admin/requests/{request_id}/decline", admin_only(303)),
         ("GET /referrals/sent/{case_id}", [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /referrals/new/{step}", [303, 403, 200, 200, 403, 403, 403, 403, 200, 200, 403]),
         ("POST /referrals/new/{step}", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
@@ -95,17 +107,17 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /api/v1/openapi.json", all(200)),
         ("POST /api/v1/referrals", [401, 403, 201, 201, 403, 403, 403, 403, 201, 201, 403]),
         ("POST /api/v1/referrals/convert", [401, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
-        ("GET /api/v1/cases", [401, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
-        ("GET /api/v1/cases/{case_id}", [401, 200, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("GET /api/v1/cases/{case_id}/identity", [401, 403, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("POST /api/v1/cases/{case_id}/actions", [401, 403, 403, 404, 200, 404, 404, 404, 403, 403, 403]),
-        ("GET /api/v1/cases/{case_id}/consents", [401, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
-        ("POST /api/v1/cases/{case_id}/consents", [401, 403, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("GET /api/v1/cases", [401, 403, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}", [401, 404, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}/identity", [401, 404, 200, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/actions", [401, 404, 403, 404, 200, 404, 404, 404, 403, 403, 403]),
+        ("GET /api/v1/cases/{case_id}/consents", [401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/consents", [401, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         (
             "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
-            [401, 403, 200, 404, 403, 404, 404, 404, 403, 403, 403],
+            [401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
-        ("POST /api/v1/cases/{case_id}/survivor-code", [401, 403, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("POST /api/v1/cases/{case_id}/survivor-code", [401, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /survivor", all(200)),
         ("POST /survivor", all(200)),
         ("GET /survivor/view", all(303)),
@@ -139,7 +151,7 @@ async fn actor(t: &TestApp, org: &str, role: Role, name: &str) -> Actor {
         let code = common::totp_code(&secret);
         let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
         let r = page.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
-        assert_eq!(r.headers()["location"], "/cases", "enrolment failed for {name}");
+        assert_eq!(r.headers()["location"], "/", "enrolment failed for {name}");
     }
     Actor { token: Some(token), page, csrf }
 }
@@ -191,6 +203,22 @@ async fn every_route_as_every_role() {
         t.store.save_referral_draft(&draft, &audit).await.unwrap();
         id.to_string()
     };
+    // Requests asked by a second administrator, for the matrix's administrator to answer.
+    let other_admin = t.app.create_user("Safeguard administrators", None, Role::Admin, "admin-2", false).await.unwrap();
+    let hope = t.store.org_by_name("Hope NGO").await.unwrap().unwrap().id.to_string();
+    let new_request = |n: usize| {
+        let (other_admin, hope) = (other_admin.user.clone(), hope.clone());
+        let app = t.app.clone();
+        async move {
+            let input =
+                sg_app::admin::UserInput { org: hope, role: "first-responder".into(), name: format!("asked-{n}") };
+            match app.admin_add_user(&other_admin, &input).await.unwrap() {
+                sg_app::admin::AddedUser::Requested(r) => r.id.to_string(),
+                sg_app::admin::AddedUser::Created(_) => panic!("a first responder needs a second administrator"),
+            }
+        }
+    };
+    let mut requests_made = 0;
     let consent_body = json!({"purpose": "support", "recipient_org": "Safe House Trust", "categories": ["identity"]});
 
     let table = table();
@@ -218,9 +246,17 @@ async fn every_route_as_every_role() {
                 r.json::<Value>().await.unwrap()["consent_id"].as_str().unwrap().to_string()
             };
             let draft = new_draft().await;
+            requests_made += 1;
+            let request = new_request(requests_made).await;
+            let token_id = {
+                t.app.issue_api_token(author.id, "matrix", 1).await.unwrap();
+                t.app.my_api_tokens(&author).await.unwrap()[0].id.clone()
+            };
             let url = t.url(
                 &path
                     .replace("{draft_id}", &draft)
+                    .replace("{request_id}", &request)
+                    .replace("{token_id}", &token_id)
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
                     .replace("{user_id}", &target)

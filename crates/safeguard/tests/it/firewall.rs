@@ -67,6 +67,16 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read the logs as they come: a full pipe would block the server mid-request.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let stdout = drain(Box::new(server.stdout.take().unwrap()));
+    let stderr = drain(Box::new(server.stderr.take().unwrap()));
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::blocking::Client::new();
     let started = Instant::now();
@@ -106,6 +116,12 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
     let html =
         browser.post(format!("{base}/sign-in/code")).form(&[("code", code.as_str())]).send().unwrap().text().unwrap();
     let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // A first responder sees identities, so sets up an authenticator first.
+    let html = browser.get(format!("{base}/account/two-factor")).send().unwrap().text().unwrap();
+    let secret = common::enrolment_secret(&html);
+    let form = [("secret", secret.as_str()), ("code", &common::totp_code(&secret)), ("csrf", &csrf)];
+    let enrolled = browser.post(format!("{base}/account/two-factor")).form(&form).send().unwrap();
+    assert_eq!(enrolled.url().path(), "/cases");
     browser.get(format!("{base}/referrals/new")).send().unwrap();
     for (step, form) in [
         ("about", vec![("jurisdiction", "england-wales"), ("age", "adult")]),
@@ -126,9 +142,7 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
     Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     let status = server.wait().unwrap();
     assert!(status.success());
-    let mut logs = String::new();
-    server.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
-    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let logs = stdout.join().unwrap() + &stderr.join().unwrap();
     assert!(logs.contains("case created"), "the logs were not captured: {logs}");
 
     let mut files = all_files(&data);

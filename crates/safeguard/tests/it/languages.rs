@@ -12,21 +12,10 @@ fn csrf_of(html: &str) -> String {
     html[start + "name=\"csrf\" value=\"".len()..].split('"').next().unwrap().to_string()
 }
 
-/// A signed-in browser (without a second factor) and the CSRF token of its last page.
+/// A signed-in browser and the CSRF token of its last page.
 async fn signed_in(t: &TestApp, org: &str, role: Role, name: &str) -> (reqwest::Client, String) {
-    let code = t.page_user(org, role, name).await;
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
-    let csrf = csrf_of(&r.text().await.unwrap());
-    let pw = "correct horse battery staple";
-    let r = client
-        .post(t.url("/account/password"))
-        .form(&[("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let html = r.text().await.unwrap();
-    (client, csrf_of(&html))
+    let (client, csrf, _) = common::signed_in_client(t, org, role, name).await;
+    (client, csrf)
 }
 
 async fn page(client: &reqwest::Client, url: String) -> String {

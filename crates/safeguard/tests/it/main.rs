@@ -19,6 +19,7 @@ mod deploy_example;
 mod faults;
 mod firewall;
 mod idempotency;
+mod insiders;
 mod languages;
 mod monitoring_cli;
 mod monitoring_pages;

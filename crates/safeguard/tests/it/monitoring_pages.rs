@@ -9,22 +9,7 @@ use reqwest::StatusCode;
 use sg_domain::Role;
 
 async fn signed_in(t: &TestApp, role: Role, name: &str) -> reqwest::Client {
-    let code = t.page_user("Org", role, name).await;
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
-    let html = r.text().await.unwrap();
-    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    let csrf = html[start..].split('"').next().unwrap().to_string();
-    let pw = "correct horse battery staple";
-    // Choosing the password lands on the user's home page (a refusal for police, who see no
-    // case list); only the session matters here.
-    client
-        .post(t.url("/account/password"))
-        .form(&[("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    client
+    common::signed_in_client(t, common::org_for(role), role, name).await.0
 }
 
 #[tokio::test]

@@ -10,18 +10,7 @@ use sg_app::recommendations::RecommendationInput;
 use sg_domain::Role;
 
 async fn signed_in(t: &TestApp, role: Role, name: &str) -> reqwest::Client {
-    let code = t.page_user("Org", role, name).await;
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
-    let csrf = csrf_of(&r.text().await.unwrap());
-    let pw = "correct horse battery staple";
-    client
-        .post(t.url("/account/password"))
-        .form(&[("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    client
+    common::signed_in_client(t, common::org_for(role), role, name).await.0
 }
 
 fn csrf_of(html: &str) -> String {

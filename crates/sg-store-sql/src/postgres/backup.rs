@@ -9,7 +9,7 @@ use crate::convert::error;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// `case_marginals` is left out: the triggers rebuild it as the cases are restored.
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 26] = [
     "organisations",
     "users",
     "api_tokens",
@@ -35,6 +35,7 @@ pub const TABLES: [&str; 25] = [
     "recommendation_status",
     "api_idempotency",
     "referral_drafts",
+    "account_requests",
 ];
 
 /// Identity columns whose sequences must move past the restored values.

@@ -208,9 +208,15 @@ impl Modify for Components {
         }
         components.add_security_scheme(
             "bearer",
-            utoipa::openapi::security::SecurityScheme::Http(utoipa::openapi::security::Http::new(
-                utoipa::openapi::security::HttpAuthScheme::Bearer,
-            )),
+            utoipa::openapi::security::SecurityScheme::Http(
+                utoipa::openapi::security::HttpBuilder::new()
+                    .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token of one user, with that user's access only. Tokens expire (default 90 days) \
+                         and can be revoked one by one; an expired or revoked token answers 401.",
+                    ))
+                    .build(),
+            ),
         );
         openapi.components = Some(components);
     }

@@ -186,7 +186,9 @@ async fn page(
             who.user.org_name.clone()
         }
         // A legal adviser ends its own practice's instruction.
-        (None, ActionKind::EndLegalAdviserInstruction, "organisation") if sg_app::access::ends_own_instruction(&who.user) => {
+        (None, ActionKind::EndLegalAdviserInstruction, "organisation")
+            if sg_app::access::ends_own_instruction(&who.user) =>
+        {
             who.user.org_name.clone()
         }
         _ => String::new(),

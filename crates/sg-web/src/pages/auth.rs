@@ -264,7 +264,8 @@ pub(crate) async fn enrol(State(state): State<AppState>, who: PageUser, body: By
     }
     let secret = form.get("secret");
     match state.app.enrol_second_factor(&who.user, &secret, &form.get("code")).await {
-        Ok(()) => Redirect::to("/cases").into_response(),
+        // Home: each role's own first page (an administrator's is the users page).
+        Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => {
             let otpauth = sg_app::second_factor::otpauth_url(&who.user, &secret);
             render(&TwoFactorPage {

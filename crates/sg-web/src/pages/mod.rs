@@ -2,6 +2,7 @@
 //! summary, check your answers), with the GOV.UK brand turned off. Every page works without
 //! JavaScript.
 
+pub(crate) mod account;
 pub(crate) mod action_rules;
 pub(crate) mod actions;
 pub(crate) mod admin;
@@ -66,7 +67,7 @@ impl Layout {
             csrf: who.session.csrf_token.clone(),
             can_refer: sg_app::access::can_refer(&who.user),
             can_monitor: sg_app::access::can_view_statistics(&who.user),
-            can_read_cases: sg_app::access::can_read_cases(&who.user),
+            can_read_cases: sg_app::access::case_list_scope(&who.user).is_ok(),
             can_convert: sg_app::access::can_convert(&who.user),
             can_administer: sg_app::access::can_administer(&who.user),
             ..Self::staff_frame()
@@ -220,6 +221,8 @@ pub(crate) async fn home(who: Result<PageUser, Response>) -> Response {
         Ok(who) if !sg_app::access::can_read_cases(&who.user) && sg_app::access::can_view_statistics(&who.user) => {
             Redirect::to("/monitoring").into_response()
         }
+        // An administrator sees no case: their home is the users page.
+        Ok(who) if sg_app::access::can_administer(&who.user) => Redirect::to("/admin/users").into_response(),
         Ok(_) => Redirect::to("/cases").into_response(),
         // Not signed in, or a second factor to give or set up: where the extractor sends them.
         Err(redirect) => redirect,

@@ -9,6 +9,10 @@ use super::TestApp;
 /// The password page tests choose for users who sign up with one.
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// The authenticator secrets users enrolled through [`Browser`], by server and name.
+static SECRETS: std::sync::Mutex<std::collections::BTreeMap<(String, String), String>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
 /// A cookie jar that follows redirects, keeping the last page's form token.
 pub struct Browser {
     client: reqwest::Client,
@@ -31,32 +35,50 @@ impl Browser {
         let (_, path, html) = b.post("/sign-in/code", &[("code", &code)]).await;
         assert_eq!(path, "/account/password", "{html}");
         if sg_app::second_factor::required_for(role) {
-            let (_, _, html) = b.get("/account/two-factor").await;
-            let secret = super::enrolment_secret(&html);
-            let code = super::totp_code(&secret);
-            let (_, path, _) = b.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
-            assert_eq!(path, "/cases");
+            b.enrol(t, name).await;
         }
         b
     }
 
-    /// A new user (of a role without a second factor) signs in with their code and chooses
-    /// [`PASSWORD`].
+    /// A new user signs in with their code, chooses [`PASSWORD`] and, where their role needs
+    /// one, enrols an authenticator (whose secret is kept for [`Browser::with_password`]).
     pub async fn sign_up(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
         let code = t.page_user(org, role, name).await;
         let mut b = Self::new(t);
         b.post("/sign-in/code", &[("code", &code)]).await;
         let (_, path, _) = b.post("/account/password", &[("password", PASSWORD), ("confirmation", PASSWORD)]).await;
-        assert_eq!(path, "/cases");
+        if sg_app::second_factor::required_for(role) {
+            assert_eq!(path, "/account/two-factor");
+            b.enrol(t, name).await;
+        } else {
+            assert!(path == "/cases" || path == "/monitoring", "{path}");
+        }
         b
     }
 
-    /// Signs in afresh (a new session) with [`PASSWORD`].
+    /// Enrols an authenticator on the two-factor page and remembers its secret.
+    pub async fn enrol(&mut self, t: &TestApp, name: &str) {
+        let (_, _, html) = self.get("/account/two-factor").await;
+        let secret = super::enrolment_secret(&html);
+        let code = super::totp_code(&secret);
+        let (_, path, _) = self.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
+        assert!(path == "/cases" || path == "/admin/users", "enrolment failed for {name}: {path}");
+        SECRETS.lock().unwrap().insert((t.base.clone(), name.to_string()), secret);
+    }
+
+    /// Signs in afresh (a new session) with [`PASSWORD`], and the authenticator's code when the
+    /// user enrolled one through this helper.
     pub async fn with_password(t: &TestApp, name: &str) -> Self {
         let mut b = Self::new(t);
         b.get("/sign-in").await;
-        let (_, path, _) = b.post("/sign-in", &[("name", name), ("password", PASSWORD)]).await;
-        assert_eq!(path, "/cases");
+        let (_, mut path, _) = b.post("/sign-in", &[("name", name), ("password", PASSWORD)]).await;
+        if path == "/sign-in/two-factor" {
+            let secret = SECRETS.lock().unwrap().get(&(t.base.clone(), name.to_string())).cloned();
+            let secret = secret.expect("the user enrolled an authenticator through Browser");
+            let code = super::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
+            (_, path, _) = b.post("/sign-in/two-factor", &[("code", &code)]).await;
+        }
+        assert!(["/cases", "/admin/users", "/monitoring"].contains(&path.as_str()), "not signed in: {path}");
         b
     }
 

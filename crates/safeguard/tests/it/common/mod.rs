@@ -205,6 +205,12 @@ pub fn days_ago(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
 }
 
+/// The code of an authenticator holding `secret_b32` at the server's (test) clock.
+pub fn totp_code_at(secret_b32: &str, at: time::OffsetDateTime) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate(at.unix_timestamp() as u64)
+}
+
 /// The current code of an authenticator holding `secret_b32`.
 pub fn totp_code(secret_b32: &str) -> String {
     let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
@@ -214,4 +220,49 @@ pub fn totp_code(secret_b32: &str) -> String {
 /// The secret shown on the enrolment page.
 pub fn enrolment_secret(html: &str) -> String {
     html.split("id=\"secret\">").nth(1).unwrap().split('<').next().unwrap().to_string()
+}
+
+/// A sensible organisation for a user of `role` in tests, of a kind that may hold the role.
+pub fn org_for(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "Safeguard administrators",
+        Role::FirstResponder => "Hope NGO",
+        Role::DecisionMaker => "Single Competent Authority",
+        Role::SupportProvider => "Safe House Trust",
+        Role::Guardian => "Guardian Service",
+        Role::LegalAdviser => "Law Centre",
+        Role::Police => "City Police",
+        Role::ImmigrationEnforcement => "Immigration Enforcement",
+        Role::Monitor => "Monitoring Group",
+    }
+}
+
+/// A new user signed in through the pages (one-time code, password, and an authenticator where
+/// the role needs one): a cookie-keeping client that follows redirects, the form token of its
+/// last page, and the authenticator's secret if one was enrolled.
+pub async fn signed_in_client(t: &TestApp, org: &str, role: Role, name: &str) -> (reqwest::Client, String, String) {
+    let code = t.page_user(org, role, name).await;
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let csrf_of = |html: &str| {
+        html.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let csrf = csrf_of(&r.text().await.unwrap());
+    let pw = browser::PASSWORD;
+    let form = [("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())];
+    let html = client.post(t.url("/account/password")).form(&form).send().await.unwrap().text().await.unwrap();
+    if sg_app::second_factor::required_for(role) {
+        let html = client.get(t.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
+        let secret = enrolment_secret(&html);
+        let code = totp_code(&secret);
+        let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
+        let r = client.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
+        assert_ne!(r.url().path(), "/account/two-factor", "enrolment failed for {name}");
+        let html = r.text().await.unwrap();
+        return (client, csrf_of(&html), secret);
+    }
+    (client, csrf_of(&html), String::new())
 }

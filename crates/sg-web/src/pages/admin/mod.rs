@@ -1,9 +1,11 @@
-//! The administration pages (`/admin/...`): organisations, users and the master keys. Each
+//! The administration pages (`/admin/...`): organisations, users, account requests awaiting a
+//! second administrator, and the master keys. Each
 //! handler calls one `App::admin_*` use case, which refuses anyone but an administrator (`403`);
 //! nothing here decides access.
 
 pub(crate) mod keys;
 pub(crate) mod organisations;
+pub(crate) mod requests;
 pub(crate) mod users;
 
 use sg_app::AppError;

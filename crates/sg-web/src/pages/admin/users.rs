@@ -6,7 +6,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sg_app::admin::{UserDirectory, UserInput};
+use sg_app::admin::{AddedUser, ResetOutcome, UserDirectory, UserInput};
 use sg_app::AppError;
 use sg_domain::{Coded, Role};
 use sg_store::User;
@@ -54,17 +54,18 @@ impl UsersPage {
     }
 }
 
+/// The one-time code of a new or reset user, shown once.
 #[derive(Template)]
 #[template(path = "admin_user_added.html")]
-struct AddedPage {
-    layout: Layout,
+pub(crate) struct AddedPage {
+    pub layout: Layout,
     /// A new user (true) or a new code for an existing one (false).
-    added: bool,
-    has_errors: bool,
-    name: String,
-    org: String,
-    role: String,
-    code: String,
+    pub added: bool,
+    pub has_errors: bool,
+    pub name: String,
+    pub org: String,
+    pub role: String,
+    pub code: String,
 }
 
 #[derive(Template)]
@@ -161,7 +162,7 @@ pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Byte
     }
     let sent = UserInput { org: form.get("org"), role: form.get("role"), name: form.get("name") };
     let errors = match state.app.admin_add_user(&who.user, &sent).await {
-        Ok(created) => {
+        Ok(AddedUser::Created(created)) => {
             return render(&AddedPage {
                 layout: Layout::for_user(tr("admin.added.title"), &who),
                 added: true,
@@ -172,6 +173,7 @@ pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Byte
                 code: created.sign_in_code,
             })
         }
+        Ok(AddedUser::Requested(request)) => return super::requests::requested_page(&who, &request),
         Err(e) => match field_error(e) {
             Ok(errors) => errors,
             Err(e) => return error_page(e),
@@ -262,7 +264,7 @@ pub(crate) async fn reset(
         return r;
     }
     match state.app.admin_reset_user(&who.user, &id).await {
-        Ok((user, code)) => render(&AddedPage {
+        Ok(ResetOutcome::Done(user, code)) => render(&AddedPage {
             layout: Layout::for_user(tr("admin.reset.done"), &who),
             has_errors: false,
             added: false,
@@ -271,6 +273,7 @@ pub(crate) async fn reset(
             role: label("role", user.role),
             code,
         }),
+        Ok(ResetOutcome::Requested(request)) => super::requests::requested_page(&who, &request),
         Err(e) => refused(&state, &who, "reset", &id, e).await,
     }
 }

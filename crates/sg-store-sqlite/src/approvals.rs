@@ -1,0 +1,201 @@
+//! API tokens that expire and are revoked one by one, and account requests that a second
+//! administrator answers.
+
+use sg_audit::AuditRecord;
+use sg_domain::{OrgId, UserId};
+use sg_store::{parse_code, AccountRequest, ApiTokenInfo, Coded, RequestOutcome, StoreError, StoreResult, User};
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::convert::{error, from_unix, org_id, unix, user_id};
+use crate::firewall::append_audit_tx;
+use crate::users::{user_from_row, USER_COLUMNS};
+use crate::SqliteStore;
+
+pub(crate) async fn add_api_token(
+    s: &SqliteStore,
+    user: UserId,
+    hash: &[u8],
+    label: &str,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?)")
+        .bind(hash)
+        .bind(user.to_string())
+        .bind(unix(now))
+        .bind(unix(expires_at))
+        .bind(label)
+        .execute(&s.writer)
+        .await
+        .map_err(error)?;
+    Ok(())
+}
+
+pub(crate) async fn user_by_api_token(s: &SqliteStore, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         JOIN organisations o ON o.id = u.org_id \
+         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
+    ))
+    .bind(hash)
+    .bind(unix(now))
+    .fetch_optional(&s.reader)
+    .await
+    .map_err(error)?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub(crate) async fn api_tokens(s: &SqliteStore, user: UserId) -> StoreResult<Vec<ApiTokenInfo>> {
+    let rows = sqlx::query(
+        "SELECT token_hash, label, created_at, expires_at, revoked_at FROM api_tokens \
+         WHERE user_id = ? ORDER BY created_at DESC, token_hash",
+    )
+    .bind(user.to_string())
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    Ok(rows
+        .iter()
+        .map(|r| ApiTokenInfo {
+            id: hex::encode(r.get::<Vec<u8>, _>("token_hash")),
+            label: r.get("label"),
+            created_at: from_unix(r.get("created_at")),
+            expires_at: from_unix(r.get::<Option<i64>, _>("expires_at").unwrap_or(0)),
+            revoked_at: r.get::<Option<i64>, _>("revoked_at").map(from_unix),
+        })
+        .collect())
+}
+
+pub(crate) async fn revoke_api_token(
+    s: &SqliteStore,
+    user: UserId,
+    hash: &[u8],
+    at: OffsetDateTime,
+    audit: &AuditRecord,
+) -> StoreResult<bool> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND user_id = ? AND revoked_at IS NULL")
+            .bind(unix(at))
+            .bind(hash)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    append_audit_tx(&mut tx, std::slice::from_ref(audit)).await.map_err(error)?;
+    tx.commit().await.map_err(error)?;
+    Ok(true)
+}
+
+pub(crate) async fn add_account_request(s: &SqliteStore, r: &AccountRequest, audit: &AuditRecord) -> StoreResult<()> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    sqlx::query(
+        "INSERT INTO account_requests (id, change, org_id, role, name, target_user, requested_by, requested_at, \
+         expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.id.to_string())
+    .bind(r.change.code())
+    .bind(r.org.to_string())
+    .bind(r.role.code())
+    .bind(&r.name)
+    .bind(r.target_user.map(|u| u.to_string()))
+    .bind(r.requested_by.to_string())
+    .bind(unix(r.requested_at))
+    .bind(unix(r.expires_at))
+    .execute(&mut *tx)
+    .await
+    .map_err(error)?;
+    append_audit_tx(&mut tx, std::slice::from_ref(audit)).await.map_err(error)?;
+    tx.commit().await.map_err(error)
+}
+
+const REQUEST_COLUMNS: &str = "r.id, r.change, r.org_id, o.name AS org_name, r.role, r.name, r.target_user, \
+     r.requested_by, q.name AS requested_by_name, r.requested_at, r.expires_at, r.decided_by, \
+     d.name AS decided_by_name, r.decided_at, r.outcome \
+     FROM account_requests r JOIN organisations o ON o.id = r.org_id JOIN users q ON q.id = r.requested_by \
+     LEFT JOIN users d ON d.id = r.decided_by";
+
+fn request_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<AccountRequest> {
+    let id: String = row.get("id");
+    Ok(AccountRequest {
+        id: uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Other(format!("account_requests.id: {e}")))?,
+        change: parse_code("account_requests.change", row.get("change"))?,
+        org: org_id(row.get("org_id"))?,
+        org_name: row.get("org_name"),
+        role: parse_code("account_requests.role", row.get("role"))?,
+        name: row.get("name"),
+        target_user: row.get::<Option<String>, _>("target_user").as_deref().map(user_id).transpose()?,
+        requested_by: user_id(row.get("requested_by"))?,
+        requested_by_name: row.get("requested_by_name"),
+        requested_at: from_unix(row.get("requested_at")),
+        expires_at: from_unix(row.get("expires_at")),
+        decided_by: row.get::<Option<String>, _>("decided_by").as_deref().map(user_id).transpose()?,
+        decided_by_name: row.get("decided_by_name"),
+        decided_at: row.get::<Option<i64>, _>("decided_at").map(from_unix),
+        outcome: row
+            .get::<Option<String>, _>("outcome")
+            .map(|c| parse_code::<RequestOutcome>("account_requests.outcome", &c))
+            .transpose()?,
+    })
+}
+
+pub(crate) async fn account_request(s: &SqliteStore, id: uuid::Uuid) -> StoreResult<Option<AccountRequest>> {
+    let row = sqlx::query(&format!("SELECT {REQUEST_COLUMNS} WHERE r.id = ?"))
+        .bind(id.to_string())
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(error)?;
+    row.as_ref().map(request_from_row).transpose()
+}
+
+pub(crate) async fn account_requests(
+    s: &SqliteStore,
+    org: Option<OrgId>,
+    limit: u32,
+) -> StoreResult<Vec<AccountRequest>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} WHERE (? IS NULL OR r.org_id = ?) ORDER BY r.requested_at DESC, r.id LIMIT ?"
+    ))
+    .bind(org.map(|o| o.to_string()))
+    .bind(org.map(|o| o.to_string()))
+    .bind(i64::from(limit))
+    .fetch_all(&s.reader)
+    .await
+    .map_err(error)?;
+    rows.iter().map(request_from_row).collect()
+}
+
+pub(crate) async fn decide_account_request(
+    s: &SqliteStore,
+    id: uuid::Uuid,
+    by: UserId,
+    at: OffsetDateTime,
+    outcome: RequestOutcome,
+    target_user: Option<UserId>,
+    audit: &AuditRecord,
+) -> StoreResult<bool> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    let done = sqlx::query(
+        "UPDATE account_requests SET decided_by = ?, decided_at = ?, outcome = ?, \
+         target_user = COALESCE(target_user, ?) WHERE id = ? AND decided_at IS NULL AND expires_at > ?",
+    )
+    .bind(by.to_string())
+    .bind(unix(at))
+    .bind(outcome.code())
+    .bind(target_user.map(|u| u.to_string()))
+    .bind(id.to_string())
+    .bind(unix(at))
+    .execute(&mut *tx)
+    .await
+    .map_err(error)?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    append_audit_tx(&mut tx, std::slice::from_ref(audit)).await.map_err(error)?;
+    tx.commit().await.map_err(error)?;
+    Ok(true)
+}
