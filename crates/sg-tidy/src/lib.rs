@@ -187,10 +187,9 @@ pub fn enum_fields(source: &str, name: &str) -> Vec<String> {
     for piece in body.split(['{', ',', '\n']) {
         if let Some((field, _)) = piece.split_once(':') {
             let field = field.trim();
-            if !field.is_empty() && field.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
-                if !out.iter().any(|f| f == field) {
-                    out.push(field.to_string());
-                }
+            let plain = field.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
+            if !field.is_empty() && plain && !out.iter().any(|f| f == field) {
+                out.push(field.to_string());
             }
         }
     }
