@@ -169,6 +169,42 @@ pub fn undocumented_actions(codes: &[&str], document: &str) -> Vec<String> {
         .collect()
 }
 
+/// The field names of the variants of `enum name` in `source` (comments skipped): for an API
+/// input such as `sg_app::actions::ActionInput`, whose every field the document must describe.
+pub fn enum_fields(source: &str, name: &str) -> Vec<String> {
+    let Some(start) = source.find(&format!("enum {name} {{")) else { return vec![] };
+    let mut depth = 0;
+    let mut body = String::new();
+    for line in source[start..].lines() {
+        if !is_comment(line) && !line.trim_start().starts_with("#[") {
+            body.push_str(line);
+            body.push('\n');
+        }
+        depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+        if depth <= 0 && line.contains('}') {
+            break;
+        }
+    }
+    let mut out = vec![];
+    for piece in body.split(['{', ',', '\n']) {
+        if let Some((field, _)) = piece.split_once(':') {
+            let field = field.trim();
+            let plain = field.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
+            if !field.is_empty() && plain && !out.iter().any(|f| f == field) {
+                out.push(field.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The fields of `fields` that the OpenAPI document's schema `schema` does not list.
+pub fn undocumented_fields(fields: &[String], schema: &str, document: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(document).unwrap_or_default();
+    let properties = &doc["components"]["schemas"][schema]["properties"];
+    fields.iter().filter(|f| properties.get(f.as_str()).is_none()).cloned().collect()
+}
+
 /// Every `.rs` file under `dir`, sorted.
 pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = vec![];
@@ -234,6 +270,15 @@ mod tests {
     fn a_write_to_the_projection_is_named_and_other_tables_are_not() {
         let src = "\"INSERT INTO cases (id) VALUES (?)\"\n\"UPDATE cases SET x = 1\"\n\"delete from cases where id = ?\"\n\"INSERT INTO case_events (x)\"\n\"UPDATE cases_meta SET x\"\n\"SELECT * FROM cases\"\n";
         assert_eq!(case_writes(src).len(), 3, "{:?}", case_writes(src));
+    }
+
+    #[test]
+    fn an_input_field_missing_from_its_schema_is_named() {
+        let src = "/// An input.\npub enum Input {\n    /// Why: a doc comment.\n    Route { authority: Authority, reason: String },\n    Empty,\n    Decide {\n        #[serde(default)]\n        granted: bool,\n    },\n}\nstruct After { other: u8 }\n";
+        let fields = enum_fields(src, "Input");
+        assert_eq!(fields, vec!["authority", "reason", "granted"]);
+        let doc = r#"{"components": {"schemas": {"Input": {"properties": {"authority": {}, "reason": {}}}}}}"#;
+        assert_eq!(undocumented_fields(&fields, "Input", doc), vec!["granted"]);
     }
 
     #[test]

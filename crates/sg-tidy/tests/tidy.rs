@@ -131,3 +131,16 @@ fn every_action_kind_is_in_the_openapi_document() {
     let missing = undocumented_actions(&codes, sg_web::openapi_document());
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+/// Every field the API's action input takes (`sg_app::actions::ActionInput`, and the request's
+/// `date` and `version`) is a property of the document's `Action` schema: a new step's fields
+/// fail here until `api/schemas.json` describes them.
+#[test]
+fn every_action_input_field_is_in_the_openapi_document() {
+    let source = std::fs::read_to_string(root().join("crates/sg-app/src/actions.rs")).unwrap();
+    let mut fields = enum_fields(&source, "ActionInput");
+    assert!(fields.len() > 10, "ActionInput not found or not read: {fields:?}");
+    fields.extend(["date".to_string(), "version".to_string()]);
+    let missing = undocumented_fields(&fields, "Action", sg_web::openapi_document());
+    assert!(missing.is_empty(), "describe these in crates/sg-web/src/api/schemas.json (Action): {missing:?}");
+}
