@@ -4,6 +4,7 @@
 //! storage, application and web layers know about a case is built from the types here.
 
 pub mod consent;
+pub mod emergency;
 pub mod countries;
 pub mod event;
 pub mod facts;
@@ -14,7 +15,8 @@ pub mod person;
 pub mod role;
 pub mod wire;
 
-pub use consent::{Consent, DataCategory, Purpose};
+pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, Purpose};
+pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
 pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Question, ReconsiderationOutcome, ReferralBasis};
 pub use facts::{
     AgeAtExploitation, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType,

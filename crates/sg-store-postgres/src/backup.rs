@@ -9,7 +9,7 @@ use crate::PgStore;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// `case_marginals` is left out: the triggers rebuild it as the cases are restored.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "organisations",
     "users",
     "api_tokens",
@@ -34,6 +34,7 @@ pub const TABLES: [&str; 24] = [
     "recommendation_status",
     "api_idempotency",
     "referral_drafts",
+    "emergency_requests",
 ];
 
 /// Identity columns whose sequences must move past the restored values.

@@ -17,6 +17,7 @@ mod backup;
 mod cases;
 mod convert;
 mod drafts;
+mod emergency;
 mod firewall;
 mod idempotency;
 mod marginals;
@@ -296,6 +297,37 @@ impl sg_store::Store for PgStore {
     }
     async fn consents(&self, case: sg_domain::CaseId) -> sg_store::StoreResult<Vec<sg_domain::Consent>> {
         firewall::consents(self, case).await
+    }
+    async fn confirm_consent(
+        &self,
+        case: sg_domain::CaseId,
+        consent: uuid::Uuid,
+        confirmation: &sg_store::ConsentConfirmation,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        firewall::confirm_consent(self, case, consent, confirmation, audit).await
+    }
+    async fn add_emergency_request(
+        &self,
+        request: &sg_domain::EmergencyRequest,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<()> {
+        emergency::add(self, request, audit).await
+    }
+    async fn decide_emergency_request(
+        &self,
+        case: sg_domain::CaseId,
+        request: uuid::Uuid,
+        decision: &sg_store::EmergencyDecisionRecord,
+        audit: &sg_audit::AuditRecord,
+    ) -> sg_store::StoreResult<bool> {
+        emergency::decide(self, case, request, decision, audit).await
+    }
+    async fn emergency_requests(
+        &self,
+        case: sg_domain::CaseId,
+    ) -> sg_store::StoreResult<Vec<sg_domain::EmergencyRequest>> {
+        emergency::list(self, case).await
     }
     async fn append_audit(&self, records: &[sg_audit::AuditRecord]) -> sg_store::StoreResult<()> {
         firewall::append_audit(self, records).await

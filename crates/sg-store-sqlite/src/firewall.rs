@@ -6,7 +6,7 @@ use sg_store::{parse_code, StoreError, StoreResult};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
-use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix};
+use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
 use crate::SqliteStore;
 
 /// Appends audit records to the chain inside the caller's transaction. The single writer
@@ -120,7 +120,7 @@ pub(crate) async fn add_consent(s: &SqliteStore, c: &Consent, by: UserId, audit:
     let categories: Vec<&str> = c.categories.iter().map(|x| x.code()).collect();
     sqlx::query(
         "INSERT INTO consents (id, case_id, purpose, recipient_org_id, categories, given_on, expires_on, withdrawn_at, \
-         language, interpreter, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+         language, interpreter, recorded_by, recorded_at, agreed_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
     )
     .bind(c.id.to_string())
     .bind(c.case_id.to_string())
@@ -133,6 +133,7 @@ pub(crate) async fn add_consent(s: &SqliteStore, c: &Consent, by: UserId, audit:
     .bind(c.interpreter)
     .bind(by.to_string())
     .bind(unix(OffsetDateTime::now_utc()))
+    .bind(c.agreed_by.code())
     .execute(&mut *tx)
     .await
     .map_err(error)?;
@@ -164,10 +165,42 @@ pub(crate) async fn withdraw_consent(
     Ok(true)
 }
 
+pub(crate) async fn confirm_consent(
+    s: &SqliteStore,
+    case: CaseId,
+    id: uuid::Uuid,
+    c: &sg_store::ConsentConfirmation,
+    audit: &AuditRecord,
+) -> StoreResult<bool> {
+    let mut tx = s.writer.begin().await.map_err(error)?;
+    let done = sqlx::query(
+        "UPDATE consents SET confirmed_by = ?, confirmed_at = ?, countersigned_by = ?, attested_language = ?, \
+         attested_interpreter = ? WHERE id = ? AND case_id = ? AND withdrawn_at IS NULL AND confirmed_by IS NULL",
+    )
+    .bind(c.by.code())
+    .bind(unix(c.at))
+    .bind(c.countersigned_by.map(|u| u.to_string()))
+    .bind(c.language.as_deref())
+    .bind(c.interpreter.as_deref())
+    .bind(id.to_string())
+    .bind(case.to_string())
+    .execute(&mut *tx)
+    .await
+    .map_err(error)?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    append_audit_tx(&mut tx, std::slice::from_ref(audit)).await.map_err(error)?;
+    tx.commit().await.map_err(error)?;
+    Ok(true)
+}
+
 pub(crate) async fn consents(s: &SqliteStore, case: CaseId) -> StoreResult<Vec<Consent>> {
     let rows = sqlx::query(
         "SELECT c.id, c.purpose, c.recipient_org_id, o.name AS recipient_name, c.categories, c.given_on, c.expires_on, \
-         c.withdrawn_at, c.language, c.interpreter FROM consents c JOIN organisations o ON o.id = c.recipient_org_id \
+         c.withdrawn_at, c.language, c.interpreter, c.agreed_by, c.confirmed_by, c.confirmed_at, c.recorded_by, \
+         u.org_id AS recorded_by_org, c.countersigned_by FROM consents c \
+         JOIN organisations o ON o.id = c.recipient_org_id LEFT JOIN users u ON u.id = c.recorded_by \
          WHERE c.case_id = ? ORDER BY c.recorded_at, c.id",
     )
     .bind(case.to_string())
@@ -195,6 +228,15 @@ pub(crate) async fn consents(s: &SqliteStore, case: CaseId) -> StoreResult<Vec<C
                 withdrawn_at: withdrawn.map(from_unix),
                 language: r.get("language"),
                 interpreter: r.get("interpreter"),
+                agreed_by: parse_code("consents.agreed_by", r.get("agreed_by"))?,
+                confirmed_by: r
+                    .get::<Option<String>, _>("confirmed_by")
+                    .map(|c| parse_code("consents.confirmed_by", &c))
+                    .transpose()?,
+                confirmed_at: r.get::<Option<i64>, _>("confirmed_at").map(from_unix),
+                recorded_by: Some(user_id(r.get("recorded_by"))?),
+                recorded_by_org: r.get::<Option<String>, _>("recorded_by_org").map(|o| org_id(&o)).transpose()?,
+                countersigned_by: r.get::<Option<String>, _>("countersigned_by").map(|u| user_id(&u)).transpose()?,
             })
         })
         .collect()

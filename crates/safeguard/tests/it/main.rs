@@ -11,6 +11,7 @@ mod backup;
 mod bench;
 mod case_actions;
 mod cli;
+mod consent_confirmation;
 mod consent_matrix;
 mod crash;
 mod database_faults;
