@@ -35,6 +35,9 @@ sg_domain::coded_enum! {
         UserDisabled = ("user-disabled", "User disabled"),
         CredentialsReset = ("credentials-reset", "Password and second factor reset, new sign-in code issued"),
         AdminRead = ("admin-read", "Administration page read"),
+        ConsentConfirmed = ("consent-confirmed", "Consent confirmed by the person or countersigned"),
+        EmergencyRequested = ("emergency-requested", "Emergency access requested"),
+        EmergencyDecided = ("emergency-decided", "Emergency access approved or declined"),
     }
 }
 

@@ -4,8 +4,8 @@
 //! storage, application and web layers know about a case is built from the types here.
 
 pub mod consent;
-pub mod emergency;
 pub mod countries;
+pub mod emergency;
 pub mod event;
 pub mod facts;
 pub mod ids;

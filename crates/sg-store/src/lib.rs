@@ -231,8 +231,11 @@ pub trait Store: Send + Sync {
         audit: &AuditRecord,
     ) -> StoreResult<bool>;
     /// Records a request for emergency access, with its audit record.
-    async fn add_emergency_request(&self, request: &sg_domain::EmergencyRequest, audit: &AuditRecord)
-        -> StoreResult<()>;
+    async fn add_emergency_request(
+        &self,
+        request: &sg_domain::EmergencyRequest,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
     /// Records the decision on a request not yet decided, with its audit record; `false` if
     /// there is no such undecided request on this case.
     async fn decide_emergency_request(

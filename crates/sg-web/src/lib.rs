@@ -61,6 +61,8 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}/consents",
     "POST /cases/{case_id}/consents",
     "POST /cases/{case_id}/consents/{consent_id}/withdraw",
+    "POST /cases/{case_id}/consents/{consent_id}/countersign",
+    "POST /cases/{case_id}/emergency-requests/{request_id}/decision",
     "POST /cases/{case_id}/survivor-code",
     "GET /referrals/convert",
     "POST /referrals/convert",
@@ -95,11 +97,16 @@ pub const ROUTES: &[&str] = &[
     "GET /api/v1/cases/{case_id}/consents",
     "POST /api/v1/cases/{case_id}/consents",
     "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
+    "POST /api/v1/cases/{case_id}/consents/{consent_id}/countersign",
+    "GET /api/v1/cases/{case_id}/emergency-requests",
+    "POST /api/v1/cases/{case_id}/emergency-requests",
+    "POST /api/v1/cases/{case_id}/emergency-requests/{request_id}/decision",
     "POST /api/v1/cases/{case_id}/survivor-code",
     "GET /survivor",
     "POST /survivor",
     "GET /survivor/view",
     "POST /survivor/consents/{consent_id}/withdraw",
+    "POST /survivor/consents/{consent_id}/confirm",
 ];
 
 /// The whole URL map.
@@ -114,6 +121,12 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/actions", post(api::cases::act))
         .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
         .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
+        .route("/cases/{case_id}/consents/{consent_id}/countersign", post(api::consents::countersign))
+        .route(
+            "/cases/{case_id}/emergency-requests",
+            get(api::consents::list_emergency).post(api::consents::request_emergency),
+        )
+        .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(api::consents::decide_emergency))
         .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::idempotency::layer))
         .fallback(api::not_found);
@@ -135,11 +148,14 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/identity", get(pages::person::show))
         .route("/cases/{case_id}/consents", get(pages::consents::list).post(pages::consents::record))
         .route("/cases/{case_id}/consents/{consent_id}/withdraw", post(pages::consents::withdraw))
+        .route("/cases/{case_id}/consents/{consent_id}/countersign", post(pages::consents::countersign))
+        .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(pages::consents::decide_emergency))
         .route("/cases/{case_id}/survivor-code", post(pages::consents::survivor_code))
         .route("/referrals/convert", get(pages::convert::form).post(pages::convert::convert))
         .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
         .route("/survivor/view", get(pages::survivor::view))
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
+        .route("/survivor/consents/{consent_id}/confirm", post(pages::survivor::confirm))
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))

@@ -266,12 +266,12 @@ async fn nothing_is_released_to_immigration_enforcement_on_a_childs_case() {
     assert_eq!(w.identity(&ie).await, StatusCode::FORBIDDEN, "a child's identity reached immigration enforcement");
 
     // For the police, who agreed is recorded, and must be one the rules allow for a child.
+    w.t.api_user("City Police", Role::Police, "pc").await;
     let mut police = police_consent();
     police["agreed_by"] = json!("person");
     let (status, err) = w.record(&w.caseworker, &police).await;
     assert_eq!((status, err["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("agreed_by")));
     police["agreed_by"] = json!("child-with-local-authority");
-    w.t.api_user("City Police", Role::Police, "pc").await;
     let (status, made) = w.record(&w.caseworker, &police).await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     assert_eq!(made["consent"]["agreed_by"], "child-with-local-authority");
