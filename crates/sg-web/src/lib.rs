@@ -122,11 +122,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
         .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
         .route("/cases/{case_id}/consents/{consent_id}/countersign", post(api::consents::countersign))
-        .route(
-            "/cases/{case_id}/emergency-requests",
-            get(api::consents::list_emergency).post(api::consents::request_emergency),
-        )
-        .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(api::consents::decide_emergency))
+        .route("/cases/{case_id}/emergency-requests", get(api::emergency::list).post(api::emergency::ask))
+        .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(api::emergency::decide))
         .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::idempotency::layer))
         .fallback(api::not_found);

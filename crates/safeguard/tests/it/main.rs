@@ -16,6 +16,7 @@ mod consent_matrix;
 mod crash;
 mod database_faults;
 mod deploy_example;
+mod emergency_access;
 mod faults;
 mod firewall;
 mod idempotency;

@@ -1,5 +1,5 @@
-//! `GET`/`POST /api/v1/cases/{id}/consents`, `DELETE /api/v1/cases/{id}/consents/{consent_id}`,
-//! `POST /api/v1/cases/{id}/consents/{consent_id}/countersign`, and emergency requests.
+//! `GET`/`POST /api/v1/cases/{id}/consents`, `DELETE /api/v1/cases/{id}/consents/{consent_id}`
+//! and `POST /api/v1/cases/{id}/consents/{consent_id}/countersign`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -8,14 +8,13 @@ use axum::Json;
 use serde_json::{json, Value};
 use sg_app::actions::parse_json;
 use sg_app::consents::{ConsentInput, ConsentView, CountersignInput};
-use sg_app::emergency::EmergencyInput;
-use sg_domain::{CaseId, EmergencyDecision, EmergencyRequest};
+use sg_domain::CaseId;
 
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::AppState;
 
-fn case_id(raw: &str) -> Result<CaseId, ApiError> {
+pub(crate) fn case_id(raw: &str) -> Result<CaseId, ApiError> {
     CaseId::parse(raw).ok_or_else(|| ApiError::invalid("case_id", "is not a case id (a UUID)"))
 }
 
@@ -52,7 +51,7 @@ pub(crate) async fn withdraw(
     Ok(Json(json!({ "consent_id": consent, "withdrawn": true })))
 }
 
-fn uuid_of(field: &'static str, raw: &str) -> Result<uuid::Uuid, ApiError> {
+pub(crate) fn uuid_of(field: &'static str, raw: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::try_parse(raw).map_err(|_| ApiError::invalid(field, "is not a UUID"))
 }
 
@@ -67,56 +66,6 @@ pub(crate) async fn countersign(
     let input: CountersignInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
     let view = state.app.countersign_consent(&user, id, consent, input).await?;
     Ok(Json(json!({ "consent_id": consent, "consent": view })))
-}
-
-/// A police user asks for emergency access to a case's identity.
-pub(crate) async fn request_emergency(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let id = case_id(&raw)?;
-    if !sg_app::access::can_request_emergency_access(&user) {
-        return Err(sg_app::AppError::Forbidden("only the police ask for emergency access".into()).into());
-    }
-    let input: EmergencyInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let request = state.app.request_emergency_access(&user, id, input).await?;
-    let status = request.status(state.app.clock.now());
-    Ok((StatusCode::CREATED, Json(json!({ "request_id": request.id, "status": status, "request": request }))))
-}
-
-/// The emergency requests on a case, for those who work on it.
-pub(crate) async fn list_emergency(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(raw): Path<String>,
-) -> Result<Json<Vec<Value>>, ApiError> {
-    let now = state.app.clock.now();
-    let requests: Vec<EmergencyRequest> = state.app.emergency_requests(&user, case_id(&raw)?).await?;
-    Ok(Json(requests.into_iter().map(|r| json!({ "status": r.status(now), "request": r })).collect()))
-}
-
-/// The body of a decision on an emergency request.
-#[derive(serde::Deserialize)]
-struct DecisionInput {
-    decision: EmergencyDecision,
-}
-
-/// Someone who works on the case approves or declines an emergency request.
-pub(crate) async fn decide_emergency(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path((raw, request)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let (id, request) = (case_id(&raw)?, uuid_of("request_id", &request)?);
-    // Access first: only those who work on the case learn anything from the body's checks.
-    state.app.emergency_requests(&user, id).await?;
-    let input: DecisionInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let decided = state.app.decide_emergency_request(&user, id, request, input.decision).await?;
-    let status = decided.status(state.app.clock.now());
-    Ok(Json(json!({ "request_id": request, "status": status, "request": decided })))
 }
 
 /// Gives the person a one-time code for their own view (`/survivor`).
