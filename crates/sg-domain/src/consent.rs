@@ -60,6 +60,8 @@ coded_enum! {
     }
 }
 
+// `coded_enum!` writes the enum, so `#[derive(Default)]` with `#[default]` cannot be used.
+#[allow(clippy::derivable_impls)]
 impl Default for AgreedBy {
     fn default() -> Self {
         Self::Person
