@@ -38,7 +38,15 @@ impl Row {
             (None, None) => crate::i18n::tr("consents.state.in_force"),
         };
         match (v.status, c.confirmed_by) {
-            (ConsentStatus::Pending, _) => state = format!("{state} {}", crate::i18n::tr("consents.state.pending")),
+            // Not in force yet: say until when it would be, and what it waits for.
+            (ConsentStatus::Pending, _) => {
+                let until = c.expires_on.map(|e| e.to_string()).unwrap_or_default();
+                state = format!(
+                    "{} {}",
+                    crate::i18n::trf("consents.state.pending_until", &[("date", &until)]),
+                    crate::i18n::tr("consents.state.pending")
+                )
+            }
             (_, Some(how)) => state = format!("{state} {}", crate::i18n::tr(&format!("consents.state.{}", how.code()))),
             _ => {}
         }
