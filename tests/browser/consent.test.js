@@ -1,4 +1,6 @@
 // A consent given, used, then withdrawn: by the caseworker, and by the survivor in their own view.
+// A consent to share with the police is pending until a colleague countersigns it or the survivor
+// confirms it in their own view: only then do the police read the identity.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
@@ -21,15 +23,21 @@ async function recordConsent(fr, caseId) {
   await fr.check('input[name=purpose][value=share-with-police]');
   await fr.fill('#recipient_org', 'City Police');
   await fr.check('input[name=categories][value=identity]');
+  const until = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+  await fr.fill('#expires_on-day', String(until.getUTCDate()));
+  await fr.fill('#expires_on-month', String(until.getUTCMonth() + 1));
+  await fr.fill('#expires_on-year', String(until.getUTCFullYear()));
   await fr.fill('#language', 'Albanian');
   await fr.check('#interpreter');
   await submit(fr, 'Record consent');
   assert.equal(pathOf(fr), `/cases/${caseId}/consents`);
+  assert.match(await fr.textContent('#consent-table'), /Waiting for the person to confirm it/);
 }
 
 test('a consent is given, then withdrawn by the caseworker and by the survivor', async () => {
   const fr = await signUp(browser, server, 'Hope NGO', 'first-responder', 'sam');
   const police = await signUp(browser, server, 'City Police', 'police', 'pc');
+  const colleague = await signUp(browser, server, 'Hope NGO', 'first-responder', 'kim');
   // The case belongs to Hope NGO: made through the API by a colleague.
   const caseId = await referByApi(server, server.token('Hope NGO', 'first-responder', 'api-fr'));
   const identity = `/cases/${caseId}/identity`;
@@ -39,12 +47,22 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   await go(fr, `/cases/${caseId}`);
   await fr.getByRole('link', { name: /Consents/ }).click();
   await fr.waitForLoadState();
-  // An empty form: the error summary names each field.
+  // An empty form: the error summary names each field (the expiry too: every consent ends).
   await submit(fr, 'Record consent');
-  assert.equal(await fr.locator('.govuk-error-summary a').count(), 3);
+  assert.equal(await fr.locator('.govuk-error-summary a').count(), 4);
   await recordConsent(fr, caseId);
-  assert.match(await fr.textContent('#consent-table'), /In force/);
-  await shoot(fr, 'consents');
+  await shoot(fr, 'consents-pending');
+  assert.equal((await go(police, identity)).status(), 403, 'pending: not yet in force');
+
+  // A colleague of the recorder countersigns, saying how it was explained.
+  await go(colleague, `/cases/${caseId}/consents`);
+  await colleague.locator('summary', { hasText: 'Countersign' }).click();
+  await colleague.getByLabel('Language the consent was explained in').first().fill('Albanian');
+  await colleague.getByLabel('Interpreter', { exact: true }).fill('Tirana Interpreting 42');
+  await submit(colleague, 'Countersign consent');
+  assert.match(await colleague.textContent('#consent-table'), /Countersigned by a colleague/);
+  await shoot(colleague, 'consents');
+  await go(fr, `/cases/${caseId}/consents`);
 
   assert.equal((await go(police, identity)).status(), 200);
   assert.match(await police.textContent('main'), /Ana Example/);
@@ -53,9 +71,9 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   assert.match(await fr.textContent('#consent-table'), /Withdrawn on/);
   assert.equal((await go(police, identity)).status(), 403, 'withdrawn: refused at once');
 
-  // Given again; this time the survivor takes it back in their own view.
+  // Given again; this time the survivor confirms it in their own view, then takes it back.
   await recordConsent(fr, caseId);
-  assert.equal((await go(police, identity)).status(), 200);
+  assert.equal((await go(police, identity)).status(), 403, 'pending again: not in force');
   await submit(fr, 'Give the person a code');
   const code = (await fr.textContent('#survivor-code')).trim();
   await shoot(fr, 'survivor-code-issued');
@@ -68,6 +86,11 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   await submit(survivor, 'Continue');
   assert.equal(pathOf(survivor), '/survivor/view');
   assert.match(await survivor.textContent('main'), /City Police/);
+  assert.match(await survivor.textContent('main'), /waiting for you to confirm/);
+  await shoot(survivor, 'survivor-view-pending');
+  await submit(survivor, 'Yes, I agree: confirm this');
+  assert.match(await survivor.textContent('main'), /You confirmed it/);
+  assert.equal((await go(police, identity)).status(), 200, 'confirmed by the survivor: in force');
   await shoot(survivor, 'survivor-view');
   await submit(survivor, 'Take back this agreement');
   assert.equal(pathOf(survivor), '/survivor/view');

@@ -113,6 +113,10 @@ pub fn identity_access(
         Role::Admin => return IdentityAccess::Refused("administrators do not read survivors' records"),
         Role::Monitor => return IdentityAccess::Refused("monitors see statistics only"),
         Role::Police => Purpose::ShareWithPolice,
+        // Nothing about a child reaches immigration enforcement, whatever consent row exists.
+        Role::ImmigrationEnforcement if is_child_case(case) => {
+            return IdentityAccess::Refused("nothing about a child is released to immigration enforcement")
+        }
         Role::ImmigrationEnforcement => Purpose::ShareWithImmigrationEnforcement,
     };
     let categories: BTreeSet<DataCategory> = [DataCategory::Identity, DataCategory::Account]
@@ -126,14 +130,75 @@ pub fn identity_access(
     }
 }
 
-/// Whether `user` may record or withdraw consents on this case (the survivor gives consent;
-/// these are the people who record it with them).
+/// Whether `user` may record or withdraw consents on this case: only people who work on it
+/// (the survivor gives consent; these are the people who record it with them). The referring
+/// organisation's first responders, and support providers, guardians and legal advisers for
+/// whom [`can_view_case`] holds: the relationship to the case decides, never the role alone.
 pub fn can_manage_consents(user: &User, case: &CaseRecord) -> bool {
     match user.role {
         Role::FirstResponder => case.created_by_org == user.org,
-        Role::SupportProvider | Role::Guardian | Role::LegalAdviser => true,
+        Role::SupportProvider | Role::Guardian | Role::LegalAdviser => can_view_case(user, case),
         _ => false,
     }
+}
+
+/// Whether the case is a child's (or a person's whose age is unknown, treated as a child).
+pub fn is_child_case(case: &CaseRecord) -> bool {
+    sg_domain::CaseState::replay(case.events.iter().map(|e| &e.event))
+        .is_none_or(|state| state.facts.age_at_exploitation.treated_as_child())
+}
+
+/// Whether an organisation of `kind` may receive data for `purpose`: the police purpose goes
+/// only to a police organisation, immigration enforcement's only to the government agency its
+/// users belong to; the others to the kinds that do that work.
+pub fn recipient_fits(purpose: Purpose, kind: sg_store::OrgKind) -> bool {
+    use sg_store::OrgKind as K;
+    match purpose {
+        Purpose::ShareWithPolice => kind == K::Police,
+        Purpose::ShareWithImmigrationEnforcement => kind == K::GovernmentAgency,
+        Purpose::Referral => matches!(kind, K::CompetentAuthority | K::GovernmentAgency),
+        Purpose::Support => matches!(kind, K::SupportProvider | K::Ngo | K::LocalAuthority),
+        Purpose::DecisionLetterToRepresentative => matches!(kind, K::Ngo | K::Other | K::SupportProvider),
+        Purpose::Research => matches!(kind, K::Other | K::Ngo),
+    }
+}
+
+/// Checks that `user` may countersign `consent` on this case: someone who works on the case,
+/// of the organisation that recorded it, and not the person who recorded it.
+pub fn check_countersign(user: &User, case: &CaseRecord, consent: &Consent) -> Result<(), AppError> {
+    if !can_manage_consents(user, case) {
+        return Err(AppError::Forbidden(format!("a {} cannot manage consents", user.role.label().to_lowercase())));
+    }
+    if consent.recorded_by == Some(user.id) {
+        return Err(AppError::Forbidden("a second person countersigns, not the one who recorded the consent".into()));
+    }
+    if consent.recorded_by_org != Some(user.org) {
+        return Err(AppError::Forbidden("only a colleague of the organisation that recorded it countersigns".into()));
+    }
+    Ok(())
+}
+
+/// Whether `user` may ask for emergency access to a case's identity: the police, who do not
+/// work on cases and see none.
+pub fn can_request_emergency_access(user: &User) -> bool {
+    user.role == Role::Police
+}
+
+/// Whether `user` may see and decide emergency requests on this case: those who work on it.
+pub fn can_decide_emergency_access(user: &User, case: &CaseRecord) -> bool {
+    can_manage_consents(user, case)
+}
+
+/// The identity category for `user` while an approved emergency request of theirs is open.
+/// Never the account, never another user, never after it ends.
+pub fn emergency_access(
+    user: &User,
+    requests: &[sg_domain::EmergencyRequest],
+    now: OffsetDateTime,
+) -> Option<(IdentityAccess, sg_domain::EmergencyReason)> {
+    let open = requests.iter().find(|r| r.grants(user.id, now))?;
+    let categories = [DataCategory::Identity].into_iter().collect();
+    Some((IdentityAccess::Allowed { categories, basis: "emergency access" }, open.reason))
 }
 
 /// Which cases a user's case list holds.

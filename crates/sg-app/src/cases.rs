@@ -177,10 +177,20 @@ impl App {
             return Err(AppError::NotFound);
         };
         let consents = self.store.consents(id).await?;
-        let decision = access::identity_access(user, &record, &consents, self.clock.today(), self.clock.now());
+        let mut decision = access::identity_access(user, &record, &consents, self.clock.today(), self.clock.now());
+        let mut basis_detail = None;
+        if matches!(decision, access::IdentityAccess::Refused(_)) && access::can_request_emergency_access(user) {
+            // An approved emergency request of this user's opens the identity category alone.
+            let requests = self.store.emergency_requests(id).await?;
+            if let Some((allowed, reason)) = access::emergency_access(user, &requests, self.clock.now()) {
+                decision = allowed;
+                basis_detail = Some(format!("emergency access: {}", sg_domain::Coded::code(reason)));
+            }
+        }
         let categories = match decision {
             access::IdentityAccess::Allowed { categories, basis } => {
-                self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Allowed, basis).await?;
+                let detail = basis_detail.unwrap_or_else(|| basis.to_string());
+                self.audit(Some(user), AuditAction::IdentityRead, Some(id), Outcome::Allowed, detail).await?;
                 categories
             }
             access::IdentityAccess::Refused(reason) => {

@@ -16,6 +16,7 @@ pub mod consents;
 pub mod conversion;
 pub mod demo;
 pub mod drafts;
+pub mod emergency;
 pub mod erasure;
 mod error;
 pub mod messages;

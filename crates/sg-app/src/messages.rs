@@ -30,6 +30,17 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ("second_factor.secret_invalid", "is not a valid secret: reload the page to get a new one"),
     ("second_factor.code_not_right", "the code is not right"),
     ("second_factor.code_wrong", "the code is not right: check your authenticator's clock and try again"),
+    ("consent.expires_on.required", "is required: every consent has a last day"),
+    ("consent.expires_on.too_late", "is more than {max} days away, the longest a consent may run"),
+    ("consent.given_on.not_today", "must be today: a consent is dated the day it is recorded"),
+    ("consent.recipient.wrong_kind", "is a {kind} organisation, which cannot receive data for {purpose}"),
+    ("consent.child_immigration", "nothing about a child is shared with immigration enforcement"),
+    ("consent.agreed_by.adult", "an adult agrees for themselves: leave it out or give person"),
+    ("consent.agreed_by.child", "for a child, say who agreed with them: one of {allowed}"),
+    (
+        "emergency.reference.invalid",
+        "use 1 to 40 letters, digits, spaces, slashes or dashes: a reference, not a description",
+    ),
 ];
 
 /// The refusals (`AppError::Forbidden`) the pages show, by code; `{role}` stands for a role's
@@ -57,6 +68,10 @@ pub const REFUSALS: &[(&str, &str)] = &[
     ("refusal.role_cannot_refer", "your role cannot make referrals"),
     ("refusal.only_decision_makers_decide", "only a decision maker records decisions"),
     ("refusal.cannot_administer", "a {role} cannot administer the system"),
+    ("refusal.countersign_self", "a second person countersigns, not the one who recorded the consent"),
+    ("refusal.countersign_other_org", "only a colleague of the organisation that recorded it countersigns"),
+    ("refusal.emergency_request", "only the police ask for emergency access"),
+    ("refusal.emergency_decide", "only people who work on the case decide emergency requests"),
 ];
 
 /// An invalid-input error for `field` with a code of [`FIELD_MESSAGES`] or the domain's.

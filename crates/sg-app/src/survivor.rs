@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sg_audit::{AuditAction, AuditRecord, Outcome};
-use sg_domain::{CaseCommand, CaseId, Coded, DataCategory, Relation};
+use sg_domain::{CaseCommand, CaseId, Coded, ConsentStatus, DataCategory, Relation};
 use sg_store::User;
 use time::Duration;
 
@@ -34,8 +34,12 @@ pub struct ConsentLine {
     pub categories: Vec<&'static str>,
     /// the last day, if it expires,
     pub until: Option<String>,
-    /// and the day it was withdrawn, if it was.
+    /// the day it was withdrawn, if it was,
     pub withdrawn_on: Option<String>,
+    /// where it stands (`pending`, `active`, `withdrawn`, `expired`),
+    pub status: &'static str,
+    /// and how it was confirmed (`survivor`, `countersigned`), if it was.
+    pub confirmed_by: Option<&'static str>,
 }
 
 /// One access to the person's case, in plain words.
@@ -53,8 +57,10 @@ pub struct AccessLine {
     pub why_code: &'static str,
     /// with the purpose's code, for a consent (empty otherwise),
     pub why_purpose: &'static str,
-    /// and the organisation's name, for a consent (empty otherwise).
+    /// the organisation's name, for a consent (empty otherwise),
     pub why_org: String,
+    /// and the reason's code, for emergency access (empty otherwise).
+    pub why_reason: &'static str,
     /// What, as a code a page can word in the person's language (`what_code_for`).
     pub what_code: &'static str,
     /// Who, as parts: the organisation's name (empty for the person or the system),
@@ -119,6 +125,18 @@ fn why_of(
         return plain("refused", "They had no right to see it, so nothing was shown.");
     }
     match (action, detail) {
+        (AuditAction::IdentityRead, d) if d.starts_with("emergency access") => {
+            plain("emergency", "Emergency access: someone's life was believed to be at risk.")
+        }
+        (AuditAction::EmergencyRequested, _) => {
+            plain("emergency-requested", "The police asked for emergency access, saying a life was at risk.")
+        }
+        (AuditAction::EmergencyDecided, d) if d.starts_with("approved") => {
+            plain("emergency-approved", "Someone working on your case agreed to emergency access for a short time.")
+        }
+        (AuditAction::EmergencyDecided, _) => {
+            plain("emergency-declined", "Someone working on your case refused the emergency access.")
+        }
         (AuditAction::IdentityRead, "referring organisation") => plain("referrer", "They made your referral."),
         (AuditAction::IdentityRead, "works on the case") => plain("works-on-case", "They work on your case."),
         (AuditAction::IdentityRead, _) => plain("your-consent", "You agreed to it."),
@@ -130,11 +148,16 @@ fn why_of(
         }
         (AuditAction::CaseCreated, _) => plain("referral", "To refer you for help and support."),
         (AuditAction::CaseChanged, _) => plain("step", "To keep your case up to date."),
-        (AuditAction::ConsentGiven | AuditAction::ConsentWithdrawn, _) => {
-            // The detail holds the consent's id (withdrawals) or "<purpose> to organisation <id>".
+        (AuditAction::ConsentGiven | AuditAction::ConsentWithdrawn | AuditAction::ConsentConfirmed, _) => {
+            // The detail holds the consent's id (withdrawals, "<how> <id>" for confirmations) or
+            // "<purpose> to organisation <id>".
             let id = detail.rsplit(' ').next().unwrap_or("");
             let found = consents.iter().find(|c| c.id.to_string() == id || c.recipient_org.to_string() == id);
-            let code = if action == AuditAction::ConsentGiven { "consent-given" } else { "consent-withdrawn" };
+            let code = match action {
+                AuditAction::ConsentGiven => "consent-given",
+                AuditAction::ConsentConfirmed => "consent-confirmed",
+                _ => "consent-withdrawn",
+            };
             match found {
                 Some(c) => {
                     let text = format!("{} may see it, for {}.", c.recipient_name, c.purpose.label().to_lowercase());
@@ -145,6 +168,18 @@ fn why_of(
         }
         _ => plain("other", "Kept in your case's record."),
     }
+}
+
+/// The emergency reason's code named in an audit detail, for the person's page.
+fn emergency_reason(action: AuditAction, detail: &str) -> &'static str {
+    if !matches!(action, AuditAction::IdentityRead | AuditAction::EmergencyRequested | AuditAction::EmergencyDecided) {
+        return "";
+    }
+    sg_domain::EmergencyReason::ALL
+        .iter()
+        .find(|r| detail.split([' ', ':']).any(|w| w == r.code()))
+        .map(|r| r.code())
+        .unwrap_or("")
 }
 
 /// A code for what was done, for pages that word it in the person's language.
@@ -158,6 +193,9 @@ pub fn what_code_for(action: AuditAction, outcome: Outcome) -> &'static str {
         (AuditAction::CaseChanged, _) => "case-changed",
         (AuditAction::ConsentGiven, _) => "consent-given",
         (AuditAction::ConsentWithdrawn, _) => "consent-withdrawn",
+        (AuditAction::ConsentConfirmed, _) => "consent-confirmed",
+        (AuditAction::EmergencyRequested, _) => "emergency-requested",
+        (AuditAction::EmergencyDecided, _) => "emergency-decided",
         _ => "other",
     }
 }
@@ -206,9 +244,12 @@ impl App {
                     Some(d) => format!("until {d}"),
                     None => "with no end date".into(),
                 };
+                let status = c.status(today, now);
                 let state = match c.withdrawn_at {
                     Some(w) => format!(" You withdrew it on {}.", w.date()),
+                    None if status == ConsentStatus::Pending => " It is waiting for you to confirm it.".into(),
                     None if !c.in_force(today, now) => " It has ended.".into(),
+                    None if c.confirmed_by == Some(sg_domain::Confirmation::Survivor) => " You confirmed it.".into(),
                     None => String::new(),
                 };
                 ConsentLine {
@@ -227,6 +268,8 @@ impl App {
                     categories: c.categories.iter().map(|x| x.code()).collect(),
                     until: c.expires_on.map(|d| d.to_string()),
                     withdrawn_on: c.withdrawn_at.map(|w| w.date().to_string()),
+                    status: status.code(),
+                    confirmed_by: c.confirmed_by.map(|x| x.code()),
                 }
             })
             .collect();
@@ -259,6 +302,9 @@ impl App {
                 (AuditAction::CaseChanged, _) => "Recorded a step in your case",
                 (AuditAction::ConsentGiven, _) => "Recorded your consent",
                 (AuditAction::ConsentWithdrawn, _) => "Recorded that a consent was withdrawn",
+                (AuditAction::ConsentConfirmed, _) => "Confirmed a consent",
+                (AuditAction::EmergencyRequested, _) => "Asked for emergency access to your personal details",
+                (AuditAction::EmergencyDecided, _) => "Decided on a request for emergency access",
                 (other, _) => other.label(),
             };
             let when = time::OffsetDateTime::from_unix_timestamp(e.record.at)
@@ -267,6 +313,7 @@ impl App {
             let what_code = what_code_for(e.record.action, e.record.outcome);
             let (why_code, why_purpose, why_org, why) =
                 why_of(e.record.action, e.record.outcome, &e.record.detail, &raw_consents);
+            let why_reason = emergency_reason(e.record.action, &e.record.detail);
             accesses.push(AccessLine {
                 when,
                 who,
@@ -275,6 +322,7 @@ impl App {
                 why_code,
                 why_purpose,
                 why_org,
+                why_reason,
                 what_code,
                 org,
                 role,
@@ -334,6 +382,13 @@ impl App {
         let command = CaseCommand::EndLegalAdviserInstruction { org: Some(sg_domain::OrgId(id)), name: String::new() };
         self.commit_change(None, &record, command, None, None, None, Default::default()).await?;
         Ok(())
+    }
+
+    /// The person confirms a consent recorded for them that waits for their confirmation; from
+    /// then it releases what it names.
+    pub async fn survivor_confirm(&self, case: CaseId, consent: uuid::Uuid) -> Result<(), AppError> {
+        let found = self.store.consents(case).await?.into_iter().find(|c| c.id == consent).ok_or(AppError::NotFound)?;
+        self.confirm(case, &found, None, None).await.map(|_| ())
     }
 
     /// The person withdraws one of their consents; it stops releasing data at once.

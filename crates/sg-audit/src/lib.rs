@@ -39,6 +39,9 @@ sg_domain::coded_enum! {
         AccountChangeApproved = ("account-change-approved", "Account change approved by a second administrator"),
         AccountChangeDeclined = ("account-change-declined", "Account change declined"),
         TokenRevoked = ("token-revoked", "API token revoked"),
+        ConsentConfirmed = ("consent-confirmed", "Consent confirmed by the person or countersigned"),
+        EmergencyRequested = ("emergency-requested", "Emergency access requested"),
+        EmergencyDecided = ("emergency-decided", "Emergency access approved or declined"),
     }
 }
 

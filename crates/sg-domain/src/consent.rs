@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{coded_enum, CaseId, FieldError, OrgId};
+use crate::{coded_enum, CaseId, FieldError, OrgId, UserId};
 
 coded_enum! {
     /// What the data may be used for.
@@ -28,6 +28,57 @@ coded_enum! {
         Identity = ("identity", "Identity and contact details"),
         /// The person's account and documents.
         Account = ("account", "Their account and documents"),
+    }
+}
+
+impl Purpose {
+    /// Whether a consent for this purpose releases data to police or immigration enforcement,
+    /// and so takes effect only when the person confirms it or a colleague countersigns it.
+    pub fn needs_confirmation(self) -> bool {
+        matches!(self, Self::ShareWithPolice | Self::ShareWithImmigrationEnforcement)
+    }
+}
+
+coded_enum! {
+    /// How a consent that needs confirmation was confirmed.
+    pub enum Confirmation {
+        /// The person confirmed it in their own view.
+        Survivor = ("survivor", "Confirmed by the person"),
+        /// A second person of the recording organisation attested how it was explained.
+        Countersigned = ("countersigned", "Countersigned by a colleague"),
+    }
+}
+
+coded_enum! {
+    /// Who agreed to a consent. An adult agrees for themselves; for a child, the rule set's
+    /// `consent.child_agreed_by` says which of the others may.
+    pub enum AgreedBy {
+        Person = ("person", "The person"),
+        ChildWithParentalResponsibility = ("child-with-parental-responsibility", "The child with a person with parental responsibility"),
+        ChildWithLocalAuthority = ("child-with-local-authority", "The child with the local authority looking after them"),
+        ChildWithGuardian = ("child-with-guardian", "The child with their independent child trafficking guardian"),
+    }
+}
+
+// `coded_enum!` writes the enum, so `#[derive(Default)]` with `#[default]` cannot be used.
+#[allow(clippy::derivable_impls)]
+impl Default for AgreedBy {
+    fn default() -> Self {
+        Self::Person
+    }
+}
+
+coded_enum! {
+    /// Where a consent stands on a given day.
+    pub enum ConsentStatus {
+        /// Recorded, waiting for the person's confirmation or a countersignature.
+        Pending = ("pending", "Waiting for confirmation"),
+        /// In force.
+        Active = ("active", "In force"),
+        /// Taken back.
+        Withdrawn = ("withdrawn", "Withdrawn"),
+        /// Past its last day.
+        Expired = ("expired", "Expired"),
     }
 }
 
@@ -57,14 +108,44 @@ pub struct Consent {
     pub language: String,
     /// Whether an interpreter was present.
     pub interpreter: bool,
+    /// Who agreed (the person, or for a child who with them).
+    #[serde(default)]
+    pub agreed_by: AgreedBy,
+    /// How it was confirmed, if it needed confirmation and was.
+    #[serde(default)]
+    pub confirmed_by: Option<Confirmation>,
+    /// When it was confirmed.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// Who recorded it (absent only before it is stored).
+    #[serde(default)]
+    pub recorded_by: Option<UserId>,
+    /// The recorder's organisation: a countersignature must come from it.
+    #[serde(default)]
+    pub recorded_by_org: Option<OrgId>,
+    /// Who countersigned it.
+    #[serde(default)]
+    pub countersigned_by: Option<UserId>,
 }
 
 impl Consent {
-    /// Whether the consent is in force on `today` at `now`: given, not expired, not withdrawn.
+    /// Whether the consent is in force on `today` at `now`: given, not expired, not withdrawn,
+    /// and confirmed where its purpose needs it.
     pub fn in_force(&self, today: Date, now: OffsetDateTime) -> bool {
-        self.given_on <= today
-            && self.expires_on.is_none_or(|e| today <= e)
-            && self.withdrawn_at.is_none_or(|w| w > now)
+        self.status(today, now) == ConsentStatus::Active && self.given_on <= today
+    }
+
+    /// Where it stands: withdrawn, expired, pending confirmation, or active.
+    pub fn status(&self, today: Date, now: OffsetDateTime) -> ConsentStatus {
+        if self.withdrawn_at.is_some_and(|w| w <= now) {
+            ConsentStatus::Withdrawn
+        } else if self.expires_on.is_some_and(|e| today > e) {
+            ConsentStatus::Expired
+        } else if self.purpose.needs_confirmation() && self.confirmed_by.is_none() {
+            ConsentStatus::Pending
+        } else {
+            ConsentStatus::Active
+        }
     }
 
     /// Whether it releases `category` to `org` for `purpose` on `today`.

@@ -5,6 +5,7 @@
 
 pub mod consent;
 pub mod countries;
+pub mod emergency;
 pub mod event;
 pub mod facts;
 pub mod ids;
@@ -15,7 +16,8 @@ pub mod relationship;
 pub mod role;
 pub mod wire;
 
-pub use consent::{Consent, DataCategory, Purpose};
+pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, Purpose};
+pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
 pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Question, ReconsiderationOutcome, ReferralBasis};
 pub use facts::{
     AgeAtExploitation, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType,

@@ -74,6 +74,12 @@ pub const PERMISSION_EVERY_VICTIM: &str = "permission_to_stay.for_every_confirme
 pub const MOVE_ON_DAYS: &str = "move_on.positive_cg_min_days";
 /// Support after a positive conclusive-grounds decision (Northern Ireland), in months.
 pub const POST_CG_SUPPORT_MONTHS: &str = "support.post_cg_max_months";
+/// The longest a consent to share data may run, in calendar days from the day it is recorded.
+pub const CONSENT_SHARING_MAX_DAYS: &str = "consent.sharing_max_days";
+/// Who may agree to share a child's data with the police, with the child.
+pub const CONSENT_CHILD_AGREED_BY: &str = "consent.child_agreed_by";
+/// How long an approved emergency access to a person's identity lasts, in hours.
+pub const EMERGENCY_ACCESS_HOURS: &str = "emergency_access.hours";
 
 /// Every parameter a rule file may set.
 pub const CATALOGUE: &[Param] = &[
@@ -190,6 +196,20 @@ pub const CATALOGUE: &[Param] = &[
         title: "Support after a positive CG decision (up to, months)",
         kind: Kind::Number,
     },
+    Param {
+        key: CONSENT_SHARING_MAX_DAYS,
+        title: "Longest a consent to share data may run (calendar days)",
+        kind: Kind::Number,
+    },
+    Param {
+        key: CONSENT_CHILD_AGREED_BY,
+        title: "Who agrees, with a child, to share the child's data",
+        kind: Kind::Choice(&[
+            "child_with_parental_responsibility_local_authority_or_guardian",
+            "child_with_parental_responsibility_or_local_authority",
+        ]),
+    },
+    Param { key: EMERGENCY_ACCESS_HOURS, title: "Emergency access to an identity lasts (hours)", kind: Kind::Number },
 ];
 
 /// The catalogue entry for `key`.

@@ -6,7 +6,7 @@ use sg_store::{parse_code, StoreError, StoreResult};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
-use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix};
+use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
 use crate::db::{on, read, write, Conn, Db, Row};
 use crate::SqlStore;
 
@@ -220,8 +220,8 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             sqlx::query(
                 "INSERT INTO consents (id, case_id, purpose, recipient_org_id, categories, given_on, \
                 expires_on, withdrawn_at, \
-             language, interpreter, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11)",
+             language, interpreter, recorded_by, recorded_at, agreed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11, $12)",
             )
             .bind(c.id.to_string())
             .bind(c.case_id.to_string())
@@ -234,6 +234,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             .bind(c.interpreter)
             .bind(by.to_string())
             .bind(audit.at)
+            .bind(c.agreed_by.code())
             .execute(&mut *tx)
             .await
             .map_err(error)?;
@@ -274,8 +275,9 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             let rows = sqlx::query(
                 "SELECT c.id, c.purpose, c.recipient_org_id, o.name AS recipient_name, c.categories, \
                 c.given_on, c.expires_on, \
-             c.withdrawn_at, c.language, c.interpreter \
-             FROM consents c JOIN organisations o ON o.id = c.recipient_org_id \
+             c.withdrawn_at, c.language, c.interpreter, c.agreed_by, c.confirmed_by, c.confirmed_at, \
+             c.recorded_by, u.org_id AS recorded_by_org, c.countersigned_by FROM consents c \
+             JOIN organisations o ON o.id = c.recipient_org_id LEFT JOIN users u ON u.id = c.recorded_by \
              WHERE c.case_id = $1 ORDER BY c.recorded_at, c.id",
             )
             .bind(case.to_string())
@@ -303,10 +305,76 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
                         withdrawn_at: withdrawn.map(from_unix),
                         language: r.get("language"),
                         interpreter: r.get("interpreter"),
+                        agreed_by: parse_code("consents.agreed_by", r.get("agreed_by"))?,
+                        confirmed_by: r
+                            .get::<Option<String>, _>("confirmed_by")
+                            .map(|c| parse_code("consents.confirmed_by", &c))
+                            .transpose()?,
+                        confirmed_at: r.get::<Option<i64>, _>("confirmed_at").map(from_unix),
+                        recorded_by: Some(user_id(r.get("recorded_by"))?),
+                        recorded_by_org: r
+                            .get::<Option<String>, _>("recorded_by_org")
+                            .map(|o| org_id(&o))
+                            .transpose()?,
+                        countersigned_by: r
+                            .get::<Option<String>, _>("countersigned_by")
+                            .map(|u| user_id(&u))
+                            .transpose()?,
                     })
                 })
                 .collect()
         })
+    }
+
+    async fn confirm_consent(
+        &self,
+        case: CaseId,
+        id: uuid::Uuid,
+        c: &sg_store::ConsentConfirmation,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let done = sqlx::query(
+                "UPDATE consents SET confirmed_by = $1, confirmed_at = $2, countersigned_by = $3, \
+                 attested_language = $4, attested_interpreter = $5 \
+                 WHERE id = $6 AND case_id = $7 AND withdrawn_at IS NULL AND confirmed_by IS NULL",
+            )
+            .bind(c.by.code())
+            .bind(unix(c.at))
+            .bind(c.countersigned_by.map(|u| u.to_string()))
+            .bind(c.language.as_deref())
+            .bind(c.interpreter.as_deref())
+            .bind(id.to_string())
+            .bind(case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            tx.commit().await.map_err(error)?;
+            Ok(true)
+        })
+    }
+
+    async fn add_emergency_request(&self, r: &sg_domain::EmergencyRequest, audit: &AuditRecord) -> StoreResult<()> {
+        crate::emergency::add(&self.db, r, audit).await
+    }
+
+    async fn decide_emergency_request(
+        &self,
+        case: CaseId,
+        id: uuid::Uuid,
+        d: &sg_store::EmergencyDecisionRecord,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool> {
+        crate::emergency::decide(&self.db, case, id, d, audit).await
+    }
+
+    async fn emergency_requests(&self, case: CaseId) -> StoreResult<Vec<sg_domain::EmergencyRequest>> {
+        crate::emergency::list(&self.db, case).await
     }
 
     async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>> {

@@ -18,6 +18,7 @@ mod cases;
 mod convert;
 mod db;
 mod drafts;
+mod emergency;
 mod firewall;
 mod idempotency;
 mod marginals;

@@ -272,6 +272,33 @@ pub trait Firewall: Send + Sync {
     ) -> StoreResult<bool>;
     /// Every consent recorded on a case, withdrawn or not, oldest first.
     async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>>;
+    /// Confirms a pending consent (by the person, or countersigned), with its audit record, in
+    /// one transaction; `false` if there is no such consent on this case that is neither
+    /// withdrawn nor already confirmed.
+    async fn confirm_consent(
+        &self,
+        case: CaseId,
+        consent: uuid::Uuid,
+        confirmation: &ConsentConfirmation,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
+    /// Records a request for emergency access, with its audit record.
+    async fn add_emergency_request(
+        &self,
+        request: &sg_domain::EmergencyRequest,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
+    /// Records the decision on a request not yet decided, with its audit record; `false` if
+    /// there is no such undecided request on this case.
+    async fn decide_emergency_request(
+        &self,
+        case: CaseId,
+        request: uuid::Uuid,
+        decision: &EmergencyDecisionRecord,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
+    /// Every emergency request on a case, oldest first.
+    async fn emergency_requests(&self, case: CaseId) -> StoreResult<Vec<sg_domain::EmergencyRequest>>;
     /// Appends audit records to the chain, in one transaction.
     async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<()>;
     /// Up to `limit` audit entries after position `after`, in order.

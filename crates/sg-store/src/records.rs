@@ -450,3 +450,32 @@ pub struct ReferralDraft {
     /// The answers, sealed (`sg_app::vault::seal_draft`).
     pub sealed: String,
 }
+
+/// How a pending consent was confirmed: by the person, or countersigned by a colleague of the
+/// recorder with an attestation of how it was explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentConfirmation {
+    /// The person, or a countersignature.
+    pub by: sg_domain::Confirmation,
+    /// When.
+    pub at: OffsetDateTime,
+    /// The colleague who countersigned.
+    pub countersigned_by: Option<UserId>,
+    /// The language it was explained in (countersignature).
+    pub language: Option<String>,
+    /// The interpreter, or "none" (countersignature).
+    pub interpreter: Option<String>,
+}
+
+/// A decision on an emergency request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmergencyDecisionRecord {
+    /// Approved or declined.
+    pub decision: sg_domain::EmergencyDecision,
+    /// Who decided.
+    pub by: UserId,
+    /// When.
+    pub at: OffsetDateTime,
+    /// For an approval, the end of access.
+    pub access_until: Option<OffsetDateTime>,
+}

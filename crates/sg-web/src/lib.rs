@@ -64,6 +64,8 @@ pub const ROUTES: &[&str] = &[
     "GET /cases/{case_id}/consents",
     "POST /cases/{case_id}/consents",
     "POST /cases/{case_id}/consents/{consent_id}/withdraw",
+    "POST /cases/{case_id}/consents/{consent_id}/countersign",
+    "POST /cases/{case_id}/emergency-requests/{request_id}/decision",
     "POST /cases/{case_id}/survivor-code",
     "GET /referrals/convert",
     "POST /referrals/convert",
@@ -103,6 +105,10 @@ pub const ROUTES: &[&str] = &[
     "GET /api/v1/cases/{case_id}/consents",
     "POST /api/v1/cases/{case_id}/consents",
     "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
+    "POST /api/v1/cases/{case_id}/consents/{consent_id}/countersign",
+    "GET /api/v1/cases/{case_id}/emergency-requests",
+    "POST /api/v1/cases/{case_id}/emergency-requests",
+    "POST /api/v1/cases/{case_id}/emergency-requests/{request_id}/decision",
     "POST /api/v1/cases/{case_id}/survivor-code",
     "GET /survivor",
     "POST /survivor",
@@ -110,6 +116,7 @@ pub const ROUTES: &[&str] = &[
     "POST /survivor/consents/{consent_id}/withdraw",
     "POST /survivor/legal-advisers",
     "POST /survivor/legal-advisers/{org_id}/end",
+    "POST /survivor/consents/{consent_id}/confirm",
 ];
 
 /// The JSON API's OpenAPI document as served at `GET /api/v1/openapi.json` (generated; see
@@ -131,6 +138,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/actions", post(api::cases::act))
         .route("/cases/{case_id}/consents", get(api::consents::list).post(api::consents::create))
         .route("/cases/{case_id}/consents/{consent_id}", delete(api::consents::withdraw))
+        .route("/cases/{case_id}/consents/{consent_id}/countersign", post(api::consents::countersign))
+        .route("/cases/{case_id}/emergency-requests", get(api::emergency::list).post(api::emergency::ask))
+        .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(api::emergency::decide))
         .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::idempotency::layer))
         .fallback(api::not_found);
@@ -155,6 +165,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/identity", get(pages::person::show))
         .route("/cases/{case_id}/consents", get(pages::consents::list).post(pages::consents::record))
         .route("/cases/{case_id}/consents/{consent_id}/withdraw", post(pages::consents::withdraw))
+        .route("/cases/{case_id}/consents/{consent_id}/countersign", post(pages::consents::countersign))
+        .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(pages::consents::decide_emergency))
         .route("/cases/{case_id}/survivor-code", post(pages::consents::survivor_code))
         .route("/referrals/convert", get(pages::convert::form).post(pages::convert::convert))
         .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
@@ -162,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor/consents/{consent_id}/withdraw", post(pages::survivor::withdraw))
         .route("/survivor/legal-advisers", post(pages::survivor::instruct))
         .route("/survivor/legal-advisers/{org_id}/end", post(pages::survivor::end_instruction))
+        .route("/survivor/consents/{consent_id}/confirm", post(pages::survivor::confirm))
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))

@@ -68,6 +68,17 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
             "POST /cases/{case_id}/consents/{consent_id}/withdraw",
             [303, 404, 303, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
+        // An empty countersignature: the first responder signed in here is a colleague of the
+        // recorder, so is asked for the attestation (200); nobody else gets that far.
+        (
+            "POST /cases/{case_id}/consents/{consent_id}/countersign",
+            [303, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403],
+        ),
+        // No decision chosen: those who work on the case are sent back to the consents page.
+        (
+            "POST /cases/{case_id}/emergency-requests/{request_id}/decision",
+            [303, 404, 303, 404, 403, 404, 404, 404, 403, 403, 403],
+        ),
         ("POST /cases/{case_id}/survivor-code", [303, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("POST /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
@@ -117,6 +128,19 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
             "DELETE /api/v1/cases/{case_id}/consents/{consent_id}",
             [401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
+        // The API's first responder recorded the consent: not theirs to countersign; a legal
+        // adviser is not of the recording organisation.
+        (
+            "POST /api/v1/cases/{case_id}/consents/{consent_id}/countersign",
+            [401, 404, 403, 404, 403, 404, 404, 404, 403, 403, 403],
+        ),
+        ("GET /api/v1/cases/{case_id}/emergency-requests", [401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403]),
+        // Only the police ask; a request needs a reason and a reference.
+        ("POST /api/v1/cases/{case_id}/emergency-requests", [401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
+        (
+            "POST /api/v1/cases/{case_id}/emergency-requests/{request_id}/decision",
+            [401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403],
+        ),
         ("POST /api/v1/cases/{case_id}/survivor-code", [401, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /survivor", all(200)),
         ("POST /survivor", all(200)),
@@ -125,6 +149,7 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         // Without a survivor session, everyone is sent to the code page.
         ("POST /survivor/legal-advisers", all(303)),
         ("POST /survivor/legal-advisers/{org_id}/end", all(303)),
+        ("POST /survivor/consents/{consent_id}/confirm", all(303)),
         // Last: it ends the sessions.
         ("POST /sign-out", all(303)),
     ])
@@ -178,6 +203,7 @@ async fn every_route_as_every_role() {
         actor(&t, "Monitoring Group", Role::Monitor, "monitor").await,
     ];
     let referrer = actors[2].token.clone().unwrap();
+    let police = actors[8].token.clone().unwrap();
     // The user the disable routes name (the administrator's request disables them).
     let target = t.app.create_user("Target Org", None, Role::Monitor, "matrix-target", false).await.unwrap();
     let target = target.user.id.to_string();
@@ -219,7 +245,8 @@ async fn every_route_as_every_role() {
         }
     };
     let mut requests_made = 0;
-    let consent_body = json!({"purpose": "support", "recipient_org": "Safe House Trust", "categories": ["identity"]});
+    let expires_on = common::days_ago(-30);
+    let consent_body = json!({"purpose": "support", "recipient_org": "Safe House Trust", "categories": ["identity"], "expires_on": expires_on});
 
     let table = table();
     let listed: Vec<&str> = sg_web::ROUTES.to_vec();
@@ -247,15 +274,29 @@ async fn every_route_as_every_role() {
             };
             let draft = new_draft().await;
             requests_made += 1;
-            let request = new_request(requests_made).await;
+            let account_request = new_request(requests_made).await;
             let token_id = {
                 t.app.issue_api_token(author.id, "matrix", 1).await.unwrap();
                 t.app.my_api_tokens(&author).await.unwrap()[0].id.clone()
             };
+            let emergency_request = {
+                let r = t
+                    .client
+                    .post(t.url(&format!("/api/v1/cases/{case}/emergency-requests")))
+                    .bearer_auth(&police.0)
+                    .json(&json!({"reason": "risk-to-life-of-person", "reference": "CAD 1234"}))
+                    .send()
+                    .await
+                    .unwrap();
+                r.json::<Value>().await.unwrap()["request_id"].as_str().unwrap().to_string()
+            };
             let url = t.url(
                 &path
                     .replace("{draft_id}", &draft)
-                    .replace("{request_id}", &request)
+                    .replace(
+                        "{request_id}",
+                        if path.starts_with("/admin/") { &account_request } else { &emergency_request },
+                    )
                     .replace("{token_id}", &token_id)
                     .replace("{case_id}", &case)
                     .replace("{consent_id}", &consent)
@@ -281,6 +322,11 @@ async fn every_route_as_every_role() {
                             let (_, made) = t.refer(&referrer, &report, None).await;
                             json!({"conversion_code": made["conversion_code"], "identity": {"full_name": "Now Consenting"}})
                         }
+                        p if p.ends_with("/countersign") => json!({"language": "English", "interpreter": "none"}),
+                        p if p.ends_with("/emergency-requests") => {
+                            json!({"reason": "risk-to-life-of-person", "reference": "CAD 1234"})
+                        }
+                        p if p.ends_with("/decision") => json!({"decision": "declined"}),
                         p if p.ends_with("/actions") => {
                             json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": "r"})
                         }

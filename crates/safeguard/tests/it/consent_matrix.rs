@@ -1,5 +1,6 @@
-//! The firewall for police and immigration enforcement: only a consent in force, naming their
-//! organisation, for their purpose, releases data, and only the categories it names.
+//! The firewall for police and immigration enforcement: only a consent in force (confirmed by
+//! the person or countersigned), naming their organisation, for their purpose, releases data,
+//! and only the categories it names.
 
 use crate::common;
 
@@ -11,19 +12,38 @@ use sg_domain::Role;
 struct World {
     t: TestApp,
     caseworker: Token,
+    colleague: Token,
     case: String,
 }
 
 async fn world() -> World {
     let t = TestApp::start().await;
     let caseworker = t.api_user("Hope NGO", Role::FirstResponder, "caseworker").await;
+    let colleague = t.api_user("Hope NGO", Role::FirstResponder, "colleague").await;
     let (_, created) = t.refer(&caseworker, &adult_referral(), None).await;
     let case = created["case_id"].as_str().unwrap().to_string();
-    World { t, caseworker, case }
+    World { t, caseworker, colleague, case }
 }
 
 impl World {
+    /// Records a consent and, as a colleague, countersigns it: in force at once.
     async fn consent(&self, body: Value) -> String {
+        let id = self.pending(body).await;
+        let r = self
+            .t
+            .client
+            .post(self.t.url(&format!("/api/v1/cases/{}/consents/{id}/countersign", self.case)))
+            .bearer_auth(&self.colleague.0)
+            .json(&json!({"language": "Albanian", "interpreter": "none"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        id
+    }
+
+    /// Records a consent, leaving it pending.
+    async fn pending(&self, body: Value) -> String {
         let r = self
             .t
             .client
@@ -50,17 +70,28 @@ fn consent(purpose: &str, org: &str, categories: &[&str]) -> Value {
 async fn check_role(role: Role, org: &str, purpose: &str, other_purpose: &str) {
     let w = world().await;
     let officer = w.t.api_user(org, role, "officer").await;
-    w.t.app.store.ensure_org("Another Force", sg_store::OrgKind::Police, w.t.app.clock.now()).await.unwrap();
+    let kind = sg_app::auth::default_org_kind(role);
+    w.t.app.store.ensure_org("Another Force", kind, w.t.app.clock.now()).await.unwrap();
 
     // No consent.
     let (status, body) = w.identity(&officer).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(!body.to_string().contains("Ana"), "refusal leaked data: {body}");
 
-    // Wrong purpose, wrong recipient: refused.
-    w.consent(consent(other_purpose, org, &["identity", "account"])).await;
+    // Wrong purpose: cannot even be recorded for this recipient (its kind does not fit).
+    let r =
+        w.t.client
+            .post(w.t.url(&format!("/api/v1/cases/{}/consents", w.case)))
+            .bearer_auth(&w.caseworker.0)
+            .json(&consent(other_purpose, org, &["identity", "account"]))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Wrong recipient, and a right one still pending: refused.
     w.consent(consent(purpose, "Another Force", &["identity", "account"])).await;
-    assert_eq!(w.identity(&officer).await.0, StatusCode::FORBIDDEN, "wrong purpose or recipient released data");
+    w.pending(consent(purpose, org, &["identity", "account"])).await;
+    assert_eq!(w.identity(&officer).await.0, StatusCode::FORBIDDEN, "wrong recipient or pending released data");
 
     // Wrong category: identity only releases no account, and vice versa.
     let only_account = w.consent(consent(purpose, org, &["account"])).await;

@@ -7,7 +7,7 @@ use crate::common;
 use common::browser::{Browser, PASSWORD};
 use common::{adult_referral, TestApp};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use sg_domain::Role;
 
 /// The continue links of the drafts list, in order.
@@ -186,7 +186,20 @@ async fn the_context_is_part_of_the_account_and_the_api_checks_it() {
                "expires_on": common::days_ago(-30)})
     };
     let r = t.client.post(t.url(&format!("/api/v1/cases/{case}/consents"))).bearer_auth(&fr.0);
-    assert_eq!(r.json(&consent(&["identity"])).send().await.unwrap().status(), StatusCode::CREATED);
+    let made = r.json(&consent(&["identity"])).send().await.unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    // A colleague countersigns: a consent to the police takes effect only then.
+    let consent_id = made.json::<Value>().await.unwrap()["consent_id"].as_str().unwrap().to_string();
+    let colleague = t.api_user("Hope NGO", Role::FirstResponder, "fr-colleague").await;
+    let r = t
+        .client
+        .post(t.url(&format!("/api/v1/cases/{case}/consents/{consent_id}/countersign")))
+        .bearer_auth(&colleague.0)
+        .json(&json!({"language": "English", "interpreter": "none"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let (status, person) = t.get(&police, &identity).await;
     assert_eq!(status, StatusCode::OK);
     assert!(person.get("account_context").is_none() && !person.to_string().contains("Disclosed"), "{person}");

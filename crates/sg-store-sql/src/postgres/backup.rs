@@ -9,7 +9,7 @@ use crate::convert::error;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// `case_marginals` is left out: the triggers rebuild it as the cases are restored.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 27] = [
     "organisations",
     "users",
     "api_tokens",
@@ -36,6 +36,7 @@ pub const TABLES: [&str; 26] = [
     "api_idempotency",
     "referral_drafts",
     "account_requests",
+    "emergency_requests",
 ];
 
 /// Identity columns whose sequences must move past the restored values.

@@ -1,4 +1,5 @@
-//! `GET`/`POST /api/v1/cases/{id}/consents` and `DELETE /api/v1/cases/{id}/consents/{consent_id}`.
+//! `GET`/`POST /api/v1/cases/{id}/consents`, `DELETE /api/v1/cases/{id}/consents/{consent_id}`
+//! and `POST /api/v1/cases/{id}/consents/{consent_id}/countersign`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -6,15 +7,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 use sg_app::actions::parse_json;
-use sg_app::consents::ConsentInput;
-use sg_domain::{CaseId, Consent};
+use sg_app::consents::{ConsentInput, ConsentView, CountersignInput};
+use sg_domain::CaseId;
 
 use crate::api::openapi::{schema, ErrorResponse};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::AppState;
 
-fn case_id(raw: &str) -> Result<CaseId, ApiError> {
+pub(crate) fn case_id(raw: &str) -> Result<CaseId, ApiError> {
     CaseId::parse(raw).ok_or_else(|| ApiError::invalid("case_id", "is not a case id (a UUID)"))
 }
 
@@ -35,7 +36,7 @@ pub(crate) async fn create(
     let id = case_id(&raw)?;
     let input: ConsentInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
     let consent = state.app.add_consent(&user, id, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "consent_id": consent.id, "consent": consent }))))
+    Ok((StatusCode::CREATED, Json(json!({ "consent_id": consent.consent.id, "consent": consent }))))
 }
 
 /// The consents on a case.
@@ -49,7 +50,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
-) -> Result<Json<Vec<Consent>>, ApiError> {
+) -> Result<Json<Vec<ConsentView>>, ApiError> {
     Ok(Json(state.app.consents(&user, case_id(&raw)?).await?))
 }
 
@@ -68,6 +69,30 @@ pub(crate) async fn withdraw(
     let consent = uuid::Uuid::try_parse(&consent).map_err(|_| ApiError::invalid("consent_id", "is not a UUID"))?;
     state.app.withdraw_consent(&user, case_id(&raw)?, consent).await?;
     Ok(Json(json!({ "consent_id": consent, "withdrawn": true })))
+}
+
+pub(crate) fn uuid_of(field: &'static str, raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::try_parse(raw).map_err(|_| ApiError::invalid(field, "is not a UUID"))
+}
+
+/// A colleague of the recorder countersigns a pending consent.
+#[utoipa::path(
+    post, path = "/cases/{case_id}/consents/{consent_id}/countersign", operation_id = "countersignConsent",
+    summary = "A colleague of the recorder, who works on the case, countersigns a pending consent, attesting the language it was explained in and the interpreter; it takes effect",
+    params(("case_id" = uuid::Uuid, Path, description = "The case's id"), ("consent_id" = uuid::Uuid, Path, description = "The consent's id"), ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Makes a retry safe: a repeat of a request that succeeded, with the same key, gets the first answer again (with the header 'Idempotent-Replayed: true') and changes nothing; the same key with a different request is refused (422, code idempotency_key_reused, field Idempotency-Key); while the first is still being answered, 409 (idempotency_in_progress). Keys are scoped to the user. A survivor code is never replayed (it is a secret): a retry issues a fresh one.")),
+    request_body = schema::Countersign,
+    responses((status = 200, description = "Countersigned: in force", body = schema::Countersigned), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+)]
+pub(crate) async fn countersign(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((raw, consent)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let (id, consent) = (case_id(&raw)?, uuid_of("consent_id", &consent)?);
+    let input: CountersignInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
+    let view = state.app.countersign_consent(&user, id, consent, input).await?;
+    Ok(Json(json!({ "consent_id": consent, "consent": view })))
 }
 
 /// Gives the person a one-time code for their own view (`/survivor`).

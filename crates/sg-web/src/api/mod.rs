@@ -2,6 +2,7 @@
 
 pub(crate) mod cases;
 pub(crate) mod consents;
+pub(crate) mod emergency;
 pub(crate) mod idempotency;
 pub(crate) mod openapi;
 pub(crate) mod referrals;

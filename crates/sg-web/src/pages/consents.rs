@@ -7,9 +7,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sg_app::consents::ConsentInput;
+use sg_app::consents::{ConsentInput, ConsentView, CountersignInput};
 use sg_app::AppError;
-use sg_domain::{CaseId, Coded, Consent, DataCategory, Purpose};
+use sg_domain::{AgreedBy, CaseId, Coded, ConsentStatus, DataCategory, EmergencyDecision, EmergencyRequest, Purpose};
 
 use super::{csrf_refusal, error_page, message_for, render, render_with, Choice, FieldMessage, Layout};
 use crate::extract::PageUser;
@@ -25,16 +25,31 @@ pub(crate) struct Row {
     given_on: String,
     state: String,
     in_force: bool,
+    pending: bool,
 }
 
 impl Row {
-    fn new(c: &Consent, today: time::Date, now: time::OffsetDateTime) -> Self {
-        let state = match (c.withdrawn_at, c.expires_on) {
+    fn new(v: &ConsentView, today: time::Date, now: time::OffsetDateTime) -> Self {
+        let c = &v.consent;
+        let mut state = match (c.withdrawn_at, c.expires_on) {
             (Some(at), _) => crate::i18n::trf("consents.state.withdrawn", &[("date", &at.date().to_string())]),
             (None, Some(e)) if e < today => crate::i18n::trf("consents.state.expired", &[("date", &e.to_string())]),
             (None, Some(e)) => crate::i18n::trf("consents.state.until", &[("date", &e.to_string())]),
             (None, None) => crate::i18n::tr("consents.state.in_force"),
         };
+        match (v.status, c.confirmed_by) {
+            // Not in force yet: say until when it would be, and what it waits for.
+            (ConsentStatus::Pending, _) => {
+                let until = c.expires_on.map(|e| e.to_string()).unwrap_or_default();
+                state = format!(
+                    "{} {}",
+                    crate::i18n::trf("consents.state.pending_until", &[("date", &until)]),
+                    crate::i18n::tr("consents.state.pending")
+                )
+            }
+            (_, Some(how)) => state = format!("{state} {}", crate::i18n::tr(&format!("consents.state.{}", how.code()))),
+            _ => {}
+        }
         Self {
             id: c.id.to_string(),
             purpose: crate::i18n::label("consents.purpose", c.purpose),
@@ -47,7 +62,35 @@ impl Row {
                 .join("; "),
             given_on: c.given_on.to_string(),
             state,
-            in_force: c.in_force(today, now),
+            in_force: c.in_force(today, now) || v.status == ConsentStatus::Pending,
+            pending: v.status == ConsentStatus::Pending,
+        }
+    }
+}
+
+/// One emergency request as listed to those who work on the case.
+pub(crate) struct EmergencyRow {
+    id: String,
+    org: String,
+    reason: String,
+    reference: String,
+    requested_at: String,
+    status: String,
+    pending: bool,
+}
+
+impl EmergencyRow {
+    fn new(r: &EmergencyRequest, now: time::OffsetDateTime) -> Self {
+        let status = r.status(now);
+        let at = r.requested_at;
+        Self {
+            id: r.id.to_string(),
+            org: r.requested_by_org.clone(),
+            reason: crate::i18n::tr(&format!("consents.emergency.reason.{}", r.reason.code())),
+            reference: r.reference.clone(),
+            requested_at: format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute()),
+            status: crate::i18n::tr(&format!("consents.emergency.status.{}", status.code())),
+            pending: status == sg_domain::EmergencyStatus::Pending,
         }
     }
 }
@@ -66,9 +109,26 @@ pub(crate) struct ConsentsPage {
     categories: Vec<String>,
     language: String,
     interpreter: bool,
+    day: String,
+    month: String,
+    year: String,
+    child: bool,
+    agreed_by: String,
+    emergency: Vec<EmergencyRow>,
 }
 
 impl ConsentsPage {
+    fn agreed_by_choices(&self) -> Vec<Choice> {
+        AgreedBy::ALL
+            .iter()
+            .filter(|a| **a != AgreedBy::Person)
+            .map(|a| Choice {
+                value: a.code(),
+                label: crate::i18n::label("consents.agreed_by", *a),
+                checked: a.code() == self.agreed_by,
+            })
+            .collect()
+    }
     fn error_for(&self, field: &str) -> &str {
         message_for(&self.errors, field)
     }
@@ -101,6 +161,7 @@ fn case_id(raw: &str) -> Result<CaseId, AppError> {
 async fn page(state: &AppState, who: &PageUser, id: CaseId) -> Result<ConsentsPage, AppError> {
     // The consents first: it refuses anyone who may not manage them before the case is read.
     let consents = state.app.consents(&who.user, id).await?;
+    let emergency = state.app.emergency_requests(&who.user, id).await?;
     let case = state.app.case_view(&who.user, id).await?;
     let (today, now) = (state.app.clock.today(), state.app.clock.now());
     Ok(ConsentsPage {
@@ -115,6 +176,12 @@ async fn page(state: &AppState, who: &PageUser, id: CaseId) -> Result<ConsentsPa
         categories: vec![],
         language: String::new(),
         interpreter: false,
+        day: String::new(),
+        month: String::new(),
+        year: String::new(),
+        child: case.facts.age_at_exploitation.treated_as_child(),
+        agreed_by: String::new(),
+        emergency: emergency.iter().map(|r| EmergencyRow::new(r, now)).collect(),
     })
 }
 
@@ -165,15 +232,30 @@ pub(crate) async fn record(
         errors
             .push(FieldMessage { field: "recipient_org".into(), message: crate::i18n::tr("consents.error.recipient") });
     }
+    let expires_on = match super::referral::parse_date_input(&form, "expires_on") {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.push(FieldMessage {
+                field: "expires_on".into(),
+                message: crate::i18n::tr("consents.error.expires_on"),
+            });
+            None
+        }
+        Err(m) => {
+            errors.push(FieldMessage { field: "expires_on".into(), message: m });
+            None
+        }
+    };
     if errors.is_empty() {
         let input = ConsentInput {
             purpose: purpose.expect("checked above"),
             recipient_org: recipient_org.clone(),
             categories,
-            expires_on: None,
+            expires_on,
             given_on: None,
             language: form.get("language"),
             interpreter: form.get("interpreter") == "yes",
+            agreed_by: AgreedBy::from_code(&form.get("agreed_by")),
         };
         match state.app.add_consent(&who.user, id, input).await {
             Ok(_) => return Redirect::to(&format!("/cases/{id}/consents")).into_response(),
@@ -190,7 +272,71 @@ pub(crate) async fn record(
     p.categories = form.all("categories");
     p.language = form.get("language");
     p.interpreter = form.get("interpreter") == "yes";
+    p.day = form.get("expires_on-day");
+    p.month = form.get("expires_on-month");
+    p.year = form.get("expires_on-year");
+    p.agreed_by = form.get("agreed_by");
     render(&p)
+}
+
+/// `POST /cases/{id}/consents/{consent_id}/countersign`: a colleague of the recorder attests
+/// how a pending consent was explained, and it takes effect.
+pub(crate) async fn countersign(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path((raw, consent)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let (Ok(id), Ok(consent)) = (case_id(&raw), uuid::Uuid::try_parse(&consent)) else {
+        return error_page(AppError::NotFound);
+    };
+    let input = CountersignInput { language: form.get("language"), interpreter: form.get("interpreter") };
+    match state.app.countersign_consent(&who.user, id, consent, input).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}/consents")).into_response(),
+        Err(AppError::Invalid(f)) => match page(&state, &who, id).await {
+            Ok(mut p) => {
+                p.has_errors = true;
+                p.errors = vec![FieldMessage {
+                    message: crate::i18n::field_message(&f),
+                    field: format!("countersign-{}", f.field),
+                }];
+                render(&p)
+            }
+            Err(e) => error_page(e),
+        },
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /cases/{id}/emergency-requests/{request_id}/decision`: approve or decline.
+pub(crate) async fn decide_emergency(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path((raw, request)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let (Ok(id), Ok(request)) = (case_id(&raw), uuid::Uuid::try_parse(&request)) else {
+        return error_page(AppError::NotFound);
+    };
+    // Access first: only those who work on the case get further than this.
+    if let Err(e) = state.app.emergency_requests(&who.user, id).await {
+        return error_page(e);
+    }
+    let Some(decision) = EmergencyDecision::from_code(&form.get("decision")) else {
+        return Redirect::to(&format!("/cases/{id}/consents")).into_response();
+    };
+    match state.app.decide_emergency_request(&who.user, id, request, decision).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}/consents")).into_response(),
+        Err(e) => error_page(e),
+    }
 }
 
 /// `POST /cases/{id}/consents/{consent_id}/withdraw`: withdraws a consent at once.

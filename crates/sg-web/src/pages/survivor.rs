@@ -93,6 +93,7 @@ pub(crate) struct ConsentText {
     id: String,
     text: String,
     in_force: bool,
+    pending: bool,
 }
 
 /// One access, worded in the person's language.
@@ -120,12 +121,17 @@ fn consent_text(l: Locale, c: &ConsentLine) -> ConsentText {
             ("until", &until),
         ],
     );
+    let pending = c.status == "pending";
     if let Some(d) = &c.withdrawn_on {
         text = format!("{text} {}", tf(l, "survivor.view.withdrawn", &[("date", d)]));
+    } else if pending {
+        text = format!("{text} {}", t(l, "survivor.view.pending"));
     } else if !c.in_force {
         text = format!("{text} {}", t(l, "survivor.view.ended"));
+    } else if c.confirmed_by == Some("survivor") {
+        text = format!("{text} {}", t(l, "survivor.view.confirmed"));
     }
-    ConsentText { id: c.id.clone(), text, in_force: c.in_force }
+    ConsentText { id: c.id.clone(), text, in_force: c.in_force || pending, pending }
 }
 
 fn access_text(l: Locale, a: &AccessLine) -> AccessText {
@@ -135,7 +141,8 @@ fn access_text(l: Locale, a: &AccessLine) -> AccessText {
         format!("{} ({})", a.org, t(l, &format!("role.{}", a.role)))
     };
     let purpose = t(l, &format!("purpose.{}", a.why_purpose));
-    let why = tf(l, &format!("why.{}", a.why_code), &[("org", &a.why_org), ("purpose", &purpose)]);
+    let reason = if a.why_reason.is_empty() { String::new() } else { t(l, &format!("why.reason.{}", a.why_reason)) };
+    let why = tf(l, &format!("why.{}", a.why_code), &[("org", &a.why_org), ("purpose", &purpose), ("reason", &reason)]);
     AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why }
 }
 
@@ -256,6 +263,28 @@ pub(crate) async fn end_instruction(
     };
     match state.app.survivor_end_instruction(case, &org).await {
         Ok(()) => Redirect::to("/survivor/view").into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /survivor/consents/{consent_id}/confirm`: the person confirms a consent recorded for
+/// them; from then it releases what it names.
+pub(crate) async fn confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(consent): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (case, csrf) = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if FormData::parse(&body).get("csrf") != csrf {
+        return error_page(AppError::Forbidden("the form has expired: reload the page".into()));
+    }
+    let Ok(consent) = uuid::Uuid::try_parse(&consent) else { return error_page(AppError::NotFound) };
+    match state.app.survivor_confirm(case, consent).await {
+        Ok(()) | Err(AppError::Conflict(_)) => Redirect::to("/survivor/view").into_response(),
         Err(e) => error_page(e),
     }
 }
