@@ -20,6 +20,7 @@ mod deploy_example;
 mod emergency_access;
 mod faults;
 mod firewall;
+mod firewall_matrix;
 mod idempotency;
 mod insiders;
 mod languages;
