@@ -6,11 +6,12 @@
 
 use std::collections::BTreeSet;
 
-use sg_domain::{CaseCommand, CaseState, Coded, Consent, DataCategory, Purpose, Relation, Role};
+use sg_domain::{CaseCommand, CaseState, Consent, DataCategory, Purpose, Relation, Role};
 use sg_store::{CaseRecord, User};
 use time::{Date, OffsetDateTime};
 
 use crate::AppError;
+use crate::Refusal;
 
 /// The competent authority a case is routed to now (its latest routing), if any.
 pub fn routed_to(case: &CaseRecord) -> Option<sg_domain::CompetentAuthority> {
@@ -167,13 +168,13 @@ pub fn recipient_fits(purpose: Purpose, kind: sg_store::OrgKind) -> bool {
 /// of the organisation that recorded it, and not the person who recorded it.
 pub fn check_countersign(user: &User, case: &CaseRecord, consent: &Consent) -> Result<(), AppError> {
     if !can_manage_consents(user, case) {
-        return Err(AppError::Forbidden(format!("a {} cannot manage consents", user.role.label().to_lowercase())));
+        return Err(AppError::Forbidden(Refusal::CannotManageConsents(user.role)));
     }
     if consent.recorded_by == Some(user.id) {
-        return Err(AppError::Forbidden("a second person countersigns, not the one who recorded the consent".into()));
+        return Err(AppError::Forbidden(Refusal::CountersignSelf));
     }
     if consent.recorded_by_org != Some(user.org) {
-        return Err(AppError::Forbidden("only a colleague of the organisation that recorded it countersigns".into()));
+        return Err(AppError::Forbidden(Refusal::CountersignOtherOrg));
     }
     Ok(())
 }
@@ -228,9 +229,9 @@ pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
         Role::SupportProvider => Ok(ListScope::SupportedBy(user.org)),
         Role::Guardian => Ok(ListScope::GuardianOf(user.org)),
         Role::LegalAdviser => Ok(ListScope::InstructedOn(user.org)),
-        Role::Admin => Err(AppError::Forbidden("a administrator user cannot see case records".into())),
+        Role::Admin => Err(AppError::Forbidden(Refusal::CannotSeeCases(Role::Admin))),
         Role::Police | Role::ImmigrationEnforcement | Role::Monitor => {
-            Err(AppError::Forbidden(format!("a {} user cannot see case records", user.role.label().to_lowercase())))
+            Err(AppError::Forbidden(Refusal::CannotSeeCases(user.role)))
         }
     }
 }
@@ -283,7 +284,7 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
     if allowed {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("a {} cannot do this on this case", user.role.label().to_lowercase())))
+        Err(AppError::Forbidden(Refusal::CannotAct(user.role)))
     }
 }
 
@@ -298,7 +299,7 @@ pub fn check_statistics(user: &User) -> Result<(), AppError> {
     if can_view_statistics(user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("a {} cannot see monitoring statistics", user.role.label().to_lowercase())))
+        Err(AppError::Forbidden(Refusal::CannotSeeStatistics(user.role)))
     }
 }
 
@@ -322,7 +323,7 @@ pub fn check_administer(user: &User) -> Result<(), AppError> {
     if can_administer(user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("a {} cannot administer the system", user.role.label().to_lowercase())))
+        Err(AppError::Forbidden(Refusal::CannotAdminister(user.role)))
     }
 }
 
@@ -345,7 +346,7 @@ pub fn check_refer(user: &User) -> Result<(), AppError> {
     if can_refer(user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("your role cannot make referrals".into()))
+        Err(AppError::Forbidden(Refusal::RoleCannotRefer))
     }
 }
 
@@ -359,7 +360,7 @@ pub fn check_simulate(user: &User) -> Result<(), AppError> {
     if can_simulate(user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("only monitors and administrators can run policy simulations".into()))
+        Err(AppError::Forbidden(Refusal::OnlyMonitorsSimulate))
     }
 }
 
@@ -374,7 +375,7 @@ pub fn check_convert(user: &User) -> Result<(), AppError> {
     if can_convert(user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("only first responders convert reports into referrals".into()))
+        Err(AppError::Forbidden(Refusal::OnlyFirstRespondersConvert))
     }
 }
 

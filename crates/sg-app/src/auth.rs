@@ -10,6 +10,7 @@ use sg_store::{NewUser, OrgKind, Session, User};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
+use crate::Refusal;
 use crate::{App, AppError};
 
 /// How long a one-time sign-in code stays valid.
@@ -210,15 +211,15 @@ impl App {
 
     /// Spends a one-time sign-in code.
     pub async fn sign_in_with_code(&self, code: &str) -> Result<User, AppError> {
-        self.store.consume_sign_in_code(&hash_secret(code.trim()), self.clock.now()).await?.ok_or_else(|| {
-            AppError::Forbidden("this sign-in code is not valid: it may have been used or expired".into())
-        })
+        self.store
+            .consume_sign_in_code(&hash_secret(code.trim()), self.clock.now())
+            .await?
+            .ok_or_else(|| AppError::Forbidden(Refusal::SignInCodeInvalid))
     }
 
     /// Checks a name and password. The same error, and about the same time, whether the name is
     /// unknown or the password wrong, so that names cannot be discovered.
     pub async fn sign_in(&self, name: &str, password: &str) -> Result<User, AppError> {
-        const WRONG: &str = "the name or password is not right";
         self.check_throttle(name).await?;
         let found = self.store.user_by_name(name.trim()).await?;
         let stored = found.as_ref().and_then(|(_, h)| h.clone());
@@ -232,7 +233,7 @@ impl App {
             Some((user, Some(_))) if ok && !user.disabled => Ok(user),
             _ => {
                 self.record_failure(name).await?;
-                Err(AppError::Forbidden(WRONG.into()))
+                Err(AppError::Forbidden(Refusal::WrongPassword))
             }
         }
     }

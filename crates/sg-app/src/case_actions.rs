@@ -11,6 +11,7 @@ use sg_domain::{
 use sg_store::{CaseRecord, User};
 use time::Date;
 
+use crate::Refusal;
 use crate::{access, App, AppError};
 
 /// A kind of lifecycle step: the domain's [`sg_domain::CommandKind`], declared once with
@@ -111,10 +112,7 @@ impl App {
         }
         self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, format!("{kind} not permitted"))
             .await?;
-        Err(AppError::Forbidden(format!(
-            "a {} cannot do this on this case",
-            sg_domain::Coded::label(user.role).to_lowercase()
-        )))
+        Err(AppError::Forbidden(Refusal::CannotAct(user.role)))
     }
 }
 

@@ -12,6 +12,7 @@ use sg_domain::{DataCategory, Relation};
 use sg_store::{Append, CaseFilter, CasePage, CaseRecord, StoredEvent, User, VaultField};
 use time::Date;
 
+use crate::Refusal;
 use crate::{access, App, AppError};
 
 /// A case as its readers see it: non-identifying facts, status and timeline.
@@ -129,18 +130,12 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
     })
 }
 
-/// The one refusal of identifying data, whether or not the case exists.
-const IDENTITY_REFUSED: &str = "you may not see this person's identifying data";
-
 impl App {
     /// The case as `user` may see it. Roles that see no case record are refused outright; a case
     /// of another organisation is reported as not found, so that its existence is not revealed.
     pub(crate) async fn visible_case(&self, user: &User, id: CaseId) -> Result<CaseRecord, AppError> {
         if !access::can_read_cases(user) {
-            return Err(AppError::Forbidden(format!(
-                "a {} user cannot see case records",
-                sg_domain::Coded::label(user.role).to_lowercase()
-            )));
+            return Err(AppError::Forbidden(Refusal::CannotSeeCases(user.role)));
         }
         let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
         if !access::can_view_case(user, &record) {
@@ -172,7 +167,7 @@ impl App {
             // that exists without a consent for it; the others "not found", as for a case they
             // may not see.
             if !access::can_read_cases(user) {
-                return Err(AppError::Forbidden(IDENTITY_REFUSED.into()));
+                return Err(AppError::Forbidden(Refusal::Identity));
             }
             return Err(AppError::NotFound);
         };
@@ -200,13 +195,11 @@ impl App {
                 if !access::can_view_case(user, &record) && access::can_read_cases(user) {
                     return Err(AppError::NotFound);
                 }
-                return Err(AppError::Forbidden(IDENTITY_REFUSED.into()));
+                return Err(AppError::Forbidden(Refusal::Identity));
             }
         };
         let Some(wrapped) = self.store.person_key(id).await? else {
-            return Err(AppError::Forbidden(
-                "no identity is held: this is an anonymous Duty to Notify report, or the record was erased".into(),
-            ));
+            return Err(AppError::Forbidden(Refusal::NoIdentity));
         };
         let dk = crate::vault::data_key(&self.keys, id, &wrapped)?;
         let mut view = PersonView { identity: None, account: None, account_context: None };

@@ -17,6 +17,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::messages::invalid;
+use crate::Refusal;
 use crate::{access, App, AppError};
 
 /// A consent as submitted.
@@ -68,7 +69,7 @@ impl App {
     async fn consent_case(&self, user: &User, case: CaseId) -> Result<sg_store::CaseRecord, AppError> {
         let record = self.visible_case(user, case).await?;
         if !access::can_manage_consents(user, &record) {
-            return Err(AppError::Forbidden(format!("a {} cannot manage consents", user.role.label().to_lowercase())));
+            return Err(AppError::Forbidden(Refusal::CannotManageConsents(user.role)));
         }
         Ok(record)
     }

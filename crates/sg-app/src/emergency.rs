@@ -11,6 +11,7 @@ use sg_store::{EmergencyDecisionRecord, User};
 use uuid::Uuid;
 
 use crate::messages::invalid;
+use crate::Refusal;
 use crate::{access, App, AppError};
 
 /// A request as submitted.
@@ -38,7 +39,7 @@ impl App {
         input: EmergencyInput,
     ) -> Result<EmergencyRequest, AppError> {
         if !access::can_request_emergency_access(user) {
-            return Err(AppError::Forbidden("only the police ask for emergency access".into()));
+            return Err(AppError::Forbidden(Refusal::EmergencyRequest));
         }
         self.store.case(case).await?.ok_or(AppError::NotFound)?;
         let reference = input.reference.trim().to_string();
@@ -69,7 +70,7 @@ impl App {
     pub async fn emergency_requests(&self, user: &User, case: CaseId) -> Result<Vec<EmergencyRequest>, AppError> {
         let record = self.visible_case(user, case).await?;
         if !access::can_decide_emergency_access(user, &record) {
-            return Err(AppError::Forbidden("only people who work on the case decide emergency requests".into()));
+            return Err(AppError::Forbidden(Refusal::EmergencyDecide));
         }
         Ok(self.store.emergency_requests(case).await?)
     }
@@ -85,7 +86,7 @@ impl App {
     ) -> Result<EmergencyRequest, AppError> {
         let record = self.visible_case(user, case).await?;
         if !access::can_decide_emergency_access(user, &record) {
-            return Err(AppError::Forbidden("only people who work on the case decide emergency requests".into()));
+            return Err(AppError::Forbidden(Refusal::EmergencyDecide));
         }
         let mut request =
             self.store.emergency_requests(case).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;

@@ -18,9 +18,9 @@ pub enum AppError {
     /// No valid credentials.
     #[error("sign in first")]
     Unauthenticated,
-    /// Signed in, but not allowed.
+    /// Signed in, but not allowed; why, as a typed reason.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(crate::Refusal),
     /// No such thing, or not visible to this user.
     #[error("not found")]
     NotFound,

@@ -24,6 +24,7 @@ pub mod monitoring;
 pub mod queue;
 pub mod recommendations;
 pub mod referrals;
+mod refusal;
 pub mod relationships;
 pub mod second_factor;
 pub mod simulate;
@@ -33,6 +34,7 @@ pub mod vault;
 use std::sync::Arc;
 
 pub use error::AppError;
+pub use refusal::Refusal;
 use sg_store::Store;
 use time::{Date, OffsetDateTime};
 

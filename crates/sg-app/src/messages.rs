@@ -1,9 +1,9 @@
 //! Stable codes for the messages of the use cases, with their English text.
 //!
-//! Field errors the use cases raise carry a code (see `sg_domain::messages` for the domain's);
-//! refusals stay `AppError::Forbidden(String)` in English, and [`refusal`] recognises the
-//! English text against [`REFUSALS`] so a page can word it in its own language. The tables are
-//! the complete lists, so a test can check every code has a translation.
+//! Field errors the use cases raise carry a code (see `sg_domain::messages` for the domain's).
+//! The table is the complete list, so a test can check every code has a translation. Refusals
+//! are typed ([`crate::Refusal`]), as are the state machine's reasons
+//! ([`sg_domain::TransitionError`]).
 
 use sg_domain::{messages::FIELD_MESSAGES as DOMAIN_MESSAGES, FieldError};
 
@@ -43,37 +43,6 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The refusals (`AppError::Forbidden`) the pages show, by code; `{role}` stands for a role's
-/// lower-case English label and `{minutes}` for a number.
-pub const REFUSALS: &[(&str, &str)] = &[
-    ("refusal.cannot_see_cases", "a {role} user cannot see case records"),
-    ("refusal.cannot_act", "a {role} cannot do this on this case"),
-    ("refusal.cannot_see_statistics", "a {role} cannot see monitoring statistics"),
-    ("refusal.cannot_refer", "a {role} cannot submit referrals"),
-    ("refusal.cannot_manage_consents", "a {role} cannot manage consents"),
-    ("refusal.identity", "you may not see this person's identifying data"),
-    (
-        "refusal.no_identity",
-        "no identity is held: this is an anonymous Duty to Notify report, or the record was erased",
-    ),
-    ("refusal.too_many_attempts", "too many failed attempts for this name: wait {minutes} minutes and try again"),
-    ("refusal.no_second_factor", "no second factor is set up for this account"),
-    ("refusal.sign_in_code_invalid", "this sign-in code is not valid: it may have been used or expired"),
-    ("refusal.wrong_password", "the name or password is not right"),
-    ("refusal.only_first_responders_convert", "only first responders convert reports into referrals"),
-    ("refusal.only_monitors_simulate", "only monitors and administrators can run policy simulations"),
-    ("refusal.only_caseworkers_give_codes", "only the person's caseworkers can give them a code"),
-    ("refusal.survivor_code_invalid", "this code is not valid: it may have been used or expired"),
-    ("refusal.form_expired", "the form has expired: reload the page"),
-    ("refusal.role_cannot_refer", "your role cannot make referrals"),
-    ("refusal.only_decision_makers_decide", "only a decision maker records decisions"),
-    ("refusal.cannot_administer", "a {role} cannot administer the system"),
-    ("refusal.countersign_self", "a second person countersigns, not the one who recorded the consent"),
-    ("refusal.countersign_other_org", "only a colleague of the organisation that recorded it countersigns"),
-    ("refusal.emergency_request", "only the police ask for emergency access"),
-    ("refusal.emergency_decide", "only people who work on the case decide emergency requests"),
-];
-
 /// An invalid-input error for `field` with a code of [`FIELD_MESSAGES`] or the domain's.
 pub fn invalid(field: impl Into<String>, code: &'static str, args: Vec<(&'static str, String)>) -> AppError {
     AppError::Invalid(field_error(field, code, args))
@@ -85,22 +54,6 @@ pub fn field_error(field: impl Into<String>, code: &'static str, args: Vec<(&'st
         FIELD_MESSAGES.iter().chain(DOMAIN_MESSAGES).find(|(c, _)| *c == code).map(|(_, m)| *m).unwrap_or(code);
     let message = sg_domain::messages::fill(template, &args);
     FieldError::with_code(field, code, args, message)
-}
-
-/// The code and arguments of a refusal's English text, when it is one of [`REFUSALS`].
-pub fn refusal(text: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
-    REFUSALS.iter().find_map(|(code, template)| {
-        let Some(start) = template.find('{') else { return (text == *template).then(|| (*code, Vec::new())) };
-        let end = template[start..].find('}')? + start;
-        let (prefix, name, suffix) = (&template[..start], &template[start + 1..end], &template[end + 1..]);
-        let value = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
-        let name: &'static str = match name {
-            "role" => "role",
-            "minutes" => "minutes",
-            _ => return None,
-        };
-        (!value.is_empty()).then(|| (*code, vec![(name, value.to_string())]))
-    })
 }
 
 #[cfg(test)]
@@ -140,25 +93,5 @@ mod tests {
             }
         }
         assert!(seen >= 10, "found only {seen} coded errors");
-    }
-
-    #[test]
-    fn every_refusal_text_is_recognised() {
-        for source in SOURCES {
-            for (i, _) in source.match_indices("AppError::Forbidden(") {
-                let rest = source[i + "AppError::Forbidden(".len()..].trim_start();
-                let rest = rest.strip_prefix("format!(").unwrap_or(rest).trim_start();
-                let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else { continue };
-                // A format! placeholder stands for the role or the minutes.
-                let sample = literal.replace("{}", "first responder");
-                let sample = if sample.contains("minutes") { literal.replace("{}", "15") } else { sample };
-                assert!(refusal(&sample).is_some(), "refusal {literal:?} is not in REFUSALS");
-            }
-        }
-        assert_eq!(
-            refusal("a police user cannot see case records"),
-            Some(("refusal.cannot_see_cases", vec![("role", "police".into())]))
-        );
-        assert_eq!(refusal("something else"), None);
     }
 }

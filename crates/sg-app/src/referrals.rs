@@ -14,6 +14,7 @@ use sg_store::{Created, IdempotencyKey, NewCase, User};
 use sha2::{Digest, Sha256};
 use time::{macros::date, Date};
 
+use crate::Refusal;
 use crate::{App, AppError};
 
 /// A referral as submitted: every field optional here so that a missing one gets a clear
@@ -171,7 +172,7 @@ impl App {
         idempotency_key: Option<&str>,
     ) -> Result<Submitted, AppError> {
         if !crate::access::can_refer(user) {
-            return Err(AppError::Forbidden(format!("a {} cannot submit referrals", user.role.label().to_lowercase())));
+            return Err(AppError::Forbidden(Refusal::CannotRefer(user.role)));
         }
         let idem = match idempotency_key {
             Some(key) => {

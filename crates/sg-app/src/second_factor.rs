@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use time::Duration;
 use totp_rs::{Algorithm, Secret, TOTP};
 
+use crate::Refusal;
 use crate::{App, AppError};
 
 /// Failed sign-ins allowed for one name within [`THROTTLE_WINDOW`] before it is locked.
@@ -63,10 +64,7 @@ impl App {
     pub(crate) async fn check_throttle(&self, name: &str) -> Result<(), AppError> {
         let since = self.clock.now() - THROTTLE_WINDOW;
         if self.store.sign_in_failures_since(&name_hash(name), since).await? >= MAX_FAILURES {
-            return Err(AppError::Forbidden(format!(
-                "too many failed attempts for this name: wait {} minutes and try again",
-                THROTTLE_WINDOW.whole_minutes()
-            )));
+            return Err(AppError::Forbidden(Refusal::TooManyAttempts { minutes: THROTTLE_WINDOW.whole_minutes() }));
         }
         Ok(())
     }
@@ -100,7 +98,7 @@ impl App {
     pub async fn complete_second_factor(&self, session: &Session, user: &User, code: &str) -> Result<(), AppError> {
         self.check_throttle(&user.name).await?;
         let Some(sealed) = self.store.totp_secret(user.id).await? else {
-            return Err(AppError::Forbidden("no second factor is set up for this account".into()));
+            return Err(AppError::Forbidden(Refusal::NoSecondFactor));
         };
         let secret = self
             .keys

@@ -8,6 +8,7 @@ use sg_store::User;
 use time::Duration;
 
 use crate::auth::{hash_secret, new_secret};
+use crate::Refusal;
 use crate::{access, App, AppError};
 
 /// How long a code given to a survivor stays valid.
@@ -205,7 +206,7 @@ impl App {
     pub async fn issue_survivor_code(&self, user: &User, case: CaseId) -> Result<String, AppError> {
         let record = self.visible_case(user, case).await?;
         if !access::can_manage_consents(user, &record) {
-            return Err(AppError::Forbidden("only the person's caseworkers can give them a code".into()));
+            return Err(AppError::Forbidden(Refusal::OnlyCaseworkersGiveCodes));
         }
         let code = new_secret();
         self.store.add_survivor_code(case, &hash_secret(&code), self.clock.now() + SURVIVOR_CODE_LIFETIME).await?;
@@ -221,7 +222,7 @@ impl App {
             .store
             .open_survivor_session(&hash_secret(code.trim()), &hash_secret(&token), &csrf, self.clock.now())
             .await?
-            .ok_or_else(|| AppError::Forbidden("this code is not valid: it may have been used or expired".into()))?;
+            .ok_or_else(|| AppError::Forbidden(Refusal::SurvivorCodeInvalid))?;
         self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, OWN_VIEW).await?;
         Ok((token, csrf))
     }

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod person;
 pub mod relationship;
 pub mod role;
+pub mod transition;
 pub mod wire;
 
 pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, Purpose};
@@ -24,10 +25,11 @@ pub use facts::{
     FirstResponderType, Gender, Jurisdiction, Nationality,
 };
 pub use ids::{CaseId, CaseReference, OrgId, UserId};
-pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, CommandKind, TransitionError};
+pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, CommandKind};
 pub use person::{AccountContext, ContextFactor, Identity, PersonalAccount, Sensitive};
 pub use relationship::{Relation, Relationship};
 pub use role::Role;
+pub use transition::{DateProblem, Decided, NotYet, TransitionError};
 pub use wire::Coded;
 
 /// An input value that could not be accepted, naming the field at fault.

@@ -12,6 +12,7 @@ use time::Date;
 
 use crate::event::{DatedEvent, ReferralBasis};
 use crate::relationship::{Relation, Relationship};
+use crate::transition::{DateProblem, Decided, NotYet, TransitionError};
 use crate::{
     coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, OrgId, Question, ReconsiderationOutcome,
 };
@@ -187,40 +188,6 @@ impl CaseCommand {
             C::EndGuardianAssignment { .. } => K::EndGuardianAssignment,
             C::InstructLegalAdviser { .. } => K::InstructLegalAdviser,
             C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
-        }
-    }
-}
-
-/// Why a command was refused. Each message says what is wrong in words a caseworker uses.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TransitionError {
-    /// The case is a Duty to Notify report, on which no decision can be made.
-    #[error("this is a Duty to Notify report: no NRM decision can be made unless it is first converted to a referral with the person's consent")]
-    DutyToNotify,
-    /// The case was withdrawn.
-    #[error("the person withdrew from the NRM on {0}; no further changes can be made")]
-    Withdrawn(Date),
-    /// The question was already decided.
-    #[error("a {0} decision was already made on {1}")]
-    AlreadyDecided(&'static str, Date),
-    /// A step needs something that has not happened.
-    #[error("{0}")]
-    NotYet(&'static str),
-    /// The date is before the case's last event, or in the future.
-    #[error("the date {on} is {problem}")]
-    BadDate { on: Date, problem: String },
-    /// A required text was empty.
-    #[error("{0} must not be empty")]
-    Empty(&'static str),
-}
-
-impl TransitionError {
-    /// The request field most at fault, for error envelopes.
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            Self::BadDate { .. } => Some("date"),
-            Self::Empty(field) => Some(field),
-            _ => None,
         }
     }
 }
@@ -405,13 +372,10 @@ impl CaseState {
     /// and returns the events that carry it out. Changes nothing.
     pub fn decide(&self, command: &CaseCommand, on: Date, today: Date) -> Result<Vec<DatedEvent>, TransitionError> {
         if on > today {
-            return Err(TransitionError::BadDate { on, problem: "in the future".into() });
+            return Err(TransitionError::BadDate { on, problem: DateProblem::InFuture });
         }
         if on < self.last_event_on {
-            return Err(TransitionError::BadDate {
-                on,
-                problem: format!("before the case's latest event ({})", self.last_event_on),
-            });
+            return Err(TransitionError::BadDate { on, problem: DateProblem::BeforeLatest(self.last_event_on) });
         }
         if let Some(w) = self.withdrawn_on {
             return Err(TransitionError::Withdrawn(w));
@@ -422,23 +386,23 @@ impl CaseState {
         match command {
             C::ConvertToReferral => {
                 if !is_dtn {
-                    return Err(TransitionError::NotYet("only a Duty to Notify report can be converted to a referral"));
+                    return Err(TransitionError::NotYet(NotYet::OnlyReportConverts));
                 }
                 one(CaseEvent::ConvertedToReferral)
             }
             _ if is_dtn => Err(TransitionError::DutyToNotify),
             C::Route { authority, reason } => {
                 if let Some(d) = self.reasonable_grounds {
-                    return Err(TransitionError::AlreadyDecided("reasonable grounds", d.decided_on));
+                    return Err(TransitionError::AlreadyDecided(Decided::ReasonableGrounds, d.decided_on));
                 }
                 one(CaseEvent::RoutedToCompetentAuthority { authority: *authority, reason: reason.clone() })
             }
             C::DecideReasonableGrounds { outcome, reasons } => {
                 if let Some(d) = self.reasonable_grounds {
-                    return Err(TransitionError::AlreadyDecided("reasonable grounds", d.decided_on));
+                    return Err(TransitionError::AlreadyDecided(Decided::ReasonableGrounds, d.decided_on));
                 }
                 if self.competent_authority.is_none() {
-                    return Err(TransitionError::NotYet("the case has not been routed to a competent authority"));
+                    return Err(TransitionError::NotYet(NotYet::NotRouted));
                 }
                 require_text(reasons, "reasons")?;
                 let mut events = vec![DatedEvent {
@@ -452,25 +416,21 @@ impl CaseState {
             }
             C::DecideConclusiveGrounds { outcome, reasons } => {
                 if let Some(d) = self.conclusive_grounds {
-                    return Err(TransitionError::AlreadyDecided("conclusive grounds", d.decided_on));
+                    return Err(TransitionError::AlreadyDecided(Decided::ConclusiveGrounds, d.decided_on));
                 }
                 match self.reasonable_grounds {
                     Some(d) if d.outcome == DecisionOutcome::Positive => {}
-                    _ => {
-                        return Err(TransitionError::NotYet(
-                            "a conclusive grounds decision needs a positive reasonable grounds decision first",
-                        ))
-                    }
+                    _ => return Err(TransitionError::NotYet(NotYet::CgNeedsPositiveRg)),
                 }
                 if self.pending_reconsideration.is_some() {
-                    return Err(TransitionError::NotYet("a reconsideration is pending; decide it first"));
+                    return Err(TransitionError::NotYet(NotYet::ReconsiderationPendingDecide));
                 }
                 require_text(reasons, "reasons")?;
                 one(CaseEvent::ConclusiveGroundsDecided { outcome: *outcome, reasons: reasons.clone() })
             }
             C::RequestReconsideration { question } => {
                 if self.pending_reconsideration.is_some() {
-                    return Err(TransitionError::NotYet("a reconsideration is already pending"));
+                    return Err(TransitionError::NotYet(NotYet::ReconsiderationAlreadyPending));
                 }
                 let decision = match question {
                     Question::ReasonableGrounds => self.reasonable_grounds,
@@ -478,17 +438,17 @@ impl CaseState {
                 };
                 match decision {
                     Some(d) if d.outcome == DecisionOutcome::Negative => {}
-                    Some(_) => return Err(TransitionError::NotYet("only a negative decision can be reconsidered")),
-                    None => return Err(TransitionError::NotYet("that decision has not been made yet")),
+                    Some(_) => return Err(TransitionError::NotYet(NotYet::OnlyNegativeReconsidered)),
+                    None => return Err(TransitionError::NotYet(NotYet::DecisionNotMade)),
                 }
                 if *question == Question::ReasonableGrounds && self.conclusive_grounds.is_some() {
-                    return Err(TransitionError::NotYet("the conclusive grounds decision has been made"));
+                    return Err(TransitionError::NotYet(NotYet::CgMade));
                 }
                 one(CaseEvent::ReconsiderationRequested { question: *question })
             }
             C::DecideReconsideration { outcome, reasons } => {
                 let Some((question, _)) = self.pending_reconsideration else {
-                    return Err(TransitionError::NotYet("no reconsideration is pending"));
+                    return Err(TransitionError::NotYet(NotYet::NoReconsiderationPending));
                 };
                 require_text(reasons, "reasons")?;
                 let mut events = vec![DatedEvent {
@@ -502,53 +462,47 @@ impl CaseState {
             }
             C::EnterSupport { provider, provider_org } => {
                 if self.in_support_with.is_some() {
-                    return Err(TransitionError::NotYet("the person is already in support"));
+                    return Err(TransitionError::NotYet(NotYet::AlreadyInSupport));
                 }
                 require_text(provider, "provider")?;
                 one(CaseEvent::SupportEntered { provider: provider.clone(), provider_org: *provider_org })
             }
             C::ExitSupport { reason } => {
                 if self.in_support_with.is_none() {
-                    return Err(TransitionError::NotYet("the person is not in support"));
+                    return Err(TransitionError::NotYet(NotYet::NotInSupport));
                 }
                 one(CaseEvent::SupportExited { reason: reason.clone() })
             }
             C::ApplyForPermissionToStay => {
                 if self.status() != CaseStatus::PositiveConclusiveGrounds {
-                    return Err(TransitionError::NotYet(
-                        "temporary permission to stay as a victim needs a positive conclusive grounds decision",
-                    ));
+                    return Err(TransitionError::NotYet(NotYet::StayNeedsPositiveCg));
                 }
                 match self.permission_to_stay {
-                    PermissionToStay::Applied { .. } => {
-                        Err(TransitionError::NotYet("an application for permission to stay is already pending"))
-                    }
+                    PermissionToStay::Applied { .. } => Err(TransitionError::NotYet(NotYet::StayAlreadyPending)),
                     PermissionToStay::Decided { on: d, .. } => {
-                        Err(TransitionError::AlreadyDecided("permission to stay", d))
+                        Err(TransitionError::AlreadyDecided(Decided::PermissionToStay, d))
                     }
                     PermissionToStay::NotApplied => one(CaseEvent::PermissionToStayApplied),
                 }
             }
             C::DecidePermissionToStay { granted } => match self.permission_to_stay {
                 PermissionToStay::Applied { .. } => one(CaseEvent::PermissionToStayDecided { granted: *granted }),
-                _ => Err(TransitionError::NotYet("there is no pending application for permission to stay")),
+                _ => Err(TransitionError::NotYet(NotYet::NoStayPending)),
             },
             C::AssignGuardian { guardian, guardian_org } => {
                 if !self.facts.age_at_exploitation.treated_as_child() {
-                    return Err(TransitionError::NotYet(
-                        "only a child's case has an independent child trafficking guardian",
-                    ));
+                    return Err(TransitionError::NotYet(NotYet::GuardianChildOnly));
                 }
                 require_text(guardian, "guardian")?;
                 let same = |r: &Relationship| r.relation == Relation::Guardian && r.org == *guardian_org;
                 if guardian_org.is_some() && self.active_relationships().any(same) {
-                    return Err(TransitionError::NotYet("this guardian service is already assigned to the child"));
+                    return Err(TransitionError::NotYet(NotYet::GuardianAlreadyAssigned));
                 }
                 one(CaseEvent::GuardianAssigned { guardian: guardian.clone(), guardian_org: *guardian_org })
             }
             C::EndGuardianAssignment { reason } => {
                 if self.guardian.is_none() {
-                    return Err(TransitionError::NotYet("no guardian service is assigned"));
+                    return Err(TransitionError::NotYet(NotYet::NoGuardian));
                 }
                 one(CaseEvent::GuardianAssignmentEnded { reason: reason.clone() })
             }
@@ -556,22 +510,20 @@ impl CaseState {
                 require_text(name, "organisation")?;
                 let Some(org) = org else { return Err(TransitionError::Empty("organisation")) };
                 if self.instruction_of(*org).is_some() {
-                    return Err(TransitionError::NotYet("this legal adviser is already instructed on the case"));
+                    return Err(TransitionError::NotYet(NotYet::AdviserAlreadyInstructed));
                 }
                 one(CaseEvent::LegalAdviserInstructed { org: *org, name: name.clone(), recorded_by: *recorded_by })
             }
             C::EndLegalAdviserInstruction { org, .. } => {
                 let Some(org) = org else { return Err(TransitionError::Empty("organisation")) };
                 if self.instruction_of(*org).is_none() {
-                    return Err(TransitionError::NotYet("this legal adviser is not instructed on the case"));
+                    return Err(TransitionError::NotYet(NotYet::AdviserNotInstructed));
                 }
                 one(CaseEvent::LegalAdviserInstructionEnded { org: *org })
             }
             C::Withdraw { reason } => {
                 if self.facts.age_at_exploitation.treated_as_child() {
-                    return Err(TransitionError::NotYet(
-                        "a child's referral does not rest on consent, so it cannot be withdrawn by the child",
-                    ));
+                    return Err(TransitionError::NotYet(NotYet::ChildCannotWithdraw));
                 }
                 one(CaseEvent::Withdrawn { reason: reason.clone() })
             }

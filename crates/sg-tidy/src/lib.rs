@@ -126,6 +126,33 @@ pub fn role_decisions(source: &str) -> Vec<String> {
         .collect()
 }
 
+/// What holds an error's words: a message, a detail, or an error turned into text.
+const ERROR_TEXTS: &[&str] = &["message", "detail", "e.to_string()", "err.to_string()", "error.to_string()"];
+
+/// Ways of recognising text.
+const TEXT_TESTS: &[&str] =
+    &[".contains(", ".starts_with(", ".ends_with(", ".strip_prefix(", ".strip_suffix(", ".find(", " == ", " != "];
+
+/// Lines that recognise an error by its words (`message.contains(..)`, `e.to_string() == ..`):
+/// an error's meaning travels as a typed code (`sg_app::Refusal`, `sg_domain::TransitionError`,
+/// `sg_store::Outage`), so rewording a sentence never changes what a caller does.
+pub fn error_text_matches(source: &str) -> Vec<String> {
+    shipped_lines(source)
+        .filter(|(_, l)| !is_comment(l))
+        .filter(|(_, l)| {
+            ERROR_TEXTS.iter().any(|subject| {
+                l.match_indices(subject).any(|(i, _)| {
+                    // A whole name: not `messages` or `user_message_id`.
+                    let before = l[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                    let after = &l[i + subject.len()..];
+                    before && TEXT_TESTS.iter().any(|t| after.starts_with(t))
+                })
+            })
+        })
+        .map(|(n, l)| format!("{n}: {}", l.trim()))
+        .collect()
+}
+
 /// Writes to the `cases` projection in `source`.
 pub fn case_writes(source: &str) -> Vec<String> {
     const WRITES: [&str; 3] = ["INSERT INTO CASES ", "UPDATE CASES ", "DELETE FROM CASES "];
@@ -263,6 +290,15 @@ mod tests {
                 "3: if who.user.role.can_refer() {}",
                 "4: matches!(user.role, x)"
             ]
+        );
+    }
+
+    #[test]
+    fn recognising_an_error_by_its_words_is_named() {
+        let src = "if detail.contains(\"readonly\") {}\nlet same = e.to_string() == \"not found\";\nlet ok = messages.contains(&x);\nlet m = message.clone();\n// message.contains(\"x\") in a comment\nif t.code() == \"x\" {}\n";
+        assert_eq!(
+            error_text_matches(src),
+            vec!["1: if detail.contains(\"readonly\") {}", "2: let same = e.to_string() == \"not found\";"]
         );
     }
 

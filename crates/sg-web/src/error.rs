@@ -1,6 +1,7 @@
 //! Turning application errors into responses: the JSON error envelope for the API.
 //!
-//! Every error has a stable machine-readable `code`; `field` names the input at fault. Internal
+//! Every error has a stable machine-readable `code` (a refusal or a refused step its own reason's
+//! code, `refusal.*`, `not_yet.*`, `transition.*`); `field` names the input at fault. Internal
 //! details go to the log, never into a response.
 
 use axum::http::StatusCode;
@@ -33,10 +34,10 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Invalid(f) => Self::invalid(f.field, f.message),
-            AppError::Transition(t) => Self {
-                field: t.field().map(String::from),
-                ..Self::new(StatusCode::CONFLICT, "invalid_transition", t.to_string())
-            },
+            // The reason's own code, so a client can tell "not routed yet" from "already decided".
+            AppError::Transition(t) => {
+                Self { field: t.field().map(String::from), ..Self::new(StatusCode::CONFLICT, t.code(), t.to_string()) }
+            }
             AppError::Rule(r) => {
                 // The exclusion turns on a fact of the request; every other rule on its date.
                 let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
@@ -51,7 +52,7 @@ impl From<AppError> for ApiError {
                 "unauthenticated",
                 "send a valid API token as 'Authorization: Bearer TOKEN'",
             ),
-            AppError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
+            AppError::Forbidden(r) => Self::new(StatusCode::FORBIDDEN, r.code(), r.to_string()),
             AppError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", "no such case, or not one you can see"),
             AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             AppError::Unavailable(why, detail) => {

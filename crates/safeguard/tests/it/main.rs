@@ -18,6 +18,7 @@ mod crash;
 mod database_faults;
 mod deploy_example;
 mod emergency_access;
+mod error_codes;
 mod faults;
 mod firewall;
 mod firewall_matrix;

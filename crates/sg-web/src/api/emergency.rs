@@ -33,7 +33,7 @@ pub(crate) async fn ask(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let id = case_id(&raw)?;
     if !sg_app::access::can_request_emergency_access(&user) {
-        return Err(sg_app::AppError::Forbidden("only the police ask for emergency access".into()).into());
+        return Err(sg_app::AppError::Forbidden(sg_app::Refusal::EmergencyRequest).into());
     }
     let input: EmergencyInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
     let request = state.app.request_emergency_access(&user, id, input).await?;

@@ -1,7 +1,9 @@
 //! The messages of `sg-app` and `sg-domain` in the page's language, by their stable codes
-//! (`errors.<code>` in the catalogues). A message without a code, or whose code has no entry,
-//! is shown in English as before, so a page never loses a message.
+//! (`errors.<code>` in the catalogues). Refusals and refused steps are typed, so every one has
+//! a code; a field error without a code, or a code without an entry, is shown in English, so a
+//! page never loses a message.
 
+use sg_app::Refusal;
 use sg_domain::{Coded, FieldError, Role, TransitionError};
 
 use super::{coded_label, lookup, staff, tf, Locale};
@@ -23,8 +25,8 @@ fn word(name: &str, value: &str) -> String {
         "question" => coded_label("errors.question", value, value),
         "form" => coded_label("exploitation_form", value, value),
         "type" => coded_label("errors.exploitation_type", value, value),
-        "role" => match Role::ALL.iter().find(|r| r.label().eq_ignore_ascii_case(value)) {
-            Some(role) => coded_label("role", role.code(), value),
+        "role" => match Role::from_code(value) {
+            Some(role) => crate::i18n::label("role", role),
             None => value.to_string(),
         },
         _ => value.to_string(),
@@ -47,11 +49,9 @@ pub(crate) fn transition_message(e: &TransitionError) -> String {
     coded(e.code(), &e.args()).unwrap_or_else(|| crate::pages::auth::capitalise(&e.to_string()))
 }
 
-/// A refusal (`AppError::Forbidden`'s English text) in the page's language.
-pub(crate) fn refusal_message(text: &str) -> String {
-    sg_app::messages::refusal(text)
-        .and_then(|(code, args)| coded(code, &args))
-        .unwrap_or_else(|| crate::pages::auth::capitalise(text))
+/// A refusal (`AppError::Forbidden`) in the page's language.
+pub(crate) fn refusal_message(r: Refusal) -> String {
+    coded(r.code(), &r.args()).unwrap_or_else(|| crate::pages::auth::capitalise(&r.to_string()))
 }
 
 #[cfg(test)]
@@ -64,19 +64,26 @@ mod tests {
         let (en, cy) = (parse(Locale::En), parse(Locale::Cy));
         let codes: Vec<String> = sg_domain::messages::FIELD_MESSAGES
             .iter()
-            .chain(sg_domain::messages::NOT_YET)
             .chain(sg_app::messages::FIELD_MESSAGES)
-            .chain(sg_app::messages::REFUSALS)
             .map(|(c, _)| c.to_string())
-            .chain(sg_domain::messages::TRANSITION_CODES.iter().map(|c| c.to_string()))
-            .chain(sg_domain::messages::DECIDED_QUESTIONS.iter().map(|(c, _)| format!("question.{c}")))
+            .chain(sg_domain::NotYet::ALL.iter().map(|r| r.code().to_string()))
+            .chain(Refusal::EXAMPLES.iter().map(|r| r.code().to_string()))
+            .chain(TransitionError::CODES.iter().map(|c| c.to_string()))
+            .chain(sg_domain::Decided::ALL.iter().map(|q| format!("question.{}", q.code())))
             .collect();
-        for code in codes {
+        for code in &codes {
             let key = format!("errors.{code}");
             assert!(en.contains_key(&key) && cy.contains_key(&key), "{key} is missing in en.toml or cy.toml");
         }
         for role in Role::ALL {
             assert!(cy.contains_key(&format!("role.{}", role.code())), "no Welsh for the role {}", role.code());
+        }
+        // And no wording is left for a reason that no longer exists.
+        for key in en
+            .keys()
+            .filter(|k| ["refusal.", "not_yet.", "transition."].iter().any(|p| k.starts_with(&format!("errors.{p}"))))
+        {
+            assert!(codes.iter().any(|c| format!("errors.{c}") == *key), "{key} is the wording of no code");
         }
     }
 
@@ -86,11 +93,11 @@ mod tests {
         let e = FieldError::coded("language", "too_long", vec![("max", "100".into())]);
         assert_eq!(run(&|| field_message(&e)), "Iaith: defnyddiwch 100 nod neu lai");
         assert_eq!(e.message, "is longer than 100 characters", "the API's English is unchanged");
-        let t = TransitionError::AlreadyDecided("reasonable grounds", time::macros::date!(2024 - 03 - 01));
+        let t =
+            TransitionError::AlreadyDecided(sg_domain::Decided::ReasonableGrounds, time::macros::date!(2024 - 03 - 01));
         assert_eq!(run(&|| transition_message(&t)), "Gwnaed y penderfyniad sail resymol eisoes ar 2024-03-01");
-        let r = run(&|| refusal_message("a police user cannot see case records"));
+        let r = run(&|| refusal_message(Refusal::CannotSeeCases(Role::Police)));
         assert_eq!(r, "Ni all defnyddiwr sydd â’r rôl ‘heddlu’ weld cofnodion achosion");
-        assert_eq!(run(&|| refusal_message("an unknown refusal")), "An unknown refusal");
         assert_eq!(field_message(&e), "Language: use 100 characters or fewer", "English outside a Welsh request");
     }
 

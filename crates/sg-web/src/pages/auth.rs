@@ -67,7 +67,7 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
                 return start_session(&state, &user, next).await;
             }
             Err(AppError::Forbidden(m)) => {
-                errors.push(FieldMessage { field: "name".into(), message: crate::i18n::refusal_message(&m) })
+                errors.push(FieldMessage { field: "name".into(), message: crate::i18n::refusal_message(m) })
             }
             Err(e) => return error_page(e),
         }
@@ -109,7 +109,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Resp
     } else {
         match state.app.sign_in_with_code(&code).await {
             Ok(user) => return start_session(&state, &user, "/account/password").await,
-            Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(&m),
+            Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(m),
             Err(e) => return error_page(e),
         }
     };
@@ -223,12 +223,12 @@ pub(crate) async fn second_factor(
     let form = FormData::parse(&body);
     // The half-open session's own token guards this form, as every other.
     if form.get("csrf") != who.session.csrf_token {
-        return error_page(AppError::Forbidden("the form has expired: reload the page".into()));
+        return error_page(AppError::Forbidden(sg_app::Refusal::FormExpired));
     }
     let message = match state.app.complete_second_factor(&who.session, &who.user, &form.get("code")).await {
         Ok(()) => return Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => crate::i18n::field_message(&f),
-        Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(&m),
+        Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(m),
         Err(e) => return error_page(e),
     };
     let mut page = TwoFactorPage {

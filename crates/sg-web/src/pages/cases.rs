@@ -262,7 +262,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
     };
     let (person, person_refusal) = match state.app.person(&who.user, id).await {
         Ok(p) => (Some(p), String::new()),
-        Err(sg_app::AppError::Forbidden(m)) => (None, crate::i18n::refusal_message(&m)),
+        Err(sg_app::AppError::Forbidden(m)) => (None, crate::i18n::refusal_message(m)),
         Err(e) => return error_page(e),
     };
     let actions = match state.app.case_actions(&who.user, id).await {

@@ -191,7 +191,9 @@ pub(crate) struct MessagePage {
 pub(crate) fn error_page(e: AppError) -> Response {
     let (status, title, message) = match e {
         AppError::NotFound => (StatusCode::NOT_FOUND, tr("error.not_found"), tr("error.not_found_detail")),
-        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, tr("error.forbidden"), crate::i18n::refusal_message(&m)),
+        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, tr("error.forbidden"), crate::i18n::refusal_message(m)),
+        // A step the case's state does not allow, worded from the catalogue by its code.
+        AppError::Transition(t) => (StatusCode::CONFLICT, tr("error.conflict"), crate::i18n::transition_message(&t)),
         AppError::Unauthenticated => return Redirect::to("/sign-in").into_response(),
         AppError::Unavailable(_, detail) => {
             tracing::error!(%detail, "database unavailable");

@@ -40,7 +40,7 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
                 has_errors: false,
                 message: format!(
                     "{}. {}",
-                    crate::i18n::refusal_message(&m),
+                    crate::i18n::refusal_message(m),
                     crate::i18n::tr("errors.identity_refused_detail")
                 ),
                 link: None,

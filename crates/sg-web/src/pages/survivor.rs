@@ -218,7 +218,7 @@ pub(crate) async fn withdraw(
         Err(r) => return r,
     };
     if FormData::parse(&body).get("csrf") != csrf {
-        return error_page(AppError::Forbidden("the form has expired: reload the page".into()));
+        return error_page(AppError::Forbidden(sg_app::Refusal::FormExpired));
     }
     let Ok(consent) = uuid::Uuid::try_parse(&consent) else { return error_page(AppError::NotFound) };
     match state.app.survivor_withdraw(case, consent).await {
@@ -231,7 +231,7 @@ pub(crate) async fn withdraw(
 async fn survivor_form(state: &AppState, headers: &HeaderMap, form: &FormData) -> Result<CaseId, Response> {
     let (case, csrf) = session(state, headers).await?;
     if form.get("csrf") != csrf {
-        return Err(error_page(AppError::Forbidden("the form has expired: reload the page".into())));
+        return Err(error_page(AppError::Forbidden(sg_app::Refusal::FormExpired)));
     }
     Ok(case)
 }
@@ -280,7 +280,7 @@ pub(crate) async fn confirm(
         Err(r) => return r,
     };
     if FormData::parse(&body).get("csrf") != csrf {
-        return error_page(AppError::Forbidden("the form has expired: reload the page".into()));
+        return error_page(AppError::Forbidden(sg_app::Refusal::FormExpired));
     }
     let Ok(consent) = uuid::Uuid::try_parse(&consent) else { return error_page(AppError::NotFound) };
     match state.app.survivor_confirm(case, consent).await {
