@@ -127,7 +127,7 @@ pub fn role_decisions(source: &str) -> Vec<String> {
 }
 
 /// What holds an error's words: a message, a detail, or an error turned into text.
-const ERROR_TEXTS: &[&str] = &["message", "detail", "e.to_string()", "err.to_string()", "error.to_string()"];
+const ERROR_TEXTS: &[&str] = &["message", "detail", "text", "e.to_string()", "err.to_string()", "error.to_string()"];
 
 /// Ways of recognising text.
 const TEXT_TESTS: &[&str] =

@@ -7,9 +7,64 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
-use sg_app::AppError;
+use serde::Serialize;
+use sg_app::{AppError, Refusal};
+use sg_domain::{Coded, NotYet, TransitionError};
 use sg_store::Outage;
+use utoipa::ToSchema;
+
+/// The codes of errors that are not a refusal or a refused step (those name their reason).
+pub(crate) const CLASS_CODES: &[&str] = &[
+    "invalid_input",
+    "refused_by_rule",
+    "unauthenticated",
+    "not_found",
+    "conflict",
+    "unavailable",
+    "internal",
+    "too_large",
+    "idempotency_key_reused",
+    "idempotency_in_progress",
+];
+
+/// Every code an API error can have: [`CLASS_CODES`], each [`Refusal`]'s and each
+/// [`TransitionError`]'s.
+pub(crate) fn all_codes() -> Vec<&'static str> {
+    let refusals = Refusal::EXAMPLES.iter().map(|r| r.code());
+    let steps = NotYet::ALL.iter().map(|r| r.code()).chain(TransitionError::CODES.iter().copied());
+    CLASS_CODES.iter().copied().chain(refusals).chain(steps).collect()
+}
+
+/// The body of every API error: `{"error": {"code", "message", "field"}}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub(crate) struct ErrorBody {
+    #[schema(inline)]
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// Stable and machine-readable: a refusal (`refusal.*`) or a refused step (`not_yet.*`,
+    /// `transition.*`) names its reason; the pages word the same code in each language.
+    #[schema(schema_with = code_schema)]
+    code: &'static str,
+    /// The same in English words.
+    message: String,
+    /// The input at fault, where one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    field: Option<String>,
+}
+
+/// The `code` property's schema: every code, generated from the types.
+fn code_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(all_codes()))
+        .build()
+}
 
 /// An API error response.
 #[derive(Debug)]
@@ -77,17 +132,34 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(field) = self.field {
-            error["field"] = json!(field);
-        }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let error = ErrorDetail { code: self.code, message: self.message, field: self.field };
+        (self.status, Json(ErrorBody { error })).into_response()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every code the web layer gives an error itself is listed for the document.
+    #[test]
+    fn every_code_used_is_listed() {
+        let sources = [include_str!("api/idempotency.rs"), include_str!("api/mod.rs"), include_str!("error.rs")];
+        let mut seen = 0;
+        for source in sources {
+            for (i, _) in source.match_indices("StatusCode::") {
+                let rest = &source[i..];
+                let Some(code) = rest.split(',').nth(1).map(str::trim) else { continue };
+                if let Some(code) = code.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+                    assert!(CLASS_CODES.contains(&code), "{code} is not in CLASS_CODES");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 5, "found only {seen} codes");
+        let all = all_codes();
+        assert!(all.contains(&"refusal.cannot_see_cases") && all.contains(&"not_yet.not_routed"));
+    }
 
     /// The message follows the backend's classification, never the detail's words: a path
     /// with "readonly" in it once made an outage read as a read-only database.

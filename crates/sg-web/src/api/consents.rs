@@ -5,11 +5,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
 use sg_app::actions::parse_json;
 use sg_app::consents::{ConsentInput, ConsentView, CountersignInput};
 use sg_domain::CaseId;
 
+use crate::api::bodies::{Countersigned, Recorded, SurvivorCode, Withdrawn};
 use crate::api::openapi::{schema, ErrorResponse};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
@@ -25,18 +25,18 @@ pub(crate) fn case_id(raw: &str) -> Result<CaseId, ApiError> {
     summary = "Record a consent the person gave: purpose, recipient organisation, data categories, expiry",
     params(("case_id" = uuid::Uuid, Path, description = "The case's id"), ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Makes a retry safe: a repeat of a request that succeeded, with the same key, gets the first answer again (with the header 'Idempotent-Replayed: true') and changes nothing; the same key with a different request is refused (422, code idempotency_key_reused, field Idempotency-Key); while the first is still being answered, 409 (idempotency_in_progress). Keys are scoped to the user. A survivor code is never replayed (it is a secret): a retry issues a fresh one.")),
     request_body = schema::ConsentInput,
-    responses((status = 201, description = "Recorded", body = schema::Recorded), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+    responses((status = 201, description = "Recorded", body = Recorded), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
 )]
 pub(crate) async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Recorded>), ApiError> {
     let id = case_id(&raw)?;
     let input: ConsentInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
     let consent = state.app.add_consent(&user, id, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "consent_id": consent.consent.id, "consent": consent }))))
+    Ok((StatusCode::CREATED, Json(Recorded { consent_id: consent.consent.id, consent })))
 }
 
 /// The consents on a case.
@@ -59,16 +59,16 @@ pub(crate) async fn list(
     delete, path = "/cases/{case_id}/consents/{consent_id}", operation_id = "withdrawConsent",
     summary = "Withdraw a consent, at once",
     params(("case_id" = uuid::Uuid, Path, description = "The case's id"), ("consent_id" = uuid::Uuid, Path, description = "The consent's id"), ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Makes a retry safe: a repeat of a request that succeeded, with the same key, gets the first answer again (with the header 'Idempotent-Replayed: true') and changes nothing; the same key with a different request is refused (422, code idempotency_key_reused, field Idempotency-Key); while the first is still being answered, 409 (idempotency_in_progress). Keys are scoped to the user. A survivor code is never replayed (it is a secret): a retry issues a fresh one.")),
-    responses((status = 200, description = "Withdrawn", body = schema::Withdrawn), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+    responses((status = 200, description = "Withdrawn", body = Withdrawn), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
 )]
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((raw, consent)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Withdrawn>, ApiError> {
     let consent = uuid::Uuid::try_parse(&consent).map_err(|_| ApiError::invalid("consent_id", "is not a UUID"))?;
     state.app.withdraw_consent(&user, case_id(&raw)?, consent).await?;
-    Ok(Json(json!({ "consent_id": consent, "withdrawn": true })))
+    Ok(Json(Withdrawn { consent_id: consent, withdrawn: true }))
 }
 
 pub(crate) fn uuid_of(field: &'static str, raw: &str) -> Result<uuid::Uuid, ApiError> {
@@ -81,18 +81,18 @@ pub(crate) fn uuid_of(field: &'static str, raw: &str) -> Result<uuid::Uuid, ApiE
     summary = "A colleague of the recorder, who works on the case, countersigns a pending consent, attesting the language it was explained in and the interpreter; it takes effect",
     params(("case_id" = uuid::Uuid, Path, description = "The case's id"), ("consent_id" = uuid::Uuid, Path, description = "The consent's id"), ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Makes a retry safe: a repeat of a request that succeeded, with the same key, gets the first answer again (with the header 'Idempotent-Replayed: true') and changes nothing; the same key with a different request is refused (422, code idempotency_key_reused, field Idempotency-Key); while the first is still being answered, 409 (idempotency_in_progress). Keys are scoped to the user. A survivor code is never replayed (it is a secret): a retry issues a fresh one.")),
     request_body = schema::Countersign,
-    responses((status = 200, description = "Countersigned: in force", body = schema::Countersigned), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+    responses((status = 200, description = "Countersigned: in force", body = Countersigned), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
 )]
 pub(crate) async fn countersign(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((raw, consent)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Countersigned>, ApiError> {
     let (id, consent) = (case_id(&raw)?, uuid_of("consent_id", &consent)?);
     let input: CountersignInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
     let view = state.app.countersign_consent(&user, id, consent, input).await?;
-    Ok(Json(json!({ "consent_id": consent, "consent": view })))
+    Ok(Json(Countersigned { consent_id: consent, consent: view }))
 }
 
 /// Gives the person a one-time code for their own view (`/survivor`).
@@ -100,13 +100,13 @@ pub(crate) async fn countersign(
     post, path = "/cases/{case_id}/survivor-code", operation_id = "issueSurvivorCode",
     summary = "A one-time code for the person's own view at /survivor (valid 7 days)",
     params(("case_id" = uuid::Uuid, Path, description = "The case's id")),
-    responses((status = 201, description = "The code", body = schema::SurvivorCode), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
+    responses((status = 201, description = "The code", body = SurvivorCode), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
 )]
 pub(crate) async fn survivor_code(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<SurvivorCode>), ApiError> {
     let code = state.app.issue_survivor_code(&user, case_id(&raw)?).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "code": code, "valid_days": 7, "where": "/survivor" }))))
+    Ok((StatusCode::CREATED, Json(SurvivorCode { code, valid_days: 7, at: "/survivor" })))
 }

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub(crate) mod bodies;
 pub(crate) mod cases;
 pub(crate) mod consents;
 pub(crate) mod emergency;

@@ -46,7 +46,7 @@ use utoipa::{Modify, OpenApi};
         super::openapi,
         super::referrals::convert,
     ),
-    components(responses(ErrorResponse)),
+    components(responses(ErrorResponse), schemas(crate::error::ErrorBody)),
     modifiers(&Components)
 )]
 pub(crate) struct ApiDoc;
@@ -124,23 +124,16 @@ pub(crate) mod schema {
 
     named!(
         Referral,
-        Created,
         Case,
         CasePage,
         Person,
         Action,
         ConsentInput,
         Consent,
+        EmergencyRequest,
         Conversion,
-        Recorded,
-        Withdrawn,
-        SurvivorCode,
         Countersign,
-        Countersigned,
         EmergencyRequestInput,
-        EmergencyAnswer,
-        EmergencyRequestItem,
-        EmergencyDecision,
         Document,
         Status,
         Kind,
@@ -317,7 +310,10 @@ mod tests {
     fn the_generated_document_covers_the_hand_written_one() {
         let old: Value = serde_json::from_str(include_str!("openapi.json")).unwrap();
         let new = document();
-        let missing: Vec<String> = facts(&old).difference(&facts(&new)).cloned().collect();
+        // Two generic codes were retired on purpose (issue 14): a refusal or a refused step now
+        // sends its reason's own code (`refusal.*`, `not_yet.*`, `transition.*`).
+        let retired = |f: &String| f.ends_with("error.code=forbidden") || f.ends_with("error.code=invalid_transition");
+        let missing: Vec<String> = facts(&old).difference(&facts(&new)).filter(|f| !retired(f)).cloned().collect();
         assert!(missing.is_empty(), "in openapi.json, not in the generated document:\n{}", missing.join("\n"));
         assert_eq!(new["security"], old["security"]);
         assert_eq!(new["components"]["securitySchemes"], old["components"]["securitySchemes"]);

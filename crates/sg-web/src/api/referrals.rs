@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 use sg_app::referrals::parse_referral_json;
 
 use crate::api::openapi::{schema, ErrorResponse};
@@ -20,7 +19,7 @@ use crate::AppState;
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "The same key with the same body returns the first response and creates nothing; with a different body it is refused (409).")),
     request_body = schema::Referral,
     responses(
-        (status = 201, description = "Created (or replayed for a repeated Idempotency-Key)", body = schema::Created),
+        (status = 201, description = "Created (or replayed for a repeated Idempotency-Key)", body = super::bodies::Created),
         (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse)
     )
 )]
@@ -36,13 +35,13 @@ pub(crate) async fn create(
     };
     let input = parse_referral_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
     let submitted = state.app.submit_referral(&user, input, key).await?;
-    let body = json!({
-        "case_id": submitted.created.case_id,
-        "reference": submitted.created.reference,
-        "kind": submitted.kind,
-        "status": submitted.status,
-        "conversion_code": submitted.conversion_code,
-    });
+    let body = super::bodies::Created {
+        case_id: submitted.created.case_id,
+        reference: submitted.created.reference,
+        kind: submitted.kind,
+        status: submitted.status,
+        conversion_code: submitted.conversion_code,
+    };
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     if submitted.created.replayed {
         response.headers_mut().insert("idempotent-replayed", "true".parse().expect("static header"));
