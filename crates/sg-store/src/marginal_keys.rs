@@ -29,6 +29,19 @@ struct Key {
     value: String,
 }
 
+impl Key {
+    fn new(
+        measure: &'static str,
+        month: String,
+        outcome: &'static str,
+        flag: i64,
+        dim: &'static str,
+        value: String,
+    ) -> Self {
+        Key { measure, month, outcome, flag, dim, value }
+    }
+}
+
 /// Statistics amounts summed per key (count, `sum_a`, `sum_b`): the change a set of cases
 /// makes, ready to be written as rows.
 #[derive(Debug, Clone, Default)]
@@ -45,17 +58,7 @@ impl MarginalDeltas {
         self.add_cell(&Cell::from_case(row), sign);
     }
 
-    fn add(
-        &mut self,
-        measure: &'static str,
-        month: String,
-        outcome: &'static str,
-        flag: i64,
-        dim: &'static str,
-        value: String,
-        amounts: [i64; 3],
-    ) {
-        let key = Key { measure, month, outcome, flag, dim, value };
+    fn add(&mut self, key: Key, amounts: [i64; 3]) {
         let sums = self.0.entry(key).or_default();
         for (s, a) in sums.iter_mut().zip(amounts) {
             *s += a;
@@ -83,7 +86,7 @@ impl MarginalDeltas {
                 ("location", code(code_of(c.location))),
             ];
             for (dim, value) in dims {
-                self.add(kind.code(), month.clone(), "", -1, dim, value, [n, 0, 0]);
+                self.add(Key::new(kind.code(), month.clone(), "", -1, dim, value), [n, 0, 0]);
             }
         }
         for (measure, decision) in [("rg", c.rg), ("cg", c.cg)] {
@@ -96,27 +99,25 @@ impl MarginalDeltas {
                 ("first-responder-type", fr_type.clone()),
             ];
             for (dim, value) in dims {
-                self.add(measure, month.to_string(), outcome.code(), -1, dim, value, [n, 0, 0]);
+                self.add(Key::new(measure, month.to_string(), outcome.code(), -1, dim, value), [n, 0, 0]);
             }
         }
         if let (Some((outcome, month)), Some(on_time)) = (c.rg, c.rg_within_5wd) {
             let flag = i64::from(on_time);
             self.add(
-                "rg-timeliness",
-                month.to_string(),
-                outcome.code(),
-                flag,
-                "competent-authority",
-                ca.clone(),
+                Key::new("rg-timeliness", month.to_string(), outcome.code(), flag, "competent-authority", ca.clone()),
                 [n, 0, 0],
             );
         }
         if let Some((outcome, month)) = c.cg {
             let days = c.cg_days_sum as i64 * sign;
-            self.add("cg-time", month.to_string(), outcome.code(), -1, "competent-authority", ca.clone(), [n, days, 0]);
+            self.add(
+                Key::new("cg-time", month.to_string(), outcome.code(), -1, "competent-authority", ca.clone()),
+                [n, days, 0],
+            );
         }
         if let Some(status) = c.status {
-            self.add("status", String::new(), "", -1, status.code(), ca, [n, 0, c.referred_day_sum * sign]);
+            self.add(Key::new("status", String::new(), "", -1, status.code(), ca), [n, 0, c.referred_day_sum * sign]);
         }
     }
 
