@@ -1,5 +1,5 @@
 //! Monitoring over a real database (SQLite, or PostgreSQL in its lane): the statistics
-//! aggregate kept by triggers equals the cells computed from every case row; reports, imports
+//! aggregate kept in Rust with every change equals the cells computed from every case row; reports, imports
 //! and publications round-trip.
 
 use std::sync::Arc;
@@ -46,7 +46,7 @@ async fn the_maintained_aggregate_equals_the_case_rows_through_inserts_and_updat
     assert_eq!(app.all_case_rows().await.unwrap().len(), 600);
     assert_aggregate_matches_rows(&app).await;
 
-    // Decide some cases awaiting a conclusive-grounds decision: the update trigger moves them.
+    // Decide some cases awaiting a conclusive-grounds decision: each change moves their keys.
     // Decision makers see only their competent authority's cases: one for each.
     let sca = app.create_user("Single Competent Authority", None, Role::DecisionMaker, "dm", false).await.unwrap().user;
     let ieca = app

@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 use sg_domain::{
-    AgeAtExploitation, CaseKind, CaseStatus, Coded, CompetentAuthority, DecisionOutcome, ExploitationLocation,
-    ExploitationType, FirstResponderType, Gender, Jurisdiction, Nationality,
+    AgeAtExploitation, CaseKind, CaseState, CaseStatus, Coded, CompetentAuthority, DecisionOutcome,
+    ExploitationLocation, ExploitationType, FirstResponderType, Gender, Jurisdiction, Nationality,
 };
 use time::{Date, Weekday};
 
@@ -178,7 +178,8 @@ pub struct Cell {
     pub ca: Option<CompetentAuthority>,
     /// The reasonable-grounds outcome and month.
     pub rg: Option<(DecisionOutcome, Month)>,
-    /// Whether the reasonable-grounds decision came within 5 working days of referral.
+    /// Whether the reasonable-grounds decision came within 5 working days of referral, in the
+    /// working-day calendar of the case's nation.
     pub rg_within_5wd: Option<bool>,
     /// The conclusive-grounds outcome and month.
     pub cg: Option<(DecisionOutcome, Month)>,
@@ -220,16 +221,51 @@ pub struct CaseRow {
     pub cg: Option<(DecisionOutcome, Date)>,
 }
 
-/// Whether `decided` is at most 5 working days after `from`, counting Monday to Friday. Bank
-/// holidays are not counted out (they differ by nation; the dated-rules work owns them), so this
-/// slightly overstates timeliness in weeks with a bank holiday. The store's SQL does the same sum.
-pub fn within_five_working_days(from: Date, decided: Date) -> bool {
+/// Whether `decided` is at most 5 working days after `from` in the working-day calendar of
+/// `jurisdiction` (`sg_rules::calendar`: weekends and that nation's bank holidays do not count,
+/// nor does the day of referral). Outside the calendar's years (2009 to 2035) only weekends are
+/// left out, as no bank holiday is known there.
+pub fn within_five_working_days(jurisdiction: Jurisdiction, from: Date, decided: Date) -> bool {
+    if let Ok(limit) = sg_rules::calendar::add_working_days(jurisdiction, from, 5) {
+        return decided <= limit;
+    }
     let limit = match from.weekday() {
         Weekday::Saturday => 6,
         Weekday::Sunday => 5,
         _ => 7,
     };
     (decided - from).whole_days() <= limit
+}
+
+/// The bit set of exploitation types in `ExploitationType::ALL` order, as cells and the
+/// `cases` projection store them.
+pub fn exploitation_bits<'a>(types: impl IntoIterator<Item = &'a ExploitationType>) -> u8 {
+    types
+        .into_iter()
+        .map(|t| 1u8 << ExploitationType::ALL.iter().position(|x| x == t).unwrap_or(0))
+        .fold(0, |a, b| a | b)
+}
+
+impl CaseRow {
+    /// The statistical facts of a case in `state`: what the `cases` projection stores of it.
+    pub fn of(state: &CaseState) -> CaseRow {
+        let f = &state.facts;
+        CaseRow {
+            kind: state.kind,
+            status: state.status(),
+            jurisdiction: f.jurisdiction,
+            age: f.age_at_exploitation,
+            gender: f.gender,
+            nationalities: [f.nationalities.first().copied(), f.nationalities.get(1).copied()],
+            exploitation: exploitation_bits(&f.exploitation_types),
+            location: f.exploitation_location,
+            fr_type: f.first_responder_type,
+            ca: state.competent_authority,
+            referred_on: f.referred_on,
+            rg: state.reasonable_grounds.map(|d| (d.outcome, d.decided_on)),
+            cg: state.conclusive_grounds.map(|d| (d.outcome, d.decided_on)),
+        }
+    }
 }
 
 /// The statistics label of a case's nationalities, dual nationals joined by a space as in the
@@ -259,7 +295,7 @@ impl Cell {
             fr_type: Some(row.fr_type),
             ca: row.ca,
             rg: row.rg.map(|(o, d)| (o, Month::of(d))),
-            rg_within_5wd: row.rg.map(|(_, d)| within_five_working_days(row.referred_on, d)),
+            rg_within_5wd: row.rg.map(|(_, d)| within_five_working_days(row.jurisdiction, row.referred_on, d)),
             cg: row.cg.map(|(o, d)| (o, Month::of(d))),
             cg_days_sum: row.cg.map(|(_, d)| (d - row.referred_on).whole_days().max(0) as u64).unwrap_or(0),
             referred_day_sum: row.referred_on.to_julian_day() as i64,

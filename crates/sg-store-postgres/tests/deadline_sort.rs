@@ -108,7 +108,7 @@ async fn story(store: Arc<dyn Store>, mark_all_stale: impl AsyncFnOnce()) {
     assert!(store.cases_without_next_due(1_000).await.unwrap().is_empty());
     assert_eq!(listed(store.as_ref(), all).await, want, "the backfill gives what the writes gave");
     assert_eq!(sg_app::queue::backfill_next_due(store.as_ref(), |_| {}).await.unwrap(), 0);
-    assert_eq!(cells(store.as_ref()).await, statistics, "the statistics triggers saw no change of facts");
+    assert_eq!(cells(store.as_ref()).await, statistics, "the statistics saw no change of facts");
 }
 
 /// Every statistics cell, as text, sorted.

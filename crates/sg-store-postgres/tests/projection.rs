@@ -1,7 +1,7 @@
 //! The `cases` projection is rewritten whole from a `CaseState` on every change, on both
 //! backends: a change whose state carries different referral facts (age, gender, nationalities,
 //! exploitation, jurisdiction, location, first responder, referral date) shows every one of them
-//! in the row, in the case list and in the statistics the triggers keep. (Before one store, the
+//! in the row, in the case list and in the statistics kept with it. (Before one store, the
 //! update wrote only the decision columns, so these facts stayed as first referred.) SQLite
 //! always runs; PostgreSQL when `SAFEGUARD_TEST_DATABASE_URL` names a server.
 
@@ -96,7 +96,7 @@ async fn story(store: Arc<dyn Store>) {
         (expected.0, expected.2, expected.6)
     );
 
-    // The trigger-kept statistics follow the rewritten row.
+    // The statistics follow the rewritten row.
     let from_rows = vec![Table::own_cases(rows.iter().map(Cell::from_case).collect())];
     assert_eq!(indicators(store.case_tables().await.unwrap()), indicators(from_rows));
 }

@@ -1,6 +1,8 @@
 //! Cases: the event stream, the projection row and the identifying record.
 
 use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent};
+use sg_stats::cells::CaseRow;
+use sg_store::MarginalDeltas;
 use sg_store::{
     parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort, CaseSummary, Created,
     IdempotencyKey, NewCase, NextDue, StoreError, StoreResult, StoredEvent, VaultField,
@@ -10,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
 use crate::db::{on, read, write, Conn, Db, Row};
+use crate::marginals;
 use crate::projection::{self, bind_projection, Projection};
 use crate::SqlStore;
 
@@ -160,6 +163,12 @@ async fn insert_cases(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Er
         let keys: Vec<(CaseId, &[u8])> =
             cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
         crate::firewall::insert_person_keys(Conn::from(&mut *conn), &keys).await?;
+        let mut deltas = MarginalDeltas::new();
+        for c in cases {
+            deltas.add_case(&CaseRow::of(&c.state), 1);
+        }
+        marginals::append_deltas(Conn::from(&mut *conn), &deltas).await?;
+        // The audit chain's lock (PostgreSQL) is taken last, so it is held only to the commit.
         let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
         crate::firewall::append_audit_tx(Conn::from(&mut *conn), &audit).await?;
         for c in cases {
@@ -289,15 +298,18 @@ fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<Next
 #[async_trait::async_trait]
 impl<E: 'static> sg_store::Cases for SqlStore<E> {
     async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
-        if let Some(queue) = &self.new_writes {
-            return crate::sqlite::group_commit::create_case(queue, c, idem).await;
-        }
-        write!(&self.db, |pool| {
-            let mut tx = pool.begin().await.map_err(error)?;
-            let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
-            tx.commit().await.map_err(error)?;
-            Ok(created)
-        })
+        let created = if let Some(queue) = &self.new_writes {
+            crate::sqlite::group_commit::create_case(queue, c, idem).await?
+        } else {
+            write!(&self.db, |pool| {
+                let mut tx = pool.begin().await.map_err(error)?;
+                let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
+                tx.commit().await.map_err(error)?;
+                Ok::<_, StoreError>(created)
+            })?
+        };
+        self.compactor.note(&self.db, u64::from(!created.replayed));
+        Ok(created)
     }
 
     async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
@@ -306,34 +318,38 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
             let cases: Vec<&NewCase> = cases.iter().collect();
             insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
             tx.commit().await.map_err(error)
-        })
+        })?;
+        self.compactor.note(&self.db, cases.len() as u64);
+        Ok(())
     }
 
     async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {
         // On PostgreSQL the row lock makes a second writer wait here, then see the new version
         // and get Conflict; SQLite's single writer already queues them.
-        let sql = if self.db.is_postgres() {
-            "SELECT version FROM cases WHERE id = $1 FOR UPDATE"
-        } else {
-            "SELECT version FROM cases WHERE id = $1"
-        };
+        // The row's statistical facts are read with its version: the change takes away their
+        // statistics keys and adds the new state's.
+        let lock = if self.db.is_postgres() { " FOR UPDATE" } else { "" };
+        let sql = format!("SELECT version, {} FROM cases WHERE id = $1{lock}", marginals::CASE_ROW_COLUMNS);
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;
-            let version: Option<i64> =
-                sqlx::query_scalar(sql).bind(a.case.to_string()).fetch_optional(&mut *tx).await.map_err(error)?;
-            match version {
-                None => return Err(StoreError::NotFound),
-                Some(v) if v != a.expected_version as i64 => {
+            let row = sqlx::query(&sql).bind(a.case.to_string()).fetch_optional(&mut *tx).await.map_err(error)?;
+            let Some(row) = row else { return Err(StoreError::NotFound) };
+            match row.get::<i64, _>("version") {
+                v if v != a.expected_version as i64 => {
                     return Err(StoreError::Conflict(format!(
                         "the case changed since it was read (version {} is now {v}); reload it and try again",
                         a.expected_version
                     )))
                 }
-                Some(_) => {}
+                _ => {}
             }
+            let mut deltas = MarginalDeltas::new();
+            deltas.add_case(&marginals::case_row(&row)?, -1);
+            deltas.add_case(&CaseRow::of(a.state), 1);
             let events: Vec<EventRow> = event_rows(a.case, a.expected_version + 1, a.events, a.actor, a.now).collect();
             insert_events(Conn::from(&mut *tx), &events).await.map_err(error)?;
             update_projection(Conn::from(&mut *tx), a.case, a.state, a.next_due).await.map_err(error)?;
+            marginals::append_deltas(Conn::from(&mut *tx), &deltas).await.map_err(error)?;
             write_relationships(Conn::from(&mut *tx), &[(a.case, a.relationships)], true).await.map_err(error)?;
             let vault: Vec<_> = vault_rows(a.case, a.vault).collect();
             insert_vault(Conn::from(&mut *tx), &vault).await.map_err(error)?;
@@ -355,7 +371,9 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
                     .map_err(error)?;
             }
             tx.commit().await.map_err(error)
-        })
+        })?;
+        self.compactor.note(&self.db, 1);
+        Ok(())
     }
 
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {

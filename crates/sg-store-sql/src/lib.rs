@@ -44,18 +44,44 @@ pub struct SqlStore<E> {
     db: Db,
     /// New cases and audit entries queue here to be committed together (SQLite only).
     new_writes: Option<sqlite::group_commit::Queue>,
+    /// Folds the statistics' deltas into their base rows now and then.
+    compactor: std::sync::Arc<marginals::Compactor>,
     engine: PhantomData<fn() -> E>,
 }
 
 impl<E> Clone for SqlStore<E> {
     fn clone(&self) -> Self {
-        Self { db: self.db.clone(), new_writes: self.new_writes.clone(), engine: PhantomData }
+        Self {
+            db: self.db.clone(),
+            new_writes: self.new_writes.clone(),
+            compactor: self.compactor.clone(),
+            engine: PhantomData,
+        }
     }
 }
 
 impl<E> SqlStore<E> {
+    /// A store over `db`.
+    fn new(db: Db, new_writes: Option<sqlite::group_commit::Queue>) -> Self {
+        Self { db, new_writes, compactor: Default::default(), engine: PhantomData }
+    }
+
     /// The engine's pools.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Brings the statistics up to date after the schema: rebuilds them from the cases when
+    /// they were kept under another version of their keys (the first opening after migration
+    /// 0016), then folds in the deltas left by earlier processes.
+    async fn open_statistics(&self) -> Result<(), sg_store::StoreError> {
+        marginals::rebuild_if_stale(&self.db).await?;
+        marginals::compact(&self.db).await
+    }
+
+    /// Folds the statistics' deltas into their base rows now (it also happens every few
+    /// thousand changes in the background); the statistics read the same before and after.
+    pub async fn compact_statistics(&self) -> Result<(), sg_store::StoreError> {
+        marginals::compact(&self.db).await
     }
 }

@@ -3,14 +3,14 @@
 use sg_domain::{Coded, DecisionOutcome};
 use sg_stats::cells::{CaseRow, Granularity};
 use sg_stats::{Cell, Dim, Measure, Month, Table};
-use sg_store::{parse_code, DatasetVersion, NewDataset, Publication, StoreError, StoreResult};
+use sg_store::{DatasetVersion, NewDataset, Publication, StoreError, StoreResult};
 use sqlx::QueryBuilder;
 
-use crate::convert::{error, from_unix, parse_date, unix, user_id};
+use crate::convert::{error, from_unix, unix, user_id};
 use crate::db::{read, write, Row};
 use crate::SqlStore;
 
-pub(crate) use sg_store::{month, nationality, opt_code};
+pub(crate) use sg_store::{month, opt_code};
 
 fn decision(outcome: Option<String>, m: Option<Month>) -> StoreResult<Option<(DecisionOutcome, Month)>> {
     Ok(match (opt_code::<DecisionOutcome>("outcome", outcome)?, m) {
@@ -42,15 +42,6 @@ fn version_row(r: &impl Row) -> DatasetVersion {
     }
 }
 
-/// `case_rows`' query on SQLite: by rowid.
-const CASE_ROWS_SQLITE: &str = "SELECT rowid, kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
-     exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, rg_outcome, \
-     rg_on, cg_outcome, cg_on FROM cases WHERE rowid > $1 ORDER BY rowid LIMIT $2";
-/// `case_rows`' query on PostgreSQL: by `row_no`.
-const CASE_ROWS_PG: &str = "SELECT row_no, kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
-     exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, rg_outcome, \
-     rg_on, cg_outcome, cg_on FROM cases WHERE row_no > $1 ORDER BY row_no LIMIT $2";
-
 #[async_trait::async_trait]
 impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
     async fn case_tables(&self) -> StoreResult<Vec<sg_stats::Table>> {
@@ -60,37 +51,18 @@ impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
     /// One page of case rows, by position (SQLite's rowid; PostgreSQL's `row_no`, an identity
     /// column standing in for it) so that each page is an index range, not an OFFSET scan.
     async fn case_rows(&self, after: i64, limit: u32) -> StoreResult<(Vec<CaseRow>, Option<i64>)> {
-        let sql = if self.db.is_postgres() { CASE_ROWS_PG } else { CASE_ROWS_SQLITE };
+        let position = if self.db.is_postgres() { "row_no" } else { "rowid" };
+        let sql = format!(
+            "SELECT {position} AS position, {} FROM cases WHERE {position} > $1 ORDER BY {position} LIMIT $2",
+            crate::marginals::CASE_ROW_COLUMNS
+        );
         read!(&self.db, |pool| {
-            let rows = sqlx::query(sql).bind(after).bind(limit as i64).fetch_all(pool).await.map_err(error)?;
+            let rows = sqlx::query(&sql).bind(after).bind(limit as i64).fetch_all(pool).await.map_err(error)?;
             let mut out = Vec::with_capacity(rows.len());
             let mut last = None;
             for r in &rows {
-                last = Some(r.get::<i64, _>(0));
-                let date = |col: &str, v: Option<String>| v.map(|s| parse_date(col, &s)).transpose();
-                let rg = match (opt_code::<DecisionOutcome>("rg_outcome", r.get(13))?, date("rg_on", r.get(14))?) {
-                    (Some(o), Some(d)) => Some((o, d)),
-                    _ => None,
-                };
-                let cg = match (opt_code::<DecisionOutcome>("cg_outcome", r.get(15))?, date("cg_on", r.get(16))?) {
-                    (Some(o), Some(d)) => Some((o, d)),
-                    _ => None,
-                };
-                out.push(CaseRow {
-                    kind: parse_code("kind", r.get(1))?,
-                    status: parse_code("status", r.get(2))?,
-                    jurisdiction: parse_code("jurisdiction", r.get(3))?,
-                    age: parse_code("age", r.get(4))?,
-                    gender: parse_code("gender", r.get(5))?,
-                    nationalities: [nationality(r.get(6))?, nationality(r.get(7))?],
-                    exploitation: r.get::<i64, _>(8) as u8,
-                    location: parse_code("exploitation_location", r.get(9))?,
-                    fr_type: parse_code("first_responder_type", r.get(10))?,
-                    ca: opt_code("competent_authority", r.get(11))?,
-                    referred_on: parse_date("referred_on", r.get(12))?,
-                    rg,
-                    cg,
-                });
+                last = Some(r.get::<i64, _>("position"));
+                out.push(crate::marginals::case_row(r)?);
             }
             let more = rows.len() as u32 == limit;
             Ok((out, last.filter(|_| more)))

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use sg_domain::{CaseState, Coded, ExploitationType};
+use sg_domain::{CaseState, Coded};
 use sg_store::NextDue;
 
 use crate::convert::date_text;
@@ -70,7 +70,7 @@ impl Projection {
             gender: f.gender.code(),
             nationality_1: f.nationalities.first().map(|n| n.code()),
             nationality_2: f.nationalities.get(1).map(|n| n.code()),
-            exploitation_types: type_bits(state),
+            exploitation_types: i64::from(sg_stats::cells::exploitation_bits(&f.exploitation_types)),
             exploitation_location: f.exploitation_location.code(),
             first_responder_type: f.first_responder_type.code(),
             competent_authority: state.competent_authority.map(|a| a.code()),
@@ -130,16 +130,6 @@ pub(crate) static UPDATE: LazyLock<String> = LazyLock::new(|| {
     let set: Vec<String> = COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
     format!("UPDATE cases SET {}, next_due_stale = 0 WHERE id = ${}", set.join(", "), COLUMNS.len() + 1)
 });
-
-/// The bit of each statistical type in `cases.exploitation_types`.
-fn type_bits(state: &CaseState) -> i64 {
-    state
-        .facts
-        .exploitation_types
-        .iter()
-        .map(|t| 1i64 << ExploitationType::ALL.iter().position(|x| x == t).unwrap_or(0))
-        .fold(0, |a, b| a | b)
-}
 
 #[cfg(test)]
 mod tests {

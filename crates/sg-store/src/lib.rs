@@ -8,6 +8,7 @@
 
 mod admin;
 mod idempotency;
+mod marginal_keys;
 mod marginals;
 mod monitoring;
 mod recommendations;
@@ -15,6 +16,7 @@ mod records;
 
 pub use admin::*;
 pub use idempotency::*;
+pub use marginal_keys::*;
 pub use marginals::*;
 pub use monitoring::*;
 pub use recommendations::*;

@@ -1,5 +1,6 @@
-//! The maintained statistics of the system's own cases (`case_marginals`, kept current by each
-//! backend in the same transaction as every change), turned into `sg_stats` tables: one table
+//! The maintained statistics of the system's own cases (`case_marginals` and the deltas not yet
+//! folded into it, written by each backend in the same transaction as every change from the
+//! keys of `marginal_keys.rs`), turned into `sg_stats` tables: one table
 //! of totals, one per breakdown, and one each for timeliness, time to decision and cases
 //! awaiting a decision. Every table is named `own-cases`: they are one source cut several ways,
 //! as the Home Office's tables are. Backends only read the rows; this is shared so both give
@@ -13,7 +14,8 @@ use sg_stats::{Cell, Dim, Measure, Month, Table};
 
 use crate::{parse_code, StoreError, StoreResult};
 
-/// One stored row of `case_marginals`, as read by a backend.
+/// One row of statistics: a stored row of `case_marginals` or `case_marginal_deltas`, or their
+/// sum per key as a backend reads them.
 #[derive(Debug, Clone, Default)]
 pub struct MarginalRow {
     /// `referral`, `duty-to-notify`, `rg`, `cg`, `rg-timeliness`, `cg-time` or `status`.
@@ -26,7 +28,8 @@ pub struct MarginalRow {
     pub flag: i64,
     /// The dimension (empty for totals), or the status code for `status` rows.
     pub dim: String,
-    /// The dimension's value.
+    /// The dimension's value: a code, the exploitation bit set, or the statistics' nationality
+    /// label; empty when not known.
     pub value: String,
     /// How many cases.
     pub n: i64,
@@ -84,11 +87,8 @@ fn set_dim(c: &mut Cell, dim: &str, value: String) -> StoreResult<()> {
         "" => {}
         "age" => c.age = opt_code("age", v)?,
         "gender" => c.gender = opt_code("gender", v)?,
-        "nationality" => {
-            let (a, b) = value.split_once('|').unwrap_or((&value, ""));
-            c.nationality =
-                sg_stats::cells::nationality_label(&[nationality(Some(a.into()))?, nationality(Some(b.into()))?])
-        }
+        // The statistics label (`Albanian`, `Albanian Greek`), as `Cell::from_case` gives it.
+        "nationality" => c.nationality = v.filter(|s| !s.is_empty()),
         "exploitation" => {
             c.exploitation = Some(value.parse().map_err(|_| StoreError::Other("bad exploitation".into()))?)
         }

@@ -22,7 +22,8 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("sg-audit", &["sg-domain"]),
     ("sg-demo", &["sg-domain"]),
     ("sg-import", &["sg-stats"]),
-    ("sg-stats", &["sg-domain"]),
+    // The statistics count working days with the rules' calendars (both pure).
+    ("sg-stats", &["sg-domain", "sg-rules"]),
     ("sg-report", &["sg-stats"]),
     ("sg-crypto", &[]),
     ("sg-domain", &[]),

@@ -59,6 +59,10 @@ pub struct BenchArgs {
     /// Skip the peers that need Python (pandas, DuckDB).
     #[arg(long)]
     pub no_peers: bool,
+    /// `serve` processes the intake runs send to, on one shared database (`--database-url`
+    /// needed above 1): client `c` sends to process `c mod N`.
+    #[arg(long, default_value_t = 1)]
+    pub servers: usize,
 }
 
 /// Runs the chosen benchmarks, printing each figure as it is measured.
@@ -66,6 +70,11 @@ pub(crate) async fn run(args: BenchArgs) -> anyhow::Result<()> {
     for name in &args.only {
         anyhow::ensure!(ALL.contains(&name.as_str()), "--only: unknown benchmark {name:?}; choose from {ALL:?}");
     }
+    anyhow::ensure!(args.servers >= 1, "--servers: give at least 1");
+    anyhow::ensure!(
+        args.servers == 1 || args.database_url.is_some(),
+        "--servers: several serve processes share one database only on PostgreSQL; give --database-url"
+    );
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
     let work = match &args.work_dir {
         Some(d) => d.clone(),
@@ -166,18 +175,22 @@ fn machine() -> String {
 /// HTTP referral submissions at each client count, against the fsync ceiling.
 async fn intake(args: &BenchArgs, target: &Target, client: &reqwest::Client) -> anyhow::Result<Value> {
     let token = process::api_user(target, "Bench NGO", "first-responder", "bench-intake", &[])?;
-    let server = Server::start(target, &token, client).await?;
-    let url = format!("{}/api/v1/referrals", server.base);
+    let mut servers = Vec::with_capacity(args.servers);
+    for _ in 0..args.servers {
+        servers.push(Server::start(target, &token, client).await?);
+    }
+    let urls: Vec<String> = servers.iter().map(|s| format!("{}/api/v1/referrals", s.base)).collect();
+    let on = if args.servers > 1 { format!(" over {} serve processes", args.servers) } else { String::new() };
     let mut runs = Vec::new();
     for &clients in &args.intake_clients {
-        let url = url.clone();
+        let urls = urls.clone();
         let r = load::run(client, &token, clients, secs(args.seconds), 201, move |c, i| load::Request {
             post: Some(referral(c, i)),
-            url: url.clone(),
+            url: urls[c % urls.len()].clone(),
         })
         .await;
         println!(
-            "intake, {clients} clients: {:.0} referrals/s, p50 {:.1} ms, p99 {:.1} ms ({} errors)",
+            "intake, {clients} clients{on}: {:.0} referrals/s, p50 {:.1} ms, p99 {:.1} ms ({} errors)",
             r.per_sec(),
             r.quantile_ms(0.5),
             r.quantile_ms(0.99),
@@ -185,9 +198,8 @@ async fn intake(args: &BenchArgs, target: &Target, client: &reqwest::Client) -> 
         );
         runs.push(r.to_json());
     }
-    Ok(
-        json!({"backend": target.database_url.as_deref().map(|u| u.split(':').next().unwrap_or("")).unwrap_or("sqlite"), "runs": runs}),
-    )
+    let backend = target.database_url.as_deref().map(|u| u.split(':').next().unwrap_or("")).unwrap_or("sqlite");
+    Ok(json!({"backend": backend, "servers": args.servers, "runs": runs}))
 }
 
 /// A valid referral, varied a little per client and request.

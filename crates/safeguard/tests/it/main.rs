@@ -38,3 +38,4 @@ mod relationships;
 mod rules_api;
 mod rules_cli;
 mod scopes;
+mod statistics;

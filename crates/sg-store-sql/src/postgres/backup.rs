@@ -8,7 +8,8 @@ use super::PgStore;
 use crate::convert::error;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
-/// `case_marginals` is left out: the triggers rebuild it as the cases are restored.
+/// The statistics (`case_marginals`, `case_marginal_deltas`, `case_marginals_state`) are left
+/// out: a restore recomputes them from the restored cases, in its own transaction.
 pub const TABLES: [&str; 27] = [
     "organisations",
     "users",
@@ -139,6 +140,7 @@ impl PgStore {
             .await
             .map_err(error)?;
         }
+        crate::marginals::rebuild_tx(crate::Conn::from(&mut *tx)).await?;
         tx.commit().await.map_err(error)
     }
 }

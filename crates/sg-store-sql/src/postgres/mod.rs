@@ -7,8 +7,8 @@
 //!   version, and gets `Conflict` (409) instead of overwriting;
 //! - audit appends take a transaction-scoped advisory lock before reading the chain's head, so
 //!   the one chain is never forked, whichever process appends;
-//! - the statistics in `case_marginals` are kept by statement-level triggers that upsert their
-//!   rows in key order, so concurrent transactions never lock them in opposite orders.
+//! - the statistics are insert-only deltas written by each change (no shared row to wait on),
+//!   folded into `case_marginals` by one process at a time under an advisory lock.
 //!
 //! Sessions, sign-in failures and idempotency records live in the database, so any process can
 //! serve any request.
@@ -41,6 +41,7 @@ impl PgStore {
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let store = Self::open_without_migrating(url).await?;
         store.migrate().await?;
+        store.open_statistics().await?;
         Ok(store)
     }
 
@@ -56,7 +57,7 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(convert::error)?;
-        Ok(Self { db: Db::Postgres(pool), new_writes: None, engine: std::marker::PhantomData })
+        Ok(Self::new(Db::Postgres(pool), None))
     }
 
     /// Applies any migrations this binary has that the database lacks. sqlx takes an advisory

@@ -35,6 +35,7 @@ impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
         let store = Self::open_without_migrating(path).await?;
         store.migrate().await?;
+        store.open_statistics().await?;
         Ok(store)
     }
 
@@ -68,7 +69,7 @@ impl SqliteStore {
             .await
             .map_err(convert::error)?;
         let new_writes = Some(group_commit::start(writer.clone()));
-        Ok(Self { db: Db::Sqlite { writer, reader }, new_writes, engine: std::marker::PhantomData })
+        Ok(Self::new(Db::Sqlite { writer, reader }, new_writes))
     }
 
     /// Applies any migrations this binary has that the database lacks.

@@ -1,0 +1,140 @@
+//! The monitoring statistics of the system's own cases over a real server and database: keys
+//! computed once in Rust with the nations' working-day calendars (`sg-rules`), no statistics
+//! trigger in the schema, and the maintained statistics equal to the case rows.
+
+use crate::common;
+
+use common::{adult_referral, TestApp, Token};
+use reqwest::StatusCode;
+use serde_json::json;
+use sg_domain::Role;
+use sg_stats::{build_report, Cell, Dim, Period, ReportOptions, Rule, Table};
+
+/// A first responder and a decision maker.
+async fn users(t: &TestApp) -> (Token, Token) {
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    (fr, t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await)
+}
+
+/// Refers an adult on `referred_on` in `jurisdiction` and decides reasonable grounds on
+/// `decided_on`; returns the case id.
+async fn refer_and_decide(
+    t: &TestApp,
+    (fr, dm): &(Token, Token),
+    jurisdiction: &str,
+    referred_on: &str,
+    decided_on: &str,
+) -> String {
+    let mut body = adult_referral();
+    body["jurisdiction"] = json!(jurisdiction);
+    body["referred_on"] = json!(referred_on);
+    let (status, created) = t.refer(fr, &body, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["case_id"].as_str().unwrap().to_string();
+    let reasons = "Consistent account; indicators present.";
+    let decision =
+        json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": reasons, "date": decided_on});
+    let (status, case) = t.act(dm, &id, &decision).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    id
+}
+
+/// The stored timeliness cells: (decisions within 5 working days, decisions later).
+async fn timeliness(t: &TestApp) -> (u64, u64) {
+    let tables = t.store.case_tables().await.unwrap();
+    let table = tables.iter().find(|t| t.dims.contains(&Dim::Timeliness)).expect("a timeliness table");
+    let count = |flag: bool| table.cells.iter().filter(|c| c.rg_within_5wd == Some(flag)).map(|c| c.n).sum();
+    (count(true), count(false))
+}
+
+/// Referred on Monday 14 April 2025 and decided on Wednesday 23 April: Good Friday (18 April)
+/// is a bank holiday in every nation and Easter Monday (21 April) in England and Wales but not
+/// in Scotland. So the decision is the 5th working day in England and Wales (on time), and the
+/// 6th in Scotland (late); counting Monday to Friday only, both would be late (7 weekdays).
+#[tokio::test]
+async fn timeliness_counts_working_days_with_each_nations_bank_holidays() {
+    let t = TestApp::start().await;
+    let u = users(&t).await;
+    refer_and_decide(&t, &u, "england-wales", "2025-04-14", "2025-04-23").await;
+    assert_eq!(timeliness(&t).await, (1, 0), "England and Wales: the 5th working day after referral");
+    refer_and_decide(&t, &u, "scotland", "2025-04-14", "2025-04-23").await;
+    assert_eq!(timeliness(&t).await, (1, 1), "Scotland works on Easter Monday: the 6th working day");
+    // A week with no bank holiday: Monday to the next Monday is 5 working days, a day more is 6.
+    refer_and_decide(&t, &u, "england-wales", "2025-03-03", "2025-03-10").await;
+    refer_and_decide(&t, &u, "england-wales", "2025-03-03", "2025-03-11").await;
+    assert_eq!(timeliness(&t).await, (2, 2));
+    assert_statistics_equal_case_rows(&t).await;
+}
+
+/// The report's indicators from the maintained statistics, and from every case row.
+async fn assert_statistics_equal_case_rows(t: &TestApp) {
+    let options = ReportOptions {
+        title: String::new(),
+        period: Period::All,
+        rule: Rule::default(),
+        confidence: 0.95,
+        top_nationalities: 10,
+        as_of: time::macros::date!(2026 - 01 - 01),
+    };
+    let rows = t.app.all_case_rows().await.unwrap();
+    let from_rows = build_report(vec![Table::own_cases(rows.iter().map(Cell::from_case).collect())], &options);
+    let maintained = build_report(t.store.case_tables().await.unwrap(), &options);
+    let json = |r: &sg_stats::Report| serde_json::to_value(&r.indicators).unwrap();
+    assert_eq!(json(&maintained), json(&from_rows));
+}
+
+/// The statistics are kept by the application in Rust, never by the database: after the
+/// migrations, no trigger is left on `cases` and PostgreSQL has no key function.
+#[tokio::test]
+async fn no_statistics_trigger_or_key_function_is_left_in_the_schema() {
+    let t = TestApp::start().await;
+    match &t.database_url {
+        Some(url) => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            let triggers: Vec<String> = sqlx::query_scalar(
+                "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'cases'::regclass AND NOT tgisinternal",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            assert_eq!(triggers, Vec::<String>::new());
+            let functions: Vec<String> =
+                sqlx::query_scalar("SELECT proname::text FROM pg_proc WHERE proname LIKE 'case_marginal%'")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            assert_eq!(functions, Vec::<String>::new());
+            pool.close().await;
+        }
+        None => {
+            let path = t.dir_path.join("safeguard.db");
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+            let triggers: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases'")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            assert_eq!(triggers, Vec::<String>::new());
+            pool.close().await;
+        }
+    }
+}
+
+/// Demonstration cases (the bulk load), referrals and decisions through the API: the
+/// statistics still equal the case rows, and their totals the number of cases.
+#[tokio::test]
+async fn statistics_equal_the_case_rows_through_bulk_loads_referrals_and_decisions() {
+    let t = TestApp::start().await;
+    t.app.add_demo_cases(&sg_demo::Distributions::embedded(), 700, 5, |_| {}).await.unwrap();
+    let u = users(&t).await;
+    for day in ["2025-12-22", "2025-12-23", "2025-12-24"] {
+        refer_and_decide(&t, &u, "northern-ireland", day, "2026-01-02").await;
+    }
+    assert_statistics_equal_case_rows(&t).await;
+    let tables = t.store.case_tables().await.unwrap();
+    let totals = &tables[0];
+    assert!(totals.dims.is_empty(), "the first table holds the totals");
+    let counted: u64 = totals.cells.iter().filter(|c| c.kind.is_some()).map(|c| c.n).sum();
+    assert_eq!(counted, t.case_count().await);
+    assert_eq!(counted, 703);
+}
