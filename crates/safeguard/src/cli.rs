@@ -30,6 +30,49 @@ pub struct DataArgs {
     pub key_dir: Option<PathBuf>,
 }
 
+/// The server's resource limits (docs/deploy.md, "Limits"); the defaults are
+/// `sg_web::Limits::default()`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Most client connections open at once; keep it well under `ulimit -n`.
+    #[arg(long, default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's header (and an idle connection is kept).
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a request body may stall before the request fails.
+    #[arg(long, default_value_t = 10)]
+    pub body_timeout_secs: u64,
+    /// Seconds a whole request may take before it is answered 408.
+    #[arg(long, default_value_t = 60)]
+    pub request_timeout_secs: u64,
+    /// Each signed-in user's sustained requests per second (0: no limit).
+    #[arg(long, default_value_t = 20)]
+    pub user_rate: u32,
+    /// Requests a user may make at once above the sustained rate.
+    #[arg(long, default_value_t = 100)]
+    pub user_burst: u32,
+    /// Serves `GET /metrics` (Prometheus text) on this address only; off when not given. Bind
+    /// it to loopback or a private network: it is not authenticated.
+    #[arg(long)]
+    pub metrics_bind: Option<SocketAddr>,
+}
+
+impl LimitArgs {
+    /// As the web layer takes them.
+    pub fn limits(&self) -> sg_web::Limits {
+        let secs = std::time::Duration::from_secs;
+        sg_web::Limits {
+            max_connections: self.max_connections,
+            header_timeout: secs(self.header_timeout_secs.max(1)),
+            body_timeout: secs(self.body_timeout_secs.max(1)),
+            request_timeout: secs(self.request_timeout_secs.max(1)),
+            user_requests_per_second: self.user_rate,
+            user_burst: self.user_burst,
+        }
+    }
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -47,6 +90,9 @@ pub enum Command {
         /// Marks cookies Secure with the `__Host-` prefix; use behind a TLS reverse proxy.
         #[arg(long)]
         secure_cookies: bool,
+        /// Connection, time and request limits.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Manages users.
     User {

@@ -40,7 +40,8 @@ impl App {
     }
 
     /// Appends one audit record on its own (reads and refusals; changes carry theirs in their
-    /// own transaction).
+    /// own transaction). A refusal repeated many times in a short window is counted and
+    /// summarised instead (`crate::refusals`).
     pub async fn audit(
         &self,
         user: Option<&User>,
@@ -50,6 +51,10 @@ impl App {
         detail: impl Into<String>,
     ) -> Result<(), AppError> {
         let record = self.audit_record(user, action, case, outcome, detail);
+        if outcome == Outcome::Refused {
+            // Repetitions are counted, not written one by one (`refusals.rs`).
+            return self.audit_refusal(record).await;
+        }
         self.store.append_audit(&[record]).await?;
         Ok(())
     }

@@ -25,6 +25,7 @@ pub mod queue;
 pub mod recommendations;
 pub mod referrals;
 mod refusal;
+pub mod refusals;
 pub mod relationships;
 pub mod second_factor;
 pub mod simulate;
@@ -70,11 +71,23 @@ pub struct App {
     /// When each master key's file was written, by key id, where known (the administrator's
     /// keys page shows it; the key ring itself holds no dates).
     pub key_created: Arc<std::collections::BTreeMap<String, OffsetDateTime>>,
+    /// Refusals held back from the audit log and counted (`refusals.rs`), shared by every
+    /// request of this process.
+    pub refusals: Arc<refusals::RefusalLog>,
+    /// Simulations already run, by data version (`simulate.rs`).
+    pub simulations: Arc<simulate::SimulationCache>,
 }
 
 impl App {
     /// An application over `store` and `keys` with the system clock.
     pub fn new(store: Arc<dyn Store>, keys: sg_crypto::KeyRing) -> Self {
-        Self { store, keys: Arc::new(keys), clock: Arc::new(SystemClock), key_created: Arc::default() }
+        Self {
+            store,
+            keys: Arc::new(keys),
+            clock: Arc::new(SystemClock),
+            key_created: Arc::default(),
+            refusals: Arc::default(),
+            simulations: Arc::default(),
+        }
     }
 }

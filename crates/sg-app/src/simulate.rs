@@ -78,6 +78,28 @@ fn keep(events: &[DatedEvent], f: SimulationFilter) -> bool {
         && f.to.is_none_or(|d| facts.referred_on <= d)
 }
 
+/// Simulations already run, kept until a case event is stored or the day changes: at 100,000
+/// cases one replay costs seconds of CPU, and the answer is the same for every monitor.
+#[derive(Debug, Default)]
+pub struct SimulationCache {
+    entries: tokio::sync::Mutex<CachedReports>,
+    runs: std::sync::atomic::AtomicU64,
+}
+
+impl SimulationCache {
+    /// How many replays this process has run (for `/metrics`).
+    pub fn runs(&self) -> u64 {
+        self.runs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Reports by rule sets and jurisdiction, valid for one data version and day.
+#[derive(Debug, Default)]
+struct CachedReports {
+    read: Option<(i64, Date)>,
+    reports: std::collections::HashMap<(String, String, Option<&'static str>), Report>,
+}
+
 impl App {
     /// The simulation of built-in rule sets `a` and `b` for a monitor or an administrator.
     /// Monitors see statistics only, so the example case references are left out.
@@ -93,13 +115,28 @@ impl App {
         let a = sg_rules::builtin(a).map_err(|e| AppError::invalid("rules", e.problem))?;
         let b = sg_rules::builtin(b).map_err(|e| AppError::invalid("vs", e.problem))?;
         let filter = SimulationFilter { jurisdiction: scope(a, b, jurisdiction)?, ..Default::default() };
-        let mut report = replay(self.store.as_ref(), a, b, filter, self.clock.today()).await?;
+        let version = self.store.events_version().await?;
+        let today = self.clock.today();
+        // Held while a simulation runs: simultaneous requests wait for its answer instead of
+        // each replaying every case, and at most one replay runs at a time.
+        let mut cache = self.simulations.entries.lock().await;
+        if cache.read != Some((version, today)) {
+            cache.read = Some((version, today));
+            cache.reports.clear();
+        }
+        let key = (a.name.clone(), b.name.clone(), filter.jurisdiction.map(|j| sg_domain::Coded::code(j)));
+        if let Some(report) = cache.reports.get(&key) {
+            return Ok(report.clone());
+        }
+        let mut report = replay(self.store.as_ref(), a, b, filter, today).await?;
+        self.simulations.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         report.recovery_period.longer_under_b.examples.clear();
         report.recovery_period.shorter_under_b.examples.clear();
         for m in &mut report.measures {
             m.only_a.examples.clear();
             m.only_b.examples.clear();
         }
+        cache.reports.insert(key, report.clone());
         Ok(report)
     }
 }

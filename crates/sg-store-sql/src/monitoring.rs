@@ -44,6 +44,18 @@ fn version_row(r: &impl Row) -> DatasetVersion {
 
 #[async_trait::async_trait]
 impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
+    fn pool_use(&self) -> sg_store::PoolUse {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let write_queue = self.new_writes.as_ref().map(|q| count(q.max_capacity() - q.capacity())).unwrap_or(0);
+        let (connections, idle) = match &self.db {
+            crate::db::Db::Sqlite { writer, reader } => {
+                (writer.size() + reader.size(), count(writer.num_idle() + reader.num_idle()))
+            }
+            crate::db::Db::Postgres(pool) => (pool.size(), count(pool.num_idle())),
+        };
+        sg_store::PoolUse { connections, idle, write_queue }
+    }
+
     async fn case_tables(&self) -> StoreResult<Vec<sg_stats::Table>> {
         crate::marginals::case_tables(&self.db).await
     }

@@ -76,4 +76,15 @@ impl<E: 'static> sg_store::Replay for SqlStore<E> {
     async fn set_next_due(&self, updates: &[NextDueUpdate]) -> StoreResult<()> {
         crate::cases::set_next_due(&self.db, updates).await
     }
+
+    /// SQLite: the counter row that a trigger moves on every event; PostgreSQL: the sequence a
+    /// statement trigger advances (no row lock, so concurrent writers never wait on it).
+    async fn events_version(&self) -> StoreResult<i64> {
+        let sql = if self.db.is_postgres() {
+            "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM case_events_version"
+        } else {
+            "SELECT events FROM data_version WHERE id = 1"
+        };
+        read!(&self.db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.map_err(error))
+    }
 }

@@ -241,6 +241,11 @@ pub trait Replay: Send + Sync {
     /// Writes computed next deadlines into the projection, in one transaction. A row whose
     /// version is no longer the one given is left alone (a live change rewrote it meanwhile).
     async fn set_next_due(&self, updates: &[NextDueUpdate]) -> StoreResult<()>;
+    /// A number that moves whenever case events are stored, by any process on the database
+    /// (migration 0019), so that what is computed from every case (the policy simulation) can
+    /// be kept until it moves. It may move without a new event (a rolled-back insert), never
+    /// stay put across one.
+    async fn events_version(&self) -> StoreResult<i64>;
 }
 
 /// The firewall: data keys, consents, the audit chain, survivors' own access (`firewall.rs`).
@@ -330,6 +335,10 @@ pub trait Firewall: Send + Sync {
 /// Monitoring: the statistics projection, public datasets, publications (`monitoring.rs`).
 #[async_trait]
 pub trait Monitoring: Send + Sync {
+    /// How busy the database connections and the write queue are now, for operators' metrics.
+    fn pool_use(&self) -> PoolUse {
+        PoolUse::default()
+    }
     /// Up to `limit` cases' non-identifying facts in storage order, after the position `after`
     /// (0 to start), and the position to continue from; `None` when there are no more. For
     /// exports and checks that need one row per case.

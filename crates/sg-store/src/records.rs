@@ -479,3 +479,14 @@ pub struct EmergencyDecisionRecord {
     /// For an approval, the end of access.
     pub access_until: Option<OffsetDateTime>,
 }
+
+/// How busy a store is at one moment (for `/metrics`); counts only, nothing about cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Database connections open.
+    pub connections: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// Writes queued for the next group commit (SQLite), waiting for the writer.
+    pub write_queue: u32,
+}

@@ -13,7 +13,8 @@ use crate::AppState;
 pub(crate) struct ApiUser(pub User);
 
 impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
+    // A response, not an `ApiError`: a request over the user's budget carries `Retry-After`.
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
@@ -21,8 +22,12 @@ impl FromRequestParts<AppState> for ApiUser {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(sg_app::AppError::Unauthenticated)?;
-        Ok(Self(state.app.user_for_api_token(token).await?))
+            .ok_or_else(|| ApiError::from(sg_app::AppError::Unauthenticated).into_response())?;
+        let user = state.app.user_for_api_token(token).await.map_err(|e| ApiError::from(e).into_response())?;
+        if let Some(too_many) = crate::limits::over_budget(parts, &user, true) {
+            return Err(too_many);
+        }
+        Ok(Self(user))
     }
 }
 
@@ -69,7 +74,8 @@ impl FromRequestParts<AppState> for PageUser {
         let Some(token) = cookie_token(&parts.headers, cookie_name(state)) else {
             return Err(Redirect::to("/sign-in").into_response());
         };
-        let path = parts.uri.path();
+        let path = parts.uri.path().to_owned();
+        let path = path.as_str();
         match state.app.resume_session(&token).await {
             Ok(Some((session, _))) if session.second_factor_pending => {
                 if path == "/sign-in/two-factor" {
@@ -79,6 +85,9 @@ impl FromRequestParts<AppState> for PageUser {
                 Err(Redirect::to("/sign-in/two-factor").into_response())
             }
             Ok(Some((session, user))) => {
+                if let Some(too_many) = crate::limits::over_budget(parts, &user, false) {
+                    return Err(too_many);
+                }
                 let enrolling = matches!(path, "/account/password" | "/account/two-factor" | "/sign-out");
                 if sg_app::second_factor::required_for(user.role) && !user.has_second_factor && !enrolling {
                     return Err(Redirect::to("/account/two-factor").into_response());

@@ -8,8 +8,15 @@ mod error;
 mod extract;
 mod form;
 mod i18n;
+mod limits;
+mod metrics;
 mod pages;
+mod serve;
 mod static_files;
+
+pub use limits::Limits;
+pub use metrics::{metrics_router, Metrics};
+pub use serve::serve;
 
 /// Decodes a referral journey form body (every step) into a referral; for fuzzing.
 #[doc(hidden)]

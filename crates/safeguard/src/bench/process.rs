@@ -71,7 +71,8 @@ impl Server {
         let bind = format!("127.0.0.1:{port}");
         let started = Instant::now();
         let child = Command::new(exe()?)
-            .args(["serve", "--bind", &bind])
+            // Capacity is measured without the per-user budget (one token sends everything).
+            .args(["serve", "--bind", &bind, "--user-rate", "0"])
             .args(target.args())
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())

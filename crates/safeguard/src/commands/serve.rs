@@ -7,12 +7,18 @@ use sg_app::App;
 use sg_domain::Role;
 use sg_store::CaseFilter;
 
-use crate::cli::DataArgs;
+use crate::cli::{DataArgs, LimitArgs};
 
 /// How many cases `serve --demo` adds to an empty database.
 const DEMO_CASES: u64 = 2_000;
 
-pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    data: &DataArgs,
+    bind: SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+    limit_args: &LimitArgs,
+) -> anyhow::Result<()> {
     let (app, backend) = crate::database::open_app(data).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
@@ -32,10 +38,40 @@ pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_co
         load_demo(&app).await?;
     }
 
-    let router = sg_web::router(sg_web::AppState { app, secure_cookies });
+    let metrics = sg_web::Metrics::new();
+    if let Some(at) = limit_args.metrics_bind {
+        let metrics_listener =
+            tokio::net::TcpListener::bind(at).await.with_context(|| format!("cannot listen for metrics on {at}"))?;
+        let metrics_router = sg_web::metrics_router(app.clone(), metrics.clone());
+        println!("Metrics are at http://{}/metrics", metrics_listener.local_addr().unwrap_or(at));
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics_listener, metrics_router).await {
+                tracing::error!(error = %e, "the metrics listener failed");
+            }
+        });
+    }
+    // Counts of repeated refusals are written when their window ends, even if no one is
+    // refused again (`sg_app::refusals`).
+    let flusher = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
+            loop {
+                every.tick().await;
+                if let Err(e) = app.flush_refusals(false).await {
+                    tracing::warn!(error = %e, "cannot write the refusal counts yet");
+                }
+            }
+        })
+    };
+    let router = sg_web::router(sg_web::AppState { app: app.clone(), secure_cookies });
     println!("Safeguard is listening on http://{local}");
     tracing::info!(%local, "listening");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
+    sg_web::serve(listener, router, limit_args.limits(), metrics, shutdown_signal()).await.context("server failed")?;
+    flusher.abort();
+    if let Err(e) = app.flush_refusals(true).await {
+        tracing::warn!(error = %e, "cannot write the last refusal counts");
+    }
     tracing::info!("stopped; closing the database");
     backend.close().await;
     Ok(())

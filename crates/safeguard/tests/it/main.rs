@@ -25,6 +25,7 @@ mod firewall_matrix;
 mod idempotency;
 mod insiders;
 mod languages;
+mod limits;
 mod monitoring_cli;
 mod monitoring_pages;
 mod multi_process;

@@ -37,6 +37,8 @@ pub struct TestApp {
     /// The PostgreSQL URL of this test's database, in the PostgreSQL lane.
     pub database_url: Option<String>,
     pub client: reqwest::Client,
+    /// The server's metrics (what `GET /metrics` renders).
+    pub metrics: sg_web::Metrics,
     _dir: tempfile::TempDir,
 }
 
@@ -45,8 +47,14 @@ pub struct TestApp {
 pub struct Token(pub String);
 
 impl TestApp {
-    /// Starts the server on 127.0.0.1:0 with an empty database in a temporary directory.
+    /// Starts the server on 127.0.0.1:0 with an empty database in a temporary directory, with
+    /// the default limits but no per-user request budget (tests send requests in bursts).
     pub async fn start() -> Self {
+        Self::start_with(sg_web::Limits { user_requests_per_second: 0, ..sg_web::Limits::default() }).await
+    }
+
+    /// [`TestApp::start`] with these limits.
+    pub async fn start_with(limits: sg_web::Limits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_postgres_database().await;
         let store: Arc<dyn Store> = match &database_url {
@@ -59,7 +67,11 @@ impl TestApp {
         let router = sg_web::router(sg_web::AppState { app: app.clone(), secure_cookies: false });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let metrics = sg_web::Metrics::new();
+        let served = metrics.clone();
+        tokio::spawn(
+            async move { sg_web::serve(listener, router, limits, served, std::future::pending()).await.unwrap() },
+        );
         Self {
             base: format!("http://{addr}"),
             app,
@@ -68,6 +80,7 @@ impl TestApp {
             store,
             database_url,
             client: reqwest::Client::new(),
+            metrics,
             _dir: dir,
         }
     }
@@ -75,6 +88,11 @@ impl TestApp {
     /// Moves the server's clock forward.
     pub fn advance_days(&self, days: i64) {
         *self.clock.0.lock().unwrap() += time::Duration::days(days);
+    }
+
+    /// Moves the server's clock forward by seconds.
+    pub fn advance_secs(&self, secs: i64) {
+        *self.clock.0.lock().unwrap() += time::Duration::seconds(secs);
     }
 
     /// Creates a user with an API token.
