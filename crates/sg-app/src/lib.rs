@@ -19,6 +19,7 @@ pub mod drafts;
 pub mod emergency;
 pub mod erasure;
 mod error;
+pub mod kept_forms;
 pub mod messages;
 pub mod monitoring;
 pub mod queue;
@@ -68,11 +69,23 @@ pub struct App {
     /// When each master key's file was written, by key id, where known (the administrator's
     /// keys page shows it; the key ring itself holds no dates).
     pub key_created: Arc<std::collections::BTreeMap<String, OffsetDateTime>>,
+    /// How long a browser session lasts without activity ([`auth::SESSION_IDLE_TIMEOUT`] unless
+    /// the operator shortens it, as the browser suite does).
+    pub session_idle: time::Duration,
+    /// Forms sent after their session ended, until their user signs in again.
+    pub kept_forms: Arc<kept_forms::KeptForms>,
 }
 
 impl App {
     /// An application over `store` and `keys` with the system clock.
     pub fn new(store: Arc<dyn Store>, keys: sg_crypto::KeyRing) -> Self {
-        Self { store, keys: Arc::new(keys), clock: Arc::new(SystemClock), key_created: Arc::default() }
+        Self {
+            store,
+            keys: Arc::new(keys),
+            clock: Arc::new(SystemClock),
+            key_created: Arc::default(),
+            session_idle: auth::SESSION_IDLE_TIMEOUT,
+            kept_forms: Arc::default(),
+        }
     }
 }

@@ -19,7 +19,9 @@ use crate::cli::{
 /// Runs a parsed command line.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { data, bind, demo, secure_cookies } => serve::run(&data, bind, demo, secure_cookies).await,
+        Command::Serve { data, bind, demo, secure_cookies, idle_timeout_seconds } => {
+            serve::run(&data, bind, demo, secure_cookies, idle_timeout_seconds).await
+        }
         Command::User {
             command: UserCommand::Add { data, org, org_type, role, name, token, token_days, competent_authority },
         } => {

@@ -12,8 +12,15 @@ use crate::cli::DataArgs;
 /// How many cases `serve --demo` adds to an empty database.
 const DEMO_CASES: u64 = 2_000;
 
-pub(crate) async fn run(data: &DataArgs, bind: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    data: &DataArgs,
+    bind: SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+    idle_timeout_seconds: u32,
+) -> anyhow::Result<()> {
     let (app, backend) = crate::database::open_app(data).await?;
+    let app = App { session_idle: time::Duration::seconds(idle_timeout_seconds.into()), ..app };
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
 

@@ -37,3 +37,4 @@ mod relationships;
 mod rules_api;
 mod rules_cli;
 mod scopes;
+mod session_end;

@@ -122,6 +122,8 @@ pub(crate) struct ActPage {
     year: String,
     submit: String,
     version: u32,
+    /// What was typed was kept through an ended session: a banner says so.
+    kept: bool,
 }
 
 impl ActPage {
@@ -211,6 +213,7 @@ async fn page(
         year: part("year").unwrap_or_else(|| today.year().to_string()),
         submit: tr(kind, "submit"),
         version: case.version,
+        kept: false,
     })
 }
 
@@ -229,6 +232,17 @@ pub(crate) async fn form(
     };
     match page(&state, &who, id, kind, None, vec![]).await {
         Ok(p) => render_with(StatusCode::OK, &p),
+        Err(e) => error_page(e),
+    }
+}
+
+/// A step's form kept through signing in again: shown again with what was typed.
+pub(crate) async fn kept(state: &AppState, who: &PageUser, raw: &str, action: &str, form: &FormData) -> Response {
+    let (Some(id), Some(kind)) = (CaseId::parse(raw), parse_kind(action)) else {
+        return error_page(AppError::NotFound);
+    };
+    match page(state, who, id, kind, Some(form), vec![]).await {
+        Ok(p) => render_with(StatusCode::OK, &ActPage { kept: true, ..p }),
         Err(e) => error_page(e),
     }
 }

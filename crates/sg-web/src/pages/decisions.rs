@@ -32,6 +32,8 @@ pub(crate) struct DecidePage {
     year: String,
     version: u32,
     outcomes: Vec<(&'static str, &'static str)>,
+    /// What was typed was kept through an ended session: a banner says so.
+    kept: bool,
 }
 
 impl DecidePage {
@@ -119,6 +121,7 @@ async fn page(
         year: today.year().to_string(),
         version: case.version,
         outcomes: vec![("positive", "Positive: the person is recognised"), ("negative", "Negative")],
+        kept: false,
     })
 }
 
@@ -131,6 +134,23 @@ pub(crate) async fn form(
     let (Some(id), Some(q)) = (CaseId::parse(&raw), question(&q)) else { return error_page(AppError::NotFound) };
     match page(&state, &who, id, q, state.app.clock.today()).await {
         Ok(p) => render(&p),
+        Err(e) => error_page(e),
+    }
+}
+
+/// A decision's form kept through signing in again: shown again with what was typed.
+pub(crate) async fn kept(state: &AppState, who: &PageUser, raw: &str, q: &str, form: &FormData) -> Response {
+    let (Some(id), Some(q)) = (CaseId::parse(raw), question(q)) else { return error_page(AppError::NotFound) };
+    match page(state, who, id, q, state.app.clock.today()).await {
+        Ok(p) => render(&DecidePage {
+            kept: true,
+            outcome: form.get("outcome"),
+            reasons: form.get("reasons"),
+            day: form.get("date-day"),
+            month: form.get("date-month"),
+            year: form.get("date-year"),
+            ..p
+        }),
         Err(e) => error_page(e),
     }
 }
