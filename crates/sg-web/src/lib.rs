@@ -4,6 +4,7 @@
 //! [`sg_app::App`], and turn the result into a response. No SQL and no access rules here.
 
 mod api;
+mod dates;
 mod error;
 mod extract;
 mod form;

@@ -23,6 +23,7 @@ mod firewall;
 mod firewall_matrix;
 mod idempotency;
 mod insiders;
+mod journeys_finished;
 mod languages;
 mod monitoring_cli;
 mod monitoring_pages;

@@ -8,6 +8,7 @@ pub(crate) mod actions;
 pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod cases;
+pub(crate) mod confirm;
 pub(crate) mod consents;
 pub(crate) mod convert;
 pub(crate) mod decisions;
