@@ -125,3 +125,27 @@ async fn the_queue_shows_dates_in_words() {
     assert!(html.contains(&english), "no date in words ({english}): {html}");
     assert!(!html.contains(&on.to_string()), "an ISO date on the page");
 }
+
+#[tokio::test]
+async fn change_on_check_your_answers_returns_there() {
+    let t = TestApp::start().await;
+    let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    b.get("/referrals/new").await;
+    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    b.post("/referrals/new/consent", &[("consent", "yes")]).await;
+    b.post("/referrals/new/person", &[("gender", "female"), ("nationality", "AL")]).await;
+    b.post("/referrals/new/exploitation", &[("forms", "forced-to-commit-crime"), ("location", "uk")]).await;
+    let identity = [("full_name", "Ana Example"), ("account", "Made to work for no pay.")];
+    b.post("/referrals/new/identity", &identity).await;
+    let (_, path, html) = b.post("/referrals/new/context", &[]).await;
+    assert_eq!(path, "/referrals/new/check");
+    assert!(html.contains("href=\"/referrals/new/context\" class=\"govuk-back-link\""), "no Back link: {html}");
+    let change = "/referrals/new/person?change=yes";
+    assert!(html.contains(change), "Change does not say it returns: {html}");
+    let (_, _, html) = b.get(change).await;
+    assert!(html.contains("href=\"/referrals/new/check\" class=\"govuk-back-link\""), "Back does not return");
+    let (_, path, html) =
+        b.post("/referrals/new/person", &[("gender", "male"), ("nationality", "AL"), ("return", "check")]).await;
+    assert_eq!(path, "/referrals/new/check", "Change walked forward instead of returning");
+    assert!(html.contains("Male"));
+}

@@ -244,6 +244,13 @@ pub(crate) struct CasePage {
     back: String,
 }
 
+impl CasePage {
+    /// A date in words in the page's language.
+    fn words(&self, date: &time::Date) -> String {
+        crate::dates::staff(*date)
+    }
+}
+
 fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     let f = &c.facts;
     let decision = |d: Option<sg_domain::lifecycle::Decision>| match d {

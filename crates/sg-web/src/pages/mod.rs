@@ -162,6 +162,21 @@ pub(crate) struct FieldMessage {
     pub message: String,
 }
 
+impl FieldMessage {
+    /// Where the error summary's link goes: a date input's first field (its day), since the
+    /// date's own id names the group, which cannot take focus; any other field's id.
+    pub fn anchor(&self) -> String {
+        if DATE_INPUTS.contains(&self.field.as_str()) {
+            format!("{}-day", self.field)
+        } else {
+            self.field.clone()
+        }
+    }
+}
+
+/// The ids of the pages' date inputs (`date_input.html`).
+const DATE_INPUTS: &[&str] = &["date", "dob", "expires_on"];
+
 /// One radio button or select option, with whether it is chosen.
 pub(crate) struct Choice {
     pub value: &'static str,

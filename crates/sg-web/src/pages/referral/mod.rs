@@ -165,6 +165,8 @@ pub(crate) struct StepPage {
     context_factors: Vec<(&'static str, String, bool)>,
     /// The answers were kept through an ended session: a banner says so.
     kept: bool,
+    /// Reached by "Change" on Check your answers: the answer returns there.
+    returning: bool,
 }
 
 /// A heading and its checkboxes: (value, label, ticked).
@@ -276,6 +278,7 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
             .collect(),
         d,
         kept: false,
+        returning: false,
     }
 }
 
@@ -309,8 +312,11 @@ pub(crate) async fn question(
     if step == "check" {
         return render(&check_page(&who, d, vec![]));
     }
-    let kept = FormData::parse(query.unwrap_or_default().as_bytes()).get("kept") == "yes";
-    render(&StepPage { kept, ..step_page(&who, step, d, vec![]) })
+    let query = FormData::parse(query.unwrap_or_default().as_bytes());
+    let (kept, returning) = (query.get("kept") == "yes", query.get("change") == "yes");
+    let page = step_page(&who, step, d, vec![]);
+    let back = if returning { "/referrals/new/check".to_string() } else { page.back.clone() };
+    render(&StepPage { kept, returning, back, ..page })
 }
 
 /// After signing in again: the draft the ended session was filling in becomes this session's,
@@ -362,7 +368,12 @@ pub(crate) async fn answer(
     if step == "check" {
         return submit(&state, &who, id, d).await;
     }
+    let steps_before = d.steps();
     let errors = take_answers(step, &form, &mut d);
+    // "Change" on Check your answers returns there, unless the answer adds questions (a
+    // Duty to Notify report becoming a referral asks for the person's details).
+    let returning = form.get("return") == "check";
+    let back_to_check = returning && d.steps().iter().all(|s| steps_before.contains(s));
     // "Save and come back later" keeps whatever was typed, answered or not, and returns here.
     if form.get("later") == "yes" {
         return match save(&state, &who, id, step, &d, "saved for later").await {
@@ -371,12 +382,18 @@ pub(crate) async fn answer(
             Err(e) => error_page(e),
         };
     }
-    let reached = if errors.is_empty() { d.next_after(step) } else { step };
+    let reached = match (errors.is_empty(), back_to_check) {
+        (false, _) => step,
+        (true, true) => "check",
+        (true, false) => d.next_after(step),
+    };
     if let Err(e) = save(&state, &who, id, reached, &d, "answered").await {
         return error_page(e);
     }
     if !errors.is_empty() {
-        return render(&step_page(&who, step, d, errors));
+        let page = step_page(&who, step, d, errors);
+        let back = if returning { "/referrals/new/check".to_string() } else { page.back.clone() };
+        return render(&StepPage { returning, back, ..page });
     }
     Redirect::to(&format!("/referrals/new/{reached}")).into_response()
 }
