@@ -2,7 +2,7 @@
 // identity, and the monitor's dashboard.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
+import { launch, signUp, go, submit, shoot, pathOf, confirmStep } from './lib/browser.js';
 import { dateParts, referByApi } from './lib/api.js';
 import { startServer } from './lib/server.js';
 
@@ -54,11 +54,15 @@ test('a decision maker makes reasonable then conclusive grounds decisions', asyn
   await decide(dm, 'reasonable grounds', 'positive', 'Credible account and indicators.', 35);
   await shoot(dm, 'decision-reasonable-grounds');
   await submit(dm, 'Record decision');
+  await shoot(dm, 'decision-confirm');
+  await confirmStep(dm, 'Record decision');
+  assert.match(await dm.textContent('.govuk-notification-banner--success'), /Reasonable grounds decision recorded/);
   assert.equal(pathOf(dm), `/cases/${caseId}`);
   assert.match(await dm.textContent('main'), /Recovery period started/);
 
   await decide(dm, 'conclusive grounds', 'positive', 'Balance of probabilities met.', null);
   await submit(dm, 'Record decision');
+  await confirmStep(dm, 'Record decision');
   assert.equal(pathOf(dm), `/cases/${caseId}`);
   assert.match(await dm.textContent('main'), /Confirmed victim/);
   await shoot(dm, 'case-decided');

@@ -3,7 +3,7 @@
 // temporary permission to stay. Each step goes through its own form (`/cases/{id}/act/...`).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
+import { launch, signUp, go, submit, shoot, pathOf, confirmStep } from './lib/browser.js';
 import { dateParts, referByApi } from './lib/api.js';
 import { startServer } from './lib/server.js';
 
@@ -56,6 +56,7 @@ test('an NGO arranges support and the support provider records its end', async (
   await ngo.fill('#provider', 'Safe House Trust');
   await shoot(ngo, 'act-enter-support');
   await submit(ngo, 'Record entry into support');
+  await confirmStep(ngo, 'Record entry into support');
   assert.equal(pathOf(ngo), `/cases/${caseId}`);
   assert.match(await ngo.textContent('main'), /Entered support with Safe House Trust/);
 
@@ -67,6 +68,7 @@ test('an NGO arranges support and the support provider records its end', async (
   await startStep(provider, caseId, 'Record exit from support');
   await provider.fill('#reason', 'Move-on support ended.');
   await submit(provider, 'Record exit from support');
+  await confirmStep(provider, 'Record exit from support');
   // Support ended, and with it the provider's sight of the person: back to its list.
   assert.equal(pathOf(provider), '/cases');
   assert.equal((await go(provider, `/cases/${caseId}`)).status(), 404);
@@ -101,6 +103,7 @@ test('a decision maker assigns a guardian to a child, who then sees the case', a
   await dm.fill('#guardian', 'Guardian Service');
   await shoot(dm, 'act-assign-guardian');
   await submit(dm, 'Assign guardian');
+  await confirmStep(dm, 'Assign guardian');
   assert.equal(pathOf(dm), `/cases/${caseId}`);
   assert.match(await dm.textContent('main'), /guardian assigned: Guardian Service/);
 
@@ -134,6 +137,7 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   await ngo.check('#person_agreed');
   await shoot(ngo, 'act-instruct-legal-adviser');
   await submit(ngo, 'Record instruction');
+  await confirmStep(ngo, 'Record instruction');
   assert.match(await ngo.textContent('main'), /Legal adviser instructed: Law Centre/);
   await startStep(adviser, caseId, 'Request a reconsideration');
   // The window for this case, from the rules in force on the decision day.
@@ -141,6 +145,7 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   await adviser.check('input[name=question][value=reasonable-grounds]');
   await shoot(adviser, 'act-request-reconsideration');
   await submit(adviser, 'Request reconsideration');
+  await confirmStep(adviser, 'Request reconsideration');
   assert.equal(pathOf(adviser), `/cases/${caseId}`);
   assert.match(await adviser.textContent('main'), /Reconsideration of the reasonable grounds decision requested/);
 
@@ -150,6 +155,7 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   await dm.fill('#reasons', 'New evidence from the legal adviser.');
   await shoot(dm, 'act-decide-reconsideration');
   await submit(dm, 'Record outcome');
+  await confirmStep(dm, 'Record outcome');
   assert.equal(pathOf(dm), `/cases/${caseId}`);
   const main = await dm.textContent('main');
   assert.match(main, /decision overturned/);
@@ -172,6 +178,7 @@ test('after a positive conclusive decision a legal adviser applies for permissio
   await adviser.fill('#date-year', y);
   await shoot(adviser, 'act-apply-for-permission-to-stay');
   await submit(adviser, 'Record application');
+  await confirmStep(adviser, 'Record application');
   assert.equal(pathOf(adviser), `/cases/${caseId}`);
   assert.match(await adviser.textContent('main'), /Applied for temporary permission to stay/);
 
@@ -182,6 +189,7 @@ test('after a positive conclusive decision a legal adviser applies for permissio
   await dm.check('input[name=decision][value=granted]');
   await shoot(dm, 'act-decide-permission-to-stay');
   await submit(dm, 'Record decision');
+  await confirmStep(dm, 'Record decision');
   assert.equal(pathOf(dm), `/cases/${caseId}`);
   assert.match(await dm.textContent('main'), /Temporary permission to stay granted/);
   await shoot(dm, 'case-permission-granted');

@@ -2,7 +2,7 @@
 // and a decision page, each audited by axe-core and photographed.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, signUp, go, submit, shoot, pathOf } from './lib/browser.js';
+import { launch, signUp, go, submit, shoot, pathOf, confirmStep } from './lib/browser.js';
 import { referByApi } from './lib/api.js';
 import { startServer } from './lib/server.js';
 
@@ -68,6 +68,7 @@ test('a decision maker records a decision in Welsh', async () => {
   await shoot(dm, 'decision-cy');
   await dm.fill('#reasons', 'Mae’r dystiolaeth yn gyson.');
   await submit(dm, 'Cofnodi’r penderfyniad');
+  await confirmStep(dm, 'Cofnodi’r penderfyniad');
   assert.match(pathOf(dm), new RegExp(`^/cases/${caseId}$`));
   assert.match(await dm.textContent('main'), /Cadarnhaol ar /);
 });

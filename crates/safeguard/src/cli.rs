@@ -93,6 +93,10 @@ pub enum Command {
         /// Connection, time and request limits.
         #[command(flatten)]
         limits: LimitArgs,
+        /// Signs a browser out after this many seconds without activity (default 1800, 30
+        /// minutes; the browser suite shortens it to walk a session ending mid-form).
+        #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u32).range(5..=1800))]
+        idle_timeout_seconds: u32,
     },
     /// Manages users.
     User {

@@ -281,7 +281,7 @@ impl App {
         let hash = hash_secret(token);
         let Some(mut session) = self.store.session(&hash).await? else { return Ok(None) };
         let now = self.clock.now();
-        if now - session.last_seen > SESSION_IDLE_TIMEOUT || now - session.created_at > SESSION_ABSOLUTE_TIMEOUT {
+        if self.session_timed_out(&session) {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
@@ -292,12 +292,25 @@ impl App {
                 return Ok(None);
             }
         };
-        // Write activity at most once a minute: reads should not all become writes.
-        if now - session.last_seen > Duration::minutes(1) {
+        // Write activity at most once a minute (less when the idle timeout is shorter): reads
+        // should not all become writes.
+        if now - session.last_seen > (self.session_idle / 30_i32).min(Duration::minutes(1)) {
             self.store.update_session(&hash, now, session.draft.as_deref()).await?;
             session.last_seen = now;
         }
         Ok(Some((session, user)))
+    }
+
+    /// Whether `session` has ended by the idle or the absolute timeout.
+    pub fn session_timed_out(&self, session: &Session) -> bool {
+        let now = self.clock.now();
+        now - session.last_seen > self.session_idle || now - session.created_at > SESSION_ABSOLUTE_TIMEOUT
+    }
+
+    /// Records activity on a live session now ("Stay signed in" on the timeout warning).
+    pub async fn keep_session_alive(&self, session: &Session) -> Result<(), AppError> {
+        self.store.update_session(&session.token_hash, self.clock.now(), session.draft.as_deref()).await?;
+        Ok(())
     }
 
     /// Ends a session.

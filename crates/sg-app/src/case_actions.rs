@@ -73,6 +73,13 @@ pub struct CaseActions {
 /// The kinds `user` may take on `case` (whose state is `state`), and those possible on `today`.
 pub fn case_actions(user: &User, case: &CaseRecord, state: &CaseState, today: Date) -> CaseActions {
     let mut out = CaseActions::default();
+    // A step the dated rules would refuse today (a conclusive grounds decision before the
+    // recovery period ends) is not offered either.
+    let rules = sg_rules::official(state.facts.jurisdiction).ok();
+    let allowed = |c: &CaseCommand| {
+        state.decide(c, today, today).is_ok()
+            && rules.is_none_or(|r| sg_rules::check_command(r, state, c, today, Default::default()).is_ok())
+    };
     for &kind in ActionKind::ALL {
         let mut examples = examples(kind);
         if kind == ActionKind::EndLegalAdviserInstruction {
@@ -87,7 +94,7 @@ pub fn case_actions(user: &User, case: &CaseRecord, state: &CaseState, today: Da
             continue;
         }
         out.permitted.push(kind);
-        if examples.iter().any(|c| state.decide(c, today, today).is_ok()) {
+        if examples.iter().any(allowed) {
             out.available.push(kind);
         }
     }

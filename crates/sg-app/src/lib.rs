@@ -19,6 +19,7 @@ pub mod drafts;
 pub mod emergency;
 pub mod erasure;
 mod error;
+pub mod kept_forms;
 pub mod messages;
 pub mod monitoring;
 pub mod queue;
@@ -76,6 +77,11 @@ pub struct App {
     pub refusals: Arc<refusals::RefusalLog>,
     /// Simulations already run, by data version (`simulate.rs`).
     pub simulations: Arc<simulate::SimulationCache>,
+    /// How long a browser session lasts without activity ([`auth::SESSION_IDLE_TIMEOUT`] unless
+    /// the operator shortens it, as the browser suite does).
+    pub session_idle: time::Duration,
+    /// Forms sent after their session ended, until their user signs in again.
+    pub kept_forms: Arc<kept_forms::KeptForms>,
 }
 
 impl App {
@@ -88,6 +94,8 @@ impl App {
             key_created: Arc::default(),
             refusals: Arc::default(),
             simulations: Arc::default(),
+            session_idle: auth::SESSION_IDLE_TIMEOUT,
+            kept_forms: Arc::default(),
         }
     }
 }

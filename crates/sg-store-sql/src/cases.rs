@@ -1,6 +1,6 @@
 //! Cases: the event stream, the projection row and the identifying record.
 
-use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, Coded, DatedEvent};
+use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, CaseStatus, Coded, DatedEvent};
 use sg_stats::cells::CaseRow;
 use sg_store::MarginalDeltas;
 use sg_store::{
@@ -250,6 +250,13 @@ where
     q.push(" WHERE 1 = 1");
     if let Some(v) = f.status {
         q.push(" AND status = ").push_bind(v.code());
+    }
+    if f.open_only {
+        q.push(" AND status IN (")
+            .push_bind(CaseStatus::AwaitingReasonableGrounds.code())
+            .push(", ")
+            .push_bind(CaseStatus::AwaitingConclusiveGrounds.code())
+            .push(")");
     }
     if let Some(v) = f.kind {
         q.push(" AND kind = ").push_bind(v.code());

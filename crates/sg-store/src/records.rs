@@ -352,6 +352,10 @@ sg_domain::coded_enum! {
 pub struct CaseFilter {
     /// Only this status.
     pub status: Option<CaseStatus>,
+    /// Only open cases: awaiting a reasonable or conclusive grounds decision (the decision
+    /// maker's queue by default).
+    #[serde(default)]
+    pub open_only: bool,
     /// Only this kind.
     pub kind: Option<CaseKind>,
     /// Only this jurisdiction.

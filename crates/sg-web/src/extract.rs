@@ -65,6 +65,8 @@ pub(crate) fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
 pub(crate) struct PageUser {
     pub user: User,
     pub session: Session,
+    /// How long the session lasts without activity, for the timeout warning.
+    pub idle: time::Duration,
 }
 
 impl FromRequestParts<AppState> for PageUser {
@@ -92,7 +94,7 @@ impl FromRequestParts<AppState> for PageUser {
                 if sg_app::second_factor::required_for(user.role) && !user.has_second_factor && !enrolling {
                     return Err(Redirect::to("/account/two-factor").into_response());
                 }
-                Ok(Self { user, session })
+                Ok(Self { user, session, idle: state.app.session_idle })
             }
             Ok(None) => Err(Redirect::to("/sign-in?expired=1").into_response()),
             Err(e) => Err(crate::pages::error_page(e)),

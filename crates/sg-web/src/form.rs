@@ -16,4 +16,8 @@ impl FormData {
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
+    /// Every field, in order, as typed.
+    pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.0.iter().cloned()
+    }
 }

@@ -4,6 +4,7 @@
 //! [`sg_app::App`], and turn the result into a response. No SQL and no access rules here.
 
 mod api;
+mod dates;
 mod error;
 mod extract;
 mod form;
@@ -47,6 +48,8 @@ pub const ROUTES: &[&str] = &[
     "GET /healthz",
     "GET /",
     "GET /static/{*path}",
+    "GET /favicon.ico",
+    "POST /session/keep-alive",
     "GET /sign-in",
     "POST /sign-in",
     "GET /sign-in/code",
@@ -156,6 +159,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/", get(pages::home))
         .route("/static/{*path}", get(static_files::serve))
+        .route("/favicon.ico", get(pages::session::favicon))
+        .route("/session/keep-alive", post(pages::session::keep_alive))
         .route("/sign-in", get(pages::auth::sign_in_page).post(pages::auth::sign_in))
         .route("/sign-in/code", get(pages::auth::code_page).post(pages::auth::use_code))
         .route("/sign-in/two-factor", get(pages::auth::second_factor_page).post(pages::auth::second_factor))
@@ -201,6 +206,7 @@ pub fn router(state: AppState) -> Router {
         .route("/referrals/drafts/{draft_id}/delete", get(pages::referral::confirm).post(pages::referral::delete))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::session::keep_forms))
         .layer(axum::middleware::from_fn(i18n::choose_language))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -2,3 +2,46 @@
 import { initAll } from '/static/govuk/govuk-frontend.min.js'
 document.body.classList.add('govuk-frontend-supported')
 initAll()
+
+// The timeout warning (signed-in pages): shown before the idle sign-out, with "Stay signed in".
+// After the sign-out it says so; a form sent then is kept by the server until signing in again.
+const idle = Number(document.body.dataset.idleSeconds || 0)
+const warn = Number(document.body.dataset.warnSeconds || 0)
+const dialog = document.getElementById('timeout-warning')
+if (idle > 0 && dialog && typeof dialog.showModal === 'function') {
+  const text = document.getElementById('timeout-text')
+  const warning = text.textContent
+  const keep = document.getElementById('timeout-keep')
+  const close = document.getElementById('timeout-close')
+  let timers = []
+  const schedule = () => {
+    timers.forEach(clearTimeout)
+    timers = [
+      setTimeout(() => { text.textContent = warning; dialog.showModal() }, (idle - warn) * 1000),
+      setTimeout(() => {
+        text.textContent = text.dataset.ended
+        keep.hidden = true
+        close.hidden = false
+        if (!dialog.open) dialog.showModal()
+      }, (idle + 1) * 1000),
+    ]
+  }
+  keep.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const response = await fetch(keep.action, {
+      method: 'POST',
+      body: new URLSearchParams(new FormData(keep)),
+      redirect: 'manual',
+    })
+    if (response.status === 204) {
+      dialog.close()
+      schedule()
+    } else {
+      text.textContent = text.dataset.ended
+      keep.hidden = true
+      close.hidden = false
+    }
+  })
+  close.addEventListener('click', () => dialog.close())
+  schedule()
+}

@@ -58,6 +58,13 @@ export async function submit(page, text) {
   await audit(page);
 }
 
+/** The confirmation before an irreversible step ("Check before you record this"): checks it
+ *  is there and confirms with the button `text` (the step's own button). */
+export async function confirmStep(page, text) {
+  assert.equal(await page.locator('#confirm-answers').count(), 1, `no confirmation page at ${page.url()}`);
+  await submit(page, text);
+}
+
 /** Writes full-page screenshots at 375px (phone) and 1280px (desktop) wide. */
 export async function shoot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });

@@ -20,11 +20,12 @@ function freePort() {
   });
 }
 
-/** A running server: `base` URL, `user()` to add users, `stop()` when done. */
-export async function startServer() {
+/** A running server: `base` URL, `user()` to add users, `stop()` when done. `extra`: more
+ *  arguments for `safeguard serve` (such as a shorter `--idle-timeout-seconds`). */
+export async function startServer(extra = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'safeguard-browser-'));
   const port = await freePort();
-  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

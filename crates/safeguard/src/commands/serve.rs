@@ -18,8 +18,10 @@ pub(crate) async fn run(
     demo: bool,
     secure_cookies: bool,
     limit_args: &LimitArgs,
+    idle_timeout_seconds: u32,
 ) -> anyhow::Result<()> {
     let (app, backend) = crate::database::open_app(data).await?;
+    let app = App { session_idle: time::Duration::seconds(idle_timeout_seconds.into()), ..app };
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
 

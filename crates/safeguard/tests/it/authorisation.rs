@@ -36,6 +36,8 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /healthz", all(200)),
         ("GET /", all(303)),
         ("GET /static/{*path}", all(200)),
+        ("GET /favicon.ico", all(200)),
+        ("POST /session/keep-alive", signed_in(303, 204)),
         ("GET /sign-in", all(200)),
         ("POST /sign-in", all(200)),
         ("GET /sign-in/code", all(200)),

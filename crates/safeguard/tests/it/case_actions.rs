@@ -76,7 +76,7 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     let [d, m, y] = date_fields(-2);
     let future = [("provider", "Safe House Trust"), (d.0, d.1.as_str()), (m.0, m.1.as_str()), (y.0, y.1.as_str())];
     let (_, _, html) = fr.post(&enter, &future).await;
-    assert!(html.contains("in the future") && html.contains("href=\"#date\""), "{html}");
+    assert!(html.contains("in the future") && html.contains("href=\"#date-day\""), "{html}");
     assert_eq!(version(&t, &fr_api, &id).await, 2, "a refused form changed the case");
 
     // A legal adviser the person did not instruct does not even see the case; once
@@ -195,7 +195,10 @@ async fn permission_to_stay_is_applied_for_and_decided_after_a_positive_conclusi
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains("id=\"not-now\""), "{form}");
     let (_, _, html) = la.post(&apply, &[]).await;
-    assert!(html.contains("needs a positive conclusive grounds decision") && html.contains("href=\"#date\""), "{html}");
+    assert!(
+        html.contains("needs a positive conclusive grounds decision") && html.contains("href=\"#date-day\""),
+        "{html}"
+    );
 
     assert_eq!(t.decide(&dm_api, &id, "decide-reasonable-grounds", "positive", 35).await.0, StatusCode::OK);
     assert_eq!(t.decide(&dm_api, &id, "decide-conclusive-grounds", "positive", 0).await.0, StatusCode::OK);

@@ -86,6 +86,7 @@ pub(crate) async fn list(
     };
     let filter = CaseFilter {
         status: q.status,
+        open_only: false,
         kind: q.kind,
         jurisdiction: q.jurisdiction,
         age: q.age,

@@ -13,6 +13,7 @@ use sg_app::AppError;
 use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Question, ReconsiderationOutcome};
 
 use super::action_rules::{rules_for, RuleLine};
+use super::confirm::Ask;
 use super::{csrf_refusal, error_page, message_for, render_with, Choice, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
@@ -122,6 +123,8 @@ pub(crate) struct ActPage {
     year: String,
     submit: String,
     version: u32,
+    /// What was typed was kept through an ended session: a banner says so.
+    kept: bool,
 }
 
 impl ActPage {
@@ -211,6 +214,7 @@ async fn page(
         year: part("year").unwrap_or_else(|| today.year().to_string()),
         submit: tr(kind, "submit"),
         version: case.version,
+        kept: false,
     })
 }
 
@@ -231,6 +235,56 @@ pub(crate) async fn form(
         Ok(p) => render_with(StatusCode::OK, &p),
         Err(e) => error_page(e),
     }
+}
+
+/// A step's form kept through signing in again: shown again with what was typed.
+pub(crate) async fn kept(state: &AppState, who: &PageUser, raw: &str, action: &str, form: &FormData) -> Response {
+    let (Some(id), Some(kind)) = (CaseId::parse(raw), parse_kind(action)) else {
+        return error_page(AppError::NotFound);
+    };
+    match page(state, who, id, kind, Some(form), vec![]).await {
+        Ok(p) => render_with(StatusCode::OK, &ActPage { kept: true, ..p }),
+        Err(e) => error_page(e),
+    }
+}
+
+/// "Check before you record this" for a step whose fields are all right.
+async fn confirmation(
+    state: &AppState,
+    who: &PageUser,
+    id: CaseId,
+    kind: ActionKind,
+    form: &FormData,
+    date: Option<time::Date>,
+) -> Response {
+    let case = match state.app.case_view(&who.user, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(e),
+    };
+    let mut rows = vec![];
+    for f in fields(kind).unwrap_or(&[]) {
+        let value = form.get(f.name);
+        let shown = match f.kind {
+            _ if value.is_empty() => continue,
+            Kind::Radios(_) => crate::i18n::tr(&format!("act.choice.{}.{value}", f.name)),
+            Kind::Checkbox => crate::i18n::tr("confirm.yes"),
+            Kind::Text | Kind::Textarea => value,
+        };
+        rows.push((tr(kind, f.name), shown));
+    }
+    let on = date.unwrap_or_else(|| state.app.clock.today());
+    rows.push((tr(kind, "date"), crate::dates::staff(on)));
+    let page = super::confirm::page(
+        who,
+        tr(kind, "title"),
+        id.to_string(),
+        case.reference.to_string(),
+        href(id, kind),
+        rows,
+        form,
+        tr(kind, "submit"),
+    );
+    render_with(StatusCode::OK, &page)
 }
 
 /// The command the form asks for, or the fields at fault.
@@ -303,6 +357,13 @@ pub(crate) async fn record(
     if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
+    let ask = super::confirm::asked(&form);
+    if ask == Ask::Change {
+        return match page(&state, &who, id, kind, Some(&form), vec![]).await {
+            Ok(p) => render_with(StatusCode::OK, &p),
+            Err(e) => error_page(e),
+        };
+    }
     let (command, mut errors) = match command(kind, &form) {
         Ok(c) => (Some(c), vec![]),
         Err(e) => (None, e),
@@ -315,6 +376,9 @@ pub(crate) async fn record(
         }
     };
     if let (true, Some(command)) = (errors.is_empty(), command) {
+        if ask == Ask::Confirmation {
+            return confirmation(&state, &who, id, kind, &form, date).await;
+        }
         let version: Option<u32> = form.get("version").parse().ok();
         let removal = !form.get("removal_to_ecat_echr_state").is_empty();
         let facts = sg_rules::RequestFacts { removal_to_ecat_echr_state: removal };
@@ -327,6 +391,7 @@ pub(crate) async fn record(
             Ok(_) => {
                 let still_sees = state.app.case_actions(&who.user, id).await.is_ok();
                 let to = if still_sees { format!("/cases/{id}") } else { "/cases".to_string() };
+                let to = format!("{to}?done={}", kind.code());
                 return Redirect::to(&to).into_response();
             }
             Err(AppError::Transition(t)) => errors.push(FieldMessage {

@@ -28,6 +28,9 @@ pub(crate) struct Filter {
     id: &'static str,
     label: String,
     options: Options,
+    /// The value of "All" (empty but for the status, whose default may be "open").
+    all: &'static str,
+    all_selected: bool,
 }
 
 pub(crate) struct Row {
@@ -54,6 +57,11 @@ pub(crate) struct Row {
 fn warning(c: &CaseSummary, today: time::Date) -> Option<(String, &'static str)> {
     use sg_app::queue::Urgency;
     let due = c.next_due?;
+    // The recovery period's end is when a conclusive grounds decision may be made at the
+    // earliest, not a deadline that can be missed: shown as a date only.
+    if due.kind == sg_store::DueKind::RecoveryPeriodEnd {
+        return None;
+    }
     match sg_app::queue::urgency(c.jurisdiction, due.on, today) {
         Urgency::Overdue(1) => Some((crate::i18n::tr("queue.overdue_one"), "govuk-tag--red")),
         Urgency::Overdue(n) => Some((crate::i18n::trf("queue.overdue", &[("n", &n.to_string())]), "govuk-tag--red")),
@@ -68,7 +76,7 @@ impl Row {
     fn new(c: CaseSummary, today: time::Date) -> Self {
         Self {
             warning: warning(&c, today),
-            due: c.next_due.map_or_else(|| "—".to_string(), |d| d.on.to_string()),
+            due: c.next_due.map_or_else(|| "—".to_string(), |d| crate::dates::staff(d.on)),
             due_kind: c.next_due.map(|d| label("queue.kind", d.kind)).unwrap_or_default(),
             id: c.id.to_string(),
             reference: c.reference.to_string(),
@@ -78,7 +86,7 @@ impl Row {
             age: crate::i18n::label("age", c.age_at_exploitation),
             authority: c.competent_authority.map(|a| a.code().to_uppercase()).unwrap_or_else(|| "—".into()),
             authority_name: c.competent_authority.map(|a| label("authority", a)).unwrap_or_default(),
-            referred_on: c.referred_on.to_string(),
+            referred_on: crate::dates::staff(c.referred_on),
         }
     }
 }
@@ -104,6 +112,17 @@ pub(crate) struct CaseListPage {
     sorts: Options,
     /// The filters as a query string, for the pagination links.
     query: String,
+    /// `?list=…`: the list's query for the case pages' back links, or "".
+    case_query: String,
+    /// The success banner after a step that took the case out of the user's sight, or "".
+    done: String,
+}
+
+impl Filter {
+    /// A filter labelled `cases.{id}`, whose "All" is the empty value.
+    fn new(id: &'static str, options: Options) -> Self {
+        Self { id, label: crate::i18n::tr(&format!("cases.{id}")), options, all: "", all_selected: false }
+    }
 }
 
 fn parse<T: Coded>(q: &[(String, String)], name: &str) -> Option<T> {
@@ -112,10 +131,18 @@ fn parse<T: Coded>(q: &[(String, String)], name: &str) -> Option<T> {
 
 /// `GET /cases`.
 pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(raw): RawQuery) -> Response {
+    let done = super::confirm::done_message(raw.as_deref());
     let q: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .into_owned()
-        .filter(|(_, v)| !v.is_empty())
+        .filter(|(k, v)| !v.is_empty() && LIST_KEYS.contains(&k.as_str()))
         .collect();
+    // A decision maker's queue shows open cases unless they choose a status or "all".
+    let status_asked = q.iter().find(|(k, _)| k == "status").map(|(_, v)| v.as_str());
+    let open_only = match status_asked {
+        Some("open") => true,
+        None => who.user.role == Role::DecisionMaker,
+        Some(_) => false,
+    };
     let page: u64 = q.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1).max(1);
     let reference = q.iter().find(|(k, _)| k == "reference").map(|(_, v)| v.clone()).unwrap_or_default();
     // A decision maker's list is their queue: soonest deadline first unless they choose.
@@ -127,6 +154,7 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
     let filter = CaseFilter {
         sort,
         status: parse::<CaseStatus>(&q, "status"),
+        open_only,
         kind: parse::<CaseKind>(&q, "kind"),
         jurisdiction: parse::<Jurisdiction>(&q, "jurisdiction"),
         age: parse::<AgeAtExploitation>(&q, "age"),
@@ -148,6 +176,14 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
     let query: String =
         form_urlencoded::Serializer::new(String::new()).extend_pairs(q.iter().filter(|(k, _)| k != "page")).finish();
     let first_shown = if result.total == 0 { 0 } else { filter.offset + 1 };
+    let case_query = if q.is_empty() {
+        String::new()
+    } else {
+        let all: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(q.iter()).finish();
+        format!("?{}", form_urlencoded::Serializer::new(String::new()).append_pair("list", &all).finish())
+    };
+    let mut status_options = options("status", filter.status);
+    status_options.insert(0, ("open".into(), crate::i18n::tr("banner.open_cases"), open_only));
     render(&CaseListPage {
         layout: Layout::for_user(crate::i18n::tr("cases.title"), &who),
         has_errors: false,
@@ -160,23 +196,26 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
         page,
         pages,
         filters: vec![
-            Filter { id: "status", label: crate::i18n::tr("cases.status"), options: options("status", filter.status) },
-            Filter { id: "kind", label: crate::i18n::tr("cases.kind"), options: options("kind", filter.kind) },
             Filter {
-                id: "jurisdiction",
-                label: crate::i18n::tr("cases.jurisdiction"),
-                options: options("jurisdiction", filter.jurisdiction),
+                id: "status",
+                label: crate::i18n::tr("cases.status"),
+                all_selected: status_asked == Some("all"),
+                options: status_options,
+                all: "all",
             },
-            Filter { id: "age", label: crate::i18n::tr("cases.age"), options: options("age", filter.age) },
+            Filter::new("kind", options("kind", filter.kind)),
+            Filter::new("jurisdiction", options("jurisdiction", filter.jurisdiction)),
+            Filter::new("age", options("age", filter.age)),
             Filter {
-                id: "competent_authority",
                 label: crate::i18n::tr("cases.competent_authority"),
-                options: options("authority", filter.competent_authority),
+                ..Filter::new("competent_authority", options("authority", filter.competent_authority))
             },
         ],
         reference,
         sorts: options("queue.sort", Some(sort)),
         query,
+        case_query,
+        done,
     })
 }
 
@@ -199,6 +238,17 @@ pub(crate) struct CasePage {
     /// The kind and status in the page's language.
     kind: String,
     status: String,
+    /// The success banner after a step (`?done=`), or "".
+    done: String,
+    /// The back link to the list as it was filtered (`?list=`).
+    back: String,
+}
+
+impl CasePage {
+    /// A date in words in the page's language.
+    fn words(&self, date: &time::Date) -> String {
+        crate::dates::staff(*date)
+    }
 }
 
 fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
@@ -254,7 +304,12 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
 }
 
 /// `GET /cases/{id}`.
-pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let Some(id) = CaseId::parse(&raw) else { return error_page(sg_app::AppError::NotFound) };
     let case = match state.app.case_view(&who.user, id).await {
         Ok(c) => c,
@@ -293,5 +348,23 @@ pub(crate) async fn show(State(state): State<AppState>, who: PageUser, Path(raw)
         person,
         person_refusal,
         case,
+        done: super::confirm::done_message(query.as_deref()),
+        back: format!("/cases{}", list_query(query.as_deref())),
     })
 }
+
+/// The list's filters carried to a case page as `?list=` (re-encoded from the known filter
+/// names only, so nothing else is echoed), as the query of the back link: `?status=…` or "".
+fn list_query(query: Option<&str>) -> String {
+    let list = crate::form::FormData::parse(query.unwrap_or_default().as_bytes()).get("list");
+    let kept: Vec<(String, String)> =
+        form_urlencoded::parse(list.as_bytes()).into_owned().filter(|(k, _)| LIST_KEYS.contains(&k.as_str())).collect();
+    if kept.is_empty() {
+        return String::new();
+    }
+    format!("?{}", form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish())
+}
+
+/// The case list's query parameters.
+const LIST_KEYS: &[&str] =
+    &["status", "kind", "jurisdiction", "age", "competent_authority", "reference", "sort", "page"];

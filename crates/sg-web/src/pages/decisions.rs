@@ -9,6 +9,7 @@ use sg_app::case_actions::ActionKind;
 use sg_app::AppError;
 use sg_domain::{CaseCommand, CaseId, Coded, DecisionOutcome, Question};
 
+use super::confirm::Ask;
 use super::{csrf_refusal, error_page, message_for, render, render_with, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
@@ -32,6 +33,8 @@ pub(crate) struct DecidePage {
     year: String,
     version: u32,
     outcomes: Vec<(&'static str, &'static str)>,
+    /// What was typed was kept through an ended session: a banner says so.
+    kept: bool,
 }
 
 impl DecidePage {
@@ -119,6 +122,7 @@ async fn page(
         year: today.year().to_string(),
         version: case.version,
         outcomes: vec![("positive", "Positive: the person is recognised"), ("negative", "Negative")],
+        kept: false,
     })
 }
 
@@ -135,6 +139,35 @@ pub(crate) async fn form(
     }
 }
 
+/// A decision's form kept through signing in again: shown again with what was typed.
+pub(crate) async fn kept(state: &AppState, who: &PageUser, raw: &str, q: &str, form: &FormData) -> Response {
+    let (Some(id), Some(q)) = (CaseId::parse(raw), question(q)) else { return error_page(AppError::NotFound) };
+    kept_or_changed(state, who, id, q, form, true).await
+}
+
+/// The decision's form again with what was typed (`kept`: through signing in again).
+async fn kept_or_changed(
+    state: &AppState,
+    who: &PageUser,
+    id: CaseId,
+    q: Question,
+    form: &FormData,
+    kept: bool,
+) -> Response {
+    match page(state, who, id, q, state.app.clock.today()).await {
+        Ok(p) => render(&DecidePage {
+            kept,
+            outcome: form.get("outcome"),
+            reasons: form.get("reasons"),
+            day: form.get("date-day"),
+            month: form.get("date-month"),
+            year: form.get("date-year"),
+            ..p
+        }),
+        Err(e) => error_page(e),
+    }
+}
+
 /// `POST /cases/{id}/decide/{question}`.
 pub(crate) async fn record(
     State(state): State<AppState>,
@@ -146,6 +179,10 @@ pub(crate) async fn record(
     let form = FormData::parse(&body);
     if let Some(r) = csrf_refusal(&who, &form) {
         return r;
+    }
+    let ask = super::confirm::asked(&form);
+    if ask == Ask::Change {
+        return kept_or_changed(&state, &who, id, q, &form, false).await;
     }
     let mut errors = vec![];
     let mut stale = false;
@@ -165,6 +202,25 @@ pub(crate) async fn record(
         }
     };
     let version: Option<u32> = form.get("version").parse().ok();
+    if errors.is_empty() && ask == Ask::Confirmation {
+        let case = match state.app.case_view(&who.user, id).await {
+            Ok(c) => c,
+            Err(e) => return error_page(e),
+        };
+        let outcome_label = crate::i18n::coded_label("decide.choice", &form.get("outcome"), &form.get("outcome"));
+        let on = date.unwrap_or_else(|| state.app.clock.today());
+        let rows = vec![
+            (crate::i18n::tr("decide.outcome"), outcome_label),
+            (crate::i18n::tr("decide.reasons"), reasons.clone()),
+            (crate::i18n::tr("decide.date"), crate::dates::staff(on)),
+        ];
+        let title = crate::i18n::label("decide.title", q);
+        let action = format!("/cases/{id}/decide/{}", q.code());
+        let submit = crate::i18n::tr("decide.submit");
+        let page =
+            super::confirm::page(&who, title, id.to_string(), case.reference.to_string(), action, rows, &form, submit);
+        return render(&page);
+    }
     if errors.is_empty() {
         let outcome = outcome.expect("checked above");
         let command = match q {
@@ -172,7 +228,13 @@ pub(crate) async fn record(
             Question::ConclusiveGrounds => CaseCommand::DecideConclusiveGrounds { outcome, reasons: reasons.clone() },
         };
         match state.app.change_case(&who.user, id, command, date, version, None).await {
-            Ok(_) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+            Ok(_) => {
+                let kind = match q {
+                    Question::ReasonableGrounds => ActionKind::DecideReasonableGrounds,
+                    Question::ConclusiveGrounds => ActionKind::DecideConclusiveGrounds,
+                };
+                return Redirect::to(&format!("/cases/{id}?done={}", kind.code())).into_response();
+            }
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
                 field: t.field().unwrap_or("outcome").to_string(),
                 message: crate::i18n::transition_message(&t),

@@ -8,6 +8,7 @@ pub(crate) mod actions;
 pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod cases;
+pub(crate) mod confirm;
 pub(crate) mod consents;
 pub(crate) mod convert;
 pub(crate) mod decisions;
@@ -15,6 +16,7 @@ pub(crate) mod monitoring;
 pub(crate) mod person;
 pub(crate) mod recommendations;
 pub(crate) mod referral;
+pub(crate) mod session;
 pub(crate) mod simulation;
 pub(crate) mod survivor;
 pub(crate) mod timeline;
@@ -55,6 +57,10 @@ pub(crate) struct Layout {
     pub review: String,
     /// The page's language, for the templates' `layout.t("key")`.
     pub locale: Locale,
+    /// Seconds until a signed-in user's session ends without activity, and how long before
+    /// that the timeout warning shows; 0 when nobody is signed in (no warning).
+    pub idle_seconds: i64,
+    pub warn_seconds: i64,
 }
 
 impl Layout {
@@ -70,6 +76,9 @@ impl Layout {
             can_read_cases: sg_app::access::case_list_scope(&who.user).is_ok(),
             can_convert: sg_app::access::can_convert(&who.user),
             can_administer: sg_app::access::can_administer(&who.user),
+            idle_seconds: who.idle.whole_seconds(),
+            // Two minutes' warning, or a third of a shortened timeout.
+            warn_seconds: (who.idle.whole_seconds() / 3).min(120),
             ..Self::staff_frame()
         }
     }
@@ -126,12 +135,23 @@ impl Layout {
             language_label: t(locale, "language.label"),
             review: if locale.reviewed() { String::new() } else { t(locale, "language.review") },
             locale,
+            idle_seconds: 0,
+            warn_seconds: 0,
         }
     }
     /// The page in `locale`, with a switcher among `offered`.
     pub fn localised(self, locale: Locale, offered: &[Locale]) -> Self {
         let languages = offered.iter().map(|l| (l.code(), l.native_name(), *l == locale)).collect();
-        Self { languages, ..Self { title: self.title, csrf: self.csrf, ..Self::frame(locale) } }
+        let (title, csrf, idle_seconds, warn_seconds) = (self.title, self.csrf, self.idle_seconds, self.warn_seconds);
+        Self { languages, ..Self { title, csrf, idle_seconds, warn_seconds, ..Self::frame(locale) } }
+    }
+    /// The timeout warning's words: how long before the sign-out it shows.
+    pub fn timeout_warning(&self) -> String {
+        if self.warn_seconds >= 60 {
+            self.tf("timeout.warning_minutes", &[("n", &(self.warn_seconds / 60).to_string())])
+        } else {
+            self.tf("timeout.warning_seconds", &[("n", &self.warn_seconds.to_string())])
+        }
     }
 }
 
@@ -141,6 +161,21 @@ pub(crate) struct FieldMessage {
     pub field: String,
     pub message: String,
 }
+
+impl FieldMessage {
+    /// Where the error summary's link goes: a date input's first field (its day), since the
+    /// date's own id names the group, which cannot take focus; any other field's id.
+    pub fn anchor(&self) -> String {
+        if DATE_INPUTS.contains(&self.field.as_str()) {
+            format!("{}-day", self.field)
+        } else {
+            self.field.clone()
+        }
+    }
+}
+
+/// The ids of the pages' date inputs (`date_input.html`).
+const DATE_INPUTS: &[&str] = &["date", "dob", "expires_on"];
 
 /// One radio button or select option, with whether it is chosen.
 pub(crate) struct Choice {
@@ -216,8 +251,18 @@ pub(crate) fn error_page(e: AppError) -> Response {
     )
 }
 
-/// `GET /`.
-pub(crate) async fn home(who: Result<PageUser, Response>) -> Response {
+/// `GET /`: each role's first page, or, just after signing in again, the form that was sent
+/// after the session ended, with what was typed.
+pub(crate) async fn home(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    headers: axum::http::HeaderMap,
+    who: Result<PageUser, Response>,
+) -> Response {
+    if let Ok(who) = &who {
+        if let Some(r) = session::return_kept_form(&state, &headers, who).await {
+            return r;
+        }
+    }
     match who {
         // A monitor sees statistics only: their home is the monitoring dashboard.
         Ok(who) if !sg_app::access::can_read_cases(&who.user) && sg_app::access::can_view_statistics(&who.user) => {

@@ -57,7 +57,7 @@ pub(crate) fn lines(entries: &[TimelineEntry]) -> Vec<Line> {
     entries
         .iter()
         .map(|e| Line {
-            on: e.stored.event.on.to_string(),
+            on: crate::dates::staff(e.stored.event.on),
             text: summary(&e.stored.event.event),
             detail: e.detail.clone(),
         })

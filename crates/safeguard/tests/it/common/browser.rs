@@ -82,6 +82,21 @@ impl Browser {
         b
     }
 
+    /// Signs in again in this browser (keeping its cookies) with [`PASSWORD`] and, when the
+    /// user enrolled one through this helper, the authenticator's code at the server's clock;
+    /// returns the final path and page.
+    pub async fn sign_in_again(&mut self, t: &TestApp, name: &str) -> (String, String) {
+        self.get("/sign-in").await;
+        let (_, mut path, mut html) = self.post("/sign-in", &[("name", name), ("password", PASSWORD)]).await;
+        if path == "/sign-in/two-factor" {
+            let secret = SECRETS.lock().unwrap().get(&(t.base.clone(), name.to_string())).cloned();
+            let secret = secret.expect("the user enrolled an authenticator through Browser");
+            let code = super::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
+            (_, path, html) = self.post("/sign-in/two-factor", &[("code", &code)]).await;
+        }
+        (path, html)
+    }
+
     fn keep_csrf(&mut self, html: &str) {
         if let Some(c) = html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()) {
             self.csrf = c.to_string();

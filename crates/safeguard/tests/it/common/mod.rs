@@ -95,6 +95,11 @@ impl TestApp {
         *self.clock.0.lock().unwrap() += time::Duration::seconds(secs);
     }
 
+    /// Moves the server's clock forward by minutes (sessions end after 30 idle minutes).
+    pub fn advance_minutes(&self, minutes: i64) {
+        *self.clock.0.lock().unwrap() += time::Duration::minutes(minutes);
+    }
+
     /// Creates a user with an API token.
     pub async fn api_user(&self, org: &str, role: Role, name: &str) -> Token {
         let c = self.app.create_user(org, None, role, name, true).await.unwrap();

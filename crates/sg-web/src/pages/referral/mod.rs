@@ -8,7 +8,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use sg_app::AppError;
@@ -163,6 +163,10 @@ pub(crate) struct StepPage {
     form_groups: Vec<CheckboxGroup>,
     /// The context step's checkboxes: (code, label, ticked).
     context_factors: Vec<(&'static str, String, bool)>,
+    /// The answers were kept through an ended session: a banner says so.
+    kept: bool,
+    /// Reached by "Change" on Check your answers: the answer returns there.
+    returning: bool,
 }
 
 /// A heading and its checkboxes: (value, label, ticked).
@@ -273,6 +277,8 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
             .map(|f| (f.code(), factor_label(*f), d.context_factors.iter().any(|x| x == f.code())))
             .collect(),
         d,
+        kept: false,
+        returning: false,
     }
 }
 
@@ -285,8 +291,13 @@ fn refuse_non_referrers(who: &PageUser) -> Option<Response> {
     sg_app::access::check_refer(&who.user).err().map(error_page)
 }
 
-/// `GET /referrals/new/{step}`.
-pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(step): Path<String>) -> Response {
+/// `GET /referrals/new/{step}` (`?kept=yes` after a form kept through signing in again).
+pub(crate) async fn question(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(step): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     if let Some(r) = refuse_non_referrers(&who) {
         return r;
     }
@@ -301,7 +312,38 @@ pub(crate) async fn question(State(state): State<AppState>, who: PageUser, Path(
     if step == "check" {
         return render(&check_page(&who, d, vec![]));
     }
-    render(&step_page(&who, step, d, vec![]))
+    let query = FormData::parse(query.unwrap_or_default().as_bytes());
+    let (kept, returning) = (query.get("kept") == "yes", query.get("change") == "yes");
+    let page = step_page(&who, step, d, vec![]);
+    let back = if returning { "/referrals/new/check".to_string() } else { page.back.clone() };
+    render(&StepPage { kept, returning, back, ..page })
+}
+
+/// After signing in again: the draft the ended session was filling in becomes this session's,
+/// the answers sent to `step` are taken into it (without moving on, so the user checks them),
+/// and the question page is where to go next.
+pub(crate) async fn restore(
+    state: &AppState,
+    who: &PageUser,
+    draft: Option<Uuid>,
+    step: &str,
+    form: &FormData,
+) -> Result<String, AppError> {
+    let Some(id) = draft else { return Ok("/referrals/new".into()) };
+    state.app.continue_draft(&who.user, &who.session, id).await?;
+    let session = sg_store::Session { draft: Some(id.to_string()), ..who.session.clone() };
+    let Some((_, json)) = state.app.current_draft(&who.user, &session).await? else {
+        return Ok("/referrals/drafts".into());
+    };
+    let mut d: Draft = serde_json::from_str(&json).unwrap_or_default();
+    let Some(step) = d.steps().into_iter().find(|s| *s == step) else {
+        return Ok("/referrals/drafts".into());
+    };
+    if step != "check" {
+        take_answers(step, form, &mut d);
+        save(state, who, id, step, &d, "kept through signing in again").await?;
+    }
+    Ok(format!("/referrals/new/{step}?kept=yes"))
 }
 
 /// `POST /referrals/new/{step}`.
@@ -326,7 +368,12 @@ pub(crate) async fn answer(
     if step == "check" {
         return submit(&state, &who, id, d).await;
     }
+    let steps_before = d.steps();
     let errors = take_answers(step, &form, &mut d);
+    // "Change" on Check your answers returns there, unless the answer adds questions (a
+    // Duty to Notify report becoming a referral asks for the person's details).
+    let returning = form.get("return") == "check";
+    let back_to_check = returning && d.steps().iter().all(|s| steps_before.contains(s));
     // "Save and come back later" keeps whatever was typed, answered or not, and returns here.
     if form.get("later") == "yes" {
         return match save(&state, &who, id, step, &d, "saved for later").await {
@@ -335,12 +382,18 @@ pub(crate) async fn answer(
             Err(e) => error_page(e),
         };
     }
-    let reached = if errors.is_empty() { d.next_after(step) } else { step };
+    let reached = match (errors.is_empty(), back_to_check) {
+        (false, _) => step,
+        (true, true) => "check",
+        (true, false) => d.next_after(step),
+    };
     if let Err(e) = save(&state, &who, id, reached, &d, "answered").await {
         return error_page(e);
     }
     if !errors.is_empty() {
-        return render(&step_page(&who, step, d, errors));
+        let page = step_page(&who, step, d, errors);
+        let back = if returning { "/referrals/new/check".to_string() } else { page.back.clone() };
+        return render(&StepPage { returning, back, ..page });
     }
     Redirect::to(&format!("/referrals/new/{reached}")).into_response()
 }

@@ -108,6 +108,8 @@ pub(crate) struct CheckPage {
     sections: Vec<Section>,
     is_dtn: bool,
     is_child: bool,
+    /// The Back link: the last question page.
+    back: String,
 }
 
 fn label_of<T: Coded>(prefix: &str, code: &str) -> String {
@@ -194,6 +196,7 @@ pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) ->
         sections,
         is_dtn: d.is_dtn(),
         is_child: !d.is_adult(),
+        back: d.previous_before("check").map(|s| format!("/referrals/new/{s}")).unwrap_or_default(),
     }
 }
 

@@ -1,0 +1,108 @@
+//! A session ending mid-form (issue 20): the timeout warning is on every signed-in page, and
+//! a form sent after the 30 idle minutes is kept until its user signs in again, then shown
+//! again with what they typed; never to another user.
+
+use crate::common;
+
+use common::browser::Browser;
+use common::{adult_referral, TestApp};
+use sg_domain::Role;
+
+/// A first responder's referral, walked to the identity question.
+async fn at_identity_question(t: &TestApp, name: &str) -> Browser {
+    let mut b = Browser::sign_up(t, "Hope NGO", Role::FirstResponder, name).await;
+    b.get("/referrals/new").await;
+    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    b.post("/referrals/new/consent", &[("consent", "yes")]).await;
+    b.post("/referrals/new/person", &[("gender", "female"), ("nationality", "AL")]).await;
+    let (_, path, _) =
+        b.post("/referrals/new/exploitation", &[("forms", "forced-to-commit-crime"), ("location", "uk")]).await;
+    assert_eq!(path, "/referrals/new/identity");
+    b
+}
+
+const TYPED: &[(&str, &str)] = &[
+    ("full_name", "Ana Example"),
+    ("dob-day", "3"),
+    ("dob-month", "4"),
+    ("dob-year", "1990"),
+    ("account", "Typed during a long interview: made to work in a nail bar for no pay."),
+];
+
+#[tokio::test]
+async fn a_referral_sent_after_the_session_ended_is_kept_through_signing_in_again() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-kept").await;
+    let (_, _, html) = b.get("/referrals/new/identity").await;
+    // The timeout warning is on the page, for the script to open before the sign-out.
+    assert!(html.contains("id=\"timeout-warning\"") && html.contains("data-idle-seconds=\"1800\""), "{html}");
+    assert!(html.contains("Stay signed in"));
+
+    t.advance_minutes(31);
+    let (_, path, html) = b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/sign-in", "{html}");
+    assert!(html.contains("Your session ended"), "{html}");
+
+    let (path, html) = b.sign_in_again(&t, "fr-kept").await;
+    assert_eq!(path, "/referrals/new/identity", "signing in again did not return to the form");
+    assert!(html.contains("value=\"Ana Example\""), "the typed name was lost: {html}");
+    assert!(html.contains("made to work in a nail bar for no pay."), "the typed account was lost");
+    assert!(html.contains("we kept what you typed"), "no banner says the answers were kept");
+    // The answers are in the draft: continuing goes on to the next question.
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/referrals/new/context");
+    // Once only: signing in again later lands on the user's first page.
+    b.post("/sign-out", &[]).await;
+    let (path, _) = b.sign_in_again(&t, "fr-kept").await;
+    assert_eq!(path, "/cases");
+}
+
+#[tokio::test]
+async fn a_kept_form_is_never_given_to_another_user() {
+    let t = TestApp::start().await;
+    Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr-colleague").await;
+    let mut b = at_identity_question(&t, "fr-author").await;
+    t.advance_minutes(31);
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/sign-in");
+    // A colleague signs in on the same browser: their own first page, nothing of the form.
+    let (path, html) = b.sign_in_again(&t, "fr-colleague").await;
+    assert_eq!(path, "/cases");
+    assert!(!html.contains("Ana Example") && !html.contains("nail bar"));
+    let (_, _, html) = b.get("/referrals/drafts").await;
+    assert!(!html.contains("Ana Example"));
+}
+
+#[tokio::test]
+async fn a_decision_typed_when_the_session_ended_comes_back_after_signing_in() {
+    let t = TestApp::start().await;
+    let referrer = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let (_, created) = t.refer(&referrer, &adult_referral(), None).await;
+    let case = created["case_id"].as_str().unwrap().to_string();
+    let mut b = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm-kept").await;
+    let path = format!("/cases/{case}/decide/reasonable-grounds");
+    b.get(&path).await;
+    t.advance_minutes(45);
+    let reasons = "Reasons typed over three quarters of an hour";
+    let (_, landed, _) = b.post(&path, &[("outcome", "positive"), ("reasons", reasons)]).await;
+    assert_eq!(landed, "/sign-in");
+    let (_, html) = b.sign_in_again(&t, "dm-kept").await;
+    assert!(html.contains(reasons), "the typed reasons were lost: {html}");
+    assert!(html.contains(&format!("action=\"{path}\"")), "not the decision's form");
+    // Nothing was decided while signed out.
+    let (_, html) = (b.get(&format!("/cases/{case}")).await.0, b.get(&format!("/cases/{case}")).await.2);
+    assert!(!html.contains(reasons));
+}
+
+#[tokio::test]
+async fn stay_signed_in_keeps_the_session() {
+    let t = TestApp::start().await;
+    let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr-stay").await;
+    b.get("/cases").await;
+    t.advance_minutes(25);
+    let (status, _, _) = b.post("/session/keep-alive", &[]).await;
+    assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+    t.advance_minutes(25);
+    let (_, path, _) = b.get("/cases").await;
+    assert_eq!(path, "/cases", "the session ended although the user chose to stay signed in");
+}
