@@ -214,7 +214,7 @@ impl App {
         self.store
             .consume_sign_in_code(&hash_secret(code.trim()), self.clock.now())
             .await?
-            .ok_or_else(|| AppError::Forbidden(Refusal::SignInCodeInvalid))
+            .ok_or(AppError::Forbidden(Refusal::SignInCodeInvalid))
     }
 
     /// Checks a name and password. The same error, and about the same time, whether the name is

@@ -189,4 +189,11 @@ mod tests {
         assert_eq!(r.args(), vec![("role", "admin".to_string())]);
         assert_eq!(Refusal::TooManyAttempts { minutes: 15 }.args(), vec![("minutes", "15".to_string())]);
     }
+
+    /// `code` is an exhaustive `match`, one arm per reason: the examples hold as many.
+    #[test]
+    fn the_examples_hold_every_reason() {
+        let arms = include_str!("refusal.rs").matches(concat!("=> \"", "refusal.")).count();
+        assert_eq!(Refusal::EXAMPLES.len(), arms, "add the new reason to Refusal::EXAMPLES");
+    }
 }

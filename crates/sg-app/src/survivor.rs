@@ -222,7 +222,7 @@ impl App {
             .store
             .open_survivor_session(&hash_secret(code.trim()), &hash_secret(&token), &csrf, self.clock.now())
             .await?
-            .ok_or_else(|| AppError::Forbidden(Refusal::SurvivorCodeInvalid))?;
+            .ok_or(AppError::Forbidden(Refusal::SurvivorCodeInvalid))?;
         self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, OWN_VIEW).await?;
         Ok((token, csrf))
     }

@@ -25,6 +25,8 @@ pub(crate) const CLASS_CODES: &[&str] = &[
     "too_large",
     "idempotency_key_reused",
     "idempotency_in_progress",
+    // The per-user request budget's 429 (server limits).
+    "rate_limited",
 ];
 
 /// Every code an API error can have: [`CLASS_CODES`], each [`Refusal`]'s and each
