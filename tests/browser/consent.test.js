@@ -93,7 +93,12 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   assert.equal((await go(police, identity)).status(), 200, 'confirmed by the survivor: in force');
   await shoot(survivor, 'survivor-view');
   await submit(survivor, 'Take back this agreement');
+  // Asked first, beside the agreement; then told it is done.
+  assert.match(await survivor.textContent('#confirm-withdraw'), /Are you sure/);
+  await shoot(survivor, 'survivor-withdraw-confirm');
+  await submit(survivor, 'Yes, take it back');
   assert.equal(pathOf(survivor), '/survivor/view');
+  assert.match(await survivor.textContent('.govuk-notification-banner--success'), /You took back this agreement/);
   assert.equal(await survivor.getByRole('button', { name: 'Take back this agreement' }).count(), 0);
   assert.equal((await go(police, identity)).status(), 403, 'withdrawn by the survivor: refused at once');
 

@@ -141,7 +141,9 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     let ask = format!("{case}/act/request-reconsideration");
     let (_, _, form) = la.get(&ask).await;
     // The window for this case, from the rules in force on the decision day, with its source.
-    let due = (time::OffsetDateTime::now_utc().date() + time::Duration::days(20)).to_string();
+    // Dates are words on the pages (issue 20).
+    let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(20);
+    let due = format!("{} {} {}", due.day(), due.month(), due.year());
     assert!(form.contains("within 30 calendar days") && form.contains(&format!("by {due}")), "{form}");
     assert!(form.contains("reconsideration.window_days") || form.contains("afterexploitation.com"), "{form}");
     let (_, _, html) = la.post(&ask, &[]).await;

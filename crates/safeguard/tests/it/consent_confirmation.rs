@@ -128,12 +128,29 @@ async fn a_police_consent_is_pending_until_the_survivor_confirms_it() {
 
     // Withdrawn by the survivor: status says so and nothing is released.
     let html = person.get(w.t.url("/survivor/view")).send().await.unwrap().text().await.unwrap();
-    person
+    // The page's button asks first (issue 20), beside the agreement, and changes nothing.
+    assert!(html.contains("name=\"confirm\" value=\"ask\""), "{html}");
+    let asked = person
         .post(w.t.url(&format!("/survivor/consents/{id}/withdraw")))
-        .form(&[("csrf", csrf_of(&html).as_str())])
+        .form(&[("csrf", csrf_of(&html).as_str()), ("confirm", "ask")])
         .send()
         .await
+        .unwrap()
+        .text()
+        .await
         .unwrap();
+    assert!(asked.contains("Are you sure you want to take back this agreement?"), "{asked}");
+    assert_eq!(w.status_of(&id).await["status"], "active");
+    let done = person
+        .post(w.t.url(&format!("/survivor/consents/{id}/withdraw")))
+        .form(&[("csrf", csrf_of(&html).as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("You took back this agreement"), "no message after the withdrawal: {done}");
     assert_eq!(w.status_of(&id).await["status"], "withdrawn");
     assert_eq!(w.identity(&police).await, StatusCode::FORBIDDEN);
 }

@@ -149,3 +149,21 @@ async fn change_on_check_your_answers_returns_there() {
     assert_eq!(path, "/referrals/new/check", "Change walked forward instead of returning");
     assert!(html.contains("Male"));
 }
+
+#[tokio::test]
+async fn the_html_checker_findings_are_fixed() {
+    let t = TestApp::start().await;
+    let r = t.client.get(t.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "/favicon.ico answers 404");
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    case_referred(&t, &fr, 1).await;
+    let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
+    let (_, _, html) = b.get("/cases").await;
+    // A form may not sit inside a <span> (phrasing content): the header's sign-out form.
+    let header = &html[html.find("<header").unwrap()..html.find("</header>").unwrap()];
+    assert!(!header.contains("<span class=\"sg-header__user\">"), "{header}");
+    assert!(html.contains("<link rel=\"icon\""));
+    // Case references are isolated from the text around them (Arabic pages, right to left).
+    assert!(html.contains("\"><bdi>"), "no <bdi> around the case reference: {html}");
+}

@@ -30,8 +30,8 @@ fn line(text: String, jurisdiction: Jurisdiction, on: Date, r: &InForce<'_>) -> 
             "decide.rule.in_force",
             &[
                 ("jurisdiction", &crate::i18n::label("jurisdiction", jurisdiction)),
-                ("on", &on.to_string()),
-                ("from", &r.version.from.to_string()),
+                ("on", &crate::dates::staff(on)),
+                ("from", &crate::dates::staff(r.version.from)),
             ],
         ),
         unconfirmed: r.version.unconfirmed,
@@ -57,7 +57,7 @@ pub(crate) fn rules_for(kind: ActionKind, case: &CaseView, on: Date, today: Date
                 // The window is the one in force on the day of the decision being reconsidered.
                 let Some((days, r)) = rules.limit(p::RECONSIDERATION_WINDOW_DAYS, d.decided_on) else { continue };
                 let question = crate::i18n::coded_label("act.question", q.code(), q.label());
-                let decided = d.decided_on.to_string();
+                let decided = crate::dates::staff(d.decided_on);
                 let text =
                     match (days, sg_rules::deadline(rules, j, DeadlineKind::ReconsiderationRequest, d.decided_on)) {
                         (Some(days), Ok(due)) => {
@@ -68,7 +68,7 @@ pub(crate) fn rules_for(kind: ActionKind, case: &CaseView, on: Date, today: Date
                                     ("question", &question),
                                     ("decided", &decided),
                                     ("days", &days.to_string()),
-                                    ("due", &due.due_on.to_string()),
+                                    ("due", &crate::dates::staff(due.due_on)),
                                 ],
                             )
                         }

@@ -82,8 +82,8 @@ fn rule_text(jurisdiction: sg_domain::Jurisdiction, q: Question, on: time::Date)
             "decide.rule.in_force",
             &[
                 ("jurisdiction", &crate::i18n::label("jurisdiction", jurisdiction)),
-                ("on", &on.to_string()),
-                ("from", &v.from.to_string()),
+                ("on", &crate::dates::staff(on)),
+                ("from", &crate::dates::staff(v.from)),
             ],
         ),
         unconfirmed: v.unconfirmed,

@@ -21,6 +21,10 @@ use crate::AppState;
 #[derive(Deserialize)]
 pub(crate) struct LangQuery {
     lang: Option<String>,
+    /// The consent whose withdrawal is to be confirmed.
+    withdraw: Option<String>,
+    /// `withdrawn` after a withdrawal.
+    done: Option<String>,
 }
 
 /// The person's language (`crate::i18n::choose_language` remembers a `?lang=` choice).
@@ -70,7 +74,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, 
             ([(header::SET_COOKIE, cookie)], Redirect::to("/survivor/view")).into_response()
         }
         Err(AppError::Forbidden(_)) => {
-            let locale = language(&LangQuery { lang: None }, &headers);
+            let locale = language(&LangQuery { lang: None, withdraw: None, done: None }, &headers);
             render(&CodePage::new(locale, t(locale, "survivor.code.invalid")))
         }
         Err(e) => error_page(e),
@@ -171,6 +175,10 @@ pub(crate) struct ViewPage {
     practices: Vec<(String, String)>,
     consents: Vec<ConsentText>,
     accesses: Vec<AccessText>,
+    /// The consent the person asked to take back: its confirmation shows (`?withdraw=`).
+    confirm_withdraw: String,
+    /// The success message after taking one back (`?done=withdrawn`), or "".
+    done: String,
 }
 
 impl ViewPage {
@@ -199,6 +207,13 @@ pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuer
                 practices: view.legal_practices.clone(),
                 consents: view.consents.iter().map(|c| consent_text(locale, c)).collect(),
                 accesses: view.accesses.iter().map(|a| access_text(locale, a)).collect(),
+                // Only the id of one of the person's own consents is echoed.
+                confirm_withdraw: q.withdraw.filter(|w| view.consents.iter().any(|c| c.id == *w)).unwrap_or_default(),
+                done: if q.done.as_deref() == Some("withdrawn") {
+                    t(locale, "survivor.withdraw.done")
+                } else {
+                    String::new()
+                },
             };
             render(&page)
         }
@@ -217,12 +232,17 @@ pub(crate) async fn withdraw(
         Ok(s) => s,
         Err(r) => return r,
     };
-    if FormData::parse(&body).get("csrf") != csrf {
+    let form = FormData::parse(&body);
+    if form.get("csrf") != csrf {
         return error_page(AppError::Forbidden(sg_app::Refusal::FormExpired));
     }
     let Ok(consent) = uuid::Uuid::try_parse(&consent) else { return error_page(AppError::NotFound) };
+    // From the page's button: ask first, on the same page, beside the agreement.
+    if form.get("confirm") == "ask" {
+        return Redirect::to(&format!("/survivor/view?withdraw={consent}#confirm-withdraw")).into_response();
+    }
     match state.app.survivor_withdraw(case, consent).await {
-        Ok(()) => Redirect::to("/survivor/view").into_response(),
+        Ok(()) => Redirect::to("/survivor/view?done=withdrawn").into_response(),
         Err(e) => error_page(e),
     }
 }

@@ -19,9 +19,10 @@ use crate::AppState;
 /// A draft as the list shows it: (id, reference, started, last changed, step reached, kept until).
 type Row = (String, String, String, String, String, String);
 
+/// A time in words in the page's language: "3 December 2026, 09:12" (UTC).
 fn when(t: time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[day] [month repr:short] [year], [hour]:[minute]");
-    t.format(format).unwrap_or_default()
+    let format = time::macros::format_description!("[hour]:[minute]");
+    format!("{}, {}", crate::dates::staff(t.date()), t.format(format).unwrap_or_default())
 }
 
 /// The name of the question a draft reached, in the page's language.
@@ -38,11 +39,11 @@ fn step_name(step: &str) -> String {
 fn row(d: &DraftSummary) -> Row {
     (
         d.id.to_string(),
-        d.reference.clone(),
+        trf("banner.draft_name", &[("started", &when(d.created_at)), ("reference", &d.reference)]),
         when(d.created_at),
         when(d.updated_at),
         step_name(&d.step),
-        d.expires_on.to_string(),
+        crate::dates::staff(d.expires_on),
     )
 }
 
@@ -72,7 +73,7 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
     let banner = if query.get("deleted") == "yes" {
         tr("drafts.deleted_banner")
     } else if let Some(d) = drafts.iter().find(|d| !saved.is_empty() && d.reference == saved) {
-        trf("drafts.saved_banner", &[("reference", &d.reference), ("date", &d.expires_on.to_string())])
+        trf("drafts.saved_banner", &[("reference", &d.reference), ("date", &crate::dates::staff(d.expires_on))])
     } else {
         String::new()
     };
