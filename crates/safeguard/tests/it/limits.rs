@@ -251,3 +251,42 @@ async fn the_simulation_runs_once_per_data_version() {
     monitor.get(t.url("/monitor/simulation")).send().await.unwrap();
     assert_eq!(runs(), 2, "a new case must be counted");
 }
+
+/// Deep pages by cursor: `after` (a page's `next_after`) continues exactly where the page
+/// ended, in both orders; an `offset` past 10,000 is refused naming it, as is a bad cursor.
+#[tokio::test]
+async fn pages_continue_from_a_cursor_and_deep_offsets_are_refused() {
+    let t = TestApp::start().await;
+    let fr = t.api_user(org_for(Role::FirstResponder), Role::FirstResponder, "fr").await;
+    for _ in 0..7 {
+        let (status, _) = t.refer(&fr, &adult_referral(), None).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let ids = |page: &serde_json::Value| -> Vec<String> {
+        page["cases"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    for sort in ["newest", "deadline"] {
+        let (_, whole) = t.get(&fr, &format!("/api/v1/cases?limit=200&sort={sort}")).await;
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..10 {
+            let cursor = after.as_deref().map(|a| format!("&after={a}")).unwrap_or_default();
+            let (status, page) = t.get(&fr, &format!("/api/v1/cases?limit=3&sort={sort}{cursor}")).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            seen.extend(ids(&page));
+            match page["next_after"].as_str() {
+                Some(next) => after = Some(next.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids(&whole), "pages by cursor, sort {sort}");
+    }
+    let (status, body) = t.get(&fr, "/api/v1/cases?offset=10001").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("offset")), "{body}");
+    let (status, body) = t.get(&fr, "/api/v1/cases?after=not-a-cursor").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("after")), "{body}");
+    let (_, first) = t.get(&fr, "/api/v1/cases?limit=3").await;
+    let newest_cursor = first["next_after"].as_str().unwrap().to_string();
+    let (status, body) = t.get(&fr, &format!("/api/v1/cases?sort=deadline&after={newest_cursor}")).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("after")), "{body}");
+}
