@@ -347,40 +347,34 @@ impl<E> crate::SqlStore<E> {
     }
 }
 
-/// The stored next deadline: both columns or neither.
-fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<NextDue>> {
-    match (on, kind) {
-        (Some(on), Some(kind)) => {
-            Ok(Some(NextDue { on: parse_date("next_due", &on)?, kind: parse_code("next_due_kind", &kind)? }))
+/// How many times a case transaction is run in all when PostgreSQL gives it up to concurrent
+/// ones (SQLSTATE class 40).
+const CONTENTION_ATTEMPTS: u32 = 4;
+
+/// Runs `attempt` again, after a short pause, while it fails with
+/// [`Outage::Contention`](sg_store::Outage::Contention) (a deadlock or serialisation failure:
+/// the transaction was rolled back whole, so running it again is safe), up to
+/// [`CONTENTION_ATTEMPTS`] times in all.
+async fn retry_contention<T, F: std::future::Future<Output = StoreResult<T>>>(
+    mut attempt: impl FnMut() -> F,
+) -> StoreResult<T> {
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(StoreError::Unavailable(sg_store::Outage::Contention, detail)) if tries < CONTENTION_ATTEMPTS => {
+                tracing::warn!(%detail, tries, "a case transaction met a concurrent one; running it again");
+                // PostgreSQL aborts one side of a deadlock; the other goes on meanwhile.
+                tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(tries))).await;
+                tries += 1;
+            }
+            other => return other,
         }
-        _ => Ok(None),
     }
 }
 
-#[async_trait::async_trait]
-impl<E: 'static> sg_store::Cases for SqlStore<E> {
-    async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
-        if let Some(queue) = &self.new_writes {
-            return crate::sqlite::group_commit::create_case(queue, c, idem).await;
-        }
-        write!(&self.db, |pool| {
-            let mut tx = pool.begin().await.map_err(error)?;
-            let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
-            tx.commit().await.map_err(error)?;
-            Ok(created)
-        })
-    }
-
-    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            let mut tx = pool.begin().await.map_err(error)?;
-            let cases: Vec<&NewCase> = cases.iter().collect();
-            insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
-            tx.commit().await.map_err(error)
-        })
-    }
-
-    async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {
+impl<E: 'static> SqlStore<E> {
+    /// One attempt at [`sg_store::Cases::append_events`].
+    async fn append_events_once(&self, a: &Append<'_>) -> StoreResult<()> {
         // On PostgreSQL the row lock makes a second writer wait here, then see the new version
         // and get Conflict; SQLite's single writer already queues them.
         let sql = if self.db.is_postgres() {
@@ -427,6 +421,47 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
             }
             tx.commit().await.map_err(error)
         })
+    }
+}
+
+/// The stored next deadline: both columns or neither.
+fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<NextDue>> {
+    match (on, kind) {
+        (Some(on), Some(kind)) => {
+            Ok(Some(NextDue { on: parse_date("next_due", &on)?, kind: parse_code("next_due_kind", &kind)? }))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[async_trait::async_trait]
+impl<E: 'static> sg_store::Cases for SqlStore<E> {
+    async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+        if let Some(queue) = &self.new_writes {
+            return crate::sqlite::group_commit::create_case(queue, c, idem).await;
+        }
+        retry_contention(|| async {
+            write!(&self.db, |pool| {
+                let mut tx = pool.begin().await.map_err(error)?;
+                let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
+                tx.commit().await.map_err(error)?;
+                Ok(created)
+            })
+        })
+        .await
+    }
+
+    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let cases: Vec<&NewCase> = cases.iter().collect();
+            insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
+            tx.commit().await.map_err(error)
+        })
+    }
+
+    async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {
+        retry_contention(|| self.append_events_once(a)).await
     }
 
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {

@@ -19,6 +19,7 @@ pub(crate) async fn run(
     secure_cookies: bool,
     limit_args: &LimitArgs,
 ) -> anyhow::Result<()> {
+    crate::database::check_before_serving(data).await?;
     let (app, backend) = crate::database::open_app(data).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
