@@ -124,7 +124,7 @@ impl App {
             cache.read = Some((version, today));
             cache.reports.clear();
         }
-        let key = (a.name.clone(), b.name.clone(), filter.jurisdiction.map(|j| sg_domain::Coded::code(j)));
+        let key = (a.name.clone(), b.name.clone(), filter.jurisdiction.map(sg_domain::Coded::code));
         if let Some(report) = cache.reports.get(&key) {
             return Ok(report.clone());
         }
