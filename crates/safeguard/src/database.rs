@@ -89,6 +89,27 @@ impl Backend {
     }
 }
 
+/// Refuses to go on with a damaged SQLite file (`PRAGMA quick_check`), before anything is
+/// migrated or served from it; PostgreSQL checks its own pages.
+pub(crate) async fn check_before_serving(data: &DataArgs) -> anyhow::Result<()> {
+    let Location::Sqlite(path) = data.location()? else { return Ok(()) };
+    if !path.exists() {
+        return Ok(());
+    }
+    let store = SqliteStore::open_without_migrating(&path)
+        .await
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    let checked = store.quick_check().await;
+    store.close().await;
+    checked.with_context(|| {
+        format!(
+            "the database {} is damaged, so Safeguard will not serve from it: restore the latest backup \
+             (`safeguard restore`) into a new data directory, and keep this file for investigation",
+            path.display()
+        )
+    })
+}
+
 /// Opens the database and its master keys, as an application.
 pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, Backend)> {
     let (store, backend) = open(data).await?;

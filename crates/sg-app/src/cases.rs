@@ -221,6 +221,16 @@ impl App {
 
     /// One page of the cases `user` may see.
     pub async fn list_cases(&self, user: &User, mut filter: CaseFilter) -> Result<CasePage, AppError> {
+        if filter.offset > sg_store::MAX_OFFSET {
+            let max = sg_store::MAX_OFFSET;
+            return Err(AppError::invalid(
+                "offset",
+                format!("must be at most {max}; for deeper pages pass the previous page's next_after as after"),
+            ));
+        }
+        if filter.after.is_some_and(|a| a.sort != filter.sort) {
+            return Err(AppError::invalid("after", "was made for another sort order; start again from the first page"));
+        }
         let scope = match access::case_list_scope(user) {
             Ok(scope) => scope,
             Err(e) => {

@@ -4,7 +4,7 @@ use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, CaseStatus, Coded, 
 use sg_stats::cells::CaseRow;
 use sg_store::MarginalDeltas;
 use sg_store::{
-    parse_code, Append, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort, CaseSummary, Created,
+    parse_code, Append, CaseCursor, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort, CaseSummary, Created,
     IdempotencyKey, NewCase, NextDue, StoreError, StoreResult, StoredEvent, VaultField,
 };
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -292,45 +292,105 @@ where
     }
 }
 
-/// The stored next deadline: both columns or neither.
-fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<NextDue>> {
-    match (on, kind) {
-        (Some(on), Some(kind)) => {
-            Ok(Some(NextDue { on: parse_date("next_due", &on)?, kind: parse_code("next_due_kind", &kind)? }))
+/// The count of a case-list filter, stopping at one more than `COUNT_LIMIT` matches so that a
+/// broad filter stops early.
+fn push_count<'a, DB: Database>(q: &mut QueryBuilder<'a, DB>, f: &CaseFilter)
+where
+    &'static str: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    q.push("SELECT COUNT(*) FROM (SELECT 1 FROM cases");
+    push_filters(q, f);
+    q.push(" LIMIT ").push_bind(sg_store::COUNT_LIMIT as i64 + 1).push(") AS matching");
+}
+
+/// One page of a case-list filter, in its order, from its cursor or offset.
+fn push_page<'a, DB: Database>(q: &mut QueryBuilder<'a, DB>, f: &CaseFilter)
+where
+    &'static str: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    q.push(
+        "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on, \
+         next_due, next_due_kind FROM cases",
+    );
+    push_filters(q, f);
+    if let Some(after) = f.after.filter(|a| a.sort == f.sort) {
+        // A range of the same index the order reads (row values compare as tuples).
+        q.push(match f.sort {
+            CaseSort::Newest => " AND (referred_on, id) < (",
+            CaseSort::Deadline => " AND (COALESCE(next_due, '9999-12-31'), id) > (",
+        });
+        q.push_bind(date_text(after.key)).push(", ").push_bind(after.id.to_string()).push(")");
+    }
+    q.push(match f.sort {
+        // Each order is the one an index of migrations 0010 and 0011 is built in.
+        CaseSort::Newest => " ORDER BY referred_on DESC, id DESC",
+        CaseSort::Deadline => " ORDER BY COALESCE(next_due, '9999-12-31'), id",
+    });
+    q.push(" LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
+    q.push(" OFFSET ").push_bind(f.offset.min(sg_store::MAX_OFFSET) as i64);
+}
+
+impl<E> crate::SqlStore<E> {
+    /// The database's plans for a case list's count and page (`EXPLAIN QUERY PLAN` on SQLite,
+    /// `EXPLAIN` with sequential scans discouraged on PostgreSQL, so that a plan without an
+    /// index means there is none to use). For the test that every role's list reads an index.
+    pub async fn explain_list_cases(&self, f: &CaseFilter) -> StoreResult<[String; 2]> {
+        let mut plans = [String::new(), String::new()];
+        for (i, plan) in plans.iter_mut().enumerate() {
+            *plan = read!(&self.db, |pool| {
+                let postgres = self.db.is_postgres();
+                let mut q = QueryBuilder::new(if postgres { "EXPLAIN " } else { "EXPLAIN QUERY PLAN " });
+                if i == 0 {
+                    push_count(&mut q, f);
+                } else {
+                    push_page(&mut q, f);
+                }
+                let mut tx = pool.begin().await.map_err(error)?;
+                if postgres {
+                    sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.map_err(error)?;
+                }
+                let rows = q.build().fetch_all(&mut *tx).await.map_err(error)?;
+                let column = if postgres { 0 } else { 3 };
+                let lines: Vec<String> = rows.iter().map(|r| Row::get::<String, _>(r, column)).collect();
+                Ok::<_, StoreError>(lines.join("\n"))
+            })?;
         }
-        _ => Ok(None),
+        Ok(plans)
     }
 }
 
-#[async_trait::async_trait]
-impl<E: 'static> sg_store::Cases for SqlStore<E> {
-    async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
-        let created = if let Some(queue) = &self.new_writes {
-            crate::sqlite::group_commit::create_case(queue, c, idem).await?
-        } else {
-            write!(&self.db, |pool| {
-                let mut tx = pool.begin().await.map_err(error)?;
-                let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
-                tx.commit().await.map_err(error)?;
-                Ok::<_, StoreError>(created)
-            })?
-        };
-        self.compactor.note(&self.db, u64::from(!created.replayed));
-        Ok(created)
-    }
+/// How many times a case transaction is run in all when PostgreSQL gives it up to concurrent
+/// ones (SQLSTATE class 40).
+const CONTENTION_ATTEMPTS: u32 = 4;
 
-    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            let mut tx = pool.begin().await.map_err(error)?;
-            let cases: Vec<&NewCase> = cases.iter().collect();
-            insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
-            tx.commit().await.map_err(error)
-        })?;
-        self.compactor.note(&self.db, cases.len() as u64);
-        Ok(())
+/// Runs `attempt` again, after a short pause, while it fails with
+/// [`Outage::Contention`](sg_store::Outage::Contention) (a deadlock or serialisation failure:
+/// the transaction was rolled back whole, so running it again is safe), up to
+/// [`CONTENTION_ATTEMPTS`] times in all.
+async fn retry_contention<T, F: std::future::Future<Output = StoreResult<T>>>(
+    mut attempt: impl FnMut() -> F,
+) -> StoreResult<T> {
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(StoreError::Unavailable(sg_store::Outage::Contention, detail)) if tries < CONTENTION_ATTEMPTS => {
+                tracing::warn!(%detail, tries, "a case transaction met a concurrent one; running it again");
+                // PostgreSQL aborts one side of a deadlock; the other goes on meanwhile.
+                tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(tries))).await;
+                tries += 1;
+            }
+            other => return other,
+        }
     }
+}
 
-    async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {
+impl<E: 'static> SqlStore<E> {
+    /// One attempt at [`sg_store::Cases::append_events`].
+    async fn append_events_once(&self, a: &Append<'_>) -> StoreResult<()> {
         // On PostgreSQL the row lock makes a second writer wait here, then see the new version
         // and get Conflict; SQLite's single writer already queues them.
         // The row's statistical facts are read with its version: the change takes away their
@@ -382,6 +442,52 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
         self.compactor.note(&self.db, 1);
         Ok(())
     }
+}
+
+/// The stored next deadline: both columns or neither.
+fn next_due(on: Option<String>, kind: Option<String>) -> StoreResult<Option<NextDue>> {
+    match (on, kind) {
+        (Some(on), Some(kind)) => {
+            Ok(Some(NextDue { on: parse_date("next_due", &on)?, kind: parse_code("next_due_kind", &kind)? }))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[async_trait::async_trait]
+impl<E: 'static> sg_store::Cases for SqlStore<E> {
+    async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+        let created = if let Some(queue) = &self.new_writes {
+            crate::sqlite::group_commit::create_case(queue, c, idem).await?
+        } else {
+            retry_contention(|| async {
+                write!(&self.db, |pool| {
+                    let mut tx = pool.begin().await.map_err(error)?;
+                    let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
+                    tx.commit().await.map_err(error)?;
+                    Ok(created)
+                })
+            })
+            .await?
+        };
+        self.compactor.note(&self.db, u64::from(!created.replayed));
+        Ok(created)
+    }
+
+    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let cases: Vec<&NewCase> = cases.iter().collect();
+            insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
+            tx.commit().await.map_err(error)
+        })?;
+        self.compactor.note(&self.db, cases.len() as u64);
+        Ok(())
+    }
+
+    async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {
+        retry_contention(|| self.append_events_once(a)).await
+    }
 
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {
         read!(&self.db, |pool| {
@@ -423,24 +529,11 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
 
     async fn list_cases(&self, f: &CaseFilter) -> StoreResult<CasePage> {
         read!(&self.db, |pool| {
-            // Counts at most one more than COUNT_LIMIT matches, so a broad filter stops early.
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM cases");
-            push_filters(&mut count, f);
-            count.push(" LIMIT ").push_bind(sg_store::COUNT_LIMIT as i64 + 1).push(") AS matching");
+            let mut count = QueryBuilder::new("");
+            push_count(&mut count, f);
             let total: i64 = count.build_query_scalar().fetch_one(pool).await.map_err(error)?;
-
-            let mut q = QueryBuilder::new(
-            "SELECT id, reference, kind, status, jurisdiction, age, competent_authority, referred_on, last_event_on, \
-             next_due, next_due_kind FROM cases",
-        );
-            push_filters(&mut q, f);
-            q.push(match f.sort {
-                // Each order is the one an index of migrations 0010 and 0011 is built in.
-                CaseSort::Newest => " ORDER BY referred_on DESC, id DESC",
-                CaseSort::Deadline => " ORDER BY COALESCE(next_due, '9999-12-31'), id",
-            });
-            q.push(" LIMIT ").push_bind(f.limit.clamp(1, 200) as i64);
-            q.push(" OFFSET ").push_bind(f.offset.min(i64::MAX as u64) as i64);
+            let mut q = QueryBuilder::new("");
+            push_page(&mut q, f);
             let rows = q.build().fetch_all(pool).await.map_err(error)?;
             let mut cases = Vec::with_capacity(rows.len());
             for row in rows {
@@ -458,7 +551,10 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
                     next_due: next_due(row.get("next_due"), row.get("next_due_kind"))?,
                 });
             }
-            Ok(CasePage::with_count(cases, total as u64))
+            let full = cases.len() == f.limit.clamp(1, 200) as usize;
+            let next_after =
+                full.then(|| cases.last().map(|c| CaseCursor::after_case(f.sort, c).to_string())).flatten();
+            Ok(CasePage { next_after, ..CasePage::with_count(cases, total as u64) })
         })
     }
 

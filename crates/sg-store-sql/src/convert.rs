@@ -55,7 +55,8 @@ pub(crate) fn outage(sqlstate: &str) -> Option<Outage> {
     match sqlstate {
         "25006" => Some(Outage::ReadOnly),
         "53100" | "53200" => Some(Outage::Full),
-        c if ["08", "28", "3D", "53", "55", "57", "40"].iter().any(|class| c.starts_with(class)) => Some(Outage::Down),
+        c if c.starts_with("40") => Some(Outage::Contention),
+        c if ["08", "28", "3D", "53", "55", "57"].iter().any(|class| c.starts_with(class)) => Some(Outage::Down),
         _ => None,
     }
 }

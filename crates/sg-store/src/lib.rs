@@ -56,6 +56,10 @@ pub enum Outage {
     Full,
     /// Anything else: unreachable, shutting down, busy, corrupt.
     Down,
+    /// The database gave up this transaction because of concurrent ones (PostgreSQL's
+    /// SQLSTATE class 40: deadlock, serialisation failure): running it again may succeed. The
+    /// case transactions are retried before this reaches anyone.
+    Contention,
 }
 
 /// Shorthand for storage results.

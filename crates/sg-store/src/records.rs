@@ -381,8 +381,60 @@ pub struct CaseFilter {
     pub sort: CaseSort,
     /// Page size (1 to 200).
     pub limit: u32,
-    /// Cases to skip.
+    /// Cases to skip (at most [`MAX_OFFSET`]; deeper pages use `after`).
     pub offset: u64,
+    /// Keyset pagination: only the cases after this one in the list's order (the previous
+    /// page's [`CasePage::next_after`]). An index range, however deep the page.
+    #[serde(skip)]
+    pub after: Option<CaseCursor>,
+}
+
+/// The deepest `offset` a case list takes: skipping rows costs as much as reading them, so
+/// deeper pages are reached with a cursor ([`CaseFilter::after`]).
+pub const MAX_OFFSET: u64 = 10_000;
+
+/// A position in the case list: the order it belongs to, the sort key of a case there (its
+/// referral date, or its next deadline with none as 9999-12-31) and its id. Written
+/// `ORDER.KEY.ID` (`newest.2024-01-03.0190…`); clients pass it back without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseCursor {
+    /// The order the cursor was made in.
+    pub sort: CaseSort,
+    /// The case's sort key.
+    pub key: Date,
+    /// The case.
+    pub id: CaseId,
+}
+
+/// The deadline order's key of a case with no open deadline: after every real date.
+pub const NO_DEADLINE: Date = time::macros::date!(9999 - 12 - 31);
+
+impl CaseCursor {
+    /// The cursor just after `case` in the order `sort`.
+    pub fn after_case(sort: CaseSort, case: &CaseSummary) -> Self {
+        let key = match sort {
+            CaseSort::Newest => case.referred_on,
+            CaseSort::Deadline => case.next_due.map_or(NO_DEADLINE, |d| d.on),
+        };
+        Self { sort, key, id: case.id }
+    }
+
+    /// Reads a cursor written by [`CaseCursor`]'s `Display`; `None` if it is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.splitn(3, '.');
+        let sort = CaseSort::from_code(parts.next()?)?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let key = Date::parse(parts.next()?, format).ok()?;
+        let id = CaseId::parse(parts.next()?)?;
+        Some(Self { sort, key, id })
+    }
+}
+
+impl std::fmt::Display for CaseCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = (self.key.year(), u8::from(self.key.month()), self.key.day());
+        write!(f, "{}.{y:04}-{m:02}-{d:02}.{}", self.sort.code(), self.id)
+    }
 }
 
 /// A line of the case list.
@@ -420,6 +472,8 @@ pub struct CasePage {
     pub total: u64,
     /// Whether more than `total` cases match (the count stopped at [`COUNT_LIMIT`]).
     pub total_is_lower_bound: bool,
+    /// When the page is full: the cursor to pass as `after` for the next page.
+    pub next_after: Option<String>,
 }
 
 /// The most matches a case-list page counts. Counting every match of a broad filter over a
@@ -429,7 +483,7 @@ pub const COUNT_LIMIT: u64 = 10_000;
 impl CasePage {
     /// A page with `counted` matches counted by a query limited to `COUNT_LIMIT + 1` rows.
     pub fn with_count(cases: Vec<CaseSummary>, counted: u64) -> Self {
-        Self { cases, total: counted.min(COUNT_LIMIT), total_is_lower_bound: counted > COUNT_LIMIT }
+        Self { cases, total: counted.min(COUNT_LIMIT), total_is_lower_bound: counted > COUNT_LIMIT, next_after: None }
     }
 }
 

@@ -121,6 +121,7 @@ impl From<AppError> for ApiError {
                     }
                     Outage::Full => "the database's disk is full, so nothing was changed; try again once there is room",
                     Outage::Down => "the service is temporarily unavailable; try again",
+                    Outage::Contention => "the database was busy with other changes, so nothing was changed; try again",
                 };
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
             }

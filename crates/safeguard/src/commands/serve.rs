@@ -20,6 +20,7 @@ pub(crate) async fn run(
     limit_args: &LimitArgs,
     idle_timeout_seconds: u32,
 ) -> anyhow::Result<()> {
+    crate::database::check_before_serving(data).await?;
     let (app, backend) = crate::database::open_app(data).await?;
     let app = App { session_idle: time::Duration::seconds(idle_timeout_seconds.into()), ..app };
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;

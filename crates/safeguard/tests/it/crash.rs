@@ -64,7 +64,11 @@ fn add_token(data: &Path, org: &str, role: &str, name: &str) -> String {
 fn start(data: &Path) -> (Child, String) {
     let port = free_port();
     let child =
-        safeguard(data, &["serve", "--bind", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
+        // Concurrent writers share one token: no per-user budget, the harness is about durability.
+        safeguard(data, &["serve", "--bind", &format!("127.0.0.1:{port}"), "--user-rate", "0"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while !reqwest::blocking::get(format!("{base}/healthz")).is_ok_and(|r| r.status().is_success()) {

@@ -19,10 +19,10 @@ use tokio::net::TcpStream;
 struct LimitedServer(Child, String);
 
 impl LimitedServer {
-    fn start(dir: &std::path::Path) -> Self {
+    async fn start(dir: &std::path::Path) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut args = vec!["serve".to_string(), "--bind".into(), format!("127.0.0.1:{port}")];
-        args.extend(common::data_args(dir, common::lane_database_for(dir.to_str().unwrap()).as_deref()));
+        args.extend(common::data_args(dir, common::fresh_postgres_database().await.as_deref()));
         let mut child = Command::new("sh")
             .arg("-c")
             .arg("ulimit -n 1024 && exec \"$0\" \"$@\"")
@@ -57,7 +57,7 @@ impl Drop for LimitedServer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_while_1100_idle_connections_are_open() {
     let dir = tempfile::tempdir().unwrap();
-    let server = LimitedServer::start(dir.path());
+    let server = LimitedServer::start(dir.path()).await;
     let mut idle = Vec::new();
     for i in 0..1_100 {
         let mut s = TcpStream::connect(&server.1).await.unwrap();
@@ -250,4 +250,124 @@ async fn the_simulation_runs_once_per_data_version() {
     t.refer(&fr, &adult_referral(), None).await;
     monitor.get(t.url("/monitor/simulation")).send().await.unwrap();
     assert_eq!(runs(), 2, "a new case must be counted");
+}
+
+/// Deep pages by cursor: `after` (a page's `next_after`) continues exactly where the page
+/// ended, in both orders; an `offset` past 10,000 is refused naming it, as is a bad cursor.
+#[tokio::test]
+async fn pages_continue_from_a_cursor_and_deep_offsets_are_refused() {
+    let t = TestApp::start().await;
+    let fr = t.api_user(org_for(Role::FirstResponder), Role::FirstResponder, "fr").await;
+    for _ in 0..7 {
+        let (status, _) = t.refer(&fr, &adult_referral(), None).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let ids = |page: &serde_json::Value| -> Vec<String> {
+        page["cases"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    for sort in ["newest", "deadline"] {
+        let (_, whole) = t.get(&fr, &format!("/api/v1/cases?limit=200&sort={sort}")).await;
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..10 {
+            let cursor = after.as_deref().map(|a| format!("&after={a}")).unwrap_or_default();
+            let (status, page) = t.get(&fr, &format!("/api/v1/cases?limit=3&sort={sort}{cursor}")).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            seen.extend(ids(&page));
+            match page["next_after"].as_str() {
+                Some(next) => after = Some(next.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids(&whole), "pages by cursor, sort {sort}");
+    }
+    let (status, body) = t.get(&fr, "/api/v1/cases?offset=10001").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("offset")), "{body}");
+    let (status, body) = t.get(&fr, "/api/v1/cases?after=not-a-cursor").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("after")), "{body}");
+    let (_, first) = t.get(&fr, "/api/v1/cases?limit=3").await;
+    let newest_cursor = first["next_after"].as_str().unwrap().to_string();
+    let (status, body) = t.get(&fr, &format!("/api/v1/cases?sort=deadline&after={newest_cursor}")).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("after")), "{body}");
+}
+
+/// A damaged SQLite file is refused at start, naming the damage and what to do, before
+/// anything is served from it (on main the server started and served it). SQLite lane only.
+#[tokio::test]
+async fn serve_refuses_a_damaged_database_file() {
+    if std::env::var("SAFEGUARD_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_safeguard")).args(["migrate", "--data-dir", &data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = dir.path().join("safeguard.db");
+    // Damage the root page of a table that nothing reads at start.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await.unwrap();
+    let root: i64 = sqlx::query_scalar("SELECT rootpage FROM sqlite_master WHERE name = 'recommendations'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let page: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    let mut bytes = std::fs::read(&db).unwrap();
+    let start = ((root - 1) * page) as usize;
+    bytes[start..start + page as usize].fill(0xA5);
+    std::fs::write(&db, bytes).unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir", &data])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut status = None;
+    for _ in 0..200 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let Some(status) = status else {
+        let _ = child.kill();
+        panic!("the server started on a damaged database file");
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success());
+    assert!(stderr.contains("is damaged") && stderr.contains("quick_check"), "{stderr}");
+}
+
+/// PostgreSQL gives up a transaction to a concurrent one with SQLSTATE class 40 (deadlock,
+/// serialisation failure); the case transactions now run again instead of answering 503 as on
+/// main. The failures are injected by a trigger on `case_events`. PostgreSQL lane only.
+#[tokio::test]
+async fn case_transactions_given_up_to_contention_run_again() {
+    let t = TestApp::start().await;
+    let Some(url) = t.database_url.clone() else { return };
+    let fr = t.api_user(org_for(Role::FirstResponder), Role::FirstResponder, "fr").await;
+    let dm = t.api_user("SCA", Role::DecisionMaker, "dm").await;
+    let (_, created) = t.refer(&fr, &adult_referral(), None).await;
+    let id = created["case_id"].as_str().unwrap().to_string();
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    for statement in [
+        "CREATE SEQUENCE injected_contention",
+        "CREATE FUNCTION inject_contention() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         IF nextval('injected_contention') <= 2 THEN RAISE EXCEPTION 'injected' USING ERRCODE = '40P01'; END IF; \
+         RETURN NEW; END $$",
+        "CREATE TRIGGER inject_contention BEFORE INSERT ON case_events FOR EACH ROW EXECUTE FUNCTION inject_contention()",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    let (status, body) = t.decide(&dm, &id, "decide-reasonable-grounds", "positive", 0).await;
+    assert_eq!(status, StatusCode::OK, "a change given up twice to a deadlock: {body}");
+    sqlx::query("ALTER SEQUENCE injected_contention RESTART").execute(&pool).await.unwrap();
+    let (status, body) = t.refer(&fr, &adult_referral(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "a referral given up twice to a deadlock: {body}");
+    assert_eq!(t.case_count().await, 2);
+    pool.close().await;
 }

@@ -32,7 +32,9 @@ fn run(args: &[String]) -> String {
 /// Starts `serve` on a free port; returns the process and its base URL once it listens.
 fn serve(data: &[String]) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut args = vec!["serve".to_string(), "--bind".into(), format!("127.0.0.1:{port}")];
+    // One token sends all 10,000 referrals: no per-user budget (it would answer 429).
+    let mut args =
+        vec!["serve".to_string(), "--bind".into(), format!("127.0.0.1:{port}"), "--user-rate".into(), "0".into()];
     args.extend_from_slice(data);
     let mut child = safeguard(&args).stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();

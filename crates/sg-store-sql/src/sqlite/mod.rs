@@ -97,6 +97,22 @@ impl SqliteStore {
         sqlx::query_scalar("PRAGMA synchronous").fetch_one(self.writer()).await.map_err(convert::error)
     }
 
+    /// Runs SQLite's quick consistency check (`PRAGMA quick_check`: every page and b-tree, but
+    /// not whether indexes match their tables; linear in the file's size); `Ok(())` when it
+    /// reports `ok`, else the problems it lists (at most ten).
+    pub async fn quick_check(&self) -> Result<(), StoreError> {
+        // A page too damaged to read fails the check itself instead of being listed.
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA quick_check(10)")
+            .fetch_all(self.reader())
+            .await
+            .map_err(|e| StoreError::Other(format!("quick_check could not read the file: {}", convert::error(e))))?;
+        if rows == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Other(format!("quick_check found damage: {}", rows.join("; "))))
+        }
+    }
+
     /// Runs SQLite's own consistency check; `Ok(())` when it reports `ok`.
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
         let rows: Vec<String> =

@@ -47,8 +47,12 @@ pub(crate) struct ListQuery {
     sort: Option<String>,
     #[param(minimum = 1, maximum = 200, default = 50)]
     limit: Option<u32>,
-    #[param(minimum = 0, default = 0)]
+    /// Cases to skip, at most 10000. Deeper pages: pass `after`.
+    #[param(minimum = 0, maximum = 10000, default = 0)]
     offset: Option<u64>,
+    /// Keyset pagination: the `next_after` of the previous page (same filters and sort); the
+    /// page starts just after it, as cheaply at any depth.
+    after: Option<String>,
 }
 
 /// The `sort` parameter's schema: the codes of [`CaseSort`].
@@ -84,6 +88,13 @@ pub(crate) async fn list(
         Some(v) => CaseSort::from_code(v)
             .ok_or_else(|| ApiError::invalid("sort", format!("must be one of: {}", CaseSort::expected())))?,
     };
+    let after = match q.after.as_deref() {
+        None => None,
+        Some(text) => Some(
+            sg_store::CaseCursor::parse(text)
+                .ok_or_else(|| ApiError::invalid("after", "is not a cursor: pass a page's next_after unchanged"))?,
+        ),
+    };
     let filter = CaseFilter {
         status: q.status,
         open_only: false,
@@ -99,6 +110,7 @@ pub(crate) async fn list(
         sort,
         limit: q.limit.unwrap_or(50),
         offset: q.offset.unwrap_or(0),
+        after,
     };
     Ok(Json(state.app.list_cases(&user, filter).await?))
 }
