@@ -25,7 +25,8 @@ function freePort() {
 export async function startServer(extra = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'safeguard-browser-'));
   const port = await freePort();
-  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, ...extra], {
+  // Pages load faster than a person clicks; the per-user rate limit is tested in Rust (limits::).
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, '--user-rate', '0', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
