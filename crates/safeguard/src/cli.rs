@@ -52,6 +52,10 @@ pub struct LimitArgs {
     /// Requests a user may make at once above the sustained rate.
     #[arg(long, default_value_t = 100)]
     pub user_burst: u32,
+    /// Most expensive requests (simulation, dashboard, deep case lists) at once; the others
+    /// wait their turn (0: no bound; default: one fewer than the cores, at least 1).
+    #[arg(long, default_value_t = sg_web::default_heavy_requests())]
+    pub heavy_requests: usize,
     /// Serves `GET /metrics` (Prometheus text) on this address only; off when not given. Bind
     /// it to loopback or a private network: it is not authenticated.
     #[arg(long)]
@@ -69,6 +73,7 @@ impl LimitArgs {
             request_timeout: secs(self.request_timeout_secs.max(1)),
             user_requests_per_second: self.user_rate,
             user_burst: self.user_burst,
+            heavy_requests: self.heavy_requests,
         }
     }
 }

@@ -8,6 +8,7 @@ mod dates;
 mod error;
 mod extract;
 mod form;
+mod heavy;
 mod i18n;
 mod limits;
 mod metrics;
@@ -15,7 +16,7 @@ mod pages;
 mod serve;
 mod static_files;
 
-pub use limits::Limits;
+pub use limits::{default_heavy_requests, Limits};
 pub use metrics::{metrics_router, Metrics};
 pub use serve::serve;
 

@@ -29,6 +29,10 @@ pub struct Limits {
     pub user_requests_per_second: u32,
     /// How many requests a user may make at once above the sustained rate.
     pub user_burst: u32,
+    /// Most expensive requests (the simulation, the monitoring dashboard, deep or long case
+    /// lists) running at once; the others wait up to half the request timeout, then get `503`.
+    /// 0 turns the bound off.
+    pub heavy_requests: usize,
 }
 
 impl Default for Limits {
@@ -40,8 +44,14 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(60),
             user_requests_per_second: 20,
             user_burst: 100,
+            heavy_requests: default_heavy_requests(),
         }
     }
+}
+
+/// One fewer than the cores (at least one), so expensive requests leave a core for the rest.
+pub fn default_heavy_requests() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
 /// Buckets kept before full ones (users who have been quiet) are dropped.

@@ -56,6 +56,7 @@ struct Inner {
     db_connections: Gauge,
     db_idle: Gauge,
     write_queue: Gauge,
+    heavy_waiting: Gauge,
     /// One scrape at a time, so the totals copied from the application only go up.
     scrape: Mutex<()>,
 }
@@ -104,6 +105,12 @@ impl Metrics {
         registry.register("db_connections", "Database connections open now", db_connections.clone());
         registry.register("db_connections_idle", "Database connections open and idle now", db_idle.clone());
         registry.register("db_write_queue", "Writes waiting for the next group commit (SQLite)", write_queue.clone());
+        let heavy_waiting = Gauge::default();
+        registry.register(
+            "heavy_requests_waiting",
+            "Expensive requests (simulation, dashboard, deep case lists) waiting for their turn",
+            heavy_waiting.clone(),
+        );
         Self(Arc::new(Inner {
             registry,
             requests,
@@ -115,6 +122,7 @@ impl Metrics {
             db_connections,
             db_idle,
             write_queue,
+            heavy_waiting,
             scrape: Mutex::new(()),
         }))
     }
@@ -123,6 +131,11 @@ impl Metrics {
     pub(crate) fn connection_opened(&self) -> impl Drop {
         self.0.connections.inc();
         OpenConnection(self.0.connections.clone())
+    }
+
+    /// The gauge of expensive requests waiting for their turn.
+    pub(crate) fn heavy_waiting(&self) -> Gauge {
+        self.0.heavy_waiting.clone()
     }
 
     pub(crate) fn connection_closed_for_room(&self) {

@@ -57,6 +57,12 @@ pub async fn serve(
     metrics: Metrics,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let mut router = router;
+    if let Some(gate) =
+        crate::heavy::Gate::new(limits.heavy_requests, limits.request_timeout / 2, metrics.heavy_waiting())
+    {
+        router = router.layer(axum::middleware::from_fn_with_state(gate, crate::heavy::gate));
+    }
     let router = router
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track));
