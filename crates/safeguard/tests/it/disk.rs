@@ -162,3 +162,28 @@ async fn reasons_and_organisation_names_are_bounded_with_the_field_named() {
         .await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test]
+async fn the_pages_refuse_a_long_reason_naming_the_field_and_show_erased_reasons() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let (_, created) = t.refer(&fr, &common::adult_referral(), None).await;
+    let case = created["case_id"].as_str().unwrap().to_string();
+    let mut dm = common::browser::Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let path = format!("/cases/{case}/decide/reasonable-grounds");
+    let long = "x".repeat(5_001);
+    let (_, landed, html) = dm.post(&path, &[("outcome", "positive"), ("reasons", &long), ("confirm", "yes")]).await;
+    assert_eq!(landed, path, "a long reason was recorded");
+    assert!(html.contains("use 5000 characters or fewer"), "the field's error is not shown");
+    let (_, view) = t.get(&fr, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(view["status"], "awaiting-rg");
+
+    let reasons = "Told us about the farm at Quillington.";
+    let (_, landed, _) = dm.post(&path, &[("outcome", "positive"), ("reasons", reasons), ("confirm", "yes")]).await;
+    assert_eq!(landed, format!("/cases/{case}"));
+    let (_, _, html) = dm.get(&format!("/cases/{case}")).await;
+    assert!(html.contains(reasons), "the decision maker reads the reason on the case page");
+    t.app.erase_person(sg_domain::CaseId::parse(&case).unwrap(), "asked").await.unwrap();
+    let (_, _, html) = dm.get(&format!("/cases/{case}")).await;
+    assert!(!html.contains("Quillington") && html.contains(sg_app::case_text::ERASED), "{html}");
+}
