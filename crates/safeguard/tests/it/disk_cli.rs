@@ -207,3 +207,39 @@ async fn a_forged_checkpoint_and_a_stranger_key_are_refused() {
     );
     assert!(!safeguard(&["audit", "verify", "--public-key", "xyz"], &data).status.success());
 }
+
+#[tokio::test]
+async fn idempotency_rows_from_before_keying_are_rekeyed_and_sealed_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_args(dir.path(), None);
+    add_user(&data, "fr-1");
+    let url = format!("sqlite://{}", dir.path().join("safeguard.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let user: String = sqlx::query_scalar("SELECT id FROM users LIMIT 1").fetch_one(&pool).await.unwrap();
+    // As the code before migration 0020 wrote them: an unkeyed digest and an answer in the clear.
+    let digest = vec![7u8; 32];
+    sqlx::query(
+        "INSERT INTO api_idempotency (user_id, key, fingerprint, owner, status, response, created_at, keyed) \
+         VALUES ($1, 'k1', $2, 'old', 201, $3, 0, 0)",
+    )
+    .bind(&user)
+    .bind(&digest)
+    .bind(b"{\"full_name\":\"Ana Example\"}".to_vec())
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    add_user(&data, "fr-2");
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let (fingerprint, response, keyed): (Vec<u8>, Vec<u8>, i64) =
+        sqlx::query_as("SELECT fingerprint, response, keyed FROM api_idempotency WHERE key = 'k1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let secret = std::fs::read_to_string(dir.path().join("keys/fingerprint.secret")).unwrap();
+    let key = sg_crypto::FingerprintKey::from_hex(&secret).unwrap();
+    assert_eq!(keyed, 1);
+    assert_eq!(fingerprint, key.fingerprint(&digest), "re-keyed, so a retry of the same request still matches");
+    assert!(!String::from_utf8_lossy(&response).contains("Ana Example"), "the kept answer is still in the clear");
+}
