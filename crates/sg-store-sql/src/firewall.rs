@@ -51,12 +51,23 @@ pub(crate) async fn append_audit_tx(
         let head_signed = match (signer, previous) {
             (None, _) => false,
             (Some(_), None) => true,
-            (Some(_), Some((seq, hash))) => {
-                let signed: Option<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM audit_checkpoints WHERE seq = $1")
-                    .bind(seq as i64)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                signed.as_deref() == Some(hash.as_slice())
+            (Some(signer), Some((seq, hash))) => {
+                // Its signature too: a row an attacker wrote for a rewritten head vouches for nothing.
+                let row =
+                    sqlx::query("SELECT signed_at, signature FROM audit_checkpoints WHERE seq = $1 AND hash = $2")
+                        .bind(seq as i64)
+                        .bind(hash.to_vec())
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                row.is_some_and(|r| {
+                    let c = sg_audit::Checkpoint {
+                        seq,
+                        hash,
+                        signed_at: r.get("signed_at"),
+                        signature: r.get("signature"),
+                    };
+                    c.verifies(&signer.public_key())
+                })
             }
         };
         let entries: Vec<AuditEntry> = records

@@ -186,10 +186,47 @@ async fn a_log_with_entries_deleted_and_the_chain_recomputed_fails_verification(
     assert!(!out.status.success(), "a rewritten log verified: {}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stderr).contains("audit entry 2"), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!safeguard(&["audit", "verify"], &data).status.success());
-    // Opening the database again signs nothing the rewrite added: a later change is signed
-    // on its own, and the log still fails.
-    add_user(&data, "fr-5");
+    // The attacker adds a checkpoint of their own for the rewritten head: it does not verify,
+    // and a later change is not signed over it either, so the log keeps failing.
+    let head = store_head(dir.path(), &data).await;
+    let forged = format!(
+        "INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES ({}, {}, 0, {})",
+        head.0,
+        hex_literal(&data, &head.1),
+        hex_literal(&data, &[0u8; 64])
+    );
+    raw_sql(dir.path(), &data, &forged).await;
     assert!(!safeguard(&["audit", "verify", "--public-key", &public], &data).status.success());
+    add_user(&data, "fr-5");
+    let out = safeguard(&["audit", "verify", "--public-key", &public], &data);
+    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+async fn store_head(dir: &Path, data: &[String]) -> (u64, [u8; 32]) {
+    let store = common::store_for(dir, data).await;
+    let entries = store.audit_page(0, 10_000).await.unwrap();
+    let last = entries.last().unwrap();
+    (last.seq, last.hash)
+}
+
+fn hex_literal(data: &[String], bytes: &[u8]) -> String {
+    if data.iter().any(|a| a == "--database-url") {
+        format!("'\\x{}'::bytea", hex::encode(bytes))
+    } else {
+        format!("X'{}'", hex::encode(bytes))
+    }
+}
+
+async fn raw_sql(dir: &Path, data: &[String], sql: &str) {
+    match data.iter().position(|a| a == "--database-url").map(|i| data[i + 1].clone()) {
+        Some(url) => {
+            sqlx::query(sql).execute(&sqlx::PgPool::connect(&url).await.unwrap()).await.unwrap();
+        }
+        None => {
+            let url = format!("sqlite://{}", dir.join("safeguard.db").display());
+            sqlx::query(sql).execute(&sqlx::SqlitePool::connect(&url).await.unwrap()).await.unwrap();
+        }
+    }
 }
 
 #[tokio::test]
