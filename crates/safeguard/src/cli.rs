@@ -278,6 +278,16 @@ pub enum AuditCommand {
         /// A head hash kept from an earlier verification: fails if it is no longer in the log.
         #[arg(long)]
         head: Option<String>,
+        /// The audit public key (`audit public-key`, kept by a monitor): every signed checkpoint
+        /// must verify with it and the last entry must be signed. Without it, the key file's.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Prints the public key that verifies the audit log's signed checkpoints, for monitors.
+    PublicKey {
+        /// Data location.
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 

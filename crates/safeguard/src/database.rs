@@ -80,6 +80,14 @@ impl Backend {
         }
     }
 
+    /// Signs the audit chain's head in every transaction that appends to it from now on.
+    pub(crate) fn set_audit_signer(&self, signer: Arc<sg_audit::AuditSigner>) {
+        match self {
+            Backend::Sqlite(s) => s.set_audit_signer(signer),
+            Backend::Postgres(s) => s.set_audit_signer(signer),
+        }
+    }
+
     /// The schema version the database is at.
     pub(crate) async fn schema_version(&self) -> Result<i64, sg_store::StoreError> {
         match self {
@@ -116,7 +124,26 @@ pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, Ba
     let has_keys = !store.person_keys_page(None, 1).await.context("cannot read the database")?.is_empty();
     let ring = crate::keys::open_or_create(&data.key_dir(), has_keys)?;
     let key_created = Arc::new(crate::keys::written_dates(&data.key_dir()));
-    Ok((sg_app::App { key_created, ..sg_app::App::new(store, ring) }, backend))
+    let signed = store.last_audit_checkpoint().await.context("cannot read the database")?.is_some();
+    let (signer, new_signer) = crate::keys::audit_signer(&data.key_dir(), signed)?;
+    let signer = Arc::new(signer);
+    backend.set_audit_signer(signer.clone());
+    let app = sg_app::App {
+        key_created,
+        fingerprint_key: Arc::new(crate::keys::fingerprint_key(&data.key_dir())?),
+        audit_signer: Some(signer),
+        ..sg_app::App::new(store, ring)
+    };
+    if new_signer {
+        // The first checkpoint covers the entries written before there was a key, once the
+        // whole chain verifies; from now on every append is signed in its own transaction.
+        app.sign_audit_head().await.context("cannot sign the existing audit log")?;
+    }
+    let rekeyed = app.rekey_idempotency().await.context("cannot key the idempotency records")?;
+    if rekeyed > 0 {
+        tracing::info!(records = rekeyed, "idempotency records keyed and sealed");
+    }
+    Ok((app, backend))
 }
 
 /// Opens the database, creating the data directory and bringing the schema up to date, then
@@ -139,8 +166,7 @@ async fn open_migrated(data: &DataArgs) -> anyhow::Result<(Arc<dyn Store>, Backe
     match data.location()? {
         Location::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+                crate::files::private_dir(dir).context("cannot create the data directory")?;
             }
             let store = SqliteStore::open(&path)
                 .await

@@ -3,7 +3,6 @@
 //! database so that a copy of the database alone reveals no identity.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -63,20 +62,12 @@ pub(crate) fn written_dates(dir: &Path) -> std::collections::BTreeMap<String, ti
 
 /// Writes a new master key numbered one above the highest, readable only by the owner.
 pub(crate) fn create_next(dir: &Path) -> anyhow::Result<MasterKey> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create the key directory {}", dir.display()))?;
+    crate::files::private_dir(dir).context("cannot create the key directory")?;
     let next = key_files(dir)?.last().map(|(n, _)| n + 1).unwrap_or(1);
     let key = MasterKey::generate(&id_of(next));
     let path = dir.join(format!("{next:04}.key"));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&path).with_context(|| format!("cannot create the key file {}", path.display()))?;
-    file.write_all(format!("{}\n", key.to_hex()).as_bytes())?;
-    file.sync_all()?;
+    crate::files::write_private(&path, format!("{}\n", key.to_hex()).as_bytes())
+        .context("cannot write the key file")?;
     Ok(key)
 }
 
@@ -96,4 +87,50 @@ pub(crate) fn open_or_create(dir: &Path, database_has_person_keys: bool) -> anyh
     }
     create_next(dir)?;
     load(dir)?.context("the new key file could not be read back")
+}
+
+/// The file beside the master keys holding the secret that keys request fingerprints.
+pub(crate) const FINGERPRINT_FILE: &str = "fingerprint.secret";
+/// The file beside the master keys holding the Ed25519 key that signs audit checkpoints.
+pub(crate) const AUDIT_SIGNING_FILE: &str = "audit-signing.secret";
+
+/// Reads the 64-hex-digit secret `name` in `dir`, writing a new random one (0600) when there is
+/// none; whether it was new.
+pub(crate) fn secret(dir: &Path, name: &str) -> anyhow::Result<(String, bool)> {
+    let path = dir.join(name);
+    if path.exists() {
+        let text = fs::read_to_string(&path).with_context(|| format!("cannot read the key file {}", path.display()))?;
+        return Ok((text.trim().to_string(), false));
+    }
+    crate::files::private_dir(dir).context("cannot create the key directory")?;
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let text = hex::encode(bytes);
+    bytes.fill(0);
+    crate::files::write_private(&path, format!("{text}\n").as_bytes()).context("cannot write the key file")?;
+    Ok((text, true))
+}
+
+/// The fingerprint key of `dir`, made at first start.
+pub(crate) fn fingerprint_key(dir: &Path) -> anyhow::Result<sg_crypto::FingerprintKey> {
+    let (text, _) = secret(dir, FINGERPRINT_FILE)?;
+    sg_crypto::FingerprintKey::from_hex(&text).with_context(|| format!("bad key file {FINGERPRINT_FILE}"))
+}
+
+/// The audit signing key of `dir`, made at first start. A new key for a log already signed with
+/// another is refused: its checkpoints could no longer be verified, and a new key would hide
+/// that the old one was lost.
+/// Whether the key is new is returned with it.
+pub(crate) fn audit_signer(dir: &Path, already_signed: bool) -> anyhow::Result<(sg_audit::AuditSigner, bool)> {
+    if already_signed && !dir.join(AUDIT_SIGNING_FILE).exists() {
+        bail!(
+            "the audit signing key {} is missing, but the audit log has signed checkpoints. Restore the key \
+             directory from your key backup (or pass --key-dir).",
+            dir.join(AUDIT_SIGNING_FILE).display()
+        );
+    }
+    let (text, new) = secret(dir, AUDIT_SIGNING_FILE)?;
+    let signer =
+        sg_audit::AuditSigner::from_hex(&text).with_context(|| format!("bad key file {AUDIT_SIGNING_FILE}"))?;
+    Ok((signer, new))
 }

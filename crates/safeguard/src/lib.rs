@@ -5,6 +5,7 @@ mod bench;
 mod cli;
 mod commands;
 mod database;
+mod files;
 mod keys;
 
 use std::process::ExitCode;

@@ -122,6 +122,39 @@ impl ActionRequest {
     }
 }
 
+/// The longest reason a command takes, in characters: a page of reasons, not a document store.
+pub const MAX_REASON_CHARS: usize = 5_000;
+/// The longest organisation name a command takes, in characters.
+pub const MAX_ORG_NAME_CHARS: usize = 200;
+
+/// Refuses a command whose free text is longer than its bound, naming the field as the API
+/// does (`reason`, `reasons`, `provider`, `guardian`, `organisation`).
+pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
+    use CaseCommand as C;
+    let (field, text, max) = match command {
+        C::Route { reason, .. } | C::ExitSupport { reason } | C::Withdraw { reason } => {
+            ("reason", reason, MAX_REASON_CHARS)
+        }
+        C::EndGuardianAssignment { reason } => ("reason", reason, MAX_REASON_CHARS),
+        C::DecideReasonableGrounds { reasons, .. }
+        | C::DecideConclusiveGrounds { reasons, .. }
+        | C::DecideReconsideration { reasons, .. } => ("reasons", reasons, MAX_REASON_CHARS),
+        C::EnterSupport { provider, .. } => ("provider", provider, MAX_ORG_NAME_CHARS),
+        C::AssignGuardian { guardian, .. } => ("guardian", guardian, MAX_ORG_NAME_CHARS),
+        C::InstructLegalAdviser { name, .. } | C::EndLegalAdviserInstruction { name, .. } => {
+            ("organisation", name, MAX_ORG_NAME_CHARS)
+        }
+        C::RequestReconsideration { .. }
+        | C::ApplyForPermissionToStay
+        | C::DecidePermissionToStay { .. }
+        | C::ConvertToReferral => return Ok(()),
+    };
+    if text.chars().count() > max {
+        return Err(FieldError::coded(field, "too_long", vec![("max", max.to_string())]));
+    }
+    Ok(())
+}
+
 /// Parses a JSON body with serde, naming the field at fault when it does not fit.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
     let de = &mut serde_json::Deserializer::from_slice(body);

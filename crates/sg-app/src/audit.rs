@@ -1,5 +1,7 @@
 //! Recording and verifying the audit log.
 
+use std::collections::BTreeMap;
+
 use sg_audit::{AuditAction, AuditRecord, Broken, Outcome, Verifier};
 use sg_domain::{CaseId, Coded};
 use sg_store::User;
@@ -62,6 +64,25 @@ impl App {
     /// Verifies the whole chain from the first entry; with `expected_head`, also checks that a
     /// head hash kept earlier is still in the chain (so the log was not rewritten or truncated).
     pub async fn verify_audit(&self, expected_head: Option<&str>) -> Result<Verification, AppError> {
+        self.verify_audit_signed(expected_head, None).await
+    }
+
+    /// As [`App::verify_audit`]; with `public`, also checks the signed checkpoints: each must be
+    /// signed with that key and match the entry it names, and the last entry must be covered by
+    /// one. A log whose entries were deleted or rewritten and whose chain was recomputed fails,
+    /// without any head kept earlier.
+    pub async fn verify_audit_signed(
+        &self,
+        expected_head: Option<&str>,
+        public: Option<&sg_audit::PublicKey>,
+    ) -> Result<Verification, AppError> {
+        let checkpoints = match public {
+            Some(public) => match self.checkpoints(public).await? {
+                Ok(c) => Some(c),
+                Err(broken) => return Ok(Verification::Broken(broken)),
+            },
+            None => None,
+        };
         let mut verifier = Verifier::new();
         // Compared as bytes: a head that is not 64 hexadecimal digits matches no entry.
         let expected: Option<Option<[u8; 32]>> = expected_head.map(|h| {
@@ -87,6 +108,13 @@ impl App {
                         if expected == Some(Some(e.hash)) {
                             head_seen = true;
                         }
+                        let signed = checkpoints.as_ref().and_then(|c| c.get(&e.seq));
+                        if signed.is_some_and(|hash| *hash != e.hash) {
+                            return Some(Broken {
+                                seq: e.seq,
+                                problem: "it differs from the signed checkpoint of this position (rewritten)".into(),
+                            });
+                        }
                     }
                     None
                 }
@@ -103,6 +131,48 @@ impl App {
                 problem: "the head hash kept earlier is not in the log: it was rewritten or truncated".into(),
             }));
         }
+        if let Some(checkpoints) = &checkpoints {
+            let last = checkpoints.keys().next_back().copied().unwrap_or(0);
+            if last > entries {
+                return Ok(Verification::Broken(Broken {
+                    seq: entries + 1,
+                    problem: format!("entry {last} was signed but is missing: the log was truncated"),
+                }));
+            }
+            if last < entries {
+                return Ok(Verification::Broken(Broken {
+                    seq: last + 1,
+                    problem: "no signed checkpoint covers it or any later entry: entries were deleted or \
+                              rewritten and the chain recomputed, or added without the signing key"
+                        .into(),
+                }));
+            }
+        }
         Ok(Verification::Intact { entries, head: head.map(hex::encode) })
+    }
+
+    /// Every signed checkpoint's hash, by position. The last one's signature is checked against
+    /// `public`: it vouches for the head, and through the chain for every entry before it, so a
+    /// checkpoint an attacker adds or keeps cannot cover a rewritten chain. The others locate a
+    /// rewrite (their hashes must match their entries); checking each signature would cost one
+    /// Ed25519 verification per append and prove nothing more.
+    async fn checkpoints(
+        &self,
+        public: &sg_audit::PublicKey,
+    ) -> Result<Result<BTreeMap<u64, [u8; 32]>, Broken>, AppError> {
+        let mut out = BTreeMap::new();
+        let mut last = None;
+        loop {
+            let after = out.keys().next_back().copied().unwrap_or(0);
+            let page = self.store.audit_checkpoints(after, VERIFY_PAGE).await?;
+            let Some(newest) = page.last().cloned() else { break };
+            out.extend(page.into_iter().map(|c| (c.seq, c.hash)));
+            last = Some(newest);
+        }
+        if let Some(c) = last.filter(|c| !c.verifies(public)) {
+            let problem = "its signed checkpoint does not verify with this public key (forged)".into();
+            return Ok(Err(Broken { seq: c.seq, problem }));
+        }
+        Ok(Ok(out))
     }
 }

@@ -137,10 +137,12 @@ impl App {
         if !access::can_read_cases(user) {
             return Err(AppError::Forbidden(Refusal::CannotSeeCases(user.role)));
         }
-        let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
+        let mut record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
         if !access::can_view_case(user, &record) {
             return Err(AppError::NotFound);
         }
+        // Only now, for someone who works on the case: its sealed reasons opened.
+        self.open_event_texts(&mut record).await?;
         Ok(record)
     }
 
@@ -286,6 +288,9 @@ impl App {
         facts: sg_rules::RequestFacts,
     ) -> Result<CaseView, AppError> {
         let record = self.visible_case(user, id).await?;
+        // Before anything else is looked up or audited; `commit_change` checks again for its
+        // other callers.
+        crate::actions::check_text_lengths(&command).map_err(AppError::Invalid)?;
         if let Err(refused) = access::check_command(user, &record, &command) {
             let detail = format!("{} not permitted", sg_domain::Coded::code(command.kind()));
             self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, detail).await?;
@@ -309,6 +314,7 @@ impl App {
         person: Option<(Identity, PersonalAccount)>,
         handover: Handover<'_>,
     ) -> Result<CaseView, AppError> {
+        crate::actions::check_text_lengths(&command).map_err(AppError::Invalid)?;
         let id = record.id;
         let mut state = state_of(record)?;
         if let Some(v) = expected_version {
@@ -335,7 +341,8 @@ impl App {
             (CaseCommand::ConvertToReferral, Some((identity, account))) => {
                 identity.validate(today)?;
                 account.validate()?;
-                Some(crate::vault::seal(&self.keys, id, &identity, &account)?)
+                let dk = self.data_key(id).await?.unwrap_or_else(sg_crypto::DataKey::generate);
+                Some((crate::vault::seal_under(&self.keys, id, &dk, &identity, &account, None)?, dk))
             }
             (CaseCommand::ConvertToReferral, None) => {
                 return Err(crate::messages::invalid("identity", "conversion.identity_required", vec![]))
@@ -346,6 +353,11 @@ impl App {
         for e in &events {
             state.apply(e);
         }
+        // Sealed once the state is folded (the state keeps no text); the stored events hold
+        // only the sealed form.
+        let mut stored_events = events.clone();
+        let new_key = self.seal_event_texts(id, &mut stored_events, sealed.as_ref().map(|(_, dk)| dk)).await?;
+        let sealed = sealed.map(|(s, _)| s);
         if let Err(broken) = state.check_invariants() {
             return Err(AppError::Internal(format!("refused a change that would break an invariant: {broken}")));
         }
@@ -364,12 +376,12 @@ impl App {
             .append_events(&Append {
                 case: id,
                 expected_version: expected,
-                events: &events,
+                events: &stored_events,
                 state: &state,
                 actor: user.map(|u| u.id),
                 now: self.clock.now(),
                 vault: sealed.as_ref().map(|s| s.fields.as_slice()).unwrap_or(&[]),
-                person_key: sealed.as_ref().map(|s| s.person_key.as_slice()),
+                person_key: sealed.as_ref().map(|s| s.person_key.as_slice()).or(new_key.as_deref()),
                 audit: &audit,
                 new_owner_org: handover.new_owner_org,
                 spend_dtn_code: handover.dtn_code_hash,
@@ -380,7 +392,7 @@ impl App {
         tracing::info!(case = %id, events = events.len(), "case changed");
         // The case as it now stands, for the one who changed it, even when the change took it
         // out of their sight (a decision maker re-routing it to another authority).
-        let record = self.store.case(id).await?.ok_or(AppError::NotFound)?;
+        let record = self.case_record(id).await?.ok_or(AppError::NotFound)?;
         view_of(record, today)
     }
 }

@@ -11,6 +11,7 @@ pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod case_actions;
+pub mod case_text;
 pub mod cases;
 pub mod consents;
 pub mod conversion;
@@ -22,6 +23,7 @@ mod error;
 pub mod kept_forms;
 pub mod messages;
 pub mod monitoring;
+pub mod protection;
 pub mod queue;
 pub mod recommendations;
 pub mod referrals;
@@ -82,6 +84,12 @@ pub struct App {
     pub session_idle: time::Duration,
     /// Forms sent after their session ended, until their user signs in again.
     pub kept_forms: Arc<kept_forms::KeptForms>,
+    /// Keys the fingerprints of requests kept for idempotency (`protection.rs`); kept outside
+    /// the database. A random one unless the binary loads the key file.
+    pub fingerprint_key: Arc<sg_crypto::FingerprintKey>,
+    /// Signs checkpoints of the audit chain's head; kept outside the database. `None`: no
+    /// checkpoints are signed (tests, read-only tools).
+    pub audit_signer: Option<Arc<sg_audit::AuditSigner>>,
 }
 
 impl App {
@@ -96,6 +104,8 @@ impl App {
             simulations: Arc::default(),
             session_idle: auth::SESSION_IDLE_TIMEOUT,
             kept_forms: Arc::default(),
+            fingerprint_key: Arc::new(sg_crypto::FingerprintKey::generate()),
+            audit_signer: None,
         }
     }
 }

@@ -179,7 +179,9 @@ impl App {
                 if key.is_empty() || key.len() > 255 {
                     return Err(AppError::invalid("Idempotency-Key", "must be 1 to 255 characters"));
                 }
-                let fingerprint = Sha256::digest(serde_json::to_vec(&input).unwrap_or_default()).to_vec();
+                // Keyed: the request holds the person's name and date of birth.
+                let digest = Sha256::digest(serde_json::to_vec(&input).unwrap_or_default());
+                let fingerprint = self.request_fingerprint(&digest);
                 Some(IdempotencyKey { user: user.id, key: key.to_string(), fingerprint })
             }
             None => None,

@@ -235,7 +235,7 @@ impl App {
 
     /// The person's view of their case.
     pub async fn survivor_view(&self, case: CaseId) -> Result<SurvivorView, AppError> {
-        let record = self.store.case(case).await?.ok_or(AppError::NotFound)?;
+        let record = self.case_record(case).await?.ok_or(AppError::NotFound)?;
         let (today, now) = (self.clock.today(), self.clock.now());
         let raw_consents = self.store.consents(case).await?;
         let consents = raw_consents

@@ -13,7 +13,7 @@ fn field_aad(case: CaseId, field: VaultField) -> Vec<u8> {
     format!("safeguard/vault/v1|{case}|{}", field.as_str()).into_bytes()
 }
 
-fn key_aad(case: CaseId) -> Vec<u8> {
+pub(crate) fn key_aad(case: CaseId) -> Vec<u8> {
     format!("safeguard/person-key/v1|{case}").into_bytes()
 }
 
@@ -39,7 +39,19 @@ pub fn seal_with_context(
     account: &PersonalAccount,
     context: Option<&AccountContext>,
 ) -> Result<Sealed, AppError> {
-    let dk = DataKey::generate();
+    seal_under(keys, case, &DataKey::generate(), identity, account, context)
+}
+
+/// [`seal_with_context`] under a given data key: the case's own, when it has one already (a
+/// report whose reasons were sealed before it was converted keeps them readable).
+pub fn seal_under(
+    keys: &KeyRing,
+    case: CaseId,
+    dk: &DataKey,
+    identity: &Identity,
+    account: &PersonalAccount,
+    context: Option<&AccountContext>,
+) -> Result<Sealed, AppError> {
     let enc = |e: serde_json::Error| AppError::Internal(format!("cannot encode the identifying record: {e}"));
     let identity = serde_json::to_vec(identity).map_err(enc)?;
     let account = serde_json::to_vec(account).map_err(enc)?;
@@ -51,7 +63,7 @@ pub fn seal_with_context(
         let context = serde_json::to_vec(context).map_err(enc)?;
         fields.push((VaultField::AccountContext, dk.seal(&context, &field_aad(case, VaultField::AccountContext))));
     }
-    Ok(Sealed { person_key: keys.wrap(&dk, &key_aad(case)), fields })
+    Ok(Sealed { person_key: keys.wrap(dk, &key_aad(case)), fields })
 }
 
 /// Sealed vault fields, ready to store.

@@ -5,7 +5,10 @@
 //! hash kept outside the system (by a monitor, say) detects a rewritten or truncated log.
 //! Entries never hold personal data: ids, codes and short fixed reasons only.
 
+pub mod checkpoint;
 pub mod packed;
+
+pub use checkpoint::{AuditSigner, Checkpoint, PublicKey};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -42,6 +45,8 @@ sg_domain::coded_enum! {
         ConsentConfirmed = ("consent-confirmed", "Consent confirmed by the person or countersigned"),
         EmergencyRequested = ("emergency-requested", "Emergency access requested"),
         EmergencyDecided = ("emergency-decided", "Emergency access approved or declined"),
+        BackupTaken = ("backup-taken", "Backup taken"),
+        BackupRestored = ("backup-restored", "Backup restored into this database"),
     }
 }
 
@@ -88,7 +93,7 @@ pub struct AuditEntry {
     pub hash: [u8; 32],
 }
 
-fn as_hex<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn as_hex<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&hex::encode(h))
 }
 

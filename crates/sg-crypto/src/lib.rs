@@ -236,6 +236,45 @@ impl KeyRing {
     }
 }
 
+/// The secret that keys request fingerprints (HMAC-SHA256), kept in a key file beside the master
+/// keys. An unkeyed hash of a request that holds a name and a date of birth is found again by
+/// guessing names and dates; a keyed one cannot be checked without this file.
+#[derive(Clone)]
+pub struct FingerprintKey(Secret);
+
+impl fmt::Debug for FingerprintKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FingerprintKey(***)")
+    }
+}
+
+impl FingerprintKey {
+    /// A new random key.
+    pub fn generate() -> Self {
+        Self(Secret::random())
+    }
+    /// Reads a key file's text: 64 hexadecimal digits.
+    pub fn from_hex(text: &str) -> Result<Self, CryptoError> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut bytes)
+            .map_err(|_| CryptoError::BadKey("the fingerprint key is not 64 hexadecimal digits".into()))?;
+        Ok(Self(Secret(bytes)))
+    }
+    /// The key as a key file's text.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0 .0)
+    }
+    /// The keyed fingerprint of a request: HMAC-SHA256 of its SHA-256 digest. Fingerprints
+    /// stored before the key existed were that digest, so they are re-keyed in place with this
+    /// same function and still match their retries.
+    pub fn fingerprint(&self, digest: &[u8]) -> Vec<u8> {
+        use hmac::Mac;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0 .0).expect("HMAC takes any key length");
+        mac.update(digest);
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +327,15 @@ mod tests {
         KeyRing::new(vec![back]).unwrap().unwrap(&w, b"x").unwrap();
         assert!(MasterKey::from_hex("m1", "abc").is_err());
         assert!(!format!("{:?}", ring).contains(&ring.current().to_hex()));
+    }
+
+    #[test]
+    fn fingerprints_depend_on_the_key() {
+        let k = FingerprintKey::generate();
+        let again = FingerprintKey::from_hex(&k.to_hex()).unwrap();
+        assert_eq!(k.fingerprint(b"digest"), again.fingerprint(b"digest"));
+        assert_ne!(k.fingerprint(b"digest"), FingerprintKey::generate().fingerprint(b"digest"));
+        assert_ne!(k.fingerprint(b"digest"), k.fingerprint(b"other"));
+        assert!(!format!("{k:?}").contains(&k.to_hex()));
     }
 }

@@ -205,6 +205,21 @@ impl CaseEvent {
         Some(text.as_str()).filter(|t| !t.trim().is_empty())
     }
 
+    /// The free text the event carries, to replace in place (the application seals it before
+    /// it is stored and opens it when read).
+    pub fn detail_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Self::ReasonableGroundsDecided { reasons, .. }
+            | Self::ConclusiveGroundsDecided { reasons, .. }
+            | Self::ReconsiderationDecided { reasons, .. } => Some(reasons),
+            Self::RoutedToCompetentAuthority { reason, .. }
+            | Self::SupportExited { reason }
+            | Self::GuardianAssignmentEnded { reason }
+            | Self::Withdrawn { reason } => Some(reason),
+            _ => None,
+        }
+    }
+
     /// A one-line English summary for timelines.
     pub fn summary(&self) -> String {
         use crate::Coded;

@@ -31,7 +31,7 @@ impl<E: 'static> sg_store::Admin for SqlStore<E> {
                 already exists", org.name)),
             other => other,
         })?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(Organisation { id: org.id, name: org.name.clone(), kind: org.kind })
         })
@@ -140,7 +140,7 @@ impl<E: 'static> sg_store::Admin for SqlStore<E> {
                 .execute(&mut *tx)
                 .await
                 .map_err(error)?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
     }

@@ -80,6 +80,7 @@ pub(crate) async fn revoke_api_token(
     hash: &[u8],
     at: OffsetDateTime,
     audit: &AuditRecord,
+    signer: Option<&sg_audit::AuditSigner>,
 ) -> StoreResult<bool> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -95,13 +96,18 @@ pub(crate) async fn revoke_api_token(
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
         tx.commit().await.map_err(error)?;
         Ok(true)
     })
 }
 
-pub(crate) async fn add_account_request(db: &Db, r: &AccountRequest, audit: &AuditRecord) -> StoreResult<()> {
+pub(crate) async fn add_account_request(
+    db: &Db,
+    r: &AccountRequest,
+    audit: &AuditRecord,
+    signer: Option<&sg_audit::AuditSigner>,
+) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
         sqlx::query(
@@ -120,7 +126,7 @@ pub(crate) async fn add_account_request(db: &Db, r: &AccountRequest, audit: &Aud
         .execute(&mut *tx)
         .await
         .map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -182,6 +188,7 @@ pub(crate) async fn account_requests(db: &Db, org: Option<OrgId>, limit: u32) ->
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn decide_account_request(
     db: &Db,
     id: uuid::Uuid,
@@ -190,6 +197,7 @@ pub(crate) async fn decide_account_request(
     outcome: RequestOutcome,
     target_user: Option<UserId>,
     audit: &AuditRecord,
+    signer: Option<&sg_audit::AuditSigner>,
 ) -> StoreResult<bool> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -209,7 +217,7 @@ pub(crate) async fn decide_account_request(
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
         tx.commit().await.map_err(error)?;
         Ok(true)
     })

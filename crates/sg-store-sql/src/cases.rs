@@ -149,7 +149,11 @@ fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item
 }
 
 /// Inserts new cases with their events and vault fields, in the caller's transaction.
-async fn insert_cases(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
+async fn insert_cases(
+    conn: Conn<'_>,
+    cases: &[&NewCase],
+    signer: Option<&sg_audit::AuditSigner>,
+) -> Result<(), sqlx::Error> {
     on!(conn, |conn| {
         insert_projections(Conn::from(&mut *conn), cases).await?;
         let events: Vec<EventRow> =
@@ -170,7 +174,7 @@ async fn insert_cases(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Er
         marginals::append_deltas(Conn::from(&mut *conn), &deltas).await?;
         // The audit chain's lock (PostgreSQL) is taken last, so it is held only to the commit.
         let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
-        crate::firewall::append_audit_tx(Conn::from(&mut *conn), &audit).await?;
+        crate::firewall::append_audit_tx(Conn::from(&mut *conn), &audit, signer).await?;
         for c in cases {
             if let Some(hash) = &c.dtn_code_hash {
                 sqlx::query("INSERT INTO dtn_codes (code_hash, case_id) VALUES ($1, $2)")
@@ -186,7 +190,12 @@ async fn insert_cases(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Er
 
 /// Creates one case (or replays its Idempotency-Key) in the caller's transaction; the caller
 /// commits. SQLite's group-commit writer calls it once per case, each in its own savepoint.
-pub(crate) async fn create_case_tx(conn: Conn<'_>, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
+pub(crate) async fn create_case_tx(
+    conn: Conn<'_>,
+    c: &NewCase,
+    idem: Option<&IdempotencyKey>,
+    signer: Option<&sg_audit::AuditSigner>,
+) -> StoreResult<Created> {
     let postgres = matches!(conn, Conn::Postgres(_));
     on!(conn, |tx| {
         if let Some(k) = idem {
@@ -222,10 +231,10 @@ pub(crate) async fn create_case_tx(conn: Conn<'_>, c: &NewCase, idem: Option<&Id
                 });
             }
         }
-        insert_cases(Conn::from(&mut *tx), &[c]).await.map_err(error)?;
+        insert_cases(Conn::from(&mut *tx), &[c], signer).await.map_err(error)?;
         if let Some(k) = idem {
             sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at, keyed) VALUES ($1, $2, $3, $4, $5, 1)",
         )
         .bind(k.user.to_string())
         .bind(&k.key)
@@ -423,7 +432,7 @@ impl<E: 'static> SqlStore<E> {
             if let Some(key) = a.person_key {
                 crate::firewall::insert_person_keys(Conn::from(&mut *tx), &[(a.case, key)]).await.map_err(error)?;
             }
-            crate::firewall::append_audit_tx(Conn::from(&mut *tx), a.audit).await.map_err(error)?;
+            crate::firewall::append_audit_tx(Conn::from(&mut *tx), a.audit, self.signer()).await.map_err(error)?;
             if let Some(code) = a.spend_dtn_code {
                 if !crate::firewall::spend_dtn_code_tx(Conn::from(&mut *tx), code, a.now).await.map_err(error)? {
                     return Err(StoreError::Conflict("this conversion code was already used".into()));
@@ -463,7 +472,7 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
             retry_contention(|| async {
                 write!(&self.db, |pool| {
                     let mut tx = pool.begin().await.map_err(error)?;
-                    let created = create_case_tx(Conn::from(&mut *tx), c, idem).await?;
+                    let created = create_case_tx(Conn::from(&mut *tx), c, idem, self.signer()).await?;
                     tx.commit().await.map_err(error)?;
                     Ok(created)
                 })
@@ -478,7 +487,7 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;
             let cases: Vec<&NewCase> = cases.iter().collect();
-            insert_cases(Conn::from(&mut *tx), &cases).await.map_err(error)?;
+            insert_cases(Conn::from(&mut *tx), &cases, self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })?;
         self.compactor.note(&self.db, cases.len() as u64);

@@ -47,7 +47,7 @@ impl<E: 'static> sg_store::Drafts for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
     }
@@ -89,7 +89,7 @@ impl<E: 'static> sg_store::Drafts for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(true)
         })

@@ -9,7 +9,12 @@ use crate::convert::{error, from_unix, unix, user_id};
 use crate::db::{read, write, Conn, Db, Row};
 use crate::firewall::append_audit_tx;
 
-pub(crate) async fn add(db: &Db, r: &EmergencyRequest, audit: &AuditRecord) -> StoreResult<()> {
+pub(crate) async fn add(
+    db: &Db,
+    r: &EmergencyRequest,
+    audit: &AuditRecord,
+    signer: Option<&sg_audit::AuditSigner>,
+) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
         sqlx::query(
@@ -25,7 +30,7 @@ pub(crate) async fn add(db: &Db, r: &EmergencyRequest, audit: &AuditRecord) -> S
         .execute(&mut *tx)
         .await
         .map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -36,6 +41,7 @@ pub(crate) async fn decide(
     id: uuid::Uuid,
     d: &EmergencyDecisionRecord,
     audit: &AuditRecord,
+    signer: Option<&sg_audit::AuditSigner>,
 ) -> StoreResult<bool> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -55,7 +61,7 @@ pub(crate) async fn decide(
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
         tx.commit().await.map_err(error)?;
         Ok(true)
     })

@@ -18,7 +18,15 @@ const AUDIT_CHAIN_LOCK: i64 = 0x5afe_6a4d;
 /// interleave; on PostgreSQL a transaction-scoped advisory lock is taken first, so two processes
 /// (or two connections of one) never read the same head and fork the chain; it is released at
 /// commit or rollback.
-pub(crate) async fn append_audit_tx(conn: Conn<'_>, records: &[AuditRecord]) -> Result<(), sqlx::Error> {
+///
+/// With a `signer`, the new head is signed in the same transaction (`audit_checkpoints`), so
+/// every entry is covered by a signature from the moment it is committed, dated by its record
+/// (only while the old head is signed: see below).
+pub(crate) async fn append_audit_tx(
+    conn: Conn<'_>,
+    records: &[AuditRecord],
+    signer: Option<&sg_audit::AuditSigner>,
+) -> Result<(), sqlx::Error> {
     if records.is_empty() {
         return Ok(());
     }
@@ -35,6 +43,32 @@ pub(crate) async fn append_audit_tx(conn: Conn<'_>, records: &[AuditRecord]) -> 
                 Some((row.get::<i64, _>("seq") as u64, hash.try_into().unwrap_or([0u8; 32])))
             }
             None => None,
+        };
+        // Signing the new head vouches for every entry before it, so it is signed only when
+        // the old head is one already signed: after entries were appended without the key (or
+        // deleted, or rewritten), nothing is signed again and verification keeps failing
+        // until someone looks.
+        let head_signed = match (signer, previous) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(signer), Some((seq, hash))) => {
+                // Its signature too: a row an attacker wrote for a rewritten head vouches for nothing.
+                let row =
+                    sqlx::query("SELECT signed_at, signature FROM audit_checkpoints WHERE seq = $1 AND hash = $2")
+                        .bind(seq as i64)
+                        .bind(hash.to_vec())
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                row.is_some_and(|r| {
+                    let c = sg_audit::Checkpoint {
+                        seq,
+                        hash,
+                        signed_at: r.get("signed_at"),
+                        signature: r.get("signature"),
+                    };
+                    c.verifies(&signer.public_key())
+                })
+            }
         };
         let entries: Vec<AuditEntry> = records
             .iter()
@@ -62,6 +96,16 @@ pub(crate) async fn append_audit_tx(conn: Conn<'_>, records: &[AuditRecord]) -> 
             });
             q.build().execute(&mut *conn).await?;
         }
+        if let (Some(signer), Some(last), true) = (signer, entries.last(), head_signed) {
+            let c = signer.sign(last.seq, last.hash, last.record.at);
+            sqlx::query("INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES ($1, $2, $3, $4)")
+                .bind(c.seq as i64)
+                .bind(c.hash.to_vec())
+                .bind(c.signed_at)
+                .bind(c.signature)
+                .execute(&mut *conn)
+                .await?;
+        }
         Ok(())
     })
 }
@@ -86,10 +130,14 @@ pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])])
 }
 
 /// Appends audit records in a transaction of their own (SQLite's go through group commit).
-pub(crate) async fn append_audit(db: &Db, records: &[AuditRecord]) -> StoreResult<()> {
+pub(crate) async fn append_audit(
+    db: &Db,
+    records: &[AuditRecord],
+    signer: Option<&sg_audit::AuditSigner>,
+) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), records).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), records, signer).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -158,7 +206,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
     async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<()> {
         match &self.new_writes {
             Some(queue) => crate::sqlite::group_commit::append_audit(queue, records).await,
-            None => append_audit(&self.db, records).await,
+            None => append_audit(&self.db, records, self.signer()).await,
         }
     }
 
@@ -185,9 +233,15 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
                 .execute(&mut *tx)
                 .await
                 .map_err(error)?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)
-        })
+        })?;
+        // `secure_delete` zeroed the rows in the pages; the WAL still holds the pages as they
+        // were before, until a checkpoint copies the new ones back and truncates it.
+        if let Db::Sqlite { writer, .. } = &self.db {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await.map_err(error)?;
+        }
+        Ok(())
     }
 
     async fn person_keys_page(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
@@ -238,7 +292,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             .execute(&mut *tx)
             .await
             .map_err(error)?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
     }
@@ -264,7 +318,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(true)
         })
@@ -353,14 +407,14 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit)).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(true)
         })
     }
 
     async fn add_emergency_request(&self, r: &sg_domain::EmergencyRequest, audit: &AuditRecord) -> StoreResult<()> {
-        crate::emergency::add(&self.db, r, audit).await
+        crate::emergency::add(&self.db, r, audit, self.signer()).await
     }
 
     async fn decide_emergency_request(
@@ -370,7 +424,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         d: &sg_store::EmergencyDecisionRecord,
         audit: &AuditRecord,
     ) -> StoreResult<bool> {
-        crate::emergency::decide(&self.db, case, id, d, audit).await
+        crate::emergency::decide(&self.db, case, id, d, audit, self.signer()).await
     }
 
     async fn emergency_requests(&self, case: CaseId) -> StoreResult<Vec<sg_domain::EmergencyRequest>> {

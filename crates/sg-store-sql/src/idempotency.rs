@@ -23,7 +23,7 @@ impl<E: 'static> sg_store::Idempotency for SqlStore<E> {
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;
             let inserted = sqlx::query(
-            "INSERT INTO api_idempotency (user_id, key, fingerprint, owner, created_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO api_idempotency (user_id, key, fingerprint, owner, created_at, keyed) VALUES ($1, $2, $3, $4, $5, 1) \
              ON CONFLICT (user_id, key) DO NOTHING",
         )
         .bind(r.user.to_string())

@@ -25,6 +25,7 @@ mod marginals;
 mod monitoring;
 pub mod postgres;
 mod projection;
+mod protection;
 mod recommendations;
 mod replay;
 mod sessions;
@@ -46,8 +47,14 @@ pub struct SqlStore<E> {
     new_writes: Option<sqlite::group_commit::Queue>,
     /// Folds the statistics' deltas into their base rows now and then.
     compactor: std::sync::Arc<marginals::Compactor>,
+    /// Signs the audit chain's head in every transaction that appends to it, once set.
+    signer: AuditSignerSlot,
     engine: PhantomData<fn() -> E>,
 }
+
+/// Where a store (and its group-commit task) finds the audit signing key, set once after
+/// opening: the key lives in a file the binary reads, not in the database.
+pub(crate) type AuditSignerSlot = std::sync::Arc<std::sync::OnceLock<std::sync::Arc<sg_audit::AuditSigner>>>;
 
 impl<E> Clone for SqlStore<E> {
     fn clone(&self) -> Self {
@@ -55,6 +62,7 @@ impl<E> Clone for SqlStore<E> {
             db: self.db.clone(),
             new_writes: self.new_writes.clone(),
             compactor: self.compactor.clone(),
+            signer: self.signer.clone(),
             engine: PhantomData,
         }
     }
@@ -62,8 +70,20 @@ impl<E> Clone for SqlStore<E> {
 
 impl<E> SqlStore<E> {
     /// A store over `db`.
-    fn new(db: Db, new_writes: Option<sqlite::group_commit::Queue>) -> Self {
-        Self { db, new_writes, compactor: Default::default(), engine: PhantomData }
+    fn new(db: Db, new_writes: Option<sqlite::group_commit::Queue>, signer: AuditSignerSlot) -> Self {
+        Self { db, new_writes, compactor: Default::default(), signer, engine: PhantomData }
+    }
+
+    /// From now on, every transaction that appends to the audit chain also stores a checkpoint
+    /// of the new head signed with `signer` (`audit_checkpoints`). Set once; later calls are
+    /// ignored.
+    pub fn set_audit_signer(&self, signer: std::sync::Arc<sg_audit::AuditSigner>) {
+        let _ = self.signer.set(signer);
+    }
+
+    /// The audit signing key, if set.
+    pub(crate) fn signer(&self) -> Option<&sg_audit::AuditSigner> {
+        self.signer.get().map(|s| s.as_ref())
     }
 
     /// The engine's pools.

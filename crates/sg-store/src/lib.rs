@@ -1,6 +1,6 @@
 //! The storage interface. The application layer talks only to [`Store`], the sum of one trait
 //! per area ([`Accounts`], [`Admin`], [`Sessions`], [`Drafts`], [`Cases`], [`Replay`],
-//! [`Firewall`], [`Monitoring`], [`Recommendations`], [`Idempotency`]); `sg-store-sql`
+//! [`Firewall`], [`Monitoring`], [`Recommendations`], [`Idempotency`], [`Protection`]); `sg-store-sql`
 //! implements them once for both SQLite and PostgreSQL, and both pass the same conformance tests.
 //!
 //! Every method that changes a case does it in one transaction: the events are appended, the
@@ -11,6 +11,7 @@ mod idempotency;
 mod marginal_keys;
 mod marginals;
 mod monitoring;
+mod protection;
 mod recommendations;
 mod records;
 
@@ -19,6 +20,7 @@ pub use idempotency::*;
 pub use marginal_keys::*;
 pub use marginals::*;
 pub use monitoring::*;
+pub use protection::*;
 pub use recommendations::*;
 pub use records::*;
 pub use sg_domain::Coded;
@@ -404,12 +406,32 @@ pub trait Idempotency: Send + Sync {
 /// Object-safe: the application holds an `Arc<dyn Store>`, and every area's methods can be
 /// called on it.
 pub trait Store:
-    Accounts + Admin + Sessions + Drafts + Cases + Replay + Firewall + Monitoring + Recommendations + Idempotency
+    Accounts
+    + Admin
+    + Sessions
+    + Drafts
+    + Cases
+    + Replay
+    + Firewall
+    + Monitoring
+    + Recommendations
+    + Idempotency
+    + Protection
 {
 }
 
 impl<
-        T: Accounts + Admin + Sessions + Drafts + Cases + Replay + Firewall + Monitoring + Recommendations + Idempotency,
+        T: Accounts
+            + Admin
+            + Sessions
+            + Drafts
+            + Cases
+            + Replay
+            + Firewall
+            + Monitoring
+            + Recommendations
+            + Idempotency
+            + Protection,
     > Store for T
 {
 }
@@ -418,6 +440,7 @@ impl<
 /// sg_store::prelude::*;`); through `dyn Store` they need no import.
 pub mod prelude {
     pub use super::{
-        Accounts, Admin, Cases, Drafts, Firewall, Idempotency, Monitoring, Recommendations, Replay, Sessions, Store,
+        Accounts, Admin, Cases, Drafts, Firewall, Idempotency, Monitoring, Protection, Recommendations, Replay,
+        Sessions, Store,
     };
 }

@@ -1,4 +1,4 @@
-//! `safeguard audit verify` and `safeguard keys rotate`.
+//! `safeguard audit verify`, `audit public-key`, `keys rotate`, `erase` and `retention`.
 
 use anyhow::{bail, Context};
 use sg_app::audit::Verification;
@@ -6,9 +6,13 @@ use sg_audit::{AuditAction, Outcome};
 
 use crate::cli::DataArgs;
 
-pub(crate) async fn verify(data: &DataArgs, head: Option<&str>) -> anyhow::Result<()> {
+pub(crate) async fn verify(data: &DataArgs, head: Option<&str>, public_key: Option<&str>) -> anyhow::Result<()> {
+    let public = public_key
+        .map(|k| sg_audit::PublicKey::from_hex(k).map_err(|e| anyhow::anyhow!("--public-key: {e}")))
+        .transpose()?;
     let (app, backend) = crate::database::open_app(data).await?;
-    let result = app.verify_audit(head).await;
+    let public = public.or_else(|| app.audit_signer.as_ref().map(|s| s.public_key()));
+    let result = app.verify_audit_signed(head, public.as_ref()).await;
     backend.close().await;
     match result.context("cannot read the audit log")? {
         Verification::Intact { entries, head } => {
@@ -16,10 +20,23 @@ pub(crate) async fn verify(data: &DataArgs, head: Option<&str>) -> anyhow::Resul
             if let Some(h) = head {
                 println!("head {h}");
             }
+            if let Some(p) = public {
+                println!("signed checkpoints verified with public key {}", p.to_hex());
+            }
             Ok(())
         }
         Verification::Broken(b) => bail!("{b}"),
     }
+}
+
+/// `safeguard audit public-key`: the key monitors keep to verify the log with.
+pub(crate) fn public_key(data: &DataArgs) -> anyhow::Result<()> {
+    let path = data.key_dir().join(crate::keys::AUDIT_SIGNING_FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read the audit signing key {} (it is made at first start)", path.display()))?;
+    let signer = sg_audit::AuditSigner::from_hex(&text).with_context(|| format!("bad key file {}", path.display()))?;
+    println!("{}", signer.public_key().to_hex());
+    Ok(())
 }
 
 /// Pages of data keys re-wrapped per transaction.

@@ -13,6 +13,7 @@ use std::path::Path;
 use anyhow::{bail, ensure, Context};
 use serde::{Deserialize, Serialize};
 use sg_app::audit::Verification;
+use sg_audit::{AuditAction, Outcome};
 use sg_store_postgres::{PgStore, TableDump, TABLES};
 use sg_store_sqlite::SqliteStore;
 
@@ -45,6 +46,17 @@ pub(crate) async fn backup(data: &DataArgs, output: &Path) -> anyhow::Result<()>
     ensure!(!output.exists(), "--output: {} already exists; choose a new file", output.display());
     let (app, backend) = crate::database::open_app(data).await?;
     let result = take(&backend, output, app.clock.now().unix_timestamp()).await;
+    if let Ok((header, _)) = &result {
+        let detail = format!(
+            "{} database, schema {}, by the operator on the command line",
+            header.backend, header.schema_version
+        );
+        let audited = app.audit(None, AuditAction::BackupTaken, None, Outcome::Allowed, detail).await;
+        if let Err(e) = audited {
+            backend.close().await;
+            return Err(e).context("cannot write the backup's audit entry");
+        }
+    }
     backend.close().await;
     let (header, payload) = result?;
     let mut plain = Vec::new();
@@ -57,10 +69,7 @@ pub(crate) async fn backup(data: &DataArgs, output: &Path) -> anyhow::Result<()>
         gz.finish()?;
     }
     let sealed = app.keys.seal(&plain, AAD);
-    let mut file = std::fs::File::create_new(output).with_context(|| format!("cannot create {}", output.display()))?;
-    file.write_all(MAGIC)?;
-    file.write_all(&sealed)?;
-    file.sync_all().with_context(|| format!("cannot write {}", output.display()))?;
+    crate::files::write_private(output, &[MAGIC, sealed.as_slice()].concat())?;
     let rows: i64 = header.counts.values().sum();
     println!(
         "backup of the {} database (schema {}) written to {}: {rows} rows in {} tables, {} audit entries, \
@@ -152,9 +161,9 @@ pub(crate) async fn restore(data: &DataArgs, input: &Path) -> anyhow::Result<()>
         (Location::Sqlite(path), "sqlite") => {
             ensure!(!path.exists(), "{} already exists; restore into a new data directory", path.display());
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
+                crate::files::private_dir(dir)?;
             }
-            std::fs::write(&path, payload).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::files::write_private(&path, payload)?;
             let s = SqliteStore::open(&path).await.context("cannot open the restored database")?;
             s.integrity_check().await.context("the restored database fails SQLite's integrity check")?;
             println!("integrity: PRAGMA integrity_check ok");
@@ -179,9 +188,40 @@ pub(crate) async fn restore(data: &DataArgs, input: &Path) -> anyhow::Result<()>
         }
         (_, other) => bail!("this backup is of a {other} database; restore it into the same kind of database"),
     };
-    let result = check(&backend, store, &header).await;
+    let mut result = check(&backend, store.clone(), &header).await;
+    if result.is_ok() {
+        result = audit_restore(data, &backend, store, ring, &header).await;
+    }
     backend.close().await;
     result
+}
+
+/// Records the restore in the restored database's audit log, and signs its head.
+async fn audit_restore(
+    data: &DataArgs,
+    backend: &Backend,
+    store: std::sync::Arc<dyn sg_store::Store>,
+    ring: sg_crypto::KeyRing,
+    header: &Header,
+) -> anyhow::Result<()> {
+    let signed = store.last_audit_checkpoint().await?.is_some();
+    let (signer, new) = crate::keys::audit_signer(&data.key_dir(), signed)?;
+    let signer = std::sync::Arc::new(signer);
+    backend.set_audit_signer(signer.clone());
+    let app = sg_app::App { audit_signer: Some(signer), ..sg_app::App::new(store, ring) };
+    if new {
+        app.sign_audit_head().await.context("cannot sign the restored audit log's head")?;
+    }
+    let detail = format!(
+        "{} backup of {} (schema {}) by the operator on the command line",
+        header.backend,
+        time::OffsetDateTime::from_unix_timestamp(header.created_at).map(|t| t.date().to_string()).unwrap_or_default(),
+        header.schema_version
+    );
+    app.audit(None, AuditAction::BackupRestored, None, Outcome::Allowed, detail)
+        .await
+        .context("cannot write the restore's audit entry")?;
+    Ok(())
 }
 
 /// Compares the restored database with what the backup header says.

@@ -33,7 +33,10 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command: UserCommand::Disable { data, name } } => user::disable(&data, &name).await,
         Command::Erase { data, case, reason } => audit::erase(&data, &case, &reason).await,
         Command::Retention { data, years, dry_run } => audit::retention(&data, years, dry_run).await,
-        Command::Audit { command: AuditCommand::Verify { data, head } } => audit::verify(&data, head.as_deref()).await,
+        Command::Audit { command: AuditCommand::Verify { data, head, public_key } } => {
+            audit::verify(&data, head.as_deref(), public_key.as_deref()).await
+        }
+        Command::Audit { command: AuditCommand::PublicKey { data } } => audit::public_key(&data),
         Command::Keys { command: KeysCommand::Rotate { data } } => audit::rotate_keys(&data).await,
         Command::Rules { command } => rules::run(command),
         Command::Simulate { data, rules, vs, jurisdiction, from, to, format, output } => {

@@ -1,6 +1,7 @@
-//! `safeguard user add`.
+//! `safeguard user add` and `user disable` (both audited).
 
 use anyhow::{anyhow, Context};
+use sg_audit::{AuditAction, Outcome};
 use sg_domain::{Coded, Role};
 use sg_store::OrgKind;
 
@@ -53,7 +54,13 @@ pub(crate) async fn add(
 
 pub(crate) async fn disable(data: &DataArgs, name: &str) -> anyhow::Result<()> {
     let (app, backend) = crate::database::open_app(data).await?;
-    let result = app.disable_user(name).await;
+    let mut result = app.disable_user(name).await;
+    if let Ok(user) = &result {
+        let detail = format!("user {} by the operator on the command line", user.id);
+        if let Err(e) = app.audit(None, AuditAction::UserDisabled, None, Outcome::Allowed, detail).await {
+            result = Err(e);
+        }
+    }
     backend.close().await;
     match result {
         Ok(user) => {

@@ -17,6 +17,8 @@ mod consent_matrix;
 mod crash;
 mod database_faults;
 mod deploy_example;
+mod disk;
+mod disk_cli;
 mod emergency_access;
 mod error_codes;
 mod faults;

@@ -10,7 +10,7 @@ use crate::convert::error;
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// The statistics (`case_marginals`, `case_marginal_deltas`, `case_marginals_state`) are left
 /// out: a restore recomputes them from the restored cases, in its own transaction.
-pub const TABLES: [&str; 27] = [
+pub const TABLES: [&str; 28] = [
     "organisations",
     "users",
     "api_tokens",
@@ -38,6 +38,7 @@ pub const TABLES: [&str; 27] = [
     "referral_drafts",
     "account_requests",
     "emergency_requests",
+    "audit_checkpoints",
 ];
 
 /// Identity columns whose sequences must move past the restored values.

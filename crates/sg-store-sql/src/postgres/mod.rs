@@ -57,7 +57,7 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(convert::error)?;
-        Ok(Self::new(Db::Postgres(pool), None))
+        Ok(Self::new(Db::Postgres(pool), None, Default::default()))
     }
 
     /// Applies any migrations this binary has that the database lacks. sqlx takes an advisory

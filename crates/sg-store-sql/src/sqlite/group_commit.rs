@@ -51,9 +51,9 @@ impl Done {
 pub(crate) type Queue = mpsc::Sender<Pending>;
 
 /// Starts the writer task on the current Tokio runtime; it ends when every store clone is gone.
-pub(crate) fn start(writer: SqlitePool) -> Queue {
+pub(crate) fn start(writer: SqlitePool, signer: crate::AuditSignerSlot) -> Queue {
     let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(run(writer, rx));
+    tokio::spawn(run(writer, signer, rx));
     tx
 }
 
@@ -76,16 +76,16 @@ fn stopped() -> StoreError {
     StoreError::Unavailable(sg_store::Outage::Down, "the database writer stopped before committing".into())
 }
 
-async fn run(writer: SqlitePool, mut rx: mpsc::Receiver<Pending>) {
+async fn run(writer: SqlitePool, signer: crate::AuditSignerSlot, mut rx: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // Waits for the first item, then takes whatever else is already queued: under load the
     // queue fills while the previous batch commits, so batches grow with the load by themselves.
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        write_batch(&writer, std::mem::take(&mut batch)).await;
+        write_batch(&writer, signer.get().map(|s| s.as_ref()), std::mem::take(&mut batch)).await;
     }
 }
 
-async fn write_batch(writer: &SqlitePool, batch: Vec<Pending>) {
+async fn write_batch(writer: &SqlitePool, signer: Option<&sg_audit::AuditSigner>, batch: Vec<Pending>) {
     let mut tx = match writer.begin().await {
         Ok(tx) => tx,
         Err(e) => return fail_all(batch, error(e)),
@@ -102,11 +102,12 @@ async fn write_batch(writer: &SqlitePool, batch: Vec<Pending>) {
         };
         let result = match &p {
             Pending::Case { case, idempotency, .. } => {
-                crate::cases::create_case_tx(Conn::from(&mut *item), case, idempotency.as_ref()).await.map(Some)
+                crate::cases::create_case_tx(Conn::from(&mut *item), case, idempotency.as_ref(), signer).await.map(Some)
             }
-            Pending::Audit { records, .. } => {
-                crate::firewall::append_audit_tx(Conn::from(&mut *item), records).await.map(|_| None).map_err(error)
-            }
+            Pending::Audit { records, .. } => crate::firewall::append_audit_tx(Conn::from(&mut *item), records, signer)
+                .await
+                .map(|_| None)
+                .map_err(error),
         };
         let result = match result {
             Ok(created) => item.commit().await.map(|_| created).map_err(error),

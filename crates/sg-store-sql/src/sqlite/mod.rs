@@ -41,6 +41,7 @@ impl SqliteStore {
 
     /// Opens the database without touching its schema.
     pub async fn open_without_migrating(path: &Path) -> Result<Self, StoreError> {
+        private_files(path)?;
         let options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(|e| StoreError::Other(e.to_string()))?
             .filename(path)
@@ -50,6 +51,9 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
+            // Deleted rows (an erased person's wrapped data key and sealed fields) are overwritten
+            // with zeros in the file instead of staying readable on free pages.
+            .pragma("secure_delete", "ON")
             .pragma("cache_size", "-32000")
             // The shared queries sort names `COLLATE "C"` (bytes, whatever the locale) so that
             // PostgreSQL orders as SQLite does; here "C" is SQLite's own byte order.
@@ -68,8 +72,9 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(convert::error)?;
-        let new_writes = Some(group_commit::start(writer.clone()));
-        Ok(Self::new(Db::Sqlite { writer, reader }, new_writes))
+        let signer = crate::AuditSignerSlot::default();
+        let new_writes = Some(group_commit::start(writer.clone(), signer.clone()));
+        Ok(Self::new(Db::Sqlite { writer, reader }, new_writes, signer))
     }
 
     /// Applies any migrations this binary has that the database lacks.
@@ -140,9 +145,59 @@ impl SqliteStore {
         }
     }
 
+    /// Copies every page of the WAL into the file and empties the WAL (`wal_checkpoint(TRUNCATE)`),
+    /// so that what a change overwrote (an erasure, say) is no longer in the WAL's old frames.
+    /// Readers in the middle of a snapshot may hold frames back; the next checkpoint takes them.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(self.writer()).await.map_err(convert::error)?;
+        Ok(())
+    }
+
     /// Closes both pools, checkpointing the WAL.
     pub async fn close(&self) {
         self.reader().close().await;
         self.writer().close().await;
     }
+}
+
+/// Makes the database file and its WAL and shared-memory files readable by the owner alone
+/// (0600, or 0400 for a file made read-only). The file is created here, before SQLite opens it, because SQLite gives the WAL and
+/// shared-memory files the database file's permissions.
+fn private_files(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let failed = |e: std::io::Error| StoreError::Other(format!("cannot restrict {}: {e}", path.display()));
+        if !path.exists() {
+            let created = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+            match created {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(failed(e)),
+            }
+        }
+        let mut names = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            names.push(name.into());
+        }
+        for name in &names {
+            let Ok(meta) = std::fs::metadata(name) else { continue };
+            let mode = meta.permissions().mode();
+            if mode & 0o077 == 0 {
+                continue;
+            }
+            // Best effort for a file someone else owns (a read-only copy opened by another
+            // user): SQLite then refuses or reads it as it would have anyway.
+            // The owner's own bits are kept: a file made read-only stays read-only.
+            match std::fs::set_permissions(name, std::fs::Permissions::from_mode(mode & 0o700)) {
+                Err(e) if e.kind() != std::io::ErrorKind::PermissionDenied && e.raw_os_error() != Some(1) => {
+                    return Err(failed(e))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }

@@ -65,7 +65,8 @@ async fn run(state: AppState, key: Option<&str>, request: Request, next: Next) -
     hash.update(parts.uri.path().as_bytes());
     hash.update([0]);
     hash.update(&body);
-    let fingerprint = hash.finalize();
+    // Keyed (`App::request_fingerprint`): the body may hold a name and a date of birth.
+    let fingerprint = state.app.request_fingerprint(&hash.finalize());
     let store = &state.app.store;
     let reserved = IdempotentRequest {
         user: user.id,
@@ -81,6 +82,15 @@ async fn run(state: AppState, key: Option<&str>, request: Request, next: Next) -
     {
         IdempotentStart::Started => {}
         IdempotentStart::Replay { status, body } => {
+            // Kept sealed (it may hold names); one that cannot be opened is not replayed.
+            let body = state.app.open_answer(&user.id.to_string(), &key, &body).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "idempotency_in_progress",
+                    "the first answer to this Idempotency-Key cannot be read back; use a new key",
+                )
+                .into_response()
+            })?;
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let headers = [
                 (header::CONTENT_TYPE, "application/json"),
@@ -118,7 +128,8 @@ async fn run(state: AppState, key: Option<&str>, request: Request, next: Next) -
     }
     let (parts, body) = response.into_parts();
     let body = to_bytes(body, usize::MAX).await.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-    if let Err(e) = store.idempotency_finish(user.id, &key, parts.status.as_u16(), &body).await {
+    let sealed = state.app.seal_answer(&user.id.to_string(), &key, &body);
+    if let Err(e) = store.idempotency_finish(user.id, &key, parts.status.as_u16(), &sealed).await {
         // The change is stored; only its replay is not. A retry is then checked afresh.
         tracing::warn!(error = %e, "could not keep the answer to an Idempotency-Key");
     }

@@ -208,6 +208,15 @@ pub async fn lane_store(dir: &std::path::Path) -> Arc<dyn Store> {
     }
 }
 
+/// The store a command line with `data` (from [`data_args`]) works on: the PostgreSQL
+/// database it names, or the SQLite file in `dir`.
+pub async fn store_for(dir: &std::path::Path, data: &[String]) -> Arc<dyn Store> {
+    match data.iter().position(|a| a == "--database-url").and_then(|i| data.get(i + 1)) {
+        Some(url) => Arc::new(sg_store_postgres::PgStore::open(url).await.unwrap()),
+        None => Arc::new(SqliteStore::open(&dir.join("safeguard.db")).await.unwrap()),
+    }
+}
+
 /// The contract's example referral: an adult who consents.
 pub fn adult_referral() -> Value {
     json!({

@@ -1,0 +1,98 @@
+//! The free text of case events (decision, routing, withdrawal and support-exit reasons) is
+//! sealed under the case's data key before it is stored, so that erasing the person (which
+//! destroys that key) makes it unreadable, and a copy of the database shows none of it. A case
+//! with no data key yet (an anonymous report) gets one with its first reason.
+//!
+//! A sealed text is stored in the event's own field as `sealed:v1:` and the envelope in
+//! base64; readers open it where they are allowed to see the case, and show [`ERASED`] once
+//! the key is gone. Texts stored before sealing (and the system's own routing reasons at
+//! referral) are plain and shown as they are.
+
+use base64::Engine;
+use sg_crypto::DataKey;
+use sg_domain::{CaseId, DatedEvent};
+use sg_store::CaseRecord;
+
+use crate::{App, AppError};
+
+/// What marks a sealed text.
+const SEALED: &str = "sealed:v1:";
+
+/// What a reader sees in place of a text whose key was destroyed.
+pub const ERASED: &str = "(erased)";
+
+fn aad(case: CaseId) -> Vec<u8> {
+    format!("safeguard/case-text/v1|{case}").into_bytes()
+}
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD_NO_PAD
+}
+
+impl App {
+    /// The case's data key, if it has one that opens.
+    pub(crate) async fn data_key(&self, case: CaseId) -> Result<Option<DataKey>, AppError> {
+        let Some(wrapped) = self.store.person_key(case).await? else { return Ok(None) };
+        let key = self.keys.unwrap(&wrapped, &crate::vault::key_aad(case));
+        key.map(Some).map_err(|e| AppError::Internal(format!("cannot open the data key of case {case}: {e}")))
+    }
+
+    /// Seals the free text of `events` under the case's data key; returns a new wrapped data
+    /// key to store with them when the case had none (or `existing`, when the change itself
+    /// brings the key, as a conversion does).
+    pub(crate) async fn seal_event_texts(
+        &self,
+        case: CaseId,
+        events: &mut [DatedEvent],
+        existing: Option<&DataKey>,
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        let has_text = |e: &mut DatedEvent| e.event.detail_mut().is_some_and(|t| !t.trim().is_empty());
+        if !events.iter_mut().any(has_text) {
+            return Ok(None);
+        }
+        let (key, new_wrapped) = match existing {
+            Some(k) => (k.clone(), None),
+            None => match self.data_key(case).await? {
+                Some(k) => (k, None),
+                None => {
+                    let k = DataKey::generate();
+                    let wrapped = self.keys.wrap(&k, &crate::vault::key_aad(case));
+                    (k, Some(wrapped))
+                }
+            },
+        };
+        for text in events.iter_mut().filter_map(|e| e.event.detail_mut()) {
+            if !text.trim().is_empty() {
+                *text = format!("{SEALED}{}", b64().encode(key.seal(text.as_bytes(), &aad(case))));
+            }
+        }
+        Ok(new_wrapped)
+    }
+
+    /// Opens the sealed texts of a case's events in place: the text, or [`ERASED`] when the
+    /// case's data key is gone or the text does not open.
+    pub(crate) async fn open_event_texts(&self, record: &mut CaseRecord) -> Result<(), AppError> {
+        let sealed = |e: &sg_store::StoredEvent| e.event.event.detail().is_some_and(|t| t.starts_with(SEALED));
+        if !record.events.iter().any(sealed) {
+            return Ok(());
+        }
+        let key = self.data_key(record.id).await.ok().flatten();
+        let case = record.id;
+        for text in record.events.iter_mut().filter_map(|e| e.event.event.detail_mut()) {
+            let Some(encoded) = text.strip_prefix(SEALED) else { continue };
+            let opened = key
+                .as_ref()
+                .and_then(|k| k.open(&b64().decode(encoded).ok()?, &aad(case)).ok())
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            *text = opened.unwrap_or_else(|| ERASED.to_string());
+        }
+        Ok(())
+    }
+
+    /// A case with its texts opened, for those already allowed to see it.
+    pub(crate) async fn case_record(&self, case: CaseId) -> Result<Option<CaseRecord>, AppError> {
+        let Some(mut record) = self.store.case(case).await? else { return Ok(None) };
+        self.open_event_texts(&mut record).await?;
+        Ok(Some(record))
+    }
+}
