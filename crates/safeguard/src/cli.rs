@@ -102,6 +102,10 @@ pub enum Command {
         /// minutes; the browser suite shortens it to walk a session ending mid-form).
         #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u32).range(5..=1800))]
         idle_timeout_seconds: u32,
+        /// Checks the whole SQLite file (`PRAGMA quick_check`) before serving even when the
+        /// last server closed it cleanly; without it, only after a crash or a kill.
+        #[arg(long)]
+        check_at_start: bool,
     },
     /// Manages users.
     User {

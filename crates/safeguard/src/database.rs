@@ -97,25 +97,59 @@ impl Backend {
     }
 }
 
+/// The file beside a SQLite database that says a server is (or was, until it stopped without
+/// closing the database) serving from it.
+fn serving_marker(db: &std::path::Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".serving");
+    PathBuf::from(name)
+}
+
 /// Refuses to go on with a damaged SQLite file (`PRAGMA quick_check`), before anything is
-/// migrated or served from it; PostgreSQL checks its own pages.
-pub(crate) async fn check_before_serving(data: &DataArgs) -> anyhow::Result<()> {
+/// migrated or served from it, when the last server did not close it (its marker is still
+/// there) or a process left a write-ahead log behind: after a crash, a power cut, a kill. A
+/// file closed cleanly is not read again in full (31.6 s at a million cases, 3 GB), unless
+/// `always`. PostgreSQL checks its own pages.
+pub(crate) async fn check_before_serving(data: &DataArgs, always: bool) -> anyhow::Result<()> {
     let Location::Sqlite(path) = data.location()? else { return Ok(()) };
     if !path.exists() {
         return Ok(());
     }
-    let store = SqliteStore::open_without_migrating(&path)
-        .await
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    let checked = store.quick_check().await;
-    store.close().await;
-    checked.with_context(|| {
-        format!(
-            "the database {} is damaged, so Safeguard will not serve from it: restore the latest backup \
-             (`safeguard restore`) into a new data directory, and keep this file for investigation",
-            path.display()
-        )
-    })
+    let marker = serving_marker(&path);
+    let mut wal = path.clone().into_os_string();
+    wal.push("-wal");
+    let left_a_log = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    if always || marker.exists() || left_a_log {
+        let store = SqliteStore::open_without_migrating(&path)
+            .await
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        let checked = store.quick_check().await;
+        store.close().await;
+        checked.with_context(|| {
+            format!(
+                "the database {} is damaged, so Safeguard will not serve from it: restore the latest backup \
+                 (`safeguard restore`) into a new data directory, and keep this file for investigation",
+                path.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Marks the SQLite file (opened, so its directory exists) as being served until
+/// [`served_cleanly`].
+pub(crate) fn mark_serving(data: &DataArgs) -> anyhow::Result<()> {
+    let Location::Sqlite(path) = data.location()? else { return Ok(()) };
+    let marker = serving_marker(&path);
+    std::fs::write(&marker, b"a server is using this database; removed when it stops cleanly\n")
+        .with_context(|| format!("cannot write {}", marker.display()))
+}
+
+/// Removes the mark [`check_before_serving`] left, once the database is closed cleanly.
+pub(crate) fn served_cleanly(data: &DataArgs) {
+    if let Ok(Location::Sqlite(path)) = data.location() {
+        let _ = std::fs::remove_file(serving_marker(&path));
+    }
 }
 
 /// Opens the database and its master keys, as an application.

@@ -19,8 +19,8 @@ use crate::cli::{
 /// Runs a parsed command line.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { data, bind, demo, secure_cookies, limits, idle_timeout_seconds } => {
-            serve::run(&data, bind, demo, secure_cookies, &limits, idle_timeout_seconds).await
+        Command::Serve { data, bind, demo, secure_cookies, limits, idle_timeout_seconds, check_at_start } => {
+            serve::run(&data, bind, demo, secure_cookies, &limits, idle_timeout_seconds, check_at_start).await
         }
         Command::User {
             command: UserCommand::Add { data, org, org_type, role, name, token, token_days, competent_authority },

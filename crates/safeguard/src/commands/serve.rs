@@ -19,9 +19,11 @@ pub(crate) async fn run(
     secure_cookies: bool,
     limit_args: &LimitArgs,
     idle_timeout_seconds: u32,
+    check_at_start: bool,
 ) -> anyhow::Result<()> {
-    crate::database::check_before_serving(data).await?;
+    crate::database::check_before_serving(data, check_at_start).await?;
     let (app, backend) = crate::database::open_app(data).await?;
+    crate::database::mark_serving(data)?;
     let app = App { session_idle: time::Duration::seconds(idle_timeout_seconds.into()), ..app };
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let local = listener.local_addr().context("cannot read the bound address")?;
@@ -77,6 +79,7 @@ pub(crate) async fn run(
     }
     tracing::info!("stopped; closing the database");
     backend.close().await;
+    crate::database::served_cleanly(data);
     Ok(())
 }
 

@@ -41,6 +41,10 @@ fn first_start_prints_a_one_time_sign_in_and_stops_cleanly_on_sigterm() {
 
     let health = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz")).unwrap();
     assert_eq!(health.text().unwrap(), "ok");
+    // While it serves, the file is marked; a clean stop removes the mark (so the next start
+    // does not read the whole file again), a kill leaves it (so the next start checks it).
+    let mark = data.join("safeguard.db.serving");
+    assert!(mark.exists(), "no mark while serving");
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
@@ -53,6 +57,7 @@ fn first_start_prints_a_one_time_sign_in_and_stops_cleanly_on_sigterm() {
         assert!(started.elapsed() < Duration::from_secs(10), "serve did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(!mark.exists(), "a clean stop left the mark");
 
     // A second start does not create another administrator.
     let port = free_port();
@@ -65,6 +70,7 @@ fn first_start_prints_a_one_time_sign_in_and_stops_cleanly_on_sigterm() {
     assert!(first.contains("listening on"), "{first}");
     child.kill().unwrap();
     child.wait().unwrap();
+    assert!(mark.exists(), "a killed server's mark is gone");
 }
 
 #[test]

@@ -292,9 +292,17 @@ async fn pages_continue_from_a_cursor_and_deep_offsets_are_refused() {
 }
 
 /// A damaged SQLite file is refused at start, naming the damage and what to do, before
-/// anything is served from it (on main the server started and served it). SQLite lane only.
+/// anything is served from it (on main the server started and served it): after a server was
+/// killed (its `.serving` mark left behind), and with `--check-at-start` whatever the mark.
+/// SQLite lane only.
 #[tokio::test]
-async fn serve_refuses_a_damaged_database_file() {
+async fn serve_refuses_a_damaged_database_file_after_a_crash_or_when_asked() {
+    for (killed, flag) in [(true, None), (false, Some("--check-at-start"))] {
+        refuses_a_damaged_file(killed, flag).await;
+    }
+}
+
+async fn refuses_a_damaged_file(killed: bool, flag: Option<&str>) {
     if std::env::var("SAFEGUARD_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         return;
     }
@@ -316,10 +324,14 @@ async fn serve_refuses_a_damaged_database_file() {
     let start = ((root - 1) * page) as usize;
     bytes[start..start + page as usize].fill(0xA5);
     std::fs::write(&db, bytes).unwrap();
+    if killed {
+        std::fs::write(dir.path().join("safeguard.db.serving"), b"").unwrap();
+    }
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_safeguard"))
         .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir", &data])
+        .args(flag)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
