@@ -31,6 +31,7 @@ pub mod relationships;
 pub mod second_factor;
 pub mod simulate;
 pub mod survivor;
+pub mod throttle;
 pub mod vault;
 
 use std::sync::Arc;

@@ -27,6 +27,7 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ("password.too_short", "must be at least {min} characters"),
     ("password.too_long", "must be at most 1024 bytes"),
     ("password.mismatch", "does not match the password"),
+    ("password.current_wrong", "is not your current password"),
     ("second_factor.secret_invalid", "is not a valid secret: reload the page to get a new one"),
     ("second_factor.code_not_right", "the code is not right"),
     ("second_factor.code_wrong", "the code is not right: check your authenticator's clock and try again"),

@@ -42,6 +42,11 @@ sg_domain::coded_enum! {
         ConsentConfirmed = ("consent-confirmed", "Consent confirmed by the person or countersigned"),
         EmergencyRequested = ("emergency-requested", "Emergency access requested"),
         EmergencyDecided = ("emergency-decided", "Emergency access approved or declined"),
+        SignInFailed = ("sign-in-failed", "Sign-in refused"),
+        SignOut = ("sign-out", "Signed out"),
+        PasswordChanged = ("password-changed", "Password changed"),
+        SecondFactorChanged = ("second-factor-changed", "Second factor set up or replaced"),
+        IdempotentReplay = ("idempotent-replay", "Request repeated with its idempotency key: the first answer returned"),
     }
 }
 

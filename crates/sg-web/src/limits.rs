@@ -29,6 +29,9 @@ pub struct Limits {
     pub user_requests_per_second: u32,
     /// How many requests a user may make at once above the sustained rate.
     pub user_burst: u32,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (`serve --trusted-proxy`);
+    /// from any other peer the header is ignored.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Default for Limits {
@@ -40,6 +43,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(60),
             user_requests_per_second: 20,
             user_burst: 100,
+            trusted_proxy: None,
         }
     }
 }
