@@ -103,8 +103,9 @@ impl App {
 
     /// Sets up or replaces the user's second factor: `code` must come from an authenticator
     /// holding `secret_b32`, and a user who already has a factor must also give a current code
-    /// of it (`current_code`), so a stolen session cannot replace it. Every other session of the
-    /// user ends; the one in use (`keep`) stays.
+    /// of it (`current_code`), so a stolen session cannot replace it; those codes are throttled
+    /// as sign-ins from `client` are (six digits would not hold out long otherwise). Every other
+    /// session of the user ends; the one in use (`keep`) stays.
     pub async fn enrol_second_factor(
         &self,
         user: &User,
@@ -112,8 +113,10 @@ impl App {
         secret_b32: &str,
         code: &str,
         current_code: &str,
+        client: IpAddr,
     ) -> Result<(), AppError> {
         if user.has_second_factor {
+            self.take_attempt(&user.name, client).await?;
             if let Err(e) = self.spend_code(user, current_code).await {
                 self.audit(
                     Some(user),
@@ -130,6 +133,7 @@ impl App {
                     other => other,
                 });
             }
+            self.attempt_succeeded(&user.name, client).await?;
         }
         let secret = Secret::Encoded(secret_b32.trim().to_string())
             .to_bytes()

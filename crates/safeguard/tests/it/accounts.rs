@@ -358,3 +358,24 @@ async fn sign_ins_sign_outs_failures_and_credential_changes_are_audited_without_
     let text = format!("{entries:?}");
     assert!(!text.contains("Typed-Canary") && !text.contains("typed-canary"), "the typed name reached the audit log");
 }
+
+#[tokio::test]
+async fn guessing_the_current_code_from_a_session_is_throttled() {
+    let t = TestApp::start().await;
+    let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "worker").await;
+    let current = common::next_totp_code(&t, &common::browser::secret_of(&t, "worker"));
+    let (_, _, html) = b.get("/account/two-factor").await;
+    let secret = common::enrolment_secret(&html);
+    let code = common::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
+    for guess in 0..5 {
+        let guess = format!("{guess:06}");
+        let form = [("secret", secret.as_str()), ("code", &code), ("current-code", &guess)];
+        let (_, _, html) = b.post("/account/two-factor", &form).await;
+        assert!(html.contains("The code is not right"), "{html}");
+    }
+    // Even the right code now waits.
+    let form = [("secret", secret.as_str()), ("code", &code), ("current-code", &current)];
+    let (_, path, html) = b.post("/account/two-factor", &form).await;
+    assert_eq!(path, "/account/two-factor");
+    assert!(html.contains("Too many attempts"), "{html}");
+}

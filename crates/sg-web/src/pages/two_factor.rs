@@ -96,14 +96,19 @@ pub(crate) async fn enrol_page(who: PageUser) -> Response {
 }
 
 /// `POST /account/two-factor`.
-pub(crate) async fn enrol(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
+pub(crate) async fn enrol(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    who: PageUser,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
     let secret = form.get("secret");
     let (code, current) = (form.get("code"), form.get("current-code"));
-    match state.app.enrol_second_factor(&who.user, &who.session, &secret, &code, &current).await {
+    match state.app.enrol_second_factor(&who.user, &who.session, &secret, &code, &current, client).await {
         // Home: each role's own first page (an administrator's is the users page).
         Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => {
