@@ -44,14 +44,14 @@ pub fn hash_secret(secret: &str) -> Vec<u8> {
 
 /// Whether `password` matches the stored hash. With no hash, a fixed one is checked instead,
 /// so the time taken does not tell whether there was one.
-fn password_matches(stored: Option<&str>, password: &str) -> Result<bool, AppError> {
+pub(crate) fn password_matches(stored: Option<&str>, password: &str) -> Result<bool, AppError> {
     let fallback = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9Ad0gP9Dv4mQm9D0K+oQGuYbQAvEoPqkIzA8Mu1fLzQ";
     let parsed = PasswordHash::new(stored.unwrap_or(fallback))
         .map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
     Ok(stored.is_some() && Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-fn hash_password(password: &str) -> Result<String, AppError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -262,58 +262,6 @@ impl App {
                 Err(AppError::Forbidden(Refusal::WrongPassword))
             }
         }
-    }
-
-    /// Sets a user's password from their session `keep`. A user who has a password must give
-    /// it (`current`), so a stolen session cannot change it; such attempts are throttled as
-    /// sign-ins are. Every other session of the user ends, and this one gets a new token
-    /// (returned). API tokens stay: they are made and revoked on their own (`/account/tokens`,
-    /// `user add --token`), and an administrator's reset revokes them.
-    pub async fn change_password(
-        &self,
-        user: &User,
-        keep: &Session,
-        current: &str,
-        password: &str,
-        confirmation: &str,
-        client: IpAddr,
-    ) -> Result<String, AppError> {
-        if let Some(stored) = self.store.password_hash(user.id).await? {
-            self.take_attempt(&user.name, client).await?;
-            if !password_matches(Some(&stored), current)? {
-                self.audit(
-                    Some(user),
-                    AuditAction::PasswordChanged,
-                    None,
-                    Outcome::Refused,
-                    "current password not right",
-                )
-                .await?;
-                return Err(crate::messages::invalid("current-password", "password.current_wrong", vec![]));
-            }
-            self.attempt_succeeded(&user.name, client).await?;
-        }
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(crate::messages::invalid(
-                "password",
-                "password.too_short",
-                vec![("min", MIN_PASSWORD_CHARS.to_string())],
-            ));
-        }
-        if password.len() > 1024 {
-            return Err(crate::messages::invalid("password", "password.too_long", vec![]));
-        }
-        if password != confirmation {
-            return Err(crate::messages::invalid("confirmation", "password.mismatch", vec![]));
-        }
-        let audit = self.audit_record(Some(user), AuditAction::PasswordChanged, None, Outcome::Allowed, "");
-        self.store.change_password(user.id, &hash_password(password)?, Some(&keep.token_hash), &audit).await?;
-        self.renew_session(keep, false).await
-    }
-
-    /// Whether the user has chosen a password (the password page then asks for it).
-    pub async fn has_password(&self, user: UserId) -> Result<bool, AppError> {
-        Ok(self.store.password_hash(user).await?.is_some())
     }
 
     /// Starts a browser session; returns the cookie token (only its hash is stored). A user with

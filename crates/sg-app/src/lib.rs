@@ -22,6 +22,7 @@ mod error;
 pub mod kept_forms;
 pub mod messages;
 pub mod monitoring;
+pub mod password;
 pub mod queue;
 pub mod recommendations;
 pub mod referrals;

@@ -74,6 +74,7 @@ mod tests {
         include_str!("drafts.rs"),
         include_str!("referrals.rs"),
         include_str!("relationships.rs"),
+        include_str!("password.rs"),
         include_str!("second_factor.rs"),
         include_str!("simulate.rs"),
         include_str!("survivor.rs"),
