@@ -60,6 +60,12 @@ pub struct LimitArgs {
     /// it to loopback or a private network: it is not authenticated.
     #[arg(long)]
     pub metrics_bind: Option<SocketAddr>,
+    /// The address of a reverse proxy in front of the server: only from it is the client's
+    /// address taken from `X-Forwarded-For` (its last entry, the one the proxy added); from
+    /// anyone else the header is ignored and the connection's address is the client's. Sign-in
+    /// throttling counts attempts per client address.
+    #[arg(long)]
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl LimitArgs {
@@ -74,6 +80,7 @@ impl LimitArgs {
             user_requests_per_second: self.user_rate,
             user_burst: self.user_burst,
             heavy_requests: self.heavy_requests,
+            trusted_proxy: self.trusted_proxy,
         }
     }
 }

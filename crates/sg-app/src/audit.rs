@@ -61,6 +61,12 @@ impl App {
         Ok(())
     }
 
+    /// Audits an API request answered again from its idempotency record (`what`: the method
+    /// and path, which hold ids only).
+    pub async fn audit_replay(&self, user: &User, what: &str) -> Result<(), AppError> {
+        self.audit(Some(user), AuditAction::IdempotentReplay, None, Outcome::Allowed, what).await
+    }
+
     /// Verifies the whole chain from the first entry; with `expected_head`, also checks that a
     /// head hash kept earlier is still in the chain (so the log was not rewritten or truncated).
     pub async fn verify_audit(&self, expected_head: Option<&str>) -> Result<Verification, AppError> {

@@ -5,6 +5,9 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
+use std::net::IpAddr;
+
+use sg_audit::{AuditAction, Outcome};
 use sg_domain::{Role, UserId};
 use sg_store::{NewUser, OrgKind, Session, User};
 use sha2::{Digest, Sha256};
@@ -39,7 +42,16 @@ pub fn hash_secret(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-fn hash_password(password: &str) -> Result<String, AppError> {
+/// Whether `password` matches the stored hash. With no hash, a fixed one is checked instead,
+/// so the time taken does not tell whether there was one.
+pub(crate) fn password_matches(stored: Option<&str>, password: &str) -> Result<bool, AppError> {
+    let fallback = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9Ad0gP9Dv4mQm9D0K+oQGuYbQAvEoPqkIzA8Mu1fLzQ";
+    let parsed = PasswordHash::new(stored.unwrap_or(fallback))
+        .map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
+    Ok(stored.is_some() && Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -209,52 +221,47 @@ impl App {
         }
     }
 
-    /// Spends a one-time sign-in code.
+    /// Spends a one-time sign-in code, audited either way. Codes have 256 bits, so guessing
+    /// needs no throttle.
     pub async fn sign_in_with_code(&self, code: &str) -> Result<User, AppError> {
-        self.store
-            .consume_sign_in_code(&hash_secret(code.trim()), self.clock.now())
-            .await?
-            .ok_or(AppError::Forbidden(Refusal::SignInCodeInvalid))
-    }
-
-    /// Checks a name and password. The same error, and about the same time, whether the name is
-    /// unknown or the password wrong, so that names cannot be discovered.
-    pub async fn sign_in(&self, name: &str, password: &str) -> Result<User, AppError> {
-        self.check_throttle(name).await?;
-        let found = self.store.user_by_name(name.trim()).await?;
-        let stored = found.as_ref().and_then(|(_, h)| h.clone());
-        // A fixed hash to verify against when there is none, so timing does not reveal it.
-        let fallback =
-            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9Ad0gP9Dv4mQm9D0K+oQGuYbQAvEoPqkIzA8Mu1fLzQ";
-        let hash = stored.as_deref().unwrap_or(fallback);
-        let parsed = PasswordHash::new(hash).map_err(|e| AppError::Internal(format!("stored hash unreadable: {e}")))?;
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-        match found {
-            Some((user, Some(_))) if ok && !user.disabled => Ok(user),
-            _ => {
-                self.record_failure(name).await?;
-                Err(AppError::Forbidden(Refusal::WrongPassword))
+        match self.store.consume_sign_in_code(&hash_secret(code.trim()), self.clock.now()).await? {
+            Some(user) => {
+                self.audit(Some(&user), AuditAction::SignIn, None, Outcome::Allowed, "one-time code").await?;
+                Ok(user)
+            }
+            None => {
+                self.audit(None, AuditAction::SignInFailed, None, Outcome::Refused, "one-time code: not valid").await?;
+                Err(AppError::Forbidden(Refusal::SignInCodeInvalid))
             }
         }
     }
 
-    /// Sets a user's password after checking it.
-    pub async fn set_password(&self, user: UserId, password: &str, confirmation: &str) -> Result<(), AppError> {
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(crate::messages::invalid(
-                "password",
-                "password.too_short",
-                vec![("min", MIN_PASSWORD_CHARS.to_string())],
-            ));
+    /// Checks a name and password from `client`. The same error, and about the same time,
+    /// whether the name is unknown or the password wrong, so that names cannot be discovered.
+    /// The attempt is counted before the password is checked (`crate::throttle`), and audited
+    /// either way, without the name typed (a failure names the account only when there is one).
+    pub async fn sign_in(&self, name: &str, password: &str, client: IpAddr) -> Result<User, AppError> {
+        if let Err(e) = self.take_attempt(name, client).await {
+            self.audit(None, AuditAction::SignInFailed, None, Outcome::Refused, "password: throttled").await?;
+            return Err(e);
         }
-        if password.len() > 1024 {
-            return Err(crate::messages::invalid("password", "password.too_long", vec![]));
+        let found = self.store.user_by_name(name.trim()).await?;
+        let ok = password_matches(found.as_ref().and_then(|(_, h)| h.as_deref()), password)?;
+        match found {
+            Some((user, Some(_))) if ok && !user.disabled => {
+                self.attempt_succeeded(name, client).await?;
+                self.audit(Some(&user), AuditAction::SignIn, None, Outcome::Allowed, "password").await?;
+                Ok(user)
+            }
+            found => {
+                let detail = match found {
+                    Some((user, _)) => format!("password: not right, user {}", user.id),
+                    None => "password: no such name".to_string(),
+                };
+                self.audit(None, AuditAction::SignInFailed, None, Outcome::Refused, detail).await?;
+                Err(AppError::Forbidden(Refusal::WrongPassword))
+            }
         }
-        if password != confirmation {
-            return Err(crate::messages::invalid("confirmation", "password.mismatch", vec![]));
-        }
-        self.store.set_password_hash(user, &hash_password(password)?).await?;
-        Ok(())
     }
 
     /// Starts a browser session; returns the cookie token (only its hash is stored). A user with
@@ -317,5 +324,26 @@ impl App {
     pub async fn end_session(&self, token: &str) -> Result<(), AppError> {
         self.store.delete_session(&hash_secret(token)).await?;
         Ok(())
+    }
+
+    /// A user signs out: their session ends, audited.
+    pub async fn sign_out(&self, user: &User, token: &str) -> Result<(), AppError> {
+        self.end_session(token).await?;
+        self.audit(Some(user), AuditAction::SignOut, None, Outcome::Allowed, "").await
+    }
+
+    /// Gives a session a new token and form token (returned; the old token stops working at
+    /// once), marking its second factor done when `second_factor_done`: after each step that
+    /// proves who the user is, so a token known before it opens nothing after it.
+    pub async fn renew_session(&self, session: &Session, second_factor_done: bool) -> Result<String, AppError> {
+        let token = new_secret();
+        // The form token is renewed with the second factor (the half-open session's pages were
+        // shown before the user was known); a session already signed in keeps its own, so the
+        // user's other open forms still work.
+        let csrf = if second_factor_done { new_secret() } else { session.csrf_token.clone() };
+        if !self.store.renew_session(&session.token_hash, &hash_secret(&token), &csrf, second_factor_done).await? {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(token)
     }
 }

@@ -23,6 +23,7 @@ mod error;
 pub mod kept_forms;
 pub mod messages;
 pub mod monitoring;
+pub mod password;
 pub mod protection;
 pub mod queue;
 pub mod recommendations;
@@ -33,6 +34,7 @@ pub mod relationships;
 pub mod second_factor;
 pub mod simulate;
 pub mod survivor;
+pub mod throttle;
 pub mod vault;
 
 use std::sync::Arc;

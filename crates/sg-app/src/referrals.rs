@@ -209,7 +209,16 @@ impl App {
                 conversion_code: code,
             });
         }
-        // A replay answers with the stored case, which may have moved on since.
+        // A replay answers with the stored case, which may have moved on since; it is audited,
+        // since it answers with the case's reference.
+        self.audit(
+            Some(user),
+            sg_audit::AuditAction::IdempotentReplay,
+            Some(created.case_id),
+            sg_audit::Outcome::Allowed,
+            "referral",
+        )
+        .await?;
         let record = self.store.case(created.case_id).await?.ok_or(AppError::NotFound)?;
         let state = CaseState::replay(record.events.iter().map(|e| &e.event))
             .ok_or_else(|| AppError::Internal("case without events".into()))?;

@@ -23,10 +23,10 @@ pub enum Refusal {
     Identity,
     /// There is no identifying data: an anonymous report, or an erased record.
     NoIdentity,
-    /// A name is locked for a while after too many failed sign-ins.
+    /// Too many sign-in attempts for a name or from an address: the next must wait.
     TooManyAttempts {
-        /// How long the lock lasts.
-        minutes: i64,
+        /// How long the next attempt must wait, in seconds.
+        seconds: i64,
     },
     /// A second factor was asked for where none is set up.
     NoSecondFactor,
@@ -68,7 +68,7 @@ impl Refusal {
         Self::CannotManageConsents(Role::Police),
         Self::Identity,
         Self::NoIdentity,
-        Self::TooManyAttempts { minutes: 15 },
+        Self::TooManyAttempts { seconds: 30 },
         Self::NoSecondFactor,
         Self::SignInCodeInvalid,
         Self::WrongPassword,
@@ -118,7 +118,7 @@ impl Refusal {
         match self.role() {
             Some(role) => vec![("role", role.code().to_string())],
             None => match self {
-                Self::TooManyAttempts { minutes } => vec![("minutes", minutes.to_string())],
+                Self::TooManyAttempts { seconds } => vec![("seconds", seconds.to_string())],
                 _ => Vec::new(),
             },
         }
@@ -151,8 +151,8 @@ impl std::fmt::Display for Refusal {
             Self::NoIdentity => {
                 f.write_str("no identity is held: this is an anonymous Duty to Notify report, or the record was erased")
             }
-            Self::TooManyAttempts { minutes } => {
-                write!(f, "too many failed attempts for this name: wait {minutes} minutes and try again")
+            Self::TooManyAttempts { seconds } => {
+                write!(f, "too many attempts to sign in: wait {seconds} seconds and try again")
             }
             Self::NoSecondFactor => f.write_str("no second factor is set up for this account"),
             Self::SignInCodeInvalid => f.write_str("this sign-in code is not valid: it may have been used or expired"),
@@ -187,7 +187,7 @@ mod tests {
         let r = Refusal::CannotSeeCases(Role::Admin);
         assert_eq!(r.to_string(), "a administrator user cannot see case records");
         assert_eq!(r.args(), vec![("role", "admin".to_string())]);
-        assert_eq!(Refusal::TooManyAttempts { minutes: 15 }.args(), vec![("minutes", "15".to_string())]);
+        assert_eq!(Refusal::TooManyAttempts { seconds: 30 }.args(), vec![("seconds", "30".to_string())]);
     }
 
     /// `code` is an exhaustive `match`, one arm per reason: the examples hold as many.

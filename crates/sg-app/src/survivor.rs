@@ -276,6 +276,11 @@ impl App {
             .collect();
         let mut accesses = vec![];
         for e in self.store.audit_for_case(case).await? {
+            // A referral sent again with its idempotency key answers its maker with what they
+            // already had: nothing new was seen, so the person is not told of it twice.
+            if e.record.action == AuditAction::IdempotentReplay {
+                continue;
+            }
             let (who, org, role) = match &e.record.actor {
                 Some(id) => match sg_domain::UserId::parse(id) {
                     Some(uid) => match self.store.user(uid).await? {

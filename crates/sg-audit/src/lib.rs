@@ -47,6 +47,11 @@ sg_domain::coded_enum! {
         EmergencyDecided = ("emergency-decided", "Emergency access approved or declined"),
         BackupTaken = ("backup-taken", "Backup taken"),
         BackupRestored = ("backup-restored", "Backup restored into this database"),
+        SignInFailed = ("sign-in-failed", "Sign-in refused"),
+        SignOut = ("sign-out", "Signed out"),
+        PasswordChanged = ("password-changed", "Password changed"),
+        SecondFactorChanged = ("second-factor-changed", "Second factor set up or replaced"),
+        IdempotentReplay = ("idempotent-replay", "Request repeated with its idempotency key: the first answer returned"),
     }
 }
 

@@ -16,6 +16,7 @@ mod admin;
 mod approvals;
 mod cases;
 mod convert;
+mod credentials;
 mod db;
 mod drafts;
 mod emergency;

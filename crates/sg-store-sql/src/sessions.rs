@@ -92,4 +92,28 @@ impl<E: 'static> sg_store::Sessions for SqlStore<E> {
             Ok(())
         })
     }
+
+    async fn renew_session(
+        &self,
+        old_hash: &[u8],
+        new_hash: &[u8],
+        csrf_token: &str,
+        second_factor_done: bool,
+    ) -> StoreResult<bool> {
+        write!(&self.db, |pool| {
+            // One statement: the old token stops working in the instant the new one starts.
+            let done = sqlx::query(
+                "UPDATE sessions SET token_hash = $1, csrf_token = $2, \
+                 second_factor_pending = (second_factor_pending AND NOT $3) WHERE token_hash = $4",
+            )
+            .bind(new_hash)
+            .bind(csrf_token)
+            .bind(second_factor_done)
+            .bind(old_hash)
+            .execute(pool)
+            .await
+            .map_err(error)?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
 }

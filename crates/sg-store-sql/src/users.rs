@@ -298,28 +298,45 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         })
     }
 
-    async fn record_sign_in_failure(&self, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            sqlx::query("INSERT INTO sign_in_failures (name_hash, at) VALUES ($1, $2)")
-                .bind(name_hash)
-                .bind(unix(at))
-                .execute(pool)
-                .await
-                .map_err(error)?;
-            Ok(())
-        })
+    async fn take_sign_in_attempt(
+        &self,
+        rules: &[sg_store::ThrottleRule],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<time::Duration>> {
+        crate::credentials::take_sign_in_attempt(&self.db, rules, now).await
     }
 
-    async fn sign_in_failures_since(&self, name_hash: &[u8], since: OffsetDateTime) -> StoreResult<u64> {
-        write!(&self.db, |pool| {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE name_hash = $1 AND at >= $2")
-                .bind(name_hash)
-                .bind(unix(since))
-                .fetch_one(pool)
-                .await
-                .map_err(error)?;
-            Ok(n as u64)
-        })
+    async fn sign_in_succeeded(&self, forget: &[Vec<u8>], undo: &[Vec<u8>]) -> StoreResult<()> {
+        crate::credentials::sign_in_succeeded(&self.db, forget, undo).await
+    }
+
+    async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>> {
+        crate::credentials::password_hash(&self.db, user).await
+    }
+
+    async fn change_password(
+        &self,
+        user: UserId,
+        hash: &str,
+        keep: Option<&[u8]>,
+        audit: &sg_audit::AuditRecord,
+    ) -> StoreResult<()> {
+        crate::credentials::change_password(&self.db, user, hash, keep, audit, self.signer()).await
+    }
+
+    async fn change_second_factor(
+        &self,
+        user: UserId,
+        sealed: &[u8],
+        step: i64,
+        keep: Option<&[u8]>,
+        audit: &sg_audit::AuditRecord,
+    ) -> StoreResult<()> {
+        crate::credentials::change_second_factor(&self.db, user, sealed, step, keep, audit, self.signer()).await
+    }
+
+    async fn accept_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool> {
+        crate::credentials::accept_totp_step(&self.db, user, step).await
     }
 
     async fn set_org_competent_authority(

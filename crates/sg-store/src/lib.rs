@@ -14,6 +14,7 @@ mod monitoring;
 mod protection;
 mod recommendations;
 mod records;
+mod throttle;
 
 pub use admin::*;
 pub use idempotency::*;
@@ -24,6 +25,7 @@ pub use protection::*;
 pub use recommendations::*;
 pub use records::*;
 pub use sg_domain::Coded;
+pub use throttle::*;
 
 use async_trait::async_trait;
 use sg_audit::{AuditEntry, AuditRecord};
@@ -96,10 +98,44 @@ pub trait Accounts: Send + Sync {
     async fn totp_secret(&self, user: UserId) -> StoreResult<Option<Vec<u8>>>;
     /// Disables (or, with `None`, re-enables) a user.
     async fn set_user_disabled(&self, user: UserId, at: Option<OffsetDateTime>) -> StoreResult<()>;
-    /// Records a failed sign-in for a (hashed) name.
-    async fn record_sign_in_failure(&self, name_hash: &[u8], at: OffsetDateTime) -> StoreResult<()>;
-    /// How many failed sign-ins for a (hashed) name since `since`.
-    async fn sign_in_failures_since(&self, name_hash: &[u8], since: OffsetDateTime) -> StoreResult<u64>;
+    /// Takes one sign-in attempt under every rule's key, in one transaction: refused (with the
+    /// longest wait left) when any key must still wait, and then nothing is counted; otherwise
+    /// counted under every key ([`ThrottleRule::counted`]). Simultaneous attempts, from any
+    /// process, are counted one after the other.
+    async fn take_sign_in_attempt(
+        &self,
+        rules: &[ThrottleRule],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<time::Duration>>;
+    /// After an attempt succeeded: forgets the `forget` keys, and takes back the attempt just
+    /// counted under the `undo` keys (an address many people share), in one transaction.
+    async fn sign_in_succeeded(&self, forget: &[Vec<u8>], undo: &[Vec<u8>]) -> StoreResult<()>;
+    /// A user's password hash, if they have chosen a password.
+    async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>>;
+    /// Replaces a user's password hash, ends every session of theirs but `keep` (the one they
+    /// changed it from), and appends the audit record, in one transaction.
+    async fn change_password(
+        &self,
+        user: UserId,
+        hash: &str,
+        keep: Option<&[u8]>,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
+    /// Replaces a user's sealed TOTP secret, remembering `step` (the enrolment code's) as the
+    /// last accepted unless a later one is, ends every session of theirs but `keep`, and appends the audit record, in
+    /// one transaction.
+    async fn change_second_factor(
+        &self,
+        user: UserId,
+        sealed: &[u8],
+        step: i64,
+        keep: Option<&[u8]>,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
+    /// Accepts TOTP time step `step` for a user if it is later than the last one accepted, in
+    /// one statement; false for a code already used (or older), so of two simultaneous uses of
+    /// one code only one is accepted.
+    async fn accept_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool>;
     /// Stores the hash of a new API token for a user, with its label and expiry.
     async fn add_api_token(
         &self,
@@ -193,6 +229,16 @@ pub trait Sessions: Send + Sync {
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
     /// Marks a session's second factor as done.
     async fn complete_second_factor(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Gives a session a new token and form token (its old token stops working at once), and
+    /// marks its second factor done when `second_factor_done`; false when there was no such
+    /// session.
+    async fn renew_session(
+        &self,
+        old_hash: &[u8],
+        new_hash: &[u8],
+        csrf_token: &str,
+        second_factor_done: bool,
+    ) -> StoreResult<bool>;
 }
 
 /// Saved referral drafts (`drafts.rs`).

@@ -1,5 +1,7 @@
 //! Who is asking: the API's bearer token, or the pages' session cookie.
 
+use std::net::IpAddr;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -8,6 +10,38 @@ use sg_store::{Session, User};
 
 use crate::error::ApiError;
 use crate::AppState;
+
+/// The client's address: the connection's peer, or, when the peer is the trusted reverse
+/// proxy, the last address of its `X-Forwarded-For` (the one it added; earlier entries are
+/// whatever the client claimed). Set by `serve` on every request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientAddr(pub IpAddr);
+
+/// The client behind `peer` (see [`ClientAddr`]).
+pub(crate) fn client_address(peer: IpAddr, trusted_proxy: Option<IpAddr>, headers: &HeaderMap) -> IpAddr {
+    if trusted_proxy != Some(peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()
+        // Only the last entry: when it does not read, an earlier one (the client's own
+        // claim) must not take its place.
+        .and_then(|a| a.trim().parse::<IpAddr>().ok())
+        .unwrap_or(peer)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // A router served without `serve` (unit tests) has no address: one for all.
+        Ok(parts.extensions.get::<ClientAddr>().copied().unwrap_or(ClientAddr(IpAddr::from([0, 0, 0, 0]))))
+    }
+}
 
 /// The user behind `Authorization: Bearer TOKEN`.
 pub(crate) struct ApiUser(pub User);

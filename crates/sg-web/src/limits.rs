@@ -33,6 +33,9 @@ pub struct Limits {
     /// lists) running at once; the others wait up to half the request timeout, then get `503`.
     /// 0 turns the bound off.
     pub heavy_requests: usize,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (`serve --trusted-proxy`);
+    /// from any other peer the header is ignored.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Default for Limits {
@@ -45,6 +48,7 @@ impl Default for Limits {
             user_requests_per_second: 20,
             user_burst: 100,
             heavy_requests: default_heavy_requests(),
+            trusted_proxy: None,
         }
     }
 }

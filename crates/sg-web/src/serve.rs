@@ -109,13 +109,15 @@ pub async fn serve(
         let spoke = Arc::new(AtomicBool::new(false));
         let service = {
             let (router, limiter, silent, spoke) = (router.clone(), limiter.clone(), silent.clone(), spoke.clone());
-            let body_timeout = limits.body_timeout;
+            let (body_timeout, trusted_proxy) = (limits.body_timeout, limits.trusted_proxy);
             hyper::service::service_fn(move |request: Request<Incoming>| {
                 if !spoke.swap(true, Ordering::Relaxed) {
                     silent.remove(id);
                 }
                 let mut request = request.map(|body| TimeoutBody::new(body_timeout, body));
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                let client = crate::extract::client_address(peer.ip(), trusted_proxy, request.headers());
+                request.extensions_mut().insert(crate::extract::ClientAddr(client));
                 request.extensions_mut().insert(limiter.clone());
                 router.clone().oneshot(request)
             })

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { totp } from './totp.js';
+import { freshTotp, step, totp } from './totp.js';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -110,6 +110,7 @@ export async function signUp(browser, server, org, role, name, { javaScriptEnabl
   if (new URL(page.url()).pathname === '/account/two-factor') {
     const secret = (await page.textContent('#secret')).trim();
     await page.fill('#code', totp(secret));
+    page.totpStep = step();
     await submit(page, 'Continue');
     // Kept for signing in again: every role that sees identities has an authenticator.
     page.totpSecret = secret;
@@ -123,7 +124,9 @@ export async function signInAgain(page, name) {
   await page.fill('#password', password);
   await submit(page, 'Sign in');
   if (new URL(page.url()).pathname === '/sign-in/two-factor') {
-    await page.fill('#code', totp(page.totpSecret));
+    // Each code is taken once: wait for a step after the last code this user gave.
+    await page.fill('#code', await freshTotp(page.totpSecret, page.totpStep));
+    page.totpStep = step();
     await submit(page, 'Continue');
   }
 }

@@ -15,6 +15,20 @@ function base32(text) {
   return Buffer.from(bytes);
 }
 
+/** The current 30-second step. */
+export const step = () => Math.floor(Date.now() / 30000);
+
+/**
+ * The code for `secret` in a step after `usedStep`, waiting for that step if need be: the
+ * server takes each code once (a code of a step already used, or an earlier one, is refused).
+ */
+export async function freshTotp(secret, usedStep) {
+  while (usedStep !== undefined && step() <= usedStep) {
+    await new Promise((resolve) => setTimeout(resolve, 30000 - (Date.now() % 30000) + 200));
+  }
+  return totp(secret);
+}
+
 /** The code for `secret` (base32) now. */
 export function totp(secret) {
   const counter = Buffer.alloc(8);

@@ -16,7 +16,7 @@ const PASSWORD: &str = "correct horse battery staple";
 /// second factor enrol one, as people do.
 async fn sign_in_with_code(t: &TestApp, code: &str, role: Role) -> (reqwest::Client, String) {
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(t.url("/sign-in/code")).form(&[("code", code)]).send().await.unwrap();
+    let r = common::post_presession(&client, &t.url("/sign-in/code"), &[("code", code)]).await;
     assert_eq!(r.url().path(), "/account/password", "the code did not sign in");
     let csrf = csrf_of(&r.text().await.unwrap());
     let form = [("password", PASSWORD), ("confirmation", PASSWORD), ("csrf", csrf.as_str())];
@@ -107,8 +107,9 @@ async fn an_administrator_adds_an_organisation_and_a_user_who_signs_in_with_the_
     let (user, _) = t.store.user_by_name("dm-north").await.unwrap().unwrap();
     assert_eq!(user.org_competent_authority, Some(sg_domain::CompetentAuthority::Ieca));
     // The code worked once only.
-    let again = reqwest::Client::new().post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await;
-    assert_ne!(again.unwrap().url().path(), "/account/password");
+    let other = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let again = common::post_presession(&other, &t.url("/sign-in/code"), &[("code", code.as_str())]).await;
+    assert_ne!(again.url().path(), "/account/password");
 
     let html = admin.get(t.url("/admin/users")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("dm-north") && html.contains("Active"), "{html}");
@@ -289,7 +290,7 @@ async fn a_new_code_clears_the_password_and_second_factor_and_ends_the_session()
     assert_eq!(dm.get(t.url("/cases")).send().await.unwrap().url().path(), "/sign-in");
     let (_, stored) = t.store.user_by_name("dm1").await.unwrap().unwrap();
     assert!(stored.is_none(), "the password was not cleared");
-    assert!(t.app.sign_in("dm1", PASSWORD).await.is_err());
+    assert!(t.app.sign_in("dm1", PASSWORD, std::net::IpAddr::from([127, 0, 0, 1])).await.is_err());
     assert!(!t.store.user(user.id).await.unwrap().unwrap().has_second_factor);
     // The new code signs them in, and they enrol again.
     let (dm, _) = sign_in_with_code(&t, &new_code, Role::DecisionMaker).await;

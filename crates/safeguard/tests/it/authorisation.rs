@@ -168,7 +168,7 @@ async fn actor(t: &TestApp, org: &str, role: Role, name: &str) -> Actor {
     let code = t.app.create_user(org, None, role, &format!("{name}-browser"), false).await.unwrap().sign_in_code;
     let page =
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let r = page.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let r = common::post_presession(&page, &t.url("/sign-in/code"), &[("code", code.as_str())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page.get(t.url("/account/password")).send().await.unwrap().text().await.unwrap();
     let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
@@ -188,7 +188,12 @@ async fn every_route_as_every_role() {
     let t = TestApp::start().await;
     let anon = Actor {
         token: None,
-        page: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        // Cookies kept: the forms before sign-in pair their token with a cookie.
+        page: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         csrf: String::new(),
     };
     let actors = [
@@ -341,7 +346,8 @@ async fn every_route_as_every_role() {
                 let mut req = who.page.request(method.clone(), &url);
                 if method == Method::POST {
                     let form: Vec<(&str, &str)> = match path {
-                        "/sign-in" => vec![("name", "nobody"), ("password", "wrong")],
+                        // A name per actor: the same name from one address would be throttled.
+                        "/sign-in" => vec![("name", WHO[i]), ("password", "wrong")],
                         "/sign-in/code" => vec![("code", "not-a-code")],
                         "/account/password" => {
                             vec![("password", "a long password here"), ("confirmation", "different")]
@@ -357,7 +363,13 @@ async fn every_route_as_every_role() {
                         _ => vec![],
                     };
                     let mut form = form;
-                    form.push(("csrf", &who.csrf));
+                    // The forms sent before signing in carry the browser's pre-session token.
+                    let token = if common::is_presession_form(path) {
+                        common::form_token(&who.page, &url).await
+                    } else {
+                        who.csrf.clone()
+                    };
+                    form.push(("csrf", &token));
                     req = req.form(&form);
                 }
                 req.send().await.unwrap().status()

@@ -72,7 +72,7 @@ impl World {
         assert_eq!(status, StatusCode::CREATED);
         let code = body["code"].as_str().unwrap().to_string();
         let person = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let page = person.post(self.t.url("/survivor")).form(&[("code", code.as_str())]).send().await.unwrap();
+        let page = common::post_presession(&person, &self.t.url("/survivor"), &[("code", code.as_str())]).await;
         let html = page.text().await.unwrap();
         (person, html)
     }

@@ -198,7 +198,7 @@ async fn the_survivor_sees_their_consents_and_who_accessed_their_data_and_withdr
     let code = r.json::<Value>().await.unwrap()["code"].as_str().unwrap().to_string();
 
     let person = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let page = person.post(w.t.url("/survivor")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let page = common::post_presession(&person, &w.t.url("/survivor"), &[("code", code.as_str())]).await;
     assert!(page.url().path().ends_with("/survivor/view"));
     let html = page.text().await.unwrap();
     assert!(html.contains("City Police may see your name, date of birth and contact details"), "{html}");
@@ -217,7 +217,7 @@ async fn the_survivor_sees_their_consents_and_who_accessed_their_data_and_withdr
 
     // The code works once.
     let other = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let again = other.post(w.t.url("/survivor")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let again = common::post_presession(&other, &w.t.url("/survivor"), &[("code", code.as_str())]).await;
     assert!(again.text().await.unwrap().contains("not valid"));
 
     // Withdrawing takes effect on the police's next request.

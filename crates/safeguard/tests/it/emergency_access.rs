@@ -88,12 +88,8 @@ async fn an_approved_request_opens_the_identity_to_that_officer_only_for_a_limit
     // The person sees who saw their details, and why.
     let (_, code) = w.post(&w.caseworker, &format!("/api/v1/cases/{}/survivor-code", w.case), &json!({})).await;
     let person = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let html = person
-        .post(w.t.url("/survivor"))
-        .form(&[("code", code["code"].as_str().unwrap())])
-        .send()
+    let html = common::post_presession(&person, &w.t.url("/survivor"), &[("code", code["code"].as_str().unwrap())])
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -113,8 +113,11 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
     let code = run_with(&["user", "add", "--org", "Hope NGO", "--role", "first-responder", "--name", "fr-web"]).1;
     let code = code.split_whitespace().last().unwrap().to_string();
     let browser = reqwest::blocking::Client::builder().cookie_store(true).build().unwrap();
-    let html =
-        browser.post(format!("{base}/sign-in/code")).form(&[("code", code.as_str())]).send().unwrap().text().unwrap();
+    // The code form is shown first: it carries the browser's pre-session token.
+    let shown = browser.get(format!("{base}/sign-in/code")).send().unwrap().text().unwrap();
+    let token = shown.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form = [("code", code.as_str()), ("csrf", token.as_str())];
+    let html = browser.post(format!("{base}/sign-in/code")).form(&form).send().unwrap().text().unwrap();
     let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     // A first responder sees identities, so sets up an authenticator first.
     let html = browser.get(format!("{base}/account/two-factor")).send().unwrap().text().unwrap();

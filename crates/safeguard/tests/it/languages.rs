@@ -55,7 +55,7 @@ async fn messages_from_the_use_cases_are_in_welsh() {
     // A field error from sg-app: the password confirmation does not match.
     let code = t.page_user("Hope NGO", Role::FirstResponder, "fr").await;
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(t.url("/sign-in/code?lang=cy")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let r = common::post_presession(&client, &t.url("/sign-in/code?lang=cy"), &[("code", code.as_str())]).await;
     let csrf = csrf_of(&r.text().await.unwrap());
     let form =
         [("password", "correct horse battery staple"), ("confirmation", "something else entirely"), ("csrf", &csrf)];

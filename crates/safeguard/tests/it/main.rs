@@ -4,6 +4,7 @@
 
 mod common;
 
+mod accounts;
 mod admin_pages;
 mod api;
 mod authorisation;

@@ -173,7 +173,7 @@ async fn sessions_and_case_versions_hold_across_processes() {
 
     // Signed in on A; the session cookie (for 127.0.0.1, whatever the port) works on B.
     let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let signed_in = browser.post(format!("{a}/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let signed_in = common::post_presession(&browser, &format!("{a}/sign-in/code"), &[("code", code.as_str())]).await;
     assert!(signed_in.status().is_success(), "{}", signed_in.status());
     let page = browser.get(format!("{b}/cases")).send().await.unwrap();
     assert_eq!(page.status(), reqwest::StatusCode::OK);

@@ -109,8 +109,8 @@ async fn decision_maker_browser(t: &TestApp) -> reqwest::Client {
     let b = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let csrf = |html: &str| html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     // The sign-in forms come before any session, so they carry no session token.
-    let r = b.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send();
-    let html = r.await.unwrap().text().await.unwrap();
+    let r = common::post_presession(&b, &t.url("/sign-in/code"), &[("code", code.as_str())]).await;
+    let html = r.text().await.unwrap();
     let pw = "correct horse battery staple";
     let form = [("password", pw), ("confirmation", pw), ("csrf", &csrf(&html))];
     let html = b.post(t.url("/account/password")).form(&form).send().await.unwrap().text().await.unwrap();

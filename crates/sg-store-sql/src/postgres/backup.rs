@@ -9,8 +9,9 @@ use crate::convert::error;
 
 /// Every table a backup holds, parents before children so a restore can insert in this order.
 /// The statistics (`case_marginals`, `case_marginal_deltas`, `case_marginals_state`) are left
-/// out: a restore recomputes them from the restored cases, in its own transaction.
-pub const TABLES: [&str; 28] = [
+/// out: a restore recomputes them from the restored cases, in its own transaction. So is the
+/// sign-in throttle (`sign_in_throttle`): minutes of state, which a restore starts afresh.
+pub const TABLES: [&str; 27] = [
     "organisations",
     "users",
     "api_tokens",
@@ -28,7 +29,6 @@ pub const TABLES: [&str; 28] = [
     "person_keys",
     "consents",
     "audit_log",
-    "sign_in_failures",
     "survivor_codes",
     "survivor_sessions",
     "dtn_codes",

@@ -91,6 +91,8 @@ async fn run(state: AppState, key: Option<&str>, request: Request, next: Next) -
                 )
                 .into_response()
             })?;
+            let what = format!("{} {}", parts.method, parts.uri.path());
+            state.app.audit_replay(&user, &what).await.map_err(|e| ApiError::from(e).into_response())?;
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let headers = [
                 (header::CONTENT_TYPE, "application/json"),

@@ -3,14 +3,15 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sg_app::AppError;
+use sg_app::{AppError, Refusal};
 use sg_store::User;
 
+use super::presession::{self, FormToken};
 use super::{csrf_refusal, error_page, message_for, render, FieldMessage, Layout};
-use crate::extract::{cookie_name, cookie_token, session_cookie, PageUser};
+use crate::extract::{cookie_name, cookie_token, session_cookie, ClientAddr, PageUser};
 use crate::form::FormData;
 use crate::AppState;
 
@@ -29,18 +30,38 @@ pub(crate) struct SignInQuery {
     expired: Option<String>,
 }
 
+/// An anonymous page's layout, carrying the browser's pre-session form token.
+fn anonymous(title: &str, token: &FormToken) -> Layout {
+    let mut layout = Layout::anonymous(crate::i18n::tr(title));
+    layout.csrf = token.token.clone();
+    layout
+}
+
 /// `GET /sign-in`.
-pub(crate) async fn sign_in_page(Query(q): Query<SignInQuery>) -> Response {
-    render(&SignInPage {
-        layout: Layout::anonymous(crate::i18n::tr("sign_in.title")),
+pub(crate) async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<SignInQuery>,
+) -> Response {
+    let token = FormToken::for_form(&state, &headers);
+    let page = render(&SignInPage {
+        layout: anonymous("sign_in.title", &token),
         has_errors: false,
         errors: vec![],
         name: String::new(),
         expired: q.expired.is_some(),
-    })
+    });
+    token.respond(page)
 }
 
-async fn start_session(state: &AppState, user: &User, to: &str) -> Response {
+/// A new session for `user`, ending the one this browser held, if any: signing in always
+/// gives a new session token, so a token planted in the browser beforehand opens nothing.
+async fn start_session(state: &AppState, headers: &HeaderMap, user: &User, to: &str) -> Response {
+    if let Some(old) = cookie_token(headers, cookie_name(state)) {
+        if let Err(e) = state.app.end_session(&old).await {
+            return error_page(e);
+        }
+    }
     match state.app.start_session(user).await {
         Ok((token, _)) => {
             ([(header::SET_COOKIE, session_cookie(state, Some(&token)))], Redirect::to(to)).into_response()
@@ -50,8 +71,18 @@ async fn start_session(state: &AppState, user: &User, to: &str) -> Response {
 }
 
 /// `POST /sign-in`.
-pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
+    if let Some(refused) = presession::refusal(&state, &headers, &form) {
+        return refused;
+    }
+    let token = FormToken::for_form(&state, &headers);
+    let mut retry_after = None;
     let name = form.get("name");
     let mut errors = vec![];
     if name.is_empty() {
@@ -61,24 +92,34 @@ pub(crate) async fn sign_in(State(state): State<AppState>, body: Bytes) -> Respo
         errors.push(FieldMessage { field: "password".into(), message: crate::i18n::tr("sign_in.error.password") });
     }
     if errors.is_empty() {
-        match state.app.sign_in(&name, &form.get("password")).await {
+        match state.app.sign_in(&name, &form.get("password"), client).await {
             Ok(user) => {
                 let next = if user.has_second_factor { "/sign-in/two-factor" } else { "/" };
-                return start_session(&state, &user, next).await;
+                return start_session(&state, &headers, &user, next).await;
             }
             Err(AppError::Forbidden(m)) => {
+                if let Refusal::TooManyAttempts { seconds } = m {
+                    retry_after = Some(seconds);
+                }
                 errors.push(FieldMessage { field: "name".into(), message: crate::i18n::refusal_message(m) })
             }
             Err(e) => return error_page(e),
         }
     }
-    render(&SignInPage {
-        layout: Layout::anonymous(crate::i18n::tr("sign_in.title")),
+    let page = render(&SignInPage {
+        layout: anonymous("sign_in.title", &token),
         has_errors: true,
         errors,
         name,
         expired: false,
-    })
+    });
+    match retry_after {
+        // Told as HTTP says it too, for clients that wait by themselves.
+        Some(seconds) => {
+            (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], page).into_response()
+        }
+        None => page,
+    }
 }
 
 #[derive(Template)]
@@ -91,30 +132,36 @@ pub(crate) struct CodePage {
 }
 
 /// `GET /sign-in/code`.
-pub(crate) async fn code_page() -> Response {
-    render(&CodePage {
-        layout: Layout::anonymous(crate::i18n::tr("sign_in.code_page")),
+pub(crate) async fn code_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let token = FormToken::for_form(&state, &headers);
+    let page = render(&CodePage {
+        layout: anonymous("sign_in.code_page", &token),
         has_errors: false,
         errors: vec![],
         code: String::new(),
-    })
+    });
+    token.respond(page)
 }
 
 /// `POST /sign-in/code`: spends the code, signs in, and asks for a password.
-pub(crate) async fn use_code(State(state): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form = FormData::parse(&body);
+    if let Some(refused) = presession::refusal(&state, &headers, &form) {
+        return refused;
+    }
     let code = form.get("code");
     let message = if code.is_empty() {
         crate::i18n::tr("sign_in.error.code")
     } else {
         match state.app.sign_in_with_code(&code).await {
-            Ok(user) => return start_session(&state, &user, "/account/password").await,
+            Ok(user) => return start_session(&state, &headers, &user, "/account/password").await,
             Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(m),
             Err(e) => return error_page(e),
         }
     };
+    let token = FormToken::for_form(&state, &headers);
     render(&CodePage {
-        layout: Layout::anonymous(crate::i18n::tr("sign_in.code_page")),
+        layout: anonymous("sign_in.code_page", &token),
         has_errors: true,
         errors: vec![FieldMessage { field: "code".into(), message }],
         code: String::new(),
@@ -127,6 +174,8 @@ pub(crate) struct PasswordPage {
     layout: Layout,
     has_errors: bool,
     errors: Vec<FieldMessage>,
+    /// The user has a password: the form asks for it before a new one.
+    has_password: bool,
 }
 
 impl PasswordPage {
@@ -136,29 +185,55 @@ impl PasswordPage {
 }
 
 /// `GET /account/password`.
-pub(crate) async fn password_page(who: PageUser) -> Response {
+pub(crate) async fn password_page(State(state): State<AppState>, who: PageUser) -> Response {
+    let has_password = match state.app.has_password(who.user.id).await {
+        Ok(has) => has,
+        Err(e) => return error_page(e),
+    };
     render(&PasswordPage {
         layout: Layout::for_user(crate::i18n::tr("password.title"), &who),
         has_errors: false,
         errors: vec![],
+        has_password,
     })
 }
 
-/// `POST /account/password`.
-pub(crate) async fn set_password(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
+/// `POST /account/password`: needs the current password when there is one; ends the user's
+/// other sessions and gives this one a new token.
+pub(crate) async fn set_password(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    who: PageUser,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     if let Some(r) = csrf_refusal(&who, &form) {
         return r;
     }
-    match state.app.set_password(who.user.id, &form.get("password"), &form.get("confirmation")).await {
-        Ok(()) => Redirect::to("/").into_response(),
-        Err(AppError::Invalid(f)) => render(&PasswordPage {
-            layout: Layout::for_user(crate::i18n::tr("password.title"), &who),
-            has_errors: true,
-            errors: vec![FieldMessage { message: crate::i18n::field_message(&f), field: f.field }],
-        }),
-        Err(e) => error_page(e),
-    }
+    let (current, password, confirmation) =
+        (form.get("current-password"), form.get("password"), form.get("confirmation"));
+    let message =
+        match state.app.change_password(&who.user, &who.session, &current, &password, &confirmation, client).await {
+            Ok(token) => {
+                return ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Redirect::to("/"))
+                    .into_response()
+            }
+            Err(AppError::Invalid(f)) => FieldMessage { message: crate::i18n::field_message(&f), field: f.field },
+            Err(AppError::Forbidden(m)) => {
+                FieldMessage { field: "current-password".into(), message: crate::i18n::refusal_message(m) }
+            }
+            Err(e) => return error_page(e),
+        };
+    let has_password = match state.app.has_password(who.user.id).await {
+        Ok(has) => has,
+        Err(e) => return error_page(e),
+    };
+    render(&PasswordPage {
+        layout: Layout::for_user(crate::i18n::tr("password.title"), &who),
+        has_errors: true,
+        errors: vec![message],
+        has_password,
+    })
 }
 
 /// `POST /sign-out`.
@@ -173,110 +248,18 @@ pub(crate) async fn sign_out(
         return r;
     }
     if let Some(token) = cookie_token(&headers, cookie_name(&state)) {
-        if let Err(e) = state.app.end_session(&token).await {
+        if let Err(e) = state.app.sign_out(&who.user, &token).await {
             return error_page(e);
         }
     }
     ([(header::SET_COOKIE, session_cookie(&state, None))], Redirect::to("/sign-in")).into_response()
 }
 
+/// Capitalises the first letter (a refusal's English sentence on a page).
 pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "two_factor.html")]
-pub(crate) struct TwoFactorPage {
-    layout: Layout,
-    has_errors: bool,
-    errors: Vec<FieldMessage>,
-    /// Set while enrolling: the secret to type into an authenticator, and its address.
-    secret: String,
-    otpauth: String,
-    action: &'static str,
-}
-
-/// `GET /sign-in/two-factor`: the second step of signing in.
-pub(crate) async fn second_factor_page(who: crate::extract::PendingUser) -> Response {
-    let mut layout = Layout::anonymous(crate::i18n::tr("two_factor.title"));
-    layout.csrf = who.session.csrf_token.clone();
-    render(&TwoFactorPage {
-        layout,
-        has_errors: false,
-        errors: vec![],
-        secret: String::new(),
-        otpauth: String::new(),
-        action: "/sign-in/two-factor",
-    })
-}
-
-/// `POST /sign-in/two-factor`.
-pub(crate) async fn second_factor(
-    State(state): State<AppState>,
-    who: crate::extract::PendingUser,
-    body: Bytes,
-) -> Response {
-    let form = FormData::parse(&body);
-    // The half-open session's own token guards this form, as every other.
-    if form.get("csrf") != who.session.csrf_token {
-        return error_page(AppError::Forbidden(sg_app::Refusal::FormExpired));
-    }
-    let message = match state.app.complete_second_factor(&who.session, &who.user, &form.get("code")).await {
-        Ok(()) => return Redirect::to("/").into_response(),
-        Err(AppError::Invalid(f)) => crate::i18n::field_message(&f),
-        Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(m),
-        Err(e) => return error_page(e),
-    };
-    let mut page = TwoFactorPage {
-        layout: Layout::anonymous(crate::i18n::tr("two_factor.title")),
-        has_errors: true,
-        errors: vec![FieldMessage { field: "code".into(), message }],
-        secret: String::new(),
-        otpauth: String::new(),
-        action: "/sign-in/two-factor",
-    };
-    page.layout.csrf = who.session.csrf_token.clone();
-    render(&page)
-}
-
-/// `GET /account/two-factor`: set up an authenticator.
-pub(crate) async fn enrol_page(who: PageUser) -> Response {
-    let (secret, otpauth) = sg_app::second_factor::new_enrolment(&who.user);
-    render(&TwoFactorPage {
-        layout: Layout::for_user(crate::i18n::tr("two_factor.enrol_title"), &who),
-        has_errors: false,
-        errors: vec![],
-        secret,
-        otpauth,
-        action: "/account/two-factor",
-    })
-}
-
-/// `POST /account/two-factor`.
-pub(crate) async fn enrol(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
-    let form = FormData::parse(&body);
-    if let Some(r) = csrf_refusal(&who, &form) {
-        return r;
-    }
-    let secret = form.get("secret");
-    match state.app.enrol_second_factor(&who.user, &secret, &form.get("code")).await {
-        // Home: each role's own first page (an administrator's is the users page).
-        Ok(()) => Redirect::to("/").into_response(),
-        Err(AppError::Invalid(f)) => {
-            let otpauth = sg_app::second_factor::otpauth_url(&who.user, &secret);
-            render(&TwoFactorPage {
-                layout: Layout::for_user(crate::i18n::tr("two_factor.enrol_title"), &who),
-                has_errors: true,
-                errors: vec![FieldMessage { field: "code".into(), message: crate::i18n::field_message(&f) }],
-                secret,
-                otpauth,
-                action: "/account/two-factor",
-            })
-        }
-        Err(e) => error_page(e),
     }
 }

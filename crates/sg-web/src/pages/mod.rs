@@ -14,12 +14,14 @@ pub(crate) mod convert;
 pub(crate) mod decisions;
 pub(crate) mod monitoring;
 pub(crate) mod person;
+pub(crate) mod presession;
 pub(crate) mod recommendations;
 pub(crate) mod referral;
 pub(crate) mod session;
 pub(crate) mod simulation;
 pub(crate) mod survivor;
 pub(crate) mod timeline;
+pub(crate) mod two_factor;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -300,6 +302,6 @@ pub(crate) fn csrf_refusal(who: &PageUser, form: &crate::form::FormData) -> Opti
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -11,6 +11,7 @@ use sg_app::survivor::{AccessLine, ConsentLine, WorkingOnLine};
 use sg_app::AppError;
 use sg_domain::CaseId;
 
+use super::presession::{self, FormToken};
 use super::{error_page, render, Layout};
 use crate::extract::cookie_token;
 use crate::form::FormData;
@@ -60,13 +61,24 @@ impl CodePage {
 }
 
 /// `GET /survivor`.
-pub(crate) async fn code_page(Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
-    render(&CodePage::new(language(&q, &headers), String::new()))
+pub(crate) async fn code_page(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let token = FormToken::for_form(&state, &headers);
+    let mut page = CodePage::new(language(&q, &headers), String::new());
+    page.layout.csrf = token.token.clone();
+    token.respond(render(&page))
 }
 
 /// `POST /survivor`: spends the code and opens the person's view.
 pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form = FormData::parse(&body);
+    // Login CSRF: another site must not open a person's view of a case of its choosing.
+    if let Some(refused) = presession::refusal(&state, &headers, &form) {
+        return refused;
+    }
     match state.app.open_survivor_view(&form.get("code")).await {
         Ok((token, _)) => {
             let secure = if state.secure_cookies { "; Secure" } else { "" };
@@ -75,7 +87,9 @@ pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, 
         }
         Err(AppError::Forbidden(_)) => {
             let locale = language(&LangQuery { lang: None, withdraw: None, done: None }, &headers);
-            render(&CodePage::new(locale, t(locale, "survivor.code.invalid")))
+            let mut page = CodePage::new(locale, t(locale, "survivor.code.invalid"));
+            page.layout.csrf = FormToken::for_form(&state, &headers).token;
+            render(&page)
         }
         Err(e) => error_page(e),
     }

@@ -13,6 +13,11 @@ pub const PASSWORD: &str = "correct horse battery staple";
 static SECRETS: std::sync::Mutex<std::collections::BTreeMap<(String, String), String>> =
     std::sync::Mutex::new(std::collections::BTreeMap::new());
 
+/// The authenticator secret `name` enrolled through [`Browser`] on the server `t`.
+pub fn secret_of(t: &TestApp, name: &str) -> String {
+    SECRETS.lock().unwrap().get(&(t.base.clone(), name.to_string())).cloned().expect("enrolled through Browser")
+}
+
 /// A cookie jar that follows redirects, keeping the last page's form token.
 pub struct Browser {
     client: reqwest::Client,
@@ -60,7 +65,7 @@ impl Browser {
     pub async fn enrol(&mut self, t: &TestApp, name: &str) {
         let (_, _, html) = self.get("/account/two-factor").await;
         let secret = super::enrolment_secret(&html);
-        let code = super::totp_code(&secret);
+        let code = super::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
         let (_, path, _) = self.post("/account/two-factor", &[("secret", &secret), ("code", &code)]).await;
         assert!(path == "/cases" || path == "/admin/users", "enrolment failed for {name}: {path}");
         SECRETS.lock().unwrap().insert((t.base.clone(), name.to_string()), secret);
@@ -75,7 +80,7 @@ impl Browser {
         if path == "/sign-in/two-factor" {
             let secret = SECRETS.lock().unwrap().get(&(t.base.clone(), name.to_string())).cloned();
             let secret = secret.expect("the user enrolled an authenticator through Browser");
-            let code = super::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
+            let code = super::next_totp_code(t, &secret);
             (_, path, _) = b.post("/sign-in/two-factor", &[("code", &code)]).await;
         }
         assert!(["/cases", "/admin/users", "/monitoring"].contains(&path.as_str()), "not signed in: {path}");
@@ -91,7 +96,7 @@ impl Browser {
         if path == "/sign-in/two-factor" {
             let secret = SECRETS.lock().unwrap().get(&(t.base.clone(), name.to_string())).cloned();
             let secret = secret.expect("the user enrolled an authenticator through Browser");
-            let code = super::totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
+            let code = super::next_totp_code(t, &secret);
             (_, path, html) = self.post("/sign-in/two-factor", &[("code", &code)]).await;
         }
         (path, html)
@@ -112,8 +117,13 @@ impl Browser {
         (status, url, html)
     }
 
-    /// Posts a form with the session's CSRF token; returns the status, final path and page.
+    /// Posts a form with the session's CSRF token; returns the status, final path and page. A
+    /// form sent before signing in is first shown, as a person sees it before sending it (it
+    /// carries the browser's pre-session token).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        if super::is_presession_form(path) {
+            self.get(path).await;
+        }
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         let csrf = self.csrf.clone();
         form.push(("csrf", &csrf));

@@ -243,6 +243,34 @@ pub fn totp_code_at(secret_b32: &str, at: time::OffsetDateTime) -> String {
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate(at.unix_timestamp() as u64)
 }
 
+/// A code of an authenticator holding `secret_b32` that the server has not seen yet: each code
+/// is taken once, so the server's clock moves on to the next 30-second step first.
+pub fn next_totp_code(t: &TestApp, secret_b32: &str) -> String {
+    t.advance_secs(30);
+    totp_code_at(secret_b32, sg_app::Clock::now(&*t.clock))
+}
+
+/// Whether `path` is a form sent before signing in, which carries the pre-session token.
+pub fn is_presession_form(path: &str) -> bool {
+    matches!(path.split('?').next(), Some("/sign-in" | "/sign-in/code" | "/survivor"))
+}
+
+/// The pre-session form token of the form at `path`, shown to `client` (a cookie-keeping
+/// client: the token is also its cookie).
+pub async fn form_token(client: &reqwest::Client, url: &str) -> String {
+    let html = client.get(url).send().await.unwrap().text().await.unwrap();
+    html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_default().to_string()
+}
+
+/// Posts a pre-session form (`/sign-in/code`, `/survivor`...) as a browser does: shown first,
+/// then sent with its token.
+pub async fn post_presession(client: &reqwest::Client, url: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = form_token(client, url).await;
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf", &token));
+    client.post(url).form(&form).send().await.unwrap()
+}
+
 /// The current code of an authenticator holding `secret_b32`.
 pub fn totp_code(secret_b32: &str) -> String {
     let secret = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes().unwrap();
@@ -281,7 +309,7 @@ pub async fn signed_in_client(t: &TestApp, org: &str, role: Role, name: &str) ->
             .map(|s| s.split('"').next().unwrap().to_string())
             .unwrap_or_default()
     };
-    let r = client.post(t.url("/sign-in/code")).form(&[("code", code.as_str())]).send().await.unwrap();
+    let r = post_presession(&client, &t.url("/sign-in/code"), &[("code", code.as_str())]).await;
     let csrf = csrf_of(&r.text().await.unwrap());
     let pw = browser::PASSWORD;
     let form = [("password", pw), ("confirmation", pw), ("csrf", csrf.as_str())];
@@ -289,7 +317,7 @@ pub async fn signed_in_client(t: &TestApp, org: &str, role: Role, name: &str) ->
     if sg_app::second_factor::required_for(role) {
         let html = client.get(t.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
         let secret = enrolment_secret(&html);
-        let code = totp_code(&secret);
+        let code = totp_code_at(&secret, sg_app::Clock::now(&*t.clock));
         let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
         let r = client.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
         assert_ne!(r.url().path(), "/account/two-factor", "enrolment failed for {name}");
