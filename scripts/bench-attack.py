@@ -41,7 +41,7 @@ def run(binary, *args):
 
 
 def start(binary, data, port):
-    script = 'ulimit -n 1024 && exec "$0" serve --bind 127.0.0.1:$1 --data-dir "$2"'
+    script = 'ulimit -n 1024 && exec "$0" serve --bind 127.0.0.1:$1 --data-dir "$2" --user-rate 0'
     p = subprocess.Popen(["sh", "-c", script, binary, str(port), data], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
@@ -129,7 +129,11 @@ def monitor_session(port, code):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
-    page = opener.open(base + "/sign-in/code", urllib.parse.urlencode({"code": code}).encode()).read().decode()
+    # The form first: its token (and cookie) guard the sign-in against login CSRF.
+    form = opener.open(base + "/sign-in/code").read().decode()
+    token = form.split('name="csrf" value="')[1].split('"')[0] if 'name="csrf" value="' in form else ""
+    sent = urllib.parse.urlencode({"code": code, "csrf": token}).encode()
+    page = opener.open(base + "/sign-in/code", sent).read().decode()
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
     form = {"password": PASSWORD, "confirmation": PASSWORD, "csrf": csrf}
     opener.open(base + "/account/password", urllib.parse.urlencode(form).encode()).read()
