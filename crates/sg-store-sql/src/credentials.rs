@@ -11,6 +11,21 @@ use crate::convert::error;
 use crate::db::{on, read, write, Conn, Db, Row};
 use crate::firewall::append_audit_tx;
 
+/// After a credential of `user` changed, inside the caller's transaction: ends every session
+/// but `keep`, and records the change in the audit log.
+async fn credential_changed(
+    conn: Conn<'_>,
+    user: UserId,
+    keep: Option<&[u8]>,
+    audit: &AuditRecord,
+    signer: Option<&sg_audit::AuditSigner>,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |c| {
+        end_other_sessions(Conn::from(&mut *c), user, keep).await?;
+        append_audit_tx(Conn::from(&mut *c), std::slice::from_ref(audit), signer).await
+    })
+}
+
 /// Ends every session of `user` but `keep`, inside the caller's transaction.
 async fn end_other_sessions(conn: Conn<'_>, user: UserId, keep: Option<&[u8]>) -> Result<(), sqlx::Error> {
     on!(conn, |c| {
@@ -60,8 +75,7 @@ pub(crate) async fn change_password(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        end_other_sessions(Conn::from(&mut *tx), user, keep).await.map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        credential_changed(Conn::from(&mut *tx), user, keep, audit, signer).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -90,8 +104,7 @@ pub(crate) async fn change_second_factor(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        end_other_sessions(Conn::from(&mut *tx), user, keep).await.map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        credential_changed(Conn::from(&mut *tx), user, keep, audit, signer).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
