@@ -380,14 +380,14 @@ const CONTENTION_ATTEMPTS: u32 = 4;
 /// [`Outage::Contention`](sg_store::Outage::Contention) (a deadlock or serialisation failure:
 /// the transaction was rolled back whole, so running it again is safe), up to
 /// [`CONTENTION_ATTEMPTS`] times in all.
-async fn retry_contention<T, F: std::future::Future<Output = StoreResult<T>>>(
+pub(crate) async fn retry_contention<T, F: std::future::Future<Output = StoreResult<T>>>(
     mut attempt: impl FnMut() -> F,
 ) -> StoreResult<T> {
     let mut tries = 1;
     loop {
         match attempt().await {
             Err(StoreError::Unavailable(sg_store::Outage::Contention, detail)) if tries < CONTENTION_ATTEMPTS => {
-                tracing::warn!(%detail, tries, "a case transaction met a concurrent one; running it again");
+                tracing::warn!(%detail, tries, "a transaction met a concurrent one; running it again");
                 // PostgreSQL aborts one side of a deadlock; the other goes on meanwhile.
                 tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(tries))).await;
                 tries += 1;

@@ -303,7 +303,7 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         rules: &[sg_store::ThrottleRule],
         now: OffsetDateTime,
     ) -> StoreResult<Option<time::Duration>> {
-        crate::credentials::take_sign_in_attempt(&self.db, rules, now).await
+        crate::cases::retry_contention(|| crate::credentials::take_sign_in_attempt(&self.db, rules, now)).await
     }
 
     async fn sign_in_succeeded(&self, forget: &[Vec<u8>], undo: &[Vec<u8>]) -> StoreResult<()> {
