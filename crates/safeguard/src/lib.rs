@@ -7,6 +7,7 @@ mod commands;
 mod database;
 mod files;
 mod keys;
+mod limit_args;
 
 use std::process::ExitCode;
 
