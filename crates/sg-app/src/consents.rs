@@ -82,7 +82,27 @@ impl App {
 
     /// Records a consent given by the person.
     pub async fn add_consent(&self, user: &User, case: CaseId, input: ConsentInput) -> Result<ConsentView, AppError> {
+        self.add_consent_once(user, case, input, None).await
+    }
+
+    /// Records a consent sent with an `Idempotency-Key`: its id is derived from the user, case
+    /// and key ([`App::consent_id_for`]), so a retry after a crash that lost the kept answer
+    /// (the consent committed, its answer not) finds the consent instead of recording it twice.
+    /// `key` is `None` without a key (a random id).
+    pub async fn add_consent_once(
+        &self,
+        user: &User,
+        case: CaseId,
+        input: ConsentInput,
+        key: Option<&str>,
+    ) -> Result<ConsentView, AppError> {
         let record = self.consent_case(user, case).await?;
+        let id = key.map_or_else(Uuid::new_v4, |k| self.consent_id_for(user, case, k));
+        if key.is_some() {
+            if let Some(done) = self.store.consents(case).await?.into_iter().find(|c| c.id == id) {
+                return self.same_consent(done, &input);
+            }
+        }
         let today = self.clock.today();
         let child = access::is_child_case(&record);
         let Some(org) = self.store.org_by_name(input.recipient_org.trim()).await? else {
@@ -113,7 +133,7 @@ impl App {
         }
         let agreed_by = self.agreed_by(child, input.agreed_by, &record, today)?;
         let consent = Consent {
-            id: Uuid::new_v4(),
+            id,
             case_id: case,
             purpose: input.purpose,
             recipient_org: org.id,
@@ -136,6 +156,31 @@ impl App {
         let audit = self.audit_record(Some(user), AuditAction::ConsentGiven, Some(case), Outcome::Allowed, detail);
         self.store.add_consent(&consent, user.id, &audit).await?;
         Ok(self.consent_view(consent))
+    }
+
+    /// The id of the consent a user records on a case with an `Idempotency-Key`: keyed with
+    /// the fingerprint key (kept outside the database), so ids stay unpredictable to anyone who
+    /// does not hold it, and the same for every retry of one request.
+    pub fn consent_id_for(&self, user: &User, case: CaseId, key: &str) -> Uuid {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("safeguard/consent-id/v1|{}|{case}|{key}", user.id));
+        let mac = self.fingerprint_key.fingerprint(&digest);
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&mac[..16]);
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+
+    /// The answer to a retry whose consent was already recorded (by an attempt whose answer
+    /// was lost): that consent, if it is the one asked for.
+    fn same_consent(&self, done: Consent, input: &ConsentInput) -> Result<ConsentView, AppError> {
+        let same = done.purpose == input.purpose
+            && done.recipient_name.trim().eq_ignore_ascii_case(input.recipient_org.trim())
+            && done.categories == input.categories.iter().copied().collect::<BTreeSet<_>>()
+            && done.expires_on == input.expires_on;
+        if !same {
+            return Err(AppError::Conflict("this Idempotency-Key already recorded a different consent".into()));
+        }
+        Ok(self.consent_view(done))
     }
 
     /// Who agreed, checked against the person's age and the rules for children.

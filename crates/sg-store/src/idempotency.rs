@@ -14,8 +14,9 @@ pub struct IdempotentRequest<'a> {
     pub key: &'a str,
     /// A hash of the method, path and body, to tell a retry from a different request.
     pub fingerprint: &'a [u8],
-    /// The server process answering it: a record left unfinished by another process (one
-    /// that was killed) may be taken over at once.
+    /// The server process answering it: it holds the key's lease while it answers, and
+    /// renews it (`Idempotency::idempotency_renew`); another process takes the key over only
+    /// once the lease has run out (the holder was killed, or lost the database).
     pub owner: &'a str,
     /// When.
     pub now: OffsetDateTime,
@@ -39,6 +40,13 @@ pub enum IdempotentStart {
     Mismatch,
 }
 
-/// How long an unfinished record of the same process blocks a retry (after that it is taken
-/// to be abandoned).
-pub const IDEMPOTENCY_PENDING_SECONDS: i64 = 60;
+/// How long a reservation holds without being renewed: a retry of a key reserved by a server
+/// that stopped renewing it (killed, or cut off from the database) runs again after this.
+/// Servers sharing a database must keep their clocks within `IDEMPOTENCY_LEASE_SECONDS -
+/// IDEMPOTENCY_RENEW_SECONDS` of each other (NTP does far better).
+pub const IDEMPOTENCY_LEASE_SECONDS: i64 = 30;
+
+/// How often the server answering a request renews its reservation while the request runs:
+/// well within the lease, so a live server's reservation never runs out, however long the
+/// request takes (the request timeout is a server setting).
+pub const IDEMPOTENCY_RENEW_SECONDS: u64 = 10;

@@ -438,13 +438,25 @@ pub trait Recommendations: Send + Sync {
 #[async_trait]
 pub trait Idempotency: Send + Sync {
     /// Looks up or reserves `request`'s key, in one transaction: `Started` when the caller
-    /// should answer it (a new key, or one left unfinished by another process or for longer
-    /// than `IDEMPOTENCY_PENDING_SECONDS`), else what to answer instead.
+    /// should answer it (a new key, one abandoned, or one whose reservation's lease ran out,
+    /// `IDEMPOTENCY_LEASE_SECONDS` after it was last renewed), with a lease held by
+    /// `request.owner`; else what to answer instead (`InProgress` while another request,
+    /// in this process or another, holds the lease).
     async fn idempotency_start(&self, request: &IdempotentRequest<'_>) -> StoreResult<IdempotentStart>;
-    /// Keeps the answer to a started request, to replay to retries.
+    /// Renews `owner`'s lease on a key it is still answering, to `now` plus
+    /// `IDEMPOTENCY_LEASE_SECONDS`; false when the reservation is no longer its own.
+    async fn idempotency_renew(
+        &self,
+        user: UserId,
+        key: &str,
+        owner: &str,
+        now: time::OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Keeps the answer to a started request, to replay to retries; the first answer kept wins.
     async fn idempotency_finish(&self, user: UserId, key: &str, status: u16, body: &[u8]) -> StoreResult<()>;
-    /// Forgets a started request that changed nothing (it failed), so that it can be retried.
-    async fn idempotency_abandon(&self, user: UserId, key: &str) -> StoreResult<()>;
+    /// Forgets `owner`'s reservation of a request that changed nothing (it failed), so that it
+    /// can be retried; a reservation taken over by another process is left to it.
+    async fn idempotency_abandon(&self, user: UserId, key: &str, owner: &str) -> StoreResult<()>;
 }
 
 /// The whole storage interface every backend implements: one trait per area, so that a

@@ -138,3 +138,80 @@ async fn concurrent_conflicting_decisions_give_one_success_and_409s() {
     let decisions = case["timeline"].as_array().unwrap().iter().filter(|e| e["type"] == "reasonable-grounds-decided");
     assert_eq!(decisions.count(), 1);
 }
+
+/// Runs one statement on the test's database, as someone with the file (or the server) would.
+async fn raw_sql(t: &TestApp, sql: &str) {
+    match &t.database_url {
+        Some(url) => {
+            sqlx::query(sql).execute(&sqlx::PgPool::connect(url).await.unwrap()).await.unwrap();
+        }
+        None => {
+            let url = format!("sqlite://{}", t.dir_path.join("safeguard.db").display());
+            sqlx::query(sql).execute(&sqlx::SqlitePool::connect(&url).await.unwrap()).await.unwrap();
+        }
+    }
+}
+
+/// What a server killed after a consent was committed but before its answer was kept leaves
+/// behind: the key reserved by a process that is gone, with no answer, its lease run out.
+const CRASHED: &str = "UPDATE api_idempotency SET status = NULL, response = NULL, owner = 'a-killed-server', \
+                       created_at = 0, lease_until = 0";
+
+#[tokio::test]
+async fn a_consent_retried_after_a_crash_before_its_answer_was_kept_is_recorded_once() {
+    let t = TestApp::start().await;
+    let (fr, _, id) = referred(&t).await;
+    let path = format!("/api/v1/cases/{id}/consents");
+    let body = json!({"purpose": "share-with-police", "recipient_org": "City Police", "categories": ["identity"],
+                      "expires_on": days_ago(-30), "language": "Albanian", "interpreter": true});
+    t.app.store.ensure_org("City Police", sg_store::OrgKind::Police, t.app.clock.now()).await.unwrap();
+    let (status, _, first) = send(&t, &fr, Method::POST, &path, "consent-crash", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    raw_sql(&t, CRASHED).await;
+
+    let (status, replayed, again) = send(&t, &fr, Method::POST, &path, "consent-crash", &body).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{again}");
+    assert_eq!(first["consent_id"], again["consent_id"], "the retry answers with the consent first recorded");
+    let (_, consents) = t.get(&fr, &path).await;
+    assert_eq!(consents.as_array().unwrap().len(), 1, "recorded twice: {consents}");
+    // Its answer is now kept: a further retry is a replay.
+    let (status, replayed, third) = send(&t, &fr, Method::POST, &path, "consent-crash", &body).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(third["consent_id"], first["consent_id"]);
+}
+
+/// Two servers on one database (the store is what they share): a key one of them is answering
+/// is "in progress" to the other, however its reservation was made, until its lease runs out.
+#[tokio::test]
+async fn a_key_being_answered_by_a_live_server_is_not_taken_over_by_another() {
+    use sg_store::{IdempotentRequest, IdempotentStart};
+    let t = TestApp::start().await;
+    let user = t.app.create_user("Hope NGO", None, Role::FirstResponder, "fr", false).await.unwrap().user;
+    let t0 = t.app.clock.now();
+    let at = |owner, secs| IdempotentRequest {
+        user: user.id,
+        key: "lease-1",
+        fingerprint: b"the same request",
+        owner,
+        now: t0 + time::Duration::seconds(secs),
+    };
+    assert_eq!(t.store.idempotency_start(&at("server-a", 0)).await.unwrap(), IdempotentStart::Started);
+    // Server B gets the retry while A is still answering: it waits, it does not run it too.
+    assert_eq!(t.store.idempotency_start(&at("server-b", 1)).await.unwrap(), IdempotentStart::InProgress);
+    assert_eq!(t.store.idempotency_start(&at("server-a", 2)).await.unwrap(), IdempotentStart::InProgress);
+
+    // A renews its lease while it answers: B still waits after the first lease would have ended.
+    let lease = sg_store::IDEMPOTENCY_LEASE_SECONDS;
+    assert!(t.store.idempotency_renew(user.id, "lease-1", "server-a", at("server-a", 20).now).await.unwrap());
+    assert_eq!(t.store.idempotency_start(&at("server-b", lease + 5)).await.unwrap(), IdempotentStart::InProgress);
+    // A is killed and renews no more: once its lease ran out, B takes the key over.
+    assert_eq!(t.store.idempotency_start(&at("server-b", 21 + lease)).await.unwrap(), IdempotentStart::Started);
+    // A, if it was only cut off, can neither renew nor release what B now holds.
+    assert!(!t.store.idempotency_renew(user.id, "lease-1", "server-a", at("server-a", 22 + lease).now).await.unwrap());
+    t.store.idempotency_abandon(user.id, "lease-1", "server-a").await.unwrap();
+    assert_eq!(t.store.idempotency_start(&at("server-c", 23 + lease)).await.unwrap(), IdempotentStart::InProgress);
+    // B's answer is kept and replayed to anyone who retries.
+    t.store.idempotency_finish(user.id, "lease-1", 201, b"sealed answer").await.unwrap();
+    let replay = IdempotentStart::Replay { status: 201, body: b"sealed answer".to_vec() };
+    assert_eq!(t.store.idempotency_start(&at("server-a", 24 + lease)).await.unwrap(), replay);
+}

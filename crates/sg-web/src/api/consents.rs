@@ -4,12 +4,13 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use sg_app::actions::parse_json;
 use sg_app::consents::{ConsentInput, ConsentView, CountersignInput};
 use sg_domain::CaseId;
 
 use crate::api::bodies::{Countersigned, Recorded, SurvivorCode, Withdrawn};
+use crate::api::idempotency::IdempotencyKey;
 use crate::api::openapi::{schema, ErrorResponse};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
@@ -31,11 +32,13 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
+    key: Option<Extension<IdempotencyKey>>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Recorded>), ApiError> {
     let id = case_id(&raw)?;
     let input: ConsentInput = parse_json(&body).map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let consent = state.app.add_consent(&user, id, input).await?;
+    let key = key.map(|Extension(k)| k.0);
+    let consent = state.app.add_consent_once(&user, id, input, key.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(Recorded { consent_id: consent.consent.id, consent })))
 }
 

@@ -20,10 +20,41 @@ use crate::AppState;
 /// The largest body kept (the router refuses larger ones anyway).
 const BODY_LIMIT: usize = 1024 * 1024;
 
-/// This server process, so that a record left unfinished by a killed one can be taken over.
+/// This server process: the holder of the leases of the keys it is answering.
 fn owner() -> &'static str {
     static OWNER: OnceLock<String> = OnceLock::new();
     OWNER.get_or_init(|| uuid::Uuid::new_v4().to_string())
+}
+
+/// The `Idempotency-Key` of the request being answered, for handlers that derive an id from it
+/// (a consent's, so that a retry after a lost answer finds the consent it recorded).
+#[derive(Debug, Clone)]
+pub(crate) struct IdempotencyKey(pub(crate) String);
+
+/// Answers `request` while renewing this process's lease on its key, so that another server
+/// does not take the key over while the request runs, however long it takes. When the request
+/// is dropped (a timeout), the renewals stop with it and the lease runs out.
+async fn renewing(
+    state: &AppState,
+    user: sg_domain::UserId,
+    key: &str,
+    request: impl std::future::Future<Output = Response>,
+) -> Response {
+    let every = std::time::Duration::from_secs(sg_store::IDEMPOTENCY_RENEW_SECONDS);
+    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tokio::pin!(request);
+    loop {
+        tokio::select! {
+            response = &mut request => return response,
+            _ = renew.tick() => {
+                match state.app.store.idempotency_renew(user, key, owner(), state.app.clock.now()).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!("an Idempotency-Key's reservation was taken over while answering"),
+                    Err(e) => tracing::warn!(error = %e, "could not renew an Idempotency-Key's reservation"),
+                }
+            }
+        }
+    }
 }
 
 /// True for the calls this layer keeps answers for.
@@ -120,10 +151,11 @@ async fn run(state: AppState, key: Option<&str>, request: Request, next: Next) -
             return Err(error.into_response());
         }
     }
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    parts.extensions.insert(IdempotencyKey(key.clone()));
+    let response = renewing(&state, user.id, &key, next.run(Request::from_parts(parts, Body::from(body)))).await;
     if !response.status().is_success() {
         // Nothing changed (a refused request changes nothing): the key may be used again.
-        if let Err(e) = store.idempotency_abandon(user.id, &key).await {
+        if let Err(e) = store.idempotency_abandon(user.id, &key, owner()).await {
             tracing::warn!(error = %e, "could not release an Idempotency-Key");
         }
         return Ok(response);
