@@ -177,6 +177,11 @@ pub(crate) async fn open_app(data: &DataArgs) -> anyhow::Result<(sg_app::App, Ba
     if rekeyed > 0 {
         tracing::info!(records = rekeyed, "idempotency records keyed and sealed");
     }
+    // Once, on a database from before migration 0020: its reasons are sealed (counted, never shown).
+    let sealed = app.seal_old_case_texts().await.context("cannot seal the case reasons stored in the clear")?;
+    if sealed > 0 {
+        tracing::info!(events = sealed, "case reasons stored before migration 0020 sealed");
+    }
     Ok((app, backend))
 }
 

@@ -5,18 +5,23 @@
 //!
 //! A sealed text is stored in the event's own field as `sealed:v1:` and the envelope in
 //! base64; readers open it where they are allowed to see the case, and show [`ERASED`] once
-//! the key is gone. Texts stored before sealing (and the system's own routing reasons at
-//! referral) are plain and shown as they are.
+//! the key is gone. Texts stored before sealing (migration 0020) are sealed in place when the
+//! binary opens the database ([`App::seal_old_case_texts`]); the system's own routing reasons at
+//! referral are plain and shown as they are.
 
 use base64::Engine;
+use sg_audit::AuditAction;
 use sg_crypto::DataKey;
 use sg_domain::{CaseId, DatedEvent};
-use sg_store::CaseRecord;
+use sg_store::{CaseRecord, PlainCaseText};
 
 use crate::{App, AppError};
 
 /// What marks a sealed text.
 const SEALED: &str = "sealed:v1:";
+
+/// Events sealed per transaction by [`App::seal_old_case_texts`].
+const SEAL_BATCH: u32 = 500;
 
 /// What a reader sees in place of a text whose key was destroyed.
 pub const ERASED: &str = "(erased)";
@@ -67,6 +72,55 @@ impl App {
             }
         }
         Ok(new_wrapped)
+    }
+
+    /// Seals the reasons stored in plaintext before migration 0020 (the events migration 0023
+    /// marked) under each case's data key, so that erasing the person shreds them as it does
+    /// newer ones; run when the binary opens a database, and a no-op once none is marked. A case
+    /// with no data key gets one, unless its person was erased: then the text is sealed under a
+    /// key thrown away at once (shredded, as the erasure would have). How many events.
+    pub async fn seal_old_case_texts(&self) -> Result<u64, AppError> {
+        let mut done = 0u64;
+        loop {
+            let batch = self.store.plain_case_texts(SEAL_BATCH).await?;
+            if batch.is_empty() {
+                return Ok(done);
+            }
+            let mut new_keys = Vec::new();
+            let mut sealed: Vec<PlainCaseText> = Vec::with_capacity(batch.len());
+            // Rows come ordered by case: one data key per run of a case's events.
+            let mut current: Option<(CaseId, DataKey)> = None;
+            for mut e in batch {
+                if current.as_ref().is_none_or(|(c, _)| *c != e.case) {
+                    current = Some((e.case, self.key_for_old_texts(e.case, &mut new_keys).await?));
+                }
+                let Some((case, key)) = &current else { unreachable!("set above") };
+                if let Some(text) = e.event.detail_mut().filter(|t| !t.trim().is_empty() && !t.starts_with(SEALED)) {
+                    *text = format!("{SEALED}{}", b64().encode(key.seal(text.as_bytes(), &aad(*case))));
+                }
+                sealed.push(e);
+            }
+            done += sealed.len() as u64;
+            self.store.seal_case_texts(&sealed, &new_keys).await?;
+        }
+    }
+
+    /// The key to seal a case's old texts under (see [`App::seal_old_case_texts`]).
+    async fn key_for_old_texts(
+        &self,
+        case: CaseId,
+        new_keys: &mut Vec<(CaseId, Vec<u8>)>,
+    ) -> Result<DataKey, AppError> {
+        if let Some(key) = self.data_key(case).await? {
+            return Ok(key);
+        }
+        let key = DataKey::generate();
+        let erased =
+            self.store.audit_for_case(case).await?.iter().any(|e| e.record.action == AuditAction::IdentityErased);
+        if !erased {
+            new_keys.push((case, self.keys.wrap(&key, &crate::vault::key_aad(case))));
+        }
+        Ok(key)
     }
 
     /// Opens the sealed texts of a case's events in place: the text, or [`ERASED`] when the

@@ -1,11 +1,14 @@
 //! `Protection`: idempotency records re-keyed in place, and the audit chain's signed
-//! checkpoints (`audit_checkpoints`, migration 0020).
+//! checkpoints (`audit_checkpoints`, migration 0020), and case reasons written before 0020
+//! sealed in place (migration 0023).
 
 use sg_audit::Checkpoint;
-use sg_store::{Rekey, SealAnswer, StoreResult};
+use sg_domain::{CaseEvent, CaseId};
+use sg_store::{PlainCaseText, Rekey, SealAnswer, StoreError, StoreResult};
 
-use crate::convert::error;
-use crate::db::{read, write, Row};
+use crate::convert::{case_id, error};
+use crate::db::{read, write, Conn, Db, Row};
+use crate::firewall::insert_person_keys;
 use crate::SqlStore;
 
 fn checkpoint(row: &impl Row) -> Checkpoint {
@@ -103,5 +106,51 @@ impl<E: 'static> sg_store::Protection for SqlStore<E> {
             .map_err(error)?;
             Ok(rows.iter().map(checkpoint).collect())
         })
+    }
+
+    async fn plain_case_texts(&self, limit: u32) -> StoreResult<Vec<PlainCaseText>> {
+        read!(&self.db, |pool| {
+            let rows = sqlx::query(
+                "SELECT case_id, seq, payload FROM case_events WHERE plain_text = 1 ORDER BY case_id, seq LIMIT $1",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
+            rows.iter()
+                .map(|row| {
+                    let case = case_id(row.get("case_id"))?;
+                    let event: CaseEvent = serde_json::from_str(row.get("payload"))
+                        .map_err(|e| StoreError::Other(format!("unreadable event in case {case}: {e}")))?;
+                    Ok(PlainCaseText { case, seq: row.get::<i64, _>("seq") as u32, event })
+                })
+                .collect()
+        })
+    }
+
+    async fn seal_case_texts(&self, sealed: &[PlainCaseText], new_keys: &[(CaseId, Vec<u8>)]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            let mut tx = pool.begin().await.map_err(error)?;
+            let keys: Vec<(CaseId, &[u8])> = new_keys.iter().map(|(c, k)| (*c, k.as_slice())).collect();
+            insert_person_keys(Conn::from(&mut *tx), &keys).await.map_err(error)?;
+            for e in sealed {
+                // The one update the append-only trigger lets through (migration 0023).
+                sqlx::query(
+                    "UPDATE case_events SET payload = $1, plain_text = NULL \
+                     WHERE case_id = $2 AND seq = $3 AND plain_text = 1",
+                )
+                .bind(serde_json::to_string(&e.event).expect("events serialise"))
+                .bind(e.case.to_string())
+                .bind(i64::from(e.seq))
+                .execute(&mut *tx)
+                .await
+                .map_err(error)?;
+            }
+            tx.commit().await.map_err(error)
+        })?;
+        if let Db::Sqlite { writer, .. } = &self.db {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await.map_err(error)?;
+        }
+        Ok(())
     }
 }

@@ -44,14 +44,30 @@ async fn case_events_cannot_be_changed_or_deleted() {
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
     // With foreign keys off on this raw connection, a bare event row can go in.
     sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut conn).await.unwrap();
-    sqlx::query("INSERT INTO case_events VALUES ('c', 1, 'k', '2024-01-01', '{}', NULL, 0)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    for sql in ["UPDATE case_events SET kind = 'x'", "DELETE FROM case_events"] {
+    let insert =
+        "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at, plain_text) \
+                  VALUES ('c', $1, 'k', '2024-01-01', '{}', NULL, 0, $2)";
+    sqlx::query(insert).bind(1).bind(None::<i64>).execute(&mut conn).await.unwrap();
+    for sql in ["UPDATE case_events SET kind = 'x'", "UPDATE case_events SET payload = 'x'", "DELETE FROM case_events"]
+    {
         let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
+    // An event marked by migration 0023 (a reason stored in the clear) may have its payload
+    // sealed, once, and nothing else changed.
+    sqlx::query(insert).bind(2).bind(1).execute(&mut conn).await.unwrap();
+    let err = sqlx::query("UPDATE case_events SET kind = 'x', plain_text = NULL WHERE seq = 2")
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    sqlx::query("UPDATE case_events SET payload = 'sealed', plain_text = NULL WHERE seq = 2")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let err =
+        sqlx::query("UPDATE case_events SET payload = 'again' WHERE seq = 2").execute(&mut conn).await.unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
 }
 
 #[tokio::test]

@@ -1,11 +1,24 @@
 //! What protects the database at rest with keys kept outside it: the re-keying of idempotency
 //! records written before their fingerprints were keyed, and the signed checkpoints of the
-//! audit chain.
+//! audit chain, and the sealing of case reasons written before they were sealed.
 
 use async_trait::async_trait;
 use sg_audit::Checkpoint;
+use sg_domain::{CaseEvent, CaseId};
 
 use crate::StoreResult;
+
+/// An event stored before migration 0020 that may hold a plaintext reason: where it is, and
+/// the event (given back with its reason sealed to [`Protection::seal_case_texts`]).
+#[derive(Debug, Clone)]
+pub struct PlainCaseText {
+    /// The case.
+    pub case: CaseId,
+    /// Its position in the case's events.
+    pub seq: u32,
+    /// The event as stored.
+    pub event: CaseEvent,
+}
 
 /// Turns an unkeyed SHA-256 fingerprint into a keyed one.
 pub type Rekey<'a> = &'a (dyn Fn(&[u8]) -> Vec<u8> + Send + Sync);
@@ -26,4 +39,11 @@ pub trait Protection: Send + Sync {
     async fn last_audit_checkpoint(&self) -> StoreResult<Option<Checkpoint>>;
     /// Checkpoints after position `after`, in order, at most `limit`.
     async fn audit_checkpoints(&self, after: u64, limit: u32) -> StoreResult<Vec<Checkpoint>>;
+    /// Events stored before migration 0020 that may still hold a plaintext reason (marked by
+    /// migration 0023), at most `limit`, by case and position.
+    async fn plain_case_texts(&self, limit: u32) -> StoreResult<Vec<PlainCaseText>>;
+    /// Rewrites marked events with their reasons sealed and clears their mark, storing the
+    /// wrapped data keys of cases that had none, in one transaction; then (SQLite) empties the
+    /// WAL, so the plaintext is in neither the file (`secure_delete`) nor its WAL.
+    async fn seal_case_texts(&self, sealed: &[PlainCaseText], new_keys: &[(CaseId, Vec<u8>)]) -> StoreResult<()>;
 }

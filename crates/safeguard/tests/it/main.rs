@@ -34,6 +34,7 @@ mod monitoring_cli;
 mod monitoring_pages;
 mod multi_process;
 mod next_due_backfill;
+mod old_reasons;
 mod pages;
 mod queue;
 mod recommendations_cli;
