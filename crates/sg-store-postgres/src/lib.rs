@@ -3,4 +3,6 @@
 //! engines; this crate keeps PostgreSQL's migrations (`migrations/`, numbered in step with
 //! SQLite's) and the conformance tests that tell one story to both backends.
 
-pub use sg_store_sql::postgres::{testing, PgStore, Postgres, TableDump, MIGRATOR, TABLES};
+pub use sg_store_sql::postgres::{
+    testing, DumpHead, PgStore, Postgres, TableDump, WriteHead, DUMP_PAGE, MIGRATOR, TABLES,
+};

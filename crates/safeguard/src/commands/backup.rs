@@ -1,27 +1,32 @@
 //! `safeguard backup` and `safeguard restore`, for both backends.
 //!
-//! A backup file is `SGBACKUP1\n` followed by one envelope sealed (XChaCha20-Poly1305) under
-//! the newest master key of the key directory, with associated data naming the format. Inside,
-//! gzip-compressed: a length-prefixed JSON header (backend, schema version, row counts, audit
-//! head) and the payload: SQLite's `VACUUM INTO` copy, or PostgreSQL's tables as JSON read in
-//! one snapshot. The master keys are not in the file: keep the key directory, backed up apart.
+//! A backup file is `SGBACKUP2\n` followed by frames sealed (XChaCha20-Poly1305) under the
+//! newest master key of the key directory (`backup_stream.rs`: a chunk each, bound to its
+//! position and to whether it is the last). Inside, gzip-compressed: a length-prefixed JSON
+//! header (backend, schema version, row counts, audit head) and the payload: SQLite's
+//! `VACUUM INTO` copy, or PostgreSQL's tables as JSON lines read in one snapshot. Both are
+//! streamed from the database to the file and back, so neither command holds the database in
+//! memory. Files of the first format (`SGBACKUP1\n` and one envelope) are still restored. The
+//! master keys are not in the file: keep the key directory, backed up apart.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use anyhow::{bail, ensure, Context};
 use serde::{Deserialize, Serialize};
 use sg_app::audit::Verification;
 use sg_audit::{AuditAction, Outcome};
-use sg_store_postgres::{PgStore, TableDump, TABLES};
+use sg_store_postgres::{DumpHead, PgStore, TableDump, TABLES};
 use sg_store_sqlite::SqliteStore;
 
+use super::backup_stream::{SealedReader, SealedWriter};
 use crate::cli::DataArgs;
 use crate::database::{Backend, Location};
 
-const MAGIC: &[u8] = b"SGBACKUP1\n";
-const AAD: &[u8] = b"safeguard-backup-1";
+/// The first format: one envelope holding the whole backup (restored, no longer written).
+const MAGIC_1: &[u8] = b"SGBACKUP1\n";
+const AAD_1: &[u8] = b"safeguard-backup-1";
 
 /// What a backup says about itself, checked after a restore.
 #[derive(Debug, Serialize, Deserialize)]
@@ -34,7 +39,7 @@ struct Header {
     audit_head: Option<String>,
 }
 
-/// One PostgreSQL table in the payload.
+/// One PostgreSQL table in the payload of a first-format backup.
 #[derive(Serialize, Deserialize)]
 struct Table {
     table: String,
@@ -45,31 +50,26 @@ struct Table {
 pub(crate) async fn backup(data: &DataArgs, output: &Path) -> anyhow::Result<()> {
     ensure!(!output.exists(), "--output: {} already exists; choose a new file", output.display());
     let (app, backend) = crate::database::open_app(data).await?;
-    let result = take(&backend, output, app.clock.now().unix_timestamp()).await;
-    if let Ok((header, _)) = &result {
+    let mut result = write_backup(&app, &backend, output).await;
+    if let Ok(header) = &result {
         let detail = format!(
             "{} database, schema {}, by the operator on the command line",
             header.backend, header.schema_version
         );
         let audited = app.audit(None, AuditAction::BackupTaken, None, Outcome::Allowed, detail).await;
         if let Err(e) = audited {
-            backend.close().await;
-            return Err(e).context("cannot write the backup's audit entry");
+            result = Err(anyhow::Error::from(e).context("cannot write the backup's audit entry"));
         }
     }
     backend.close().await;
-    let (header, payload) = result?;
-    let mut plain = Vec::new();
-    {
-        let mut gz = flate2::write::GzEncoder::new(&mut plain, flate2::Compression::fast());
-        let json = serde_json::to_vec(&header)?;
-        gz.write_all(&(json.len() as u64).to_be_bytes())?;
-        gz.write_all(&json)?;
-        gz.write_all(&payload)?;
-        gz.finish()?;
-    }
-    let sealed = app.keys.seal(&plain, AAD);
-    crate::files::write_private(output, &[MAGIC, sealed.as_slice()].concat())?;
+    let header = match result {
+        Ok(h) => h,
+        Err(e) => {
+            // No partial or unaudited backup is left behind.
+            let _ = std::fs::remove_file(output);
+            return Err(e);
+        }
+    };
     let rows: i64 = header.counts.values().sum();
     println!(
         "backup of the {} database (schema {}) written to {}: {rows} rows in {} tables, {} audit entries, \
@@ -85,8 +85,32 @@ pub(crate) async fn backup(data: &DataArgs, output: &Path) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Takes the snapshot: the header and the payload bytes.
-async fn take(backend: &Backend, output: &Path, created_at: i64) -> anyhow::Result<(Header, Vec<u8>)> {
+/// Streams the snapshot into a new owner-only file: gzip, then sealed frames, then the disk.
+async fn write_backup(app: &sg_app::App, backend: &Backend, output: &Path) -> anyhow::Result<Header> {
+    let file = crate::files::create_private(output)?;
+    let mut out = std::io::BufWriter::new(file);
+    out.write_all(super::backup_stream::MAGIC)?;
+    let mut gz = flate2::write::GzEncoder::new(SealedWriter::new(&app.keys, out), flate2::Compression::fast());
+    let header = take(backend, output, app.clock.now().unix_timestamp(), &mut gz).await?;
+    let out = gz.finish()?.finish()?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all().with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(header)
+}
+
+fn write_header(out: &mut dyn Write, header: &Header) -> std::io::Result<()> {
+    let json = serde_json::to_vec(header)?;
+    out.write_all(&(json.len() as u64).to_be_bytes())?;
+    out.write_all(&json)
+}
+
+/// Takes the snapshot: writes the header, then the payload, to `out`.
+async fn take(
+    backend: &Backend,
+    output: &Path,
+    created_at: i64,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<Header> {
     match backend {
         Backend::Sqlite(store) => {
             let dir =
@@ -99,7 +123,6 @@ async fn take(backend: &Backend, output: &Path, created_at: i64) -> anyhow::Resu
             let version = snapshot.schema_version().await?;
             let (entries, head) = audit_of(std::sync::Arc::new(snapshot.clone())).await?;
             snapshot.close().await;
-            let bytes = std::fs::read(&copy).context("cannot read the database copy")?;
             let header = Header {
                 backend: "sqlite".into(),
                 schema_version: version,
@@ -108,22 +131,28 @@ async fn take(backend: &Backend, output: &Path, created_at: i64) -> anyhow::Resu
                 audit_entries: entries,
                 audit_head: head,
             };
-            Ok((header, bytes))
+            write_header(out, &header)?;
+            let mut copied = std::fs::File::open(&copy).context("cannot read the database copy")?;
+            std::io::copy(&mut copied, out).context("cannot write the backup")?;
+            Ok(header)
         }
         Backend::Postgres(store) => {
-            let (version, tables, audit) = store.dump().await.context("cannot read the database")?;
-            let counts = tables.iter().map(|t| (t.table.clone(), t.rows)).collect();
-            let payload: Vec<Table> =
-                tables.into_iter().map(|t| Table { table: t.table, rows: t.rows, json: t.json }).collect();
-            let header = Header {
-                backend: "postgres".into(),
-                schema_version: version,
-                created_at,
-                counts,
-                audit_entries: audit.0,
-                audit_head: audit.1,
+            let mut header = None;
+            let mut head = |info: &DumpHead, out: &mut (dyn Write + Send)| {
+                let h = Header {
+                    backend: "postgres".into(),
+                    schema_version: info.version,
+                    created_at,
+                    counts: info.counts.iter().cloned().collect(),
+                    audit_entries: info.audit.0,
+                    audit_head: info.audit.1.clone(),
+                };
+                write_header(out, &h)?;
+                header = Some(h);
+                Ok(())
             };
-            Ok((header, serde_json::to_vec(&payload)?))
+            store.dump_to(out, &mut head).await.context("cannot read the database")?;
+            header.context("the backup's header was not written")
         }
     }
 }
@@ -138,37 +167,79 @@ async fn audit_of(store: std::sync::Arc<dyn sg_store::Store>) -> anyhow::Result<
     }
 }
 
-pub(crate) async fn restore(data: &DataArgs, input: &Path) -> anyhow::Result<()> {
-    let bytes = std::fs::read(input).with_context(|| format!("--input: cannot read {}", input.display()))?;
-    let sealed = bytes.strip_prefix(MAGIC).context("--input: not a Safeguard backup file")?;
-    let ring = crate::keys::load(&data.key_dir())?
-        .with_context(|| format!("no master keys in {}; restore needs the key directory", data.key_dir().display()))?;
-    let plain = ring.open(sealed, AAD).map_err(|_| {
+/// The decrypted, inflated contents of a backup file of either format, as a stream.
+fn open_backup<'k>(input: &Path, ring: &'k sg_crypto::KeyRing) -> anyhow::Result<(Box<dyn BufRead + Send + 'k>, bool)> {
+    let mut file = std::fs::File::open(input).with_context(|| format!("--input: cannot read {}", input.display()))?;
+    let mut magic = [0u8; 10];
+    file.read_exact(&mut magic).context("--input: not a Safeguard backup file")?;
+    if magic == super::backup_stream::MAGIC {
+        let frames = SealedReader::new(ring, BufReader::new(file));
+        return Ok((Box::new(BufReader::new(flate2::read::GzDecoder::new(frames))), true));
+    }
+    ensure!(magic == MAGIC_1, "--input: not a Safeguard backup file");
+    let mut sealed = Vec::new();
+    file.read_to_end(&mut sealed).with_context(|| format!("--input: cannot read {}", input.display()))?;
+    let plain = ring.open(&sealed, AAD_1).map_err(|_| {
         anyhow::anyhow!(
             "--input: the backup cannot be opened with these master keys (wrong keys, or the file was altered)"
         )
     })?;
     let mut inflated = Vec::new();
     flate2::read::GzDecoder::new(plain.as_slice()).read_to_end(&mut inflated).context("--input: damaged backup")?;
-    ensure!(inflated.len() >= 8, "--input: damaged backup");
-    let len = u64::from_be_bytes(inflated[..8].try_into()?) as usize;
-    ensure!(inflated.len() >= 8 + len, "--input: damaged backup");
-    let header: Header = serde_json::from_slice(&inflated[8..8 + len]).context("--input: damaged backup header")?;
-    let payload = &inflated[8 + len..];
+    Ok((Box::new(std::io::Cursor::new(inflated)), false))
+}
 
-    let store: std::sync::Arc<dyn sg_store::Store>;
-    let backend = match (data.location()?, header.backend.as_str()) {
+fn read_header(reader: &mut dyn BufRead) -> anyhow::Result<Header> {
+    let mut len = [0u8; 8];
+    reader.read_exact(&mut len).map_err(|e| anyhow::anyhow!("--input: {e}"))?;
+    let len = usize::try_from(u64::from_be_bytes(len))?;
+    ensure!(len <= 1 << 20, "--input: damaged backup header");
+    let mut json = vec![0u8; len];
+    reader.read_exact(&mut json).map_err(|e| anyhow::anyhow!("--input: {e}"))?;
+    serde_json::from_slice(&json).context("--input: damaged backup header")
+}
+
+pub(crate) async fn restore(data: &DataArgs, input: &Path) -> anyhow::Result<()> {
+    let ring = crate::keys::load(&data.key_dir())?
+        .with_context(|| format!("no master keys in {}; restore needs the key directory", data.key_dir().display()))?;
+    let (header, backend, store) = {
+        let (mut reader, streamed) = open_backup(input, &ring)?;
+        let header = read_header(&mut reader)?;
+        let (backend, store) = restore_payload(data, &header, &mut reader, streamed).await?;
+        (header, backend, store)
+    };
+    let mut result = check(&backend, store.clone(), &header).await;
+    if result.is_ok() {
+        result = audit_restore(data, &backend, store, ring, &header).await;
+    }
+    backend.close().await;
+    result
+}
+
+/// Writes the payload into the target database, streaming it from `reader`.
+async fn restore_payload(
+    data: &DataArgs,
+    header: &Header,
+    reader: &mut (dyn BufRead + Send),
+    streamed: bool,
+) -> anyhow::Result<(Backend, std::sync::Arc<dyn sg_store::Store>)> {
+    match (data.location()?, header.backend.as_str()) {
         (Location::Sqlite(path), "sqlite") => {
             ensure!(!path.exists(), "{} already exists; restore into a new data directory", path.display());
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 crate::files::private_dir(dir)?;
             }
-            crate::files::write_private(&path, payload)?;
+            let mut file = crate::files::create_private(&path)?;
+            let copied = std::io::copy(reader, &mut file).and_then(|_| file.sync_all());
+            if let Err(e) = copied {
+                drop(file);
+                let _ = std::fs::remove_file(&path);
+                bail!("--input: {e}");
+            }
             let s = SqliteStore::open(&path).await.context("cannot open the restored database")?;
             s.integrity_check().await.context("the restored database fails SQLite's integrity check")?;
             println!("integrity: PRAGMA integrity_check ok");
-            store = std::sync::Arc::new(s.clone());
-            Backend::Sqlite(s)
+            Ok((Backend::Sqlite(s.clone()), std::sync::Arc::new(s)))
         }
         (Location::Postgres(url), "postgres") => {
             let s = PgStore::open(&url).await.context("cannot open the target PostgreSQL database")?;
@@ -178,22 +249,19 @@ pub(crate) async fn restore(data: &DataArgs, input: &Path) -> anyhow::Result<()>
                 "the backup has schema version {}, this Safeguard {version}; restore with the Safeguard that took it",
                 header.schema_version
             );
-            let tables: Vec<Table> = serde_json::from_slice(payload).context("--input: damaged backup tables")?;
-            let dumps: Vec<TableDump> =
-                tables.into_iter().map(|t| TableDump { table: t.table, rows: t.rows, json: t.json }).collect();
-            s.restore(&dumps).await.context("cannot restore")?;
+            if streamed {
+                s.restore_from(reader).await.context("cannot restore")?;
+            } else {
+                let tables: Vec<Table> = serde_json::from_reader(reader).context("--input: damaged backup tables")?;
+                let dumps: Vec<TableDump> =
+                    tables.into_iter().map(|t| TableDump { table: t.table, rows: t.rows, json: t.json }).collect();
+                s.restore(&dumps).await.context("cannot restore")?;
+            }
             println!("integrity: all tables restored in one transaction");
-            store = std::sync::Arc::new(s.clone());
-            Backend::Postgres(s)
+            Ok((Backend::Postgres(s.clone()), std::sync::Arc::new(s)))
         }
         (_, other) => bail!("this backup is of a {other} database; restore it into the same kind of database"),
-    };
-    let mut result = check(&backend, store.clone(), &header).await;
-    if result.is_ok() {
-        result = audit_restore(data, &backend, store, ring, &header).await;
     }
-    backend.close().await;
-    result
 }
 
 /// Records the restore in the restored database's audit log, and signs its head.

@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod backup_stream;
 mod demo;
 mod monitoring;
 mod recommendations;

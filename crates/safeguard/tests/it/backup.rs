@@ -36,7 +36,7 @@ async fn a_backup_taken_during_writes_restores_and_verifies() {
     ok(&writer.join().unwrap());
 
     let bytes = std::fs::read(&file).unwrap();
-    assert!(bytes.starts_with(b"SGBACKUP1\n"));
+    assert!(bytes.starts_with(b"SGBACKUP2\n"));
     assert!(!bytes.windows(b"england-wales".len()).any(|w| w == b"england-wales"), "the backup is not encrypted");
 
     // The target shares the key directory (the keys travel separately from backups).
@@ -74,4 +74,86 @@ async fn a_backup_taken_during_writes_restores_and_verifies() {
     let mut again = data_args(&fresh.path().join("data"), fresh_postgres_database().await.as_deref());
     again.extend(["--key-dir".into(), source_dir.path().join("keys").display().to_string()]);
     assert!(!safeguard(&["restore", "--input", altered_file.to_str().unwrap()], &again).status.success());
+}
+
+/// The most memory `safeguard backup` may use (its peak resident set) for the database below.
+const MEMORY_BOUND: u64 = 64 << 20;
+
+/// A backup of a database three times larger than [`MEMORY_BOUND`] stays under it (the backup
+/// streams: a chunk, gzip's window and a page of rows at a time), and so does its restore.
+/// Measured with `/usr/bin/time`'s peak resident set, on both lanes (on PostgreSQL the size is
+/// the rows' logical size: zeros compress to little on disk, not in a dump).
+#[tokio::test]
+async fn a_backup_of_a_database_much_larger_than_its_memory_bound_streams_and_restores() {
+    let time = std::path::Path::new("/usr/bin/time");
+    if !time.exists() {
+        eprintln!("/usr/bin/time is missing: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_postgres_database().await;
+    let source = data_args(&dir.path().join("data"), url.as_deref());
+    ok(&safeguard(&["user", "add", "--org", "Hope NGO", "--role", "first-responder", "--name", "fr"], &source));
+    // 200 kept answers of 1 MiB each (zeros, so that gzip is quick in a debug build; memory is
+    // what is measured, and every byte passes through the backup either way).
+    let fill = "INSERT INTO api_idempotency (user_id, key, fingerprint, owner, status, response, created_at, keyed) \
+                SELECT $1, 'filler-' || i, x'00', 'filler', 201, zeroblob(1048576), 0, 1 FROM n";
+    let size: i64 = match &url {
+        Some(url) => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            let user: String = sqlx::query_scalar("SELECT id FROM users").fetch_one(&pool).await.unwrap();
+            let fill = fill
+                .replace("x'00'", "'\\x00'::bytea")
+                .replace("zeroblob(1048576)", "decode(repeat('00', 1048576), 'hex')")
+                .replace("FROM n", "FROM generate_series(1, 200) i");
+            sqlx::query(&fill).bind(&user).execute(&pool).await.unwrap();
+            sqlx::query_scalar("SELECT sum(octet_length(response))::bigint FROM api_idempotency")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+        None => {
+            let db = dir.path().join("data/safeguard.db");
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+            let user: String = sqlx::query_scalar("SELECT id FROM users").fetch_one(&pool).await.unwrap();
+            let fill = format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) {fill}");
+            sqlx::query(&fill).bind(&user).execute(&pool).await.unwrap();
+            pool.close().await;
+            std::fs::metadata(&db).unwrap().len() as i64
+        }
+    };
+    let size = size as u64;
+    assert!(size > 3 * MEMORY_BOUND, "the database is {size} bytes");
+
+    let file = dir.path().join("big.sgbackup");
+    let out = Command::new(time)
+        .args(["-f", "peak-kib %M", env!("CARGO_BIN_EXE_safeguard"), "backup", "--output", file.to_str().unwrap()])
+        .args(&source)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    ok(&out);
+    let peak = peak_kib(&out);
+    eprintln!("database {} MiB, backup's peak resident set {} MiB", size >> 20, peak >> 10);
+    assert!(peak * 1024 < MEMORY_BOUND, "the backup used {} MiB for a {} MiB database", peak >> 10, size >> 20);
+
+    let mut target = data_args(&dir.path().join("restored"), fresh_postgres_database().await.as_deref());
+    target.extend(["--key-dir".into(), dir.path().join("data/keys").display().to_string()]);
+    let out = Command::new(time)
+        .args(["-f", "peak-kib %M", env!("CARGO_BIN_EXE_safeguard"), "restore", "--input", file.to_str().unwrap()])
+        .args(&target)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let restored = ok(&out);
+    assert!(restored.contains("row counts:"), "{restored}");
+    let peak = peak_kib(&out);
+    eprintln!("restore's peak resident set {} MiB", peak >> 10);
+    assert!(peak * 1024 < MEMORY_BOUND, "the restore used {} MiB for a {} MiB database", peak >> 10, size >> 20);
+}
+
+/// The peak resident set `/usr/bin/time -f "peak-kib %M"` reported, in KiB.
+fn peak_kib(out: &Output) -> u64 {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr.lines().rev().find_map(|l| l.strip_prefix("peak-kib ")).unwrap().trim().parse().unwrap()
 }

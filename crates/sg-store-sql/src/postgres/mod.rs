@@ -19,7 +19,7 @@ pub mod testing;
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use backup::{TableDump, TABLES};
+pub use backup::{DumpHead, TableDump, WriteHead, DUMP_PAGE, PAGE_BYTES, TABLES};
 use sg_store::StoreError;
 
 use crate::convert;

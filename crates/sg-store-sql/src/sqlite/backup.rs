@@ -12,8 +12,13 @@ impl SqliteStore {
     /// connections keep writing: the copy is one read transaction's snapshot.
     pub async fn backup_into(&self, path: &Path) -> StoreResult<()> {
         let target = path.to_str().ok_or_else(|| StoreError::Other("the backup path is not UTF-8".into()))?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(self.reader()).await.map_err(error)?;
-        Ok(())
+        let mut conn = self.reader().acquire().await.map_err(error)?;
+        // The copy reads each page once: a small page cache on its connection keeps a backup's
+        // memory bounded whatever the database's size (the pool's readers keep 32 MB each).
+        sqlx::query("PRAGMA cache_size = -2048").execute(&mut *conn).await.map_err(error)?;
+        let copied = sqlx::query("VACUUM INTO ?").bind(target).execute(&mut *conn).await.map_err(error);
+        sqlx::query("PRAGMA cache_size = -32000").execute(&mut *conn).await.map_err(error)?;
+        copied.map(|_| ())
     }
 
     /// Row counts of the named tables (names from a fixed list, never from input).

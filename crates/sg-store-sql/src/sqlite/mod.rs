@@ -120,8 +120,13 @@ impl SqliteStore {
 
     /// Runs SQLite's own consistency check; `Ok(())` when it reports `ok`.
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("PRAGMA integrity_check").fetch_all(self.writer()).await.map_err(convert::error)?;
+        // On a reader with a small page cache: the check reads every page once, and a restore's
+        // memory stays bounded whatever the database's size (the writer keeps up to 128 MiB).
+        let mut conn = self.reader().acquire().await.map_err(convert::error)?;
+        sqlx::query("PRAGMA cache_size = -2048").execute(&mut *conn).await.map_err(convert::error)?;
+        let checked = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut *conn).await.map_err(convert::error);
+        sqlx::query("PRAGMA cache_size = -32000").execute(&mut *conn).await.map_err(convert::error)?;
+        let rows: Vec<String> = checked?;
         if rows == ["ok"] {
             Ok(())
         } else {
