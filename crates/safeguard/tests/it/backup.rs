@@ -157,3 +157,43 @@ fn peak_kib(out: &Output) -> u64 {
     let stderr = String::from_utf8_lossy(&out.stderr);
     stderr.lines().rev().find_map(|l| l.strip_prefix("peak-kib ")).unwrap().trim().parse().unwrap()
 }
+
+/// The plaintext of a format 2 backup: its frames opened in order (the format, spelled out).
+fn frames_opened(ring: &sg_crypto::KeyRing, file: &[u8]) -> Vec<u8> {
+    let mut rest = file.strip_prefix(b"SGBACKUP2\n".as_slice()).unwrap();
+    let (mut plain, mut index) = (Vec::new(), 0u64);
+    while !rest.is_empty() {
+        let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+        let sealed = &rest[4..4 + len];
+        let last = usize::from(4 + len == rest.len());
+        plain.extend(ring.open(sealed, format!("safeguard-backup-2|{index}|{last}").as_bytes()).unwrap());
+        rest = &rest[4 + len..];
+        index += 1;
+    }
+    plain
+}
+
+/// A backup in the first format (one envelope around the whole gzip stream), as Safeguard wrote
+/// them before backups were streamed, still restores. SQLite lane (the PostgreSQL payload of
+/// that format is another layout, restored by the code that always restored it).
+#[tokio::test]
+async fn a_first_format_backup_still_restores() {
+    if fresh_postgres_database().await.is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = data_args(&dir.path().join("data"), None);
+    ok(&safeguard(&["demo", "--cases", "20"], &source));
+    let file = dir.path().join("new.sgbackup");
+    ok(&safeguard(&["backup", "--output", file.to_str().unwrap()], &source));
+    let key = std::fs::read_to_string(dir.path().join("data/keys/0001.key")).unwrap();
+    let ring = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::from_hex("master-0001", &key).unwrap()]).unwrap();
+    let gzip = frames_opened(&ring, &std::fs::read(&file).unwrap());
+    let old = dir.path().join("old.sgbackup");
+    std::fs::write(&old, [b"SGBACKUP1\n".as_slice(), &ring.seal(&gzip, b"safeguard-backup-1")].concat()).unwrap();
+
+    let mut target = data_args(&dir.path().join("restored"), None);
+    target.extend(["--key-dir".into(), dir.path().join("data/keys").display().to_string()]);
+    let restored = ok(&safeguard(&["restore", "--input", old.to_str().unwrap()], &target));
+    assert!(restored.contains("integrity_check ok") && restored.contains("row counts:"), "{restored}");
+}
