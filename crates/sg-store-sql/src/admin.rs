@@ -5,9 +5,9 @@ use sg_domain::UserId;
 use sg_store::{parse_code, Coded, NewOrg, OrgSummary, Organisation, StoreError, StoreResult, UserSummary};
 use time::OffsetDateTime;
 
+use crate::audit::append_audit_tx;
 use crate::convert::{error, from_unix, org_id, unix};
 use crate::db::{read, write, Conn, Row};
-use crate::firewall::append_audit_tx;
 use crate::users::{user_from_row, USER_COLUMNS};
 use crate::SqlStore;
 
@@ -31,7 +31,7 @@ impl<E: 'static> sg_store::Admin for SqlStore<E> {
                 already exists", org.name)),
             other => other,
         })?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(Organisation { id: org.id, name: org.name.clone(), kind: org.kind })
         })
@@ -140,7 +140,7 @@ impl<E: 'static> sg_store::Admin for SqlStore<E> {
                 .execute(&mut *tx)
                 .await
                 .map_err(error)?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
     }

@@ -6,9 +6,9 @@ use sg_domain::{OrgId, UserId};
 use sg_store::{parse_code, AccountRequest, ApiTokenInfo, Coded, RequestOutcome, StoreError, StoreResult, User};
 use time::OffsetDateTime;
 
+use crate::audit::append_audit_tx;
 use crate::convert::{error, from_unix, org_id, unix, user_id};
 use crate::db::{read, write, Conn, Db, Row};
-use crate::firewall::append_audit_tx;
 use crate::users::{user_from_row, USER_COLUMNS};
 
 pub(crate) async fn add_api_token(
@@ -80,7 +80,7 @@ pub(crate) async fn revoke_api_token(
     hash: &[u8],
     at: OffsetDateTime,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<bool> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -96,7 +96,7 @@ pub(crate) async fn revoke_api_token(
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)?;
         Ok(true)
     })
@@ -106,7 +106,7 @@ pub(crate) async fn add_account_request(
     db: &Db,
     r: &AccountRequest,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -126,7 +126,7 @@ pub(crate) async fn add_account_request(
         .execute(&mut *tx)
         .await
         .map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -197,7 +197,7 @@ pub(crate) async fn decide_account_request(
     outcome: RequestOutcome,
     target_user: Option<UserId>,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<bool> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -217,7 +217,7 @@ pub(crate) async fn decide_account_request(
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)?;
         Ok(true)
     })

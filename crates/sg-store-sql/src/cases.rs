@@ -149,10 +149,10 @@ fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item
 }
 
 /// Inserts new cases with their events and vault fields, in the caller's transaction.
-async fn insert_cases(
+pub(crate) async fn insert_cases(
     conn: Conn<'_>,
     cases: &[&NewCase],
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> Result<(), sqlx::Error> {
     on!(conn, |conn| {
         insert_projections(Conn::from(&mut *conn), cases).await?;
@@ -172,9 +172,8 @@ async fn insert_cases(
             deltas.add_case(&CaseRow::of(&c.state), 1);
         }
         marginals::append_deltas(Conn::from(&mut *conn), &deltas).await?;
-        // The audit chain's lock (PostgreSQL) is taken last, so it is held only to the commit.
         let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
-        crate::firewall::append_audit_tx(Conn::from(&mut *conn), &audit, signer).await?;
+        crate::audit::append_audit_tx(Conn::from(&mut *conn), &audit, auditor).await?;
         for c in cases {
             if let Some(hash) = &c.dtn_code_hash {
                 sqlx::query("INSERT INTO dtn_codes (code_hash, case_id) VALUES ($1, $2)")
@@ -194,7 +193,7 @@ pub(crate) async fn create_case_tx(
     conn: Conn<'_>,
     c: &NewCase,
     idem: Option<&IdempotencyKey>,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<Created> {
     let postgres = matches!(conn, Conn::Postgres(_));
     on!(conn, |tx| {
@@ -231,7 +230,7 @@ pub(crate) async fn create_case_tx(
                 });
             }
         }
-        insert_cases(Conn::from(&mut *tx), &[c], signer).await.map_err(error)?;
+        insert_cases(Conn::from(&mut *tx), &[c], auditor).await.map_err(error)?;
         if let Some(k) = idem {
             sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, fingerprint, case_id, created_at, keyed) VALUES ($1, $2, $3, $4, $5, 1)",
@@ -432,7 +431,7 @@ impl<E: 'static> SqlStore<E> {
             if let Some(key) = a.person_key {
                 crate::firewall::insert_person_keys(Conn::from(&mut *tx), &[(a.case, key)]).await.map_err(error)?;
             }
-            crate::firewall::append_audit_tx(Conn::from(&mut *tx), a.audit, self.signer()).await.map_err(error)?;
+            crate::audit::append_audit_tx(Conn::from(&mut *tx), a.audit, self.auditor()).await.map_err(error)?;
             if let Some(code) = a.spend_dtn_code {
                 if !crate::firewall::spend_dtn_code_tx(Conn::from(&mut *tx), code, a.now).await.map_err(error)? {
                     return Err(StoreError::Conflict("this conversion code was already used".into()));
@@ -468,11 +467,13 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
     async fn create_case(&self, c: &NewCase, idem: Option<&IdempotencyKey>) -> StoreResult<Created> {
         let created = if let Some(queue) = &self.new_writes {
             crate::sqlite::group_commit::create_case(queue, c, idem).await?
+        } else if let (Some(intake), None) = (&self.intake, idem) {
+            intake.create(c).await?
         } else {
             retry_contention(|| async {
                 write!(&self.db, |pool| {
                     let mut tx = pool.begin().await.map_err(error)?;
-                    let created = create_case_tx(Conn::from(&mut *tx), c, idem, self.signer()).await?;
+                    let created = create_case_tx(Conn::from(&mut *tx), c, idem, self.auditor()).await?;
                     tx.commit().await.map_err(error)?;
                     Ok(created)
                 })
@@ -487,7 +488,7 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
         write!(&self.db, |pool| {
             let mut tx = pool.begin().await.map_err(error)?;
             let cases: Vec<&NewCase> = cases.iter().collect();
-            insert_cases(Conn::from(&mut *tx), &cases, self.signer()).await.map_err(error)?;
+            insert_cases(Conn::from(&mut *tx), &cases, self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })?;
         self.compactor.note(&self.db, cases.len() as u64);

@@ -7,9 +7,9 @@ use sg_domain::UserId;
 use sg_store::{StoreError, StoreResult, ThrottleRule, ThrottleState};
 use time::OffsetDateTime;
 
+use crate::audit::append_audit_tx;
 use crate::convert::error;
 use crate::db::{on, read, write, Conn, Db, Row};
-use crate::firewall::append_audit_tx;
 
 /// After a credential of `user` changed, inside the caller's transaction: ends every session
 /// but `keep`, and records the change in the audit log.
@@ -18,11 +18,11 @@ async fn credential_changed(
     user: UserId,
     keep: Option<&[u8]>,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> Result<(), sqlx::Error> {
     on!(conn, |c| {
         end_other_sessions(Conn::from(&mut *c), user, keep).await?;
-        append_audit_tx(Conn::from(&mut *c), std::slice::from_ref(audit), signer).await
+        append_audit_tx(Conn::from(&mut *c), std::slice::from_ref(audit), auditor).await
     })
 }
 
@@ -62,7 +62,7 @@ pub(crate) async fn change_password(
     hash: &str,
     keep: Option<&[u8]>,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -75,7 +75,7 @@ pub(crate) async fn change_password(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        credential_changed(Conn::from(&mut *tx), user, keep, audit, signer).await.map_err(error)?;
+        credential_changed(Conn::from(&mut *tx), user, keep, audit, auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -87,7 +87,7 @@ pub(crate) async fn change_second_factor(
     step: i64,
     keep: Option<&[u8]>,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -104,7 +104,7 @@ pub(crate) async fn change_second_factor(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        credential_changed(Conn::from(&mut *tx), user, keep, audit, signer).await.map_err(error)?;
+        credential_changed(Conn::from(&mut *tx), user, keep, audit, auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }

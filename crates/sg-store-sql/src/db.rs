@@ -37,6 +37,17 @@ pub enum Conn<'c> {
     Postgres(&'c mut PgConnection),
 }
 
+impl Conn<'_> {
+    /// The same connection for a shorter borrow, so one transaction can be handed to several
+    /// helpers in turn.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
 impl<'c> From<&'c mut SqliteConnection> for Conn<'c> {
     fn from(c: &'c mut SqliteConnection) -> Self {
         Conn::Sqlite(c)

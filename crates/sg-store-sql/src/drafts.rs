@@ -5,9 +5,9 @@ use sg_domain::UserId;
 use sg_store::{ReferralDraft, StoreError, StoreResult};
 use time::OffsetDateTime;
 
+use crate::audit::append_audit_tx;
 use crate::convert::{error, from_unix, unix, user_id};
 use crate::db::{read, write, Conn, Row};
-use crate::firewall::append_audit_tx;
 use crate::SqlStore;
 
 const COLUMNS: &str = "id, user_id, created_at, updated_at, step, sealed";
@@ -47,7 +47,7 @@ impl<E: 'static> sg_store::Drafts for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
     }
@@ -89,7 +89,7 @@ impl<E: 'static> sg_store::Drafts for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(true)
         })

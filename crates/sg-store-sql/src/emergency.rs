@@ -5,15 +5,15 @@ use sg_audit::AuditRecord;
 use sg_domain::{CaseId, Coded, EmergencyRequest};
 use sg_store::{parse_code, EmergencyDecisionRecord, StoreError, StoreResult};
 
+use crate::audit::append_audit_tx;
 use crate::convert::{error, from_unix, unix, user_id};
 use crate::db::{read, write, Conn, Db, Row};
-use crate::firewall::append_audit_tx;
 
 pub(crate) async fn add(
     db: &Db,
     r: &EmergencyRequest,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<()> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -30,7 +30,7 @@ pub(crate) async fn add(
         .execute(&mut *tx)
         .await
         .map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })
 }
@@ -41,7 +41,7 @@ pub(crate) async fn decide(
     id: uuid::Uuid,
     d: &EmergencyDecisionRecord,
     audit: &AuditRecord,
-    signer: Option<&sg_audit::AuditSigner>,
+    auditor: crate::audit::Auditor<'_>,
 ) -> StoreResult<bool> {
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
@@ -61,7 +61,7 @@ pub(crate) async fn decide(
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), signer).await.map_err(error)?;
+        append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)?;
         Ok(true)
     })

@@ -6,109 +6,10 @@ use sg_store::{parse_code, StoreError, StoreResult};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
+use crate::audit::append_audit_tx;
 use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
 use crate::db::{on, read, write, Conn, Db, Row};
 use crate::SqlStore;
-
-/// The advisory lock that serialises audit appends across every process on the database.
-const AUDIT_CHAIN_LOCK: i64 = 0x5afe_6a4d;
-
-/// Appends audit records to the chain inside the caller's transaction. On SQLite the single
-/// writer connection serialises transactions, so reading the head and appending cannot
-/// interleave; on PostgreSQL a transaction-scoped advisory lock is taken first, so two processes
-/// (or two connections of one) never read the same head and fork the chain; it is released at
-/// commit or rollback.
-///
-/// With a `signer`, the new head is signed in the same transaction (`audit_checkpoints`), so
-/// every entry is covered by a signature from the moment it is committed, dated by its record
-/// (only while the old head is signed: see below).
-pub(crate) async fn append_audit_tx(
-    conn: Conn<'_>,
-    records: &[AuditRecord],
-    signer: Option<&sg_audit::AuditSigner>,
-) -> Result<(), sqlx::Error> {
-    if records.is_empty() {
-        return Ok(());
-    }
-    let postgres = matches!(conn, Conn::Postgres(_));
-    on!(conn, |conn| {
-        if postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_CHAIN_LOCK).execute(&mut *conn).await?;
-        }
-        let head =
-            sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
-        let mut previous = match head {
-            Some(row) => {
-                let hash: Vec<u8> = row.get("hash");
-                Some((row.get::<i64, _>("seq") as u64, hash.try_into().unwrap_or([0u8; 32])))
-            }
-            None => None,
-        };
-        // Signing the new head vouches for every entry before it, so it is signed only when
-        // the old head is one already signed: after entries were appended without the key (or
-        // deleted, or rewritten), nothing is signed again and verification keeps failing
-        // until someone looks.
-        let head_signed = match (signer, previous) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(signer), Some((seq, hash))) => {
-                // Its signature too: a row an attacker wrote for a rewritten head vouches for nothing.
-                let row =
-                    sqlx::query("SELECT signed_at, signature FROM audit_checkpoints WHERE seq = $1 AND hash = $2")
-                        .bind(seq as i64)
-                        .bind(hash.to_vec())
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                row.is_some_and(|r| {
-                    let c = sg_audit::Checkpoint {
-                        seq,
-                        hash,
-                        signed_at: r.get("signed_at"),
-                        signature: r.get("signature"),
-                    };
-                    c.verifies(&signer.public_key())
-                })
-            }
-        };
-        let entries: Vec<AuditEntry> = records
-            .iter()
-            .map(|r| {
-                let e = sg_audit::chain(previous, r.clone());
-                previous = Some((e.seq, e.hash));
-                e
-            })
-            .collect();
-        for chunk in entries.chunks(500) {
-            let mut q = QueryBuilder::new(
-                "INSERT INTO audit_log (seq, at, actor, role, action, case_id, outcome, detail, prev_hash, hash) ",
-            );
-            q.push_values(chunk, |mut b, e| {
-                b.push_bind(e.seq as i64)
-                    .push_bind(e.record.at)
-                    .push_bind(e.record.actor.clone())
-                    .push_bind(e.record.role.clone())
-                    .push_bind(e.record.action.code())
-                    .push_bind(e.record.case_id.clone())
-                    .push_bind(e.record.outcome.code())
-                    .push_bind(e.record.detail.clone())
-                    .push_bind(e.prev_hash.to_vec())
-                    .push_bind(e.hash.to_vec());
-            });
-            q.build().execute(&mut *conn).await?;
-        }
-        if let (Some(signer), Some(last), true) = (signer, entries.last(), head_signed) {
-            let c = signer.sign(last.seq, last.hash, last.record.at);
-            sqlx::query("INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES ($1, $2, $3, $4)")
-                .bind(c.seq as i64)
-                .bind(c.hash.to_vec())
-                .bind(c.signed_at)
-                .bind(c.signature)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
-    })
-}
 
 /// Stores wrapped data keys inside the caller's transaction.
 pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])]) -> Result<(), sqlx::Error> {
@@ -128,42 +29,6 @@ pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])])
         Ok(())
     })
 }
-
-/// Appends audit records in a transaction of their own (SQLite's go through group commit).
-pub(crate) async fn append_audit(
-    db: &Db,
-    records: &[AuditRecord],
-    signer: Option<&sg_audit::AuditSigner>,
-) -> StoreResult<()> {
-    write!(db, |pool| {
-        let mut tx = pool.begin().await.map_err(error)?;
-        append_audit_tx(Conn::from(&mut *tx), records, signer).await.map_err(error)?;
-        tx.commit().await.map_err(error)
-    })
-}
-
-fn entry_from_row(r: &impl Row) -> StoreResult<AuditEntry> {
-    let bytes = |col: &str| -> StoreResult<[u8; 32]> {
-        let v: Vec<u8> = r.get(col);
-        v.try_into().map_err(|_| StoreError::Other(format!("audit_log.{col} is not 32 bytes")))
-    };
-    Ok(AuditEntry {
-        seq: r.get::<i64, _>("seq") as u64,
-        record: AuditRecord {
-            at: r.get("at"),
-            actor: r.get("actor"),
-            role: r.get("role"),
-            action: parse_code("audit_log.action", r.get("action"))?,
-            case_id: r.get("case_id"),
-            outcome: parse_code("audit_log.outcome", r.get("outcome"))?,
-            detail: r.get("detail"),
-        },
-        prev_hash: bytes("prev_hash")?,
-        hash: bytes("hash")?,
-    })
-}
-
-const AUDIT_COLUMNS: &str = "seq, at, actor, role, action, case_id, outcome, detail, prev_hash, hash";
 
 /// One page of the log packed into one value ([`sg_audit::packed`]): one row per page instead of
 /// one per entry, which is what makes `audit verify` fast.
@@ -206,7 +71,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
     async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<()> {
         match &self.new_writes {
             Some(queue) => crate::sqlite::group_commit::append_audit(queue, records).await,
-            None => append_audit(&self.db, records, self.signer()).await,
+            None => crate::audit::append_audit(&self.db, records, self.auditor()).await,
         }
     }
 
@@ -233,7 +98,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
                 .execute(&mut *tx)
                 .await
                 .map_err(error)?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })?;
         // `secure_delete` zeroed the rows in the pages; the WAL still holds the pages as they
@@ -292,7 +157,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             .execute(&mut *tx)
             .await
             .map_err(error)?;
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })
     }
@@ -318,7 +183,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(true)
         })
@@ -407,14 +272,14 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.signer()).await.map_err(error)?;
+            append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)?;
             Ok(true)
         })
     }
 
     async fn add_emergency_request(&self, r: &sg_domain::EmergencyRequest, audit: &AuditRecord) -> StoreResult<()> {
-        crate::emergency::add(&self.db, r, audit, self.signer()).await
+        crate::emergency::add(&self.db, r, audit, self.auditor()).await
     }
 
     async fn decide_emergency_request(
@@ -424,7 +289,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         d: &sg_store::EmergencyDecisionRecord,
         audit: &AuditRecord,
     ) -> StoreResult<bool> {
-        crate::emergency::decide(&self.db, case, id, d, audit, self.signer()).await
+        crate::emergency::decide(&self.db, case, id, d, audit, self.auditor()).await
     }
 
     async fn emergency_requests(&self, case: CaseId) -> StoreResult<Vec<sg_domain::EmergencyRequest>> {
@@ -432,6 +297,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
     }
 
     async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        self.settle_audit().await?;
         let sql = if self.db.is_postgres() { AUDIT_PACKED_PAGE_PG } else { AUDIT_PACKED_PAGE_SQLITE };
         read!(&self.db, |pool| {
             let packed: Option<String> =
@@ -441,13 +307,17 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
     }
 
     async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>> {
+        self.settle_audit().await?;
         read!(&self.db, |pool| {
-            let rows = sqlx::query(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE case_id = $1 ORDER BY seq"))
-                .bind(case.to_string())
-                .fetch_all(pool)
-                .await
-                .map_err(error)?;
-            rows.iter().map(entry_from_row).collect()
+            let rows = sqlx::query(&format!(
+                "SELECT {} FROM audit_log WHERE case_id = $1 ORDER BY seq",
+                crate::audit::AUDIT_COLUMNS
+            ))
+            .bind(case.to_string())
+            .fetch_all(pool)
+            .await
+            .map_err(error)?;
+            rows.iter().map(crate::audit::entry_from_row).collect()
         })
     }
 

@@ -14,6 +14,7 @@
 
 mod admin;
 mod approvals;
+mod audit;
 mod cases;
 mod convert;
 mod credentials;
@@ -50,6 +51,10 @@ pub struct SqlStore<E> {
     compactor: std::sync::Arc<marginals::Compactor>,
     /// Signs the audit chain's head in every transaction that appends to it, once set.
     signer: AuditSignerSlot,
+    /// Chains the audit records left pending by each transaction (PostgreSQL only).
+    chainer: Option<std::sync::Arc<postgres::chainer::Chainer>>,
+    /// New cases without an Idempotency-Key queue here to be written in batches (PostgreSQL).
+    intake: Option<postgres::intake::Intake>,
     engine: PhantomData<fn() -> E>,
 }
 
@@ -64,6 +69,8 @@ impl<E> Clone for SqlStore<E> {
             new_writes: self.new_writes.clone(),
             compactor: self.compactor.clone(),
             signer: self.signer.clone(),
+            chainer: self.chainer.clone(),
+            intake: self.intake.clone(),
             engine: PhantomData,
         }
     }
@@ -72,7 +79,9 @@ impl<E> Clone for SqlStore<E> {
 impl<E> SqlStore<E> {
     /// A store over `db`.
     fn new(db: Db, new_writes: Option<sqlite::group_commit::Queue>, signer: AuditSignerSlot) -> Self {
-        Self { db, new_writes, compactor: Default::default(), signer, engine: PhantomData }
+        let chainer = db.is_postgres().then(|| postgres::chainer::Chainer::new(db.clone(), signer.clone()));
+        let intake = chainer.as_ref().map(|c| postgres::intake::Intake::start(db.clone(), c.clone()));
+        Self { db, new_writes, compactor: Default::default(), signer, chainer, intake, engine: PhantomData }
     }
 
     /// From now on, every transaction that appends to the audit chain also stores a checkpoint
@@ -85,6 +94,24 @@ impl<E> SqlStore<E> {
     /// The audit signing key, if set.
     pub(crate) fn signer(&self) -> Option<&sg_audit::AuditSigner> {
         self.signer.get().map(|s| s.as_ref())
+    }
+
+    /// How this store's transactions append to the audit log: pending, chained after commit,
+    /// on PostgreSQL; chained and signed in the transaction on SQLite.
+    pub(crate) fn auditor(&self) -> audit::Auditor<'_> {
+        match &self.chainer {
+            Some(chainer) => audit::Auditor::Pending(chainer),
+            None => audit::Auditor::Chain(self.signer()),
+        }
+    }
+
+    /// Chains any pending audit records, so that a read of the log or its checkpoints that
+    /// follows sees every committed record (PostgreSQL; nothing to do on SQLite).
+    pub(crate) async fn settle_audit(&self) -> Result<(), sg_store::StoreError> {
+        match &self.chainer {
+            Some(chainer) => chainer.settle().await,
+            None => Ok(()),
+        }
     }
 
     /// The engine's pools.

@@ -46,7 +46,8 @@ fn version_row(r: &impl Row) -> DatasetVersion {
 impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
     fn pool_use(&self) -> sg_store::PoolUse {
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let write_queue = self.new_writes.as_ref().map(|q| count(q.max_capacity() - q.capacity())).unwrap_or(0);
+        let write_queue = self.new_writes.as_ref().map(|q| count(q.max_capacity() - q.capacity())).unwrap_or(0)
+            + self.intake.as_ref().map(|i| count(i.queued())).unwrap_or(0);
         let (connections, idle) = match &self.db {
             crate::db::Db::Sqlite { writer, reader } => {
                 (writer.size() + reader.size(), count(writer.num_idle() + reader.num_idle()))

@@ -95,6 +95,7 @@ impl<E: 'static> sg_store::Protection for SqlStore<E> {
     }
 
     async fn audit_checkpoints(&self, after: u64, limit: u32) -> StoreResult<Vec<Checkpoint>> {
+        self.settle_audit().await?;
         read!(&self.db, |pool| {
             let rows = sqlx::query(
                 "SELECT seq, hash, signed_at, signature FROM audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT $2",

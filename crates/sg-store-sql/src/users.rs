@@ -182,7 +182,7 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         at: OffsetDateTime,
         audit: &sg_audit::AuditRecord,
     ) -> StoreResult<bool> {
-        crate::approvals::revoke_api_token(&self.db, user, hash, at, audit, self.signer()).await
+        crate::approvals::revoke_api_token(&self.db, user, hash, at, audit, self.auditor()).await
     }
 
     async fn add_account_request(
@@ -190,7 +190,7 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         request: &sg_store::AccountRequest,
         audit: &sg_audit::AuditRecord,
     ) -> StoreResult<()> {
-        crate::approvals::add_account_request(&self.db, request, audit, self.signer()).await
+        crate::approvals::add_account_request(&self.db, request, audit, self.auditor()).await
     }
 
     async fn account_request(&self, id: uuid::Uuid) -> StoreResult<Option<sg_store::AccountRequest>> {
@@ -214,7 +214,8 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         target_user: Option<UserId>,
         audit: &sg_audit::AuditRecord,
     ) -> StoreResult<bool> {
-        crate::approvals::decide_account_request(&self.db, id, by, at, outcome, target_user, audit, self.signer()).await
+        crate::approvals::decide_account_request(&self.db, id, by, at, outcome, target_user, audit, self.auditor())
+            .await
     }
 
     async fn add_sign_in_code(&self, user: UserId, hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()> {
@@ -321,7 +322,7 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         keep: Option<&[u8]>,
         audit: &sg_audit::AuditRecord,
     ) -> StoreResult<()> {
-        crate::credentials::change_password(&self.db, user, hash, keep, audit, self.signer()).await
+        crate::credentials::change_password(&self.db, user, hash, keep, audit, self.auditor()).await
     }
 
     async fn change_second_factor(
@@ -332,7 +333,7 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         keep: Option<&[u8]>,
         audit: &sg_audit::AuditRecord,
     ) -> StoreResult<()> {
-        crate::credentials::change_second_factor(&self.db, user, sealed, step, keep, audit, self.signer()).await
+        crate::credentials::change_second_factor(&self.db, user, sealed, step, keep, audit, self.auditor()).await
     }
 
     async fn accept_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool> {

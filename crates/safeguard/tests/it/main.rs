@@ -27,6 +27,7 @@ mod firewall;
 mod firewall_matrix;
 mod idempotency;
 mod insiders;
+mod intake_batches;
 mod journeys_finished;
 mod languages;
 mod limits;

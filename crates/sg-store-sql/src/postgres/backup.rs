@@ -15,7 +15,7 @@ use crate::convert::error;
 /// The statistics (`case_marginals`, `case_marginal_deltas`, `case_marginals_state`) are left
 /// out: a restore recomputes them from the restored cases, in its own transaction. So is the
 /// sign-in throttle (`sign_in_throttle`): minutes of state, which a restore starts afresh.
-pub const TABLES: [&str; 27] = [
+pub const TABLES: [&str; 28] = [
     "organisations",
     "users",
     "api_tokens",
@@ -43,6 +43,7 @@ pub const TABLES: [&str; 27] = [
     "account_requests",
     "emergency_requests",
     "audit_checkpoints",
+    "audit_pending",
 ];
 
 /// Rows read per `FETCH` while dumping, and inserted per statement while restoring: the most
@@ -77,8 +78,13 @@ fn damaged(what: &str) -> StoreError {
 }
 
 /// Identity columns whose sequences must move past the restored values.
-const IDENTITIES: [(&str, &str); 4] =
-    [("cases", "row_no"), ("datasets", "id"), ("dataset_tables", "id"), ("recommendation_status", "id")];
+const IDENTITIES: [(&str, &str); 5] = [
+    ("cases", "row_no"),
+    ("datasets", "id"),
+    ("dataset_tables", "id"),
+    ("recommendation_status", "id"),
+    ("audit_pending", "id"),
+];
 
 /// One table's rows as a JSON array (bytes as `\x…` hex, as PostgreSQL writes them).
 #[derive(Debug, Clone)]
@@ -95,6 +101,8 @@ impl PgStore {
     /// Reads every table in one consistent snapshot, without stopping writers: the schema
     /// version, the tables, and the audit log's entry count and head hash (hex) in that snapshot.
     pub async fn dump(&self) -> StoreResult<(i64, Vec<TableDump>, (u64, Option<String>))> {
+        // Records still pending are dumped too, but the head reported is then the chained one.
+        self.settle_audit().await?;
         let mut conn = self.pool().acquire().await.map_err(error)?;
         let mut tx = conn.begin().await.map_err(error)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -130,6 +138,8 @@ impl PgStore {
     /// each table is a line `{"table": …, "rows": N}` and its N rows, one JSON object a line
     /// (bytes as `\x…` hex), read [`DUMP_PAGE`] rows at a time through a cursor.
     pub async fn dump_to(&self, out: &mut (dyn Write + Send), head: WriteHead<'_>) -> StoreResult<DumpHead> {
+        // Records still pending are dumped too, but the head reported is then the chained one.
+        self.settle_audit().await?;
         let mut conn = self.pool().acquire().await.map_err(error)?;
         let mut tx = conn.begin().await.map_err(error)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

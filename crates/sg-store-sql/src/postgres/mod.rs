@@ -5,8 +5,9 @@
 //!
 //! - a case's version is read with `SELECT … FOR UPDATE`, so a second writer waits, sees the new
 //!   version, and gets `Conflict` (409) instead of overwriting;
-//! - audit appends take a transaction-scoped advisory lock before reading the chain's head, so
-//!   the one chain is never forked, whichever process appends;
+//! - audit records are written pending in each transaction and chained just after commit by
+//!   one chainer at a time, under an advisory lock (`chainer.rs`), so the one chain is never
+//!   forked and no writer waits for another's commit;
 //! - the statistics are insert-only deltas written by each change (no shared row to wait on),
 //!   folded into `case_marginals` by one process at a time under an advisory lock.
 //!
@@ -14,6 +15,8 @@
 //! serve any request.
 
 mod backup;
+pub(crate) mod chainer;
+pub(crate) mod intake;
 pub mod testing;
 
 use std::str::FromStr;
@@ -91,6 +94,11 @@ impl PgStore {
 
     /// Closes the pool.
     pub async fn close(&self) {
+        // A command that audited chains its records before it goes, so the next one (or a
+        // monitor) finds them chained and signed by the process that had the key.
+        if let Err(e) = self.settle_audit().await {
+            tracing::warn!(error = %e, "pending audit records left for the next process to chain");
+        }
         self.pool().close().await;
     }
 }

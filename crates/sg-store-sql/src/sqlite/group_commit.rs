@@ -90,6 +90,16 @@ async fn write_batch(writer: &SqlitePool, signer: Option<&sg_audit::AuditSigner>
         Ok(tx) => tx,
         Err(e) => return fail_all(batch, error(e)),
     };
+    // The items chain unsigned; the batch's last head is signed once, before its commit (an
+    // Ed25519 signature and a verification per referral cost the writer more than the inserts).
+    let old = match signer {
+        Some(signer) => match signed_head(Conn::from(&mut *tx), signer).await {
+            Ok(old) => Some(old),
+            Err(e) => return fail_all(batch, error(e)),
+        },
+        None => None,
+    };
+    let auditor = crate::audit::Auditor::ChainUnsigned;
     let mut done = Vec::with_capacity(batch.len());
     for p in batch {
         // A nested transaction is a SAVEPOINT: dropped without commit, it rolls back alone.
@@ -102,9 +112,11 @@ async fn write_batch(writer: &SqlitePool, signer: Option<&sg_audit::AuditSigner>
         };
         let result = match &p {
             Pending::Case { case, idempotency, .. } => {
-                crate::cases::create_case_tx(Conn::from(&mut *item), case, idempotency.as_ref(), signer).await.map(Some)
+                crate::cases::create_case_tx(Conn::from(&mut *item), case, idempotency.as_ref(), auditor)
+                    .await
+                    .map(Some)
             }
-            Pending::Audit { records, .. } => crate::firewall::append_audit_tx(Conn::from(&mut *item), records, signer)
+            Pending::Audit { records, .. } => crate::audit::append_audit_tx(Conn::from(&mut *item), records, auditor)
                 .await
                 .map(|_| None)
                 .map_err(error),
@@ -125,10 +137,28 @@ async fn write_batch(writer: &SqlitePool, signer: Option<&sg_audit::AuditSigner>
             (p, Err(e)) => p.refuse(e),
         }
     }
+    if let (Some(signer), Some((head, signed))) = (signer, old) {
+        if let Err(e) = crate::audit::sign_head_tx(Conn::from(&mut *tx), signer, head, signed).await {
+            let e = error(e);
+            for d in done {
+                d.answer(Err(&e));
+            }
+            return;
+        }
+    }
     let committed = tx.commit().await.map_err(error);
     for d in done {
         d.answer(committed.as_ref().map(|_| ()));
     }
+}
+
+/// The head before the batch, and whether it is signed.
+async fn signed_head(
+    mut conn: Conn<'_>,
+    signer: &sg_audit::AuditSigner,
+) -> Result<(Option<(u64, [u8; 32])>, bool), sqlx::Error> {
+    let head = crate::audit::head(conn.reborrow()).await?;
+    Ok((head, crate::audit::head_is_signed(conn, signer, head).await?))
 }
 
 impl Pending {
@@ -146,7 +176,7 @@ fn fail_all(batch: Vec<Pending>, e: StoreError) {
     }
 }
 
-fn clone_error(e: &StoreError) -> StoreError {
+pub(crate) fn clone_error(e: &StoreError) -> StoreError {
     match e {
         StoreError::NotFound => StoreError::NotFound,
         StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
