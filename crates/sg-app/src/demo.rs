@@ -5,7 +5,10 @@ use sg_demo::{generate, Distributions};
 use sg_domain::lifecycle::open_case;
 use sg_domain::Coded;
 use sg_domain::{CaseId, CaseReference, CaseState, Role, UserId};
-use sg_store::{NewCase, NewUser, OrgKind};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use sg_store::{CaseBatches, NewCase, NewUser, OrgKind, StoreError, StoreResult};
 use sha2::Digest;
 
 use crate::{App, AppError};
@@ -14,9 +17,10 @@ use crate::{App, AppError};
 pub const DEMO_ORG: &str = "Safeguard demonstration data";
 /// The user that demonstration cases are recorded by.
 pub const DEMO_USER: &str = "demo-data";
-/// Cases per transaction: large enough to amortise the commit's fsync, small enough to show
-/// progress often.
-const BATCH: u64 = 5_000;
+/// Cases per batch: large enough that handing a batch over costs little, small enough that the
+/// first batch (generated while the writer waits) and the last (written while the generators
+/// wait) are short.
+const BATCH: u64 = 2_000;
 
 impl App {
     /// Adds `n` synthetic cases for `seed`, calling `progress` with the number stored so far.
@@ -26,43 +30,35 @@ impl App {
         dist: &Distributions,
         n: u64,
         seed: u64,
-        progress: impl Fn(u64),
+        progress: impl Fn(u64) + Send + Sync,
     ) -> Result<(), AppError> {
-        let user = std::sync::Arc::new(self.demo_user().await?);
-        let dist = std::sync::Arc::new(dist.clone());
-        let today = self.clock.today();
-        let now = self.clock.now();
-        // A pipeline of two: the store writes one batch on its own task while this one builds
-        // the next (generating, sealing, wrapping keys) on a blocking thread, so on a multi-core machine the CPU
-        // work and the database work overlap instead of taking turns.
-        let mut writing: Option<(u64, tokio::task::JoinHandle<sg_store::StoreResult<()>>)> = None;
-        let mut start = 0;
-        // Demonstration support providers are names; those that are organisations here count.
-        let mut names = std::collections::HashMap::new();
-        while start < n {
-            let end = (start + BATCH).min(n);
-            let (keys, dist, user) = (self.keys.clone(), dist.clone(), user.clone());
-            let batch = tokio::task::spawn_blocking(move || {
-                (start..end).map(|i| demo_case(&keys, &dist, seed, i, today, now, &user)).collect::<Result<Vec<_>, _>>()
-            })
-            .await
-            .map_err(|e| AppError::Internal(format!("the demo generator stopped: {e}")))??;
-            let mut batch = batch;
-            for c in &mut batch {
-                c.relationships = crate::relationships::rows(self.store.as_ref(), &c.state, &mut names).await?;
-            }
-            if let Some((done, previous)) = writing.take() {
-                join(previous).await?;
-                progress(done);
-            }
-            let store = self.store.clone();
-            writing = Some((end, tokio::spawn(async move { store.create_cases_bulk(&batch).await })));
-            start = end;
+        let user = self.demo_user().await?;
+        let job = Arc::new(Job {
+            keys: self.keys.clone(),
+            dist: dist.clone(),
+            seed,
+            today: self.clock.today(),
+            now: self.clock.now(),
+            user,
+        });
+        // The generators run ahead of the writer on every core, each on a batch of its own;
+        // batches are handed over in order, so ids still ascend in the store.
+        let ahead = std::thread::available_parallelism().map_or(2, |p| p.get()).max(2);
+        let mut batches = DemoBatches {
+            app: self,
+            job,
+            next: 0,
+            n,
+            ahead,
+            running: VecDeque::new(),
+            names: HashMap::new(),
+            failed: None,
+        };
+        let stored = self.store.load_cases(n, &mut batches, &progress).await;
+        if let Some(e) = batches.failed.take() {
+            return Err(e);
         }
-        if let Some((done, last)) = writing {
-            join(last).await?;
-            progress(done);
-        }
+        stored?;
         Ok(())
     }
 
@@ -83,19 +79,83 @@ impl App {
     }
 }
 
-async fn join(write: tokio::task::JoinHandle<sg_store::StoreResult<()>>) -> Result<(), AppError> {
-    write.await.map_err(|e| AppError::Internal(format!("the demo writer stopped: {e}")))?.map_err(AppError::from)
-}
-
-fn demo_case(
-    keys: &sg_crypto::KeyRing,
-    dist: &Distributions,
+/// What every demonstration case of one load is made from.
+struct Job {
+    keys: Arc<sg_crypto::KeyRing>,
+    dist: Distributions,
     seed: u64,
-    index: u64,
     today: time::Date,
     now: time::OffsetDateTime,
-    user: &sg_store::User,
-) -> Result<NewCase, AppError> {
+    user: sg_store::User,
+}
+
+type Generating = tokio::task::JoinHandle<Result<Vec<NewCase>, AppError>>;
+
+/// The batches of a demonstration load: up to `ahead` generated at once on blocking threads,
+/// given to the store in index order.
+struct DemoBatches<'a> {
+    app: &'a App,
+    job: Arc<Job>,
+    /// The index of the first case not yet handed to a generator.
+    next: u64,
+    n: u64,
+    ahead: usize,
+    running: VecDeque<Generating>,
+    /// Demonstration support providers are names; those that are organisations here count.
+    names: HashMap<String, Option<sg_domain::OrgId>>,
+    /// What stopped the generators, given back to the caller as it was.
+    failed: Option<AppError>,
+}
+
+impl DemoBatches<'_> {
+    /// Starts generators until `ahead` are running or every case has one.
+    fn start(&mut self) {
+        while self.running.len() < self.ahead && self.next < self.n {
+            let (start, end) = (self.next, (self.next + BATCH).min(self.n));
+            let job = self.job.clone();
+            self.running.push_back(tokio::task::spawn_blocking(move || {
+                (start..end).map(|i| demo_case(&job, i)).collect::<Result<Vec<_>, _>>()
+            }));
+            self.next = end;
+        }
+    }
+
+    async fn next(&mut self) -> Option<Result<Vec<NewCase>, AppError>> {
+        self.start();
+        let generating = self.running.pop_front()?;
+        // The next generator starts before this batch is written, so that writing overlaps it.
+        self.start();
+        let batch = generating.await.map_err(|e| AppError::Internal(format!("the demo generator stopped: {e}")));
+        let mut batch = match batch {
+            Ok(Ok(batch)) => batch,
+            Ok(Err(e)) | Err(e) => return Some(Err(e)),
+        };
+        for c in &mut batch {
+            match crate::relationships::rows(self.app.store.as_ref(), &c.state, &mut self.names).await {
+                Ok(rows) => c.relationships = rows,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(batch))
+    }
+}
+
+#[async_trait::async_trait]
+impl CaseBatches for DemoBatches<'_> {
+    async fn next_batch(&mut self) -> Option<StoreResult<Vec<NewCase>>> {
+        match self.next().await? {
+            Ok(batch) => Some(Ok(batch)),
+            Err(e) => {
+                self.failed = Some(e);
+                Some(Err(StoreError::Other("the demonstration data could not be generated".into())))
+            }
+        }
+    }
+}
+
+fn demo_case(job: &Job, index: u64) -> Result<NewCase, AppError> {
+    let Job { keys, dist, seed, today, now, user } = job;
+    let (seed, today, now) = (*seed, *today, *now);
     let c = generate(dist, seed, index, today);
     let route = sg_app_route(&c);
     let on = c.facts.referred_on;

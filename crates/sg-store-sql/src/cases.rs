@@ -4,42 +4,17 @@ use sg_domain::{CaseEvent, CaseId, CaseReference, CaseState, CaseStatus, Coded, 
 use sg_stats::cells::CaseRow;
 use sg_store::MarginalDeltas;
 use sg_store::{
-    parse_code, Append, CaseCursor, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort, CaseSummary, Created,
-    IdempotencyKey, NewCase, NextDue, StoreError, StoreResult, StoredEvent, VaultField,
+    parse_code, Append, CaseBatches, CaseCursor, CaseFilter, CasePage, CaseRecord, CaseRelationship, CaseSort,
+    CaseSummary, Created, IdempotencyKey, NewCase, NextDue, StoreError, StoreResult, StoredEvent, VaultField,
 };
 use sqlx::{Database, Encode, QueryBuilder, Type};
-use time::OffsetDateTime;
 
 use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
 use crate::db::{on, read, write, Conn, Db, Row};
 use crate::marginals;
+use crate::new_rows::{self, event_rows, vault_rows, EventRow};
 use crate::projection::{self, bind_projection, Projection};
 use crate::SqlStore;
-
-/// Rows per multi-row `INSERT`: fewer statements means fewer round trips, and 400 rows of up
-/// to 26 columns stays under SQLite's 32,766 bound parameters (and PostgreSQL's 65,535).
-const ROWS_PER_INSERT: usize = 400;
-
-/// Inserts the projection rows of new cases.
-async fn insert_projections(conn: Conn<'_>, cases: &[&NewCase]) -> Result<(), sqlx::Error> {
-    on!(conn, |conn| {
-        for chunk in cases.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::new(projection::INSERT.as_str());
-            q.push_values(chunk, |mut b, c| {
-                let p = Projection::of(&c.state, c.next_due);
-                b.push_bind(c.id.to_string())
-                    .push_bind(c.reference.as_str().to_string())
-                    .push_bind(c.created_by.to_string())
-                    .push_bind(c.created_by_org.to_string())
-                    .push_bind(unix(c.created_at))
-                    .push_bind(0i32);
-                bind_projection!(b, p, push_bind);
-            });
-            q.build().execute(&mut *conn).await?;
-        }
-        Ok(())
-    })
-}
 
 /// Rewrites a case's projection row from its new state: every projected column.
 async fn update_projection(
@@ -76,76 +51,29 @@ pub(crate) async fn write_relationships(
         }
         let rows: Vec<(CaseId, &CaseRelationship)> =
             cases.iter().flat_map(|(case, rels)| rels.iter().map(move |r| (*case, r))).collect();
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::new("INSERT INTO case_relationships (case_id, org_id, relation, active) ");
-            q.push_values(chunk, |mut b, (case, r)| {
-                b.push_bind(case.to_string())
-                    .push_bind(r.org.to_string())
-                    .push_bind(r.relation.code())
-                    .push_bind(i32::from(r.active));
-            });
+        for mut q in new_rows::relationships(&rows) {
             q.build().execute(&mut *conn).await?;
         }
         Ok(())
     })
-}
-
-/// One event row to insert: the case, its sequence number, the event, who and when.
-struct EventRow<'a> {
-    case: CaseId,
-    seq: u32,
-    event: &'a DatedEvent,
-    actor: Option<sg_domain::UserId>,
-    now: OffsetDateTime,
 }
 
 async fn insert_events(conn: Conn<'_>, rows: &[EventRow<'_>]) -> Result<(), sqlx::Error> {
     on!(conn, |conn| {
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::new(
-                "INSERT INTO case_events (case_id, seq, kind, occurred_on, payload, actor_id, recorded_at) ",
-            );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(r.case.to_string())
-                    .push_bind(r.seq as i64)
-                    .push_bind(r.event.event.kind())
-                    .push_bind(date_text(r.event.on))
-                    .push_bind(serde_json::to_string(&r.event.event).expect("events serialise"))
-                    .push_bind(r.actor.map(|a| a.to_string()))
-                    .push_bind(unix(r.now));
-            });
+        for mut q in new_rows::events(rows) {
             q.build().execute(&mut *conn).await?;
         }
         Ok(())
     })
-}
-
-fn event_rows<'a>(
-    case: CaseId,
-    first_seq: u32,
-    events: &'a [DatedEvent],
-    actor: Option<sg_domain::UserId>,
-    now: OffsetDateTime,
-) -> impl Iterator<Item = EventRow<'a>> {
-    events.iter().enumerate().map(move |(i, event)| EventRow { case, seq: first_seq + i as u32, event, actor, now })
 }
 
 async fn insert_vault(conn: Conn<'_>, rows: &[(CaseId, VaultField, &[u8])]) -> Result<(), sqlx::Error> {
     on!(conn, |conn| {
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::new("INSERT INTO vault_entries (case_id, field, value) ");
-            q.push_values(chunk, |mut b, (case, field, value)| {
-                b.push_bind(case.to_string()).push_bind(field.as_str()).push_bind(value.to_vec());
-            });
-            q.push(" ON CONFLICT (case_id, field) DO UPDATE SET value = excluded.value");
+        for mut q in new_rows::vault(rows) {
             q.build().execute(&mut *conn).await?;
         }
         Ok(())
     })
-}
-
-fn vault_rows(id: CaseId, vault: &[(VaultField, Vec<u8>)]) -> impl Iterator<Item = (CaseId, VaultField, &[u8])> {
-    vault.iter().map(move |(f, v)| (id, *f, v.as_slice()))
 }
 
 /// Inserts new cases with their events and vault fields, in the caller's transaction.
@@ -155,23 +83,22 @@ pub(crate) async fn insert_cases(
     auditor: crate::audit::Auditor<'_>,
 ) -> Result<(), sqlx::Error> {
     on!(conn, |conn| {
-        insert_projections(Conn::from(&mut *conn), cases).await?;
-        let events: Vec<EventRow> =
-            cases.iter().flat_map(|c| event_rows(c.id, 1, &c.events, Some(c.created_by), c.created_at)).collect();
-        insert_events(Conn::from(&mut *conn), &events).await?;
-        let vault: Vec<_> = cases.iter().flat_map(|c| vault_rows(c.id, &c.vault)).collect();
-        insert_vault(Conn::from(&mut *conn), &vault).await?;
-        let rels: Vec<(CaseId, &[CaseRelationship])> =
-            cases.iter().map(|c| (c.id, c.relationships.as_slice())).collect();
-        write_relationships(Conn::from(&mut *conn), &rels, false).await?;
-        let keys: Vec<(CaseId, &[u8])> =
-            cases.iter().filter_map(|c| c.person_key.as_deref().map(|k| (c.id, k))).collect();
-        crate::firewall::insert_person_keys(Conn::from(&mut *conn), &keys).await?;
-        let mut deltas = MarginalDeltas::new();
-        for c in cases {
-            deltas.add_case(&CaseRow::of(&c.state), 1);
+        for mut q in new_rows::of_cases(cases) {
+            q.build().execute(&mut *conn).await?;
         }
-        marginals::append_deltas(Conn::from(&mut *conn), &deltas).await?;
+        marginals::append_deltas(Conn::from(&mut *conn), &new_rows::deltas(cases)).await?;
+        insert_audit_and_codes(Conn::from(&mut *conn), cases, auditor).await
+    })
+}
+
+/// The audit records and conversion codes of new cases, in the caller's transaction, after
+/// their rows.
+pub(crate) async fn insert_audit_and_codes(
+    conn: Conn<'_>,
+    cases: &[&NewCase],
+    auditor: crate::audit::Auditor<'_>,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |conn| {
         let audit: Vec<sg_audit::AuditRecord> = cases.iter().flat_map(|c| c.audit.iter().cloned()).collect();
         crate::audit::append_audit_tx(Conn::from(&mut *conn), &audit, auditor).await?;
         for c in cases {
@@ -484,15 +411,34 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
         Ok(created)
     }
 
-    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            let mut tx = pool.begin().await.map_err(error)?;
-            let cases: Vec<&NewCase> = cases.iter().collect();
-            insert_cases(Conn::from(&mut *tx), &cases, self.auditor()).await.map_err(error)?;
-            tx.commit().await.map_err(error)
-        })?;
-        self.compactor.note(&self.db, cases.len() as u64);
-        Ok(())
+    async fn load_cases(
+        &self,
+        expected: u64,
+        batches: &mut dyn CaseBatches,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> StoreResult<u64> {
+        let done = match &self.db {
+            Db::Sqlite { writer, .. } => {
+                crate::sqlite::bulk::load(writer, expected, batches, progress, self.signer()).await?
+            }
+            // A transaction per batch, so referrals to other cases commit meanwhile and the
+            // chainer chains the load's audit records as it goes.
+            Db::Postgres(pool) => {
+                let mut done = 0u64;
+                while let Some(batch) = batches.next_batch().await {
+                    let batch = batch?;
+                    let cases: Vec<&NewCase> = batch.iter().collect();
+                    let mut tx = pool.begin().await.map_err(error)?;
+                    insert_cases(Conn::from(&mut *tx), &cases, self.auditor()).await.map_err(error)?;
+                    tx.commit().await.map_err(error)?;
+                    done += cases.len() as u64;
+                    progress(done);
+                }
+                done
+            }
+        };
+        self.compactor.note(&self.db, done);
+        Ok(done)
     }
 
     async fn append_events(&self, a: &Append<'_>) -> StoreResult<()> {

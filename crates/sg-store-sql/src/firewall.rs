@@ -3,7 +3,6 @@
 use sg_audit::{AuditEntry, AuditRecord};
 use sg_domain::{CaseId, Coded, Consent, UserId};
 use sg_store::{parse_code, StoreError, StoreResult};
-use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 use crate::audit::append_audit_tx;
@@ -14,16 +13,7 @@ use crate::SqlStore;
 /// Stores wrapped data keys inside the caller's transaction.
 pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])]) -> Result<(), sqlx::Error> {
     on!(conn, |conn| {
-        for chunk in keys.chunks(400) {
-            let mut q = QueryBuilder::new("INSERT INTO person_keys (case_id, wrapped_key, master_key_id) ");
-            q.push_values(chunk, |mut b, (case, wrapped)| {
-                let key_id = sg_crypto::envelope_key_id(wrapped).unwrap_or("unknown").to_string();
-                b.push_bind(case.to_string()).push_bind(wrapped.to_vec()).push_bind(key_id);
-            });
-            q.push(
-                " ON CONFLICT (case_id) DO UPDATE SET wrapped_key = excluded.wrapped_key, \
-                master_key_id = excluded.master_key_id",
-            );
+        for mut q in crate::new_rows::person_keys(keys) {
             q.build().execute(&mut *conn).await?;
         }
         Ok(())

@@ -25,6 +25,7 @@ mod firewall;
 mod idempotency;
 mod marginals;
 mod monitoring;
+mod new_rows;
 pub mod postgres;
 mod projection;
 mod protection;

@@ -259,6 +259,14 @@ pub trait Drafts: Send + Sync {
     async fn delete_referral_drafts_before(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
+/// The cases of a bulk load ([`Cases::load_cases`]), batch by batch.
+#[async_trait]
+pub trait CaseBatches: Send {
+    /// The next batch, `None` once every case was given, or the error that stopped the
+    /// producer (the load then stops and returns it).
+    async fn next_batch(&mut self) -> Option<StoreResult<Vec<NewCase>>>;
+}
+
 /// Cases: events, projection and identifying record (`cases.rs`).
 #[async_trait]
 pub trait Cases: Send + Sync {
@@ -266,8 +274,17 @@ pub trait Cases: Send + Sync {
     /// transaction. With an idempotency key, a repeat of the same request returns the first
     /// result and creates nothing; a different request under the same key is a `Conflict`.
     async fn create_case(&self, case: &NewCase, idempotency: Option<&IdempotencyKey>) -> StoreResult<Created>;
-    /// Creates many cases in few transactions (demonstration data, imports).
-    async fn create_cases_bulk(&self, cases: &[NewCase]) -> StoreResult<()>;
+    /// Stores many new cases (demonstration data), taken batch by batch from `batches` in the
+    /// order given, calling `progress` with the number stored so far; `expected` is how many
+    /// will come. How many were stored. SQLite stores them in one transaction (all or nothing;
+    /// a large load rebuilds the indexes of `cases` once after the rows instead of row by row);
+    /// PostgreSQL commits each batch.
+    async fn load_cases(
+        &self,
+        expected: u64,
+        batches: &mut dyn CaseBatches,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> StoreResult<u64>;
     /// Appends events to a case whose version is still `expected_version`, rewrites its
     /// projection from `state`, in one transaction; `Conflict` if someone changed it first.
     /// Any vault fields in `change` are written in the same transaction.

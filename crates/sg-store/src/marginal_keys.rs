@@ -58,6 +58,13 @@ impl MarginalDeltas {
         self.add_cell(&Cell::from_case(row), sign);
     }
 
+    /// Adds every amount of `other` (the deltas of more cases, computed apart).
+    pub fn merge(&mut self, other: MarginalDeltas) {
+        for (key, amounts) in other.0 {
+            self.add(key, amounts);
+        }
+    }
+
     fn add(&mut self, key: Key, amounts: [i64; 3]) {
         let sums = self.0.entry(key).or_default();
         for (s, a) in sums.iter_mut().zip(amounts) {

@@ -7,6 +7,7 @@
 //! one `fsync` for every write waiting, each acknowledged only once durable.
 
 mod backup;
+pub(crate) mod bulk;
 pub(crate) mod group_commit;
 
 use std::path::Path;
@@ -22,6 +23,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 /// The schema migrations compiled into the binary.
 /// They stay in `crates/sg-store-sqlite/migrations`, numbered in step with PostgreSQL's.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../sg-store-sqlite/migrations");
+
+/// The single writer's page cache, in KiB (128 MiB at most, used only as written).
+pub(crate) const WRITER_CACHE_KIB: i64 = 131_072;
 
 /// Marks a [`SqlStore`] on SQLite.
 pub enum Sqlite {}
@@ -63,7 +67,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             // The single writer gets a larger page cache (128 MiB at most, used only as written):
             // bulk loads touch every index of a growing file, and a cache miss there is a read.
-            .connect_with(options.clone().pragma("cache_size", "-131072"))
+            .connect_with(options.clone().pragma("cache_size", format!("-{WRITER_CACHE_KIB}")))
             .await
             .map_err(convert::error)?;
         let reader = SqlitePoolOptions::new()
