@@ -29,7 +29,8 @@ pub const NAME_MAX_WAIT: Duration = Duration::minutes(1);
 /// Attempts from one address, over every name, before the waits begin.
 pub const ADDRESS_FREE: i64 = 30;
 
-/// A key's hash, so that neither the name typed nor the address is stored in clear.
+/// A key's digest; [`App::rules`] keys it, so that neither the name typed nor the address is
+/// stored in clear, nor found from the table by hashing guesses.
 fn key(kind: &str, parts: &[&str]) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(b"safeguard/sign-in-throttle/v1");
@@ -41,7 +42,7 @@ fn key(kind: &str, parts: &[&str]) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
-/// The three rules of an attempt for `name` from `client`.
+/// The three rules of an attempt for `name` from `client`, with unkeyed digests as keys.
 pub fn rules(name: &str, client: IpAddr) -> [ThrottleRule; 3] {
     let name = name.trim().to_lowercase();
     let addr = client.to_string();
@@ -71,9 +72,16 @@ pub fn rules(name: &str, client: IpAddr) -> [ThrottleRule; 3] {
 }
 
 impl App {
+    /// [`rules`] with their keys keyed (HMAC-SHA256 under the fingerprint key, outside the
+    /// database): staff names and addresses typed at sign-in cannot be recovered from
+    /// `sign_in_throttle` by hashing a list of names.
+    fn rules(&self, name: &str, client: IpAddr) -> [ThrottleRule; 3] {
+        rules(name, client).map(|r| ThrottleRule { key: self.request_fingerprint(&r.key), ..r })
+    }
+
     /// Takes one attempt for `name` from `client`, refused while any of its keys must wait.
     pub(crate) async fn take_attempt(&self, name: &str, client: IpAddr) -> Result<(), AppError> {
-        match self.store.take_sign_in_attempt(&rules(name, client), self.clock.now()).await? {
+        match self.store.take_sign_in_attempt(&self.rules(name, client), self.clock.now()).await? {
             // Whole seconds, rounded up, so "wait 0 seconds" is never said.
             Some(wait) => Err(AppError::Forbidden(Refusal::TooManyAttempts { seconds: wait.whole_seconds().max(1) })),
             None => Ok(()),
@@ -83,7 +91,7 @@ impl App {
     /// After a successful attempt: the name's keys forget their failures, and the address gives
     /// back the attempt (others share it).
     pub(crate) async fn attempt_succeeded(&self, name: &str, client: IpAddr) -> Result<(), AppError> {
-        let [both, name, address] = rules(name, client);
+        let [both, name, address] = self.rules(name, client);
         self.store.sign_in_succeeded(&[both.key, name.key], &[address.key]).await?;
         Ok(())
     }

@@ -379,3 +379,26 @@ async fn guessing_the_current_code_from_a_session_is_throttled() {
     assert_eq!(path, "/account/two-factor");
     assert!(html.contains("Too many attempts"), "{html}");
 }
+
+/// The throttle's keys are keyed (HMAC under the fingerprint key): a copy of the database and a
+/// list of staff names do not tell who tried to sign in, or from where. (They were unkeyed
+/// SHA-256 digests, which `sg_app::throttle::rules` still computes.)
+#[tokio::test]
+async fn the_throttle_table_holds_no_digest_a_list_of_names_would_match() {
+    let t = TestApp::start().await;
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    post_sign_in(&t, &client, "Dana Staff", "a wrong guess").await;
+    let sql = "SELECT key FROM sign_in_throttle";
+    let keys: Vec<Vec<u8>> = match &t.database_url {
+        Some(url) => sqlx::query_scalar(sql).fetch_all(&sqlx::PgPool::connect(url).await.unwrap()).await.unwrap(),
+        None => {
+            let url = format!("sqlite://{}", t.dir_path.join("safeguard.db").display());
+            sqlx::query_scalar(sql).fetch_all(&sqlx::SqlitePool::connect(&url).await.unwrap()).await.unwrap()
+        }
+    };
+    assert_eq!(keys.len(), 3, "one row per rule");
+    for guess in sg_app::throttle::rules("Dana Staff", "127.0.0.1".parse().unwrap()) {
+        assert!(!keys.contains(&guess.key), "an unkeyed digest of the name or address is stored");
+    }
+}
