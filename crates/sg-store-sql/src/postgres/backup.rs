@@ -6,7 +6,7 @@
 use std::io::{BufRead, Write};
 
 use sg_store::{StoreError, StoreResult};
-use sqlx::{Connection, Row};
+use sqlx::Connection;
 
 use super::PgStore;
 use crate::convert::error;
@@ -98,41 +98,6 @@ pub struct TableDump {
 }
 
 impl PgStore {
-    /// Reads every table in one consistent snapshot, without stopping writers: the schema
-    /// version, the tables, and the audit log's entry count and head hash (hex) in that snapshot.
-    pub async fn dump(&self) -> StoreResult<(i64, Vec<TableDump>, (u64, Option<String>))> {
-        // Records still pending are dumped too, but the head reported is then the chained one.
-        self.settle_audit().await?;
-        let mut conn = self.pool().acquire().await.map_err(error)?;
-        let mut tx = conn.begin().await.map_err(error)?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await
-            .map_err(error)?;
-        let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(error)?;
-        let mut out = Vec::with_capacity(TABLES.len());
-        for table in TABLES {
-            // Table names come from the constant list above, never from input.
-            let row = sqlx::query(&format!(
-                "SELECT count(*) AS n, coalesce(json_agg(t), '[]'::json)::text AS rows FROM {table} t"
-            ))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(error)?;
-            out.push(TableDump { table: table.to_string(), rows: row.get("n"), json: row.get("rows") });
-        }
-        let head: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(error)?;
-        tx.commit().await.map_err(error)?;
-        let audit = head.map(|(seq, hash)| (seq as u64, Some(hex::encode(hash)))).unwrap_or((0, None));
-        Ok((version.unwrap_or(0), out, audit))
-    }
-
     /// Streams every table to `out` from one consistent snapshot, without stopping writers:
     /// `head` writes the header first (from the snapshot's version, counts and audit head), then
     /// each table is a line `{"table": …, "rows": N}` and its N rows, one JSON object a line
