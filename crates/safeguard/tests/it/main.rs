@@ -11,6 +11,7 @@ mod authorisation;
 mod backup;
 mod bench;
 mod case_actions;
+mod checker_findings;
 mod cli;
 mod clock;
 mod consent_confirmation;

@@ -29,7 +29,7 @@ fn line(text: String, jurisdiction: Jurisdiction, on: Date, r: &InForce<'_>) -> 
         in_force: crate::i18n::trf(
             "decide.rule.in_force",
             &[
-                ("jurisdiction", &crate::i18n::label("jurisdiction", jurisdiction)),
+                ("where", &crate::i18n::label("jurisdiction_in", jurisdiction)),
                 ("on", &crate::dates::staff(on)),
                 ("from", &crate::dates::staff(r.version.from)),
             ],

@@ -101,6 +101,8 @@ pub(crate) struct FieldView {
     value: String,
     choices: Vec<Choice>,
     error: String,
+    /// The error's language when it is not the page's (a rule's English), or "".
+    error_lang: &'static str,
 }
 
 #[derive(Template)]
@@ -166,6 +168,7 @@ fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage]) -> 
         value,
         choices,
         error: message_for(errors, f.name).to_string(),
+        error_lang: super::error_lang(errors, f.name),
     }
 }
 
@@ -297,7 +300,11 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
             _ => f.required && value.is_empty(),
         };
         if bad {
-            errors.push(FieldMessage { field: f.name.into(), message: tr(kind, &format!("{}_error", f.name)) });
+            errors.push(FieldMessage {
+                lang: "",
+                field: f.name.into(),
+                message: tr(kind, &format!("{}_error", f.name)),
+            });
         }
     }
     if !errors.is_empty() {
@@ -338,7 +345,7 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
     // Unreachable for the steps in the table; named against the step's first field if it were.
     parsed.ok_or_else(|| {
         let first = fields(kind).and_then(|f| f.first()).map_or("date", |f| f.name);
-        vec![FieldMessage { field: first.into(), message: tr(kind, &format!("{first}_error")) }]
+        vec![FieldMessage { lang: "", field: first.into(), message: tr(kind, &format!("{first}_error")) }]
     })
 }
 
@@ -371,7 +378,7 @@ pub(crate) async fn record(
     let date = match super::referral::parse_date_input(&form, "date") {
         Ok(d) => d,
         Err(m) => {
-            errors.push(FieldMessage { field: "date".into(), message: m });
+            errors.push(FieldMessage { lang: "", field: "date".into(), message: m });
             None
         }
     };
@@ -395,28 +402,34 @@ pub(crate) async fn record(
                 return Redirect::to(&to).into_response();
             }
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
+                lang: "",
                 field: t.field().unwrap_or(first).to_string(),
                 message: crate::i18n::transition_message(&t),
             }),
             Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { message: crate::i18n::field_message(&f), field: f.field })
+                errors.push(FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field })
             }
             // Someone changed the case since the form was read: the form comes back with what
             // was typed and the case's new version, so nothing typed is lost.
             Err(AppError::Conflict(_)) => {
-                errors.push(FieldMessage { field: first.into(), message: crate::i18n::tr("act.stale") });
+                errors.push(FieldMessage { lang: "", field: first.into(), message: crate::i18n::tr("act.stale") });
                 return match page(&state, &who, id, kind, Some(&form), errors).await {
                     Ok(p) => render_with(StatusCode::CONFLICT, &p),
                     Err(e) => error_page(e),
                 };
             }
+            // A rule's refusal is the rule's own English (marked so on a Welsh page).
             Err(AppError::Rule(r)) => {
                 let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
                     "removal_to_ecat_echr_state"
                 } else {
                     "date"
                 };
-                errors.push(FieldMessage { field: field.into(), message: super::auth::capitalise(&r.to_string()) })
+                errors.push(FieldMessage {
+                    lang: "en",
+                    field: field.into(),
+                    message: super::auth::capitalise(&r.to_string()),
+                })
             }
             Err(e) => return error_page(e),
         }

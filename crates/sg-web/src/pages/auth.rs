@@ -86,10 +86,14 @@ pub(crate) async fn sign_in(
     let name = form.get("name");
     let mut errors = vec![];
     if name.is_empty() {
-        errors.push(FieldMessage { field: "name".into(), message: crate::i18n::tr("sign_in.error.name") });
+        errors.push(FieldMessage { lang: "", field: "name".into(), message: crate::i18n::tr("sign_in.error.name") });
     }
     if form.get("password").is_empty() {
-        errors.push(FieldMessage { field: "password".into(), message: crate::i18n::tr("sign_in.error.password") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "password".into(),
+            message: crate::i18n::tr("sign_in.error.password"),
+        });
     }
     if errors.is_empty() {
         match state.app.sign_in(&name, &form.get("password"), client).await {
@@ -101,7 +105,7 @@ pub(crate) async fn sign_in(
                 if let Refusal::TooManyAttempts { seconds } = m {
                     retry_after = Some(seconds);
                 }
-                errors.push(FieldMessage { field: "name".into(), message: crate::i18n::refusal_message(m) })
+                errors.push(FieldMessage { lang: "", field: "name".into(), message: crate::i18n::refusal_message(m) })
             }
             Err(e) => return error_page(e),
         }
@@ -163,7 +167,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, 
     render(&CodePage {
         layout: anonymous("sign_in.code_page", &token),
         has_errors: true,
-        errors: vec![FieldMessage { field: "code".into(), message }],
+        errors: vec![FieldMessage { lang: "", field: "code".into(), message }],
         code: String::new(),
     })
 }
@@ -212,18 +216,20 @@ pub(crate) async fn set_password(
     }
     let (current, password, confirmation) =
         (form.get("current-password"), form.get("password"), form.get("confirmation"));
-    let message =
-        match state.app.change_password(&who.user, &who.session, &current, &password, &confirmation, client).await {
-            Ok(token) => {
-                return ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Redirect::to("/"))
-                    .into_response()
-            }
-            Err(AppError::Invalid(f)) => FieldMessage { message: crate::i18n::field_message(&f), field: f.field },
-            Err(AppError::Forbidden(m)) => {
-                FieldMessage { field: "current-password".into(), message: crate::i18n::refusal_message(m) }
-            }
-            Err(e) => return error_page(e),
-        };
+    let message = match state
+        .app
+        .change_password(&who.user, &who.session, &current, &password, &confirmation, client)
+        .await
+    {
+        Ok(token) => {
+            return ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Redirect::to("/")).into_response()
+        }
+        Err(AppError::Invalid(f)) => FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field },
+        Err(AppError::Forbidden(m)) => {
+            FieldMessage { lang: "", field: "current-password".into(), message: crate::i18n::refusal_message(m) }
+        }
+        Err(e) => return error_page(e),
+    };
     let has_password = match state.app.has_password(who.user.id).await {
         Ok(has) => has,
         Err(e) => return error_page(e),

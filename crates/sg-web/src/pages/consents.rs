@@ -220,29 +220,41 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let purpose = Purpose::from_code(&form.get("purpose"));
     if purpose.is_none() {
-        errors.push(FieldMessage { field: "purpose".into(), message: crate::i18n::tr("consents.error.purpose") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "purpose".into(),
+            message: crate::i18n::tr("consents.error.purpose"),
+        });
     }
     let categories: Vec<DataCategory> =
         form.all("categories").iter().filter_map(|c| DataCategory::from_code(c)).collect();
     if categories.is_empty() {
-        errors.push(FieldMessage { field: "categories".into(), message: crate::i18n::tr("consents.error.categories") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "categories".into(),
+            message: crate::i18n::tr("consents.error.categories"),
+        });
     }
     let recipient_org = form.get("recipient_org");
     if recipient_org.is_empty() {
-        errors
-            .push(FieldMessage { field: "recipient_org".into(), message: crate::i18n::tr("consents.error.recipient") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "recipient_org".into(),
+            message: crate::i18n::tr("consents.error.recipient"),
+        });
     }
     let expires_on = match super::referral::parse_date_input(&form, "expires_on") {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
             errors.push(FieldMessage {
+                lang: "",
                 field: "expires_on".into(),
                 message: crate::i18n::tr("consents.error.expires_on"),
             });
             None
         }
         Err(m) => {
-            errors.push(FieldMessage { field: "expires_on".into(), message: m });
+            errors.push(FieldMessage { lang: "", field: "expires_on".into(), message: m });
             None
         }
     };
@@ -260,7 +272,7 @@ pub(crate) async fn record(
         match state.app.add_consent(&who.user, id, input).await {
             Ok(_) => return Redirect::to(&format!("/cases/{id}/consents")).into_response(),
             Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { message: crate::i18n::field_message(&f), field: f.field })
+                errors.push(FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field })
             }
             Err(e) => return error_page(e),
         }
@@ -301,6 +313,7 @@ pub(crate) async fn countersign(
             Ok(mut p) => {
                 p.has_errors = true;
                 p.errors = vec![FieldMessage {
+                    lang: "",
                     message: crate::i18n::field_message(&f),
                     field: format!("countersign-{}", f.field),
                 }];

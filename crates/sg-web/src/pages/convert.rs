@@ -72,14 +72,22 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
     let mut errors = vec![];
     let code = form.get("conversion_code");
     if code.is_empty() {
-        errors.push(FieldMessage { field: "conversion_code".into(), message: crate::i18n::tr("convert.error.code") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "conversion_code".into(),
+            message: crate::i18n::tr("convert.error.code"),
+        });
     }
     let full_name = form.get("full_name");
     if full_name.is_empty() {
-        errors.push(FieldMessage { field: "full_name".into(), message: crate::i18n::tr("convert.error.full_name") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "full_name".into(),
+            message: crate::i18n::tr("convert.error.full_name"),
+        });
     }
     let dob = super::referral::parse_date_input(&form, "dob").unwrap_or_else(|m| {
-        errors.push(FieldMessage { field: "dob".into(), message: m });
+        errors.push(FieldMessage { lang: "", field: "dob".into(), message: m });
         None
     });
     if errors.is_empty() {
@@ -103,7 +111,7 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
                 } else {
                     crate::i18n::field_message(&f)
                 };
-                errors.push(FieldMessage { field: f.field, message })
+                errors.push(FieldMessage { lang: "", field: f.field, message })
             }
             Err(e) => return error_page(e),
         }

@@ -81,7 +81,7 @@ fn rule_text(jurisdiction: sg_domain::Jurisdiction, q: Question, on: time::Date)
         in_force: crate::i18n::trf(
             "decide.rule.in_force",
             &[
-                ("jurisdiction", &crate::i18n::label("jurisdiction", jurisdiction)),
+                ("where", &crate::i18n::label("jurisdiction_in", jurisdiction)),
                 ("on", &crate::dates::staff(on)),
                 ("from", &crate::dates::staff(v.from)),
             ],
@@ -188,16 +188,24 @@ pub(crate) async fn record(
     let mut stale = false;
     let outcome = DecisionOutcome::from_code(&form.get("outcome"));
     if outcome.is_none() {
-        errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("decide.error.outcome") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "outcome".into(),
+            message: crate::i18n::tr("decide.error.outcome"),
+        });
     }
     let reasons = form.get("reasons");
     if reasons.is_empty() {
-        errors.push(FieldMessage { field: "reasons".into(), message: crate::i18n::tr("decide.error.reasons") });
+        errors.push(FieldMessage {
+            lang: "",
+            field: "reasons".into(),
+            message: crate::i18n::tr("decide.error.reasons"),
+        });
     }
     let date = match super::referral::parse_date_input(&form, "date") {
         Ok(d) => d,
         Err(m) => {
-            errors.push(FieldMessage { field: "date".into(), message: m });
+            errors.push(FieldMessage { lang: "", field: "date".into(), message: m });
             None
         }
     };
@@ -236,19 +244,23 @@ pub(crate) async fn record(
                 return Redirect::to(&format!("/cases/{id}?done={}", kind.code())).into_response();
             }
             Err(AppError::Transition(t)) => errors.push(FieldMessage {
+                lang: "",
                 field: t.field().unwrap_or("outcome").to_string(),
                 message: crate::i18n::transition_message(&t),
             }),
             Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { message: crate::i18n::field_message(&f), field: f.field })
+                errors.push(FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field })
             }
-            Err(AppError::Rule(r)) => {
-                errors.push(FieldMessage { field: "date".into(), message: super::auth::capitalise(&r.to_string()) })
-            }
+            // A rule's refusal is the rule's own English (marked so on a Welsh page).
+            Err(AppError::Rule(r)) => errors.push(FieldMessage {
+                lang: "en",
+                field: "date".into(),
+                message: super::auth::capitalise(&r.to_string()),
+            }),
             // Someone changed the case since the form was read: the form comes back with what was
             // typed and the case's new version, so nothing typed is lost.
             Err(AppError::Conflict(_)) => {
-                errors.push(FieldMessage { field: "outcome".into(), message: crate::i18n::tr("act.stale") });
+                errors.push(FieldMessage { lang: "", field: "outcome".into(), message: crate::i18n::tr("act.stale") });
                 stale = true;
             }
             Err(e) => return error_page(e),

@@ -162,6 +162,9 @@ impl Layout {
 pub(crate) struct FieldMessage {
     pub field: String,
     pub message: String,
+    /// The message's language when it is not the page's (`"en"` for a rule's own English
+    /// refusal on a Welsh page), or "".
+    pub lang: &'static str,
 }
 
 impl FieldMessage {
@@ -174,6 +177,12 @@ impl FieldMessage {
             self.field.clone()
         }
     }
+}
+
+/// The language of the first error on `field`, for its `lang` attribute ("" when it is the
+/// page's own; see [`FieldMessage::lang`]).
+pub(crate) fn error_lang(errors: &[FieldMessage], field: &str) -> &'static str {
+    errors.iter().find(|e| e.field == field).map_or("", |e| e.lang)
 }
 
 /// The ids of the pages' date inputs (`date_input.html`).

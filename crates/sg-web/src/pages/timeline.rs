@@ -13,6 +13,9 @@ pub(crate) struct Line {
     pub text: String,
     /// Written reasons, as the person who recorded the step wrote them.
     pub detail: Option<String>,
+    /// Whether `detail` is the rules' own English (the routing sentence written when the
+    /// case was opened), which a Welsh page marks `lang="en"`.
+    pub detail_is_rule: bool,
 }
 
 fn question(q: sg_domain::Question) -> String {
@@ -60,6 +63,10 @@ pub(crate) fn lines(entries: &[TimelineEntry]) -> Vec<Line> {
             on: crate::dates::staff(e.stored.event.on),
             text: summary(&e.stored.event.event),
             detail: e.detail.clone(),
+            // Opening a case writes the referral and its routing (seq 1 and 2); a later routing
+            // carries the reasons of the person who sent the case on.
+            detail_is_rule: e.stored.seq == 2
+                && matches!(e.stored.event.event, CaseEvent::RoutedToCompetentAuthority { .. }),
         })
         .collect()
 }

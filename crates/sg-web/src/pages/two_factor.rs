@@ -73,7 +73,7 @@ pub(crate) async fn second_factor(
         Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(m),
         Err(e) => return error_page(e),
     };
-    sign_in_step(&who, vec![FieldMessage { field: "code".into(), message }])
+    sign_in_step(&who, vec![FieldMessage { lang: "", field: "code".into(), message }])
 }
 
 fn enrol_form(who: &PageUser, secret: String, errors: Vec<FieldMessage>) -> Response {
@@ -116,13 +116,13 @@ pub(crate) async fn enrol(
             enrol_form(
                 &who,
                 secret,
-                vec![FieldMessage { field: field.into(), message: crate::i18n::field_message(&f) }],
+                vec![FieldMessage { lang: "", field: field.into(), message: crate::i18n::field_message(&f) }],
             )
         }
         Err(AppError::Forbidden(m)) => enrol_form(
             &who,
             secret,
-            vec![FieldMessage { field: "current-code".into(), message: crate::i18n::refusal_message(m) }],
+            vec![FieldMessage { lang: "", field: "current-code".into(), message: crate::i18n::refusal_message(m) }],
         ),
         Err(e) => error_page(e),
     }

