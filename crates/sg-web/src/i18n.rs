@@ -132,6 +132,23 @@ pub(crate) fn tf(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+/// A sentence with one value set apart, for `<bdi>`: the text before the value, the value
+/// and the text after it. Pages write `{{ s.before }}<bdi>{{ s.value }}</bdi>{{ s.after }}` so
+/// that a case reference keeps its own direction inside right-to-left text.
+pub(crate) struct Isolated {
+    pub before: String,
+    pub value: String,
+    pub after: String,
+}
+
+/// The text for `key` in `locale` with its `{name}` placeholder set apart as an [`Isolated`]
+/// value (the whole text before it when the catalogue has no such placeholder).
+pub(crate) fn isolated(locale: Locale, key: &str, name: &str, value: &str) -> Isolated {
+    let text = t(locale, key);
+    let (before, after) = text.split_once(&format!("{{{name}}}")).unwrap_or((&text, ""));
+    Isolated { before: before.to_string(), value: value.to_string(), after: after.to_string() }
+}
+
 tokio::task_local! {
     /// The language negotiated for the request being served, set by [`choose_language`].
     static PAGE_LOCALE: Locale;
@@ -268,5 +285,8 @@ mod tests {
         assert_eq!(negotiate(None, &h, &Locale::ALL).0, Locale::Vi);
         assert_eq!(Locale::Ar.dir(), "rtl");
         assert_eq!(tf(Locale::En, "survivor.view.until", &[("date", "2027-01-01")]), "until 2027-01-01");
+        let r = isolated(Locale::Ar, "survivor.view.reference", "reference", "NRM-1");
+        assert_eq!((r.before.as_str(), r.value.as_str()), ("الرقم المرجعي لقضيتك هو ", "NRM-1"));
+        assert_eq!(r.after, ".");
     }
 }

@@ -73,3 +73,24 @@ async fn english_rule_text_on_a_welsh_page_is_marked_lang_en() {
     assert!(!html.contains("<a href=\"#date-day\">"), "{html}");
 }
 
+#[tokio::test]
+async fn the_survivors_case_reference_is_isolated_in_arabic() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let case = case_in(&t, &fr, "england-wales").await;
+    let r = t
+        .client
+        .post(t.url(&format!("/api/v1/cases/{case}/survivor-code")))
+        .bearer_auth(&fr.0)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let code: serde_json::Value = r.json().await.unwrap();
+    let person = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let form = [("code", code["code"].as_str().unwrap())];
+    common::post_presession(&person, &t.url("/survivor"), &form).await;
+    let html = person.get(t.url("/survivor/view?lang=ar")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("dir=\"rtl\""), "{html}");
+    assert!(html.contains("id=\"case-reference\">الرقم المرجعي لقضيتك هو <bdi>SG-"), "{html}");
+}

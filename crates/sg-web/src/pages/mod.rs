@@ -117,6 +117,10 @@ impl Layout {
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         crate::i18n::tf(self.locale, key, args)
     }
+    /// Like [`Layout::tf`] with one placeholder, set apart for `<bdi>` (a case reference).
+    pub fn isolated(&self, key: &str, name: &str, value: &str) -> crate::i18n::Isolated {
+        crate::i18n::isolated(self.locale, key, name, value)
+    }
     /// The frame's language fields for `locale`, with no switcher.
     fn frame(locale: Locale) -> Self {
         Self {

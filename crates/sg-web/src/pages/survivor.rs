@@ -184,7 +184,8 @@ pub(crate) struct ViewPage {
     layout: Layout,
     has_errors: bool,
     locale: Locale,
-    reference: String,
+    /// "Your case reference is …", the reference set apart for `<bdi>`.
+    reference: crate::i18n::Isolated,
     working_on: Vec<WorkText>,
     practices: Vec<(String, String)>,
     consents: Vec<ConsentText>,
@@ -216,7 +217,7 @@ pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuer
                 layout,
                 has_errors: false,
                 locale,
-                reference: tf(locale, "survivor.view.reference", &[("reference", &view.reference)]),
+                reference: crate::i18n::isolated(locale, "survivor.view.reference", "reference", &view.reference),
                 working_on: view.working_on.iter().map(|w| work_text(locale, w)).collect(),
                 practices: view.legal_practices.clone(),
                 consents: view.consents.iter().map(|c| consent_text(locale, c)).collect(),
