@@ -116,6 +116,11 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   assert.equal(await survivor.getAttribute('html', 'dir'), 'rtl');
   assert.match(await survivor.textContent('h1'), /معلوماتك/);
   assert.match(await survivor.textContent('#translation-review'), /مترجم محترف/);
+  // The inset bar is on the side the text starts from (the right, in Arabic), and the case
+  // reference keeps its own direction.
+  const bar = await survivor.$eval('#translation-review', (e) => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]);
+  assert.deepEqual(bar, ['10px', '0px'], 'the inset bar does not mirror');
+  assert.equal(await survivor.locator('#case-reference bdi').count(), 1);
   await shoot(survivor, 'survivor-view-ar');
   for (const lang of ['sq', 'vi', 'ti']) {
     await go(survivor, `/survivor/view?lang=${lang}`);

@@ -1,10 +1,12 @@
-// Debian's Chromium driven by playwright-core, with axe-core run on every page visited and
-// screenshots of the main pages at phone and desktop widths.
+// Debian's Chromium driven by playwright-core, with axe-core run on every page visited (its
+// HTML kept for the Nu HTML Checker) and screenshots of the main pages at phone and desktop
+// widths, where neither the page nor a table may scroll sideways.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { kept, track } from './html.js';
 import { freshTotp, step, totp } from './totp.js';
 
 const require = createRequire(import.meta.url);
@@ -27,14 +29,21 @@ export function launch() {
   });
 }
 
-/** Runs axe-core on the page; fails on any serious or critical violation. */
+/** Runs axe-core on the page (with target-size); fails on any serious or critical violation.
+ *  The page's HTML, as sent, is kept for the Nu HTML Checker (html-check.js). */
 export async function audit(page) {
+  track(page);
+  await kept(page);
   // With scripts off nothing can be evaluated in the page; those pages are audited in the
   // journeys that run with scripts on.
   if (noScript.has(page)) return;
   // Evaluated over the DevTools protocol, so the pages' Content-Security-Policy still holds.
   await page.evaluate(axeSource);
-  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  // target-size (WCAG 2.5.8) is off in axe by default; Lighthouse turns it on, and so do we.
+  const result = await page.evaluate(() => globalThis.axe.run(document, {
+    resultTypes: ['violations'],
+    rules: { 'target-size': { enabled: true } },
+  }));
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const where = new URL(page.url()).pathname;
   audited.add(where.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}'));
@@ -47,6 +56,7 @@ export async function audit(page) {
 
 /** Opens a path and audits it. */
 export async function go(page, path) {
+  track(page);
   const response = await page.goto(path);
   await audit(page);
   return response;
@@ -54,6 +64,7 @@ export async function go(page, path) {
 
 /** Clicks a submit button (by its text) and audits the page that comes back. */
 export async function submit(page, text) {
+  track(page);
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: text, exact: true }).click()]);
   await audit(page);
 }
@@ -80,6 +91,27 @@ export async function shoot(page, name) {
         .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`), width);
       assert.fail(`${name} is ${wide}px wide at ${width}px, the page scrolls sideways: ${culprits.join(', ')}`);
     }
+    if (width === 375 && !noScript.has(page)) {
+      // Targets at least 24px (WCAG 2.5.8) on a phone too, where the header wraps.
+      await page.evaluate(axeSource);
+      const small = await page.evaluate(() => globalThis.axe.run(document, {
+        runOnly: ['target-size'], resultTypes: ['violations'],
+      }));
+      const targets = small.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+      assert.deepEqual(targets, [], `${name}: targets smaller than 24px at 375px`);
+    }
+    if (width === 375) {
+      // No table scrolls sideways on a phone either: records stack, one block per row; a table
+      // of figures may scroll in its own box, which the keyboard can reach and its caption names.
+      const tables = await page.evaluate(() => [...document.querySelectorAll('main table')].map((t) => ({
+        id: t.id || t.className,
+        wide: t.scrollWidth > t.clientWidth + 1,
+        scroll: t.classList.contains('sg-table--scroll'),
+        named: t.tabIndex === 0 && !!t.querySelector('caption')?.textContent.trim(),
+      })));
+      const bad = tables.filter((t) => (t.scroll ? !t.named : t.wide)).map((t) => t.id);
+      assert.deepEqual(bad, [], `${name}: tables that scroll sideways at 375px (or scroll unnamed)`);
+    }
     const file = join(screenshotDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     shots.push(file);
@@ -99,6 +131,7 @@ export async function signUp(browser, server, org, role, name, { javaScriptEnabl
     javaScriptEnabled,
   });
   const page = await context.newPage();
+  track(page);
   if (!javaScriptEnabled) noScript.add(page);
   await go(page, '/sign-in/code');
   await page.fill('#code', code);

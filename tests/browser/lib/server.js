@@ -21,9 +21,13 @@ function freePort() {
 }
 
 /** A running server: `base` URL, `user()` to add users, `stop()` when done. `extra`: more
- *  arguments for `safeguard serve` (such as a shorter `--idle-timeout-seconds`). */
-export async function startServer(extra = []) {
+ *  arguments for `safeguard serve` (such as a shorter `--idle-timeout-seconds`);
+ *  `demoCases`: synthetic cases added with `safeguard demo` before it starts. */
+export async function startServer(extra = [], { demoCases = 0 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'safeguard-browser-'));
+  if (demoCases > 0) {
+    execFileSync(binary, ['demo', '--cases', String(demoCases), '--data-dir', dataDir], { stdio: 'ignore' });
+  }
   const port = await freePort();
   // Pages load faster than a person clicks; the per-user rate limit is tested in Rust (limits::).
   const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, '--user-rate', '0', ...extra], {
