@@ -220,41 +220,25 @@ pub(crate) async fn record(
     let mut errors = vec![];
     let purpose = Purpose::from_code(&form.get("purpose"));
     if purpose.is_none() {
-        errors.push(FieldMessage {
-            lang: "",
-            field: "purpose".into(),
-            message: crate::i18n::tr("consents.error.purpose"),
-        });
+        errors.push(FieldMessage::new("purpose", crate::i18n::tr("consents.error.purpose")));
     }
     let categories: Vec<DataCategory> =
         form.all("categories").iter().filter_map(|c| DataCategory::from_code(c)).collect();
     if categories.is_empty() {
-        errors.push(FieldMessage {
-            lang: "",
-            field: "categories".into(),
-            message: crate::i18n::tr("consents.error.categories"),
-        });
+        errors.push(FieldMessage::new("categories", crate::i18n::tr("consents.error.categories")));
     }
     let recipient_org = form.get("recipient_org");
     if recipient_org.is_empty() {
-        errors.push(FieldMessage {
-            lang: "",
-            field: "recipient_org".into(),
-            message: crate::i18n::tr("consents.error.recipient"),
-        });
+        errors.push(FieldMessage::new("recipient_org", crate::i18n::tr("consents.error.recipient")));
     }
     let expires_on = match super::referral::parse_date_input(&form, "expires_on") {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
-            errors.push(FieldMessage {
-                lang: "",
-                field: "expires_on".into(),
-                message: crate::i18n::tr("consents.error.expires_on"),
-            });
+            errors.push(FieldMessage::new("expires_on", crate::i18n::tr("consents.error.expires_on")));
             None
         }
         Err(m) => {
-            errors.push(FieldMessage { lang: "", field: "expires_on".into(), message: m });
+            errors.push(FieldMessage::new("expires_on", m));
             None
         }
     };
@@ -272,7 +256,7 @@ pub(crate) async fn record(
         match state.app.add_consent(&who.user, id, input).await {
             Ok(_) => return Redirect::to(&format!("/cases/{id}/consents")).into_response(),
             Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field })
+                errors.push(FieldMessage::new(f.field.clone(), crate::i18n::field_message(&f)))
             }
             Err(e) => return error_page(e),
         }
@@ -312,11 +296,7 @@ pub(crate) async fn countersign(
         Err(AppError::Invalid(f)) => match page(&state, &who, id).await {
             Ok(mut p) => {
                 p.has_errors = true;
-                p.errors = vec![FieldMessage {
-                    lang: "",
-                    message: crate::i18n::field_message(&f),
-                    field: format!("countersign-{}", f.field),
-                }];
+                p.errors = vec![FieldMessage::new(format!("countersign-{}", f.field), crate::i18n::field_message(&f))];
                 render(&p)
             }
             Err(e) => error_page(e),

@@ -172,6 +172,10 @@ pub(crate) struct FieldMessage {
 }
 
 impl FieldMessage {
+    /// An error on `field` in the page's language.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into(), lang: "" }
+    }
     /// Where the error summary's link goes: a date input's first field (its day), since the
     /// date's own id names the group, which cannot take focus; any other field's id.
     pub fn anchor(&self) -> String {
