@@ -239,6 +239,19 @@ pub trait Sessions: Send + Sync {
         csrf_token: &str,
         second_factor_done: bool,
     ) -> StoreResult<bool>;
+    /// Keeps a form sent after its session ended, replacing any form kept earlier for the same
+    /// user (one each).
+    async fn keep_form(&self, form: &KeptFormRow) -> StoreResult<()>;
+    /// Takes back the form kept under `token_hash` when it is `user`'s and has not expired by
+    /// `now`: read and deleted in one statement, so it is given once. Another user's form stays.
+    async fn take_kept_form(
+        &self,
+        token_hash: &[u8],
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<KeptFormRow>>;
+    /// Deletes every kept form expired by `now`; how many.
+    async fn delete_kept_forms_before(&self, now: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Saved referral drafts (`drafts.rs`).

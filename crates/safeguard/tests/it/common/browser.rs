@@ -117,6 +117,20 @@ impl Browser {
         (status, url, html)
     }
 
+    /// Posts a form without the session's CSRF token, as another site's page would (its
+    /// cookies ride along); returns the status, final path and page.
+    pub async fn post_from_another_site(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let r = self.client.post(format!("{}{path}", self.base)).form(fields).send().await.unwrap();
+        let (status, url) = (r.status(), r.url().path().to_string());
+        let html = r.text().await.unwrap();
+        self.keep_csrf(&html);
+        (status, url, html)
+    }
+
     /// Posts a form with the session's CSRF token; returns the status, final path and page. A
     /// form sent before signing in is first shown, as a person sees it before sending it (it
     /// carries the browser's pre-session token).
