@@ -112,8 +112,9 @@ pub trait Accounts: Send + Sync {
     async fn sign_in_succeeded(&self, forget: &[Vec<u8>], undo: &[Vec<u8>]) -> StoreResult<()>;
     /// A user's password hash, if they have chosen a password.
     async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>>;
-    /// Replaces a user's password hash, ends every session of theirs but `keep` (the one they
-    /// changed it from), and appends the audit record, in one transaction.
+    /// Replaces a user's password hash, spends their sign-in codes, ends every session of
+    /// theirs but `keep` (the one they changed it from), and appends the audit record, in one
+    /// transaction.
     async fn change_password(
         &self,
         user: UserId,
@@ -179,9 +180,11 @@ pub trait Accounts: Send + Sync {
     ) -> StoreResult<bool>;
     /// Stores the hash of a one-time sign-in code.
     async fn add_sign_in_code(&self, user: UserId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
-    /// Consumes a one-time sign-in code: its user if it exists, is unused and unexpired; it can
-    /// never be used again.
-    async fn consume_sign_in_code(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
+    /// The user of a one-time sign-in code, if it exists, is unexpired and unspent, and its
+    /// user has no password: a code opens sessions until its user chooses a password, which
+    /// spends it ([`Accounts::change_password`]), so a new user who signs out first can use it
+    /// again.
+    async fn user_for_sign_in_code(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
 }
 
 /// The administrator's overviews and changes (`admin.rs`).
