@@ -47,11 +47,12 @@ fn binding(user: UserId, token_hash: &[u8]) -> Vec<u8> {
 }
 
 impl App {
-    /// The session behind a cookie token when it exists but has timed out (idle or absolute):
-    /// the one case in which a form sent with it is kept. `None` for a live or unknown session.
+    /// The session behind a cookie token when it exists, was fully signed in (no second factor
+    /// still to give) and has timed out (idle or absolute): the one case in which a form sent
+    /// with it is kept. `None` for a live, half-open or unknown session.
     pub async fn ended_session(&self, token: &str) -> Result<Option<Session>, AppError> {
         let Some(session) = self.store.session(&hash_secret(token)).await? else { return Ok(None) };
-        Ok(self.session_timed_out(&session).then_some(session))
+        Ok((self.session_timed_out(&session) && !session.second_factor_pending).then_some(session))
     }
 
     /// Keeps a form sent to `path` with the ended `session`, sealed; returns the token for the

@@ -182,3 +182,33 @@ async fn a_kept_form_is_erased_after_a_day() {
     assert_eq!(t.app.expire_kept_forms().await.unwrap(), 1);
     assert!(kept_rows(&t).await.is_empty());
 }
+
+/// Kept in the database, a form comes back whichever server process the sign-in reaches (or
+/// after a restart): nothing of it is held in the memory of the process that kept it.
+#[tokio::test]
+async fn a_kept_form_comes_back_through_another_server_process() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-elsewhere").await;
+    t.advance_minutes(31);
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/sign-in");
+    b.use_server(&t.another_process().await);
+    let (path, html) = b.sign_in_again(&t, "fr-elsewhere").await;
+    assert_eq!(path, "/referrals/new/identity", "the other process did not return the form");
+    assert!(html.contains("value=\"Ana Example\""), "{html}");
+}
+
+/// A session that never got past its second factor keeps nothing.
+#[tokio::test]
+async fn a_half_open_session_keeps_no_form() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-half").await;
+    b.post("/sign-out", &[]).await;
+    b.get("/sign-in").await;
+    let (_, path, _) = b.post("/sign-in", &[("name", "fr-half"), ("password", common::browser::PASSWORD)]).await;
+    assert_eq!(path, "/sign-in/two-factor");
+    t.advance_minutes(31);
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert!(path.starts_with("/sign-in"), "{path}");
+    assert!(kept_rows(&t).await.is_empty(), "a half-open session kept a form");
+}

@@ -32,6 +32,12 @@ impl Browser {
         Self { client, base: t.base.clone(), csrf: String::new() }
     }
 
+    /// Sends this browser's next requests to another server (its cookies, which name the host
+    /// and not the port, go with it).
+    pub fn use_server(&mut self, base: &str) {
+        self.base = base.to_string();
+    }
+
     /// A new user signs in with their one-time code (and enrols a second factor if their role
     /// needs one), without choosing a password.
     pub async fn with_code(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
