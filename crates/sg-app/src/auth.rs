@@ -221,10 +221,12 @@ impl App {
         }
     }
 
-    /// Spends a one-time sign-in code, audited either way. Codes have 256 bits, so guessing
-    /// needs no throttle.
+    /// Signs in with a sign-in code, audited either way. The code works until its user has
+    /// chosen a password (which spends it, [`App::change_password`]), so a new user who signs
+    /// out, or whose session ends, before choosing one can use it again; it still expires after
+    /// [`SIGN_IN_CODE_LIFETIME`]. Codes have 256 bits, so guessing needs no throttle.
     pub async fn sign_in_with_code(&self, code: &str) -> Result<User, AppError> {
-        match self.store.consume_sign_in_code(&hash_secret(code.trim()), self.clock.now()).await? {
+        match self.store.user_for_sign_in_code(&hash_secret(code.trim()), self.clock.now()).await? {
             Some(user) => {
                 self.audit(Some(&user), AuditAction::SignIn, None, Outcome::Allowed, "one-time code").await?;
                 Ok(user)

@@ -59,6 +59,8 @@ impl App {
         if !dry_run {
             let drafts = self.expire_drafts().await?;
             tracing::info!(drafts, "expired referral drafts deleted");
+            let forms = self.expire_kept_forms().await?;
+            tracing::info!(forms, "expired kept forms deleted");
         }
         Ok(count)
     }

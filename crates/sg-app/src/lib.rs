@@ -84,8 +84,6 @@ pub struct App {
     /// How long a browser session lasts without activity ([`auth::SESSION_IDLE_TIMEOUT`] unless
     /// the operator shortens it, as the browser suite does).
     pub session_idle: time::Duration,
-    /// Forms sent after their session ended, until their user signs in again.
-    pub kept_forms: Arc<kept_forms::KeptForms>,
     /// Keys the fingerprints of requests kept for idempotency (`protection.rs`); kept outside
     /// the database. A random one unless the binary loads the key file.
     pub fingerprint_key: Arc<sg_crypto::FingerprintKey>,
@@ -105,7 +103,6 @@ impl App {
             refusals: Arc::default(),
             simulations: Arc::default(),
             session_idle: auth::SESSION_IDLE_TIMEOUT,
-            kept_forms: Arc::default(),
             fingerprint_key: Arc::new(sg_crypto::FingerprintKey::generate()),
             audit_signer: None,
         }

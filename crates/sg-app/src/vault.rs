@@ -104,36 +104,61 @@ pub fn open<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&plain).map_err(|e| AppError::Internal(format!("unreadable vault entry: {e}")))
 }
 
-fn draft_aad(binding: &[u8]) -> Vec<u8> {
-    let mut aad = b"safeguard/draft/v1|".to_vec();
+fn bound_aad(purpose: &str, binding: &[u8]) -> Vec<u8> {
+    let mut aad = purpose.as_bytes().to_vec();
     aad.extend_from_slice(binding);
     aad
 }
+
+/// Seals `plain` under a fresh data key, the key wrapped by the master key, both bound to
+/// `purpose` and `binding`: `v1.` then the wrapped key and the sealed bytes, base64url, joined
+/// by `.`.
+fn seal_bound(keys: &KeyRing, purpose: &str, binding: &[u8], plain: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let dk = DataKey::generate();
+    let aad = bound_aad(purpose, binding);
+    format!("v1.{}.{}", b64.encode(keys.wrap(&dk, &aad)), b64.encode(dk.seal(plain, &aad)))
+}
+
+/// Opens what [`seal_bound`] sealed with the same purpose and binding; `None` if it cannot.
+fn open_bound(keys: &KeyRing, purpose: &str, binding: &[u8], sealed: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut parts = sealed.split('.');
+    let (Some("v1"), Some(wrapped), Some(body), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let aad = bound_aad(purpose, binding);
+    let dk = keys.unwrap(&b64.decode(wrapped).ok()?, &aad).ok()?;
+    dk.open(&b64.decode(body).ok()?, &aad).ok()
+}
+
+const DRAFT: &str = "safeguard/draft/v1|";
+const KEPT_FORM: &str = "safeguard/kept-form/v1|";
 
 /// Seals a referral draft under a fresh data key, bound to `binding` (the draft id and its
 /// author, so a sealed draft cannot be moved to another row or user): `v1.` then the wrapped key and the sealed
 /// draft, base64url, joined by `.`.
 pub fn seal_draft(keys: &KeyRing, binding: &[u8], draft: &str) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let dk = DataKey::generate();
-    let aad = draft_aad(binding);
-    format!("v1.{}.{}", b64.encode(keys.wrap(&dk, &aad)), b64.encode(dk.seal(draft.as_bytes(), &aad)))
+    seal_bound(keys, DRAFT, binding, draft.as_bytes())
 }
 
 /// Opens a draft sealed by [`seal_draft`] with the same binding (its id and author).
 pub fn open_draft(keys: &KeyRing, binding: &[u8], sealed: &str) -> Result<String, AppError> {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let bad = || AppError::Internal("unreadable draft".into());
-    let mut parts = sealed.split('.');
-    let (Some("v1"), Some(wrapped), Some(body), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
-    };
-    let aad = draft_aad(binding);
-    let dk = keys.unwrap(&b64.decode(wrapped).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
-    let plain = dk.open(&b64.decode(body).map_err(|_| bad())?, &aad).map_err(|_| bad())?;
-    String::from_utf8(plain).map_err(|_| bad())
+    String::from_utf8(open_bound(keys, DRAFT, binding, sealed).ok_or_else(bad)?).map_err(|_| bad())
+}
+
+/// Seals a form kept after its session ended (`crate::kept_forms`) as [`seal_draft`] seals a
+/// draft, bound to `binding` (its user and token hash).
+pub fn seal_kept_form(keys: &KeyRing, binding: &[u8], form: &[u8]) -> String {
+    seal_bound(keys, KEPT_FORM, binding, form)
+}
+
+/// Opens a form sealed by [`seal_kept_form`] with the same binding.
+pub fn open_kept_form(keys: &KeyRing, binding: &[u8], sealed: &str) -> Result<Vec<u8>, AppError> {
+    open_bound(keys, KEPT_FORM, binding, sealed).ok_or_else(|| AppError::Internal("unreadable kept form".into()))
 }
 
 impl crate::App {

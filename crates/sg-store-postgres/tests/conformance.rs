@@ -100,13 +100,20 @@ async fn story(store: Arc<dyn Store>) -> Vec<String> {
     store.reset_credentials(dee.user.id, b"new-code-hash", now, later, &record).await.unwrap();
     assert!(!state(store.list_users().await.unwrap()).has_password);
     let first_code = sg_app::auth::hash_secret(&dee.sign_in_code);
-    assert!(store.consume_sign_in_code(&first_code, now).await.unwrap().is_none(), "the old code still works");
-    assert_eq!(store.consume_sign_in_code(b"new-code-hash", now).await.unwrap().map(|u| u.id), Some(dee.user.id));
+    assert!(store.user_for_sign_in_code(&first_code, now).await.unwrap().is_none(), "the old code still works");
+    // The new code works until a password is chosen (twice here), and not after.
+    for _ in 0..2 {
+        let user = store.user_for_sign_in_code(b"new-code-hash", now).await.unwrap();
+        assert_eq!(user.map(|u| u.id), Some(dee.user.id));
+    }
+    let record = app.audit_record(None, AuditAction::PasswordChanged, None, Outcome::Allowed, "conformance");
+    store.change_password(dee.user.id, "$argon2id$placeholder", None, &record).await.unwrap();
+    assert!(store.user_for_sign_in_code(b"new-code-hash", now).await.unwrap().is_none(), "a spent code works");
     store.set_user_disabled(dee.user.id, Some(now)).await.unwrap();
     let refused = store.reset_credentials(dee.user.id, b"another", now, later, &record).await;
     assert!(matches!(refused, Err(StoreError::NotFound)), "a disabled user was reset");
     let listed = state(store.list_users().await.unwrap());
-    assert!(!listed.has_password && listed.user.disabled);
+    assert!(listed.has_password && listed.user.disabled, "the refused reset changed something");
     let mut wrapped = 0;
     for c in &cases {
         wrapped += u64::from(store.person_key(c.id).await.unwrap().is_some());

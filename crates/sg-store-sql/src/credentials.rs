@@ -75,6 +75,13 @@ pub(crate) async fn change_password(
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        // A sign-in code works until its user has a password: this spends it.
+        sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(audit.at)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(error)?;
         credential_changed(Conn::from(&mut *tx), user, keep, audit, auditor).await.map_err(error)?;
         tx.commit().await.map_err(error)
     })

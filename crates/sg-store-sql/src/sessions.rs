@@ -1,6 +1,8 @@
-//! Browser sessions, kept in the database so that any server process can serve any request.
+//! Browser sessions, kept in the database so that any server process can serve any request, and
+//! the forms sent after a session ended (`kept_forms`, migration 0025).
 
-use sg_store::{Session, StoreResult};
+use sg_domain::UserId;
+use sg_store::{KeptFormRow, Session, StoreResult};
 use time::OffsetDateTime;
 
 use crate::convert::{error, from_unix, unix, user_id};
@@ -114,6 +116,70 @@ impl<E: 'static> sg_store::Sessions for SqlStore<E> {
             .await
             .map_err(error)?;
             Ok(done.rows_affected() == 1)
+        })
+    }
+
+    async fn keep_form(&self, form: &KeptFormRow) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            // One row per user: a newer form replaces the older one in the same statement.
+            sqlx::query(
+                "INSERT INTO kept_forms (token_hash, user_id, kept_at, expires_at, sealed) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, kept_at = excluded.kept_at, \
+                 expires_at = excluded.expires_at, sealed = excluded.sealed",
+            )
+            .bind(&form.token_hash)
+            .bind(form.user.to_string())
+            .bind(unix(form.kept_at))
+            .bind(unix(form.expires_at))
+            .bind(&form.sealed)
+            .execute(pool)
+            .await
+            .map_err(error)?;
+            sqlx::query("DELETE FROM kept_forms WHERE expires_at <= $1")
+                .bind(unix(form.kept_at))
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    async fn take_kept_form(
+        &self,
+        token_hash: &[u8],
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<KeptFormRow>> {
+        write!(&self.db, |pool| {
+            let row = sqlx::query(
+                "DELETE FROM kept_forms WHERE token_hash = $1 AND user_id = $2 AND expires_at > $3 \
+                 RETURNING token_hash, user_id, kept_at, expires_at, sealed",
+            )
+            .bind(token_hash)
+            .bind(user.to_string())
+            .bind(unix(now))
+            .fetch_optional(pool)
+            .await
+            .map_err(error)?;
+            let Some(row) = row else { return Ok(None) };
+            Ok(Some(KeptFormRow {
+                token_hash: row.get("token_hash"),
+                user: user_id(row.get("user_id"))?,
+                kept_at: from_unix(row.get("kept_at")),
+                expires_at: from_unix(row.get("expires_at")),
+                sealed: row.get("sealed"),
+            }))
+        })
+    }
+
+    async fn delete_kept_forms_before(&self, now: OffsetDateTime) -> StoreResult<u64> {
+        write!(&self.db, |pool| {
+            let done = sqlx::query("DELETE FROM kept_forms WHERE expires_at <= $1")
+                .bind(unix(now))
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(done.rows_affected())
         })
     }
 }

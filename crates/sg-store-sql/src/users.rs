@@ -231,33 +231,21 @@ impl<E: 'static> sg_store::Accounts for SqlStore<E> {
         })
     }
 
-    async fn consume_sign_in_code(&self, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>> {
-        write!(&self.db, |pool| {
-            // One UPDATE both checks and spends the code, so two concurrent uses cannot both succeed.
-            let row = sqlx::query(
-                "UPDATE sign_in_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND \
-                expires_at > $3 RETURNING user_id",
-            )
-            .bind(unix(now))
+    async fn user_for_sign_in_code(&self, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>> {
+        read!(&self.db, |pool| {
+            // A code works until its user has a password: choosing one spends it
+            // (`credentials::change_password`, in the same transaction).
+            let row = sqlx::query(&format!(
+                "SELECT {USER_COLUMNS} FROM sign_in_codes c JOIN users u ON u.id = c.user_id \
+                 JOIN organisations o ON o.id = u.org_id \
+                 WHERE c.code_hash = $1 AND c.used_at IS NULL AND c.expires_at > $2 AND u.password_hash IS NULL"
+            ))
             .bind(hash)
             .bind(unix(now))
             .fetch_optional(pool)
             .await
             .map_err(error)?;
-            match row {
-                Some(row) => {
-                    let id = user_id(row.get("user_id"))?;
-                    let row = sqlx::query(&format!(
-                        "SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1"
-                    ))
-                    .bind(id.to_string())
-                    .fetch_one(pool)
-                    .await
-                    .map_err(error)?;
-                    Ok(Some(user_from_row(&row)?))
-                }
-                None => Ok(None),
-            }
+            row.map(|row| user_from_row(&row)).transpose()
         })
     }
 

@@ -112,8 +112,9 @@ pub trait Accounts: Send + Sync {
     async fn sign_in_succeeded(&self, forget: &[Vec<u8>], undo: &[Vec<u8>]) -> StoreResult<()>;
     /// A user's password hash, if they have chosen a password.
     async fn password_hash(&self, user: UserId) -> StoreResult<Option<String>>;
-    /// Replaces a user's password hash, ends every session of theirs but `keep` (the one they
-    /// changed it from), and appends the audit record, in one transaction.
+    /// Replaces a user's password hash, spends their sign-in codes, ends every session of
+    /// theirs but `keep` (the one they changed it from), and appends the audit record, in one
+    /// transaction.
     async fn change_password(
         &self,
         user: UserId,
@@ -179,9 +180,11 @@ pub trait Accounts: Send + Sync {
     ) -> StoreResult<bool>;
     /// Stores the hash of a one-time sign-in code.
     async fn add_sign_in_code(&self, user: UserId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
-    /// Consumes a one-time sign-in code: its user if it exists, is unused and unexpired; it can
-    /// never be used again.
-    async fn consume_sign_in_code(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
+    /// The user of a one-time sign-in code, if it exists, is unexpired and unspent, and its
+    /// user has no password: a code opens sessions until its user chooses a password, which
+    /// spends it ([`Accounts::change_password`]), so a new user who signs out first can use it
+    /// again.
+    async fn user_for_sign_in_code(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<User>>;
 }
 
 /// The administrator's overviews and changes (`admin.rs`).
@@ -239,6 +242,19 @@ pub trait Sessions: Send + Sync {
         csrf_token: &str,
         second_factor_done: bool,
     ) -> StoreResult<bool>;
+    /// Keeps a form sent after its session ended, replacing any form kept earlier for the same
+    /// user (one each).
+    async fn keep_form(&self, form: &KeptFormRow) -> StoreResult<()>;
+    /// Takes back the form kept under `token_hash` when it is `user`'s and has not expired by
+    /// `now`: read and deleted in one statement, so it is given once. Another user's form stays.
+    async fn take_kept_form(
+        &self,
+        token_hash: &[u8],
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<KeptFormRow>>;
+    /// Deletes every kept form expired by `now`; how many.
+    async fn delete_kept_forms_before(&self, now: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Saved referral drafts (`drafts.rs`).

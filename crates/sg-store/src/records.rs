@@ -509,6 +509,32 @@ pub struct ReferralDraft {
     pub sealed: String,
 }
 
+/// A form sent after its session ended, kept until its user signs in again
+/// (`sg_app::kept_forms`): whose it is, until when, and the form sealed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeptFormRow {
+    /// SHA-256 of the token the browser holds.
+    pub token_hash: Vec<u8>,
+    /// The user whose session it was: the only one who may take it back.
+    pub user: UserId,
+    /// When it was kept.
+    pub kept_at: OffsetDateTime,
+    /// When it is erased if not taken back.
+    pub expires_at: OffsetDateTime,
+    /// The path, body and draft, sealed (`sg_app::vault::seal_kept_form`).
+    pub sealed: String,
+}
+
+impl std::fmt::Debug for KeptFormRow {
+    // Sealed, but survivor's words all the same: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeptFormRow")
+            .field("user", &self.user)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How a pending consent was confirmed: by the person, or countersigned by a colleague of the
 /// recorder with an attestation of how it was explained.
 #[derive(Debug, Clone, PartialEq, Eq)]

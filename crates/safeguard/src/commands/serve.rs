@@ -56,15 +56,21 @@ pub(crate) async fn run(
         });
     }
     // Counts of repeated refusals are written when their window ends, even if no one is
-    // refused again (`sg_app::refusals`).
+    // refused again (`sg_app::refusals`); kept forms are erased once expired, every minute
+    // (`sg_app::kept_forms`).
     let flusher = {
         let app = app.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
-            loop {
+            for tick in 0u64.. {
                 every.tick().await;
                 if let Err(e) = app.flush_refusals(false).await {
                     tracing::warn!(error = %e, "cannot write the refusal counts yet");
+                }
+                if tick % 6 == 0 {
+                    if let Err(e) = app.expire_kept_forms().await {
+                        tracing::warn!(error = %e, "cannot erase expired kept forms yet");
+                    }
                 }
             }
         })

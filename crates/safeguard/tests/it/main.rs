@@ -47,4 +47,5 @@ mod rules_api;
 mod rules_cli;
 mod scopes;
 mod session_end;
+mod sign_in_code;
 mod statistics;

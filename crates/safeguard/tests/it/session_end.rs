@@ -8,6 +8,18 @@ use common::browser::Browser;
 use common::{adult_referral, TestApp};
 use sg_domain::Role;
 
+/// The sealed forms in `kept_forms`, as a copy of the database shows them.
+pub(crate) async fn kept_rows(t: &TestApp) -> Vec<String> {
+    let sql = "SELECT sealed FROM kept_forms";
+    match &t.database_url {
+        Some(url) => sqlx::query_scalar(sql).fetch_all(&sqlx::PgPool::connect(url).await.unwrap()).await.unwrap(),
+        None => {
+            let url = format!("sqlite://{}", t.dir_path.join("safeguard.db").display());
+            sqlx::query_scalar(sql).fetch_all(&sqlx::SqlitePool::connect(&url).await.unwrap()).await.unwrap()
+        }
+    }
+}
+
 /// A first responder's referral, walked to the identity question.
 async fn at_identity_question(t: &TestApp, name: &str) -> Browser {
     let mut b = Browser::sign_up(t, "Hope NGO", Role::FirstResponder, name).await;
@@ -71,6 +83,12 @@ async fn a_kept_form_is_never_given_to_another_user() {
     assert!(!html.contains("Ana Example") && !html.contains("nail bar"));
     let (_, _, html) = b.get("/referrals/drafts").await;
     assert!(!html.contains("Ana Example"));
+    assert_eq!(kept_rows(&t).await.len(), 1, "the author's form went with the colleague's sign-in");
+    // The colleague signs out; the author signs in on that browser and finds their form.
+    b.post("/sign-out", &[]).await;
+    let (path, html) = b.sign_in_again(&t, "fr-author").await;
+    assert_eq!(path, "/referrals/new/identity");
+    assert!(html.contains("value=\"Ana Example\""), "{html}");
 }
 
 #[tokio::test]
@@ -105,4 +123,92 @@ async fn stay_signed_in_keeps_the_session() {
     t.advance_minutes(25);
     let (_, path, _) = b.get("/cases").await;
     assert_eq!(path, "/cases", "the session ended although the user chose to stay signed in");
+}
+
+/// The kept form is in the database, not in the server's memory: sealed (no typed word in the
+/// row, nor in SQLite's file and WAL), and erased once its user has it back.
+#[tokio::test]
+async fn a_kept_form_is_sealed_in_the_database_and_erased_once_returned() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-sealed").await;
+    t.advance_minutes(31);
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/sign-in");
+    let rows = kept_rows(&t).await;
+    assert_eq!(rows.len(), 1, "the form was not kept in the database");
+    assert!(rows[0].starts_with("v1."), "not sealed");
+    for typed in ["Ana", "nail", "1990"] {
+        assert!(!rows[0].contains(typed), "{typed} is in the kept form's row");
+    }
+    if t.database_url.is_none() {
+        let mut bytes = std::fs::read(t.dir_path.join("safeguard.db")).unwrap();
+        bytes.extend(std::fs::read(t.dir_path.join("safeguard.db-wal")).unwrap_or_default());
+        for typed in [&b"nail+bar"[..], b"nail bar", b"Ana+Example"] {
+            assert!(!bytes.windows(typed.len()).any(|w| w == typed), "typed text in the database file");
+        }
+    }
+    let (path, _) = b.sign_in_again(&t, "fr-sealed").await;
+    assert_eq!(path, "/referrals/new/identity");
+    assert!(kept_rows(&t).await.is_empty(), "the kept form outlived its return");
+}
+
+/// A post that does not carry the ended session's own form token (another site's page, riding
+/// on the cookie) is not kept, so it cannot come back, or be acted on, after signing in.
+#[tokio::test]
+async fn a_form_without_its_sessions_form_token_is_not_kept() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-csrf").await;
+    t.advance_minutes(31);
+    let (_, path, _) = b.post_from_another_site("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/sign-in");
+    assert!(kept_rows(&t).await.is_empty(), "a form without the session's token was kept");
+    let (path, html) = b.sign_in_again(&t, "fr-csrf").await;
+    assert_eq!(path, "/cases", "{html}");
+}
+
+/// A form nobody comes back for is erased after a day.
+#[tokio::test]
+async fn a_kept_form_is_erased_after_a_day() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-late").await;
+    t.advance_minutes(31);
+    b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(kept_rows(&t).await.len(), 1);
+    t.advance_minutes(23 * 60);
+    assert_eq!(t.app.expire_kept_forms().await.unwrap(), 0, "erased before its day was out");
+    t.advance_minutes(61);
+    let (path, _) = b.sign_in_again(&t, "fr-late").await;
+    assert_eq!(path, "/cases", "a form kept over a day ago came back");
+    assert_eq!(t.app.expire_kept_forms().await.unwrap(), 1);
+    assert!(kept_rows(&t).await.is_empty());
+}
+
+/// Kept in the database, a form comes back whichever server process the sign-in reaches (or
+/// after a restart): nothing of it is held in the memory of the process that kept it.
+#[tokio::test]
+async fn a_kept_form_comes_back_through_another_server_process() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-elsewhere").await;
+    t.advance_minutes(31);
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert_eq!(path, "/sign-in");
+    b.use_server(&t.another_process().await);
+    let (path, html) = b.sign_in_again(&t, "fr-elsewhere").await;
+    assert_eq!(path, "/referrals/new/identity", "the other process did not return the form");
+    assert!(html.contains("value=\"Ana Example\""), "{html}");
+}
+
+/// A session that never got past its second factor keeps nothing.
+#[tokio::test]
+async fn a_half_open_session_keeps_no_form() {
+    let t = TestApp::start().await;
+    let mut b = at_identity_question(&t, "fr-half").await;
+    b.post("/sign-out", &[]).await;
+    b.get("/sign-in").await;
+    let (_, path, _) = b.post("/sign-in", &[("name", "fr-half"), ("password", common::browser::PASSWORD)]).await;
+    assert_eq!(path, "/sign-in/two-factor");
+    t.advance_minutes(31);
+    let (_, path, _) = b.post("/referrals/new/identity", TYPED).await;
+    assert!(path.starts_with("/sign-in"), "{path}");
+    assert!(kept_rows(&t).await.is_empty(), "a half-open session kept a form");
 }

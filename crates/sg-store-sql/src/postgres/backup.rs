@@ -15,7 +15,7 @@ use crate::convert::error;
 /// The statistics (`case_marginals`, `case_marginal_deltas`, `case_marginals_state`) are left
 /// out: a restore recomputes them from the restored cases, in its own transaction. So is the
 /// sign-in throttle (`sign_in_throttle`): minutes of state, which a restore starts afresh.
-pub const TABLES: [&str; 28] = [
+pub const TABLES: [&str; 29] = [
     "organisations",
     "users",
     "api_tokens",
@@ -44,6 +44,7 @@ pub const TABLES: [&str; 28] = [
     "emergency_requests",
     "audit_checkpoints",
     "audit_pending",
+    "kept_forms",
 ];
 
 /// Rows read per `FETCH` while dumping, and inserted per statement while restoring: the most

@@ -32,6 +32,12 @@ impl Browser {
         Self { client, base: t.base.clone(), csrf: String::new() }
     }
 
+    /// Sends this browser's next requests to another server (its cookies, which name the host
+    /// and not the port, go with it).
+    pub fn use_server(&mut self, base: &str) {
+        self.base = base.to_string();
+    }
+
     /// A new user signs in with their one-time code (and enrols a second factor if their role
     /// needs one), without choosing a password.
     pub async fn with_code(t: &TestApp, org: &str, role: Role, name: &str) -> Self {
@@ -111,6 +117,20 @@ impl Browser {
     /// Gets a page; returns the status, the final path and the page.
     pub async fn get(&mut self, path: &str) -> (StatusCode, String, String) {
         let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let (status, url) = (r.status(), r.url().path().to_string());
+        let html = r.text().await.unwrap();
+        self.keep_csrf(&html);
+        (status, url, html)
+    }
+
+    /// Posts a form without the session's CSRF token, as another site's page would (its
+    /// cookies ride along); returns the status, final path and page.
+    pub async fn post_from_another_site(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let r = self.client.post(format!("{}{path}", self.base)).form(fields).send().await.unwrap();
         let (status, url) = (r.status(), r.url().path().to_string());
         let html = r.text().await.unwrap();
         self.keep_csrf(&html);

@@ -85,6 +85,26 @@ impl TestApp {
         }
     }
 
+    /// Starts another server on the same database, keys and clock, as a second process would
+    /// be: it shares nothing held in this one's memory. Returns its base URL.
+    pub async fn another_process(&self) -> String {
+        let spare = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("spare")]).unwrap();
+        let app = App {
+            clock: self.clock.clone(),
+            keys: self.app.keys.clone(),
+            fingerprint_key: self.app.fingerprint_key.clone(),
+            ..App::new(self.store.clone(), spare)
+        };
+        let router = sg_web::router(sg_web::AppState { app, secure_cookies: false });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let limits = sg_web::Limits { user_requests_per_second: 0, ..sg_web::Limits::default() };
+        tokio::spawn(async move {
+            sg_web::serve(listener, router, limits, sg_web::Metrics::new(), std::future::pending()).await.unwrap()
+        });
+        format!("http://{addr}")
+    }
+
     /// Moves the server's clock forward.
     pub fn advance_days(&self, days: i64) {
         *self.clock.0.lock().unwrap() += time::Duration::days(days);
