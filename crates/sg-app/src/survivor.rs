@@ -233,6 +233,11 @@ impl App {
         Ok(self.store.survivor_session(&hash_secret(token), not_before).await?)
     }
 
+    /// Ends a survivor's session (quick exit or sign-out); an unknown token is no error.
+    pub async fn end_survivor_session(&self, token: &str) -> Result<(), AppError> {
+        Ok(self.store.end_survivor_session(&hash_secret(token)).await?)
+    }
+
     /// The person's view of their case.
     pub async fn survivor_view(&self, case: CaseId) -> Result<SurvivorView, AppError> {
         let record = self.case_record(case).await?.ok_or(AppError::NotFound)?;

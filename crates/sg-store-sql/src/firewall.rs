@@ -421,6 +421,17 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         })
     }
 
+    async fn end_survivor_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        write!(&self.db, |pool| {
+            sqlx::query("DELETE FROM survivor_sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
     async fn identified_cases_inactive_since(&self, before: time::Date, limit: u32) -> StoreResult<Vec<CaseId>> {
         read!(&self.db, |pool| {
             let ids: Vec<String> = sqlx::query_scalar(

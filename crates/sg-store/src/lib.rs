@@ -413,6 +413,8 @@ pub trait Firewall: Send + Sync {
         token_hash: &[u8],
         not_before: OffsetDateTime,
     ) -> StoreResult<Option<(CaseId, String)>>;
+    /// Ends a survivor session (quick exit or sign-out): its token no longer opens the view.
+    async fn end_survivor_session(&self, token_hash: &[u8]) -> StoreResult<()>;
     /// The case an unused Duty to Notify conversion code belongs to.
     async fn dtn_code_case(&self, code_hash: &[u8]) -> StoreResult<Option<CaseId>>;
 }

@@ -128,6 +128,8 @@ pub const ROUTES: &[&str] = &[
     "POST /survivor/legal-advisers",
     "POST /survivor/legal-advisers/{org_id}/end",
     "POST /survivor/consents/{consent_id}/confirm",
+    "GET /survivor/exit",
+    "POST /survivor/sign-out",
 ];
 
 /// The JSON API's OpenAPI document as served at `GET /api/v1/openapi.json` (generated; see
@@ -188,6 +190,8 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor/legal-advisers", post(pages::survivor::instruct))
         .route("/survivor/legal-advisers/{org_id}/end", post(pages::survivor::end_instruction))
         .route("/survivor/consents/{consent_id}/confirm", post(pages::survivor::confirm))
+        .route("/survivor/exit", get(pages::survivor_exit::exit))
+        .route("/survivor/sign-out", post(pages::survivor_exit::sign_out))
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))

@@ -45,3 +45,29 @@ if (idle > 0 && dialog && typeof dialog.showModal === 'function') {
   close.addEventListener('click', () => dialog.close())
   schedule()
 }
+
+// The quick exit (survivor pages, GOV.UK "Exit this page"): the button, or Shift pressed three
+// times within five seconds, hides the page at once and leaves through /survivor/exit (which
+// ends the session and redirects to a neutral site), replacing this page in the history so
+// Back does not return to it. Without this script the button is a plain link to the same place.
+const exit = document.getElementById('quick-exit')
+if (exit) {
+  const leave = () => {
+    document.body.hidden = true
+    window.location.replace(exit.href)
+  }
+  exit.addEventListener('click', (event) => {
+    event.preventDefault()
+    leave()
+  })
+  let presses = []
+  document.addEventListener('keyup', (event) => {
+    if (event.key !== 'Shift') {
+      presses = []
+      return
+    }
+    const now = Date.now()
+    presses = presses.filter((t) => now - t < 5000).concat(now)
+    if (presses.length >= 3) leave()
+  })
+}

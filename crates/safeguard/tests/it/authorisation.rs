@@ -152,6 +152,9 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("POST /survivor/legal-advisers", all(303)),
         ("POST /survivor/legal-advisers/{org_id}/end", all(303)),
         ("POST /survivor/consents/{consent_id}/confirm", all(303)),
+        // The quick exit always leaves for the neutral site; signing out needs a session.
+        ("GET /survivor/exit", all(303)),
+        ("POST /survivor/sign-out", all(303)),
         // Last: it ends the sessions.
         ("POST /sign-out", all(303)),
     ])

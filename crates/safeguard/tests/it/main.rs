@@ -49,3 +49,4 @@ mod scopes;
 mod session_end;
 mod sign_in_code;
 mod statistics;
+mod survivor_exit;

@@ -29,11 +29,11 @@ pub(crate) struct LangQuery {
 }
 
 /// The person's language (`crate::i18n::choose_language` remembers a `?lang=` choice).
-fn language(q: &LangQuery, headers: &HeaderMap) -> Locale {
+pub(crate) fn language(q: &LangQuery, headers: &HeaderMap) -> Locale {
     negotiate(q.lang.as_deref(), headers, &Locale::ALL).0
 }
 
-fn cookie_name(state: &AppState) -> &'static str {
+pub(crate) fn cookie_name(state: &AppState) -> &'static str {
     if state.secure_cookies {
         "__Host-safeguard-survivor"
     } else {
@@ -95,7 +95,7 @@ pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, 
     }
 }
 
-async fn session(state: &AppState, headers: &HeaderMap) -> Result<(CaseId, String), Response> {
+pub(crate) async fn session(state: &AppState, headers: &HeaderMap) -> Result<(CaseId, String), Response> {
     let Some(token) = cookie_token(headers, cookie_name(state)) else {
         return Err(Redirect::to("/survivor").into_response());
     };
