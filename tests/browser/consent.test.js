@@ -134,3 +134,68 @@ test('a consent is given, then withdrawn by the caseworker and by the survivor',
   await go(survivor, '/survivor?lang=ar');
   await shoot(survivor, 'survivor-code-ar');
 });
+
+// Issue 20: a frightened person on a borrowed phone can leave at once, and can sign out.
+test('the survivor signs out, and leaves quickly by the exit button or Shift three times', async () => {
+  const fr = await signUp(browser, server, 'Hope NGO', 'first-responder', 'lee');
+  const caseId = await referByApi(server, server.token('Hope NGO', 'first-responder', 'api-lee'));
+  const newCode = async () => {
+    await go(fr, `/cases/${caseId}/consents`);
+    await submit(fr, 'Give the person a code');
+    return (await fr.textContent('#survivor-code')).trim();
+  };
+  const context = await browser.newContext({ baseURL: server.base, viewport: { width: 375, height: 800 } });
+  // The exit goes through the server (which ends the session) to the neutral site. Chromium does
+  // not route a redirect's target, so the server's answer is checked here and the neutral site
+  // answered in its place: no network is needed.
+  const exits = [];
+  await context.route('**/survivor/exit', async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    exits.push([response.status(), response.headers().location]);
+    await route.fulfill({
+      contentType: 'text/html', body: '<!DOCTYPE html><html lang="en"><title>Weather</title><h1>Weather</h1></html>',
+    });
+  });
+  const leftFor = async (action) => {
+    await Promise.all([survivor.waitForURL('**/survivor/exit'), action()]);
+    assert.equal(await survivor.textContent('h1'), 'Weather');
+    assert.deepEqual(exits.pop(), [303, 'https://www.bbc.co.uk/weather']);
+  };
+  const survivor = await context.newPage();
+  const signIn = async () => {
+    const code = await newCode();
+    await go(survivor, '/survivor');
+    await survivor.fill('#code', code);
+    await submit(survivor, 'Continue');
+    assert.equal(pathOf(survivor), '/survivor/view');
+  };
+  const exit = survivor.getByRole('button', { name: /Exit this page/ });
+
+  // Signing out ends the session and says how to get back in.
+  await signIn();
+  await submit(survivor, 'Sign out');
+  assert.match(await survivor.textContent('h1'), /You are signed out/);
+  assert.match(await survivor.textContent('main'), /new code/);
+  await shoot(survivor, 'survivor-signed-out');
+  await go(survivor, '/survivor/view');
+  assert.equal(pathOf(survivor), '/survivor', 'the view opened after signing out');
+
+  // The exit is at the top of a phone's screen; it lands off-site and Back does not return.
+  await signIn();
+  const box = await exit.boundingBox();
+  assert.ok(box && box.y + box.height < 800, 'the exit is not on the first screen at 375px');
+  await shoot(survivor, 'survivor-view-exit');
+  const entries = await survivor.evaluate(() => history.length);
+  await leftFor(() => exit.click());
+  // The exit replaced the view in the history (location.replace): Back cannot return to it.
+  assert.equal(await survivor.evaluate(() => history.length), entries, 'the exit added a history entry');
+  await survivor.goBack();
+  assert.notEqual(survivor.url().includes('/survivor/view'), true, 'Back returned to the view');
+  await go(survivor, '/survivor/view');
+  assert.equal(pathOf(survivor), '/survivor', 'the view opened after the quick exit');
+
+  // Shift pressed three times leaves too, from the code page.
+  await go(survivor, '/survivor');
+  await leftFor(async () => { for (let i = 0; i < 3; i += 1) await survivor.keyboard.press('Shift'); });
+  await context.close();
+});
