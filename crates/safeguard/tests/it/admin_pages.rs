@@ -24,7 +24,7 @@ async fn sign_in_with_code(t: &TestApp, code: &str, role: Role) -> (reqwest::Cli
     if sg_app::second_factor::required_for(role) {
         let html = client.get(t.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
         let secret = common::enrolment_secret(&html);
-        let code = common::totp_code(&secret);
+        let code = common::current_totp_code(t, &secret);
         let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
         let r = client.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
         assert_ne!(r.url().path(), "/account/two-factor", "enrolment failed");

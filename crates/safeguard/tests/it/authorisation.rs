@@ -178,7 +178,7 @@ async fn actor(t: &TestApp, org: &str, role: Role, name: &str) -> Actor {
     if sg_app::second_factor::required_for(role) {
         let html = page.get(t.url("/account/two-factor")).send().await.unwrap().text().await.unwrap();
         let secret = common::enrolment_secret(&html);
-        let code = common::totp_code(&secret);
+        let code = common::current_totp_code(t, &secret);
         let form = [("secret", secret.as_str()), ("code", code.as_str()), ("csrf", csrf.as_str())];
         let r = page.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
         assert_eq!(r.headers()["location"], "/", "enrolment failed for {name}");

@@ -115,7 +115,7 @@ async fn decision_maker_browser(t: &TestApp) -> reqwest::Client {
     let form = [("password", pw), ("confirmation", pw), ("csrf", &csrf(&html))];
     let html = b.post(t.url("/account/password")).form(&form).send().await.unwrap().text().await.unwrap();
     let secret = common::enrolment_secret(&html);
-    let totp = common::totp_code(&secret);
+    let totp = common::current_totp_code(t, &secret);
     let form = [("secret", secret.as_str()), ("code", &totp), ("csrf", &csrf(&html))];
     let r = b.post(t.url("/account/two-factor")).form(&form).send().await.unwrap();
     assert_eq!(r.url().path(), "/cases");

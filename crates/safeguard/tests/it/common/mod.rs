@@ -263,6 +263,13 @@ pub fn totp_code_at(secret_b32: &str, at: time::OffsetDateTime) -> String {
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate(at.unix_timestamp() as u64)
 }
 
+/// The code of an authenticator holding `secret_b32` at the server's (test) clock. The real
+/// clock would drift a step ahead of the frozen one on a slow run, and `next_totp_code` would then
+/// give the step this code already spent.
+pub fn current_totp_code(t: &TestApp, secret_b32: &str) -> String {
+    totp_code_at(secret_b32, sg_app::Clock::now(&*t.clock))
+}
+
 /// A code of an authenticator holding `secret_b32` that the server has not seen yet: each code
 /// is taken once, so the server's clock moves on to the next 30-second step first.
 pub fn next_totp_code(t: &TestApp, secret_b32: &str) -> String {
