@@ -82,6 +82,7 @@ pub const ROUTES: &[&str] = &[
     "POST /referrals/convert",
     "GET /monitor/simulation",
     "GET /monitoring",
+    "GET /rules",
     "GET /monitoring/recommendations",
     "POST /monitoring/recommendations",
     "GET /admin/organisations",
@@ -194,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .route("/survivor/sign-out", post(pages::survivor_exit::sign_out))
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
+        .route("/rules", get(pages::rules::show))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))
         .route("/admin/organisations", get(pages::admin::organisations::list).post(pages::admin::organisations::add))
         .route("/admin/users", get(pages::admin::users::list).post(pages::admin::users::add))

@@ -50,6 +50,7 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("POST /account/password", signed_in(303, 200)),
         ("GET /account/tokens", signed_in(303, 200)),
         ("GET /organisation", signed_in(303, 200)),
+        ("GET /rules", signed_in(303, 200)),
         // A token of the first responder's page user: theirs to revoke; anyone else's is "not found".
         ("POST /account/tokens/{token_id}/revoke", [303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404]),
         ("GET /cases", [303, 403, 200, 200, 200, 200, 200, 200, 403, 403, 403]),

@@ -22,20 +22,19 @@ async fn case_in(t: &TestApp, fr: &Token, jurisdiction: &str) -> String {
 #[tokio::test]
 async fn welsh_place_names_are_mutated_after_yn() {
     let t = TestApp::start().await;
-    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
     let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
     for (jurisdiction, welsh, english) in [
         ("northern-ireland", "yng Ngogledd Iwerddon", "in Northern Ireland"),
         ("england-wales", "yng Nghymru a Lloegr", "in England and Wales"),
         ("scotland", "yn yr Alban", "in Scotland"),
     ] {
-        let case = case_in(&t, &fr, jurisdiction).await;
-        let path = format!("/cases/{case}/decide/reasonable-grounds");
-        let (_, _, html) = dm.get(&format!("{path}?lang=cy")).await;
-        assert!(html.contains(&format!("Y rheol sydd mewn grym {welsh} ar ")), "{welsh} not on the page: {html}");
+        // The rules page, which the working screens link to, names where its rules apply.
+        let path = format!("/rules?jurisdiction={jurisdiction}");
+        let (_, _, html) = dm.get(&format!("{path}&lang=cy")).await;
+        assert!(html.contains(&format!("Cenedlaethol {welsh} fel y maent")), "{welsh} not on the page: {html}");
         assert!(!html.contains("yn Gogledd") && !html.contains("yn Cymru") && !html.contains("yn Yr Alban"));
-        let (_, _, html) = dm.get(&format!("{path}?lang=en")).await;
-        assert!(html.contains(&format!("Rule in force {english} on ")), "{english} not on the page: {html}");
+        let (_, _, html) = dm.get(&format!("{path}&lang=en")).await;
+        assert!(html.contains(&format!("Mechanism {english} as they stand")), "{english} not on the page: {html}");
     }
 }
 

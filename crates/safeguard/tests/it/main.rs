@@ -45,6 +45,7 @@ mod referral_drafts;
 mod relationships;
 mod rules_api;
 mod rules_cli;
+mod rules_page;
 mod scopes;
 mod session_end;
 mod sign_in_code;

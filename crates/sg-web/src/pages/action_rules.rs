@@ -1,7 +1,7 @@
 //! The dated rules shown beside a step's form, as the decide page shows the legal test: the
 //! reconsideration window and its last day for this case, the exclusion of people to be removed
 //! to an ECAT and ECHR state, and the permission-to-stay rules in force. Worded from the
-//! catalogue (`act.rule.*`), with the rule's source.
+//! catalogue (`act.rule.*`), each linked to its entry on the rules page.
 
 use sg_app::case_actions::ActionKind;
 use sg_app::cases::CaseView;
@@ -10,35 +10,16 @@ use sg_rules::params as p;
 use sg_rules::{DeadlineKind, InForce};
 use time::Date;
 
-/// One rule in force, in words, with where it comes from.
+/// One rule in force, in words, with a link to its details on the rules page.
 pub(crate) struct RuleLine {
     /// What the rule means for this case, in the page's language.
     pub text: String,
-    /// "Rule in force in JURISDICTION on DAY, since DAY."
-    pub in_force: String,
-    pub unconfirmed: bool,
-    pub source_title: String,
-    pub source_url: String,
-    /// Context from the rule file (English), or "".
-    pub note: String,
+    /// The rule's entry on `/rules` (since when, source, earlier versions).
+    pub link: String,
 }
 
-fn line(text: String, jurisdiction: Jurisdiction, on: Date, r: &InForce<'_>) -> RuleLine {
-    RuleLine {
-        text,
-        in_force: crate::i18n::trf(
-            "decide.rule.in_force",
-            &[
-                ("where", &crate::i18n::label("jurisdiction_in", jurisdiction)),
-                ("on", &crate::dates::staff(on)),
-                ("from", &crate::dates::staff(r.version.from)),
-            ],
-        ),
-        unconfirmed: r.version.unconfirmed,
-        source_title: r.version.source.title.clone(),
-        source_url: r.version.source.url.clone(),
-        note: r.version.note.clone().unwrap_or_default(),
-    }
+fn line(text: String, jurisdiction: Jurisdiction, r: &InForce<'_>) -> RuleLine {
+    RuleLine { text, link: super::rules::link(jurisdiction, r.key) }
 }
 
 /// The rules that matter for `kind` on this case, for a step dated `on`.
@@ -74,11 +55,11 @@ pub(crate) fn rules_for(kind: ActionKind, case: &CaseView, on: Date, today: Date
                         }
                         _ => crate::i18n::trf("act.rule.no_window", &[("question", &question), ("decided", &decided)]),
                     };
-                out.push(line(text, j, d.decided_on, &r));
+                out.push(line(text, j, &r));
             }
             if rules.flag(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
                 if let Some(r) = rules.get(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
-                    out.push(line(crate::i18n::tr("act.rule.ecat"), j, on, &r));
+                    out.push(line(crate::i18n::tr("act.rule.ecat"), j, &r));
                 }
             }
         }
@@ -89,7 +70,7 @@ pub(crate) fn rules_for(kind: ActionKind, case: &CaseView, on: Date, today: Date
             ] {
                 if let Some((value, r)) = rules.choice(key, on) {
                     let text = crate::i18n::coded_label(prefix, value, value);
-                    out.push(line(text, j, on, &r));
+                    out.push(line(text, j, &r));
                 }
             }
         }

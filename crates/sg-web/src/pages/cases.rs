@@ -249,6 +249,11 @@ impl CasePage {
     fn words(&self, date: &time::Date) -> String {
         crate::dates::staff(*date)
     }
+
+    /// The rules page's entry for the rule `key` of this case's jurisdiction.
+    fn rule_link(&self, key: &str) -> String {
+        super::rules::link(self.case.facts.jurisdiction, key)
+    }
 }
 
 fn fact_rows(c: &CaseView) -> Vec<(String, String)> {

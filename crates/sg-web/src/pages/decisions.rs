@@ -55,18 +55,13 @@ fn question(raw: &str) -> Option<Question> {
 }
 
 /// The test in force for a decision: the rule's value on the decision date in the case's
-/// jurisdiction, worded from the catalogue (`decide.rule.{value}`), with where it comes from.
+/// jurisdiction, worded from the catalogue (`decide.rule.{value}`), linked to its entry on the
+/// rules page (since when, source, earlier versions).
 pub(crate) struct RuleText {
     /// The test, in the page's language.
     text: String,
-    /// "Rule title, in force from DATE" and whether the reference could not confirm it.
-    in_force: String,
-    unconfirmed: bool,
-    /// The source's title and link.
-    source_title: String,
-    source_url: String,
-    /// Context from the rule file (English), or "".
-    note: String,
+    /// The rule's entry on `/rules`.
+    link: String,
 }
 
 fn rule_text(jurisdiction: sg_domain::Jurisdiction, q: Question, on: time::Date) -> Option<RuleText> {
@@ -75,21 +70,9 @@ fn rule_text(jurisdiction: sg_domain::Jurisdiction, q: Question, on: time::Date)
         Question::ConclusiveGrounds => sg_rules::params::CG_STANDARD,
     };
     let rule = sg_rules::official(jurisdiction).ok()?.get(key, on)?;
-    let v = rule.version;
     Some(RuleText {
-        text: crate::i18n::tr(&format!("decide.rule.test.{}", v.value)),
-        in_force: crate::i18n::trf(
-            "decide.rule.in_force",
-            &[
-                ("where", &crate::i18n::label("jurisdiction_in", jurisdiction)),
-                ("on", &crate::dates::staff(on)),
-                ("from", &crate::dates::staff(v.from)),
-            ],
-        ),
-        unconfirmed: v.unconfirmed,
-        source_title: v.source.title.clone(),
-        source_url: v.source.url.clone(),
-        note: v.note.clone().unwrap_or_default(),
+        text: crate::i18n::tr(&format!("decide.rule.test.{}", rule.version.value)),
+        link: super::rules::link(jurisdiction, rule.key),
     })
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod person;
 pub(crate) mod presession;
 pub(crate) mod recommendations;
 pub(crate) mod referral;
+pub(crate) mod rules;
 pub(crate) mod session;
 pub(crate) mod simulation;
 pub(crate) mod survivor;
