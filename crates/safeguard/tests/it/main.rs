@@ -49,4 +49,5 @@ mod scopes;
 mod session_end;
 mod sign_in_code;
 mod statistics;
+mod survivor_code;
 mod survivor_exit;
