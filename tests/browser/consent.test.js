@@ -175,7 +175,7 @@ test('the survivor signs out, and leaves quickly by the exit button or Shift thr
   await signIn();
   await submit(survivor, 'Sign out');
   assert.match(await survivor.textContent('h1'), /You are signed out/);
-  assert.match(await survivor.textContent('main'), /new code/);
+  assert.match(await survivor.textContent('main'), /same code/);
   await shoot(survivor, 'survivor-signed-out');
   await go(survivor, '/survivor/view');
   assert.equal(pathOf(survivor), '/survivor', 'the view opened after signing out');

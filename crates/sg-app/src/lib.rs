@@ -34,6 +34,7 @@ pub mod relationships;
 pub mod second_factor;
 pub mod simulate;
 pub mod survivor;
+pub mod survivor_code;
 pub mod throttle;
 pub mod vault;
 

@@ -1,18 +1,14 @@
-//! The survivor's own view: with a one-time code from their caseworker, a person sees their
+//! The survivor's own view: with a code from their caseworker (`survivor_code.rs`), a person sees their
 //! consents in plain words, withdraws any of them, and sees who accessed their data, when and why.
 
 use serde::Serialize;
 use sg_audit::{AuditAction, AuditRecord, Outcome};
 use sg_domain::{CaseCommand, CaseId, Coded, ConsentStatus, DataCategory, Relation};
-use sg_store::User;
 use time::Duration;
 
-use crate::auth::{hash_secret, new_secret};
-use crate::Refusal;
-use crate::{access, App, AppError};
+use crate::auth::hash_secret;
+use crate::{App, AppError};
 
-/// How long a code given to a survivor stays valid.
-pub const SURVIVOR_CODE_LIFETIME: Duration = Duration::days(7);
 /// How long a survivor's session lasts.
 pub const SURVIVOR_SESSION_LIFETIME: Duration = Duration::hours(1);
 
@@ -110,7 +106,13 @@ fn categories_text(c: &sg_domain::Consent) -> String {
 }
 
 /// The audit detail of the person opening their own view.
-const OWN_VIEW: &str = "the person opened their own view";
+pub(crate) const OWN_VIEW: &str = "the person opened their own view";
+/// The audit detail of the person leaving their view by the quick exit.
+pub(crate) const QUICK_EXIT: &str = "the person left their own view by the quick exit";
+/// The audit detail of the person signing out of their view.
+pub(crate) const SIGNED_OUT: &str = "the person signed out of their own view";
+/// The audit detail of a caseworker ending the person's code.
+pub(crate) const CODE_ENDED: &str = "survivor code ended";
 
 /// Why an access happened, read from the audit record's detail: a code, the consent's purpose
 /// code and the organisation's name where the detail names a consent (by its id, or by the
@@ -143,6 +145,11 @@ fn why_of(
         (AuditAction::IdentityRead, _) => plain("your-consent", "You agreed to it."),
         (AuditAction::CaseRead, "survivor code issued") => plain("code-issued", "To give you a code for this page."),
         (AuditAction::CaseRead, OWN_VIEW) => plain("own-view", "You opened this page."),
+        (AuditAction::SignOut, QUICK_EXIT) => plain("quick-exit", "You left this page by the quick exit."),
+        (AuditAction::SignOut, _) => plain("signed-out", "You signed out of this page."),
+        (AuditAction::CaseChanged, CODE_ENDED) => {
+            plain("code-ended", "Your code for this page was ended: ask your caseworker for a new one.")
+        }
         (AuditAction::CaseRead, _) => plain("work", "As part of their work on your case."),
         (AuditAction::CaseCreated, "duty-to-notify") => {
             plain("duty-to-notify", "To report, without your name, that someone may be a victim of modern slavery.")
@@ -197,45 +204,16 @@ pub fn what_code_for(action: AuditAction, outcome: Outcome) -> &'static str {
         (AuditAction::ConsentConfirmed, _) => "consent-confirmed",
         (AuditAction::EmergencyRequested, _) => "emergency-requested",
         (AuditAction::EmergencyDecided, _) => "emergency-decided",
+        (AuditAction::SignOut, _) => "signed-out",
         _ => "other",
     }
 }
 
 impl App {
-    /// Gives the person a one-time code for their own view (by someone who records consents).
-    pub async fn issue_survivor_code(&self, user: &User, case: CaseId) -> Result<String, AppError> {
-        let record = self.visible_case(user, case).await?;
-        if !access::can_manage_consents(user, &record) {
-            return Err(AppError::Forbidden(Refusal::OnlyCaseworkersGiveCodes));
-        }
-        let code = new_secret();
-        self.store.add_survivor_code(case, &hash_secret(&code), self.clock.now() + SURVIVOR_CODE_LIFETIME).await?;
-        self.audit(Some(user), AuditAction::CaseRead, Some(case), Outcome::Allowed, "survivor code issued").await?;
-        Ok(code)
-    }
-
-    /// Spends a survivor code: the session token and form token of the person's view.
-    pub async fn open_survivor_view(&self, code: &str) -> Result<(String, String), AppError> {
-        let token = new_secret();
-        let csrf = new_secret();
-        let case = self
-            .store
-            .open_survivor_session(&hash_secret(code.trim()), &hash_secret(&token), &csrf, self.clock.now())
-            .await?
-            .ok_or(AppError::Forbidden(Refusal::SurvivorCodeInvalid))?;
-        self.audit(None, AuditAction::CaseRead, Some(case), Outcome::Allowed, OWN_VIEW).await?;
-        Ok((token, csrf))
-    }
-
     /// The case and form token of a survivor's session, if live.
     pub async fn survivor_session(&self, token: &str) -> Result<Option<(CaseId, String)>, AppError> {
         let not_before = self.clock.now() - SURVIVOR_SESSION_LIFETIME;
         Ok(self.store.survivor_session(&hash_secret(token), not_before).await?)
-    }
-
-    /// Ends a survivor's session (quick exit or sign-out); an unknown token is no error.
-    pub async fn end_survivor_session(&self, token: &str) -> Result<(), AppError> {
-        Ok(self.store.end_survivor_session(&hash_secret(token)).await?)
     }
 
     /// The person's view of their case.
@@ -316,6 +294,7 @@ impl App {
                 (AuditAction::ConsentConfirmed, _) => "Confirmed a consent",
                 (AuditAction::EmergencyRequested, _) => "Asked for emergency access to your personal details",
                 (AuditAction::EmergencyDecided, _) => "Decided on a request for emergency access",
+                (AuditAction::SignOut, _) => "Left this page",
                 (other, _) => other.label(),
             };
             let when = time::OffsetDateTime::from_unix_timestamp(e.record.at)

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use crate::audit::append_audit_tx;
 use crate::convert::{case_id, date_text, error, from_unix, org_id, parse_date, unix, user_id};
 use crate::db::{on, read, write, Conn, Db, Row};
-use crate::SqlStore;
+use crate::{survivor_codes, SqlStore};
 
 /// Stores wrapped data keys inside the caller's transaction.
 pub(crate) async fn insert_person_keys(conn: Conn<'_>, keys: &[(CaseId, &[u8])]) -> Result<(), sqlx::Error> {
@@ -88,6 +88,8 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
                 .execute(&mut *tx)
                 .await
                 .map_err(error)?;
+            // With nothing left to show, the person's code and sessions end too.
+            crate::survivor_codes::end_survivor_codes_tx(Conn::from(&mut *tx), case, audit.at).await?;
             append_audit_tx(Conn::from(&mut *tx), std::slice::from_ref(audit), self.auditor()).await.map_err(error)?;
             tx.commit().await.map_err(error)
         })?;
@@ -351,17 +353,26 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         })
     }
 
-    async fn add_survivor_code(&self, case: CaseId, hash: &[u8], expires: OffsetDateTime) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            sqlx::query("INSERT INTO survivor_codes (code_hash, case_id, expires_at) VALUES ($1, $2, $3)")
-                .bind(hash)
-                .bind(case.to_string())
-                .bind(unix(expires))
-                .execute(pool)
-                .await
-                .map_err(error)?;
-            Ok(())
-        })
+    async fn add_survivor_code(
+        &self,
+        case: CaseId,
+        hash: &[u8],
+        now: OffsetDateTime,
+        expires: OffsetDateTime,
+    ) -> StoreResult<()> {
+        survivor_codes::add_survivor_code(&self.db, case, hash, now, expires).await
+    }
+
+    async fn survivor_code_case(&self, hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<CaseId>> {
+        survivor_codes::survivor_code_case(&self.db, hash, now).await
+    }
+
+    async fn live_survivor_code(&self, case: CaseId, now: OffsetDateTime) -> StoreResult<Option<OffsetDateTime>> {
+        survivor_codes::live_survivor_code(&self.db, case, now).await
+    }
+
+    async fn end_survivor_codes(&self, case: CaseId, now: OffsetDateTime) -> StoreResult<bool> {
+        survivor_codes::end_survivor_codes(&self.db, case, now).await
     }
 
     async fn open_survivor_session(
@@ -371,33 +382,7 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         csrf: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Option<CaseId>> {
-        write!(&self.db, |pool| {
-            let mut tx = pool.begin().await.map_err(error)?;
-            let row = sqlx::query(
-                "UPDATE survivor_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND \
-                expires_at > $3 RETURNING case_id",
-            )
-            .bind(unix(now))
-            .bind(code_hash)
-            .bind(unix(now))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(error)?;
-            let Some(row) = row else { return Ok(None) };
-            let case: String = row.get("case_id");
-            sqlx::query(
-                "INSERT INTO survivor_sessions (token_hash, case_id, csrf_token, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(token_hash)
-            .bind(&case)
-            .bind(csrf)
-            .bind(unix(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(error)?;
-            tx.commit().await.map_err(error)?;
-            Ok(Some(case_id(&case)?))
-        })
+        survivor_codes::open_survivor_session(&self.db, code_hash, token_hash, csrf, now).await
     }
 
     async fn survivor_session(
@@ -405,31 +390,11 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
         token_hash: &[u8],
         not_before: OffsetDateTime,
     ) -> StoreResult<Option<(CaseId, String)>> {
-        read!(&self.db, |pool| {
-            let row = sqlx::query(
-                "SELECT case_id, csrf_token FROM survivor_sessions WHERE token_hash = $1 AND created_at >= $2",
-            )
-            .bind(token_hash)
-            .bind(unix(not_before))
-            .fetch_optional(pool)
-            .await
-            .map_err(error)?;
-            match row {
-                Some(r) => Ok(Some((case_id(r.get("case_id"))?, r.get("csrf_token")))),
-                None => Ok(None),
-            }
-        })
+        survivor_codes::survivor_session(&self.db, token_hash, not_before).await
     }
 
     async fn end_survivor_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        write!(&self.db, |pool| {
-            sqlx::query("DELETE FROM survivor_sessions WHERE token_hash = $1")
-                .bind(token_hash)
-                .execute(pool)
-                .await
-                .map_err(error)?;
-            Ok(())
-        })
+        survivor_codes::end_survivor_session(&self.db, token_hash).await
     }
 
     async fn identified_cases_inactive_since(&self, before: time::Date, limit: u32) -> StoreResult<Vec<CaseId>> {

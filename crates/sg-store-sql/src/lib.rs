@@ -33,6 +33,7 @@ mod recommendations;
 mod replay;
 mod sessions;
 pub mod sqlite;
+mod survivor_codes;
 mod users;
 
 use std::marker::PhantomData;

@@ -397,9 +397,25 @@ pub trait Firewall: Send + Sync {
     async fn audit_page(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
     /// The audit entries about one case, in order.
     async fn audit_for_case(&self, case: CaseId) -> StoreResult<Vec<AuditEntry>>;
-    /// Stores the hash of a one-time code that opens a survivor's view of `case`.
-    async fn add_survivor_code(&self, case: CaseId, code_hash: &[u8], expires_at: OffsetDateTime) -> StoreResult<()>;
-    /// Spends a survivor code and opens a survivor session with it; the case it opens.
+    /// Stores the keyed hash of a code that opens a survivor's view of `case` until it is ended
+    /// or `expires_at`, ending the case's earlier codes (one live code per case), in one
+    /// transaction.
+    async fn add_survivor_code(
+        &self,
+        case: CaseId,
+        code_hash: &[u8],
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// The case a survivor code opens, if it is live (not ended, not expired) at `now`.
+    async fn survivor_code_case(&self, code_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<CaseId>>;
+    /// When the case's live survivor code expires, if it has one at `now`.
+    async fn live_survivor_code(&self, case: CaseId, now: OffsetDateTime) -> StoreResult<Option<OffsetDateTime>>;
+    /// Ends the case's live survivor codes and deletes its survivor sessions, in one
+    /// transaction; whether a code was live.
+    async fn end_survivor_codes(&self, case: CaseId, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Opens a survivor session with a live code (which stays live), noting its last use; the
+    /// case it opens.
     async fn open_survivor_session(
         &self,
         code_hash: &[u8],

@@ -78,6 +78,9 @@ pub const ROUTES: &[&str] = &[
     "POST /cases/{case_id}/consents/{consent_id}/countersign",
     "POST /cases/{case_id}/emergency-requests/{request_id}/decision",
     "POST /cases/{case_id}/survivor-code",
+    "POST /cases/{case_id}/survivor-code/slip",
+    "GET /cases/{case_id}/survivor-code/end",
+    "POST /cases/{case_id}/survivor-code/end",
     "GET /referrals/convert",
     "POST /referrals/convert",
     "GET /monitor/simulation",
@@ -122,6 +125,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/v1/cases/{case_id}/emergency-requests",
     "POST /api/v1/cases/{case_id}/emergency-requests/{request_id}/decision",
     "POST /api/v1/cases/{case_id}/survivor-code",
+    "DELETE /api/v1/cases/{case_id}/survivor-code",
     "GET /survivor",
     "POST /survivor",
     "GET /survivor/view",
@@ -155,7 +159,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/consents/{consent_id}/countersign", post(api::consents::countersign))
         .route("/cases/{case_id}/emergency-requests", get(api::emergency::list).post(api::emergency::ask))
         .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(api::emergency::decide))
-        .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code))
+        .route("/cases/{case_id}/survivor-code", post(api::consents::survivor_code).delete(api::consents::end_code))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::idempotency::layer))
         .fallback(api::not_found);
 
@@ -183,7 +187,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{case_id}/consents/{consent_id}/withdraw", post(pages::consents::withdraw))
         .route("/cases/{case_id}/consents/{consent_id}/countersign", post(pages::consents::countersign))
         .route("/cases/{case_id}/emergency-requests/{request_id}/decision", post(pages::consents::decide_emergency))
-        .route("/cases/{case_id}/survivor-code", post(pages::consents::survivor_code))
+        .route("/cases/{case_id}/survivor-code", post(pages::survivor_code::issue))
+        .route("/cases/{case_id}/survivor-code/slip", post(pages::survivor_code::slip))
+        .route("/cases/{case_id}/survivor-code/end", get(pages::survivor_code::ask_end).post(pages::survivor_code::end))
         .route("/referrals/convert", get(pages::convert::form).post(pages::convert::convert))
         .route("/survivor", get(pages::survivor::code_page).post(pages::survivor::use_code))
         .route("/survivor/view", get(pages::survivor::view))

@@ -83,6 +83,11 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
             [303, 404, 303, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
         ("POST /cases/{case_id}/survivor-code", [303, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
+        // The slip only for the case's live code (none is sent here: refused for the caseworker).
+        ("POST /cases/{case_id}/survivor-code/slip", [303, 404, 403, 404, 403, 404, 404, 404, 403, 403, 403]),
+        // No live code: the confirmation returns to the consents.
+        ("GET /cases/{case_id}/survivor-code/end", [303, 404, 303, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("POST /cases/{case_id}/survivor-code/end", [303, 404, 303, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("POST /referrals/convert", [303, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
@@ -145,6 +150,7 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
             [401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 403],
         ),
         ("POST /api/v1/cases/{case_id}/survivor-code", [401, 404, 201, 404, 403, 404, 404, 404, 403, 403, 403]),
+        ("DELETE /api/v1/cases/{case_id}/survivor-code", [401, 404, 204, 404, 403, 404, 404, 404, 403, 403, 403]),
         ("GET /survivor", all(200)),
         ("POST /survivor", all(200)),
         ("GET /survivor/view", all(303)),

@@ -55,6 +55,9 @@ const CASE_ROUTES: &[(&str, &str)] = &[
     ("POST /cases/{case_id}/consents/{consent_id}/countersign", "change"),
     ("POST /cases/{case_id}/emergency-requests/{request_id}/decision", "change"),
     ("POST /cases/{case_id}/survivor-code", "change (a code for the person)"),
+    ("POST /cases/{case_id}/survivor-code/slip", "change (the printable slip of the code just given)"),
+    ("GET /cases/{case_id}/survivor-code/end", "change (asks before ending the person's code)"),
+    ("POST /cases/{case_id}/survivor-code/end", "change (ends the person's code)"),
     ("GET /referrals/sent/{case_id}", "facts (the sender's receipt)"),
     ("GET /api/v1/cases/{case_id}", "facts, reasons"),
     ("GET /api/v1/cases/{case_id}/identity", "identity, account"),
@@ -67,6 +70,7 @@ const CASE_ROUTES: &[(&str, &str)] = &[
     ("POST /api/v1/cases/{case_id}/emergency-requests", "change (police only)"),
     ("POST /api/v1/cases/{case_id}/emergency-requests/{request_id}/decision", "change"),
     ("POST /api/v1/cases/{case_id}/survivor-code", "change (a code for the person)"),
+    ("DELETE /api/v1/cases/{case_id}/survivor-code", "change (ends the person's code)"),
 ];
 
 /// One user of the matrix: who, through which organisation, and whether the organisation is the

@@ -50,4 +50,5 @@ mod scopes;
 mod session_end;
 mod sign_in_code;
 mod statistics;
+mod survivor_code;
 mod survivor_exit;

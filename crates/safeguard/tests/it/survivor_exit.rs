@@ -102,7 +102,7 @@ async fn signing_out_ends_the_session_and_says_how_to_get_back_in() {
     let page = r.text().await.unwrap();
     // In the language the person chose, with the way back in and the quick exit.
     assert!(page.contains("Rydych wedi allgofnodi"), "{page}");
-    assert!(page.contains("god newydd"), "{page}");
+    assert!(page.contains("yr un cod"), "{page}");
     assert!(page.contains("href=\"/survivor/exit\""));
     assert_eq!(with_old_cookie(&t, &s.cookie).await, (StatusCode::SEE_OTHER, "/survivor".to_string()));
 }

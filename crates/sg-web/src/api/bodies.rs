@@ -67,14 +67,21 @@ pub(crate) struct Withdrawn {
     pub withdrawn: bool,
 }
 
-/// A one-time code for the person's own view.
+/// A code for the person's own view, reusable until ended or replaced.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct SurvivorCode {
+    /// Twelve characters in groups of four (`K7QM-3WXD-9HPA`), typed in any case.
     pub code: String,
+    /// How many days it works unless ended or replaced first.
     pub valid_days: u32,
+    /// Its last day (ISO 8601).
+    pub until: String,
+    /// The path of the person's page.
     #[serde(rename = "where")]
     #[schema(rename = "where")]
     pub at: &'static str,
+    /// The full address of the person's page, as this request reached the server.
+    pub address: String,
 }
 
 /// An emergency request and where it stands.

@@ -98,10 +98,10 @@ pub(crate) async fn countersign(
     Ok(Json(Countersigned { consent_id: consent, consent: view }))
 }
 
-/// Gives the person a one-time code for their own view (`/survivor`).
+/// Gives the person a code for their own view (`/survivor`); the case's earlier code stops.
 #[utoipa::path(
     post, path = "/cases/{case_id}/survivor-code", operation_id = "issueSurvivorCode",
-    summary = "A one-time code for the person's own view at /survivor (valid 7 days)",
+    summary = "A code for the person's own view at /survivor: reusable until ended or replaced, for 90 days",
     params(("case_id" = uuid::Uuid, Path, description = "The case's id")),
     responses((status = 201, description = "The code", body = SurvivorCode), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
 )]
@@ -109,7 +109,34 @@ pub(crate) async fn survivor_code(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<(StatusCode, Json<SurvivorCode>), ApiError> {
-    let code = state.app.issue_survivor_code(&user, case_id(&raw)?).await?;
-    Ok((StatusCode::CREATED, Json(SurvivorCode { code, valid_days: 7, at: "/survivor" })))
+    let issued = state.app.issue_survivor_code(&user, case_id(&raw)?).await?;
+    let days = sg_app::survivor_code::SURVIVOR_CODE_LIFETIME.whole_days() as u32;
+    Ok((
+        StatusCode::CREATED,
+        Json(SurvivorCode {
+            code: issued.code,
+            valid_days: days,
+            until: issued.expires_at.date().to_string(),
+            at: "/survivor",
+            address: crate::pages::survivor_code::survivor_address(&state, &headers),
+        }),
+    ))
+}
+
+/// Ends the person's code and the sessions opened with it.
+#[utoipa::path(
+    delete, path = "/cases/{case_id}/survivor-code", operation_id = "endSurvivorCode",
+    summary = "Ends the person's code for their own view, and their sessions",
+    params(("case_id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 204, description = "Ended (or there was none)"), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 503, response = ErrorResponse))
+)]
+pub(crate) async fn end_code(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(raw): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.end_survivor_code(&user, case_id(&raw)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

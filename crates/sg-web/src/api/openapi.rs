@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         super::consents::create,
         super::consents::withdraw,
         super::consents::survivor_code,
+        super::consents::end_code,
         super::consents::countersign,
         super::emergency::ask,
         super::emergency::list,

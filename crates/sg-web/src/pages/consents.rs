@@ -4,14 +4,13 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::consents::{ConsentInput, ConsentView, CountersignInput};
 use sg_app::AppError;
 use sg_domain::{AgreedBy, CaseId, Coded, ConsentStatus, DataCategory, EmergencyDecision, EmergencyRequest, Purpose};
 
-use super::{csrf_refusal, error_page, message_for, render, render_with, Choice, FieldMessage, Layout};
+use super::{csrf_refusal, error_page, message_for, render, Choice, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
@@ -115,6 +114,12 @@ pub(crate) struct ConsentsPage {
     child: bool,
     agreed_by: String,
     emergency: Vec<EmergencyRow>,
+    /// The languages a slip can be printed in: code and name.
+    survivor_languages: Vec<(&'static str, String)>,
+    /// The last day the person's code works, in words, if one is live.
+    code_until: String,
+    /// A success banner's words (`?done=`), or empty.
+    done: String,
 }
 
 impl ConsentsPage {
@@ -182,17 +187,47 @@ async fn page(state: &AppState, who: &PageUser, id: CaseId) -> Result<ConsentsPa
         child: case.facts.age_at_exploitation.treated_as_child(),
         agreed_by: String::new(),
         emergency: emergency.iter().map(|r| EmergencyRow::new(r, now)).collect(),
+        code_until: state
+            .app
+            .live_survivor_code(&who.user, id)
+            .await?
+            .map(|at| crate::dates::in_words(crate::i18n::current(), at.date()))
+            .unwrap_or_default(),
+        done: String::new(),
+        survivor_languages: survivor_languages(),
     })
 }
 
+/// The survivor languages for the slip: code and each one's own name.
+fn survivor_languages() -> Vec<(&'static str, String)> {
+    crate::i18n::Locale::ALL.into_iter().map(|l| (l.code(), crate::i18n::t(l, "language.name"))).collect()
+}
+
+/// `?done=` after an act on the consents page.
+#[derive(serde::Deserialize)]
+pub(crate) struct DoneQuery {
+    done: Option<String>,
+}
+
 /// `GET /cases/{id}/consents`.
-pub(crate) async fn list(State(state): State<AppState>, who: PageUser, Path(raw): Path<String>) -> Response {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let result = match case_id(&raw) {
         Ok(id) => page(&state, &who, id).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(p) => render(&p),
+        Ok(mut p) => {
+            // Only known codes: the banner's words come from the catalogue, never the URL.
+            if q.done.as_deref() == Some("code-ended") {
+                p.done = crate::i18n::tr("code_end.done");
+            }
+            render(&p)
+        }
         Err(e) => error_page(e),
     }
 }
@@ -348,44 +383,6 @@ pub(crate) async fn withdraw(
     };
     match state.app.withdraw_consent(&who.user, id, consent).await {
         Ok(()) => Redirect::to(&format!("/cases/{id}/consents")).into_response(),
-        Err(e) => error_page(e),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "survivor_code_issued.html")]
-pub(crate) struct CodeIssuedPage {
-    layout: Layout,
-    has_errors: bool,
-    id: String,
-    code: String,
-}
-
-/// `POST /cases/{id}/survivor-code`: a one-time code the person uses at `/survivor`.
-pub(crate) async fn survivor_code(
-    State(state): State<AppState>,
-    who: PageUser,
-    Path(raw): Path<String>,
-    body: Bytes,
-) -> Response {
-    let form = FormData::parse(&body);
-    if let Some(r) = csrf_refusal(&who, &form) {
-        return r;
-    }
-    let id = match case_id(&raw) {
-        Ok(id) => id,
-        Err(e) => return error_page(e),
-    };
-    match state.app.issue_survivor_code(&who.user, id).await {
-        Ok(code) => render_with(
-            StatusCode::CREATED,
-            &CodeIssuedPage {
-                layout: Layout::for_user("A code for the person", &who),
-                has_errors: false,
-                id: id.to_string(),
-                code,
-            },
-        ),
         Err(e) => error_page(e),
     }
 }

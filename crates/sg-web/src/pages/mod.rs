@@ -21,6 +21,7 @@ pub(crate) mod rules;
 pub(crate) mod session;
 pub(crate) mod simulation;
 pub(crate) mod survivor;
+pub(crate) mod survivor_code;
 pub(crate) mod survivor_exit;
 pub(crate) mod timeline;
 pub(crate) mod two_factor;

@@ -4,16 +4,16 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sg_app::survivor::{AccessLine, ConsentLine, WorkingOnLine};
-use sg_app::AppError;
+use sg_app::{AppError, Refusal};
 use sg_domain::CaseId;
 
 use super::presession::{self, FormToken};
 use super::{error_page, render, Layout};
-use crate::extract::cookie_token;
+use crate::extract::{cookie_token, ClientAddr};
 use crate::form::FormData;
 use crate::i18n::{negotiate, t, tf, Locale};
 use crate::AppState;
@@ -72,25 +72,45 @@ pub(crate) async fn code_page(
     token.respond(render(&page))
 }
 
-/// `POST /survivor`: spends the code and opens the person's view.
-pub(crate) async fn use_code(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// `POST /survivor`: opens the person's view with their code, in their language. A code that
+/// cannot be one is told as such; wrong codes are throttled (`429` with `Retry-After`).
+pub(crate) async fn use_code(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     // Login CSRF: another site must not open a person's view of a case of its choosing.
     if let Some(refused) = presession::refusal(&state, &headers, &form) {
         return refused;
     }
-    match state.app.open_survivor_view(&form.get("code")).await {
+    let locale = language(&LangQuery { lang: None, withdraw: None, done: None }, &headers);
+    let typed = form.get("code");
+    let refused = |message: String| {
+        let mut page = CodePage::new(locale, message);
+        page.layout.csrf = FormToken::for_form(&state, &headers).token;
+        page
+    };
+    if typed.trim().is_empty() {
+        return render(&refused(t(locale, "survivor.code.missing")));
+    }
+    if sg_app::survivor_code::normalise(&typed).is_none() {
+        return render(&refused(t(locale, "survivor.code.format")));
+    }
+    match state.app.open_survivor_view(&typed, client).await {
         Ok((token, _)) => {
             let secure = if state.secure_cookies { "; Secure" } else { "" };
             let cookie = format!("{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}", cookie_name(&state));
             ([(header::SET_COOKIE, cookie)], Redirect::to("/survivor/view")).into_response()
         }
-        Err(AppError::Forbidden(_)) => {
-            let locale = language(&LangQuery { lang: None, withdraw: None, done: None }, &headers);
-            let mut page = CodePage::new(locale, t(locale, "survivor.code.invalid"));
-            page.layout.csrf = FormToken::for_form(&state, &headers).token;
-            render(&page)
+        Err(AppError::Forbidden(Refusal::TooManyAttempts { seconds })) => {
+            // Whole minutes, rounded up: "wait 0 minutes" is never said.
+            let minutes = ((seconds + 59) / 60).to_string();
+            let page = refused(tf(locale, "survivor.code.too_many", &[("minutes", &minutes)]));
+            (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], render(&page)).into_response()
         }
+        Err(AppError::Forbidden(_)) => render(&refused(t(locale, "survivor.code.invalid"))),
         Err(e) => error_page(e),
     }
 }

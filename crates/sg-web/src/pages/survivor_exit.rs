@@ -28,9 +28,9 @@ fn cleared_cookie(state: &AppState) -> String {
 }
 
 /// Ends the session the request's cookie names, if any.
-async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), sg_app::AppError> {
+async fn end_session(state: &AppState, headers: &HeaderMap, quick: bool) -> Result<(), sg_app::AppError> {
     match cookie_token(headers, cookie_name(state)) {
-        Some(token) => state.app.end_survivor_session(&token).await,
+        Some(token) => state.app.end_survivor_session(&token, quick).await,
         None => Ok(()),
     }
 }
@@ -38,7 +38,7 @@ async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), sg_app
 /// `GET /survivor/exit`: ends the session, if there is one, and leaves for the neutral site.
 /// A failure to end it does not hold the person back: they leave all the same.
 pub(crate) async fn exit(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if end_session(&state, &headers).await.is_err() {
+    if end_session(&state, &headers, true).await.is_err() {
         tracing::warn!("quick exit: the survivor session could not be ended");
     }
     (
@@ -76,7 +76,7 @@ pub(crate) async fn sign_out(
     if FormData::parse(&body).get("csrf") != csrf {
         return error_page(sg_app::AppError::Forbidden(sg_app::Refusal::FormExpired));
     }
-    if let Err(e) = end_session(&state, &headers).await {
+    if let Err(e) = end_session(&state, &headers, false).await {
         return error_page(e);
     }
     let locale = language(&q, &headers);
