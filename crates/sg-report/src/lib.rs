@@ -5,6 +5,7 @@
 //! control; nothing here sees a raw count. The same view ([`view::ReportView`]) feeds every
 //! format, so the HTML, CSV, JSON and ODS of one report always show the same figures.
 
+pub mod axis;
 mod csv_out;
 mod html;
 mod ods;
