@@ -59,7 +59,7 @@ impl TimeAxis {
     /// The x position of a time.
     pub fn x_of(&self, t: f64) -> f64 {
         let (start, end) = self.span();
-        if end - start < f64::EPSILON {
+        if (end - start).abs() < f64::EPSILON {
             self.left + self.width / 2.0
         } else {
             self.left + self.width * (t - start) / (end - start)
