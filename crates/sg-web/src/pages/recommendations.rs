@@ -213,10 +213,10 @@ pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(
     show(&state, &who, Shown { done, ..Shown::default() }).await
 }
 
-/// `POST /monitoring/recommendations/add`: adds a recommendation (the fields of the command
-/// line's `recommendations add`), then back to the list with a success message; a refused one
+/// `POST /monitoring/recommendations/add`: adds a recommendation (the fields of a row of
+/// `recommendations import`), then back to the list with a success message; a refused one
 /// re-renders the page with the error summary and what was typed. The same roles as the
-/// command line's statistics access: `App::add_recommendation` checks them.
+/// tracker's statistics access: `App::add_recommendation` checks them.
 pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
     let form = FormData::parse(&body);
     if let Some(r) = csrf_refusal(&who, &form) {
