@@ -53,14 +53,6 @@ fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-/// The period's name in a sentence.
-fn period_words(p: Period, w: &Words<'_>) -> String {
-    match p {
-        Period::All => w.t("report.summary.all_periods", "all periods"),
-        other => other.to_string(),
-    }
-}
-
 /// The count of a trend row, when it and every part of it are published.
 fn row_count(i: &IndicatorResult, label: &str) -> Option<u64> {
     let t = &i.trend.as_ref()?.table;
@@ -89,14 +81,21 @@ fn previous(i: &IndicatorResult, p: Period) -> Option<(String, u64)> {
 fn referrals(r: &Report, p: Period, marker: &str, threshold: u64, w: &Words<'_>) -> Option<Answer> {
     let i = find(r, "referrals")?;
     let title = w.t("report.indicator.referrals", i.indicator.title);
-    let period = period_words(p, w);
     let (figure, sentence) = match i.headline? {
         Published::Count(n) => {
-            let mut s = w.tf(
-                "report.summary.referred",
-                "{count} people were referred in {period}.",
-                &[("count", thousands(n)), ("period", period)],
-            );
+            // Whole sentences, not a period's name joined to "in": Welsh mutates after "yn".
+            let mut s = match p {
+                Period::All => w.tf(
+                    "report.summary.referred_all",
+                    "{count} people were referred in all periods.",
+                    &[("count", thousands(n))],
+                ),
+                other => w.tf(
+                    "report.summary.referred",
+                    "{count} people were referred in {period}.",
+                    &[("count", thousands(n)), ("period", other.to_string())],
+                ),
+            };
             if let Some((before, m)) = previous(i, p).filter(|(_, m)| *m > 0) {
                 let change = (n as f64 - m as f64) / m as f64 * 100.0;
                 let args = [("change", format!("{:.0}", change.abs())), ("previous", before), ("count", thousands(m))];
@@ -241,4 +240,57 @@ pub fn hidden_marker(r: &Report, w: &Words<'_>) -> String {
         "“{marker}” means the figure is hidden to protect people: fewer than {threshold}, or a figure from which so small a number could be worked out.",
         &[("marker", r.rule.marker.clone()), ("threshold", r.rule.threshold.to_string())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sg_stats::catalogue::indicator;
+    use sg_stats::report::Breakdown;
+    use sg_stats::SuppressedTable;
+
+    fn referrals(rows: &[(&str, Published)]) -> IndicatorResult {
+        let n = rows.len();
+        IndicatorResult {
+            indicator: *indicator("referrals").unwrap(),
+            available: true,
+            note: None,
+            headline: None,
+            headline_rate: None,
+            headline_mean: None,
+            breakdowns: vec![],
+            trend: Some(Breakdown {
+                dim: Dim::TimeToDecision,
+                title: "Over time".into(),
+                source_table: "own-cases".into(),
+                table: SuppressedTable {
+                    row_labels: rows.iter().map(|(l, _)| l.to_string()).collect(),
+                    col_labels: vec!["People".into()],
+                    cells: rows.iter().map(|(_, p)| vec![*p]).collect(),
+                    row_totals: None,
+                    col_totals: None,
+                    grand_total: None,
+                    primary: 0,
+                    secondary: 0,
+                },
+                rates: vec![None; n],
+                means: vec![None; n],
+                overall_test: None,
+            }),
+            findings: vec![],
+        }
+    }
+
+    #[test]
+    fn the_previous_period_is_compared_only_when_published() {
+        let c = Published::Count;
+        let i = referrals(&[("2023 Q4", c(40)), ("2024 Q1", c(10)), ("2024 Q2", Published::Hidden)]);
+        assert_eq!(previous(&i, Period::Quarter(2024, 1)), Some(("2023 Q4".into(), 40)));
+        assert_eq!(previous(&i, Period::Quarter(2024, 3)), None, "2024 Q2 is hidden");
+        assert_eq!(previous(&i, Period::Year(2024)), None, "2023 has one quarter only");
+        let year: Vec<(String, Published)> = (1..=4).map(|q| (format!("2023 Q{q}"), c(q * 10))).collect();
+        let rows: Vec<(&str, Published)> = year.iter().map(|(l, p)| (l.as_str(), *p)).collect();
+        assert_eq!(previous(&referrals(&rows), Period::Year(2024)), Some(("2023".into(), 100)));
+        assert_eq!(previous(&i, Period::All), None);
+    }
 }

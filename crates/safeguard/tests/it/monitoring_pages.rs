@@ -139,5 +139,9 @@ async fn a_period_the_source_does_not_have_names_the_field_and_publishes_nothing
         assert!(html.contains("There is a problem") && html.contains("href=\"#period\""), "{bad}: {html}");
         assert!(html.contains("Period: "), "{bad}: the message does not name the field: {html}");
     }
+    // An indicator's page sends a bad period back to the summary, which names the field.
+    let r = monitor.get(t.url("/monitoring/indicators/referrals?period=1999")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/monitoring");
+    assert!(r.text().await.unwrap().contains("“1999” is not one this source has figures for"));
     assert_eq!(t.store.publications(100).await.unwrap().len(), before);
 }

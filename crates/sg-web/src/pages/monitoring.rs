@@ -212,10 +212,13 @@ pub(crate) async fn indicator(
         }
         return error_page(sg_app::AppError::NotFound);
     };
-    let (built, period, choice) = match build(&state, &who, raw).await {
+    let (built, period, choice) = match build(&state, &who, raw.clone()).await {
         Built::Ready(b, p, c) => (b, p, c),
-        // The period is chosen on the summary, which names the field.
-        Built::Refused(..) => return axum::response::Redirect::to("/monitoring").into_response(),
+        // The period is chosen on the summary, which names the field with the same query.
+        Built::Refused(..) => {
+            let to = format!("/monitoring?{}", raw.unwrap_or_default());
+            return axum::response::Redirect::to(&to).into_response();
+        }
         Built::Failed(r) => return r,
     };
     let body = {
