@@ -236,7 +236,9 @@ fn indicator(r: &IndicatorResult, marker: &str, w: &Words<'_>) -> IndicatorView 
             if w.is_english() { "" } else { "en" },
         ),
     };
-    let basis = if definition_lang.is_empty() && !w.is_english() {
+    // The catalogue's wording wherever the definition is in the page's language (the pages say
+    // "Counted … Out of …"); the command line keeps the built-in words.
+    let basis = if definition_lang.is_empty() {
         w.tf(
             "report.basis",
             "Numerator: {numerator}. Denominator: {denominator}.",

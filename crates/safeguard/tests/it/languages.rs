@@ -93,9 +93,10 @@ async fn the_monitoring_report_speaks_welsh_on_the_page() {
     }
     assert!(html.contains("Cyfradd (ystod debygol)") && html.contains("% i "), "rate headings and intervals: {html}");
     let html = page(&monitor, t.url("/monitoring/indicators/referrals?lang=cy")).await;
-    assert!(html.contains("Pobl a atgyfeiriwyd i’r Mecanwaith Atgyfeirio Cenedlaethol") && html.contains("Rhifiadur:"));
+    assert!(html.contains("Pobl a atgyfeiriwyd i’r Mecanwaith Atgyfeirio Cenedlaethol") && html.contains("Allan o:"));
     // What the catalogue does not cover (the claim, findings' statistics) is marked as English.
     assert!(html.contains(r#"lang="en">"#), "{html}");
     let english = page(&monitor, t.url("/monitoring/indicators/referrals?lang=en")).await;
     assert!(english.contains("Total") && english.contains("NRM referrals") && !english.contains(r#"lang="en">"#));
+    assert!(english.contains("Out of: ") && !english.contains("Denominator"), "statistical jargon: {english}");
 }
