@@ -5,9 +5,11 @@
 //! control; nothing here sees a raw count. The same view ([`view::ReportView`]) feeds every
 //! format, so the HTML, CSV, JSON and ODS of one report always show the same figures.
 
+pub mod axis;
 mod csv_out;
 mod html;
 mod ods;
+pub mod summary;
 pub mod svg;
 pub mod view;
 pub mod words;
@@ -73,4 +75,14 @@ pub fn html_fragment(report: &Report) -> Result<String, RenderError> {
 /// The report's body as an HTML fragment with its headings and labels in `words`' language.
 pub fn html_fragment_in(report: &Report, words: &words::Words<'_>) -> Result<String, RenderError> {
     html::fragment(&view::ReportView::of_in(report, words))
+}
+
+/// One indicator's body for its own page, with its statistics explained in words; `None`
+/// when the catalogue has no indicator `id`.
+pub fn indicator_fragment_in(
+    report: &Report,
+    id: &str,
+    words: &words::Words<'_>,
+) -> Result<Option<String>, RenderError> {
+    html::indicator(&view::ReportView::of_in(report, words), id, summary::hidden_marker(report, words), words)
 }

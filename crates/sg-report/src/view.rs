@@ -60,8 +60,10 @@ pub struct IndicatorView {
     pub headline: String,
     /// The trend chart (an SVG element), or empty.
     pub chart: String,
-    /// Disparities in words.
+    /// Disparities in words, with their statistics.
     pub findings: Vec<String>,
+    /// Disparities in plain words, for readers who are not statisticians.
+    pub plain_findings: Vec<String>,
     /// The tables: trend first, then breakdowns.
     pub tables: Vec<TableView>,
 }
@@ -234,7 +236,9 @@ fn indicator(r: &IndicatorResult, marker: &str, w: &Words<'_>) -> IndicatorView 
             if w.is_english() { "" } else { "en" },
         ),
     };
-    let basis = if definition_lang.is_empty() && !w.is_english() {
+    // The catalogue's wording wherever the definition is in the page's language (the pages say
+    // "Counted … Out of …"); the command line keeps the built-in words.
+    let basis = if definition_lang.is_empty() {
         w.tf(
             "report.basis",
             "Numerator: {numerator}. Denominator: {denominator}.",
@@ -255,6 +259,7 @@ fn indicator(r: &IndicatorResult, marker: &str, w: &Words<'_>) -> IndicatorView 
         note: r.note.clone().unwrap_or_default(),
         headline: headline.join("; "),
         findings: r.findings.iter().map(|f| f.text.clone()).collect(),
+        plain_findings: r.findings.iter().map(|f| crate::summary::plain_finding(f, w)).collect(),
         tables,
     }
 }

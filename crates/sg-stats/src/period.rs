@@ -92,3 +92,57 @@ impl std::fmt::Display for Period {
         }
     }
 }
+
+/// The periods a source's tables have figures for, newest first: every period, then each
+/// year, and each quarter where the tables count by month or quarter (a table by year gives
+/// years only).
+pub fn periods_in(tables: &[crate::cells::Table]) -> Vec<Period> {
+    use std::collections::BTreeSet;
+    let mut found = BTreeSet::new();
+    for t in tables {
+        let by_year = t.granularity == crate::cells::Granularity::Year;
+        let months = t
+            .cells
+            .iter()
+            .filter(|c| c.n > 0)
+            .flat_map(|c| [c.referred, c.rg.map(|(_, m)| m), c.cg.map(|(_, m)| m)].into_iter().flatten());
+        for m in months {
+            found.insert(Period::Year(m.year));
+            if !by_year {
+                found.insert(Period::quarter_of(m));
+            }
+        }
+    }
+    // Newest first; a year before its own quarters.
+    let mut out: Vec<Period> = found.into_iter().collect();
+    out.sort_by_key(|p| match *p {
+        Period::Year(y) => std::cmp::Reverse((y, 5)),
+        Period::Quarter(y, q) => std::cmp::Reverse((y, q)),
+        Period::All => std::cmp::Reverse((i32::MAX, 0)),
+    });
+    out.insert(0, Period::All);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cells::{Cell, Table};
+
+    #[test]
+    fn periods_are_those_with_figures_newest_first() {
+        let cell = |y, m| Cell { n: 1, referred: Some(Month { year: y, month: m }), ..Cell::default() };
+        let t = Table::own_cases(vec![cell(2023, 11), cell(2024, 2)]);
+        let p = periods_in(&[t]);
+        assert_eq!(
+            p,
+            vec![
+                Period::All,
+                Period::Year(2024),
+                Period::Quarter(2024, 1),
+                Period::Year(2023),
+                Period::Quarter(2023, 4)
+            ]
+        );
+    }
+}

@@ -29,6 +29,8 @@ pub(crate) fn is_heavy(method: &Method, path: &str, query: Option<&str>) -> bool
     }
     match path {
         "/monitor/simulation" | "/monitoring" => true,
+        // Each indicator's page builds the same report as the summary.
+        p if p.starts_with("/monitoring/indicators/") => true,
         "/cases" | "/api/v1/cases" => {
             let number = |name: &str| {
                 form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -94,6 +96,7 @@ mod tests {
     fn the_expensive_kinds_are_recognised() {
         assert!(is_heavy(&Method::GET, "/monitor/simulation", None));
         assert!(is_heavy(&Method::GET, "/monitoring", Some("year=2024")));
+        assert!(is_heavy(&Method::GET, "/monitoring/indicators/referrals", None));
         assert!(is_heavy(&Method::GET, "/api/v1/cases", Some("offset=9000&limit=200")));
         assert!(is_heavy(&Method::GET, "/cases", Some("offset=1000")));
         assert!(is_heavy(&Method::GET, "/api/v1/cases", Some("limit=101")));

@@ -86,8 +86,10 @@ pub const ROUTES: &[&str] = &[
     "GET /monitor/simulation",
     "GET /monitoring",
     "GET /rules",
+    "GET /monitoring/indicators/{indicator}",
     "GET /monitoring/recommendations",
     "POST /monitoring/recommendations",
+    "POST /monitoring/recommendations/add",
     "GET /admin/organisations",
     "POST /admin/organisations",
     "GET /admin/users",
@@ -202,7 +204,9 @@ pub fn router(state: AppState) -> Router {
         .route("/monitor/simulation", get(pages::simulation::show))
         .route("/monitoring", get(pages::monitoring::dashboard))
         .route("/rules", get(pages::rules::show))
+        .route("/monitoring/indicators/{indicator}", get(pages::monitoring::indicator))
         .route("/monitoring/recommendations", get(pages::recommendations::list).post(pages::recommendations::record))
+        .route("/monitoring/recommendations/add", post(pages::recommendations::add))
         .route("/admin/organisations", get(pages::admin::organisations::list).post(pages::admin::organisations::add))
         .route("/admin/users", get(pages::admin::users::list).post(pages::admin::users::add))
         .route("/admin/users/{user_id}/disable", get(pages::admin::users::confirm).post(pages::admin::users::disable))

@@ -93,10 +93,13 @@ fn table() -> BTreeMap<&'static str, [u16; 11]> {
         ("GET /referrals/new", [303, 403, 303, 303, 403, 403, 403, 403, 303, 303, 403]),
         ("GET /monitoring", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         ("GET /monitor/simulation", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ("GET /monitoring/indicators/{indicator}", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         ("GET /monitoring/recommendations", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         // The generic form names no recommendation: statistics roles get the page again with the
         // error summary; everyone else is refused before the form is read.
         ("POST /monitoring/recommendations", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+        // An empty form: the statistics roles get the page again with the error summary.
+        ("POST /monitoring/recommendations/add", [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
         ("GET /admin/organisations", admin_only(200)),
         // An empty form: the administrator gets the page again with the error summary.
         ("POST /admin/organisations", admin_only(200)),
@@ -322,6 +325,7 @@ async fn every_route_as_every_role() {
                     .replace("{question}", "reasonable-grounds")
                     .replace("{action}", "enter-support")
                     .replace("{step}", "about")
+                    .replace("{indicator}", "referrals")
                     .replace("{*path}", "safeguard.css"),
             );
             let method = Method::from_bytes(method.as_bytes()).unwrap();

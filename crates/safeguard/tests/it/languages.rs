@@ -80,15 +80,23 @@ async fn the_monitoring_report_speaks_welsh_on_the_page() {
     let (monitor, _) = signed_in(&t, "Monitors", Role::Monitor, "mon").await;
     let html = page(&monitor, t.url("/monitoring?lang=cy")).await;
     for welsh in
-        ["Cyfnod:", "Rheoli datgelu:", "Atgyfeiriadau i’r NRM", "Penderfyniadau sail resymol cadarnhaol", "Cyfanswm"]
+        ["Crynodeb monitro", "Atgyfeiriadau i’r NRM", "Penderfyniadau sail resymol cadarnhaol", "Gweld y manylion"]
+    {
+        assert!(html.contains(welsh), "{welsh} not on the Welsh summary: {html}");
+    }
+    assert!(!html.contains("Positive reasonable-grounds decisions"), "{html}");
+    let html = page(&monitor, t.url("/monitoring/indicators/rg-positive-rate?lang=cy")).await;
+    for welsh in
+        ["Rheoli datgelu:", "Penderfyniadau sail resymol cadarnhaol", "Cyfanswm", "Sut i ddarllen y ffigurau hyn"]
     {
         assert!(html.contains(welsh), "{welsh} not on the Welsh page: {html}");
     }
-    assert!(html.contains("Cyfradd (CI 95%)") && html.contains("% i "), "rate headings and intervals: {html}");
-    assert!(html.contains("Pobl a atgyfeiriwyd i’r Mecanwaith Atgyfeirio Cenedlaethol") && html.contains("Rhifiadur:"));
-    // What the catalogue does not cover (definitions, findings) is marked as English.
-    assert!(html.contains(r#"<p class="govuk-body" lang="en">"#), "{html}");
-    assert!(!html.contains("Positive reasonable-grounds decisions"), "{html}");
-    let english = page(&monitor, t.url("/monitoring?lang=en")).await;
-    assert!(english.contains("Period:") && english.contains("NRM referrals") && !english.contains(r#"lang="en">"#));
+    assert!(html.contains("Cyfradd (ystod debygol)") && html.contains("% i "), "rate headings and intervals: {html}");
+    let html = page(&monitor, t.url("/monitoring/indicators/referrals?lang=cy")).await;
+    assert!(html.contains("Pobl a atgyfeiriwyd i’r Mecanwaith Atgyfeirio Cenedlaethol") && html.contains("Allan o:"));
+    // What the catalogue does not cover (the claim, findings' statistics) is marked as English.
+    assert!(html.contains(r#"lang="en">"#), "{html}");
+    let english = page(&monitor, t.url("/monitoring/indicators/referrals?lang=en")).await;
+    assert!(english.contains("Total") && english.contains("NRM referrals") && !english.contains(r#"lang="en">"#));
+    assert!(english.contains("Out of: ") && !english.contains("Denominator"), "statistical jargon: {english}");
 }

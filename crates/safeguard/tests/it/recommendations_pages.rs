@@ -94,3 +94,71 @@ async fn a_first_responder_is_refused() {
     let r = anonymous.get(t.url("/monitoring/recommendations")).send().await.unwrap();
     assert_eq!(r.url().path(), "/sign-in");
 }
+
+#[tokio::test]
+async fn a_monitor_adds_a_recommendation_with_the_form_and_is_told_what_is_missing() {
+    let t = TestApp::start().await;
+    let monitor = signed_in(&t, Role::Monitor, "mon").await;
+    let html = monitor.get(t.url("/monitoring/recommendations")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("safeguard recommendations import"), "the page tells the monitor to run a command");
+    assert!(html.contains("action=\"/monitoring/recommendations/add\""), "no form to add one: {html}");
+    let csrf = csrf_of(&html);
+    let form = |text: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("source", "GRETA report on the UK".to_string()),
+            ("date", "2024-06-01".to_string()),
+            ("text", text.to_string()),
+            ("addressee", "Home Office".to_string()),
+            ("article", "ECAT Art. 12".to_string()),
+            ("indicators", "cg-positive-rate".to_string()),
+        ]
+    };
+    let res = monitor.post(t.url("/monitoring/recommendations/add")).form(&form("  ")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem") && html.contains("href=\"#text\""), "{html}");
+    assert!(html.contains("GRETA report on the UK"), "what was typed is lost");
+    assert!(t.app.recommendation_tracker(None).await.unwrap().recommendations.is_empty(), "stored on an error");
+
+    let res = monitor
+        .post(t.url("/monitoring/recommendations/add"))
+        .form(&form("Identify child victims sooner"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.url().path(), "/monitoring/recommendations");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("govuk-notification-banner--success") && html.contains("Recommendation added"), "{html}");
+    assert!(html.contains("Identify child victims sooner"));
+    let tracker = t.app.recommendation_tracker(None).await.unwrap();
+    assert_eq!(tracker.recommendations.len(), 1);
+    assert_eq!(tracker.recommendations[0].recommendation.indicators, vec!["cg-positive-rate".to_string()]);
+
+    let without_token =
+        monitor.post(t.url("/monitoring/recommendations/add")).form(&[("text", "x")]).send().await.unwrap();
+    assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_role_that_may_not_see_statistics_cannot_add_a_recommendation() {
+    let t = TestApp::start().await;
+    let fr = signed_in(&t, Role::FirstResponder, "fr").await;
+    let html = fr.get(t.url("/cases")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&html);
+    let res = fr
+        .post(t.url("/monitoring/recommendations/add"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("source", "GRETA"),
+            ("date", "2024-06-01"),
+            ("text", "Something"),
+            ("addressee", "Home Office"),
+            ("article", "ECAT Art. 12"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(t.app.recommendation_tracker(None).await.unwrap().recommendations.is_empty());
+}

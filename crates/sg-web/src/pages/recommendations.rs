@@ -1,13 +1,13 @@
 //! The recommendation tracker (`/monitoring/recommendations`): every recommendation with its
 //! status, evidence and linked indicators' live values, under the summary line, and a form to
-//! record a new status. Monitors and administrators only; the page shows indicator values, so
+//! record a new status and another to add a recommendation. Monitors and administrators only; the page shows indicator values, so
 //! each view is recorded as a publication like `/monitoring`.
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sg_app::recommendations::{StatusInput, Tracker};
+use sg_app::recommendations::{RecommendationInput, StatusInput, Tracker};
 use sg_app::AppError;
 use sg_store::RecommendationStatus;
 
@@ -59,6 +59,12 @@ struct RecommendationsPage {
     as_of: String,
     evidence: String,
     evidence_url: String,
+    /// The add form's text fields: (name, label, hint, value typed).
+    new_fields: Vec<(&'static str, String, String, String)>,
+    /// The catalogue's indicators as checkboxes.
+    indicator_options: Vec<Opt>,
+    /// The success message after an act, or empty.
+    done: String,
 }
 
 impl RecommendationsPage {
@@ -82,7 +88,36 @@ fn tag(s: RecommendationStatus) -> &'static str {
     }
 }
 
-fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInput) -> RecommendationsPage {
+/// What the page shows besides the tracker: errors, what was typed in either form, and the
+/// success message after an act.
+#[derive(Default)]
+struct Shown {
+    errors: Vec<FieldMessage>,
+    sent: StatusInput,
+    new: RecommendationInput,
+    done: String,
+}
+
+fn page(who: &PageUser, t: &Tracker, shown: Shown) -> RecommendationsPage {
+    let Shown { errors, sent, new, done } = shown;
+    let sent = &sent;
+    let tr = crate::i18n::tr;
+    let new_fields = vec![
+        ("source", tr("recommendations.source"), String::new(), new.source.clone()),
+        ("date", tr("recommendations.date"), tr("recommendations.date_hint"), new.date.clone()),
+        ("text", tr("recommendations.text"), String::new(), new.text.clone()),
+        ("addressee", tr("recommendations.addressee"), tr("recommendations.addressee_hint"), new.addressee.clone()),
+        ("article", tr("recommendations.article"), tr("recommendations.article_hint"), new.article.clone()),
+    ];
+    let chosen: Vec<&str> = new.indicators.split_whitespace().collect();
+    let indicator_options = sg_stats::CATALOGUE
+        .iter()
+        .map(|i| Opt {
+            value: i.id.into(),
+            label: crate::i18n::coded_label("report.indicator", i.id, i.title),
+            selected: chosen.contains(&i.id),
+        })
+        .collect();
     let rows = t
         .recommendations
         .iter()
@@ -142,17 +177,20 @@ fn page(who: &PageUser, t: &Tracker, errors: Vec<FieldMessage>, sent: &StatusInp
         as_of: sent.as_of.clone(),
         evidence: sent.evidence.clone(),
         evidence_url: sent.evidence_url.clone(),
+        new_fields,
+        indicator_options,
+        done,
     }
 }
 
 /// Renders the page, recording the view as a publication first (what is not recorded is not
 /// published).
-async fn show(state: &AppState, who: &PageUser, errors: Vec<FieldMessage>, sent: &StatusInput) -> Response {
+async fn show(state: &AppState, who: &PageUser, shown: Shown) -> Response {
     let tracker = match state.app.recommendation_tracker(Some(&who.user)).await {
         Ok(t) => t,
         Err(e) => return error_page(e),
     };
-    let p = page(who, &tracker, errors, sent);
+    let p = page(who, &tracker, shown);
     let html = match p.render() {
         Ok(h) => h,
         Err(e) => return error_page(AppError::Internal(e.to_string())),
@@ -165,9 +203,41 @@ async fn show(state: &AppState, who: &PageUser, errors: Vec<FieldMessage>, sent:
     render(&p)
 }
 
-/// `GET /monitoring/recommendations`.
-pub(crate) async fn list(State(state): State<AppState>, who: PageUser) -> Response {
-    show(&state, &who, vec![], &StatusInput::default()).await
+/// `GET /monitoring/recommendations`, with `?done=added` or `?done=recorded` after an act.
+pub(crate) async fn list(State(state): State<AppState>, who: PageUser, RawQuery(raw): RawQuery) -> Response {
+    let done = match raw.as_deref() {
+        Some("done=added") => crate::i18n::tr("recommendations.added"),
+        Some("done=recorded") => crate::i18n::tr("recommendations.recorded"),
+        _ => String::new(),
+    };
+    show(&state, &who, Shown { done, ..Shown::default() }).await
+}
+
+/// `POST /monitoring/recommendations/add`: adds a recommendation (the fields of a row of
+/// `recommendations import`), then back to the list with a success message; a refused one
+/// re-renders the page with the error summary and what was typed. The same roles as the
+/// tracker's statistics access: `App::add_recommendation` checks them.
+pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    if let Some(r) = csrf_refusal(&who, &form) {
+        return r;
+    }
+    let new = RecommendationInput {
+        source: form.get("source"),
+        date: form.get("date"),
+        text: form.get("text"),
+        addressee: form.get("addressee"),
+        article: form.get("article"),
+        indicators: form.all("indicators").join(" "),
+    };
+    match state.app.add_recommendation(Some(&who.user), &new).await {
+        Ok(_) => Redirect::to("/monitoring/recommendations?done=added").into_response(),
+        Err(AppError::Invalid(f)) => {
+            let errors = vec![FieldMessage { lang: "", field: f.field, message: f.message }];
+            show(&state, &who, Shown { errors, new, ..Shown::default() }).await
+        }
+        Err(e) => error_page(e),
+    }
 }
 
 /// `POST /monitoring/recommendations`: records a status, then back to the list; a refused
@@ -185,12 +255,14 @@ pub(crate) async fn record(State(state): State<AppState>, who: PageUser, body: B
         evidence_url: form.get("evidence_url"),
     };
     match state.app.record_recommendation_status(Some(&who.user), &sent).await {
-        Ok(_) => Redirect::to("/monitoring/recommendations").into_response(),
+        Ok(_) => Redirect::to("/monitoring/recommendations?done=recorded").into_response(),
         Err(AppError::Invalid(f)) => {
-            show(&state, &who, vec![FieldMessage { lang: "", field: f.field, message: f.message }], &sent).await
+            let errors = vec![FieldMessage { lang: "", field: f.field, message: f.message }];
+            show(&state, &who, Shown { errors, sent, ..Shown::default() }).await
         }
         Err(AppError::Conflict(m)) => {
-            show(&state, &who, vec![FieldMessage { lang: "", field: "as_of".into(), message: m }], &sent).await
+            let errors = vec![FieldMessage { lang: "", field: "as_of".into(), message: m }];
+            show(&state, &who, Shown { errors, sent, ..Shown::default() }).await
         }
         Err(e) => error_page(e),
     }
