@@ -186,9 +186,7 @@ pub(crate) async fn record(State(state): State<AppState>, who: PageUser, body: B
     };
     match state.app.record_recommendation_status(Some(&who.user), &sent).await {
         Ok(_) => Redirect::to("/monitoring/recommendations").into_response(),
-        Err(AppError::Invalid(f)) => {
-            show(&state, &who, vec![FieldMessage { lang: "", field: f.field, message: f.message }], &sent).await
-        }
+        Err(AppError::Invalid(f)) => show(&state, &who, vec![FieldMessage::from_error(f)], &sent).await,
         Err(AppError::Conflict(m)) => {
             show(&state, &who, vec![FieldMessage { lang: "", field: "as_of".into(), message: m }], &sent).await
         }
