@@ -135,13 +135,9 @@ impl<E: 'static> sg_store::Sessions for SqlStore<E> {
             .execute(pool)
             .await
             .map_err(error)?;
-            sqlx::query("DELETE FROM kept_forms WHERE expires_at <= $1")
-                .bind(unix(form.kept_at))
-                .execute(pool)
-                .await
-                .map_err(error)?;
-            Ok(())
-        })
+        });
+        // Keeping a form is also when the expired ones of every user go.
+        self.delete_kept_forms_before(form.kept_at).await.map(|_| ())
     }
 
     async fn take_kept_form(

@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap};
 mod countries;
 mod messages;
 pub(crate) use countries::{country_name, sorted_countries};
-pub(crate) use messages::{field_message, refusal_message, transition_message};
+pub(crate) use messages::{field_message_lang, refusal_message, transition_message};
 
 /// A language the pages can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

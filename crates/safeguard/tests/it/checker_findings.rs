@@ -93,3 +93,65 @@ async fn the_survivors_case_reference_is_isolated_in_arabic() {
     assert!(html.contains("dir=\"rtl\""), "{html}");
     assert!(html.contains("id=\"case-reference\">الرقم المرجعي لقضيتك هو <bdi>SG-"), "{html}");
 }
+
+#[tokio::test]
+async fn the_welsh_case_page_words_the_exploitation_type_routing_and_erased_reasons_in_welsh() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr-api").await;
+    let dm_api = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm-api").await;
+    let case = case_in(&t, &fr, "england-wales").await;
+    let (status, body) = t.decide(&dm_api, &case, "decide-reasonable-grounds", "positive", 1).await;
+    assert_eq!(status, 200, "{body}");
+    let mut dm = Browser::sign_up(&t, "Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let (_, _, html) = dm.get(&format!("/cases/{case}?lang=cy")).await;
+    // The referral's types (labour and criminal) are coded values, worded by the catalogue.
+    assert!(html.contains("Llafur &#38; Troseddol"), "the exploitation type is not in Welsh: {html}");
+    assert!(!html.contains("Labour &#38; Criminal"), "{html}");
+    // "at" and the authority's name are one catalogued phrase: "yr" is not capitalised mid-sentence.
+    assert!(html.contains("Wedi’i anfon at yr Awdurdod Cymwys Sengl"), "{html}");
+    assert!(!html.contains("at Yr Awdurdod"), "{html}");
+    let (_, _, html) = dm.get(&format!("/cases/{case}?lang=en")).await;
+    assert!(html.contains("Labour &#38; Criminal") && html.contains("Routed to the Single Competent Authority"));
+
+    // Erasing the person destroys the key of the decision's reasons: the page says so in Welsh.
+    t.app.erase_person(sg_domain::CaseId::parse(&case).unwrap(), "asked").await.unwrap();
+    let (_, _, html) = dm.get(&format!("/cases/{case}?lang=cy")).await;
+    assert!(html.contains("(wedi’i ddileu)") && !html.contains("(erased)"), "{html}");
+    let (_, _, html) = dm.get(&format!("/cases/{case}?lang=en")).await;
+    assert!(html.contains("(erased)"), "{html}");
+}
+
+#[tokio::test]
+async fn a_field_error_without_a_catalogue_code_is_marked_english_on_a_welsh_page() {
+    let t = TestApp::start().await;
+    let rec = sg_app::recommendations::RecommendationInput {
+        source: "ATMG: Time to Deliver".into(),
+        date: "2023-03-01".into(),
+        text: "Make reasonable-grounds decisions within five working days".into(),
+        addressee: "Home Office".into(),
+        article: "ECAT Art. 10".into(),
+        indicators: "referrals".into(),
+    };
+    let r = t.app.add_recommendation(None, &rec).await.unwrap();
+    let (monitor, _, _) = common::signed_in_client(&t, common::org_for(Role::Monitor), Role::Monitor, "mon").await;
+    let html = monitor.get(t.url("/monitoring/recommendations?lang=cy")).send().await.unwrap().text().await.unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // A status with no evidence: the use case's message has no code, so it stays English.
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("recommendation", r.id.as_str()),
+        ("status", "implemented"),
+        ("as_of", "2024-02-01"),
+        ("evidence", ""),
+        ("evidence_url", ""),
+    ];
+    let res = monitor.post(t.url("/monitoring/recommendations")).form(&form).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("lang=\"cy\""), "{html}");
+    assert!(html.contains("<a href=\"#evidence\" lang=\"en\">"), "the English message is not marked: {html}");
+    let english = monitor.get(t.url("/monitoring/recommendations?lang=en")).send().await.unwrap();
+    drop(english);
+    let res = monitor.post(t.url("/monitoring/recommendations")).form(&form).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<a href=\"#evidence\">"), "an English page marks nothing: {html}");
+}

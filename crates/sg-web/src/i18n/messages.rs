@@ -33,15 +33,20 @@ fn word(name: &str, value: &str) -> String {
     }
 }
 
-/// A field error as the page shows it: translated by its code, else the English message.
-pub(crate) fn field_message(e: &FieldError) -> String {
-    let fallback = || crate::pages::auth::capitalise(&e.message);
+/// A field error as the page shows it, translated by its code, else the English message; and
+/// the message's language when it is not the page's: `"en"` for the English of a message
+/// without a catalogue entry on a page in another language, else "".
+pub(crate) fn field_message_lang(e: &FieldError) -> (String, &'static str) {
+    let english = || {
+        let lang = if staff() == Locale::En { "" } else { "en" };
+        (crate::pages::auth::capitalise(&e.message), lang)
+    };
     if e.code.is_empty() {
-        return fallback();
+        return english();
     }
     let mut args = e.args.clone();
     args.push(("field", e.field.clone()));
-    coded(e.code, &args).unwrap_or_else(fallback)
+    coded(e.code, &args).map(|m| (m, "")).unwrap_or_else(english)
 }
 
 /// Why the state machine refused a step, in the page's language.
@@ -91,14 +96,22 @@ mod tests {
     fn messages_are_worded_in_welsh_with_their_arguments() {
         let run = |f: &dyn Fn() -> String| PAGE_LOCALE.sync_scope(Locale::Cy, f);
         let e = FieldError::coded("language", "too_long", vec![("max", "100".into())]);
-        assert_eq!(run(&|| field_message(&e)), "Iaith: defnyddiwch 100 nod neu lai");
+        assert_eq!(run(&|| field_message_lang(&e).0), "Iaith: defnyddiwch 100 nod neu lai");
         assert_eq!(e.message, "is longer than 100 characters", "the API's English is unchanged");
         let t =
             TransitionError::AlreadyDecided(sg_domain::Decided::ReasonableGrounds, time::macros::date!(2024 - 03 - 01));
         assert_eq!(run(&|| transition_message(&t)), "Gwnaed y penderfyniad sail resymol eisoes ar 2024-03-01");
         let r = run(&|| refusal_message(Refusal::CannotSeeCases(Role::Police)));
         assert_eq!(r, "Ni all defnyddiwr sydd â’r rôl ‘heddlu’ weld cofnodion achosion");
-        assert_eq!(field_message(&e), "Language: use 100 characters or fewer", "English outside a Welsh request");
+        assert_eq!(
+            field_message_lang(&e).0,
+            "Language: use 100 characters or fewer",
+            "English outside a Welsh request"
+        );
+        let uncoded = FieldError::new("evidence", "enter the evidence for this status");
+        assert_eq!(run(&|| field_message_lang(&uncoded).1.to_string()), "en", "English on a Welsh page is marked");
+        assert_eq!(field_message_lang(&uncoded), ("Enter the evidence for this status".into(), ""));
+        assert_eq!(run(&|| field_message_lang(&e).1.to_string()), "");
     }
 
     #[test]

@@ -406,9 +406,7 @@ pub(crate) async fn record(
                 field: t.field().unwrap_or(first).to_string(),
                 message: crate::i18n::transition_message(&t),
             }),
-            Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field })
-            }
+            Err(AppError::Invalid(f)) => errors.push(FieldMessage::from_error(f)),
             // Someone changed the case since the form was read: the form comes back with what
             // was typed and the case's new version, so nothing typed is lost.
             Err(AppError::Conflict(_)) => {

@@ -216,20 +216,18 @@ pub(crate) async fn set_password(
     }
     let (current, password, confirmation) =
         (form.get("current-password"), form.get("password"), form.get("confirmation"));
-    let message = match state
-        .app
-        .change_password(&who.user, &who.session, &current, &password, &confirmation, client)
-        .await
-    {
-        Ok(token) => {
-            return ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Redirect::to("/")).into_response()
-        }
-        Err(AppError::Invalid(f)) => FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field },
-        Err(AppError::Forbidden(m)) => {
-            FieldMessage { lang: "", field: "current-password".into(), message: crate::i18n::refusal_message(m) }
-        }
-        Err(e) => return error_page(e),
-    };
+    let message =
+        match state.app.change_password(&who.user, &who.session, &current, &password, &confirmation, client).await {
+            Ok(token) => {
+                return ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Redirect::to("/"))
+                    .into_response()
+            }
+            Err(AppError::Invalid(f)) => FieldMessage::from_error(f),
+            Err(AppError::Forbidden(m)) => {
+                FieldMessage { lang: "", field: "current-password".into(), message: crate::i18n::refusal_message(m) }
+            }
+            Err(e) => return error_page(e),
+        };
     let has_password = match state.app.has_password(who.user.id).await {
         Ok(has) => has,
         Err(e) => return error_page(e),

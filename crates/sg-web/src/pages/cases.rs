@@ -286,7 +286,7 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
         (crate::i18n::tr("case.fact.age"), label("age", f.age_at_exploitation)),
         (crate::i18n::tr("case.fact.gender"), label("gender", f.gender)),
         (crate::i18n::tr("case.fact.nationality"), nationalities),
-        (crate::i18n::tr("case.fact.exploitation_type"), f.exploitation_label()),
+        (crate::i18n::tr("case.fact.exploitation_type"), exploitation_types(f)),
     ];
     if !forms.is_empty() {
         rows.push((crate::i18n::tr("case.fact.forms"), forms.join("; ")));
@@ -306,6 +306,22 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     ]);
     rows.extend(super::timeline::step_rows(c));
     rows
+}
+
+/// The statistics tables' combined type (`Labour & Criminal`), each type worded by the catalogue.
+fn exploitation_types(f: &sg_domain::CaseFacts) -> String {
+    use sg_domain::ExploitationType as T;
+    let order = [T::Sexual, T::Labour, T::Domestic, T::Criminal, T::OrganHarvesting];
+    let parts: Vec<String> = order
+        .iter()
+        .filter(|t| f.exploitation_types.contains(t))
+        .map(|t| crate::i18n::coded_label("errors.exploitation_type", t.code(), t.label()))
+        .collect();
+    match parts.as_slice() {
+        [] => crate::i18n::tr("case.exploitation_unknown"),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} & {last}", first.join(", ")),
+    }
 }
 
 /// `GET /cases/{id}`.

@@ -290,9 +290,7 @@ pub(crate) async fn record(
         };
         match state.app.add_consent(&who.user, id, input).await {
             Ok(_) => return Redirect::to(&format!("/cases/{id}/consents")).into_response(),
-            Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage::new(f.field.clone(), crate::i18n::field_message(&f)))
-            }
+            Err(AppError::Invalid(f)) => errors.push(FieldMessage::from_error(f)),
             Err(e) => return error_page(e),
         }
     }
@@ -331,7 +329,8 @@ pub(crate) async fn countersign(
         Err(AppError::Invalid(f)) => match page(&state, &who, id).await {
             Ok(mut p) => {
                 p.has_errors = true;
-                p.errors = vec![FieldMessage::new(format!("countersign-{}", f.field), crate::i18n::field_message(&f))];
+                p.errors =
+                    vec![FieldMessage { field: format!("countersign-{}", f.field), ..FieldMessage::from_error(f) }];
                 render(&p)
             }
             Err(e) => error_page(e),

@@ -105,14 +105,11 @@ pub(crate) async fn convert(State(state): State<AppState>, who: PageUser, body: 
         };
         match state.app.convert_report(&who.user, input).await {
             Ok(view) => return Redirect::to(&format!("/cases/{}", view.case_id)).into_response(),
-            Err(AppError::Invalid(f)) => {
-                let message = if f.field == "conversion_code" {
-                    crate::i18n::tr("convert.error.invalid")
-                } else {
-                    crate::i18n::field_message(&f)
-                };
-                errors.push(FieldMessage { lang: "", field: f.field, message })
-            }
+            Err(AppError::Invalid(f)) => errors.push(if f.field == "conversion_code" {
+                FieldMessage::new(f.field, crate::i18n::tr("convert.error.invalid"))
+            } else {
+                FieldMessage::from_error(f)
+            }),
             Err(e) => return error_page(e),
         }
     }

@@ -231,9 +231,7 @@ pub(crate) async fn record(
                 field: t.field().unwrap_or("outcome").to_string(),
                 message: crate::i18n::transition_message(&t),
             }),
-            Err(AppError::Invalid(f)) => {
-                errors.push(FieldMessage { lang: "", message: crate::i18n::field_message(&f), field: f.field })
-            }
+            Err(AppError::Invalid(f)) => errors.push(FieldMessage::from_error(f)),
             // A rule's refusal is the rule's own English (marked so on a Welsh page).
             Err(AppError::Rule(r)) => errors.push(FieldMessage {
                 lang: "en",

@@ -179,6 +179,12 @@ impl FieldMessage {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into(), lang: "" }
     }
+    /// A use case's field error, in the page's language where the catalogue has it, else
+    /// in English marked `lang="en"` on a page in another language.
+    pub fn from_error(e: sg_domain::FieldError) -> Self {
+        let (message, lang) = crate::i18n::field_message_lang(&e);
+        Self { field: e.field, message, lang }
+    }
     /// Where the error summary's link goes: a date input's first field (its day), since the
     /// date's own id names the group, which cannot take focus; any other field's id.
     pub fn anchor(&self) -> String {

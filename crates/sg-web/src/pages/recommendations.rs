@@ -233,7 +233,7 @@ pub(crate) async fn add(State(state): State<AppState>, who: PageUser, body: Byte
     match state.app.add_recommendation(Some(&who.user), &new).await {
         Ok(_) => Redirect::to("/monitoring/recommendations?done=added").into_response(),
         Err(AppError::Invalid(f)) => {
-            let errors = vec![FieldMessage { lang: "", field: f.field, message: f.message }];
+            let errors = vec![FieldMessage::from_error(f)];
             show(&state, &who, Shown { errors, new, ..Shown::default() }).await
         }
         Err(e) => error_page(e),
@@ -257,7 +257,7 @@ pub(crate) async fn record(State(state): State<AppState>, who: PageUser, body: B
     match state.app.record_recommendation_status(Some(&who.user), &sent).await {
         Ok(_) => Redirect::to("/monitoring/recommendations?done=recorded").into_response(),
         Err(AppError::Invalid(f)) => {
-            let errors = vec![FieldMessage { lang: "", field: f.field, message: f.message }];
+            let errors = vec![FieldMessage::from_error(f)];
             show(&state, &who, Shown { errors, sent, ..Shown::default() }).await
         }
         Err(AppError::Conflict(m)) => {

@@ -31,7 +31,7 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             trf(&key(""), &[("basis", &coded_label("act.basis", basis.code(), basis.label()))])
         }
         E::RoutedToCompetentAuthority { authority, .. } => {
-            trf(&key(""), &[("authority", &label("authority", *authority))])
+            trf(&key(""), &[("authority", &label("authority_to", *authority))])
         }
         E::ReasonableGroundsDecided { outcome, .. } | E::ConclusiveGroundsDecided { outcome, .. } => {
             tr(&key(&format!(".{}", outcome.code())))
@@ -62,7 +62,11 @@ pub(crate) fn lines(entries: &[TimelineEntry]) -> Vec<Line> {
         .map(|e| Line {
             on: crate::dates::staff(e.stored.event.on),
             text: summary(&e.stored.event.event),
-            detail: e.detail.clone(),
+            // A reason whose key was destroyed with the person's identity, in the page's words.
+            detail: e
+                .detail
+                .as_ref()
+                .map(|d| if d == sg_app::case_text::ERASED { tr("case.erased") } else { d.clone() }),
             // Opening a case writes the referral and its routing (seq 1 and 2); a later routing
             // carries the reasons of the person who sent the case on.
             detail_is_rule: e.stored.seq == 2

@@ -69,11 +69,11 @@ pub(crate) async fn second_factor(
         Ok(token) => {
             return ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Redirect::to("/")).into_response()
         }
-        Err(AppError::Invalid(f)) => crate::i18n::field_message(&f),
-        Err(AppError::Forbidden(m)) => crate::i18n::refusal_message(m),
+        Err(AppError::Invalid(f)) => FieldMessage { field: "code".into(), ..FieldMessage::from_error(f) },
+        Err(AppError::Forbidden(m)) => FieldMessage::new("code", crate::i18n::refusal_message(m)),
         Err(e) => return error_page(e),
     };
-    sign_in_step(&who, vec![FieldMessage { lang: "", field: "code".into(), message }])
+    sign_in_step(&who, vec![message])
 }
 
 fn enrol_form(who: &PageUser, secret: String, errors: Vec<FieldMessage>) -> Response {
@@ -113,11 +113,7 @@ pub(crate) async fn enrol(
         Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(f)) => {
             let field = if f.field == "current-code" { "current-code" } else { "code" };
-            enrol_form(
-                &who,
-                secret,
-                vec![FieldMessage { lang: "", field: field.into(), message: crate::i18n::field_message(&f) }],
-            )
+            enrol_form(&who, secret, vec![FieldMessage { field: field.into(), ..FieldMessage::from_error(f) }])
         }
         Err(AppError::Forbidden(m)) => enrol_form(
             &who,

@@ -22,7 +22,7 @@ pub(crate) struct Opt {
 /// A field error as the form shows it; any other failure is handed back for the error page.
 pub(crate) fn field_error(e: AppError) -> Result<Vec<FieldMessage>, AppError> {
     match e {
-        AppError::Invalid(f) => Ok(vec![FieldMessage { lang: "", field: f.field, message: f.message }]),
+        AppError::Invalid(f) => Ok(vec![FieldMessage::from_error(f)]),
         other => Err(other),
     }
 }

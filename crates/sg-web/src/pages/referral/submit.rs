@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::referrals::ReferralInput;
 use sg_app::AppError;
 use sg_domain::{
-    AccountContext, AgeAtExploitation, Coded, ContextFactor, ExploitationForm, ExploitationLocation, Gender, Identity,
-    Jurisdiction, Nationality, PersonalAccount, Sensitive,
+    AccountContext, AgeAtExploitation, Coded, ContextFactor, ExploitationForm, ExploitationLocation, FieldError,
+    Gender, Identity, Jurisdiction, Nationality, PersonalAccount, Sensitive,
 };
 
 use super::{date_from_parts, err, factor_label, Draft};
@@ -85,12 +85,14 @@ pub(super) async fn submit(state: &AppState, who: &PageUser, id: uuid::Uuid, d: 
         Err(AppError::Invalid(f)) => {
             let step = step_of(&f.field);
             // A coded message words its field; an uncoded one (a parse error) is named by it.
-            let message = if f.code.is_empty() {
-                format!("{} ({})", crate::pages::auth::capitalise(&f.message), f.field.replace('_', " "))
+            let field = format!("change-{step}");
+            let error = if f.code.is_empty() {
+                let english = format!("{} ({})", crate::pages::auth::capitalise(&f.message), f.field.replace('_', " "));
+                FieldMessage { field, ..FieldMessage::from_error(FieldError::new("", english)) }
             } else {
-                crate::i18n::field_message(&f)
+                FieldMessage { field, ..FieldMessage::from_error(f) }
             };
-            render(&check_page(who, d, vec![FieldMessage { lang: "", field: format!("change-{step}"), message }]))
+            render(&check_page(who, d, vec![error]))
         }
         Err(e) => error_page(e),
     }
