@@ -53,7 +53,7 @@ test('an NGO arranges support and the support provider records its end', async (
   // The provider's name is required: the error summary links to the field.
   await submit(ngo, 'Record entry into support');
   assert.equal(await ngo.locator('.govuk-error-summary a[href="#provider"]').count(), 1);
-  await ngo.fill('#provider', 'Safe House Trust');
+  await ngo.selectOption('#provider', 'Safe House Trust');
   await shoot(ngo, 'act-enter-support');
   await submit(ngo, 'Record entry into support');
   await confirmStep(ngo, 'Record entry into support');
@@ -100,7 +100,7 @@ test('a decision maker assigns a guardian to a child, who then sees the case', a
 
   const dm = await signUp(browser, server, 'Single Competent Authority', 'decision-maker', 'dora');
   await startStep(dm, caseId, 'Assign a guardian');
-  await dm.fill('#guardian', 'Guardian Service');
+  await dm.selectOption('#guardian', 'Guardian Service');
   await shoot(dm, 'act-assign-guardian');
   await submit(dm, 'Assign guardian');
   await confirmStep(dm, 'Assign guardian');
@@ -130,7 +130,7 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   assert.equal((await go(adviser, `/cases/${caseId}`)).status(), 404);
   const ngo = await signUp(browser, server, 'Hope NGO', 'first-responder', 'noor');
   await startStep(ngo, caseId, "Record a legal adviser's instruction");
-  await ngo.fill('#organisation', 'Law Centre');
+  await ngo.selectOption('#organisation', 'Law Centre');
   // The person's agreement is required.
   await submit(ngo, 'Record instruction');
   assert.equal(await ngo.locator('.govuk-error-summary a[href="#person_agreed"]').count(), 1);

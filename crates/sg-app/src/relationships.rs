@@ -78,6 +78,25 @@ impl App {
         Ok(org)
     }
 
+    /// The organisations `user` may choose for `relation` on a step's form, by name: those
+    /// [`App::org_for`] would accept (a support provider only its own), so that nobody has to
+    /// type an organisation's name as it was registered.
+    pub async fn orgs_for(&self, user: &User, relation: Relation) -> Result<Vec<Organisation>, AppError> {
+        let mut orgs: Vec<Organisation> = match relation {
+            Relation::LegalAdviser => self.legal_practices().await?,
+            other => {
+                let kinds = kinds_for(other);
+                let all = self.store.list_organisations().await?;
+                all.into_iter().map(|s| s.org).filter(|o| kinds.contains(&o.kind)).collect()
+            }
+        };
+        if relation == Relation::SupportProvider && crate::access::names_only_own_org(user) {
+            orgs.retain(|o| o.id == user.org);
+        }
+        orgs.sort_by_key(|o| o.name.to_lowercase());
+        Ok(orgs)
+    }
+
     /// The organisations a person can instruct: those with legal advisers.
     pub async fn legal_practices(&self) -> Result<Vec<Organisation>, AppError> {
         Ok(self.store.orgs_with_role(Role::LegalAdviser).await?)

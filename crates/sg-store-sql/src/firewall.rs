@@ -337,11 +337,16 @@ impl<E: 'static> sg_store::Firewall for SqlStore<E> {
 
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<sg_store::Organisation>> {
         read!(&self.db, |pool| {
-            let row = sqlx::query("SELECT id, name, kind FROM organisations WHERE name = $1")
-                .bind(name)
-                .fetch_optional(pool)
-                .await
-                .map_err(error)?;
+            // Names are matched whatever their case ("safe haven support" is "Safe Haven
+            // Support"); an exact match first, should two differ only by case.
+            let row = sqlx::query(
+                "SELECT id, name, kind FROM organisations WHERE lower(name) = lower($1) \
+                 ORDER BY CASE WHEN name = $1 THEN 0 ELSE 1 END, name LIMIT 1",
+            )
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+            .map_err(error)?;
             match row {
                 Some(r) => Ok(Some(sg_store::Organisation {
                     id: org_id(r.get("id"))?,

@@ -336,7 +336,7 @@ pub trait Replay: Send + Sync {
 /// The firewall: data keys, consents, the audit chain, survivors' own access (`firewall.rs`).
 #[async_trait]
 pub trait Firewall: Send + Sync {
-    /// The organisation with this name.
+    /// The organisation with this name, whatever its case (an exact match first).
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
     /// The organisations with at least one enabled user of `role`, by name (the legal
     /// practices a person can instruct).

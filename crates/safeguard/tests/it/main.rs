@@ -37,6 +37,7 @@ mod monitoring_pages;
 mod multi_process;
 mod next_due_backfill;
 mod old_reasons;
+mod org_lists;
 mod pages;
 mod queue;
 mod recommendations_cli;

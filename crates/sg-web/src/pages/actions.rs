@@ -100,6 +100,8 @@ pub(crate) struct FieldView {
     hint: String,
     value: String,
     choices: Vec<Choice>,
+    /// A select box's options (value, selected): an organisation's name.
+    options: Vec<(String, bool)>,
     error: String,
     /// The error's language when it is not the page's (a rule's English), or "".
     error_lang: &'static str,
@@ -143,8 +145,14 @@ fn tr(kind: ActionKind, part: &str) -> String {
     crate::i18n::tr(&key(kind, part))
 }
 
-fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage]) -> FieldView {
+fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage], orgs: Option<&Vec<String>>) -> FieldView {
+    // An organisation field is a list of the organisations the server accepts; a text box only
+    // when none is registered yet (the error then says so).
+    let options: Vec<(String, bool)> = orgs
+        .map(|names| names.iter().map(|n| (n.clone(), n.eq_ignore_ascii_case(value.trim()))).collect())
+        .unwrap_or_default();
     let (kind_name, choices) = match f.kind {
+        Kind::Text if !options.is_empty() => ("select", vec![]),
         Kind::Radios(codes) => (
             "radios",
             codes
@@ -167,6 +175,7 @@ fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage]) -> 
         hint: tr(kind, &format!("{}_hint", f.name)),
         value,
         choices,
+        options,
         error: message_for(errors, f.name).to_string(),
         error_lang: super::error_lang(errors, f.name),
     }
@@ -199,11 +208,12 @@ async fn page(
         }
         _ => String::new(),
     };
+    let orgs = super::org_choices::for_step(state, who, kind, specs.iter().map(|f| f.name)).await?;
     let part = |p: &str| form.map(|f| f.get(&format!("date-{p}")));
     Ok(ActPage {
         layout: Layout::for_user(tr(kind, "title"), who),
         has_errors: !errors.is_empty(),
-        fields: specs.iter().map(|f| view(kind, f, initial(f.name), &errors)).collect(),
+        fields: specs.iter().map(|f| view(kind, f, initial(f.name), &errors, orgs.get(f.name))).collect(),
         errors,
         id: id.to_string(),
         reference: case.reference.to_string(),

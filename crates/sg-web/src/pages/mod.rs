@@ -13,6 +13,7 @@ pub(crate) mod consents;
 pub(crate) mod convert;
 pub(crate) mod decisions;
 pub(crate) mod monitoring;
+pub(crate) mod org_choices;
 pub(crate) mod person;
 pub(crate) mod presession;
 pub(crate) mod recommendations;
