@@ -142,6 +142,13 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   await startStep(adviser, caseId, 'Request a reconsideration');
   // The window for this case, from the rules in force on the decision day.
   assert.match(await adviser.textContent('#rules-in-force'), /within 30 calendar days/);
+  // The rule's source and history are behind a link, on the rules page (issue 20).
+  const ruleLink = await adviser.getAttribute('#rules-in-force a', 'href');
+  assert.equal(ruleLink, '/rules?jurisdiction=england-wales#rule-reconsideration-window_days');
+  assert.equal((await go(adviser, ruleLink)).status(), 200);
+  assert.match(await adviser.textContent('#rule-reconsideration-window_days'), /In force since[\s\S]*Source/);
+  await shoot(adviser, 'rules');
+  await startStep(adviser, caseId, 'Request a reconsideration');
   await adviser.check('input[name=question][value=reasonable-grounds]');
   await shoot(adviser, 'act-request-reconsideration');
   await submit(adviser, 'Request reconsideration');
