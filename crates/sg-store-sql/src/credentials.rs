@@ -184,21 +184,22 @@ pub(crate) async fn take_sign_in_attempt(
 }
 
 pub(crate) async fn sign_in_succeeded(db: &Db, forget: &[Vec<u8>], undo: &[Vec<u8>]) -> StoreResult<()> {
+    // In key order, as `take_sign_in_attempt` locks them: a success and another attempt at the
+    // same moment (two browsers sending one code) must not wait on each other's rows crosswise,
+    // which PostgreSQL ends as a deadlock (a 503 for one of them).
+    let mut keys: Vec<(&[u8], bool)> = forget.iter().map(|k| (k.as_slice(), true)).collect();
+    keys.extend(undo.iter().filter(|k| !forget.contains(k)).map(|k| (k.as_slice(), false)));
+    keys.sort();
+    keys.dedup();
     write!(db, |pool| {
         let mut tx = pool.begin().await.map_err(error)?;
-        for key in forget {
-            sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
-                .bind(key)
-                .execute(&mut *tx)
-                .await
-                .map_err(error)?;
-        }
-        for key in undo {
-            sqlx::query("UPDATE sign_in_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
-                .bind(key)
-                .execute(&mut *tx)
-                .await
-                .map_err(error)?;
+        for (key, drop) in &keys {
+            let sql = if *drop {
+                "DELETE FROM sign_in_throttle WHERE key = $1"
+            } else {
+                "UPDATE sign_in_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0"
+            };
+            sqlx::query(sql).bind(*key).execute(&mut *tx).await.map_err(error)?;
         }
         tx.commit().await.map_err(error)
     })

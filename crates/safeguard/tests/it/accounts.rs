@@ -183,10 +183,18 @@ async fn a_totp_code_is_taken_once_even_twice_at_the_same_moment() {
         })
         .collect();
     let mut through = 0;
+    // What each send got, for the failure message (a 0-of-2 once seen on a loaded machine).
+    let mut answers = vec![];
     for send in sends {
-        through += usize::from(send.await.unwrap().unwrap().status() == StatusCode::SEE_OTHER);
+        let answer = send.await.unwrap().unwrap();
+        let location = answer.headers().get("location").map(|l| l.to_str().unwrap_or("?").to_string());
+        through += usize::from(answer.status() == StatusCode::SEE_OTHER);
+        let status = answer.status();
+        let text = answer.text().await.unwrap_or_default();
+        let summary = text.split("govuk-error-summary__list").nth(1).map(|s| s.chars().take(300).collect::<String>());
+        answers.push(format!("{status} {location:?} {summary:?}"));
     }
-    assert_eq!(through, 1, "one code signed in {through} times");
+    assert_eq!(through, 1, "one code signed in {through} times: {answers:?}");
 
     // Later, the same code (still within the clock's window) is refused too.
     let (client, _) = jar_client();
