@@ -130,7 +130,7 @@ pub(crate) async fn survivor_code(
     delete, path = "/cases/{case_id}/survivor-code", operation_id = "endSurvivorCode",
     summary = "Ends the person's code for their own view, and their sessions",
     params(("case_id" = uuid::Uuid, Path, description = "The case's id")),
-    responses((status = 204, description = "Ended (or there was none)"), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 503, response = ErrorResponse))
+    responses((status = 204, description = "Ended (or there was none)"), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 503, response = ErrorResponse))
 )]
 pub(crate) async fn end_code(
     State(state): State<AppState>,
