@@ -12,74 +12,13 @@ use sg_app::case_actions::ActionKind;
 use sg_app::AppError;
 use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Question, ReconsiderationOutcome};
 
+use super::action_fields::{fields, Field, Kind};
 use super::action_rules::{rules_for, RuleLine};
 use super::confirm::Ask;
 use super::{csrf_refusal, error_page, message_for, render_with, Choice, FieldMessage, Layout};
 use crate::extract::PageUser;
 use crate::form::FormData;
 use crate::AppState;
-
-/// How a field is asked.
-#[derive(Clone, Copy)]
-enum Kind {
-    /// One of these codes, as radio buttons.
-    Radios(&'static [&'static str]),
-    /// A one-line text (an organisation's name).
-    Text,
-    /// Free text (reasons).
-    Textarea,
-    /// A single yes, as a checkbox.
-    Checkbox,
-}
-
-/// One field of a step's form: its name (also its id and its catalogue keys), how it is asked,
-/// and whether it must be answered.
-struct Field {
-    name: &'static str,
-    kind: Kind,
-    required: bool,
-}
-
-const QUESTIONS: &[&str] = &["reasonable-grounds", "conclusive-grounds"];
-const RECONSIDERATION_OUTCOMES: &[&str] = &["upheld", "overturned"];
-const PERMISSION: &[&str] = &["granted", "refused"];
-const AUTHORITIES: &[&str] = &["sca", "ieca"];
-
-/// The fields of each step with a form here; `None` for the decisions, which have their own
-/// page (`/decide/{question}`), and for converting a report (`/referrals/convert`). A `match` on
-/// every kind: a new lifecycle step does not compile until its form is declared here (its
-/// words go in the locales: `act.{code}.*`, checked by a test).
-fn fields(kind: ActionKind) -> Option<&'static [Field]> {
-    use ActionKind as A;
-    use Kind::*;
-    Some(match kind {
-        A::RequestReconsideration => &[
-            Field { name: "question", kind: Radios(QUESTIONS), required: true },
-            Field { name: "removal_to_ecat_echr_state", kind: Checkbox, required: false },
-        ],
-        A::DecideReconsideration => &[
-            Field { name: "outcome", kind: Radios(RECONSIDERATION_OUTCOMES), required: true },
-            Field { name: "reasons", kind: Textarea, required: true },
-        ],
-        A::EnterSupport => &[Field { name: "provider", kind: Text, required: true }],
-        A::ExitSupport => &[Field { name: "reason", kind: Textarea, required: true }],
-        A::AssignGuardian => &[Field { name: "guardian", kind: Text, required: true }],
-        A::EndGuardianAssignment => &[Field { name: "reason", kind: Textarea, required: false }],
-        A::InstructLegalAdviser => &[
-            Field { name: "organisation", kind: Text, required: true },
-            Field { name: "person_agreed", kind: Checkbox, required: true },
-        ],
-        A::EndLegalAdviserInstruction => &[Field { name: "organisation", kind: Text, required: true }],
-        A::ApplyForPermissionToStay => &[],
-        A::DecidePermissionToStay => &[Field { name: "decision", kind: Radios(PERMISSION), required: true }],
-        A::Withdraw => &[Field { name: "reason", kind: Textarea, required: true }],
-        A::Route => &[
-            Field { name: "authority", kind: Radios(AUTHORITIES), required: true },
-            Field { name: "reason", kind: Textarea, required: true },
-        ],
-        A::DecideReasonableGrounds | A::DecideConclusiveGrounds | A::ConvertToReferral => return None,
-    })
-}
 
 /// Where a step's page is: the decisions have their own.
 pub(crate) fn href(id: CaseId, kind: ActionKind) -> String {

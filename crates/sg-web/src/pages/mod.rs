@@ -3,6 +3,7 @@
 //! JavaScript.
 
 pub(crate) mod account;
+pub(crate) mod action_fields;
 pub(crate) mod action_rules;
 pub(crate) mod actions;
 pub(crate) mod admin;
