@@ -75,6 +75,11 @@ test('a code on a slip in Welsh or Arabic, typed loosely on a phone, reused, the
   await typeCode(loosely);
   assert.equal(pathOf(survivor), '/survivor/view');
   assert.match(await survivor.textContent('h1'), /Eich gwybodaeth/);
+  // Where the case is, in Welsh, dates in words, before any decision.
+  const status = await survivor.textContent('#case-status');
+  assert.match(status, /Cafodd eich atgyfeiriad ei wneud ar \d{1,2} \S+ \d{4}/);
+  assert.match(status, /Mae gwneuthurwr penderfyniadau yn edrych ar eich atgyfeiriad/);
+  assert.doesNotMatch(status, /\d{4}-\d{2}-\d{2}/, `an ISO date: ${status}`);
   await shoot(survivor, 'survivor-view-phone-cy');
   await Promise.all([survivor.waitForURL('**/survivor/exit'), survivor.getByRole('button', { name: /Gadael y dudalen hon/ }).click()]);
   assert.equal(await survivor.textContent('h1'), 'Weather');

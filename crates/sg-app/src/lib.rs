@@ -35,6 +35,7 @@ pub mod second_factor;
 pub mod simulate;
 pub mod survivor;
 pub mod survivor_code;
+pub mod survivor_status;
 pub mod throttle;
 pub mod vault;
 

@@ -83,6 +83,8 @@ pub struct WorkingOnLine {
 pub struct SurvivorView {
     /// The case reference, to quote to their caseworker.
     pub reference: String,
+    /// Where the case is: the stage, the decisions and the dates that come next.
+    pub status: crate::survivor_status::SurvivorStatus,
     /// Who works on the case now: only relationships in force.
     pub working_on: Vec<WorkingOnLine>,
     /// The legal practices the person may instruct (id and name), those instructed left out.
@@ -319,7 +321,28 @@ impl App {
             });
         }
         let (working_on, legal_practices) = self.working_on(&record).await?;
-        Ok(SurvivorView { reference: record.reference.to_string(), working_on, legal_practices, consents, accesses })
+        let status = self.survivor_status(&record, today)?;
+        Ok(SurvivorView {
+            reference: record.reference.to_string(),
+            status,
+            working_on,
+            legal_practices,
+            consents,
+            accesses,
+        })
+    }
+
+    fn survivor_status(
+        &self,
+        record: &sg_store::CaseRecord,
+        today: time::Date,
+    ) -> Result<crate::survivor_status::SurvivorStatus, AppError> {
+        let state = crate::cases::state_of(record)?;
+        let events: Vec<_> = record.events.iter().map(|e| e.event.clone()).collect();
+        let deadlines = sg_rules::official(state.facts.jurisdiction)
+            .map(|rules| sg_rules::case_deadlines(rules, &events, today))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(crate::survivor_status::status_of(&state, &deadlines, today))
     }
 
     /// Who works on the case now (the referrer, the competent authority, and every active

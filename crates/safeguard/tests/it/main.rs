@@ -53,3 +53,4 @@ mod sign_in_code;
 mod statistics;
 mod survivor_code;
 mod survivor_exit;
+mod survivor_status;

@@ -78,3 +78,32 @@ pub(crate) fn rules_for(kind: ActionKind, case: &CaseView, on: Date, today: Date
     }
     out
 }
+
+/// A rule's refusal as a working screen shows it: what is refused and why, and the source by
+/// name; the rule's key and value stay on the rules page the screen links to.
+pub(crate) fn rule_refusal_text(r: &sg_rules::Refusal) -> String {
+    super::auth::capitalise(&format!("{}. Source: {}.", r.message, r.source.title))
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_on_a_page_names_no_rule_key() {
+        let rules = sg_rules::official(Jurisdiction::EnglandWales).unwrap();
+        let r = rules.get(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, time::macros::date!(2025 - 01 - 01)).unwrap();
+        let refusal = sg_rules::Refusal {
+            message: "no reconsideration can be asked".into(),
+            rule: r.key,
+            value: r.version.value.to_string(),
+            rules: rules.title.clone(),
+            source: r.version.source.clone(),
+            unconfirmed: false,
+        };
+        let text = rule_refusal_text(&refusal);
+        assert!(text.starts_with("No reconsideration can be asked. Source: "), "{text}");
+        assert!(!text.contains(r.key) && !text.contains(" = "), "{text}");
+        assert!(refusal.to_string().contains(r.key), "the API still names the rule");
+    }
+}

@@ -375,7 +375,7 @@ pub(crate) async fn record(
                 errors.push(FieldMessage {
                     lang: "en",
                     field: field.into(),
-                    message: super::auth::capitalise(&r.to_string()),
+                    message: super::action_rules::rule_refusal_text(&r),
                 })
             }
             Err(e) => return error_page(e),

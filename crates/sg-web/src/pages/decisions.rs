@@ -236,7 +236,7 @@ pub(crate) async fn record(
             Err(AppError::Rule(r)) => errors.push(FieldMessage {
                 lang: "en",
                 field: "date".into(),
-                message: super::auth::capitalise(&r.to_string()),
+                message: super::action_rules::rule_refusal_text(&r),
             }),
             // Someone changed the case since the form was read: the form comes back with what was
             // typed and the case's new version, so nothing typed is lost.

@@ -25,6 +25,7 @@ pub(crate) mod simulation;
 pub(crate) mod survivor;
 pub(crate) mod survivor_code;
 pub(crate) mod survivor_exit;
+mod survivor_status;
 pub(crate) mod timeline;
 pub(crate) mod two_factor;
 

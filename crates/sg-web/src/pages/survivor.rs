@@ -144,15 +144,16 @@ pub(crate) struct AccessText {
 
 fn consent_text(l: Locale, c: &ConsentLine) -> ConsentText {
     let categories: Vec<String> = c.categories.iter().map(|k| t(l, &format!("category.{k}"))).collect();
+    let words = |d: &str| super::survivor_status::iso_in_words(l, d);
     let until = match &c.until {
-        Some(d) => tf(l, "survivor.view.until", &[("date", d)]),
+        Some(d) => tf(l, "survivor.view.until", &[("date", &words(d))]),
         None => t(l, "survivor.view.no_end"),
     };
     let mut text = tf(
         l,
         "survivor.view.consent",
         &[
-            ("given_on", &c.given_on),
+            ("given_on", &words(&c.given_on)),
             ("recipient", &c.recipient),
             ("categories", &categories.join(&t(l, "survivor.view.and"))),
             ("purpose", &t(l, &format!("purpose.{}", c.purpose))),
@@ -161,7 +162,7 @@ fn consent_text(l: Locale, c: &ConsentLine) -> ConsentText {
     );
     let pending = c.status == "pending";
     if let Some(d) = &c.withdrawn_on {
-        text = format!("{text} {}", tf(l, "survivor.view.withdrawn", &[("date", d)]));
+        text = format!("{text} {}", tf(l, "survivor.view.withdrawn", &[("date", &words(d))]));
     } else if pending {
         text = format!("{text} {}", t(l, "survivor.view.pending"));
     } else if !c.in_force {
@@ -181,7 +182,12 @@ fn access_text(l: Locale, a: &AccessLine) -> AccessText {
     let purpose = t(l, &format!("purpose.{}", a.why_purpose));
     let reason = if a.why_reason.is_empty() { String::new() } else { t(l, &format!("why.reason.{}", a.why_reason)) };
     let why = tf(l, &format!("why.{}", a.why_code), &[("org", &a.why_org), ("purpose", &purpose), ("reason", &reason)]);
-    AccessText { when: a.when.clone(), who, what: t(l, &format!("what.{}", a.what_code)), why }
+    AccessText {
+        when: super::survivor_status::iso_in_words(l, &a.when),
+        who,
+        what: t(l, &format!("what.{}", a.what_code)),
+        why,
+    }
 }
 
 /// One organisation working on the case, worded in the person's language.
@@ -206,6 +212,8 @@ pub(crate) struct ViewPage {
     locale: Locale,
     /// "Your case reference is …", the reference set apart for `<bdi>`.
     reference: crate::i18n::Isolated,
+    /// "Where your case is": the stage, decisions and next dates, in sentences.
+    status: Vec<String>,
     working_on: Vec<WorkText>,
     practices: Vec<(String, String)>,
     consents: Vec<ConsentText>,
@@ -238,6 +246,7 @@ pub(crate) async fn view(State(state): State<AppState>, Query(q): Query<LangQuer
                 has_errors: false,
                 locale,
                 reference: crate::i18n::isolated(locale, "survivor.view.reference", "reference", &view.reference),
+                status: super::survivor_status::sentences(locale, &view.status),
                 working_on: view.working_on.iter().map(|w| work_text(locale, w)).collect(),
                 practices: view.legal_practices.clone(),
                 consents: view.consents.iter().map(|c| consent_text(locale, c)).collect(),

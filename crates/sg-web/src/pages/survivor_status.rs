@@ -1,0 +1,124 @@
+//! "Where your case is" on the survivor's own page: the codes and dates of
+//! `sg_app::survivor_status` worded in the person's language, dates in words.
+
+use sg_app::survivor_status::{DecisionLine, SurvivorStatus};
+use time::Date;
+
+use crate::dates::in_words;
+use crate::i18n::{t, tf, Locale};
+
+/// The sentences that say where the case is, in order.
+pub(crate) fn sentences(l: Locale, s: &SurvivorStatus) -> Vec<String> {
+    let on = |key: &str, date: Date| tf(l, &format!("survivor.status.{key}"), &[("date", &in_words(l, date))]);
+    let mut out = vec![on("referred", s.referred_on)];
+    if s.stage == "duty-to-notify" {
+        out.push(t(l, "survivor.status.duty-to-notify"));
+        return out;
+    }
+    let decision = |out: &mut Vec<String>, question: &str, d: &DecisionLine| {
+        out.push(on(&format!("{question}_{}", d.outcome), d.decided_on));
+        if d.changed_on_reconsideration {
+            out.push(t(l, "survivor.status.changed"));
+        }
+    };
+    match &s.reasonable_grounds {
+        None => {
+            out.push(t(l, "survivor.status.awaiting-rg"));
+            match s.decision_target {
+                Some(due) if s.decision_late => out.push(on("late", due)),
+                Some(due) => out.push(on("target", due)),
+                None => {}
+            }
+        }
+        Some(rg) => decision(&mut out, "rg", rg),
+    }
+    if let Some((start, end)) = s.recovery_period {
+        out.push(tf(l, "survivor.status.recovery", &[("start", &in_words(l, start)), ("end", &in_words(l, end))]));
+        out.push(t(l, "survivor.status.awaiting-cg"));
+    }
+    if let Some(cg) = &s.conclusive_grounds {
+        decision(&mut out, "cg", cg);
+    }
+    if let Some((_, asked_on)) = s.reconsideration_asked {
+        out.push(on("reconsider_asked", asked_on));
+    } else if let Some(until) = s.reconsideration_until {
+        out.push(on("reconsider_until", until));
+    }
+    if let Some(w) = s.withdrawn_on {
+        out.push(on("withdrawn", w));
+    }
+    out
+}
+
+/// A date the app gives as ISO text (`2026-12-04`, or a time after it), in words: the
+/// words, then whatever followed the date. Text that does not start with a date is kept.
+pub(crate) fn iso_in_words(l: Locale, text: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match text.get(..10).map(|d| Date::parse(d, &format)) {
+        Some(Ok(date)) => format!("{}{}", in_words(l, date), &text[10..]),
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn waiting() -> SurvivorStatus {
+        SurvivorStatus {
+            stage: "awaiting-rg",
+            referred_on: date!(2026 - 12 - 01),
+            reasonable_grounds: None,
+            conclusive_grounds: None,
+            decision_target: Some(date!(2026 - 12 - 08)),
+            decision_late: false,
+            recovery_period: None,
+            reconsideration_asked: None,
+            reconsideration_until: None,
+            withdrawn_on: None,
+        }
+    }
+
+    #[test]
+    fn a_waiting_referral_gives_its_target_in_words() {
+        let text = sentences(Locale::En, &waiting()).join(" ");
+        assert!(text.contains("1 December 2026"), "{text}");
+        assert!(text.contains("by 8 December 2026"), "{text}");
+        let late = SurvivorStatus { decision_late: true, ..waiting() };
+        assert!(sentences(Locale::En, &late).join(" ").contains("taking longer"));
+    }
+
+    #[test]
+    fn every_sentence_is_in_the_persons_language() {
+        let negative = SurvivorStatus {
+            stage: "negative-rg",
+            reasonable_grounds: Some(DecisionLine {
+                outcome: "negative",
+                decided_on: date!(2026 - 12 - 03),
+                changed_on_reconsideration: false,
+            }),
+            decision_target: None,
+            reconsideration_until: Some(date!(2027 - 01 - 14)),
+            ..waiting()
+        };
+        for l in Locale::ALL {
+            for s in [waiting(), negative.clone()] {
+                for line in sentences(l, &s) {
+                    assert!(!line.contains("survivor.status"), "{l:?}: a key shown as text: {line}");
+                    assert!(!line.contains('{'), "{l:?}: a placeholder left: {line}");
+                    if l != Locale::En {
+                        let english: Vec<String> = sentences(Locale::En, &s);
+                        assert!(!english.contains(&line), "{l:?}: English text: {line}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn iso_dates_become_words() {
+        assert_eq!(iso_in_words(Locale::En, "2026-12-04 04:50 UTC"), "4 December 2026 04:50 UTC");
+        assert_eq!(iso_in_words(Locale::En, "not a date"), "not a date");
+    }
+}
