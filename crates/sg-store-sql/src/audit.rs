@@ -86,21 +86,28 @@ pub(crate) async fn chain_tx(
 }
 
 /// Signs the current head inside the caller's transaction if `was_signed` (the head before the
-/// caller appended was signed) and the head moved since `old`.
+/// caller appended was signed) and the head moved since `old`; gives the head it signed.
 pub(crate) async fn sign_head_tx(
-    mut conn: Conn<'_>,
+    conn: Conn<'_>,
     signer: &AuditSigner,
     old: Option<(u64, [u8; 32])>,
     was_signed: bool,
-) -> Result<(), sqlx::Error> {
-    let Some((seq, hash)) = head(conn.reborrow()).await? else { return Ok(()) };
-    if !was_signed || old.is_some_and(|(s, _)| s == seq) {
-        return Ok(());
+) -> Result<Option<(u64, [u8; 32])>, sqlx::Error> {
+    if !was_signed {
+        return Ok(None);
     }
-    let at: i64 = on!(conn.reborrow(), |c| {
-        sqlx::query_scalar("SELECT at FROM audit_log WHERE seq = $1").bind(seq as i64).fetch_one(&mut *c).await?
+    // The head and its time in one statement: this runs once per group-commit batch.
+    let mut conn = conn;
+    let row: Option<(i64, Vec<u8>, i64)> = on!(conn.reborrow(), |c| {
+        sqlx::query_as("SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *c).await?
     });
-    insert_checkpoint(conn, &signer.sign(seq, hash, at)).await
+    let Some((seq, hash, at)) = row else { return Ok(None) };
+    let (seq, hash): (u64, [u8; 32]) = (seq as u64, hash.try_into().unwrap_or([0u8; 32]));
+    if old.is_some_and(|(s, _)| s == seq) {
+        return Ok(None);
+    }
+    insert_checkpoint(conn, &signer.sign(seq, hash, at)).await?;
+    Ok(Some((seq, hash)))
 }
 
 /// The chain's head (sequence number and hash), if any entry exists.

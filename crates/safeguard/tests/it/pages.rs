@@ -329,7 +329,8 @@ async fn a_decision_maker_records_reasonable_then_conclusive_grounds() {
         )
         .await;
     assert_eq!(path, cg);
-    assert!(html.contains("before the recovery period ends") && html.contains("recovery_period.days"), "{html}");
+    assert!(html.contains("before the recovery period ends") && html.contains(". Source: "), "{html}");
+    assert!(!html.contains("recovery_period.days = "), "the rule's key and value on a working screen: {html}");
     let (_, path, page) = dm.post(&cg, &[("outcome", "positive"), ("reasons", "Balance of probabilities met.")]).await;
     assert_eq!(path, case);
     assert!(page.contains("Confirmed victim (positive conclusive grounds)"), "{page}");

@@ -78,24 +78,38 @@ fn stopped() -> StoreError {
 
 async fn run(writer: SqlitePool, signer: crate::AuditSignerSlot, mut rx: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    // The head this writer signed in its last committed batch (see `signed_head`).
+    let mut signed = None;
     // Waits for the first item, then takes whatever else is already queued: under load the
     // queue fills while the previous batch commits, so batches grow with the load by themselves.
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        write_batch(&writer, signer.get().map(|s| s.as_ref()), std::mem::take(&mut batch)).await;
+        signed = write_batch(&writer, signer.get().map(|s| s.as_ref()), signed, std::mem::take(&mut batch)).await;
     }
 }
 
-async fn write_batch(writer: &SqlitePool, signer: Option<&sg_audit::AuditSigner>, batch: Vec<Pending>) {
+/// Writes one batch in one transaction; gives the head it signed, once committed.
+async fn write_batch(
+    writer: &SqlitePool,
+    signer: Option<&sg_audit::AuditSigner>,
+    last_signed: Option<(u64, [u8; 32])>,
+    batch: Vec<Pending>,
+) -> Option<(u64, [u8; 32])> {
     let mut tx = match writer.begin().await {
         Ok(tx) => tx,
-        Err(e) => return fail_all(batch, error(e)),
+        Err(e) => {
+            fail_all(batch, error(e));
+            return None;
+        }
     };
     // The items chain unsigned; the batch's last head is signed once, before its commit (an
     // Ed25519 signature and a verification per referral cost the writer more than the inserts).
     let old = match signer {
-        Some(signer) => match signed_head(Conn::from(&mut *tx), signer).await {
+        Some(signer) => match signed_head(Conn::from(&mut *tx), signer, last_signed).await {
             Ok(old) => Some(old),
-            Err(e) => return fail_all(batch, error(e)),
+            Err(e) => {
+                fail_all(batch, error(e));
+                return None;
+            }
         },
         None => None,
     };
@@ -137,27 +151,40 @@ async fn write_batch(writer: &SqlitePool, signer: Option<&sg_audit::AuditSigner>
             (p, Err(e)) => p.refuse(e),
         }
     }
+    let mut signed_now = None;
     if let (Some(signer), Some((head, signed))) = (signer, old) {
-        if let Err(e) = crate::audit::sign_head_tx(Conn::from(&mut *tx), signer, head, signed).await {
-            let e = error(e);
-            for d in done {
-                d.answer(Err(&e));
+        match crate::audit::sign_head_tx(Conn::from(&mut *tx), signer, head, signed).await {
+            // Unchanged, the head stays the one signed before.
+            Ok(new) => signed_now = new.or(head.filter(|_| signed)),
+            Err(e) => {
+                let e = error(e);
+                for d in done {
+                    d.answer(Err(&e));
+                }
+                return None;
             }
-            return;
         }
     }
     let committed = tx.commit().await.map_err(error);
     for d in done {
         d.answer(committed.as_ref().map(|_| ()));
     }
+    committed.ok().and(signed_now)
 }
 
-/// The head before the batch, and whether it is signed.
+/// The head before the batch, and whether it is signed. A head equal to the one this writer
+/// signed and committed last is not looked up and verified again (a statement and an Ed25519
+/// verification per batch, which at one referral per batch cost more than its inserts); any
+/// other head (another process appended, or rows were rewritten) is checked in full.
 async fn signed_head(
     mut conn: Conn<'_>,
     signer: &sg_audit::AuditSigner,
+    last_signed: Option<(u64, [u8; 32])>,
 ) -> Result<(Option<(u64, [u8; 32])>, bool), sqlx::Error> {
     let head = crate::audit::head(conn.reborrow()).await?;
+    if head.is_some() && head == last_signed {
+        return Ok((head, true));
+    }
     Ok((head, crate::audit::head_is_signed(conn, signer, head).await?))
 }
 
