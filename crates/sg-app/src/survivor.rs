@@ -339,10 +339,9 @@ impl App {
     ) -> Result<crate::survivor_status::SurvivorStatus, AppError> {
         let state = crate::cases::state_of(record)?;
         let events: Vec<_> = record.events.iter().map(|e| e.event.clone()).collect();
-        let deadlines = sg_rules::official(state.facts.jurisdiction)
-            .map(|rules| sg_rules::case_deadlines(rules, &events, today))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(crate::survivor_status::status_of(&state, &deadlines, today))
+        let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
+        let deadlines = sg_rules::case_deadlines(rules, &events, today);
+        Ok(crate::survivor_status::status_of(rules, &state, &deadlines, today))
     }
 
     /// Who works on the case now (the referrer, the competent authority, and every active

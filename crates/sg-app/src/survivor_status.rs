@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use sg_domain::{CaseKind, CaseState, CaseStatus, Coded, DecisionOutcome};
-use sg_rules::{CaseDeadline, DeadlineKind};
+use sg_rules::{CaseDeadline, DeadlineKind, RuleSet};
 use time::Date;
 
 /// A decision as the person is told it.
@@ -45,8 +45,10 @@ pub struct SurvivorStatus {
     /// That target has passed with no decision.
     pub decision_late: bool,
     /// While waiting for the conclusive-grounds decision: the recovery period's first day and
-    /// the earliest day it may end (the earliest day of that decision).
+    /// the earliest day it may end.
     pub recovery_period: Option<(Date, Date)>,
+    /// The rules in force hold the conclusive-grounds decision until the recovery period ends.
+    pub final_decision_waits: bool,
     /// A reconsideration the person (or someone for them) asked for: which decision
     /// (`reasonable-grounds` or `conclusive-grounds`) and when.
     pub reconsideration_asked: Option<(&'static str, Date)>,
@@ -58,8 +60,8 @@ pub struct SurvivorStatus {
 }
 
 /// The status of a case whose state is `state` and deadlines `deadlines` (`sg_rules::case_deadlines`
-/// of the same events), as of `today`.
-pub fn status_of(state: &CaseState, deadlines: &[CaseDeadline], today: Date) -> SurvivorStatus {
+/// of the same events, under `rules`), as of `today`.
+pub fn status_of(rules: &RuleSet, state: &CaseState, deadlines: &[CaseDeadline], today: Date) -> SurvivorStatus {
     let due = |kind: DeadlineKind| deadlines.iter().rev().find(|d| d.kind == kind);
     let waiting_rg = state.kind == CaseKind::Referral && state.reasonable_grounds.is_none();
     let rg_target = due(DeadlineKind::RgDecision).filter(|_| waiting_rg);
@@ -80,6 +82,7 @@ pub fn status_of(state: &CaseState, deadlines: &[CaseDeadline], today: Date) -> 
         decision_target: rg_target.map(|d| d.due.due_on),
         decision_late: rg_target.is_some_and(|d| d.due.due_on < today),
         recovery_period,
+        final_decision_waits: rules.flag(sg_rules::params::CG_NOT_BEFORE_RECOVERY_END, today),
         reconsideration_asked: state.pending_reconsideration.map(|(q, on)| (q.code(), on)),
         reconsideration_until,
         withdrawn_on: state.withdrawn_on,

@@ -92,6 +92,8 @@ async fn a_positive_first_decision_gives_the_recovery_period_and_no_reasons() {
     );
     assert!(status.contains(&format!("Your recovery period started on {}", words(5))), "{status}");
     assert!(status.contains("lasts at least until"), "{status}");
+    // England and Wales hold the final decision until the recovery period ends.
+    assert!(status.contains("The final decision is not made before"), "{status}");
     assert!(!status.contains("They aim to make this decision"), "a past target shown: {status}");
     assert!(!status.contains("Consistent account"), "the decision's reasons are shown: {status}");
 

@@ -34,6 +34,9 @@ pub(crate) fn sentences(l: Locale, s: &SurvivorStatus) -> Vec<String> {
     }
     if let Some((start, end)) = s.recovery_period {
         out.push(tf(l, "survivor.status.recovery", &[("start", &in_words(l, start)), ("end", &in_words(l, end))]));
+        if s.final_decision_waits {
+            out.push(on("final_not_before", end));
+        }
         out.push(t(l, "survivor.status.awaiting-cg"));
     }
     if let Some(cg) = &s.conclusive_grounds {
@@ -74,6 +77,7 @@ mod tests {
             decision_target: Some(date!(2026 - 12 - 08)),
             decision_late: false,
             recovery_period: None,
+            final_decision_waits: true,
             reconsideration_asked: None,
             reconsideration_until: None,
             withdrawn_on: None,
@@ -114,6 +118,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_final_decision_is_said_to_wait_only_where_the_rules_hold_it() {
+        let recovering = SurvivorStatus {
+            stage: "awaiting-cg",
+            reasonable_grounds: Some(DecisionLine {
+                outcome: "positive",
+                decided_on: date!(2026 - 12 - 03),
+                changed_on_reconsideration: false,
+            }),
+            decision_target: None,
+            recovery_period: Some((date!(2026 - 12 - 03), date!(2027 - 01 - 02))),
+            ..waiting()
+        };
+        let text = sentences(Locale::En, &recovering).join(" ");
+        assert!(text.contains("lasts at least until 2 January 2027"), "{text}");
+        assert!(text.contains("not made before 2 January 2027"), "{text}");
+        let free = SurvivorStatus { final_decision_waits: false, ..recovering };
+        assert!(!sentences(Locale::En, &free).join(" ").contains("not made before"));
     }
 
     #[test]
