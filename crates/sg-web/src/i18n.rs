@@ -271,6 +271,20 @@ mod tests {
     }
 
     #[test]
+    fn the_survivor_pages_are_not_english_in_the_survivor_languages() {
+        let en = parse(Locale::En);
+        // A sentence, not a format or a name: what a person reads.
+        let sentence = |k: &&String| {
+            ["survivor", "what", "why"].contains(&k.split('.').next().unwrap_or("")) && en[*k].contains(' ')
+        };
+        for l in [Locale::Sq, Locale::Vi, Locale::Ar, Locale::Ti] {
+            let c = parse(l);
+            let english: Vec<&String> = en.keys().filter(sentence).filter(|k| c.get(*k) == en.get(*k)).collect();
+            assert!(english.is_empty(), "English in {}.toml: {english:?}", l.code());
+        }
+    }
+
+    #[test]
     fn the_language_is_chosen_by_query_then_cookie_then_header() {
         let mut h = HeaderMap::new();
         h.insert(header::ACCEPT_LANGUAGE, "fr-FR, cy;q=0.8, en;q=0.5".parse().unwrap());
