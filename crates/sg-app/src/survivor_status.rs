@@ -63,10 +63,12 @@ pub struct SurvivorStatus {
 /// of the same events, under `rules`), as of `today`.
 pub fn status_of(rules: &RuleSet, state: &CaseState, deadlines: &[CaseDeadline], today: Date) -> SurvivorStatus {
     let due = |kind: DeadlineKind| deadlines.iter().rev().find(|d| d.kind == kind);
-    let waiting_rg = state.kind == CaseKind::Referral && state.reasonable_grounds.is_none();
+    // A withdrawn case waits for nothing.
+    let open = state.withdrawn_on.is_none();
+    let waiting_rg = open && state.kind == CaseKind::Referral && state.reasonable_grounds.is_none();
     let rg_target = due(DeadlineKind::RgDecision).filter(|_| waiting_rg);
     let recovery_period = match (state.recovery_period_started_on, state.conclusive_grounds) {
-        (Some(start), None) => due(DeadlineKind::RecoveryPeriodEnd).map(|d| (start, d.due.due_on)),
+        (Some(start), None) if open => due(DeadlineKind::RecoveryPeriodEnd).map(|d| (start, d.due.due_on)),
         _ => None,
     };
     // Only the latest negative decision can still be asked about, and only if nobody has yet.

@@ -22,6 +22,7 @@ pub(crate) fn sentences(l: Locale, s: &SurvivorStatus) -> Vec<String> {
         }
     };
     match &s.reasonable_grounds {
+        None if s.withdrawn_on.is_some() => {}
         None => {
             out.push(t(l, "survivor.status.awaiting-rg"));
             match s.decision_target {
@@ -138,6 +139,19 @@ mod tests {
         assert!(text.contains("not made before 2 January 2027"), "{text}");
         let free = SurvivorStatus { final_decision_waits: false, ..recovering };
         assert!(!sentences(Locale::En, &free).join(" ").contains("not made before"));
+    }
+
+    #[test]
+    fn a_withdrawn_referral_waits_for_no_decision() {
+        let withdrawn = SurvivorStatus {
+            stage: "withdrawn",
+            decision_target: None,
+            withdrawn_on: Some(date!(2026 - 12 - 02)),
+            ..waiting()
+        };
+        let text = sentences(Locale::En, &withdrawn).join(" ");
+        assert!(text.contains("On 2 December 2026 you left the National Referral Mechanism"), "{text}");
+        assert!(!text.contains("is looking at your referral"), "{text}");
     }
 
     #[test]
