@@ -151,9 +151,17 @@ async fn a_field_error_without_a_catalogue_code_is_marked_english_on_a_welsh_pag
     let html = res.text().await.unwrap();
     assert!(html.contains("lang=\"cy\""), "{html}");
     assert!(html.contains("<a href=\"#evidence\" lang=\"en\">"), "the English message is not marked: {html}");
+    // and beside the field too, where a screen reader reads it on reaching the box.
+    assert!(
+        html.contains(
+            "id=\"evidence-error\"><span class=\"govuk-visually-hidden\">Gwall:</span> <span lang=\"en\">Enter"
+        ),
+        "the field's message is not marked English: {html}"
+    );
     let english = monitor.get(t.url("/monitoring/recommendations?lang=en")).send().await.unwrap();
     drop(english);
     let res = monitor.post(t.url("/monitoring/recommendations")).form(&form).send().await.unwrap();
     let html = res.text().await.unwrap();
     assert!(html.contains("<a href=\"#evidence\">"), "an English page marks nothing: {html}");
+    assert!(!html.contains("<span lang=\"en\">"), "an English page marks nothing: {html}");
 }

@@ -41,9 +41,7 @@ pub(crate) struct FieldView {
     choices: Vec<Choice>,
     /// A select box's options (value, selected): an organisation's name.
     options: Vec<(String, bool)>,
-    error: String,
-    /// The error's language when it is not the page's (a rule's English), or "".
-    error_lang: &'static str,
+    error: super::FieldErr,
 }
 
 #[derive(Template)]
@@ -71,7 +69,7 @@ pub(crate) struct ActPage {
 }
 
 impl ActPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         message_for(&self.errors, field)
     }
 }
@@ -115,8 +113,7 @@ fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage], org
         value,
         choices,
         options,
-        error: message_for(errors, f.name).to_string(),
-        error_lang: super::error_lang(errors, f.name),
+        error: message_for(errors, f.name),
     }
 }
 

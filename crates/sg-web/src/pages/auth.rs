@@ -183,7 +183,7 @@ pub(crate) struct PasswordPage {
 }
 
 impl PasswordPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         message_for(&self.errors, field)
     }
 }

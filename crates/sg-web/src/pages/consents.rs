@@ -134,7 +134,7 @@ impl ConsentsPage {
             })
             .collect()
     }
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         message_for(&self.errors, field)
     }
     fn purposes(&self) -> Vec<Choice> {

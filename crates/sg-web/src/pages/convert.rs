@@ -30,7 +30,7 @@ pub(crate) struct ConvertPage {
 }
 
 impl ConvertPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         message_for(&self.errors, field)
     }
     fn blank(who: &PageUser) -> Self {

@@ -38,7 +38,7 @@ pub(crate) struct DecidePage {
 }
 
 impl DecidePage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         message_for(&self.errors, field)
     }
     fn outcome_choices(&self) -> Vec<super::Choice> {

@@ -199,12 +199,6 @@ impl FieldMessage {
     }
 }
 
-/// The language of the first error on `field`, for its `lang` attribute ("" when it is the
-/// page's own; see [`FieldMessage::lang`]).
-pub(crate) fn error_lang(errors: &[FieldMessage], field: &str) -> &'static str {
-    errors.iter().find(|e| e.field == field).map_or("", |e| e.lang)
-}
-
 /// The ids of the pages' date inputs (`date_input.html`).
 const DATE_INPUTS: &[&str] = &["date", "dob", "expires_on"];
 
@@ -223,10 +217,43 @@ pub(crate) fn choices(options: &[(&'static str, &'static str)], selected: &str) 
         .collect()
 }
 
-/// Finds the message for a field, or "" (templates test for emptiness).
-pub(crate) fn message_for<'a>(errors: &'a [FieldMessage], field: &str) -> &'a str {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()).unwrap_or("")
+/// The first error on `field`, or an empty one (templates test `is_empty()`).
+pub(crate) fn message_for(errors: &[FieldMessage], field: &str) -> FieldErr {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map_or_else(FieldErr::default, |e| FieldErr { message: e.message.clone(), lang: e.lang })
 }
+
+/// A field's error as the templates print it (`{{ err }}`): the message escaped, inside
+/// `<span lang="en">` when it is not in the page's language (a rule's English on a Welsh
+/// page), so that a screen reader reads it in the right voice.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldErr {
+    message: String,
+    lang: &'static str,
+}
+
+impl FieldErr {
+    /// Whether the field has no error.
+    pub fn is_empty(&self) -> bool {
+        self.message.is_empty()
+    }
+}
+
+impl std::fmt::Display for FieldErr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = askama::filters::escape(&self.message, askama::filters::Html).map_err(|_| std::fmt::Error)?;
+        if self.lang.is_empty() {
+            write!(f, "{text}")
+        } else {
+            write!(f, "<span lang=\"{}\">{text}</span>", self.lang)
+        }
+    }
+}
+
+// The message is escaped by `Display` itself, and the language is one of the catalogue's codes.
+impl askama::filters::HtmlSafe for FieldErr {}
 
 /// Renders a template, or a plain error page if rendering fails.
 pub(crate) fn render(t: &impl Template) -> Response {
@@ -333,4 +360,24 @@ pub(crate) fn csrf_refusal(who: &PageUser, form: &crate::form::FormData) -> Opti
 
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_error_is_escaped_and_marked_when_not_in_the_pages_language() {
+        let errors = vec![
+            FieldMessage { field: "a".into(), message: "Enter <b>&</b>".into(), lang: "en" },
+            FieldMessage::new("b", "Rhowch <i>"),
+        ];
+        assert_eq!(
+            message_for(&errors, "a").to_string(),
+            "<span lang=\"en\">Enter &#60;b&#62;&#38;&#60;/b&#62;</span>"
+        );
+        assert_eq!(message_for(&errors, "b").to_string(), "Rhowch &#60;i&#62;");
+        assert!(message_for(&errors, "c").is_empty());
+        assert_eq!(message_for(&errors, "c").to_string(), "");
+    }
 }

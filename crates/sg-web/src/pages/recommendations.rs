@@ -68,7 +68,7 @@ struct RecommendationsPage {
 }
 
 impl RecommendationsPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         message_for(&self.errors, field)
     }
 }

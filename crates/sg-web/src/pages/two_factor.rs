@@ -29,7 +29,7 @@ pub(crate) struct TwoFactorPage {
 }
 
 impl TwoFactorPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> super::FieldErr {
         super::message_for(&self.errors, field)
     }
 }

@@ -40,7 +40,7 @@ struct OrganisationsPage {
 }
 
 impl OrganisationsPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> crate::pages::FieldErr {
         message_for(&self.errors, field)
     }
 }

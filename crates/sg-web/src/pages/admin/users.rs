@@ -49,7 +49,7 @@ struct UsersPage {
 }
 
 impl UsersPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> crate::pages::FieldErr {
         message_for(&self.errors, field)
     }
 }

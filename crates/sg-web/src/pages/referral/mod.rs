@@ -173,7 +173,7 @@ pub(crate) struct StepPage {
 type CheckboxGroup = (String, Vec<(&'static str, String, bool)>);
 
 impl StepPage {
-    fn error_for(&self, field: &str) -> &str {
+    fn error_for(&self, field: &str) -> crate::pages::FieldErr {
         message_for(&self.errors, field)
     }
     /// The radio choices of one question, with the draft's answer marked.
