@@ -1,18 +1,13 @@
-// pa11y (WCAG2AA, runners htmlcs and axe) over every page the suite kept (lib/html.js), and
-// Lighthouse's accessibility category over one page of each kind, in Debian's Chromium: fails
-// on any pa11y error or any Lighthouse accessibility score below 1, naming the page and finding.
+// pa11y (WCAG2AA, runners htmlcs and axe) and Lighthouse's accessibility category (desktop)
+// over every page the suite kept (lib/html.js), in Debian's Chromium: fails on any pa11y error
+// or any Lighthouse accessibility score below 1, naming the page and the finding.
 //
 // The kept pages are signed-in pages, so they are served again as they were sent, with the
-// app's static files, by a small HTTP server on 127.0.0.1. One Chromium serves both tools.
-// Lighthouse runs on one page per kind (the path with ids and numbers made placeholders, and
-// the page's language) rather than on every page: a run takes about 13 s here, and the suite
-// keeps a few hundred pages, most of them the same template with other data. Measured on the
-// 2-core machine (others' builds running too): pa11y on 312 pages in 308 s, and Lighthouse on
-// 58 kinds in 385 s at the same time; 6.5 minutes in all.
-import { spawn } from 'node:child_process';
+// app's static files, by a small HTTP server on 127.0.0.1. pa11y runs two pages at a time in
+// one Chromium, and two Lighthouse workers one page at a time each in two others, all at once.
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, normalize, resolve } from 'node:path';
 import pa11y from 'pa11y';
@@ -52,13 +47,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-/** A page's kind: its name without the run's prefix (`pid-count`), numbers as N, and its language. */
-function kindOf(file) {
-  const lang = readFileSync(join(htmlDir, file), 'utf8').match(/<html[^>]*\blang="([^"]+)"/)?.[1] || '?';
-  return `${file.replace(/^\d+-\d+/, '').replace(/\.html$/, '').replace(/\d+/g, 'N')} [${lang}]`;
-}
-
-// Debian's Chromium, never a downloaded one, each on its own DevTools port and profile.
+// Debian's Chromium, never a downloaded one, each on its own DevTools port and profile (and
+// the Lighthouse workers, below).
 const chromes = [];
 const profiles = [];
 // Whatever happens (a tool throws, the run is stopped), no browser outlives the check.
@@ -121,48 +111,21 @@ async function pa11yWorker() {
 }
 const pa11yRun = Promise.all([pa11yWorker(), pa11yWorker()]).then(() => Date.now());
 
-// Lighthouse on one page per kind, alongside pa11y: a Lighthouse run is mostly waiting (about
-// 13 s a page here, little of it CPU), so three run at once, each in its own Chromium (it
-// expects a browser to itself) and its own process (its timing marks are global).
-const kinds = new Map();
-for (const file of files) {
-  const kind = kindOf(file);
-  if (!kinds.has(kind)) kinds.set(kind, file);
-}
-const queue = [...kinds.values()];
-const lighthouseBin = createRequire(import.meta.url).resolve('lighthouse/cli/index.js');
-/** Lighthouse's report on `url`, run by its CLI in the Chromium at `port`. */
-function lighthouseCli(url, port) {
-  // No throttling: the pages are static files here, and only the accessibility audits run.
-  const cli = spawn(process.execPath, [
-    lighthouseBin, url, `--port=${port}`, '--only-categories=accessibility', '--preset=desktop',
-    '--throttling-method=provided', '--disable-full-page-screenshot', '--output=json',
-    '--output-path=stdout', '--quiet',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  cli.stdout.on('data', (d) => { out += d; });
-  cli.stderr.on('data', (d) => { err += d; });
-  return new Promise((ok, fail) => cli.once('exit', (code) => {
-    if (code === 0) ok(JSON.parse(out));
-    else fail(new Error(`Lighthouse failed on ${url}: ${err}`));
+// Lighthouse's accessibility category on every page, alongside pa11y: two workers, each in its
+// own process and Chromium (lighthouse-worker.js), half the pages each.
+function lighthouseWorker(share) {
+  return launchChromium().then((browserWSEndpoint) => new Promise((ok, fail) => {
+    const worker = fork(join(import.meta.dirname, 'lighthouse-worker.js'));
+    chromes.push(worker);
+    worker.once('message', ({ findings: theirs }) => {
+      theirs.forEach(([what, page]) => found(what, page));
+      ok(Date.now());
+    });
+    worker.once('exit', (code) => { if (code !== 0) fail(new Error(`a Lighthouse worker exited with ${code}`)); });
+    worker.send({ browserWSEndpoint, base, files: share });
   }));
 }
-async function lighthouseWorker() {
-  const port = Number(new URL(await launchChromium()).port);
-  for (let file = queue.shift(); file; file = queue.shift()) {
-    const lhr = await lighthouseCli(`${base}/pages/${file}`, port);
-    const category = lhr.categories.accessibility;
-    if (category.score !== 1) {
-      const bad = Object.values(lhr.audits)
-        .filter((a) => a.score === 0 && a.scoreDisplayMode === 'binary')
-        .map((a) => `${a.id}: ${a.title} — ${(a.details?.items || []).map((i) => i.node?.selector).join(', ')}`);
-      found(`Lighthouse accessibility ${category.score}\n   ${bad.join('\n   ')}`, file);
-    }
-  }
-  return Date.now();
-}
-const lighthouseRun = Promise.all([lighthouseWorker(), lighthouseWorker(), lighthouseWorker()]);
+const lighthouseRun = Promise.all([0, 1].map((w) => lighthouseWorker(files.filter((_, i) => i % 2 === w))));
 const [pa11yDone, lighthouseDone] = await Promise.all([pa11yRun, lighthouseRun.then((t) => Math.max(...t))]);
 
 await browser.disconnect();
@@ -173,7 +136,7 @@ for (const [what, pages] of findings) {
   console.log(`${pages.length}× ${what}\n   ${some}${pages.length > 5 ? `, … (${pages.length} pages)` : ''}`);
 }
 console.log(
-  `pa11y: ${files.length} pages in ${seconds(pa11yDone)} s; Lighthouse: ${kinds.size} kinds of page in ` +
+  `pa11y: ${files.length} pages in ${seconds(pa11yDone)} s; Lighthouse: the same pages in ` +
   `${seconds(lighthouseDone)} s (at the same time); ${findings.size} findings`,
 );
 process.exit(findings.size === 0 ? 0 : 1);
