@@ -93,3 +93,34 @@ async fn concurrent_referrals_commit_together_and_a_bad_one_fails_alone() {
     let total = store.list_cases(&sg_store::CaseFilter { limit: 1, ..Default::default() }).await.unwrap().total;
     assert_eq!(total, 61);
 }
+
+/// A lone referral is a batch of one, written without a savepoint: when it is refused, the
+/// whole transaction rolls back, and the next lone referral still extends a signed chain.
+#[tokio::test]
+async fn a_lone_refused_referral_leaves_nothing_and_the_log_stays_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("t.db")).await.unwrap();
+    let signer = Arc::new(sg_audit::AuditSigner::from_bytes(&[7; 32]));
+    store.set_audit_signer(signer.clone());
+    let keys = sg_crypto::KeyRing::new(vec![sg_crypto::MasterKey::generate("test-1")]).unwrap();
+    let app = App::new(Arc::new(store.clone()), keys);
+    let user = app.create_user("NGO", None, Role::FirstResponder, "fr", true).await.unwrap().user;
+    let user = app.store.user(user.id).await.unwrap().unwrap();
+    app.submit_referral(&user, referral("Person 0"), Some("key-0")).await.unwrap();
+    let entries = |v: Verification| match v {
+        Verification::Intact { entries, .. } => entries,
+        Verification::Broken(b) => panic!("audit log not verified: {b}"),
+    };
+    let before = entries(app.verify_audit_signed(None, Some(&signer.public_key())).await.unwrap());
+
+    let refused = app.submit_referral(&user, referral("Someone else"), Some("key-0")).await;
+    assert!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+    assert_eq!(entries(app.verify_audit(None).await.unwrap()), before, "the refused referral left an entry");
+    app.submit_referral(&user, referral("Person 1"), Some("key-1")).await.unwrap();
+
+    let total = store.list_cases(&sg_store::CaseFilter { limit: 1, ..Default::default() }).await.unwrap().total;
+    assert_eq!(total, 2);
+    // Verified against the signed checkpoints: the last entry is covered by one.
+    let after = entries(app.verify_audit_signed(None, Some(&signer.public_key())).await.unwrap());
+    assert!(after > before, "{after} entries after {before}");
+}

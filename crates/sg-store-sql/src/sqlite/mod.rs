@@ -62,8 +62,12 @@ impl SqliteStore {
             // The shared queries sort names `COLLATE "C"` (bytes, whatever the locale) so that
             // PostgreSQL orders as SQLite does; here "C" is SQLite's own byte order.
             .collation("C", |a: &str, b: &str| a.cmp(b));
+        // No ping before each acquire (sqlx's default): the database is a file in this process,
+        // not a server that can hang up, and the ping is a round trip to the connection's
+        // worker thread (a wake-up each way) on every request and every group-commit batch.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             // The single writer gets a larger page cache (128 MiB at most, used only as written):
             // bulk loads touch every index of a growing file, and a cache miss there is a read.
@@ -72,6 +76,7 @@ impl SqliteStore {
             .map_err(convert::error)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.read_only(true))
             .await
