@@ -34,8 +34,6 @@ pub(crate) enum Pending {
 enum Done {
     Case(oneshot::Sender<StoreResult<Created>>, Created),
     Audit(oneshot::Sender<StoreResult<()>>),
-    /// Refused whatever the commit does (cannot happen: a case write gives its `Created`).
-    Failed(oneshot::Sender<StoreResult<Created>>, StoreError),
 }
 
 impl Done {
@@ -45,7 +43,6 @@ impl Done {
             (Done::Audit(reply), Ok(())) => drop(reply.send(Ok(()))),
             (Done::Case(reply, _), Err(e)) => drop(reply.send(Err(clone_error(e)))),
             (Done::Audit(reply), Err(e)) => drop(reply.send(Err(clone_error(e)))),
-            (Done::Failed(reply, e), _) => drop(reply.send(Err(e))),
         }
     }
 }
@@ -124,7 +121,7 @@ async fn write_batch(
     if batch.len() == 1 {
         let p = batch.into_iter().next().expect("one item");
         match write_item(Conn::from(&mut *tx), &p, auditor).await {
-            Ok(created) => done.push(p.done(created)),
+            Ok(created) => done.extend(p.done(created)),
             Err(e) => {
                 // Rolling back can only fail if the connection is gone; the next batch's
                 // BEGIN then reports it.
@@ -153,7 +150,7 @@ async fn write_batch(
                 }
             };
             match result {
-                Ok(created) => done.push(p.done(created)),
+                Ok(created) => done.extend(p.done(created)),
                 Err(e) => p.refuse(e),
             }
         }
@@ -209,12 +206,16 @@ async fn write_item(conn: Conn<'_>, p: &Pending, auditor: crate::audit::Auditor<
 }
 
 impl Pending {
-    /// The answer to give once the batch commits; a case without its `Created` is refused.
-    fn done(self, created: Option<Created>) -> Done {
+    /// The answer to give once the batch commits; a case written without its `Created` is
+    /// refused now instead.
+    fn done(self, created: Option<Created>) -> Option<Done> {
         match (self, created) {
-            (Pending::Case { reply, .. }, Some(created)) => Done::Case(reply, created),
-            (Pending::Audit { reply, .. }, _) => Done::Audit(reply),
-            (Pending::Case { reply, .. }, None) => Done::Failed(reply, StoreError::Other("no case was created".into())),
+            (Pending::Case { reply, .. }, Some(created)) => Some(Done::Case(reply, created)),
+            (Pending::Audit { reply, .. }, _) => Some(Done::Audit(reply)),
+            (p, None) => {
+                p.refuse(StoreError::Other("no case was created".into()));
+                None
+            }
         }
     }
 
