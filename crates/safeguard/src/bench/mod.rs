@@ -4,6 +4,7 @@
 //! run as separate processes (`serve`, `demo`, `audit verify`, `report`, `import`) exactly as
 //! an operator runs it, driven over HTTP on loopback.
 
+mod cpu_cap;
 mod load;
 mod peers;
 mod process;
@@ -63,6 +64,11 @@ pub struct BenchArgs {
     /// needed above 1): client `c` sends to process `c mod N`.
     #[arg(long, default_value_t = 1)]
     pub servers: usize,
+    /// Limit each `serve` process of the intake runs to this many CPUs (such as 0.5), each in a
+    /// control group of its own (Linux, as root): on a machine whose cores the load generator and
+    /// the database share, this shows whether a second process adds capacity.
+    #[arg(long)]
+    pub server_cpus: Option<f64>,
 }
 
 /// Runs the chosen benchmarks, printing each figure as it is measured.
@@ -177,29 +183,39 @@ async fn intake(args: &BenchArgs, target: &Target, client: &reqwest::Client) -> 
     let token = process::api_user(target, "Bench NGO", "first-responder", "bench-intake", &[])?;
     let mut servers = Vec::with_capacity(args.servers);
     for _ in 0..args.servers {
-        servers.push(Server::start(target, &token, client).await?);
+        servers.push(Server::start_capped(target, &token, client, args.server_cpus).await?);
     }
     let urls: Vec<String> = servers.iter().map(|s| format!("{}/api/v1/referrals", s.base)).collect();
-    let on = if args.servers > 1 { format!(" over {} serve processes", args.servers) } else { String::new() };
+    let mut on = if args.servers > 1 { format!(" over {} serve processes", args.servers) } else { String::new() };
+    if let Some(cpus) = args.server_cpus {
+        on.push_str(&format!(", each limited to {cpus} CPU"));
+    }
     let mut runs = Vec::new();
     for &clients in &args.intake_clients {
         let urls = urls.clone();
+        let cpu = || servers.iter().filter_map(Server::cpu_secs).sum::<f64>();
+        let (cpu_before, started) = (cpu(), std::time::Instant::now());
         let r = load::run(client, &token, clients, secs(args.seconds), 201, move |c, i| load::Request {
             post: Some(referral(c, i)),
             url: urls[c % urls.len()].clone(),
         })
         .await;
+        // The CPUs the serve processes kept busy, all of them together, over the run.
+        let server_cpus = (cpu() - cpu_before) / started.elapsed().as_secs_f64();
         println!(
-            "intake, {clients} clients{on}: {:.0} referrals/s, p50 {:.1} ms, p99 {:.1} ms ({} errors)",
+            "intake, {clients} clients{on}: {:.0} referrals/s, p50 {:.1} ms, p99 {:.1} ms ({} errors); \
+             serve used {server_cpus:.2} CPU",
             r.per_sec(),
             r.quantile_ms(0.5),
             r.quantile_ms(0.99),
             r.errors
         );
-        runs.push(r.to_json());
+        let mut run = r.to_json();
+        run["server_cpus"] = json!(server_cpus);
+        runs.push(run);
     }
     let backend = target.database_url.as_deref().map(|u| u.split(':').next().unwrap_or("")).unwrap_or("sqlite");
-    Ok(json!({"backend": backend, "servers": args.servers, "runs": runs}))
+    Ok(json!({"backend": backend, "servers": args.servers, "server_cpus_cap": args.server_cpus, "runs": runs}))
 }
 
 /// A valid referral, varied a little per client and request.

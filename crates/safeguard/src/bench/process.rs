@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
+use super::cpu_cap::CpuCap;
+
 /// The binary being measured: this one.
 pub(crate) fn exe() -> anyhow::Result<PathBuf> {
     std::env::current_exe().context("cannot find the safeguard binary")
@@ -57,6 +59,8 @@ pub(crate) fn api_user(target: &Target, org: &str, role: &str, name: &str, extra
 /// A running `safeguard serve`, stopped when dropped.
 pub(crate) struct Server {
     child: Child,
+    /// Its CPU cap, removed after the process is stopped.
+    cap: Option<CpuCap>,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// Seconds from spawning the process to the first answered request.
@@ -67,6 +71,16 @@ impl Server {
     /// Starts the server and waits until `GET /api/v1/cases?limit=1` with `token` answers 200
     /// (a request that reads the database, not only the socket).
     pub(crate) async fn start(target: &Target, token: &str, client: &reqwest::Client) -> anyhow::Result<Self> {
+        Self::start_capped(target, token, client, None).await
+    }
+
+    /// [`Server::start`], the process limited to `cpus` CPUs when given ([`CpuCap`]).
+    pub(crate) async fn start_capped(
+        target: &Target,
+        token: &str,
+        client: &reqwest::Client,
+        cpus: Option<f64>,
+    ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let bind = format!("127.0.0.1:{port}");
         let started = Instant::now();
@@ -80,7 +94,10 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .context("cannot start safeguard serve")?;
-        let mut server = Self { child, base: format!("http://{bind}"), first_answer_secs: 0.0 };
+        let mut server = Self { child, cap: None, base: format!("http://{bind}"), first_answer_secs: 0.0 };
+        if let Some(cpus) = cpus {
+            server.cap = Some(CpuCap::apply(server.child.id(), cpus)?);
+        }
         let url = format!("{}/api/v1/cases?limit=1", server.base);
         loop {
             let answer = client.get(&url).bearer_auth(token).send().await;
@@ -102,12 +119,24 @@ impl Server {
     pub(crate) fn rss_mib(&self) -> Option<f64> {
         rss_mib(self.child.id())
     }
+
+    /// CPU seconds (user and system) the server has used so far (Linux), or `None`.
+    pub(crate) fn cpu_secs(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name, which is in parentheses and may hold spaces:
+        // utime and stime are the 12th and 13th of them, in clock ticks (100 a second on Linux).
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+        Some(ticks / 100.0)
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        self.cap.take();
     }
 }
 
