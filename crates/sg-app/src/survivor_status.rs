@@ -47,8 +47,11 @@ pub struct SurvivorStatus {
     /// While waiting for the conclusive-grounds decision: the recovery period's first day and
     /// the earliest day it may end.
     pub recovery_period: Option<(Date, Date)>,
-    /// The rules in force hold the conclusive-grounds decision until the recovery period ends.
-    pub final_decision_waits: bool,
+    /// While waiting for the conclusive-grounds decision: the first day the rules allow it
+    /// (`sg_rules::cg_earliest`), and whether that is the recovery period's end. Where it is
+    /// not (Scotland, Northern Ireland), support runs until the period's end or the decision,
+    /// whichever comes first.
+    pub final_decision_not_before: Option<(Date, bool)>,
     /// A reconsideration the person (or someone for them) asked for: which decision
     /// (`reasonable-grounds` or `conclusive-grounds`) and when.
     pub reconsideration_asked: Option<(&'static str, Date)>,
@@ -84,7 +87,9 @@ pub fn status_of(rules: &RuleSet, state: &CaseState, deadlines: &[CaseDeadline],
         decision_target: rg_target.map(|d| d.due.due_on),
         decision_late: rg_target.is_some_and(|d| d.due.due_on < today),
         recovery_period,
-        final_decision_waits: rules.flag(sg_rules::params::CG_NOT_BEFORE_RECOVERY_END, today),
+        final_decision_not_before: recovery_period
+            .and_then(|(start, _)| sg_rules::cg_earliest(rules, start, today))
+            .map(|e| (e.day, e.waits_for_recovery_period)),
         reconsideration_asked: state.pending_reconsideration.map(|(q, on)| (q.code(), on)),
         reconsideration_until,
         withdrawn_on: state.withdrawn_on,

@@ -74,24 +74,24 @@ pub fn check_command(
     match command {
         CaseCommand::DecideConclusiveGrounds { .. } => {
             let Some(start) = state.recovery_period_started_on else { return Ok(()) };
-            if !rules.flag(p::CG_NOT_BEFORE_RECOVERY_END, on) {
+            let Some(earliest) = cg_earliest(rules, start, on) else { return Ok(()) };
+            if on >= earliest.day {
                 return Ok(());
             }
-            // The recovery period's length is the one in force when it began.
-            let Some((days, r)) = rules.number(p::RECOVERY_PERIOD_DAYS, start) else { return Ok(()) };
-            let Ok(end) = calendar::add_calendar_days(start, days) else { return Ok(()) };
-            if on < end {
-                return Err(refuse(
-                    rules,
-                    &r,
-                    format!(
-                        "a conclusive grounds decision cannot be made before the recovery period ends: the recovery \
-                         period of {days} days from the positive reasonable grounds decision of {start} ends on {end}, \
-                         and this decision is dated {on}"
-                    ),
-                ));
-            }
-            Ok(())
+            let (first, days) = (earliest.day, earliest.days);
+            let message = if earliest.waits_for_recovery_period {
+                format!(
+                    "a conclusive grounds decision cannot be made before the recovery period ends: the recovery \
+                     period of {days} days from the positive reasonable grounds decision of {start} ends on {first}, \
+                     and this decision is dated {on}"
+                )
+            } else {
+                format!(
+                    "a conclusive grounds decision cannot be made until {days} calendar days after the positive \
+                     reasonable grounds decision of {start}, that is before {first}, and this decision is dated {on}"
+                )
+            };
+            Err(refuse(rules, &earliest.rule, message))
         }
         CaseCommand::RequestReconsideration { question } => {
             let decision = match question {
@@ -159,6 +159,34 @@ pub fn check_command(
         }
         _ => Ok(()),
     }
+}
+
+/// The first day a conclusive-grounds decision may be made, and the rule that sets it.
+#[derive(Debug, Clone)]
+pub struct CgEarliest<'a> {
+    /// The first day it may be made.
+    pub day: Date,
+    /// The calendar days after the positive reasonable-grounds decision that sets it.
+    pub days: u32,
+    /// Whether it is the recovery period's end (`cg.not_before_recovery_period_end`), rather
+    /// than a minimum shorter than the support period (`cg.min_days_after_rg`).
+    pub waits_for_recovery_period: bool,
+    /// The rule giving the number of days.
+    pub rule: InForce<'a>,
+}
+
+/// When a conclusive-grounds decision made on `on` may come at the earliest, for a case whose
+/// recovery period began with the positive reasonable-grounds decision of `start`: the
+/// recovery period's end where the rules in force on `on` hold the decision until then
+/// (England and Wales), otherwise the minimum after the reasonable-grounds decision (Scotland's
+/// 90 days and Northern Ireland's 45 run "until the conclusive determination if earlier").
+/// Both lengths are those in force on `start`. `None` where the rules set neither.
+pub fn cg_earliest(rules: &RuleSet, start: Date, on: Date) -> Option<CgEarliest<'_>> {
+    let waits = rules.flag(p::CG_NOT_BEFORE_RECOVERY_END, on);
+    let key = if waits { p::RECOVERY_PERIOD_DAYS } else { p::CG_MIN_DAYS_AFTER_RG };
+    let (days, rule) = rules.number(key, start)?;
+    let day = calendar::add_calendar_days(start, days).ok()?;
+    Some(CgEarliest { day, days, waits_for_recovery_period: waits, rule })
 }
 
 /// Chooses the competent authority for a referral under `rules` on the referral day. Children

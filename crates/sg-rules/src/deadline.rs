@@ -5,9 +5,11 @@
 //! - `rg-decision`: N working days after the referral; day 1 is the first working day after
 //!   the referral day, in the nation's calendar.
 //! - `recovery-period-end`: day 1 is the day after the positive RG decision; the period's last
-//!   day, day N, is the decision date plus N calendar days. A CG decision dated before it is
-//!   refused: on day N, N days have passed since the RG decision, which is what the guidance's
-//!   "after at least 30 calendar days from the date of the RG decision have passed" asks.
+//!   day, day N, is the decision date plus N calendar days. Where the rules hold the CG decision
+//!   until then (`cg.not_before_recovery_period_end`), a CG decision dated before it is refused:
+//!   on day N, N days have passed since the RG decision, which is what the guidance's "after at
+//!   least 30 calendar days from the date of the RG decision have passed" asks. Elsewhere the
+//!   period ends at the CG decision if earlier (`check::cg_earliest` gives its earliest day).
 //! - `reconsideration-request`: the last day to ask is the decision date plus N calendar days
 //!   (day 1 is the day after the decision). Calendar days do not move off weekends: the
 //!   guidance counts calendar days.
@@ -24,7 +26,7 @@ sg_domain::coded_enum! {
     /// The kinds of deadline (`shared/CONTRACT.md`).
     pub enum DeadlineKind {
         RgDecision = ("rg-decision", "Reasonable-grounds decision target"),
-        RecoveryPeriodEnd = ("recovery-period-end", "End of the recovery period (earliest conclusive-grounds decision)"),
+        RecoveryPeriodEnd = ("recovery-period-end", "End of the recovery period"),
         ReconsiderationRequest = ("reconsideration-request", "Last day to ask for a reconsideration"),
     }
 }
@@ -151,7 +153,13 @@ pub fn case_deadlines(rules: &RuleSet, events: &[DatedEvent], today: Date) -> Ve
     }
     if let Some(start) = state.recovery_period_started_on {
         let cg_on = state.conclusive_grounds.map(|d| d.decided_on);
-        push(DeadlineKind::RecoveryPeriodEnd, start, cg_on, |due, met, _| met.is_some_and(|m| m < due));
+        // A decision before the period's end is early only where the rules in force on its day
+        // hold it until then: Scotland's and Northern Ireland's support ends at the decision if
+        // earlier.
+        let held = cg_on.is_none_or(|on| rules.flag(p::CG_NOT_BEFORE_RECOVERY_END, on));
+        let early: fn(Date, Option<Date>, Date) -> bool =
+            if held { |due, met, _| met.is_some_and(|m| m < due) } else { |_, _, _| false };
+        push(DeadlineKind::RecoveryPeriodEnd, start, cg_on, early);
     }
     for (decided_on, request) in negative_decisions(events) {
         push(DeadlineKind::ReconsiderationRequest, decided_on, request, |due, met, _| met.is_some_and(|m| m > due));

@@ -21,7 +21,7 @@ pub mod simulate;
 
 use std::sync::OnceLock;
 
-pub use check::{check_command, route, Refusal, RequestFacts};
+pub use check::{cg_earliest, check_command, route, CgEarliest, Refusal, RequestFacts};
 pub use deadline::{case_deadlines, deadline, CaseDeadline, DeadlineError, DeadlineKind, Due};
 pub use file::RuleFileError;
 pub use ruleset::{InForce, Rule, RuleSet, Source, Value, Version};

@@ -42,6 +42,9 @@ pub const RECOVERY_PERIOD_EXTENDABLE: &str = "recovery_period.extendable";
 pub const CG_STANDARD: &str = "cg.standard";
 /// Whether a conclusive-grounds decision must wait for the recovery period to end.
 pub const CG_NOT_BEFORE_RECOVERY_END: &str = "cg.not_before_recovery_period_end";
+/// Where the decision need not wait for the recovery (support) period to end: the calendar days
+/// after the positive reasonable-grounds decision before which it cannot be made.
+pub const CG_MIN_DAYS_AFTER_RG: &str = "cg.min_days_after_rg";
 /// Who reviews a negative decision before it is served.
 pub const NEGATIVE_DECISION_REVIEW: &str = "review.negative_decisions";
 /// The window to ask for a reconsideration, in calendar days after the decision.
@@ -117,6 +120,11 @@ pub const CATALOGUE: &[Param] = &[
         key: CG_NOT_BEFORE_RECOVERY_END,
         title: "Conclusive-grounds decision not before the recovery period ends",
         kind: Kind::Flag,
+    },
+    Param {
+        key: CG_MIN_DAYS_AFTER_RG,
+        title: "Conclusive-grounds decision not before this many calendar days after the positive RG decision",
+        kind: Kind::Number,
     },
     Param {
         key: NEGATIVE_DECISION_REVIEW,

@@ -57,7 +57,7 @@ fn cg() -> CaseCommand {
 }
 
 #[test]
-fn a_conclusive_decision_waits_for_the_recovery_period_of_its_nation() {
+fn a_conclusive_decision_waits_as_long_as_the_rules_of_its_nation_say() {
     let ew = builtin("england-wales").unwrap();
     let events = case(
         Jurisdiction::EnglandWales,
@@ -72,7 +72,7 @@ fn a_conclusive_decision_waits_for_the_recovery_period_of_its_nation() {
     assert!(refused.to_string().contains("Hansard"), "the source is named: {refused}");
     assert!(check_command(ew, &state, &cg(), d("2024-04-04"), RequestFacts::default()).is_ok());
 
-    // Before 13 December 2022 the period was 45 days; in Scotland it is 90.
+    // Before 13 December 2022 the period was 45 days.
     let old = case(
         Jurisdiction::EnglandWales,
         "2022-11-01",
@@ -90,8 +90,32 @@ fn a_conclusive_decision_waits_for_the_recovery_period_of_its_nation() {
         &[(rg(DecisionOutcome::Positive), "2024-03-05")],
     );
     let scots = CaseState::replay(&scots).unwrap();
-    assert!(check_command(sc, &scots, &cg(), d("2024-06-02"), RequestFacts::default()).is_err());
-    assert!(check_command(sc, &scots, &cg(), d("2024-06-03"), RequestFacts::default()).is_ok());
+    // In Scotland support runs 90 days "or until the conclusive determination if earlier": the
+    // decision waits only for the competent authorities' 30 days (45 before 13 December 2022).
+    let refused = check_command(sc, &scots, &cg(), d("2024-04-03"), RequestFacts::default()).unwrap_err();
+    assert_eq!(refused.rule, "cg.min_days_after_rg");
+    assert!(refused.to_string().contains("before 2024-04-04"), "{refused}");
+    assert!(check_command(sc, &scots, &cg(), d("2024-04-04"), RequestFacts::default()).is_ok(), "day 30 of 90");
+    let old_scots = case(
+        Jurisdiction::Scotland,
+        "2019-05-01",
+        CompetentAuthority::Sca,
+        &[(rg(DecisionOutcome::Positive), "2019-05-02")],
+    );
+    let old_scots = CaseState::replay(&old_scots).unwrap();
+    assert!(check_command(sc, &old_scots, &cg(), d("2019-06-15"), RequestFacts::default()).is_err());
+    assert!(check_command(sc, &old_scots, &cg(), d("2019-06-16"), RequestFacts::default()).is_ok(), "day 45 of 90");
+    // Northern Ireland: 45 days of support, the decision possible from day 30.
+    let ni = builtin("northern-ireland").unwrap();
+    let northern = case(
+        Jurisdiction::NorthernIreland,
+        "2025-01-06",
+        CompetentAuthority::Sca,
+        &[(rg(DecisionOutcome::Positive), "2025-01-07")],
+    );
+    let northern = CaseState::replay(&northern).unwrap();
+    assert!(check_command(ni, &northern, &cg(), d("2025-02-05"), RequestFacts::default()).is_err());
+    assert!(check_command(ni, &northern, &cg(), d("2025-02-13"), RequestFacts::default()).is_ok(), "day 37 of 45");
 }
 
 #[test]

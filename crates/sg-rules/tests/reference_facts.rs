@@ -50,6 +50,10 @@ const ROWS: &[Row] = &[
     (EW, "cg.standard", "2023-01-30", "balance_of_probabilities_statutory", "2.8: MSA s49(1A) from 30 Jan 2023"),
     (SC, "cg.standard", "2024-01-01", "balance_of_probabilities_policy", "2.8: statutory in E&W only"),
     (EW, "cg.not_before_recovery_period_end", "2020-01-01", "true", "2.8: not before the recovery period has ended"),
+    (SC, "cg.not_before_recovery_period_end", "2018-04-01", "false", "2.7: 90 days or until the CG if earlier"),
+    (NI, "cg.not_before_recovery_period_end", "2022-04-28", "false", "2.7: support continues if a CG comes within"),
+    (SC, "cg.min_days_after_rg", "2022-12-13", "30", "2.7: CG after at least 30 calendar days from the RG"),
+    (NI, "cg.min_days_after_rg", "2022-12-12", "45", "2.7: the 45-day minimum before 13 Dec 2022"),
     // 2.9 Review of negative decisions.
     (EW, "review.negative_decisions", "2019-04-29", "multi_agency_assurance_panel", "2.9: MAAPs from April 2019"),
     (EW, "review.negative_decisions", "2022-12-13", "second_caseworker", "2.9: MAAPs removed December 2022"),

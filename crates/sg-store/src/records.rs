@@ -306,7 +306,7 @@ sg_domain::coded_enum! {
     /// store cannot name because it does not depend on the rules.
     pub enum DueKind {
         RgDecision = ("rg-decision", "Reasonable-grounds decision target"),
-        RecoveryPeriodEnd = ("recovery-period-end", "End of the recovery period (earliest conclusive-grounds decision)"),
+        RecoveryPeriodEnd = ("recovery-period-end", "End of the recovery period"),
         ReconsiderationRequest = ("reconsideration-request", "Last day to ask for a reconsideration"),
     }
 }

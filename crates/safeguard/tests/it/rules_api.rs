@@ -67,3 +67,46 @@ async fn reconsideration_is_refused_after_its_window_and_for_removal_to_an_ecat_
     let (status, case) = t.act(&fr, id, &ask(false)).await;
     assert_eq!(status, StatusCode::OK, "{case}");
 }
+
+/// Scotland's support period is 90 days and Northern Ireland's 45, "or until the conclusive
+/// determination if earlier": the decision may come before they end, though not before the
+/// competent authorities' minimum after the reasonable-grounds decision (30 days from
+/// 13 December 2022). Issue 17: a Scottish decision at day 47 and a Northern Irish one at day 37
+/// were refused.
+#[tokio::test]
+async fn outside_england_and_wales_a_conclusive_decision_may_come_before_the_support_period_ends() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let case_in = |jurisdiction: &str, rg_days_ago: i64| {
+        let mut body = adult_referral();
+        body["jurisdiction"] = json!(jurisdiction);
+        body["referred_on"] = json!(days_ago(rg_days_ago + 10));
+        body
+    };
+    for (jurisdiction, day) in [("scotland", 47), ("northern-ireland", 37)] {
+        let (_, created) = t.refer(&fr, &case_in(jurisdiction, day), None).await;
+        let id = created["case_id"].as_str().unwrap();
+        let (status, case) = t.decide(&dm, id, "decide-reasonable-grounds", "positive", day).await;
+        assert_eq!(status, StatusCode::OK, "{case}");
+        let (status, case) = t.decide(&dm, id, "decide-conclusive-grounds", "positive", 0).await;
+        assert_eq!(status, StatusCode::OK, "{jurisdiction}, day {day}: {case}");
+        assert_eq!(case["status"], "positive-cg");
+        let end = case["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "recovery-period-end").unwrap();
+        assert_eq!(end["breached"], false, "support ends at the decision if earlier: {end}");
+    }
+
+    // Before 30 days: refused, naming the competent authorities' minimum, and nothing changes.
+    for jurisdiction in ["scotland", "northern-ireland"] {
+        let (_, created) = t.refer(&fr, &case_in(jurisdiction, 20), None).await;
+        let id = created["case_id"].as_str().unwrap();
+        t.decide(&dm, id, "decide-reasonable-grounds", "positive", 20).await;
+        let (status, err) = t.decide(&dm, id, "decide-conclusive-grounds", "positive", 0).await;
+        assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("refused_by_rule")), "{err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains("cg.min_days_after_rg = 30"), "{jurisdiction}: {message}");
+        assert!(message.contains(&days_ago(-10)), "the first day it may be made: {message}");
+        let (_, case) = t.get(&dm, &format!("/api/v1/cases/{id}")).await;
+        assert_eq!(case["status"], "awaiting-cg", "the refusal changed nothing");
+    }
+}

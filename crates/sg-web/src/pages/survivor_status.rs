@@ -34,9 +34,15 @@ pub(crate) fn sentences(l: Locale, s: &SurvivorStatus) -> Vec<String> {
         Some(rg) => decision(&mut out, "rg", rg),
     }
     if let Some((start, end)) = s.recovery_period {
-        out.push(tf(l, "survivor.status.recovery", &[("start", &in_words(l, start)), ("end", &in_words(l, end))]));
-        if s.final_decision_waits {
-            out.push(on("final_not_before", end));
+        // Where the decision need not wait for the period (Scotland, Northern Ireland), support
+        // ends with the decision if that comes first.
+        let key = match s.final_decision_not_before {
+            Some((_, false)) => "survivor.status.recovery_or_decision",
+            _ => "survivor.status.recovery",
+        };
+        out.push(tf(l, key, &[("start", &in_words(l, start)), ("end", &in_words(l, end))]));
+        if let Some((first, _)) = s.final_decision_not_before {
+            out.push(on("final_not_before", first));
         }
         out.push(t(l, "survivor.status.awaiting-cg"));
     }
@@ -78,7 +84,7 @@ mod tests {
             decision_target: Some(date!(2026 - 12 - 08)),
             decision_late: false,
             recovery_period: None,
-            final_decision_waits: true,
+            final_decision_not_before: None,
             reconsideration_asked: None,
             reconsideration_until: None,
             withdrawn_on: None,
@@ -132,13 +138,29 @@ mod tests {
             }),
             decision_target: None,
             recovery_period: Some((date!(2026 - 12 - 03), date!(2027 - 01 - 02))),
+            final_decision_not_before: Some((date!(2027 - 01 - 02), true)),
             ..waiting()
         };
         let text = sentences(Locale::En, &recovering).join(" ");
         assert!(text.contains("lasts at least until 2 January 2027"), "{text}");
         assert!(text.contains("not made before 2 January 2027"), "{text}");
-        let free = SurvivorStatus { final_decision_waits: false, ..recovering };
+        let free = SurvivorStatus { final_decision_not_before: None, ..recovering.clone() };
         assert!(!sentences(Locale::En, &free).join(" ").contains("not made before"));
+        // Scotland: 90 days of support, or until the decision, which may come after 30.
+        let scotland = SurvivorStatus {
+            recovery_period: Some((date!(2026 - 12 - 03), date!(2027 - 03 - 03))),
+            final_decision_not_before: Some((date!(2027 - 01 - 02), false)),
+            ..recovering
+        };
+        let text = sentences(Locale::En, &scotland).join(" ");
+        assert!(text.contains("lasts until 3 March 2027, or until the final decision if that comes first"), "{text}");
+        assert!(!text.contains("at least"), "{text}");
+        assert!(text.contains("not made before 2 January 2027"), "{text}");
+        for l in Locale::ALL.into_iter().filter(|l| *l != Locale::En) {
+            let line = sentences(l, &scotland).join(" ");
+            assert!(!line.contains("survivor.status") && !line.contains('{'), "{l:?}: {line}");
+            assert!(!line.contains("or until the final decision"), "{l:?}: English text: {line}");
+        }
     }
 
     #[test]
