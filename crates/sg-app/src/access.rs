@@ -56,7 +56,9 @@ pub fn instructed(user: &User, case: &CaseRecord) -> bool {
 /// adviser only while their organisation's relationship with the case is active.
 pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
     match user.role {
-        Role::FirstResponder => case.created_by_org == user.org,
+        // The organisation that made a Duty to Notify report another organisation converted
+        // keeps sight of it (not of the identity: see `identity_access`).
+        Role::FirstResponder => case.created_by_org == user.org || related_now(user, case, Relation::Reporter),
         Role::DecisionMaker => {
             user.org_competent_authority.is_some() && routed_to(case) == user.org_competent_authority
         }
@@ -95,6 +97,8 @@ pub fn identity_access(
         Role::FirstResponder if case.created_by_org == user.org => {
             return IdentityAccess::Allowed { categories: all(), basis: "referring organisation" }
         }
+        // Including the organisation that made the report of a converted one: the person gave
+        // their identity to the organisation that referred them.
         Role::FirstResponder => return IdentityAccess::Refused("not the referring organisation"),
         Role::DecisionMaker if !can_view_case(user, case) => {
             return IdentityAccess::Refused("not routed to this decision maker's competent authority")
@@ -207,8 +211,9 @@ pub fn emergency_access(
 pub enum ListScope {
     /// Every case.
     All,
-    /// Cases referred by this organisation.
-    ReferredBy(sg_domain::OrgId),
+    /// Cases referred by this organisation, and the Duty to Notify reports it made that another
+    /// organisation converted into referrals.
+    ReferredOrReportedBy(sg_domain::OrgId),
     /// Cases routed to this competent authority.
     RoutedTo(sg_domain::CompetentAuthority),
     /// Cases in support with this provider now.
@@ -224,7 +229,7 @@ pub enum ListScope {
 /// Whether `user` may list cases, and which.
 pub fn case_list_scope(user: &User) -> Result<ListScope, AppError> {
     match user.role {
-        Role::FirstResponder => Ok(ListScope::ReferredBy(user.org)),
+        Role::FirstResponder => Ok(ListScope::ReferredOrReportedBy(user.org)),
         Role::DecisionMaker => Ok(user.org_competent_authority.map(ListScope::RoutedTo).unwrap_or(ListScope::Nothing)),
         Role::SupportProvider => Ok(ListScope::SupportedBy(user.org)),
         Role::Guardian => Ok(ListScope::GuardianOf(user.org)),
@@ -259,7 +264,7 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
             C::AssignGuardian { .. } => referrer || user.role == Role::DecisionMaker,
             C::EndGuardianAssignment { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::Guardian),
             C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
-            C::ConvertToReferral => referrer,
+            C::ConvertToReferral { .. } => referrer,
             // With the person's agreement, their first responder or guardian records it, in
             // their own organisation's name (the person records theirs in their own view).
             C::InstructLegalAdviser { recorded_by, .. } => {

@@ -107,7 +107,10 @@ impl ActionRequest {
             A::ExitSupport { reason } => C::ExitSupport { reason },
             A::ApplyForPermissionToStay => C::ApplyForPermissionToStay,
             A::DecidePermissionToStay { granted } => C::DecidePermissionToStay { granted },
-            A::ConvertToReferral { identity, account } => return (C::ConvertToReferral, Some((identity, account))),
+            A::ConvertToReferral { identity, account } => {
+                // Through a case's actions only its own organisation converts it: no one else reported it.
+                return (C::ConvertToReferral { reported_by: None }, Some((identity, account)));
+            }
             A::Withdraw { reason } => C::Withdraw { reason },
             A::AssignGuardian { guardian } => C::AssignGuardian { guardian, guardian_org: None },
             A::EndGuardianAssignment { reason } => C::EndGuardianAssignment { reason },
@@ -147,7 +150,7 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         C::RequestReconsideration { .. }
         | C::ApplyForPermissionToStay
         | C::DecidePermissionToStay { .. }
-        | C::ConvertToReferral => return Ok(()),
+        | C::ConvertToReferral { .. } => return Ok(()),
     };
     if text.chars().count() > max {
         return Err(FieldError::coded(field, "too_long", vec![("max", max.to_string())]));

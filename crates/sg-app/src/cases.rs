@@ -243,7 +243,10 @@ impl App {
         };
         match scope {
             access::ListScope::All => {}
-            access::ListScope::ReferredBy(org) => filter.referred_by_org = Some(org),
+            access::ListScope::ReferredOrReportedBy(org) => {
+                filter.referred_by_org = Some(org);
+                filter.or_related = Some((org, Relation::Reporter));
+            }
             access::ListScope::RoutedTo(authority) => filter.competent_authority = Some(authority),
             access::ListScope::SupportedBy(org) => filter.related = Some((org, Relation::SupportProvider)),
             access::ListScope::GuardianOf(org) => filter.related = Some((org, Relation::Guardian)),
@@ -339,7 +342,7 @@ impl App {
         let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
         sg_rules::check_command(rules, &state, &command, on, handover.rule_facts).map_err(AppError::Rule)?;
         let mut events = state.decide(&command, on, today)?;
-        if command == CaseCommand::ConvertToReferral {
+        if matches!(command, CaseCommand::ConvertToReferral { .. }) {
             // A converted report is routed at once, as a new referral would be.
             let mut converted = state.clone();
             events.iter().for_each(|e| converted.apply(e));
@@ -347,13 +350,13 @@ impl App {
             events.extend(converted.decide(&CaseCommand::Route { authority, reason }, on, today)?);
         }
         let sealed = match (&command, person) {
-            (CaseCommand::ConvertToReferral, Some((identity, account))) => {
+            (CaseCommand::ConvertToReferral { .. }, Some((identity, account))) => {
                 identity.validate(today)?;
                 account.validate()?;
                 let dk = self.data_key(id).await?.unwrap_or_else(sg_crypto::DataKey::generate);
                 Some((crate::vault::seal_under(&self.keys, id, &dk, &identity, &account, None)?, dk))
             }
-            (CaseCommand::ConvertToReferral, None) => {
+            (CaseCommand::ConvertToReferral { .. }, None) => {
                 return Err(crate::messages::invalid("identity", "conversion.identity_required", vec![]))
             }
             _ => None,

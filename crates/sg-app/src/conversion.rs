@@ -44,8 +44,17 @@ impl App {
             dtn_code_hash: Some(&hash),
             ..Handover::default()
         };
+        // Another organisation converting: the one that made the report keeps sight of it.
+        let reported_by = match handover.new_owner_org {
+            Some(_) => {
+                let reporter = self.store.org(record.created_by_org).await?;
+                Some((record.created_by_org, reporter.map(|o| o.name).unwrap_or_default()))
+            }
+            None => None,
+        };
         let person = Some((input.identity, input.account));
-        self.commit_change(Some(user), &record, CaseCommand::ConvertToReferral, None, None, person, handover).await
+        let command = CaseCommand::ConvertToReferral { reported_by };
+        self.commit_change(Some(user), &record, command, None, None, person, handover).await
     }
 }
 

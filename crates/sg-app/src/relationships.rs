@@ -45,6 +45,8 @@ fn kinds_for(relation: Relation) -> &'static [OrgKind] {
         Relation::Guardian => &[OrgKind::GuardianService],
         // A legal practice is known by its legal advisers (see `legal_practices`).
         Relation::LegalAdviser => &[],
+        // Recorded by a conversion, never chosen on a form.
+        Relation::Reporter => &[],
     }
 }
 
@@ -73,6 +75,7 @@ impl App {
                 }
                 Relation::Guardian => crate::messages::invalid(field, "organisation.not_guardian_service", vec![]),
                 Relation::LegalAdviser => crate::messages::invalid(field, "organisation.not_legal_practice", vec![]),
+                Relation::Reporter => crate::messages::invalid(field, "organisation.unknown", vec![]),
             });
         }
         Ok(org)

@@ -70,7 +70,15 @@ pub enum CaseEvent {
         facts: CaseFacts,
     },
     /// A Duty to Notify report became a referral after the adult consented.
-    ConvertedToReferral,
+    ConvertedToReferral {
+        /// The organisation that made the report, when another organisation converted it: it
+        /// keeps sight of the case it reported (never the identity given to the other).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reported_by: Option<OrgId>,
+        /// That organisation's name at the time.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reporter_name: String,
+    },
     /// The case was allocated to a competent authority.
     RoutedToCompetentAuthority {
         /// Who decides the case.
@@ -171,7 +179,7 @@ impl CaseEvent {
         match self {
             Self::ReferralReceived { .. } => "referral-received",
             Self::DutyToNotifyReceived { .. } => "duty-to-notify-received",
-            Self::ConvertedToReferral => "converted-to-referral",
+            Self::ConvertedToReferral { .. } => "converted-to-referral",
             Self::RoutedToCompetentAuthority { .. } => "routed-to-competent-authority",
             Self::ReasonableGroundsDecided { .. } => "reasonable-grounds-decided",
             Self::RecoveryPeriodStarted => "recovery-period-started",
@@ -226,7 +234,7 @@ impl CaseEvent {
         match self {
             Self::ReferralReceived { basis, .. } => format!("NRM referral received ({})", basis.label().to_lowercase()),
             Self::DutyToNotifyReceived { .. } => "Duty to Notify report received (anonymous; no NRM referral)".into(),
-            Self::ConvertedToReferral => "Converted to an NRM referral with the person's consent".into(),
+            Self::ConvertedToReferral { .. } => "Converted to an NRM referral with the person's consent".into(),
             Self::RoutedToCompetentAuthority { authority, .. } => format!("Routed to the {}", authority.label()),
             Self::ReasonableGroundsDecided { outcome, .. } => {
                 format!("{} reasonable grounds decision", outcome.label())
@@ -258,5 +266,18 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Withdrawn { .. } => "Withdrawn from the NRM".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CaseEvent;
+
+    #[test]
+    fn a_conversion_stored_before_reporters_were_recorded_still_reads() {
+        let old: CaseEvent = serde_json::from_str(r#"{"type":"converted-to-referral"}"#).unwrap();
+        assert_eq!(old, CaseEvent::ConvertedToReferral { reported_by: None, reporter_name: String::new() });
+        // And one without a reporter is stored as before.
+        assert_eq!(serde_json::to_string(&old).unwrap(), r#"{"type":"converted-to-referral"}"#);
     }
 }

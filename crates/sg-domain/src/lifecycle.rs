@@ -94,6 +94,8 @@ pub struct CaseState {
     pub permission_to_stay: PermissionToStay,
     /// The day the person withdrew.
     pub withdrawn_on: Option<Date>,
+    /// The day a Duty to Notify report became a referral: the referral's clocks start then.
+    pub converted_on: Option<Date>,
     /// The child's guardian service, while assigned.
     pub guardian: Option<String>,
     /// Every relationship an organisation had with the case, active or ended, oldest first.
@@ -125,8 +127,10 @@ pub enum CaseCommand {
     ApplyForPermissionToStay,
     /// Decide the application for permission to stay.
     DecidePermissionToStay { granted: bool },
-    /// A Duty to Notify report becomes a referral because the adult now consents.
-    ConvertToReferral,
+    /// A Duty to Notify report becomes a referral because the adult now consents;
+    /// `reported_by` is the organisation that made the report (and its name) when another
+    /// organisation converts it.
+    ConvertToReferral { reported_by: Option<(OrgId, String)> },
     /// The person withdraws from the NRM.
     Withdraw { reason: String },
     /// Assign an Independent Child Trafficking Guardian service (children only).
@@ -182,7 +186,7 @@ impl CaseCommand {
             C::ExitSupport { .. } => K::ExitSupport,
             C::ApplyForPermissionToStay => K::ApplyForPermissionToStay,
             C::DecidePermissionToStay { .. } => K::DecidePermissionToStay,
-            C::ConvertToReferral => K::ConvertToReferral,
+            C::ConvertToReferral { .. } => K::ConvertToReferral,
             C::Withdraw { .. } => K::Withdraw,
             C::AssignGuardian { .. } => K::AssignGuardian,
             C::EndGuardianAssignment { .. } => K::EndGuardianAssignment,
@@ -250,6 +254,7 @@ impl CaseState {
             in_support_with: None,
             permission_to_stay: PermissionToStay::NotApplied,
             withdrawn_on: None,
+            converted_on: None,
             guardian: None,
             relationships: Vec::new(),
             last_event_on: first.on,
@@ -262,9 +267,13 @@ impl CaseState {
         let on = e.on;
         match &e.event {
             CaseEvent::ReferralReceived { .. } | CaseEvent::DutyToNotifyReceived { .. } => {}
-            CaseEvent::ConvertedToReferral => {
+            CaseEvent::ConvertedToReferral { reported_by, reporter_name } => {
                 self.kind = CaseKind::Referral;
                 self.basis = Some(ReferralBasis::AdultConsent);
+                self.converted_on = Some(on);
+                if reported_by.is_some() {
+                    self.begin(Relation::Reporter, *reported_by, reporter_name, on, None);
+                }
             }
             CaseEvent::RoutedToCompetentAuthority { authority, .. } => self.competent_authority = Some(*authority),
             CaseEvent::ReasonableGroundsDecided { outcome, .. } => {
@@ -384,11 +393,15 @@ impl CaseState {
         let one = |event| Ok(vec![DatedEvent { on, event }]);
         use CaseCommand as C;
         match command {
-            C::ConvertToReferral => {
+            C::ConvertToReferral { reported_by } => {
                 if !is_dtn {
                     return Err(TransitionError::NotYet(NotYet::OnlyReportConverts));
                 }
-                one(CaseEvent::ConvertedToReferral)
+                let (reported_by, reporter_name) = match reported_by {
+                    Some((org, name)) => (Some(*org), name.clone()),
+                    None => (None, String::new()),
+                };
+                one(CaseEvent::ConvertedToReferral { reported_by, reporter_name })
             }
             _ if is_dtn => Err(TransitionError::DutyToNotify),
             C::Route { authority, reason } => {

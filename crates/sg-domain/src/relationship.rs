@@ -17,6 +17,9 @@ coded_enum! {
         SupportProvider = ("support-provider", "Support provider"),
         /// The independent child trafficking guardian service assigned to the child.
         Guardian = ("guardian", "Independent child trafficking guardian service"),
+        /// The organisation that made a Duty to Notify report which another organisation
+        /// later converted into a referral: it keeps sight of the case, not the identity.
+        Reporter = ("reporter", "Organisation that made the Duty to Notify report"),
     }
 }
 

@@ -46,7 +46,10 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         Just(CaseCommand::ExitSupport { reason: "move-on".into() }),
         Just(CaseCommand::ApplyForPermissionToStay),
         any::<bool>().prop_map(|granted| CaseCommand::DecidePermissionToStay { granted }),
-        Just(CaseCommand::ConvertToReferral),
+        Just(CaseCommand::ConvertToReferral { reported_by: None }),
+        Just(CaseCommand::ConvertToReferral {
+            reported_by: Some((sg_domain::OrgId(uuid::Uuid::from_u128(9)), "Reporting NGO".into())),
+        }),
         Just(CaseCommand::Withdraw { reason: String::new() }),
         Just(CaseCommand::AssignGuardian { guardian: "Guardian Service".into(), guardian_org: None }),
         Just(CaseCommand::EndGuardianAssignment { reason: String::new() }),
@@ -105,7 +108,7 @@ proptest! {
         let mut on = start();
         for (cmd, days) in steps {
             on += Duration::days(days);
-            if cmd == CaseCommand::ConvertToReferral { continue; }
+            if matches!(cmd, CaseCommand::ConvertToReferral { .. }) { continue; }
             let result = state.decide(&cmd, on, today);
             if matches!(cmd, CaseCommand::DecideReasonableGrounds { .. } | CaseCommand::DecideConclusiveGrounds { .. }) {
                 prop_assert!(result.is_err());

@@ -3,7 +3,8 @@
 //!
 //! Counting, in one place so that every caller agrees:
 //! - `rg-decision`: N working days after the referral; day 1 is the first working day after
-//!   the referral day, in the nation's calendar.
+//!   the referral day, in the nation's calendar. A Duty to Notify report converted into a
+//!   referral counts from the day of its conversion.
 //! - `recovery-period-end`: day 1 is the day after the positive RG decision; the period's last
 //!   day, day N, is the decision date plus N calendar days. Where the rules hold the CG decision
 //!   until then (`cg.not_before_recovery_period_end`), a CG decision dated before it is refused:
@@ -146,7 +147,9 @@ pub fn case_deadlines(rules: &RuleSet, events: &[DatedEvent], today: Date) -> Ve
         };
     if state.kind == CaseKind::Referral {
         let rg_on = state.reasonable_grounds.map(|d| d.decided_on);
-        push(DeadlineKind::RgDecision, state.facts.referred_on, rg_on, |due, met, today| match met {
+        // A converted Duty to Notify report became a referral on the day of its conversion.
+        let referred_on = state.converted_on.unwrap_or(state.facts.referred_on);
+        push(DeadlineKind::RgDecision, referred_on, rg_on, |due, met, today| match met {
             Some(m) => m > due,
             None => today > due,
         });

@@ -370,6 +370,11 @@ pub struct CaseFilter {
     /// `case_relationships`): a legal adviser's, support provider's or guardian's list.
     #[serde(skip)]
     pub related: Option<(OrgId, sg_domain::Relation)>,
+    /// With `referred_by_org`: also the cases to which this organisation is related in this way
+    /// now (a first responder's list: the Duty to Notify reports it made that another
+    /// organisation converted).
+    #[serde(skip)]
+    pub or_related: Option<(OrgId, sg_domain::Relation)>,
     /// Only the case with this reference (exact, case-insensitive).
     pub reference: Option<String>,
     /// Referred on or after.

@@ -16,6 +16,7 @@ mod cli;
 mod clock;
 mod consent_confirmation;
 mod consent_matrix;
+mod conversion;
 mod crash;
 mod database_faults;
 mod deploy_example;

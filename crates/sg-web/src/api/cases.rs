@@ -104,6 +104,7 @@ pub(crate) async fn list(
         competent_authority: q.competent_authority,
         referred_by_org: None,
         related: None,
+        or_related: None,
         reference: q.reference,
         referred_from: q.referred_from,
         referred_to: q.referred_to,

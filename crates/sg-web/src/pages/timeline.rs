@@ -45,7 +45,7 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
         E::PermissionToStayDecided { granted } => tr(&key(if *granted { ".granted" } else { ".refused" })),
         E::GuardianAssigned { guardian, .. } => trf(&key(""), &[("guardian", guardian)]),
         E::DutyToNotifyReceived { .. }
-        | E::ConvertedToReferral
+        | E::ConvertedToReferral { .. }
         | E::RecoveryPeriodStarted
         | E::SupportExited { .. }
         | E::PermissionToStayApplied
