@@ -408,6 +408,12 @@ impl CaseState {
                 if let Some(d) = self.reasonable_grounds {
                     return Err(TransitionError::AlreadyDecided(Decided::ReasonableGrounds, d.decided_on));
                 }
+                // The IECA's remit has only ever been adults; a person whose age is unknown is
+                // treated as a child. (The dated rules say when the IECA decides at all.)
+                if *authority == CompetentAuthority::Ieca && self.facts.age_at_exploitation.treated_as_child() {
+                    return Err(TransitionError::NotYet(NotYet::IecaAdultsOnly));
+                }
+                require_text(reason, "reason")?;
                 one(CaseEvent::RoutedToCompetentAuthority { authority: *authority, reason: reason.clone() })
             }
             C::DecideReasonableGrounds { outcome, reasons } => {
@@ -582,6 +588,11 @@ impl CaseState {
             && self.conclusive_grounds.map(|d| d.outcome) != Some(DecisionOutcome::Positive)
         {
             return Err("permission to stay without a positive conclusive grounds decision".into());
+        }
+        if self.competent_authority == Some(CompetentAuthority::Ieca)
+            && self.facts.age_at_exploitation.treated_as_child()
+        {
+            return Err("a child's case, or that of a person of unknown age, with the IECA".into());
         }
         if self.guardian.is_some() && !self.facts.age_at_exploitation.treated_as_child() {
             return Err("a guardian on an adult's case".into());

@@ -12,6 +12,10 @@ coded_enum! {
     pub enum NotYet {
         OnlyReportConverts = ("not_yet.only_report_converts", "only a Duty to Notify report can be converted to a referral"),
         NotRouted = ("not_yet.not_routed", "the case has not been routed to a competent authority"),
+        IecaAdultsOnly = (
+            "not_yet.ieca_adults_only",
+            "a child's case, or that of a person whose age is unknown, is never routed to the Immigration Enforcement Competent Authority"
+        ),
         CgNeedsPositiveRg = (
             "not_yet.cg_needs_positive_rg",
             "a conclusive grounds decision needs a positive reasonable grounds decision first"

@@ -110,3 +110,29 @@ async fn outside_england_and_wales_a_conclusive_decision_may_come_before_the_sup
         assert_eq!(case["status"], "awaiting-cg", "the refusal changed nothing");
     }
 }
+
+/// Every re-routing is checked, not only the first (issue 17): a child's case, or that of a
+/// person whose age is unknown, never goes to the IECA, and a re-routing gives its reason.
+#[tokio::test]
+async fn a_re_routing_is_checked_and_gives_its_reason() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
+    for age in ["child", "unknown"] {
+        let mut body = adult_referral();
+        body["age_at_exploitation"] = json!(age);
+        let (_, created) = t.refer(&fr, &body, None).await;
+        let id = created["case_id"].as_str().unwrap();
+        let to_ieca = json!({"action": "route", "competent_authority": "ieca", "reason": "nationality"});
+        let (status, err) = t.act(&dm, id, &to_ieca).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{age}: {err}");
+        let (_, case) = t.get(&dm, &format!("/api/v1/cases/{id}")).await;
+        assert_eq!(case["competent_authority"], "sca", "{age}: the refusal changed nothing");
+    }
+    let (_, created) = t.refer(&fr, &adult_referral(), None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let (status, err) = t.act(&dm, id, &json!({"action": "route", "competent_authority": "sca", "reason": " "})).await;
+    // Refused as an empty decision's reasons are: the step, naming the field.
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("transition.empty")), "{err}");
+    assert_eq!(err["error"]["field"], "reason", "{err}");
+}
