@@ -342,6 +342,7 @@ impl App {
         let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
         sg_rules::check_command(rules, &state, &command, on, handover.rule_facts).map_err(AppError::Rule)?;
         let mut events = state.decide(&command, on, today)?;
+        stamp_legal_tests(rules, &mut events);
         if matches!(command, CaseCommand::ConvertToReferral { .. }) {
             // A converted report is routed at once, as a new referral would be.
             let mut converted = state.clone();
@@ -406,5 +407,22 @@ impl App {
         // out of their sight (a decision maker re-routing it to another authority).
         let record = self.case_record(id).await?.ok_or(AppError::NotFound)?;
         view_of(record, today)
+    }
+}
+
+/// Writes into each decision the legal test (`rg.test`) or standard of proof (`cg.standard`)
+/// in force on its day under `rules`, so the decision keeps the test it was made under when the
+/// rules change again.
+fn stamp_legal_tests(rules: &sg_rules::RuleSet, events: &mut [sg_domain::DatedEvent]) {
+    use sg_domain::CaseEvent as E;
+    for e in events {
+        let (key, legal_test) = match &mut e.event {
+            E::ReasonableGroundsDecided { legal_test, .. } => (sg_rules::params::RG_TEST, legal_test),
+            E::ConclusiveGroundsDecided { legal_test, .. } => (sg_rules::params::CG_STANDARD, legal_test),
+            _ => continue,
+        };
+        if let Some(rule) = rules.get(key, e.on) {
+            *legal_test = rule.version.value.to_string();
+        }
     }
 }

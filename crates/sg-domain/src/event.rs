@@ -92,6 +92,11 @@ pub enum CaseEvent {
         outcome: DecisionOutcome,
         /// The decision maker's written reasons.
         reasons: String,
+        /// The legal test (or standard of proof) in force on the decision's day in the case's
+        /// nation, as the rules name it (`rg.test`, `cg.standard`); empty in events stored
+        /// before it was recorded.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        legal_test: String,
     },
     /// The recovery period began (after a positive reasonable-grounds decision).
     RecoveryPeriodStarted,
@@ -101,6 +106,11 @@ pub enum CaseEvent {
         outcome: DecisionOutcome,
         /// The decision maker's written reasons.
         reasons: String,
+        /// The legal test (or standard of proof) in force on the decision's day in the case's
+        /// nation, as the rules name it (`rg.test`, `cg.standard`); empty in events stored
+        /// before it was recorded.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        legal_test: String,
     },
     /// A reconsideration of a negative decision was asked for.
     ReconsiderationRequested {

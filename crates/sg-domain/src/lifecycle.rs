@@ -426,7 +426,11 @@ impl CaseState {
                 require_text(reasons, "reasons")?;
                 let mut events = vec![DatedEvent {
                     on,
-                    event: CaseEvent::ReasonableGroundsDecided { outcome: *outcome, reasons: reasons.clone() },
+                    event: CaseEvent::ReasonableGroundsDecided {
+                        outcome: *outcome,
+                        reasons: reasons.clone(),
+                        legal_test: String::new(),
+                    },
                 }];
                 if *outcome == DecisionOutcome::Positive {
                     events.push(DatedEvent { on, event: CaseEvent::RecoveryPeriodStarted });
@@ -445,7 +449,11 @@ impl CaseState {
                     return Err(TransitionError::NotYet(NotYet::ReconsiderationPendingDecide));
                 }
                 require_text(reasons, "reasons")?;
-                one(CaseEvent::ConclusiveGroundsDecided { outcome: *outcome, reasons: reasons.clone() })
+                one(CaseEvent::ConclusiveGroundsDecided {
+                    outcome: *outcome,
+                    reasons: reasons.clone(),
+                    legal_test: String::new(),
+                })
             }
             C::RequestReconsideration { question } => {
                 if self.pending_reconsideration.is_some() {

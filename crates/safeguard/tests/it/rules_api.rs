@@ -136,3 +136,33 @@ async fn a_re_routing_is_checked_and_gives_its_reason() {
     assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("transition.empty")), "{err}");
     assert_eq!(err["error"]["field"], "reason", "{err}");
 }
+
+/// Each decision keeps the legal test it was made under (issue 17): the reasonable-grounds
+/// test changed in January and July 2023, and the conclusive standard became law in England and
+/// Wales on 30 January 2023; a decision shows the test in force on its own day.
+#[tokio::test]
+async fn a_decision_stores_the_legal_test_in_force_on_its_day() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let mut body = adult_referral();
+    body["referred_on"] = json!("2022-11-01");
+    let (_, created) = t.refer(&fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let rg = json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": "Indicators present.", "date": "2022-11-04"});
+    let (status, case) = t.act(&dm, id, &rg).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let (status, case) = t.decide(&dm, id, "decide-conclusive-grounds", "positive", 0).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let test_of = |kind: &str| {
+        let e = case["timeline"].as_array().unwrap().iter().find(|e| e["type"] == kind).unwrap().clone();
+        e["legal_test"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(test_of("reasonable-grounds-decided"), "may_be_victim", "the test before 30 January 2023");
+    assert_eq!(test_of("conclusive-grounds-decided"), "balance_of_probabilities_statutory");
+
+    // The case page words it.
+    let (page, _, _) = common::signed_in_client(&t, "Single Competent Authority", Role::DecisionMaker, "dm2").await;
+    let html = page.get(t.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Test applied: Is there reason to believe that the person may be a victim"), "{html}");
+}

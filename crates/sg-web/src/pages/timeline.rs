@@ -33,8 +33,15 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
         E::RoutedToCompetentAuthority { authority, .. } => {
             trf(&key(""), &[("authority", &label("authority_to", *authority))])
         }
-        E::ReasonableGroundsDecided { outcome, .. } | E::ConclusiveGroundsDecided { outcome, .. } => {
-            tr(&key(&format!(".{}", outcome.code())))
+        E::ReasonableGroundsDecided { outcome, legal_test, .. }
+        | E::ConclusiveGroundsDecided { outcome, legal_test, .. } => {
+            let decided = tr(&key(&format!(".{}", outcome.code())));
+            if legal_test.is_empty() {
+                return decided;
+            }
+            // The test the decision was made under, stored with it (it has changed over time).
+            let test = tr(&format!("decide.rule.test.{legal_test}"));
+            format!("{decided}. {}", trf("act.event.legal-test", &[("test", &test)]))
         }
         E::ReconsiderationRequested { question: q } => trf(&key(""), &[("question", &question(*q))]),
         E::ReconsiderationDecided { question: q, outcome, .. } => {
