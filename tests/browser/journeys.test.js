@@ -150,11 +150,14 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   await shoot(adviser, 'rules');
   await startStep(adviser, caseId, 'Request a reconsideration');
   await adviser.check('input[name=question][value=reasonable-grounds]');
+  // The grounds and new evidence go with the request (issue 17).
+  await adviser.fill('#grounds', 'A psychiatric report explains the gaps in the account.');
   await shoot(adviser, 'act-request-reconsideration');
   await submit(adviser, 'Request reconsideration');
   await confirmStep(adviser, 'Request reconsideration');
   assert.equal(pathOf(adviser), `/cases/${caseId}`);
   assert.match(await adviser.textContent('main'), /Reconsideration of the reasonable grounds decision requested/);
+  assert.match(await adviser.textContent('main'), /A psychiatric report explains the gaps in the account/);
 
   const dm = await signUp(browser, server, 'Single Competent Authority', 'decision-maker', 'dan');
   await startStep(dm, caseId, 'Decide the reconsideration');

@@ -254,9 +254,11 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
             | C::DecideConclusiveGrounds { .. }
             | C::DecideReconsideration { .. }
             | C::DecidePermissionToStay { .. } => user.role == Role::DecisionMaker,
-            C::RequestReconsideration { .. } | C::Withdraw { .. } => {
-                referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider)
+            // A child's guardian asks on the child's behalf (only while assigned: `works_on`).
+            C::RequestReconsideration { .. } => {
+                referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider | Role::Guardian)
             }
+            C::Withdraw { .. } => referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider),
             // The referring organisation or the decision maker arranges support with a provider;
             // the provider records entry and exit on the cases it supports.
             C::EnterSupport { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider),

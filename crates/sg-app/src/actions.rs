@@ -24,6 +24,12 @@ pub enum ActionInput {
         /// and the ECHR: from 17 September 2025 no reconsideration can be asked.
         #[serde(default)]
         removal_to_ecat_echr_state: bool,
+        /// Why the decision should be looked at again, and the new evidence.
+        #[serde(default)]
+        grounds: String,
+        /// Asked after the window on exceptional circumstances, which `grounds` explains.
+        #[serde(default)]
+        exceptional_circumstances: bool,
     },
     /// Decide the pending reconsideration.
     DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
@@ -101,7 +107,9 @@ impl ActionRequest {
             A::Route { competent_authority, reason } => C::Route { authority: competent_authority, reason },
             A::DecideReasonableGrounds { outcome, reasons } => C::DecideReasonableGrounds { outcome, reasons },
             A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
-            A::RequestReconsideration { question, .. } => C::RequestReconsideration { question },
+            A::RequestReconsideration { question, grounds, exceptional_circumstances, .. } => {
+                C::RequestReconsideration { question, grounds, exceptional_circumstances }
+            }
             A::DecideReconsideration { outcome, reasons } => C::DecideReconsideration { outcome, reasons },
             A::EnterSupport { provider } => C::EnterSupport { provider, provider_org: None },
             A::ExitSupport { reason } => C::ExitSupport { reason },
@@ -147,10 +155,8 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         C::InstructLegalAdviser { name, .. } | C::EndLegalAdviserInstruction { name, .. } => {
             ("organisation", name, MAX_ORG_NAME_CHARS)
         }
-        C::RequestReconsideration { .. }
-        | C::ApplyForPermissionToStay
-        | C::DecidePermissionToStay { .. }
-        | C::ConvertToReferral { .. } => return Ok(()),
+        C::RequestReconsideration { grounds, .. } => ("grounds", grounds, MAX_REASON_CHARS),
+        C::ApplyForPermissionToStay | C::DecidePermissionToStay { .. } | C::ConvertToReferral { .. } => return Ok(()),
     };
     if text.chars().count() > max {
         return Err(FieldError::coded(field, "too_long", vec![("max", max.to_string())]));

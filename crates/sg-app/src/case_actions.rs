@@ -33,7 +33,12 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
             vec![CaseCommand::DecideConclusiveGrounds { outcome: DecisionOutcome::Positive, reasons: text() }]
         }
         K::RequestReconsideration => {
-            Question::ALL.iter().map(|&question| CaseCommand::RequestReconsideration { question }).collect()
+            let ask = |question| CaseCommand::RequestReconsideration {
+                question,
+                grounds: text(),
+                exceptional_circumstances: false,
+            };
+            Question::ALL.iter().map(|&question| ask(question)).collect()
         }
         K::DecideReconsideration => {
             vec![CaseCommand::DecideReconsideration { outcome: ReconsiderationOutcome::Upheld, reasons: text() }]

@@ -154,7 +154,9 @@ fn reconsider(steps: &mut Steps, rng: &mut ChaCha8Rng, question: Question, decid
     } else {
         (ReconsiderationOutcome::Upheld, "The further information does not change the decision.")
     };
-    steps.push((CaseCommand::RequestReconsideration { question }, asked));
+    let ask =
+        CaseCommand::RequestReconsideration { question, grounds: String::new(), exceptional_circumstances: false };
+    steps.push((ask, asked));
     steps.push((CaseCommand::DecideReconsideration { outcome, reasons: reasons.into() }, answered));
     (overturned, answered)
 }

@@ -116,6 +116,13 @@ pub enum CaseEvent {
     ReconsiderationRequested {
         /// Which decision.
         question: Question,
+        /// Why it should be looked at again, and the new evidence (sealed like reasons); empty
+        /// in events stored before grounds were recorded.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        grounds: String,
+        /// Asked after the window, on exceptional circumstances the grounds explain.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        exceptional_circumstances: bool,
     },
     /// A reconsideration was decided.
     ReconsiderationDecided {
@@ -214,6 +221,7 @@ impl CaseEvent {
             Self::ReasonableGroundsDecided { reasons, .. }
             | Self::ConclusiveGroundsDecided { reasons, .. }
             | Self::ReconsiderationDecided { reasons, .. } => reasons,
+            Self::ReconsiderationRequested { grounds, .. } => grounds,
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
             | Self::GuardianAssignmentEnded { reason }
@@ -230,6 +238,7 @@ impl CaseEvent {
             Self::ReasonableGroundsDecided { reasons, .. }
             | Self::ConclusiveGroundsDecided { reasons, .. }
             | Self::ReconsiderationDecided { reasons, .. } => Some(reasons),
+            Self::ReconsiderationRequested { grounds, .. } => Some(grounds),
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
             | Self::GuardianAssignmentEnded { reason }
@@ -253,7 +262,7 @@ impl CaseEvent {
             Self::ConclusiveGroundsDecided { outcome, .. } => {
                 format!("{} conclusive grounds decision", outcome.label())
             }
-            Self::ReconsiderationRequested { question } => {
+            Self::ReconsiderationRequested { question, .. } => {
                 format!("Reconsideration of the {} decision requested", question.label().to_lowercase())
             }
             Self::ReconsiderationDecided { question, outcome, .. } => {

@@ -115,8 +115,10 @@ pub enum CaseCommand {
     DecideReasonableGrounds { outcome: DecisionOutcome, reasons: String },
     /// Record a conclusive-grounds decision.
     DecideConclusiveGrounds { outcome: DecisionOutcome, reasons: String },
-    /// Ask for a negative decision to be reconsidered.
-    RequestReconsideration { question: Question },
+    /// Ask for a negative decision to be reconsidered, with the grounds (why, and the new
+    /// evidence); `exceptional_circumstances` asks after the window has passed, which the
+    /// grounds must then explain.
+    RequestReconsideration { question: Question, grounds: String, exceptional_circumstances: bool },
     /// Decide a pending reconsideration.
     DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
     /// The person entered support with a provider (its name, and its organisation once known).
@@ -285,7 +287,9 @@ impl CaseState {
                 self.conclusive_grounds =
                     Some(Decision { outcome: *outcome, decided_on: on, overturned_on_reconsideration: false })
             }
-            CaseEvent::ReconsiderationRequested { question } => self.pending_reconsideration = Some((*question, on)),
+            CaseEvent::ReconsiderationRequested { question, .. } => {
+                self.pending_reconsideration = Some((*question, on))
+            }
             CaseEvent::ReconsiderationDecided { question, outcome, .. } => {
                 self.pending_reconsideration = None;
                 if *outcome == ReconsiderationOutcome::Overturned {
@@ -455,7 +459,7 @@ impl CaseState {
                     legal_test: String::new(),
                 })
             }
-            C::RequestReconsideration { question } => {
+            C::RequestReconsideration { question, grounds, exceptional_circumstances } => {
                 if self.pending_reconsideration.is_some() {
                     return Err(TransitionError::NotYet(NotYet::ReconsiderationAlreadyPending));
                 }
@@ -471,7 +475,14 @@ impl CaseState {
                 if *question == Question::ReasonableGrounds && self.conclusive_grounds.is_some() {
                     return Err(TransitionError::NotYet(NotYet::CgMade));
                 }
-                one(CaseEvent::ReconsiderationRequested { question: *question })
+                if *exceptional_circumstances {
+                    require_text(grounds, "grounds")?;
+                }
+                one(CaseEvent::ReconsiderationRequested {
+                    question: *question,
+                    grounds: grounds.clone(),
+                    exceptional_circumstances: *exceptional_circumstances,
+                })
             }
             C::DecideReconsideration { outcome, reasons } => {
                 let Some((question, _)) = self.pending_reconsideration else {

@@ -38,8 +38,9 @@ fn command() -> impl Strategy<Value = CaseCommand> {
             .prop_map(|(outcome, reasons)| CaseCommand::DecideReasonableGrounds { outcome, reasons }),
         (outcome, reasons.clone())
             .prop_map(|(outcome, reasons)| CaseCommand::DecideConclusiveGrounds { outcome, reasons }),
-        prop_oneof![Just(Question::ReasonableGrounds), Just(Question::ConclusiveGrounds)]
-            .prop_map(|question| CaseCommand::RequestReconsideration { question }),
+        prop_oneof![Just(Question::ReasonableGrounds), Just(Question::ConclusiveGrounds)].prop_map(|question| {
+            CaseCommand::RequestReconsideration { question, grounds: String::new(), exceptional_circumstances: false }
+        }),
         (prop_oneof![Just(ReconsiderationOutcome::Upheld), Just(ReconsiderationOutcome::Overturned)], reasons)
             .prop_map(|(outcome, reasons)| CaseCommand::DecideReconsideration { outcome, reasons }),
         Just(CaseCommand::EnterSupport { provider: "Provider".into(), provider_org: None }),

@@ -93,7 +93,7 @@ pub fn check_command(
             };
             Err(refuse(rules, &earliest.rule, message))
         }
-        CaseCommand::RequestReconsideration { question } => {
+        CaseCommand::RequestReconsideration { question, exceptional_circumstances, .. } => {
             let decision = match question {
                 Question::ReasonableGrounds => state.reasonable_grounds,
                 Question::ConclusiveGrounds => state.conclusive_grounds,
@@ -114,7 +114,11 @@ pub fn check_command(
             // The window is the one in force on the day of the decision being reconsidered.
             if let Some((Some(days), r)) = rules.limit(p::RECONSIDERATION_WINDOW_DAYS, decision.decided_on) {
                 if let Ok(last) = calendar::add_calendar_days(decision.decided_on, days) {
-                    if on > last {
+                    // The guidance that set the window allows a late request in exceptional
+                    // circumstances (the domain makes the grounds explain them).
+                    let excepted = *exceptional_circumstances
+                        && rules.flag(p::RECONSIDERATION_EXCEPTIONAL_EXTENSION, decision.decided_on);
+                    if on > last && !excepted {
                         return Err(refuse(
                             rules,
                             &r,

@@ -182,7 +182,7 @@ pub fn negative_decisions(events: &[DatedEvent]) -> Vec<(Date, Option<Date>)> {
             E::ConclusiveGroundsDecided { outcome: DecisionOutcome::Negative, .. } => {
                 out.push((Question::ConclusiveGrounds, e.on, None))
             }
-            E::ReconsiderationRequested { question } => {
+            E::ReconsiderationRequested { question, .. } => {
                 if let Some(d) = out.iter_mut().rev().find(|d| d.0 == *question && d.2.is_none()) {
                     d.2 = Some(e.on);
                 }

@@ -49,6 +49,8 @@ pub const CG_MIN_DAYS_AFTER_RG: &str = "cg.min_days_after_rg";
 pub const NEGATIVE_DECISION_REVIEW: &str = "review.negative_decisions";
 /// The window to ask for a reconsideration, in calendar days after the decision.
 pub const RECONSIDERATION_WINDOW_DAYS: &str = "reconsideration.window_days";
+/// Whether a request after the window is accepted in exceptional circumstances.
+pub const RECONSIDERATION_EXCEPTIONAL_EXTENSION: &str = "reconsideration.exceptional_extension";
 /// Whether people to be removed to an ECAT and ECHR state are excluded from reconsideration.
 pub const RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL: &str = "reconsideration.excluded_if_removal_to_ecat_echr_state";
 /// Public order and bad faith disqualification.
@@ -135,6 +137,11 @@ pub const CATALOGUE: &[Param] = &[
         key: RECONSIDERATION_WINDOW_DAYS,
         title: "Reconsideration request window (calendar days after the decision)",
         kind: Kind::DaysOrNone,
+    },
+    Param {
+        key: RECONSIDERATION_EXCEPTIONAL_EXTENSION,
+        title: "A reconsideration may be asked after the window in exceptional circumstances",
+        kind: Kind::Flag,
     },
     Param {
         key: RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL,

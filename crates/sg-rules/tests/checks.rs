@@ -121,7 +121,11 @@ fn a_conclusive_decision_waits_as_long_as_the_rules_of_its_nation_say() {
 #[test]
 fn reconsideration_has_a_window_from_february_2024_and_an_exclusion_from_september_2025() {
     let ew = builtin("england-wales").unwrap();
-    let ask = CaseCommand::RequestReconsideration { question: Question::ReasonableGrounds };
+    let ask = CaseCommand::RequestReconsideration {
+        question: Question::ReasonableGrounds,
+        grounds: String::new(),
+        exceptional_circumstances: false,
+    };
     let negative = |on| {
         case(Jurisdiction::EnglandWales, "2023-01-02", CompetentAuthority::Ieca, &[(rg(DecisionOutcome::Negative), on)])
     };

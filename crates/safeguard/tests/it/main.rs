@@ -43,6 +43,7 @@ mod pages;
 mod queue;
 mod recommendations_cli;
 mod recommendations_pages;
+mod reconsideration;
 mod referral_drafts;
 mod relationships;
 mod rules_api;

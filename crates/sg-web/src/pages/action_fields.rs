@@ -39,6 +39,8 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
     Some(match kind {
         A::RequestReconsideration => &[
             Field { name: "question", kind: Radios(QUESTIONS), required: true },
+            Field { name: "grounds", kind: Textarea, required: false },
+            Field { name: "exceptional_circumstances", kind: Checkbox, required: false },
             Field { name: "removal_to_ecat_echr_state", kind: Checkbox, required: false },
         ],
         A::DecideReconsideration => &[

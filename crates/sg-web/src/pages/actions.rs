@@ -261,7 +261,11 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
     // Radio codes were checked against the table above, so each parses.
     let parsed = match kind {
         A::RequestReconsideration => {
-            Question::from_code(&text("question")).map(|question| CaseCommand::RequestReconsideration { question })
+            Question::from_code(&text("question")).map(|question| CaseCommand::RequestReconsideration {
+                question,
+                grounds: text("grounds"),
+                exceptional_circumstances: !text("exceptional_circumstances").is_empty(),
+            })
         }
         A::DecideReconsideration => ReconsiderationOutcome::from_code(&text("outcome"))
             .map(|outcome| CaseCommand::DecideReconsideration { outcome, reasons: text("reasons") }),

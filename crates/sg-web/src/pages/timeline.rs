@@ -43,7 +43,14 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             let test = tr(&format!("decide.rule.test.{legal_test}"));
             format!("{decided}. {}", trf("act.event.legal-test", &[("test", &test)]))
         }
-        E::ReconsiderationRequested { question: q } => trf(&key(""), &[("question", &question(*q))]),
+        E::ReconsiderationRequested { question: q, exceptional_circumstances, .. } => {
+            let asked = trf(&key(""), &[("question", &question(*q))]);
+            if *exceptional_circumstances {
+                format!("{asked} {}", tr("act.event.late-exceptional"))
+            } else {
+                asked
+            }
+        }
         E::ReconsiderationDecided { question: q, outcome, .. } => {
             trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])
         }
