@@ -259,6 +259,12 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
                 referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider | Role::Guardian)
             }
             C::Withdraw { .. } => referrer || matches!(user.role, Role::LegalAdviser | Role::SupportProvider),
+            // The competent authority stops and restarts consideration; those who are with the
+            // person (their first responder, support provider, a child's guardian) record that
+            // they are missing or back.
+            C::Suspend { .. } | C::Resume { .. } => {
+                referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider | Role::Guardian)
+            }
             // The referring organisation or the decision maker arranges support with a provider;
             // the provider records entry and exit on the cases it supports.
             C::EnterSupport { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider),

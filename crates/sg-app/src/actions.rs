@@ -74,6 +74,18 @@ pub enum ActionInput {
         #[serde(default)]
         reason: String,
     },
+    /// Suspend consideration: the person is missing. `notified`: who was told (codes).
+    Suspend {
+        reason: String,
+        #[serde(default)]
+        notified: Vec<sg_domain::Notified>,
+    },
+    /// Resume consideration of a suspended case.
+    Resume {
+        reason: String,
+        #[serde(default)]
+        notified: Vec<sg_domain::Notified>,
+    },
 }
 
 /// An action with its date and the version the caller read.
@@ -107,6 +119,8 @@ impl ActionRequest {
             A::Route { competent_authority, reason } => C::Route { authority: competent_authority, reason },
             A::DecideReasonableGrounds { outcome, reasons } => C::DecideReasonableGrounds { outcome, reasons },
             A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
+            A::Suspend { reason, notified } => C::Suspend { reason, notified },
+            A::Resume { reason, notified } => C::Resume { reason, notified },
             A::RequestReconsideration { question, grounds, exceptional_circumstances, .. } => {
                 C::RequestReconsideration { question, grounds, exceptional_circumstances }
             }
@@ -143,9 +157,11 @@ pub const MAX_ORG_NAME_CHARS: usize = 200;
 pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
     use CaseCommand as C;
     let (field, text, max) = match command {
-        C::Route { reason, .. } | C::ExitSupport { reason } | C::Withdraw { reason } => {
-            ("reason", reason, MAX_REASON_CHARS)
-        }
+        C::Route { reason, .. }
+        | C::ExitSupport { reason }
+        | C::Withdraw { reason }
+        | C::Suspend { reason, .. }
+        | C::Resume { reason, .. } => ("reason", reason, MAX_REASON_CHARS),
         C::EndGuardianAssignment { reason } => ("reason", reason, MAX_REASON_CHARS),
         C::DecideReasonableGrounds { reasons, .. }
         | C::DecideConclusiveGrounds { reasons, .. }

@@ -63,6 +63,8 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
             CompetentAuthority::ALL.iter().map(|&authority| CaseCommand::Route { authority, reason: text() }).collect()
         }
         K::ConvertToReferral => vec![],
+        K::Suspend => vec![CaseCommand::Suspend { reason: text(), notified: vec![] }],
+        K::Resume => vec![CaseCommand::Resume { reason: text(), notified: vec![] }],
     }
 }
 
@@ -226,7 +228,11 @@ mod tests {
         assert!(!la.permitted.contains(&ActionKind::DecideReconsideration));
 
         let dm = case_actions(&user(Role::DecisionMaker, other), &record, &state, day());
-        assert_eq!(dm.available, vec![ActionKind::EnterSupport], "no reconsideration is pending yet");
+        assert_eq!(
+            dm.available,
+            vec![ActionKind::EnterSupport, ActionKind::Suspend],
+            "no reconsideration is pending yet; the person may go missing"
+        );
         assert!(dm.permitted.contains(&ActionKind::DecideReconsideration));
 
         let (record, state) = case(ngo, AgeAtExploitation::Child, &[]);

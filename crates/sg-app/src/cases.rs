@@ -42,6 +42,8 @@ pub struct CaseView {
     pub pending_reconsideration: Option<(sg_domain::Question, Date)>,
     /// Support provider while in support.
     pub in_support_with: Option<String>,
+    /// Since when consideration is suspended (the person missing), while it is.
+    pub suspended_since: Option<Date>,
     /// Temporary permission to stay.
     pub permission_to_stay: PermissionToStay,
     /// The version to send back with a change (optimistic concurrency).
@@ -115,6 +117,7 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
         conclusive_grounds: state.conclusive_grounds,
         pending_reconsideration: state.pending_reconsideration,
         in_support_with: state.in_support_with,
+        suspended_since: state.suspended_since,
         permission_to_stay: state.permission_to_stay,
         version: state.version,
         timeline: record

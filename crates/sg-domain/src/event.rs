@@ -34,6 +34,18 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Who was told that a case was suspended or resumed.
+    pub enum Notified {
+        Police = ("police", "The police"),
+        LocalAuthority = ("local-authority", "The local authority"),
+        SupportProvider = ("support-provider", "The support provider"),
+        Guardian = ("guardian", "The child's guardian service"),
+        LegalAdviser = ("legal-adviser", "The person's legal adviser"),
+        FirstResponder = ("first-responder", "The first responder"),
+    }
+}
+
+coded_enum! {
     /// Why a case exists without consent, or with it.
     pub enum ReferralBasis {
         /// An adult gave informed consent to enter the NRM.
@@ -183,6 +195,23 @@ pub enum CaseEvent {
         /// The legal adviser's organisation.
         org: OrgId,
     },
+    /// Consideration of the case stopped, the person being missing (no decision is made
+    /// while it is suspended).
+    Suspended {
+        /// Why, as written (sealed like reasons).
+        reason: String,
+        /// Who was told.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        notified: Vec<Notified>,
+    },
+    /// Consideration of a suspended case started again.
+    Resumed {
+        /// Why, as written (sealed like reasons).
+        reason: String,
+        /// Who was told.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        notified: Vec<Notified>,
+    },
     /// The person withdrew from the NRM.
     Withdrawn {
         /// Why, if given.
@@ -211,6 +240,8 @@ impl CaseEvent {
             Self::GuardianAssignmentEnded { .. } => "guardian-assignment-ended",
             Self::LegalAdviserInstructed { .. } => "legal-adviser-instructed",
             Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
+            Self::Suspended { .. } => "suspended",
+            Self::Resumed { .. } => "resumed",
             Self::Withdrawn { .. } => "withdrawn",
         }
     }
@@ -225,6 +256,8 @@ impl CaseEvent {
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
             | Self::GuardianAssignmentEnded { reason }
+            | Self::Suspended { reason, .. }
+            | Self::Resumed { reason, .. }
             | Self::Withdrawn { reason } => reason,
             _ => return None,
         };
@@ -242,6 +275,8 @@ impl CaseEvent {
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
             | Self::GuardianAssignmentEnded { reason }
+            | Self::Suspended { reason, .. }
+            | Self::Resumed { reason, .. }
             | Self::Withdrawn { reason } => Some(reason),
             _ => None,
         }
@@ -283,6 +318,8 @@ impl CaseEvent {
             Self::GuardianAssignmentEnded { .. } => "Guardian service's assignment ended".into(),
             Self::LegalAdviserInstructed { name, .. } => format!("Legal adviser instructed: {name}"),
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
+            Self::Suspended { .. } => "Consideration suspended: the person is missing".into(),
+            Self::Resumed { .. } => "Consideration resumed".into(),
             Self::Withdrawn { .. } => "Withdrawn from the NRM".into(),
         }
     }

@@ -19,7 +19,7 @@ pub mod wire;
 
 pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, Purpose};
 pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
-pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Question, ReconsiderationOutcome, ReferralBasis};
+pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Notified, Question, ReconsiderationOutcome, ReferralBasis};
 pub use facts::{
     AgeAtExploitation, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType,
     FirstResponderType, Gender, Jurisdiction, Nationality,

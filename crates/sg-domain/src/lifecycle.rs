@@ -14,7 +14,8 @@ use crate::event::{DatedEvent, ReferralBasis};
 use crate::relationship::{Relation, Relationship};
 use crate::transition::{DateProblem, Decided, NotYet, TransitionError};
 use crate::{
-    coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, OrgId, Question, ReconsiderationOutcome,
+    coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, Notified, OrgId, Question,
+    ReconsiderationOutcome,
 };
 
 coded_enum! {
@@ -96,6 +97,8 @@ pub struct CaseState {
     pub withdrawn_on: Option<Date>,
     /// The day a Duty to Notify report became a referral: the referral's clocks start then.
     pub converted_on: Option<Date>,
+    /// Since when consideration is suspended (the person missing), while it is.
+    pub suspended_since: Option<Date>,
     /// The child's guardian service, while assigned.
     pub guardian: Option<String>,
     /// Every relationship an organisation had with the case, active or ended, oldest first.
@@ -147,6 +150,10 @@ pub enum CaseCommand {
     /// End a legal adviser's instruction (`org` resolved by the application from `name`, an
     /// organisation's id or name).
     EndLegalAdviserInstruction { org: Option<OrgId>, name: String },
+    /// Suspend consideration of the case because the person is missing, saying who was told.
+    Suspend { reason: String, notified: Vec<Notified> },
+    /// Resume consideration of a suspended case, saying who was told.
+    Resume { reason: String, notified: Vec<Notified> },
 }
 
 coded_enum! {
@@ -170,6 +177,8 @@ coded_enum! {
         Withdraw = ("withdraw", "Record withdrawal from the NRM"),
         Route = ("route", "Re-route to another competent authority"),
         ConvertToReferral = ("convert-to-referral", "Convert a Duty to Notify report into a referral"),
+        Suspend = ("suspend", "Suspend consideration: the person is missing"),
+        Resume = ("resume", "Resume consideration"),
     }
 }
 
@@ -194,6 +203,8 @@ impl CaseCommand {
             C::EndGuardianAssignment { .. } => K::EndGuardianAssignment,
             C::InstructLegalAdviser { .. } => K::InstructLegalAdviser,
             C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
+            C::Suspend { .. } => K::Suspend,
+            C::Resume { .. } => K::Resume,
         }
     }
 }
@@ -257,6 +268,7 @@ impl CaseState {
             permission_to_stay: PermissionToStay::NotApplied,
             withdrawn_on: None,
             converted_on: None,
+            suspended_since: None,
             guardian: None,
             relationships: Vec::new(),
             last_event_on: first.on,
@@ -329,6 +341,8 @@ impl CaseState {
                 self.begin(Relation::LegalAdviser, Some(*org), name, on, *recorded_by)
             }
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
+            CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
+            CaseEvent::Resumed { .. } => self.suspended_since = None,
             CaseEvent::Withdrawn { .. } => {
                 self.withdrawn_on = Some(on);
                 self.in_support_with = None;
@@ -408,6 +422,26 @@ impl CaseState {
                 one(CaseEvent::ConvertedToReferral { reported_by, reporter_name })
             }
             _ if is_dtn => Err(TransitionError::DutyToNotify),
+            // No decision is made about a person while they are missing.
+            C::DecideReasonableGrounds { .. } | C::DecideConclusiveGrounds { .. } | C::DecideReconsideration { .. }
+                if self.suspended_since.is_some() =>
+            {
+                Err(TransitionError::NotYet(NotYet::Suspended))
+            }
+            C::Suspend { reason, notified } => {
+                if self.suspended_since.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::Suspended));
+                }
+                require_text(reason, "reason")?;
+                one(CaseEvent::Suspended { reason: reason.clone(), notified: who(notified) })
+            }
+            C::Resume { reason, notified } => {
+                if self.suspended_since.is_none() {
+                    return Err(TransitionError::NotYet(NotYet::NotSuspended));
+                }
+                require_text(reason, "reason")?;
+                one(CaseEvent::Resumed { reason: reason.clone(), notified: who(notified) })
+            }
             C::Route { authority, reason } => {
                 if let Some(d) = self.reasonable_grounds {
                     return Err(TransitionError::AlreadyDecided(Decided::ReasonableGrounds, d.decided_on));
@@ -628,6 +662,14 @@ impl CaseState {
         }
         Ok(())
     }
+}
+
+/// Who was told, each once, in a stable order.
+fn who(notified: &[Notified]) -> Vec<Notified> {
+    let mut out = notified.to_vec();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn require_text(s: &str, field: &'static str) -> Result<(), TransitionError> {

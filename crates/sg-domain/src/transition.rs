@@ -39,6 +39,8 @@ coded_enum! {
         NoGuardian = ("not_yet.no_guardian", "no guardian service is assigned"),
         AdviserAlreadyInstructed = ("not_yet.adviser_already_instructed", "this legal adviser is already instructed on the case"),
         AdviserNotInstructed = ("not_yet.adviser_not_instructed", "this legal adviser is not instructed on the case"),
+        Suspended = ("not_yet.suspended", "consideration of the case is suspended; resume it first"),
+        NotSuspended = ("not_yet.not_suspended", "consideration of the case is not suspended"),
         ChildCannotWithdraw = (
             "not_yet.child_cannot_withdraw",
             "a child's referral does not rest on consent, so it cannot be withdrawn by the child"

@@ -52,6 +52,8 @@ fn command() -> impl Strategy<Value = CaseCommand> {
             reported_by: Some((sg_domain::OrgId(uuid::Uuid::from_u128(9)), "Reporting NGO".into())),
         }),
         Just(CaseCommand::Withdraw { reason: String::new() }),
+        Just(CaseCommand::Suspend { reason: "missing".into(), notified: vec![sg_domain::Notified::Police] }),
+        Just(CaseCommand::Resume { reason: "found".into(), notified: vec![] }),
         Just(CaseCommand::AssignGuardian { guardian: "Guardian Service".into(), guardian_org: None }),
         Just(CaseCommand::EndGuardianAssignment { reason: String::new() }),
         Just(CaseCommand::InstructLegalAdviser {

@@ -56,3 +56,4 @@ mod statistics;
 mod survivor_code;
 mod survivor_exit;
 mod survivor_status;
+mod suspension;

@@ -28,6 +28,17 @@ const QUESTIONS: &[&str] = &["reasonable-grounds", "conclusive-grounds"];
 const RECONSIDERATION_OUTCOMES: &[&str] = &["upheld", "overturned"];
 const PERMISSION: &[&str] = &["granted", "refused"];
 const AUTHORITIES: &[&str] = &["sca", "ieca"];
+/// Suspending and resuming ask the same: why, and who was told (`notified_{code}`, one
+/// checkbox per `sg_domain::Notified`, dashes as underscores).
+const SUSPENSION: &[Field] = &[
+    Field { name: "reason", kind: Kind::Textarea, required: true },
+    Field { name: "notified_police", kind: Kind::Checkbox, required: false },
+    Field { name: "notified_local_authority", kind: Kind::Checkbox, required: false },
+    Field { name: "notified_support_provider", kind: Kind::Checkbox, required: false },
+    Field { name: "notified_guardian", kind: Kind::Checkbox, required: false },
+    Field { name: "notified_legal_adviser", kind: Kind::Checkbox, required: false },
+    Field { name: "notified_first_responder", kind: Kind::Checkbox, required: false },
+];
 
 /// The fields of each step with a form here; `None` for the decisions, which have their own
 /// page (`/decide/{question}`), and for converting a report (`/referrals/convert`). A `match` on
@@ -59,6 +70,8 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::ApplyForPermissionToStay => &[],
         A::DecidePermissionToStay => &[Field { name: "decision", kind: Radios(PERMISSION), required: true }],
         A::Withdraw => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::Suspend => SUSPENSION,
+        A::Resume => SUSPENSION,
         A::Route => &[
             Field { name: "authority", kind: Radios(AUTHORITIES), required: true },
             Field { name: "reason", kind: Textarea, required: true },

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::case_actions::ActionKind;
 use sg_app::AppError;
-use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Question, ReconsiderationOutcome};
+use sg_domain::{CaseCommand, CaseId, Coded, CompetentAuthority, Notified, Question, ReconsiderationOutcome};
 
 use super::action_fields::{fields, Field, Kind};
 use super::action_rules::{rules_for, RuleLine};
@@ -260,6 +260,19 @@ fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, Vec<FieldMe
     use ActionKind as A;
     // Radio codes were checked against the table above, so each parses.
     let parsed = match kind {
+        A::Suspend | A::Resume => {
+            let notified: Vec<Notified> = Notified::ALL
+                .iter()
+                .filter(|n| !text(&format!("notified_{}", n.code().replace('-', "_"))).is_empty())
+                .copied()
+                .collect();
+            let reason = text("reason");
+            Some(if kind == A::Suspend {
+                CaseCommand::Suspend { reason, notified }
+            } else {
+                CaseCommand::Resume { reason, notified }
+            })
+        }
         A::RequestReconsideration => {
             Question::from_code(&text("question")).map(|question| CaseCommand::RequestReconsideration {
                 question,

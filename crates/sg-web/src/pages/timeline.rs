@@ -58,6 +58,14 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
         E::LegalAdviserInstructed { name, .. } => trf(&key(""), &[("organisation", name)]),
         E::PermissionToStayDecided { granted } => tr(&key(if *granted { ".granted" } else { ".refused" })),
         E::GuardianAssigned { guardian, .. } => trf(&key(""), &[("guardian", guardian)]),
+        E::Suspended { notified, .. } | E::Resumed { notified, .. } => {
+            let done = tr(&key(""));
+            if notified.is_empty() {
+                return done;
+            }
+            let who: Vec<String> = notified.iter().map(|n| coded_label("act.notified", n.code(), n.label())).collect();
+            format!("{done}. {}", trf("act.event.told", &[("who", &who.join(", "))]))
+        }
         E::DutyToNotifyReceived { .. }
         | E::ConvertedToReferral { .. }
         | E::RecoveryPeriodStarted
@@ -95,6 +103,9 @@ pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
     let mut rows = vec![];
     if let Some(provider) = &c.in_support_with {
         rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some(since) = c.suspended_since {
+        rows.push((tr("act.fact.suspension"), trf("act.fact.suspended_since", &[("date", &since.to_string())])));
     }
     if let Some((q, on)) = c.pending_reconsideration {
         let text = trf("act.fact.reconsideration_pending", &[("question", &question(q)), ("date", &on.to_string())]);
