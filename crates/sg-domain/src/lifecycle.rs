@@ -39,11 +39,15 @@ coded_enum! {
     }
 }
 
-/// A decision as it stands now.
+/// A decision as it stands now, and as it was first made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Decision {
     /// Positive or negative (after any reconsideration).
     pub outcome: DecisionOutcome,
+    /// The outcome as first decided, on `decided_on`: never rewritten, so first-decision rates
+    /// can be counted (the Home Office's tables count first decisions; the final outcome is the
+    /// case's status).
+    pub first_outcome: DecisionOutcome,
     /// The day of the first decision.
     pub decided_on: Date,
     /// Whether a reconsideration overturned the first decision.
@@ -291,13 +295,21 @@ impl CaseState {
             }
             CaseEvent::RoutedToCompetentAuthority { authority, .. } => self.competent_authority = Some(*authority),
             CaseEvent::ReasonableGroundsDecided { outcome, .. } => {
-                self.reasonable_grounds =
-                    Some(Decision { outcome: *outcome, decided_on: on, overturned_on_reconsideration: false })
+                self.reasonable_grounds = Some(Decision {
+                    outcome: *outcome,
+                    first_outcome: *outcome,
+                    decided_on: on,
+                    overturned_on_reconsideration: false,
+                })
             }
             CaseEvent::RecoveryPeriodStarted => self.recovery_period_started_on = Some(on),
             CaseEvent::ConclusiveGroundsDecided { outcome, .. } => {
-                self.conclusive_grounds =
-                    Some(Decision { outcome: *outcome, decided_on: on, overturned_on_reconsideration: false })
+                self.conclusive_grounds = Some(Decision {
+                    outcome: *outcome,
+                    first_outcome: *outcome,
+                    decided_on: on,
+                    overturned_on_reconsideration: false,
+                })
             }
             CaseEvent::ReconsiderationRequested { question, .. } => {
                 self.pending_reconsideration = Some((*question, on))

@@ -215,9 +215,10 @@ pub struct CaseRow {
     pub ca: Option<CompetentAuthority>,
     /// Day of referral.
     pub referred_on: Date,
-    /// Reasonable-grounds outcome and day.
+    /// Reasonable-grounds outcome as first decided, and its day (a reconsideration's overturn
+    /// shows in `status`).
     pub rg: Option<(DecisionOutcome, Date)>,
-    /// Conclusive-grounds outcome and day.
+    /// Conclusive-grounds outcome as first decided, and its day.
     pub cg: Option<(DecisionOutcome, Date)>,
 }
 
@@ -262,8 +263,9 @@ impl CaseRow {
             fr_type: f.first_responder_type,
             ca: state.competent_authority,
             referred_on: f.referred_on,
-            rg: state.reasonable_grounds.map(|d| (d.outcome, d.decided_on)),
-            cg: state.conclusive_grounds.map(|d| (d.outcome, d.decided_on)),
+            // First decisions, never rewritten by a reconsideration: the final outcome is `status`.
+            rg: state.reasonable_grounds.map(|d| (d.first_outcome, d.decided_on)),
+            cg: state.conclusive_grounds.map(|d| (d.first_outcome, d.decided_on)),
         }
     }
 }

@@ -75,9 +75,10 @@ impl Projection {
             first_responder_type: f.first_responder_type.code(),
             competent_authority: state.competent_authority.map(|a| a.code()),
             referred_on: date_text(f.referred_on),
-            rg_outcome: rg.map(|d| d.outcome.code()),
+            // The first decisions, as counted; the final outcome is `status`.
+            rg_outcome: rg.map(|d| d.first_outcome.code()),
             rg_on: rg.map(|d| date_text(d.decided_on)),
-            cg_outcome: cg.map(|d| d.outcome.code()),
+            cg_outcome: cg.map(|d| d.first_outcome.code()),
             cg_on: cg.map(|d| date_text(d.decided_on)),
             last_event_on: date_text(state.last_event_on),
             version: i64::from(state.version),

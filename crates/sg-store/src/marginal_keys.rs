@@ -16,7 +16,9 @@ use crate::MarginalRow;
 /// The version of the keys below and of the calendar they use. Bump it when either changes (a
 /// new dimension, a corrected bank holiday): a database whose statistics were kept under
 /// another version has them rebuilt from its cases when it is opened.
-pub const MARGINAL_KEYS_VERSION: i64 = 1;
+/// Version 2 (migration 0027): decisions are counted as first made, not as a reconsideration
+/// left them.
+pub const MARGINAL_KEYS_VERSION: i64 = 2;
 
 /// One statistics key: what a stored row counts, without its amounts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -107,3 +107,61 @@ fn migrate_fills_in_the_relationships_of_older_cases() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(rt.block_on(supported()), (ever, now, ever, now));
 }
+
+/// Before migration 0027 a decision overturned on reconsideration was stored as positive in the
+/// projection (and so in the statistics); opening the database corrects it from the events and
+/// rebuilds the statistics, so first-decision rates are right for old data too (issue 17).
+#[test]
+fn migrate_restores_first_decisions_overturned_before_0027() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let db = dir.path().join("safeguard.db");
+    let out = safeguard().args(["demo", "--cases", "400", "--seed", "5", "--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    const OVERTURNED: &str = "SELECT case_id FROM case_events WHERE kind = 'reconsideration-decided' \
+        AND json_extract(payload, '$.question') = 'reasonable-grounds' \
+        AND json_extract(payload, '$.outcome') = 'overturned'";
+    let sql = |q: String| {
+        rt.block_on(async {
+            let url = format!("sqlite://{}", db.display());
+            let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+            let n: i64 = sqlx::query_scalar(&q).fetch_one(&mut conn).await.unwrap();
+            n
+        })
+    };
+    let overturned = sql(format!("SELECT COUNT(*) FROM ({OVERTURNED})"));
+    assert!(overturned > 0, "the demonstration data has overturned reasonable-grounds decisions");
+    let first_negative = format!("SELECT COUNT(*) FROM cases WHERE rg_outcome = 'negative' AND id IN ({OVERTURNED})");
+    assert_eq!(sql(first_negative.clone()), overturned, "written as first decided");
+
+    // As a database from before 0027 has them: the final outcome, and statistics kept under
+    // the old keys.
+    rt.block_on(async {
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+        for q in [
+            format!("UPDATE cases SET rg_outcome = 'positive' WHERE id IN ({OVERTURNED})"),
+            "DELETE FROM _sqlx_migrations WHERE version = 27".to_string(),
+            "UPDATE case_marginals_state SET keys_version = 1".to_string(),
+        ] {
+            sqlx::query(&q).execute(&mut conn).await.unwrap();
+        }
+    });
+    assert_eq!(sql(first_negative.clone()), 0);
+
+    let out = safeguard().args(["migrate", "--data-dir", data]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(sql(first_negative), overturned, "the migration restores the first decisions");
+    assert_eq!(sql("SELECT keys_version FROM case_marginals_state".into()), sg_store::MARGINAL_KEYS_VERSION);
+    // The statistics were rebuilt from the corrected rows: every negative first decision is
+    // counted once (the key without a dimension), overturned ones included.
+    let negative_in_statistics = sql(
+        "SELECT COALESCE(SUM(n), 0) FROM (SELECT n FROM case_marginals WHERE measure = 'rg' AND outcome = 'negative' \
+         AND dim = '' UNION ALL SELECT n FROM case_marginal_deltas WHERE measure = 'rg' AND outcome = 'negative' \
+         AND dim = '')"
+            .into(),
+    );
+    let negative_rows = sql("SELECT COUNT(*) FROM cases WHERE rg_outcome = 'negative'".into());
+    assert_eq!(negative_in_statistics, negative_rows);
+}

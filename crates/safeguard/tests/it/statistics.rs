@@ -138,3 +138,50 @@ async fn statistics_equal_the_case_rows_through_bulk_loads_referrals_and_decisio
     assert_eq!(counted, t.case_count().await);
     assert_eq!(counted, 703);
 }
+
+/// A negative first decision overturned on reconsideration stays a negative first decision in
+/// the statistics (issue 17: overturns rewrote history, so first-decision rates vanished); the
+/// final outcome is the case's status, so both can be counted.
+#[tokio::test]
+async fn an_overturned_decision_is_counted_as_the_first_decision_it_was() {
+    let t = TestApp::start().await;
+    let (fr, dm) = users(&t).await;
+    let mut body = adult_referral();
+    body["referred_on"] = json!("2025-03-03");
+    let (_, created) = t.refer(&fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap().to_string();
+    let act = |v: serde_json::Value| {
+        let (t, dm, id) = (&t, dm.clone(), id.clone());
+        async move {
+            let (status, case) = t.act(&dm, &id, &v).await;
+            assert_eq!(status, StatusCode::OK, "{case}");
+            case
+        }
+    };
+    act(json!({"action": "decide-reasonable-grounds", "outcome": "negative", "reasons": "r", "date": "2025-03-07"}))
+        .await;
+    let ask = json!({"action": "request-reconsideration", "question": "reasonable-grounds", "date": "2025-03-10"});
+    let (status, _) = t.act(&fr, &id, &ask).await;
+    assert_eq!(status, StatusCode::OK);
+    let case =
+        act(json!({"action": "decide-reconsideration", "outcome": "overturned", "reasons": "r", "date": "2025-03-20"}))
+            .await;
+    assert_eq!(case["status"], "awaiting-cg", "the final outcome: positive");
+    assert_eq!(case["reasonable_grounds"]["outcome"], "positive", "{case}");
+    assert_eq!(case["reasonable_grounds"]["first_outcome"], "negative", "{case}");
+
+    let tables = t.store.case_tables().await.unwrap();
+    let rg: Vec<_> = tables.iter().flat_map(|t| &t.cells).filter_map(|c| c.rg.map(|(o, _)| (o, c.n))).collect();
+    assert!(!rg.is_empty());
+    assert!(
+        rg.iter().all(|(o, _)| *o == sg_domain::DecisionOutcome::Negative),
+        "the first decision is counted as made: {rg:?}"
+    );
+    let rows = t.app.all_case_rows().await.unwrap();
+    assert_eq!(
+        rows[0].rg.map(|(o, d)| (o, d.to_string())),
+        Some((sg_domain::DecisionOutcome::Negative, "2025-03-07".into()))
+    );
+    assert_eq!(rows[0].status, sg_domain::CaseStatus::AwaitingConclusiveGrounds);
+    assert_statistics_equal_case_rows(&t).await;
+}
