@@ -84,7 +84,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "rg-positive-rate",
         title: "Positive reasonable-grounds decisions",
-        definition: "The share of reasonable-grounds decisions made in the period that were positive (after reconsideration).",
+        definition: "The share of reasonable-grounds decisions made in the period that were positive, as first decided (a decision later overturned on reconsideration counts as the negative decision it was, as in the Home Office's tables).",
         numerator: "positive reasonable-grounds decisions in the period",
         denominator: "all reasonable-grounds decisions in the period",
         measure: Measure::RgDecisions,
@@ -96,7 +96,7 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "cg-positive-rate",
         title: "Positive conclusive-grounds decisions",
-        definition: "The share of conclusive-grounds decisions made in the period that were positive.",
+        definition: "The share of conclusive-grounds decisions made in the period that were positive, as first decided.",
         numerator: "positive conclusive-grounds decisions in the period",
         denominator: "all conclusive-grounds decisions in the period",
         measure: Measure::CgDecisions,
