@@ -101,6 +101,37 @@ proptest! {
         prop_assert_eq!(CaseState::replay(&events), Some(state));
     }
 
+    /// A decision's first outcome and day are those of its decision event, whatever
+    /// reconsiderations follow; a child's or unknown-age case is never with the IECA (issue 17).
+    #[test]
+    fn first_decisions_are_never_rewritten_and_no_child_is_with_the_ieca(
+        age in age(),
+        steps in prop::collection::vec((command(), 0i64..40), 0..40),
+    ) {
+        use sg_domain::CaseEvent as E;
+        let today = start() + Duration::days(2000);
+        let mut state = CaseState::replay(&open_case(facts(age), true, (CompetentAuthority::Sca, "x".into()), start())).unwrap();
+        let mut on = start();
+        let (mut first_rg, mut first_cg) = (None, None);
+        for (cmd, days) in steps {
+            on += Duration::days(days);
+            let Ok(new) = state.decide(&cmd, on, today) else { continue };
+            for e in &new {
+                match &e.event {
+                    E::ReasonableGroundsDecided { outcome, .. } => first_rg = Some((*outcome, e.on)),
+                    E::ConclusiveGroundsDecided { outcome, .. } => first_cg = Some((*outcome, e.on)),
+                    _ => {}
+                }
+                state.apply(e);
+            }
+            prop_assert_eq!(state.reasonable_grounds.map(|d| (d.first_outcome, d.decided_on)), first_rg);
+            prop_assert_eq!(state.conclusive_grounds.map(|d| (d.first_outcome, d.decided_on)), first_cg);
+            if age != AgeAtExploitation::Adult {
+                prop_assert_ne!(state.competent_authority, Some(CompetentAuthority::Ieca));
+            }
+        }
+    }
+
     #[test]
     fn duty_to_notify_reports_never_get_a_decision_without_conversion(
         steps in prop::collection::vec((command(), 0i64..10), 0..30),
