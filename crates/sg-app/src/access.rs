@@ -71,6 +71,18 @@ pub fn can_view_case(user: &User, case: &CaseRecord) -> bool {
     }
 }
 
+/// Whether `user`, who may view the case ([`can_view_case`]), may also read its free texts: the
+/// written reasons of decisions, reconsideration grounds, a suspension's or withdrawal's reason.
+/// They may describe the person and their account, so the organisation that made a Duty to
+/// Notify report another organisation converted, which never had the person's consent, sees
+/// the case's facts and steps without them.
+pub fn can_read_case_texts(user: &User, case: &CaseRecord) -> bool {
+    match user.role {
+        Role::FirstResponder => case.created_by_org == user.org,
+        _ => can_view_case(user, case),
+    }
+}
+
 /// The answer to "may this user see this person's identifying data?".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentityAccess {

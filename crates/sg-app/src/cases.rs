@@ -144,8 +144,13 @@ impl App {
         if !access::can_view_case(user, &record) {
             return Err(AppError::NotFound);
         }
-        // Only now, for someone who works on the case: its sealed reasons opened.
-        self.open_event_texts(&mut record).await?;
+        // Only now, for someone who works on the case: its sealed reasons opened; for one who
+        // only keeps sight of a report it made, withheld.
+        if access::can_read_case_texts(user, &record) {
+            self.open_event_texts(&mut record).await?;
+        } else {
+            record.events.iter_mut().filter_map(|e| e.event.event.detail_mut()).for_each(String::clear);
+        }
         Ok(record)
     }
 

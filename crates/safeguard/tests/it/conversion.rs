@@ -88,6 +88,21 @@ async fn the_reporting_organisation_keeps_sight_of_a_converted_report_but_not_th
     assert!(!html.contains("Personmarker"), "the identity page refuses");
 
     // The referring organisation sees the identity.
+    // A decision's written reasons may describe the person: the reporting organisation sees
+    // the decision, not its reasons; the referring organisation sees both.
+    let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let reasons = "Reasonsmarker: the account of forced labour is consistent.";
+    let rg = json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": reasons});
+    let (status, _) = t.act(&dm, &id, &rg).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, seen) = t.get(&reporter, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(seen["reasonable_grounds"]["outcome"], "positive", "{seen}");
+    assert!(!seen.to_string().contains("Reasonsmarker"), "{seen}");
+    let html = page.get(t.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("Reasonsmarker"), "nor on the page");
+    let (_, seen) = t.get(&referrer, &format!("/api/v1/cases/{id}")).await;
+    assert!(seen.to_string().contains("Reasonsmarker"), "{seen}");
+
     let (status, person) = t.get(&referrer, &format!("/api/v1/cases/{id}/identity")).await;
     assert_eq!(status, StatusCode::OK, "{person}");
     assert_eq!(person["identity"]["full_name"], "Nowconsenting Personmarker");
