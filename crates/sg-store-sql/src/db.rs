@@ -26,6 +26,14 @@ impl Db {
     pub fn is_postgres(&self) -> bool {
         matches!(self, Db::Postgres(_))
     }
+
+    /// Whether the store was closed (its pools take no more connections).
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Db::Sqlite { writer, .. } => writer.is_closed(),
+            Db::Postgres(pool) => pool.is_closed(),
+        }
+    }
 }
 
 /// A connection inside a caller's transaction, of either engine: helpers that write part of a

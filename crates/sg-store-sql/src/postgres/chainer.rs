@@ -67,6 +67,10 @@ async fn run(me: Weak<Chainer>) {
     let mut wait = Duration::ZERO;
     loop {
         let Some(chainer) = me.upgrade() else { return };
+        // The store was closed (its process is ending): nothing more can be chained here.
+        if chainer.db.is_closed() {
+            return;
+        }
         let woken = tokio::time::timeout(wait.max(Duration::from_millis(1)), chainer.wake.notified()).await.is_ok();
         if woken {
             last_note = Instant::now();
@@ -86,6 +90,8 @@ async fn run(me: Weak<Chainer>) {
             }
             // Nothing committed yet: a writer may still be committing.
             Ok(_) => Duration::from_millis(50),
+            // Closed while this pass ran: `close` chained what was pending before it closed.
+            Err(_) if chainer.db.is_closed() => return,
             Err(e) => {
                 // Not lost: the records stay pending, and the next pass or read chains them.
                 tracing::warn!(error = %e, "chaining pending audit records failed");
@@ -209,19 +215,25 @@ mod tests {
     /// can sign a log that is signed.
     #[tokio::test]
     async fn records_left_pending_are_chained_before_a_read_and_only_with_the_key() {
-        let Some((store, _)) = store().await else { return };
+        let Some((store, signer)) = store().await else { return };
         store.append_audit(&[record("signed")]).await.unwrap();
         assert_eq!(store.audit_page(0, 10).await.unwrap().len(), 1);
-        let Db::Postgres(pool) = store.db() else { unreachable!() };
+        let url = pool_url(&store).await;
+        // The process that wrote ends first: its background chainer, which keeps looking for
+        // pending records for a few seconds after a write, would otherwise chain the leftover
+        // below before the keyless process reads (a race this test lost on a fast machine).
+        store.close().await;
+        let keyless = PgStore::open_without_migrating(&url).await.unwrap();
         let leftover = "INSERT INTO audit_pending (at, actor, role, action, case_id, outcome, detail) \
                         VALUES (1700000000, NULL, '', 'case-read', NULL, 'allowed', 'left by a crash')";
-        sqlx::query(leftover).execute(pool).await.unwrap();
-
-        let keyless = PgStore::open_without_migrating(&pool_url(&store).await).await.unwrap();
+        sqlx::query(leftover).execute(keyless.pool()).await.unwrap();
         assert_eq!(keyless.audit_page(0, 10).await.unwrap().len(), 1, "chained without the signing key");
-        let log = store.audit_page(0, 10).await.unwrap();
+
+        let keyed = PgStore::open_without_migrating(&url).await.unwrap();
+        keyed.set_audit_signer(signer);
+        let log = keyed.audit_page(0, 10).await.unwrap();
         assert_eq!(log.last().map(|e| e.record.detail.as_str()), Some("left by a crash"));
-        assert_eq!(store.last_audit_checkpoint().await.unwrap().map(|c| c.seq), Some(2));
+        assert_eq!(keyed.last_audit_checkpoint().await.unwrap().map(|c| c.seq), Some(2));
     }
 
     async fn pool_url(store: &PgStore) -> String {
