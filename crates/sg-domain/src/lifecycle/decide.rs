@@ -1,0 +1,230 @@
+//! [`CaseState::decide`]: which commands are allowed in which state, and the events each gives.
+
+use time::Date;
+
+use super::*;
+
+impl CaseState {
+    /// Checks `command` on day `on` against the state, with `today` as the latest allowed date,
+    /// and returns the events that carry it out. Changes nothing.
+    pub fn decide(&self, command: &CaseCommand, on: Date, today: Date) -> Result<Vec<DatedEvent>, TransitionError> {
+        if on > today {
+            return Err(TransitionError::BadDate { on, problem: DateProblem::InFuture });
+        }
+        if on < self.last_event_on {
+            return Err(TransitionError::BadDate { on, problem: DateProblem::BeforeLatest(self.last_event_on) });
+        }
+        if let Some(w) = self.withdrawn_on {
+            return Err(TransitionError::Withdrawn(w));
+        }
+        let is_dtn = self.kind == CaseKind::DutyToNotify;
+        let one = |event| Ok(vec![DatedEvent { on, event }]);
+        use CaseCommand as C;
+        match command {
+            C::ConvertToReferral { reported_by } => {
+                if !is_dtn {
+                    return Err(TransitionError::NotYet(NotYet::OnlyReportConverts));
+                }
+                let (reported_by, reporter_name) = match reported_by {
+                    Some((org, name)) => (Some(*org), name.clone()),
+                    None => (None, String::new()),
+                };
+                one(CaseEvent::ConvertedToReferral { reported_by, reporter_name })
+            }
+            _ if is_dtn => Err(TransitionError::DutyToNotify),
+            // No decision is made about a person while they are missing.
+            C::DecideReasonableGrounds { .. } | C::DecideConclusiveGrounds { .. } | C::DecideReconsideration { .. }
+                if self.suspended_since.is_some() =>
+            {
+                Err(TransitionError::NotYet(NotYet::Suspended))
+            }
+            C::Suspend { reason, notified } => {
+                if self.suspended_since.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::Suspended));
+                }
+                require_text(reason, "reason")?;
+                one(CaseEvent::Suspended { reason: reason.clone(), notified: who(notified) })
+            }
+            C::Resume { reason, notified } => {
+                if self.suspended_since.is_none() {
+                    return Err(TransitionError::NotYet(NotYet::NotSuspended));
+                }
+                require_text(reason, "reason")?;
+                one(CaseEvent::Resumed { reason: reason.clone(), notified: who(notified) })
+            }
+            C::Route { authority, reason } => {
+                if let Some(d) = self.reasonable_grounds {
+                    return Err(TransitionError::AlreadyDecided(Decided::ReasonableGrounds, d.decided_on));
+                }
+                // The IECA's remit has only ever been adults; a person whose age is unknown is
+                // treated as a child. (The dated rules say when the IECA decides at all.)
+                if *authority == CompetentAuthority::Ieca && self.facts.age_at_exploitation.treated_as_child() {
+                    return Err(TransitionError::NotYet(NotYet::IecaAdultsOnly));
+                }
+                require_text(reason, "reason")?;
+                one(CaseEvent::RoutedToCompetentAuthority { authority: *authority, reason: reason.clone() })
+            }
+            C::DecideReasonableGrounds { outcome, reasons } => {
+                if let Some(d) = self.reasonable_grounds {
+                    return Err(TransitionError::AlreadyDecided(Decided::ReasonableGrounds, d.decided_on));
+                }
+                if self.competent_authority.is_none() {
+                    return Err(TransitionError::NotYet(NotYet::NotRouted));
+                }
+                require_text(reasons, "reasons")?;
+                let mut events = vec![DatedEvent {
+                    on,
+                    event: CaseEvent::ReasonableGroundsDecided {
+                        outcome: *outcome,
+                        reasons: reasons.clone(),
+                        legal_test: String::new(),
+                    },
+                }];
+                if *outcome == DecisionOutcome::Positive {
+                    events.push(DatedEvent { on, event: CaseEvent::RecoveryPeriodStarted });
+                }
+                Ok(events)
+            }
+            C::DecideConclusiveGrounds { outcome, reasons } => {
+                if let Some(d) = self.conclusive_grounds {
+                    return Err(TransitionError::AlreadyDecided(Decided::ConclusiveGrounds, d.decided_on));
+                }
+                match self.reasonable_grounds {
+                    Some(d) if d.outcome == DecisionOutcome::Positive => {}
+                    _ => return Err(TransitionError::NotYet(NotYet::CgNeedsPositiveRg)),
+                }
+                if self.pending_reconsideration.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::ReconsiderationPendingDecide));
+                }
+                require_text(reasons, "reasons")?;
+                one(CaseEvent::ConclusiveGroundsDecided {
+                    outcome: *outcome,
+                    reasons: reasons.clone(),
+                    legal_test: String::new(),
+                })
+            }
+            C::RequestReconsideration { question, grounds, exceptional_circumstances } => {
+                if self.pending_reconsideration.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::ReconsiderationAlreadyPending));
+                }
+                let decision = match question {
+                    Question::ReasonableGrounds => self.reasonable_grounds,
+                    Question::ConclusiveGrounds => self.conclusive_grounds,
+                };
+                match decision {
+                    Some(d) if d.outcome == DecisionOutcome::Negative => {}
+                    Some(_) => return Err(TransitionError::NotYet(NotYet::OnlyNegativeReconsidered)),
+                    None => return Err(TransitionError::NotYet(NotYet::DecisionNotMade)),
+                }
+                if *question == Question::ReasonableGrounds && self.conclusive_grounds.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::CgMade));
+                }
+                if *exceptional_circumstances {
+                    require_text(grounds, "grounds")?;
+                }
+                one(CaseEvent::ReconsiderationRequested {
+                    question: *question,
+                    grounds: grounds.clone(),
+                    exceptional_circumstances: *exceptional_circumstances,
+                })
+            }
+            C::DecideReconsideration { outcome, reasons } => {
+                let Some((question, _)) = self.pending_reconsideration else {
+                    return Err(TransitionError::NotYet(NotYet::NoReconsiderationPending));
+                };
+                require_text(reasons, "reasons")?;
+                let mut events = vec![DatedEvent {
+                    on,
+                    event: CaseEvent::ReconsiderationDecided { question, outcome: *outcome, reasons: reasons.clone() },
+                }];
+                if question == Question::ReasonableGrounds && *outcome == ReconsiderationOutcome::Overturned {
+                    events.push(DatedEvent { on, event: CaseEvent::RecoveryPeriodStarted });
+                }
+                Ok(events)
+            }
+            C::EnterSupport { provider, provider_org } => {
+                if self.in_support_with.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::AlreadyInSupport));
+                }
+                require_text(provider, "provider")?;
+                one(CaseEvent::SupportEntered { provider: provider.clone(), provider_org: *provider_org })
+            }
+            C::ExitSupport { reason } => {
+                if self.in_support_with.is_none() {
+                    return Err(TransitionError::NotYet(NotYet::NotInSupport));
+                }
+                one(CaseEvent::SupportExited { reason: reason.clone() })
+            }
+            C::ApplyForPermissionToStay => {
+                if self.status() != CaseStatus::PositiveConclusiveGrounds {
+                    return Err(TransitionError::NotYet(NotYet::StayNeedsPositiveCg));
+                }
+                match self.permission_to_stay {
+                    PermissionToStay::Applied { .. } => Err(TransitionError::NotYet(NotYet::StayAlreadyPending)),
+                    PermissionToStay::Decided { on: d, .. } => {
+                        Err(TransitionError::AlreadyDecided(Decided::PermissionToStay, d))
+                    }
+                    PermissionToStay::NotApplied => one(CaseEvent::PermissionToStayApplied),
+                }
+            }
+            C::DecidePermissionToStay { granted } => match self.permission_to_stay {
+                PermissionToStay::Applied { .. } => one(CaseEvent::PermissionToStayDecided { granted: *granted }),
+                _ => Err(TransitionError::NotYet(NotYet::NoStayPending)),
+            },
+            C::AssignGuardian { guardian, guardian_org } => {
+                if !self.facts.age_at_exploitation.treated_as_child() {
+                    return Err(TransitionError::NotYet(NotYet::GuardianChildOnly));
+                }
+                require_text(guardian, "guardian")?;
+                let same = |r: &Relationship| r.relation == Relation::Guardian && r.org == *guardian_org;
+                if guardian_org.is_some() && self.active_relationships().any(same) {
+                    return Err(TransitionError::NotYet(NotYet::GuardianAlreadyAssigned));
+                }
+                one(CaseEvent::GuardianAssigned { guardian: guardian.clone(), guardian_org: *guardian_org })
+            }
+            C::EndGuardianAssignment { reason } => {
+                if self.guardian.is_none() {
+                    return Err(TransitionError::NotYet(NotYet::NoGuardian));
+                }
+                one(CaseEvent::GuardianAssignmentEnded { reason: reason.clone() })
+            }
+            C::InstructLegalAdviser { org, name, recorded_by, .. } => {
+                require_text(name, "organisation")?;
+                let Some(org) = org else { return Err(TransitionError::Empty("organisation")) };
+                if self.instruction_of(*org).is_some() {
+                    return Err(TransitionError::NotYet(NotYet::AdviserAlreadyInstructed));
+                }
+                one(CaseEvent::LegalAdviserInstructed { org: *org, name: name.clone(), recorded_by: *recorded_by })
+            }
+            C::EndLegalAdviserInstruction { org, .. } => {
+                let Some(org) = org else { return Err(TransitionError::Empty("organisation")) };
+                if self.instruction_of(*org).is_none() {
+                    return Err(TransitionError::NotYet(NotYet::AdviserNotInstructed));
+                }
+                one(CaseEvent::LegalAdviserInstructionEnded { org: *org })
+            }
+            C::Withdraw { reason } => {
+                if self.facts.age_at_exploitation.treated_as_child() {
+                    return Err(TransitionError::NotYet(NotYet::ChildCannotWithdraw));
+                }
+                one(CaseEvent::Withdrawn { reason: reason.clone() })
+            }
+        }
+    }
+}
+
+/// Who was told, each once, in a stable order.
+fn who(notified: &[Notified]) -> Vec<Notified> {
+    let mut out = notified.to_vec();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn require_text(s: &str, field: &'static str) -> Result<(), TransitionError> {
+    if s.trim().is_empty() {
+        Err(TransitionError::Empty(field))
+    } else {
+        Ok(())
+    }
+}
