@@ -21,6 +21,7 @@ test('a first responder saves a referral, comes back in another session, adds co
   await go(page, '/referrals/new');
   await page.check('input[name=jurisdiction][value=england-wales]');
   await page.check('input[name=age][value=adult]');
+  await page.check('input[name=age_then][value=adult]');
   await submit(page, 'Continue');
   await page.check('input[name=consent][value=yes]');
   await submit(page, 'Continue');

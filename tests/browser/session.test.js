@@ -25,6 +25,7 @@ async function toIdentity(page) {
   await go(page, '/referrals/new');
   await page.check('input[name=jurisdiction][value=england-wales]');
   await page.check('input[name=age][value=adult]');
+  await page.check('input[name=age_then][value=adult]');
   await submit(page, 'Continue');
   await page.check('input[name=consent][value=yes]');
   await submit(page, 'Continue');

@@ -43,6 +43,7 @@ test('a first responder switches to Welsh and the choice holds from page to page
   await shoot(fr, 'referral-question-cy');
   assert.match(await fr.textContent('main'), /Cymru a Lloegr/);
   await fr.check('input[name=age][value=adult]');
+  await fr.check('input[name=age_then][value=adult]');
   await submit(fr, 'Parhau');
   assert.equal(pathOf(fr), '/referrals/new/consent');
   assert.match(await fr.textContent('h1'), /Caniatâd/);

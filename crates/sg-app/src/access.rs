@@ -159,10 +159,10 @@ pub fn can_manage_consents(user: &User, case: &CaseRecord) -> bool {
     }
 }
 
-/// Whether the case is a child's (or a person's whose age is unknown, treated as a child).
+/// Whether the case is a child's now (or a person's whose age is unknown or disputed, treated
+/// as a child).
 pub fn is_child_case(case: &CaseRecord) -> bool {
-    sg_domain::CaseState::replay(case.events.iter().map(|e| &e.event))
-        .is_none_or(|state| state.facts.age_at_exploitation.treated_as_child())
+    sg_domain::CaseState::replay(case.events.iter().map(|e| &e.event)).is_none_or(|state| state.treated_as_child())
 }
 
 /// Whether an organisation of `kind` may receive data for `purpose`: the police purpose goes
@@ -285,6 +285,20 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
             C::EndGuardianAssignment { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::Guardian),
             C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
             C::ConvertToReferral { .. } => referrer,
+            // Anyone working with the person may doubt the age the case gives; the referring
+            // organisation (a local authority's assessment) or the competent authority (the
+            // board's, or the authority's own) records the outcome.
+            C::DisputeAge { .. } => {
+                referrer
+                    || matches!(
+                        user.role,
+                        Role::DecisionMaker | Role::SupportProvider | Role::Guardian | Role::LegalAdviser
+                    )
+            }
+            C::RecordAgeAssessment { .. } => referrer || user.role == Role::DecisionMaker,
+            C::RecordEighteenthBirthday => {
+                referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider | Role::Guardian)
+            }
             // With the person's agreement, their first responder or guardian records it, in
             // their own organisation's name (the person records theirs in their own view).
             C::InstructLegalAdviser { recorded_by, .. } => {

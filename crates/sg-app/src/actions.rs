@@ -86,6 +86,12 @@ pub enum ActionInput {
         #[serde(default)]
         notified: Vec<sg_domain::Notified>,
     },
+    /// Doubt the age the case gives, saying why: the person is treated as a child until assessed.
+    DisputeAge { reason: String },
+    /// Record an age assessment: who made it and whether it found an adult or a child.
+    RecordAgeAssessment { assessed_by: sg_domain::AgeAssessor, outcome: sg_domain::AgeGroup },
+    /// Record that the person turned 18 on `date` (checked against the date of birth, if known).
+    RecordEighteenthBirthday,
 }
 
 /// An action with its date and the version the caller read.
@@ -121,6 +127,9 @@ impl ActionRequest {
             A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
             A::Suspend { reason, notified } => C::Suspend { reason, notified },
             A::Resume { reason, notified } => C::Resume { reason, notified },
+            A::DisputeAge { reason } => C::DisputeAge { reason },
+            A::RecordAgeAssessment { assessed_by, outcome } => C::RecordAgeAssessment { assessed_by, outcome },
+            A::RecordEighteenthBirthday => C::RecordEighteenthBirthday,
             A::RequestReconsideration { question, grounds, exceptional_circumstances, .. } => {
                 C::RequestReconsideration { question, grounds, exceptional_circumstances }
             }
@@ -161,7 +170,8 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         | C::ExitSupport { reason }
         | C::Withdraw { reason }
         | C::Suspend { reason, .. }
-        | C::Resume { reason, .. } => ("reason", reason, MAX_REASON_CHARS),
+        | C::Resume { reason, .. }
+        | C::DisputeAge { reason } => ("reason", reason, MAX_REASON_CHARS),
         C::EndGuardianAssignment { reason } => ("reason", reason, MAX_REASON_CHARS),
         C::DecideReasonableGrounds { reasons, .. }
         | C::DecideConclusiveGrounds { reasons, .. }
@@ -172,7 +182,11 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
             ("organisation", name, MAX_ORG_NAME_CHARS)
         }
         C::RequestReconsideration { grounds, .. } => ("grounds", grounds, MAX_REASON_CHARS),
-        C::ApplyForPermissionToStay | C::DecidePermissionToStay { .. } | C::ConvertToReferral { .. } => return Ok(()),
+        C::ApplyForPermissionToStay
+        | C::DecidePermissionToStay { .. }
+        | C::ConvertToReferral { .. }
+        | C::RecordAgeAssessment { .. }
+        | C::RecordEighteenthBirthday => return Ok(()),
     };
     if text.chars().count() > max {
         return Err(FieldError::coded(field, "too_long", vec![("max", max.to_string())]));

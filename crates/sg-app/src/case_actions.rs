@@ -65,6 +65,12 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::ConvertToReferral => vec![],
         K::Suspend => vec![CaseCommand::Suspend { reason: text(), notified: vec![] }],
         K::Resume => vec![CaseCommand::Resume { reason: text(), notified: vec![] }],
+        K::DisputeAge => vec![CaseCommand::DisputeAge { reason: text() }],
+        K::RecordAgeAssessment => vec![CaseCommand::RecordAgeAssessment {
+            assessed_by: sg_domain::AgeAssessor::LocalAuthority,
+            outcome: sg_domain::AgeGroup::Adult,
+        }],
+        K::RecordEighteenthBirthday => vec![CaseCommand::RecordEighteenthBirthday],
     }
 }
 
@@ -150,6 +156,7 @@ mod tests {
         let facts = CaseFacts {
             jurisdiction: Jurisdiction::EnglandWales,
             age_at_exploitation: age,
+            age_now: None,
             gender: Gender::Female,
             nationalities: vec![],
             exploitation_types: [ExploitationType::Labour].into(),
@@ -221,17 +228,21 @@ mod tests {
         let (record, state) = case(ngo, AgeAtExploitation::Adult, &[negative, instruct]);
 
         let la = case_actions(&user(Role::LegalAdviser, other), &record, &state, day());
-        let expected =
-            [ActionKind::RequestReconsideration, ActionKind::EndLegalAdviserInstruction, ActionKind::Withdraw];
-        assert_eq!(la.available, expected, "reconsideration, withdrawal and ending its own instruction");
+        let expected = [
+            ActionKind::RequestReconsideration,
+            ActionKind::EndLegalAdviserInstruction,
+            ActionKind::Withdraw,
+            ActionKind::DisputeAge,
+        ];
+        assert_eq!(la.available, expected, "reconsideration, withdrawal, ending its own instruction, doubting the age");
         assert!(la.permitted.contains(&ActionKind::ApplyForPermissionToStay), "permitted, but not now");
         assert!(!la.permitted.contains(&ActionKind::DecideReconsideration));
 
         let dm = case_actions(&user(Role::DecisionMaker, other), &record, &state, day());
         assert_eq!(
             dm.available,
-            vec![ActionKind::EnterSupport, ActionKind::Suspend],
-            "no reconsideration is pending yet; the person may go missing"
+            vec![ActionKind::EnterSupport, ActionKind::Suspend, ActionKind::DisputeAge],
+            "no reconsideration is pending yet; the person may go missing; the age may be doubted"
         );
         assert!(dm.permitted.contains(&ActionKind::DecideReconsideration));
 
@@ -239,6 +250,8 @@ mod tests {
         let referrer = case_actions(&user(Role::FirstResponder, ngo), &record, &state, day());
         assert!(referrer.available.contains(&ActionKind::AssignGuardian));
         assert!(!referrer.available.contains(&ActionKind::Withdraw), "a child's referral is not withdrawn");
+        assert!(referrer.available.contains(&ActionKind::RecordEighteenthBirthday));
+        assert!(!referrer.available.contains(&ActionKind::RecordAgeAssessment), "a child's age is not in doubt");
         assert!(referrer.permitted.contains(&ActionKind::Withdraw));
         let admin = case_actions(&user(Role::Admin, other), &record, &state, day());
         assert_eq!(admin, CaseActions::default(), "administrators take no step on a case");

@@ -44,6 +44,10 @@ pub struct CaseView {
     pub in_support_with: Option<String>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// The person's age group now (as referred, assessed, or after their 18th birthday).
+    pub age_now: sg_domain::AgeGroup,
+    /// Since when the person's age is disputed, until assessed: treated as a child meanwhile.
+    pub age_disputed_since: Option<Date>,
     /// Temporary permission to stay.
     pub permission_to_stay: PermissionToStay,
     /// The version to send back with a change (optimistic concurrency).
@@ -118,6 +122,8 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
         pending_reconsideration: state.pending_reconsideration,
         in_support_with: state.in_support_with,
         suspended_since: state.suspended_since,
+        age_now: state.age_now,
+        age_disputed_since: state.age_disputed_since,
         permission_to_stay: state.permission_to_stay,
         version: state.version,
         timeline: record

@@ -159,7 +159,7 @@ fn demo_case(job: &Job, index: u64) -> Result<NewCase, AppError> {
     let c = generate(dist, seed, index, today);
     let route = sg_app_route(&c);
     let on = c.facts.referred_on;
-    let identified = c.consent_to_referral || c.facts.age_at_exploitation.treated_as_child();
+    let identified = c.consent_to_referral || c.facts.age_at_referral().treated_as_child();
     let mut events = open_case(c.facts, c.consent_to_referral, route, on);
     let mut state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty demo case".into()))?;
     for (command, date) in &c.steps {

@@ -14,6 +14,14 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ("consent_to_referral.required", "is required for an adult (true or false)"),
     ("referred_on.future", "is in the future"),
     ("referred_on.too_early", "is before the NRM began (1 April 2009)"),
+    (
+        "age_now.adult_but_born_child",
+        "is adult, but the date of birth makes the person {years} on the referral day: a child is referred without consent",
+    ),
+    (
+        "age_now.child_but_born_adult",
+        "is child, but the date of birth makes the person {years} on the referral day: an adult decides whether to be referred (give unknown if the age is in doubt)",
+    ),
     ("organisation.unknown", "no organisation has this name"),
     ("organisation.own_only", "a support provider records support by its own organisation only"),
     ("organisation.not_support_provider", "is not a support provider or NGO"),

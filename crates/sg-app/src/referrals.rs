@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sg_domain::lifecycle::open_case;
 use sg_domain::Coded;
 use sg_domain::{
-    AccountContext, AgeAtExploitation, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus,
+    AccountContext, AgeAtExploitation, AgeGroup, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus,
     CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity,
     Jurisdiction, Nationality, PersonalAccount,
 };
@@ -23,8 +23,13 @@ use crate::{App, AppError};
 pub struct ReferralInput {
     /// `england-wales`, `scotland` or `northern-ireland`.
     pub jurisdiction: Option<Jurisdiction>,
-    /// `adult`, `child` or `unknown`.
+    /// Age during the exploitation, `adult`, `child` or `unknown`: what the statistics count.
     pub age_at_exploitation: Option<AgeAtExploitation>,
+    /// Age on the referral day, `adult`, `child` or `unknown` (not sure): what consent follows.
+    /// When absent, the date of birth decides it where one is given, otherwise the age at
+    /// exploitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_now: Option<AgeGroup>,
     /// Whether an adult consents to enter the NRM; `false` makes a Duty to Notify report.
     pub consent_to_referral: Option<bool>,
     /// Gender.
@@ -107,19 +112,52 @@ fn required<T>(v: Option<T>, field: &str) -> Result<T, FieldError> {
     v.ok_or_else(|| FieldError::coded(field.to_string(), "required", vec![]))
 }
 
+/// The age group on the referral day: as given, checked against the date of birth where one
+/// is given; else from the date of birth; else (the API before the question was asked) the age
+/// at exploitation. A child now was a child during the exploitation.
+fn age_now(
+    given: Option<AgeGroup>,
+    at_exploitation: AgeGroup,
+    identity: Option<&Identity>,
+    referred_on: Date,
+) -> Result<AgeGroup, FieldError> {
+    let born = identity.and_then(|i| i.date_of_birth.as_ref()).map(|d| d.0).filter(|d| *d <= referred_on);
+    let by_birth = born.map(|b| (AgeGroup::on(b, referred_on), sg_domain::facts::years_between(b, referred_on)));
+    let now = match (given, by_birth) {
+        // "Not sure" stands whatever the date of birth says: it may be the one in doubt.
+        (Some(AgeGroup::Unknown), _) => AgeGroup::Unknown,
+        (Some(g), Some((b, years))) if g != b => {
+            let years = vec![("years", years.to_string())];
+            return Err(if g == AgeGroup::Adult {
+                crate::messages::field_error("age_now", "age_now.adult_but_born_child", years)
+            } else {
+                crate::messages::field_error("age_now", "age_now.child_but_born_adult", years)
+            });
+        }
+        (Some(g), _) => g,
+        (None, Some((b, _))) => b,
+        (None, None) => at_exploitation,
+    };
+    if now == AgeGroup::Child && at_exploitation == AgeGroup::Adult {
+        return Err(FieldError::coded("age_at_exploitation", "age_at_exploitation.adult_but_child_now", vec![]));
+    }
+    Ok(now)
+}
+
 impl ReferralInput {
     /// Checks the referral submitted by `user` on `today`.
     pub fn validate(self, user: &User, today: Date) -> Result<ValidReferral, FieldError> {
         let jurisdiction = required(self.jurisdiction, "jurisdiction")?;
         let age = required(self.age_at_exploitation, "age_at_exploitation")?;
-        let consent = match (age.treated_as_child(), self.consent_to_referral) {
+        let referred_on = self.referred_on.unwrap_or(today);
+        let age_now = age_now(self.age_now, age, self.identity.as_ref(), referred_on)?;
+        let consent = match (age_now.treated_as_child(), self.consent_to_referral) {
             (true, _) => true,
             (false, Some(c)) => c,
             (false, None) => {
                 return Err(crate::messages::field_error("consent_to_referral", "consent_to_referral.required", vec![]))
             }
         };
-        let referred_on = self.referred_on.unwrap_or(today);
         if referred_on > today {
             return Err(crate::messages::field_error("referred_on", "referred_on.future", vec![]));
         }
@@ -132,6 +170,7 @@ impl ReferralInput {
         let facts = CaseFacts {
             jurisdiction,
             age_at_exploitation: age,
+            age_now: Some(age_now),
             gender: required(self.gender, "gender")?,
             nationalities: required(self.nationalities, "nationalities")?,
             exploitation_types: types,

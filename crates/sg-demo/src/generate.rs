@@ -51,6 +51,7 @@ pub fn generate(dist: &Distributions, seed: u64, index: u64, today: Date) -> Dem
     let facts = CaseFacts {
         jurisdiction,
         age_at_exploitation: age,
+        age_now: None,
         gender: profile.gender,
         nationalities: profile.nationalities.to_vec(),
         exploitation_types,

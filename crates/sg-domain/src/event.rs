@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{coded_enum, CaseFacts, CompetentAuthority, OrgId};
+use crate::{coded_enum, AgeAssessor, AgeGroup, CaseFacts, CompetentAuthority, OrgId};
 
 coded_enum! {
     /// The outcome of a reasonable- or conclusive-grounds decision.
@@ -212,6 +212,22 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         notified: Vec<Notified>,
     },
+    /// Someone doubted the age the case gives (a person referred as an adult who may be a
+    /// child, or the reverse): the person is treated as a child until their age is assessed
+    /// (MSA 2015 s51).
+    AgeDisputed {
+        /// Why, as written (sealed like reasons).
+        reason: String,
+    },
+    /// A person's age was assessed; the case follows it from this day.
+    AgeAssessed {
+        /// Who assessed it.
+        assessed_by: AgeAssessor,
+        /// Adult or child.
+        outcome: AgeGroup,
+    },
+    /// The person turned 18 during the case: their case is an adult's from this day.
+    TurnedEighteen,
     /// The person withdrew from the NRM.
     Withdrawn {
         /// Why, if given.
@@ -242,6 +258,9 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
             Self::Suspended { .. } => "suspended",
             Self::Resumed { .. } => "resumed",
+            Self::AgeDisputed { .. } => "age-disputed",
+            Self::AgeAssessed { .. } => "age-assessed",
+            Self::TurnedEighteen => "turned-eighteen",
             Self::Withdrawn { .. } => "withdrawn",
         }
     }
@@ -258,6 +277,7 @@ impl CaseEvent {
             | Self::GuardianAssignmentEnded { reason }
             | Self::Suspended { reason, .. }
             | Self::Resumed { reason, .. }
+            | Self::AgeDisputed { reason }
             | Self::Withdrawn { reason } => reason,
             _ => return None,
         };
@@ -277,6 +297,7 @@ impl CaseEvent {
             | Self::GuardianAssignmentEnded { reason }
             | Self::Suspended { reason, .. }
             | Self::Resumed { reason, .. }
+            | Self::AgeDisputed { reason }
             | Self::Withdrawn { reason } => Some(reason),
             _ => None,
         }
@@ -320,6 +341,11 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Suspended { .. } => "Consideration suspended: the person is missing".into(),
             Self::Resumed { .. } => "Consideration resumed".into(),
+            Self::AgeDisputed { .. } => "Age disputed: treated as a child until assessed".into(),
+            Self::AgeAssessed { assessed_by, outcome } => {
+                format!("Age assessed by {}: {}", assessed_by.label().to_lowercase(), outcome.label().to_lowercase())
+            }
+            Self::TurnedEighteen => "Turned 18: an adult's case from this day".into(),
             Self::Withdrawn { .. } => "Withdrawn from the NRM".into(),
         }
     }

@@ -22,19 +22,65 @@ coded_enum! {
 }
 
 coded_enum! {
-    /// Age at the time of exploitation. `Unknown` is treated as a child until age is decided.
-    pub enum AgeAtExploitation {
+    /// An age group: adult, child, or not known (the form's `yes` / `no` / `not-sure`, sent as
+    /// `AdultOrChild` for age now and `AdultOrChildDuringExploitation` for age at exploitation).
+    /// `Unknown` is treated as a child until age is decided (MSA 2015 s51).
+    pub enum AgeGroup {
         Adult = ("adult", "Adult (18 or over)"),
         Child = ("child", "Child (17 or under)"),
         Unknown = ("unknown", "Not specified or unknown"),
     }
 }
 
-impl AgeAtExploitation {
+/// The age group during the exploitation: what the statistics count.
+pub type AgeAtExploitation = AgeGroup;
+
+impl AgeGroup {
     /// Children, and people whose age is unknown, are referred without consent
     /// (toolkit 2026; the form's automatic referral).
     pub fn treated_as_child(self) -> bool {
         !matches!(self, Self::Adult)
+    }
+
+    /// The age group on `day` of a person born on `born`.
+    pub fn on(born: Date, day: Date) -> Self {
+        if years_between(born, day) >= 18 {
+            Self::Adult
+        } else {
+            Self::Child
+        }
+    }
+}
+
+/// Whole years from `born` to `day` (a person born on 29 February turns a year older on
+/// 1 March in years without one).
+pub fn years_between(born: Date, day: Date) -> i32 {
+    let mut years = day.year() - born.year();
+    if (day.month() as u8, day.day()) < (born.month() as u8, born.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// The day a person born on `born` turns 18 (1 March for one born on 29 February).
+pub fn eighteenth_birthday(born: Date) -> Date {
+    let year = born.year() + 18;
+    Date::from_calendar_date(year, born.month(), born.day())
+        .or_else(|_| Date::from_calendar_date(year, time::Month::March, 1))
+        .unwrap_or(born)
+}
+
+coded_enum! {
+    /// Who assessed a person's age.
+    pub enum AgeAssessor {
+        /// A local authority's (Merton-compliant) assessment.
+        LocalAuthority = ("local-authority", "Local authority"),
+        /// The Home Office's National Age Assessment Board (NABA Part 4, from 31 March 2023).
+        NationalAgeAssessmentBoard = ("naab", "National Age Assessment Board"),
+        /// A Health and Social Care Trust (Northern Ireland).
+        HealthAndSocialCareTrust = ("hsc-trust", "Health and Social Care Trust"),
+        /// A court or tribunal.
+        Court = ("court", "A court or tribunal"),
     }
 }
 
@@ -166,8 +212,13 @@ impl<'de> Deserialize<'de> for Nationality {
 pub struct CaseFacts {
     /// The nation whose rules apply.
     pub jurisdiction: Jurisdiction,
-    /// Age at exploitation.
+    /// Age at exploitation: what the statistics count, as the Home Office's tables do.
     pub age_at_exploitation: AgeAtExploitation,
+    /// Age on the day of the referral (the form's first age question): what consent follows.
+    /// Absent in referrals stored before it was asked, where it was taken to be the age at
+    /// exploitation ([`CaseFacts::age_at_referral`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_now: Option<AgeGroup>,
     /// Gender.
     pub gender: Gender,
     /// One nationality, or two for a dual national. Empty when not known.
@@ -210,10 +261,20 @@ impl CaseFacts {
                 }
             }
         }
+        if self.age_now == Some(AgeGroup::Child) && self.age_at_exploitation == AgeGroup::Adult {
+            // The exploitation came before the referral: a child now was a child then.
+            return Err(FieldError::coded("age_at_exploitation", "age_at_exploitation.adult_but_child_now", vec![]));
+        }
         if self.first_responder_org.trim().is_empty() {
             return Err(FieldError::coded("first_responder_org", "required", vec![]));
         }
         Ok(())
+    }
+
+    /// The age group on the referral day: as given, or (for referrals stored before it was
+    /// asked) the age at exploitation.
+    pub fn age_at_referral(&self) -> AgeGroup {
+        self.age_now.unwrap_or(self.age_at_exploitation)
     }
 
     /// The combined label of the statistics tables (`Labour & Criminal`, ...), in their order.
@@ -248,6 +309,15 @@ mod tests {
     fn unknown_codes_are_refused_with_the_expected_values() {
         let err = "wales".parse::<Jurisdiction>().unwrap_err();
         assert!(err.contains("england-wales, scotland, northern-ireland"), "{err}");
+    }
+
+    #[test]
+    fn a_birthday_on_the_29th_of_february_turns_18_on_the_1st_of_march() {
+        use time::macros::date;
+        assert_eq!(eighteenth_birthday(date!(2008 - 02 - 29)), date!(2026 - 03 - 01));
+        assert_eq!(AgeGroup::on(date!(2008 - 02 - 29), date!(2026 - 02 - 28)), AgeGroup::Child);
+        assert_eq!(AgeGroup::on(date!(2008 - 02 - 29), date!(2026 - 03 - 01)), AgeGroup::Adult);
+        assert_eq!(years_between(date!(1980 - 06 - 15), date!(2026 - 06 - 14)), 45);
     }
 
     #[test]

@@ -21,8 +21,8 @@ pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, 
 pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
 pub use event::{CaseEvent, DatedEvent, DecisionOutcome, Notified, Question, ReconsiderationOutcome, ReferralBasis};
 pub use facts::{
-    AgeAtExploitation, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType,
-    FirstResponderType, Gender, Jurisdiction, Nationality,
+    eighteenth_birthday, AgeAssessor, AgeAtExploitation, AgeGroup, CaseFacts, CompetentAuthority, ExploitationForm,
+    ExploitationLocation, ExploitationType, FirstResponderType, Gender, Jurisdiction, Nationality,
 };
 pub use ids::{CaseId, CaseReference, OrgId, UserId};
 pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, CommandKind};

@@ -17,8 +17,8 @@ mod decide;
 mod invariants;
 
 use crate::{
-    coded_enum, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, Notified, OrgId, Question,
-    ReconsiderationOutcome,
+    coded_enum, AgeAssessor, AgeGroup, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, Notified, OrgId,
+    Question, ReconsiderationOutcome,
 };
 
 coded_enum! {
@@ -106,6 +106,10 @@ pub struct CaseState {
     pub converted_on: Option<Date>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// The person's age group now: as referred, then as assessed or after their 18th birthday.
+    pub age_now: AgeGroup,
+    /// Since when the person's age is disputed, until it is assessed.
+    pub age_disputed_since: Option<Date>,
     /// The child's guardian service, while assigned.
     pub guardian: Option<String>,
     /// Every relationship an organisation had with the case, active or ended, oldest first.
@@ -161,6 +165,12 @@ pub enum CaseCommand {
     Suspend { reason: String, notified: Vec<Notified> },
     /// Resume consideration of a suspended case, saying who was told.
     Resume { reason: String, notified: Vec<Notified> },
+    /// Doubt the person's age, saying why: they are treated as a child until it is assessed.
+    DisputeAge { reason: String },
+    /// Record an age assessment's outcome (adult or child) and who made it.
+    RecordAgeAssessment { assessed_by: AgeAssessor, outcome: AgeGroup },
+    /// Record that the person turned 18 on the command's day.
+    RecordEighteenthBirthday,
 }
 
 coded_enum! {
@@ -186,6 +196,9 @@ coded_enum! {
         ConvertToReferral = ("convert-to-referral", "Convert a Duty to Notify report into a referral"),
         Suspend = ("suspend", "Suspend consideration: the person is missing"),
         Resume = ("resume", "Resume consideration"),
+        DisputeAge = ("dispute-age", "Dispute the person's age"),
+        RecordAgeAssessment = ("record-age-assessment", "Record an age assessment"),
+        RecordEighteenthBirthday = ("record-eighteenth-birthday", "Record that the person turned 18"),
     }
 }
 
@@ -212,6 +225,9 @@ impl CaseCommand {
             C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
             C::Suspend { .. } => K::Suspend,
             C::Resume { .. } => K::Resume,
+            C::DisputeAge { .. } => K::DisputeAge,
+            C::RecordAgeAssessment { .. } => K::RecordAgeAssessment,
+            C::RecordEighteenthBirthday => K::RecordEighteenthBirthday,
         }
     }
 }
@@ -228,12 +244,10 @@ pub fn open_case(
     on: Date,
 ) -> Vec<DatedEvent> {
     let at = |event| DatedEvent { on, event };
-    if facts.age_at_exploitation.treated_as_child() || consent_to_referral {
-        let basis = if facts.age_at_exploitation.treated_as_child() {
-            ReferralBasis::ChildNoConsentNeeded
-        } else {
-            ReferralBasis::AdultConsent
-        };
+    // Consent follows the age now; the statistics count the age at exploitation.
+    let child = facts.age_at_referral().treated_as_child();
+    if child || consent_to_referral {
+        let basis = if child { ReferralBasis::ChildNoConsentNeeded } else { ReferralBasis::AdultConsent };
         vec![
             at(CaseEvent::ReferralReceived { facts, basis }),
             at(CaseEvent::RoutedToCompetentAuthority { authority: route.0, reason: route.1 }),
@@ -262,6 +276,7 @@ impl CaseState {
             CaseEvent::DutyToNotifyReceived { facts } => (CaseKind::DutyToNotify, facts.clone(), None),
             _ => return None,
         };
+        let age_now = facts.age_at_referral();
         Some(Self {
             kind,
             facts,
@@ -276,6 +291,8 @@ impl CaseState {
             withdrawn_on: None,
             converted_on: None,
             suspended_since: None,
+            age_now,
+            age_disputed_since: None,
             guardian: None,
             relationships: Vec::new(),
             last_event_on: first.on,
@@ -358,6 +375,12 @@ impl CaseState {
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
+            CaseEvent::AgeDisputed { .. } => self.age_disputed_since = Some(on),
+            CaseEvent::AgeAssessed { outcome, .. } => {
+                self.age_now = *outcome;
+                self.age_disputed_since = None;
+            }
+            CaseEvent::TurnedEighteen => self.age_now = AgeGroup::Adult,
             CaseEvent::Withdrawn { .. } => {
                 self.withdrawn_on = Some(on);
                 self.in_support_with = None;
@@ -380,6 +403,14 @@ impl CaseState {
                 r.until = Some(on);
             }
         }
+    }
+
+    /// Whether the person is treated as a child now: a child or of unknown age, or an age in
+    /// dispute (MSA 2015 s51: a child until the age is decided). Consent, guardians,
+    /// withdrawal and the IECA's remit follow this; the statistics follow the age at
+    /// exploitation.
+    pub fn treated_as_child(&self) -> bool {
+        self.age_disputed_since.is_some() || self.age_now.treated_as_child()
     }
 
     /// The relationships in force now.

@@ -16,6 +16,10 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ("nationalities.same", "the two nationalities are the same"),
     ("exploitation_types.none", "choose at least one type of exploitation"),
     ("exploitation_types.form_needs_type", "{form} is ticked, so {type} must be among the types"),
+    (
+        "age_at_exploitation.adult_but_child_now",
+        "is adult, but the person is under 18 now: a child now was a child during the exploitation",
+    ),
     ("full_name.required", "is required for a referral"),
     ("date_of_birth.future", "is in the future"),
     ("date_of_birth.too_early", "must be after 1 January 1900"),

@@ -41,6 +41,13 @@ coded_enum! {
         AdviserNotInstructed = ("not_yet.adviser_not_instructed", "this legal adviser is not instructed on the case"),
         Suspended = ("not_yet.suspended", "consideration of the case is suspended; resume it first"),
         NotSuspended = ("not_yet.not_suspended", "consideration of the case is not suspended"),
+        AgeAlreadyDisputed = ("not_yet.age_already_disputed", "the person's age is already disputed and awaits an assessment"),
+        AgeNotInDoubt = (
+            "not_yet.age_not_in_doubt",
+            "the person's age is neither disputed nor unknown: dispute it first, saying why"
+        ),
+        AssessedAgeUnknown = ("not_yet.assessed_age_unknown", "an age assessment finds the person an adult or a child"),
+        NotAChild = ("not_yet.not_a_child", "the person is not a child on this case, so cannot turn 18 during it"),
         ChildCannotWithdraw = (
             "not_yet.child_cannot_withdraw",
             "a child's referral does not rest on consent, so it cannot be withdrawn by the child"

@@ -5,7 +5,7 @@
 //! checks say what the rules in force on the day allow. They are applied to live changes only:
 //! stored histories are historical data, recorded under whatever was done at the time.
 
-use sg_domain::{CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome, Question};
+use sg_domain::{AgeAssessor, CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome, Question};
 use time::Date;
 
 use crate::calendar;
@@ -137,7 +137,7 @@ pub fn check_command(
         CaseCommand::Route { authority: CompetentAuthority::Ieca, .. } => {
             // Every routing is checked, a re-routing too: the IECA's remit is adults, so a child
             // or a person whose age is unknown (treated as a child) is never routed there.
-            if state.facts.age_at_exploitation.treated_as_child() {
+            if state.treated_as_child() {
                 if let Some(r) = rules.get(p::ROUTING_IECA, on).or_else(|| rules.get(p::ROUTING_AUTHORITIES, on)) {
                     return Err(refuse(
                         rules,
@@ -159,6 +159,16 @@ pub fn check_command(
                     format!("the Immigration Enforcement Competent Authority does not decide cases on {on}"),
                 )),
                 None => Ok(()),
+            }
+        }
+        CaseCommand::RecordAgeAssessment { assessed_by: AgeAssessor::NationalAgeAssessmentBoard, .. } => {
+            match rules.get(p::AGE_ASSESSMENT_NAAB, on) {
+                Some(r) if !rules.flag(p::AGE_ASSESSMENT_NAAB, on) => Err(refuse(
+                    rules,
+                    &r,
+                    format!("the National Age Assessment Board did not assess ages on {on}; a local authority did"),
+                )),
+                _ => Ok(()),
             }
         }
         _ => Ok(()),
@@ -197,7 +207,7 @@ pub fn cg_earliest(rules: &RuleSet, start: Date, on: Date) -> Option<CgEarliest<
 /// always go to the SCA; adults within the IECA's remit go to the IECA where the rules route
 /// them there.
 pub fn route(rules: &RuleSet, facts: &CaseFacts, ieca_criteria: bool) -> (CompetentAuthority, String) {
-    if facts.age_at_exploitation.treated_as_child() {
+    if facts.age_at_referral().treated_as_child() {
         (CompetentAuthority::Sca, "children's cases are decided by the Single Competent Authority".into())
     } else if ieca_criteria && rules.flag(p::ROUTING_IECA, facts.referred_on) {
         (CompetentAuthority::Ieca, "adult within the Immigration Enforcement Competent Authority's remit".into())

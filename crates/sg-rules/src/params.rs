@@ -53,6 +53,8 @@ pub const RECONSIDERATION_WINDOW_DAYS: &str = "reconsideration.window_days";
 pub const RECONSIDERATION_EXCEPTIONAL_EXTENSION: &str = "reconsideration.exceptional_extension";
 /// Whether people to be removed to an ECAT and ECHR state are excluded from reconsideration.
 pub const RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL: &str = "reconsideration.excluded_if_removal_to_ecat_echr_state";
+/// Whether the Home Office's National Age Assessment Board assesses ages.
+pub const AGE_ASSESSMENT_NAAB: &str = "age_assessment.national_board";
 /// Public order and bad faith disqualification.
 pub const PUBLIC_ORDER_DISQUALIFICATION: &str = "disqualification.public_order";
 /// Whether an adult must consent to enter the NRM.
@@ -148,6 +150,7 @@ pub const CATALOGUE: &[Param] = &[
         title: "No reconsideration for people to be removed to an ECAT and ECHR state",
         kind: Kind::Flag,
     },
+    Param { key: AGE_ASSESSMENT_NAAB, title: "The National Age Assessment Board assesses ages", kind: Kind::Flag },
     Param {
         key: PUBLIC_ORDER_DISQUALIFICATION,
         title: "Public order and bad faith disqualification",

@@ -18,6 +18,7 @@ fn facts(j: Jurisdiction, referred_on: &str) -> CaseFacts {
     CaseFacts {
         jurisdiction: j,
         age_at_exploitation: AgeAtExploitation::Adult,
+        age_now: None,
         gender: Gender::Male,
         nationalities: vec![Nationality::parse("AL").unwrap()],
         exploitation_types: [ExploitationType::Labour].into(),

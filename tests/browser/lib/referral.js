@@ -15,6 +15,8 @@ export async function refer(page, { age, consent, name, screenshots = false }) {
   }
   await page.check('input[name=jurisdiction][value=england-wales]');
   await page.check(`input[name=age][value=${age}]`);
+  // An adult is asked about the age during the exploitation too (the statistics count it).
+  if (age === 'adult') await page.check('input[name=age_then][value=adult]');
   if (screenshots) await shoot(page, 'referral-question');
   await submit(page, 'Continue');
   if (consent) {

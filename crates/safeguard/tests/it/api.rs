@@ -91,7 +91,7 @@ async fn a_child_is_referred_without_consent_and_so_is_a_person_of_unknown_age()
     let fr = t.api_user("Children's Services", Role::FirstResponder, "sw").await;
     for age in ["child", "unknown"] {
         let mut body = adult_referral();
-        body["age_at_exploitation"] = json!(age);
+        common::set_age(&mut body, age);
         body.as_object_mut().unwrap().remove("consent_to_referral");
         let (status, created) = t.refer(&fr, &body, None).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -102,7 +102,7 @@ async fn a_child_is_referred_without_consent_and_so_is_a_person_of_unknown_age()
     }
     // Even an explicit "no" does not turn a child's referral into a Duty to Notify report.
     let mut body = adult_referral();
-    body["age_at_exploitation"] = json!("child");
+    common::set_age(&mut body, "child");
     body["consent_to_referral"] = json!(false);
     let (_, created) = t.refer(&fr, &body, None).await;
     assert_eq!(created["kind"], "referral");

@@ -373,7 +373,9 @@ async fn every_route_as_every_role() {
                         "/survivor" => vec![("code", "not-a-code")],
                         p if p.contains("/decide/") => vec![("outcome", "positive"), ("reasons", "r")],
                         p if p.contains("/act/") => vec![("provider", "Safe House Trust")],
-                        p if p.starts_with("/referrals/") => vec![("jurisdiction", "england-wales"), ("age", "adult")],
+                        p if p.starts_with("/referrals/") => {
+                            vec![("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")]
+                        }
                         _ => vec![],
                     };
                     let mut form = form;

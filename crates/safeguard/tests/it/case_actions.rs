@@ -20,7 +20,7 @@ async fn version(t: &TestApp, who: &Token, id: &str) -> u64 {
 
 async fn refer(t: &TestApp, fr: &Token, age: &str, days: i64) -> String {
     let mut body = adult_referral();
-    body["age_at_exploitation"] = json!(age);
+    common::set_age(&mut body, age);
     body["referred_on"] = json!(days_ago(days));
     let (status, created) = t.refer(fr, &body, None).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");

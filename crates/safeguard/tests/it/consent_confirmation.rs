@@ -31,7 +31,7 @@ async fn world() -> World {
 
 fn child_referral() -> Value {
     let mut r = adult_referral();
-    r["age_at_exploitation"] = json!("child");
+    common::set_age(&mut r, "child");
     r.as_object_mut().unwrap().remove("consent_to_referral");
     r
 }

@@ -127,7 +127,7 @@ fn no_identifying_value_reaches_the_disk_or_the_logs_in_plaintext() {
     assert_eq!(enrolled.url().path(), "/cases");
     browser.get(format!("{base}/referrals/new")).send().unwrap();
     for (step, form) in [
-        ("about", vec![("jurisdiction", "england-wales"), ("age", "adult")]),
+        ("about", vec![("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")]),
         ("consent", vec![("consent", "yes")]),
         ("person", vec![("gender", "male")]),
         ("exploitation", vec![("forms", "wages-taken"), ("location", "uk")]),

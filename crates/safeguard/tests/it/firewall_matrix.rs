@@ -182,7 +182,7 @@ async fn every_role_category_path_and_relationship_state() {
 
     // A child's case: support, a guardian and a legal adviser can all be related to it.
     let mut referral = adult_referral();
-    referral["age_at_exploitation"] = json!("child");
+    common::set_age(&mut referral, "child");
     let (status, created) = t.refer(by("fr"), &referral, None).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let case = created["case_id"].as_str().unwrap().to_string();

@@ -131,7 +131,7 @@ async fn change_on_check_your_answers_returns_there() {
     let t = TestApp::start().await;
     let mut b = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
     b.get("/referrals/new").await;
-    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")]).await;
     b.post("/referrals/new/consent", &[("consent", "yes")]).await;
     b.post("/referrals/new/person", &[("gender", "female"), ("nationality", "AL")]).await;
     b.post("/referrals/new/exploitation", &[("forms", "forced-to-commit-crime"), ("location", "uk")]).await;

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod admin_pages;
+mod ages;
 mod api;
 mod authorisation;
 mod backup;

@@ -23,7 +23,7 @@ async fn steps_list_the_organisations_that_fit_and_names_match_whatever_their_ca
     t.api_user("Safe House Trust", Role::SupportProvider, "sp").await;
     t.api_user("Law Centre", Role::LegalAdviser, "la").await;
     let mut body = adult_referral();
-    body["age_at_exploitation"] = json!("child");
+    common::set_age(&mut body, "child");
     body["referred_on"] = json!(days_ago(3));
     let (status, created) = t.refer(&fr_api, &body, None).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");

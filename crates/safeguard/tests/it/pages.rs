@@ -116,7 +116,8 @@ impl Browser {
     async fn refer(&mut self, age: &str, consent: Option<&str>, name: Option<&str>) -> String {
         let (_, path, _) = self.get("/referrals/new").await;
         assert_eq!(path, "/referrals/new/about");
-        let (_, path, html) = self.post("/referrals/new/about", &[("jurisdiction", "scotland"), ("age", age)]).await;
+        let (_, path, html) =
+            self.post("/referrals/new/about", &[("jurisdiction", "scotland"), ("age", age), ("age_then", age)]).await;
         if let Some(c) = consent {
             assert_eq!(path, "/referrals/new/consent", "{html}");
             let (_, p, _) = self.post("/referrals/new/consent", &[("consent", c)]).await;
@@ -143,7 +144,8 @@ impl Browser {
                         ("full_name", n),
                         ("dob-day", "3"),
                         ("dob-month", "4"),
-                        ("dob-year", "2009"),
+                        // A child's is 2009; an adult's must make them 18 or over.
+                        ("dob-year", if age == "adult" { "1990" } else { "2009" }),
                         ("account", "Made to grow cannabis."),
                     ],
                 )
@@ -220,7 +222,8 @@ async fn question_pages_show_an_error_summary_and_keep_answers() {
     assert!(html.contains("There is a problem") && html.contains("href=\"#age\""), "{html}");
     assert!(html.contains("value=\"england-wales\" checked"), "the answer given was lost");
 
-    fr.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    fr.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")])
+        .await;
     fr.post("/referrals/new/consent", &[("consent", "yes")]).await;
     let (_, _, html) = fr.post("/referrals/new/person", &[("gender", "female"), ("nationality", "ZZ")]).await;
     assert!(html.contains("Select a nationality from the list"));
@@ -244,7 +247,9 @@ async fn forms_without_the_session_token_are_refused() {
     let mut fr = Browser::sign_up(&t, "Hope NGO", Role::FirstResponder, "fr").await;
     fr.get("/referrals/new").await;
     fr.csrf = "forged".into();
-    let (status, _, _) = fr.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    let (status, _, _) = fr
+        .post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")])
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 

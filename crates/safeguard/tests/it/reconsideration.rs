@@ -56,7 +56,7 @@ async fn a_childs_guardian_asks_for_a_reconsideration_on_the_childs_behalf() {
     let guardian = t.api_user("ICTG North", Role::Guardian, "g").await;
     let other_guardian = t.api_user("ICTG South", Role::Guardian, "g2").await;
     let mut body = adult_referral();
-    body["age_at_exploitation"] = json!("child");
+    common::set_age(&mut body, "child");
     let (_, created) = t.refer(&fr, &body, None).await;
     let id = created["case_id"].as_str().unwrap();
     t.decide(&dm, id, "decide-reasonable-grounds", "negative", 0).await;

@@ -23,7 +23,7 @@ fn continue_links(html: &str) -> Vec<String> {
 /// Starts a referral and answers up to the person page, then saves it for later there.
 async fn save_one_for_later(b: &mut Browser, name: &str) -> String {
     b.get("/referrals/new").await;
-    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")]).await;
     b.post("/referrals/new/consent", &[("consent", "yes")]).await;
     b.post("/referrals/new/person", &[("gender", "female"), ("nationality", "AL")]).await;
     b.post("/referrals/new/exploitation", &[("forms", "wages-taken"), ("location", "uk")]).await;

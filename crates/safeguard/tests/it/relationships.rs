@@ -13,7 +13,7 @@ use sg_domain::Role;
 
 async fn refer(t: &TestApp, fr: &Token, age: &str) -> String {
     let mut body = adult_referral();
-    body["age_at_exploitation"] = json!(age);
+    common::set_age(&mut body, age);
     let (status, created) = t.refer(fr, &body, None).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     created["case_id"].as_str().unwrap().to_string()

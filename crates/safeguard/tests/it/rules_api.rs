@@ -120,7 +120,7 @@ async fn a_re_routing_is_checked_and_gives_its_reason() {
     let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
     for age in ["child", "unknown"] {
         let mut body = adult_referral();
-        body["age_at_exploitation"] = json!(age);
+        common::set_age(&mut body, age);
         let (_, created) = t.refer(&fr, &body, None).await;
         let id = created["case_id"].as_str().unwrap();
         let to_ieca = json!({"action": "route", "competent_authority": "ieca", "reason": "nationality"});

@@ -145,7 +145,7 @@ async fn guardians_see_only_the_children_assigned_to_them() {
     let icg = t.api_user("ICTG Service North", Role::Guardian, "g1").await;
     let other = t.api_user("ICTG Service South", Role::Guardian, "g2").await;
     let mut child = adult_referral();
-    child["age_at_exploitation"] = json!("child");
+    common::set_age(&mut child, "child");
     let (_, created) = t.refer(&la, &child, None).await;
     let id = created["case_id"].as_str().unwrap();
     let case = format!("/api/v1/cases/{id}");

@@ -24,7 +24,7 @@ pub(crate) async fn kept_rows(t: &TestApp) -> Vec<String> {
 async fn at_identity_question(t: &TestApp, name: &str) -> Browser {
     let mut b = Browser::sign_up(t, "Hope NGO", Role::FirstResponder, name).await;
     b.get("/referrals/new").await;
-    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult")]).await;
+    b.post("/referrals/new/about", &[("jurisdiction", "england-wales"), ("age", "adult"), ("age_then", "adult")]).await;
     b.post("/referrals/new/consent", &[("consent", "yes")]).await;
     b.post("/referrals/new/person", &[("gender", "female"), ("nationality", "AL")]).await;
     let (_, path, _) =

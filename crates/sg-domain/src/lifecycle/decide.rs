@@ -58,7 +58,7 @@ impl CaseState {
                 }
                 // The IECA's remit has only ever been adults; a person whose age is unknown is
                 // treated as a child. (The dated rules say when the IECA decides at all.)
-                if *authority == CompetentAuthority::Ieca && self.facts.age_at_exploitation.treated_as_child() {
+                if *authority == CompetentAuthority::Ieca && self.treated_as_child() {
                     return Err(TransitionError::NotYet(NotYet::IecaAdultsOnly));
                 }
                 require_text(reason, "reason")?;
@@ -172,7 +172,7 @@ impl CaseState {
                 _ => Err(TransitionError::NotYet(NotYet::NoStayPending)),
             },
             C::AssignGuardian { guardian, guardian_org } => {
-                if !self.facts.age_at_exploitation.treated_as_child() {
+                if !self.treated_as_child() {
                     return Err(TransitionError::NotYet(NotYet::GuardianChildOnly));
                 }
                 require_text(guardian, "guardian")?;
@@ -203,13 +203,67 @@ impl CaseState {
                 }
                 one(CaseEvent::LegalAdviserInstructionEnded { org: *org })
             }
+            C::DisputeAge { reason } => {
+                if self.age_disputed_since.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::AgeAlreadyDisputed));
+                }
+                require_text(reason, "reason")?;
+                let mut events = vec![DatedEvent { on, event: CaseEvent::AgeDisputed { reason: reason.clone() } }];
+                // Treated as a child from now: out of the IECA's remit, whatever was decided.
+                if self.competent_authority == Some(CompetentAuthority::Ieca) {
+                    let reason = "age disputed: the person is treated as a child until assessed, and children's \
+                                  cases are decided by the Single Competent Authority";
+                    let authority = CompetentAuthority::Sca;
+                    events.push(DatedEvent {
+                        on,
+                        event: CaseEvent::RoutedToCompetentAuthority { authority, reason: reason.into() },
+                    });
+                }
+                Ok(events)
+            }
+            C::RecordAgeAssessment { assessed_by, outcome } => {
+                if *outcome == AgeGroup::Unknown {
+                    return Err(TransitionError::NotYet(NotYet::AssessedAgeUnknown));
+                }
+                if self.age_disputed_since.is_none() && self.age_now != AgeGroup::Unknown {
+                    return Err(TransitionError::NotYet(NotYet::AgeNotInDoubt));
+                }
+                let mut events = vec![DatedEvent {
+                    on,
+                    event: CaseEvent::AgeAssessed { assessed_by: *assessed_by, outcome: *outcome },
+                }];
+                if *outcome == AgeGroup::Adult {
+                    events.extend(self.guardian_ends(on));
+                }
+                Ok(events)
+            }
+            C::RecordEighteenthBirthday => {
+                if self.age_disputed_since.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::AgeAlreadyDisputed));
+                }
+                if self.age_now != AgeGroup::Child {
+                    return Err(TransitionError::NotYet(NotYet::NotAChild));
+                }
+                let mut events = vec![DatedEvent { on, event: CaseEvent::TurnedEighteen }];
+                events.extend(self.guardian_ends(on));
+                Ok(events)
+            }
             C::Withdraw { reason } => {
-                if self.facts.age_at_exploitation.treated_as_child() {
+                if self.treated_as_child() {
                     return Err(TransitionError::NotYet(NotYet::ChildCannotWithdraw));
                 }
                 one(CaseEvent::Withdrawn { reason: reason.clone() })
             }
         }
+    }
+}
+
+impl CaseState {
+    /// A guardian service's assignment ends when the person is found, or becomes, an adult.
+    fn guardian_ends(&self, on: Date) -> Option<DatedEvent> {
+        self.guardian
+            .is_some()
+            .then(|| DatedEvent { on, event: CaseEvent::GuardianAssignmentEnded { reason: String::new() } })
     }
 }
 

@@ -43,12 +43,10 @@ impl CaseState {
         {
             return Err("permission to stay without a positive conclusive grounds decision".into());
         }
-        if self.competent_authority == Some(CompetentAuthority::Ieca)
-            && self.facts.age_at_exploitation.treated_as_child()
-        {
+        if self.competent_authority == Some(CompetentAuthority::Ieca) && self.treated_as_child() {
             return Err("a child's case, or that of a person of unknown age, with the IECA".into());
         }
-        if self.guardian.is_some() && !self.facts.age_at_exploitation.treated_as_child() {
+        if self.guardian.is_some() && !self.treated_as_child() {
             return Err("a guardian on an adult's case".into());
         }
         if self.withdrawn_on.is_some() && self.in_support_with.is_some() {

@@ -3,7 +3,9 @@
 //! command a filled form makes.
 
 use sg_app::case_actions::ActionKind;
-use sg_domain::{CaseCommand, Coded, CompetentAuthority, Notified, Question, ReconsiderationOutcome};
+use sg_domain::{
+    AgeAssessor, AgeGroup, CaseCommand, Coded, CompetentAuthority, Notified, Question, ReconsiderationOutcome,
+};
 
 use super::FieldMessage;
 use crate::form::FormData;
@@ -33,6 +35,8 @@ const QUESTIONS: &[&str] = &["reasonable-grounds", "conclusive-grounds"];
 const RECONSIDERATION_OUTCOMES: &[&str] = &["upheld", "overturned"];
 const PERMISSION: &[&str] = &["granted", "refused"];
 const AUTHORITIES: &[&str] = &["sca", "ieca"];
+const ASSESSORS: &[&str] = &["local-authority", "naab", "hsc-trust", "court"];
+const ASSESSED_AGES: &[&str] = &["adult", "child"];
 /// Suspending and resuming ask the same: why, and who was told (`notified_{code}`, one
 /// checkbox per `sg_domain::Notified`, dashes as underscores).
 const SUSPENSION: &[Field] = &[
@@ -77,6 +81,12 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::Withdraw => &[Field { name: "reason", kind: Textarea, required: true }],
         A::Suspend => SUSPENSION,
         A::Resume => SUSPENSION,
+        A::DisputeAge => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::RecordAgeAssessment => &[
+            Field { name: "assessed_by", kind: Radios(ASSESSORS), required: true },
+            Field { name: "assessed_age", kind: Radios(ASSESSED_AGES), required: true },
+        ],
+        A::RecordEighteenthBirthday => &[],
         A::Route => &[
             Field { name: "authority", kind: Radios(AUTHORITIES), required: true },
             Field { name: "reason", kind: Textarea, required: true },
@@ -160,6 +170,11 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
             Some(CaseCommand::DecidePermissionToStay { granted: text("decision") == "granted" })
         }
         A::Withdraw => Some(CaseCommand::Withdraw { reason: text("reason") }),
+        A::DisputeAge => Some(CaseCommand::DisputeAge { reason: text("reason") }),
+        A::RecordAgeAssessment => AgeAssessor::from_code(&text("assessed_by"))
+            .zip(AgeGroup::from_code(&text("assessed_age")))
+            .map(|(assessed_by, outcome)| CaseCommand::RecordAgeAssessment { assessed_by, outcome }),
+        A::RecordEighteenthBirthday => Some(CaseCommand::RecordEighteenthBirthday),
         A::Route => CompetentAuthority::from_code(&text("authority"))
             .map(|authority| CaseCommand::Route { authority, reason: text("reason") }),
         A::DecideReasonableGrounds | A::DecideConclusiveGrounds | A::ConvertToReferral => None,

@@ -284,6 +284,8 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
         (crate::i18n::tr("case.fact.jurisdiction"), label("jurisdiction", f.jurisdiction)),
         (crate::i18n::tr("case.fact.referred_on"), f.referred_on.to_string()),
         (crate::i18n::tr("case.fact.age"), label("age", f.age_at_exploitation)),
+        // Consent, guardians and withdrawal follow the age now (as referred, then assessed).
+        (crate::i18n::tr("case.fact.age_now"), label("age", c.age_now)),
         (crate::i18n::tr("case.fact.gender"), label("gender", f.gender)),
         (crate::i18n::tr("case.fact.nationality"), nationalities),
         (crate::i18n::tr("case.fact.exploitation_type"), exploitation_types(f)),

@@ -184,7 +184,7 @@ async fn page(state: &AppState, who: &PageUser, id: CaseId) -> Result<ConsentsPa
         day: String::new(),
         month: String::new(),
         year: String::new(),
-        child: case.facts.age_at_exploitation.treated_as_child(),
+        child: case.age_disputed_since.is_some() || case.age_now.treated_as_child(),
         agreed_by: String::new(),
         emergency: emergency.iter().map(|r| EmergencyRow::new(r, now)).collect(),
         code_until: state

@@ -66,7 +66,13 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             let who: Vec<String> = notified.iter().map(|n| coded_label("act.notified", n.code(), n.label())).collect();
             format!("{done}. {}", trf("act.event.told", &[("who", &who.join(", "))]))
         }
+        E::AgeAssessed { assessed_by, outcome } => trf(
+            &key(&format!(".{}", outcome.code())),
+            &[("by", &coded_label("act.choice.assessed_by", assessed_by.code(), assessed_by.label()))],
+        ),
         E::DutyToNotifyReceived { .. }
+        | E::AgeDisputed { .. }
+        | E::TurnedEighteen
         | E::ConvertedToReferral { .. }
         | E::RecoveryPeriodStarted
         | E::SupportExited { .. }
@@ -103,6 +109,9 @@ pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
     let mut rows = vec![];
     if let Some(provider) = &c.in_support_with {
         rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some(since) = c.age_disputed_since {
+        rows.push((tr("act.fact.age"), trf("act.fact.age_disputed", &[("date", &since.to_string())])));
     }
     if let Some(since) = c.suspended_since {
         rows.push((tr("act.fact.suspension"), trf("act.fact.suspended_since", &[("date", &since.to_string())])));

@@ -252,6 +252,17 @@ pub fn adult_referral() -> Value {
     })
 }
 
+/// Makes `body` a referral of a person of `age` (now and during the exploitation): a child's
+/// or unknown age's referral carries no adult's date of birth, which would make them an adult.
+pub fn set_age(body: &mut Value, age: &str) {
+    body["age_at_exploitation"] = json!(age);
+    if age != "adult" {
+        if let Some(identity) = body["identity"].as_object_mut() {
+            identity.remove("date_of_birth");
+        }
+    }
+}
+
 /// A date `days` before today, as ISO text.
 pub fn days_ago(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()

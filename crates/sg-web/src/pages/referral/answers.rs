@@ -19,11 +19,17 @@ pub(super) fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<Fi
         "about" => {
             d.jurisdiction = form.get("jurisdiction");
             d.age = form.get("age");
+            d.age_then = form.get("age_then");
             if Jurisdiction::from_code(&d.jurisdiction).is_none() {
                 errors.push(err("jurisdiction", &crate::i18n::tr("referral.error.jurisdiction")));
             }
             if AgeAtExploitation::from_code(&d.age).is_none() {
                 errors.push(err("age", &crate::i18n::tr("referral.error.age")));
+            } else if d.is_adult() && AgeAtExploitation::from_code(&d.age_then).is_none() {
+                errors.push(err("age_then", &crate::i18n::tr("referral.error.age_then")));
+            }
+            if !d.is_adult() {
+                d.age_then.clear();
             }
             if !d.is_adult() {
                 d.consent.clear();

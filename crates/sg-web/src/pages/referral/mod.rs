@@ -36,7 +36,10 @@ pub(crate) struct Draft {
     /// Idempotency key for the submission, so a double click makes one case.
     key: String,
     jurisdiction: String,
+    /// Age now: `adult`, `child` or `unknown` (not sure).
     age: String,
+    /// For an adult now, age during the exploitation: `adult`, `child` or `unknown`.
+    age_then: String,
     consent: String,
     gender: String,
     nationality: String,
@@ -60,6 +63,12 @@ pub(crate) struct Draft {
 impl Draft {
     fn is_adult(&self) -> bool {
         self.age == "adult"
+    }
+    /// The age during the exploitation: asked of an adult; a child now was a child then, and
+    /// "not sure" now is not sure then.
+    fn age_at_exploitation(&self) -> Option<sg_domain::AgeGroup> {
+        let code = if self.is_adult() { &self.age_then } else { &self.age };
+        sg_domain::AgeGroup::from_code(code)
     }
     /// A Duty to Notify report: an adult who does not consent.
     fn is_dtn(&self) -> bool {
@@ -156,6 +165,7 @@ pub(crate) struct StepPage {
     d: Draft,
     jurisdictions: Vec<(&'static str, &'static str)>,
     ages: Vec<(&'static str, &'static str)>,
+    ages_then: Vec<(&'static str, &'static str)>,
     consents: Vec<(&'static str, &'static str)>,
     genders: Vec<(&'static str, &'static str)>,
     locations: Vec<(&'static str, &'static str)>,
@@ -182,6 +192,7 @@ impl StepPage {
         let selected = match field {
             "jurisdiction" => &d.jurisdiction,
             "age" => &d.age,
+            "age_then" => &d.age_then,
             "consent" => &d.consent,
             "gender" => &d.gender,
             "location" => &d.location,
@@ -246,6 +257,11 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         back: d.previous_before(step).map(|s| format!("/referrals/new/{s}")).unwrap_or_else(|| "/cases".into()),
         jurisdictions: coded::<Jurisdiction>(),
         ages: vec![("adult", "No, they are 18 or over"), ("child", "Yes, they are under 18"), ("unknown", "Not sure")],
+        ages_then: vec![
+            ("child", "Yes, they were under 18 at some time during it"),
+            ("adult", "No, they were 18 or over throughout"),
+            ("unknown", "Not sure"),
+        ],
         consents: vec![
             ("yes", "Yes, they consent to being referred to the NRM"),
             ("no", "No, they do not consent (send an anonymous Duty to Notify report)"),

@@ -27,7 +27,8 @@ pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
     let dob = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year)?;
     Ok(ReferralInput {
         jurisdiction: Jurisdiction::from_code(&d.jurisdiction),
-        age_at_exploitation: AgeAtExploitation::from_code(&d.age),
+        age_at_exploitation: d.age_at_exploitation(),
+        age_now: AgeAtExploitation::from_code(&d.age),
         consent_to_referral: (d.is_adult()).then(|| d.consent == "yes"),
         gender: Gender::from_code(&d.gender),
         nationalities: Some(nationalities),
@@ -60,7 +61,7 @@ fn context_of(d: &Draft) -> AccountContext {
 /// Which page asks for each field, for the error summary's links.
 fn step_of(field: &str) -> &'static str {
     match field.split('.').next().unwrap_or(field) {
-        "jurisdiction" | "age_at_exploitation" => "about",
+        "jurisdiction" | "age_at_exploitation" | "age_now" => "about",
         "consent_to_referral" => "consent",
         "gender" | "nationalities" => "person",
         "exploitation_types" | "exploitation_location" => "exploitation",
@@ -128,9 +129,13 @@ pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) ->
         tr("referral.about.title"),
         vec![
             (tr("check.where_referral"), label_of::<Jurisdiction>("jurisdiction", &d.jurisdiction)),
-            (tr("cases.age"), label_of::<AgeAtExploitation>("age", &d.age)),
+            (tr("referral.about.age"), label_of::<AgeAtExploitation>("referral.choice.age", &d.age)),
         ],
     )];
+    if d.is_adult() {
+        let then = label_of::<AgeAtExploitation>("referral.choice.age_then", &d.age_then);
+        sections[0].2.push((tr("referral.about.age_then"), then));
+    }
     if d.is_adult() {
         let consent = if d.consent == "yes" { tr("check.consents") } else { tr("check.does_not_consent") };
         sections.push(("consent", tr("referral.consent.title"), vec![(tr("referral.consent.title"), consent)]));
