@@ -86,6 +86,14 @@ pub enum ActionInput {
         #[serde(default)]
         notified: Vec<sg_domain::Notified>,
     },
+    /// Determine that the person's protections cease (NABA s63): public order or bad faith.
+    Disqualify {
+        ground: sg_domain::DisqualificationGround,
+        /// A separate re-trafficking risk assessment was made first (required from January 2024).
+        #[serde(default)]
+        retrafficking_risk_assessed: bool,
+        reasons: String,
+    },
     /// Doubt the age the case gives, saying why: the person is treated as a child until assessed.
     DisputeAge { reason: String },
     /// Record an age assessment: who made it and whether it found an adult or a child.
@@ -128,6 +136,9 @@ impl ActionRequest {
             A::Suspend { reason, notified } => C::Suspend { reason, notified },
             A::Resume { reason, notified } => C::Resume { reason, notified },
             A::DisputeAge { reason } => C::DisputeAge { reason },
+            A::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
+                C::Disqualify { ground, retrafficking_risk_assessed, reasons }
+            }
             A::RecordAgeAssessment { assessed_by, outcome } => C::RecordAgeAssessment { assessed_by, outcome },
             A::RecordEighteenthBirthday => C::RecordEighteenthBirthday,
             A::RequestReconsideration { question, grounds, exceptional_circumstances, .. } => {
@@ -175,7 +186,8 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         C::EndGuardianAssignment { reason } => ("reason", reason, MAX_REASON_CHARS),
         C::DecideReasonableGrounds { reasons, .. }
         | C::DecideConclusiveGrounds { reasons, .. }
-        | C::DecideReconsideration { reasons, .. } => ("reasons", reasons, MAX_REASON_CHARS),
+        | C::DecideReconsideration { reasons, .. }
+        | C::Disqualify { reasons, .. } => ("reasons", reasons, MAX_REASON_CHARS),
         C::EnterSupport { provider, .. } => ("provider", provider, MAX_ORG_NAME_CHARS),
         C::AssignGuardian { guardian, .. } => ("guardian", guardian, MAX_ORG_NAME_CHARS),
         C::InstructLegalAdviser { name, .. } | C::EndLegalAdviserInstruction { name, .. } => {

@@ -66,6 +66,11 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::Suspend => vec![CaseCommand::Suspend { reason: text(), notified: vec![] }],
         K::Resume => vec![CaseCommand::Resume { reason: text(), notified: vec![] }],
         K::DisputeAge => vec![CaseCommand::DisputeAge { reason: text() }],
+        K::Disqualify => vec![CaseCommand::Disqualify {
+            ground: sg_domain::DisqualificationGround::PublicOrder,
+            retrafficking_risk_assessed: true,
+            reasons: text(),
+        }],
         K::RecordAgeAssessment => vec![CaseCommand::RecordAgeAssessment {
             assessed_by: sg_domain::AgeAssessor::LocalAuthority,
             outcome: sg_domain::AgeGroup::Adult,

@@ -44,6 +44,8 @@ pub struct CaseView {
     pub in_support_with: Option<String>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// The ground and day of a public order or bad faith disqualification, once made.
+    pub disqualified: Option<(sg_domain::DisqualificationGround, Date)>,
     /// The person's age group now (as referred, assessed, or after their 18th birthday).
     pub age_now: sg_domain::AgeGroup,
     /// Since when the person's age is disputed, until assessed: treated as a child meanwhile.
@@ -122,6 +124,7 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
         pending_reconsideration: state.pending_reconsideration,
         in_support_with: state.in_support_with,
         suspended_since: state.suspended_since,
+        disqualified: state.disqualified,
         age_now: state.age_now,
         age_disputed_since: state.age_disputed_since,
         permission_to_stay: state.permission_to_stay,

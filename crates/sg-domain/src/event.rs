@@ -46,6 +46,16 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// The ground of a public order or bad faith disqualification (NABA 2022 s63).
+    pub enum DisqualificationGround {
+        /// The person is a threat to public order (s63(3) lists what counts).
+        PublicOrder = ("public-order", "Threat to public order"),
+        /// The person claimed to be a victim in bad faith.
+        BadFaith = ("bad-faith", "Claimed to be a victim in bad faith"),
+    }
+}
+
+coded_enum! {
     /// Why a case exists without consent, or with it.
     pub enum ReferralBasis {
         /// An adult gave informed consent to enter the NRM.
@@ -212,6 +222,19 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         notified: Vec<Notified>,
     },
+    /// The competent authority determined that the protections of a person with a positive
+    /// reasonable-grounds decision cease (NABA 2022 s63): the bar on removal during the
+    /// recovery period and the duty to grant permission to stay no longer apply.
+    Disqualified {
+        /// Public order or bad faith.
+        ground: DisqualificationGround,
+        /// A separate assessment of the risk of re-trafficking was made first (required by the
+        /// policy revised in January 2024).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        retrafficking_risk_assessed: bool,
+        /// The written reasons (sealed like reasons).
+        reasons: String,
+    },
     /// Someone doubted the age the case gives (a person referred as an adult who may be a
     /// child, or the reverse): the person is treated as a child until their age is assessed
     /// (MSA 2015 s51).
@@ -258,6 +281,7 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
             Self::Suspended { .. } => "suspended",
             Self::Resumed { .. } => "resumed",
+            Self::Disqualified { .. } => "disqualified",
             Self::AgeDisputed { .. } => "age-disputed",
             Self::AgeAssessed { .. } => "age-assessed",
             Self::TurnedEighteen => "turned-eighteen",
@@ -270,7 +294,8 @@ impl CaseEvent {
         let text = match self {
             Self::ReasonableGroundsDecided { reasons, .. }
             | Self::ConclusiveGroundsDecided { reasons, .. }
-            | Self::ReconsiderationDecided { reasons, .. } => reasons,
+            | Self::ReconsiderationDecided { reasons, .. }
+            | Self::Disqualified { reasons, .. } => reasons,
             Self::ReconsiderationRequested { grounds, .. } => grounds,
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
@@ -290,7 +315,8 @@ impl CaseEvent {
         match self {
             Self::ReasonableGroundsDecided { reasons, .. }
             | Self::ConclusiveGroundsDecided { reasons, .. }
-            | Self::ReconsiderationDecided { reasons, .. } => Some(reasons),
+            | Self::ReconsiderationDecided { reasons, .. }
+            | Self::Disqualified { reasons, .. } => Some(reasons),
             Self::ReconsiderationRequested { grounds, .. } => Some(grounds),
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
@@ -341,6 +367,9 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Suspended { .. } => "Consideration suspended: the person is missing".into(),
             Self::Resumed { .. } => "Consideration resumed".into(),
+            Self::Disqualified { ground, .. } => {
+                format!("Protections ceased: disqualified ({})", ground.label().to_lowercase())
+            }
             Self::AgeDisputed { .. } => "Age disputed: treated as a child until assessed".into(),
             Self::AgeAssessed { assessed_by, outcome } => {
                 format!("Age assessed by {}: {}", assessed_by.label().to_lowercase(), outcome.label().to_lowercase())

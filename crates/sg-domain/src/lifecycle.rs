@@ -17,8 +17,8 @@ mod decide;
 mod invariants;
 
 use crate::{
-    coded_enum, AgeAssessor, AgeGroup, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome, Notified, OrgId,
-    Question, ReconsiderationOutcome,
+    coded_enum, AgeAssessor, AgeGroup, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome,
+    DisqualificationGround, Notified, OrgId, Question, ReconsiderationOutcome,
 };
 
 coded_enum! {
@@ -106,6 +106,8 @@ pub struct CaseState {
     pub converted_on: Option<Date>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// The ground and day of a public order or bad faith disqualification, once made.
+    pub disqualified: Option<(DisqualificationGround, Date)>,
     /// The person's age group now: as referred, then as assessed or after their 18th birthday.
     pub age_now: AgeGroup,
     /// Since when the person's age is disputed, until it is assessed.
@@ -165,6 +167,9 @@ pub enum CaseCommand {
     Suspend { reason: String, notified: Vec<Notified> },
     /// Resume consideration of a suspended case, saying who was told.
     Resume { reason: String, notified: Vec<Notified> },
+    /// Determine that a person's protections cease on a public order or bad faith ground
+    /// (NABA 2022 s63), saying whether the risk of re-trafficking was assessed first.
+    Disqualify { ground: DisqualificationGround, retrafficking_risk_assessed: bool, reasons: String },
     /// Doubt the person's age, saying why: they are treated as a child until it is assessed.
     DisputeAge { reason: String },
     /// Record an age assessment's outcome (adult or child) and who made it.
@@ -196,6 +201,7 @@ coded_enum! {
         ConvertToReferral = ("convert-to-referral", "Convert a Duty to Notify report into a referral"),
         Suspend = ("suspend", "Suspend consideration: the person is missing"),
         Resume = ("resume", "Resume consideration"),
+        Disqualify = ("disqualify", "Disqualify: protections cease (public order or bad faith)"),
         DisputeAge = ("dispute-age", "Dispute the person's age"),
         RecordAgeAssessment = ("record-age-assessment", "Record an age assessment"),
         RecordEighteenthBirthday = ("record-eighteenth-birthday", "Record that the person turned 18"),
@@ -225,6 +231,7 @@ impl CaseCommand {
             C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
             C::Suspend { .. } => K::Suspend,
             C::Resume { .. } => K::Resume,
+            C::Disqualify { .. } => K::Disqualify,
             C::DisputeAge { .. } => K::DisputeAge,
             C::RecordAgeAssessment { .. } => K::RecordAgeAssessment,
             C::RecordEighteenthBirthday => K::RecordEighteenthBirthday,
@@ -291,6 +298,7 @@ impl CaseState {
             withdrawn_on: None,
             converted_on: None,
             suspended_since: None,
+            disqualified: None,
             age_now,
             age_disputed_since: None,
             guardian: None,
@@ -375,6 +383,7 @@ impl CaseState {
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
+            CaseEvent::Disqualified { ground, .. } => self.disqualified = Some((*ground, on)),
             CaseEvent::AgeDisputed { .. } => self.age_disputed_since = Some(on),
             CaseEvent::AgeAssessed { outcome, .. } => {
                 self.age_now = *outcome;

@@ -41,6 +41,11 @@ coded_enum! {
         AdviserNotInstructed = ("not_yet.adviser_not_instructed", "this legal adviser is not instructed on the case"),
         Suspended = ("not_yet.suspended", "consideration of the case is suspended; resume it first"),
         NotSuspended = ("not_yet.not_suspended", "consideration of the case is not suspended"),
+        DisqualifyNeedsPositiveRg = (
+            "not_yet.disqualify_needs_positive_rg",
+            "only a person with a positive reasonable grounds decision has protections that a disqualification ends"
+        ),
+        AlreadyDisqualified = ("not_yet.already_disqualified", "the person has already been disqualified"),
         AgeAlreadyDisputed = ("not_yet.age_already_disputed", "the person's age is already disputed and awaits an assessment"),
         AgeNotInDoubt = (
             "not_yet.age_not_in_doubt",

@@ -71,6 +71,11 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         (age(), prop_oneof![Just(sg_domain::AgeAssessor::LocalAuthority), Just(sg_domain::AgeAssessor::Court)])
             .prop_map(|(outcome, assessed_by)| CaseCommand::RecordAgeAssessment { assessed_by, outcome }),
         Just(CaseCommand::RecordEighteenthBirthday),
+        any::<bool>().prop_map(|retrafficking_risk_assessed| CaseCommand::Disqualify {
+            ground: sg_domain::DisqualificationGround::BadFaith,
+            retrafficking_risk_assessed,
+            reasons: "reasons given".into(),
+        }),
     ]
 }
 

@@ -161,6 +161,20 @@ pub fn check_command(
                 None => Ok(()),
             }
         }
+        CaseCommand::Disqualify { retrafficking_risk_assessed, .. } => {
+            let Some(r) = rules.get(p::PUBLIC_ORDER_DISQUALIFICATION, on) else { return Ok(()) };
+            let message = match r.version.value.to_string().trim_matches('"') {
+                "none" => format!("no one could be disqualified on {on}: public order and bad faith disqualification began on 30 January 2023 (NABA s63)"),
+                "withdrawn_pending_revision" => format!(
+                    "no one could be disqualified on {on}: the public order disqualification policy was withdrawn after interim relief on 26 July 2023, until its revision"
+                ),
+                "discretionary_with_retrafficking_risk_assessment" if !retrafficking_risk_assessed => {
+                    "a disqualification needs a separate assessment of the risk of re-trafficking first (the policy revised in January 2024); make it, then record that it was made".to_string()
+                }
+                _ => return Ok(()),
+            };
+            Err(refuse(rules, &r, message))
+        }
         CaseCommand::RecordAgeAssessment { assessed_by: AgeAssessor::NationalAgeAssessmentBoard, .. } => {
             match rules.get(p::AGE_ASSESSMENT_NAAB, on) {
                 Some(r) if !rules.flag(p::AGE_ASSESSMENT_NAAB, on) => Err(refuse(

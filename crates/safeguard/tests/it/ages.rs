@@ -151,6 +151,18 @@ async fn a_disputed_age_is_a_childs_until_assessed_and_the_18th_birthday_makes_i
     assert!(kinds.ends_with(&["turned-eighteen", "guardian-assignment-ended"]), "{kinds:?}");
     let (status, err) = t.act(&sca, id, &json!({"action": "record-eighteenth-birthday"})).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.not_a_child"));
+
+    // The case page words each step.
+    let mut page = common::browser::Browser::with_code(&t, "Hope NGO", Role::FirstResponder, "fr-page").await;
+    let (_, _, html) = page.get(&format!("/cases/{id}")).await;
+    for words in [
+        "Age disputed: treated as a child until assessed",
+        "Age assessment (A local authority): a child",
+        "Turned 18: an adult’s case from this day",
+        "Age now</dt>",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
 }
 
 #[tokio::test]

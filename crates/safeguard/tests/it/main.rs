@@ -23,6 +23,7 @@ mod database_faults;
 mod deploy_example;
 mod disk;
 mod disk_cli;
+mod disqualification;
 mod emergency_access;
 mod error_codes;
 mod faults;

@@ -33,7 +33,10 @@ impl CaseState {
             }
             _ if is_dtn => Err(TransitionError::DutyToNotify),
             // No decision is made about a person while they are missing.
-            C::DecideReasonableGrounds { .. } | C::DecideConclusiveGrounds { .. } | C::DecideReconsideration { .. }
+            C::DecideReasonableGrounds { .. }
+            | C::DecideConclusiveGrounds { .. }
+            | C::DecideReconsideration { .. }
+            | C::Disqualify { .. }
                 if self.suspended_since.is_some() =>
             {
                 Err(TransitionError::NotYet(NotYet::Suspended))
@@ -202,6 +205,17 @@ impl CaseState {
                     return Err(TransitionError::NotYet(NotYet::AdviserNotInstructed));
                 }
                 one(CaseEvent::LegalAdviserInstructionEnded { org: *org })
+            }
+            C::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
+                if self.reasonable_grounds.map(|d| d.outcome) != Some(DecisionOutcome::Positive) {
+                    return Err(TransitionError::NotYet(NotYet::DisqualifyNeedsPositiveRg));
+                }
+                if self.disqualified.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::AlreadyDisqualified));
+                }
+                require_text(reasons, "reasons")?;
+                let (ground, retrafficking_risk_assessed) = (*ground, *retrafficking_risk_assessed);
+                one(CaseEvent::Disqualified { ground, retrafficking_risk_assessed, reasons: reasons.clone() })
             }
             C::DisputeAge { reason } => {
                 if self.age_disputed_since.is_some() {

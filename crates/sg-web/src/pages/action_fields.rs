@@ -4,7 +4,8 @@
 
 use sg_app::case_actions::ActionKind;
 use sg_domain::{
-    AgeAssessor, AgeGroup, CaseCommand, Coded, CompetentAuthority, Notified, Question, ReconsiderationOutcome,
+    AgeAssessor, AgeGroup, CaseCommand, Coded, CompetentAuthority, DisqualificationGround, Notified, Question,
+    ReconsiderationOutcome,
 };
 
 use super::FieldMessage;
@@ -37,6 +38,7 @@ const PERMISSION: &[&str] = &["granted", "refused"];
 const AUTHORITIES: &[&str] = &["sca", "ieca"];
 const ASSESSORS: &[&str] = &["local-authority", "naab", "hsc-trust", "court"];
 const ASSESSED_AGES: &[&str] = &["adult", "child"];
+const GROUNDS: &[&str] = &["public-order", "bad-faith"];
 /// Suspending and resuming ask the same: why, and who was told (`notified_{code}`, one
 /// checkbox per `sg_domain::Notified`, dashes as underscores).
 const SUSPENSION: &[Field] = &[
@@ -82,6 +84,11 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::Suspend => SUSPENSION,
         A::Resume => SUSPENSION,
         A::DisputeAge => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::Disqualify => &[
+            Field { name: "ground", kind: Radios(GROUNDS), required: true },
+            Field { name: "retrafficking_risk_assessed", kind: Checkbox, required: false },
+            Field { name: "reasons", kind: Textarea, required: true },
+        ],
         A::RecordAgeAssessment => &[
             Field { name: "assessed_by", kind: Radios(ASSESSORS), required: true },
             Field { name: "assessed_age", kind: Radios(ASSESSED_AGES), required: true },
@@ -171,6 +178,11 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
         }
         A::Withdraw => Some(CaseCommand::Withdraw { reason: text("reason") }),
         A::DisputeAge => Some(CaseCommand::DisputeAge { reason: text("reason") }),
+        A::Disqualify => DisqualificationGround::from_code(&text("ground")).map(|ground| CaseCommand::Disqualify {
+            ground,
+            retrafficking_risk_assessed: !text("retrafficking_risk_assessed").is_empty(),
+            reasons: text("reasons"),
+        }),
         A::RecordAgeAssessment => AgeAssessor::from_code(&text("assessed_by"))
             .zip(AgeGroup::from_code(&text("assessed_age")))
             .map(|(assessed_by, outcome)| CaseCommand::RecordAgeAssessment { assessed_by, outcome }),

@@ -70,6 +70,14 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             &key(&format!(".{}", outcome.code())),
             &[("by", &coded_label("act.choice.assessed_by", assessed_by.code(), assessed_by.label()))],
         ),
+        E::Disqualified { ground, retrafficking_risk_assessed, .. } => {
+            let done = trf(&key(""), &[("ground", &coded_label("act.choice.ground", ground.code(), ground.label()))]);
+            if *retrafficking_risk_assessed {
+                format!("{done}. {}", tr("act.event.risk-assessed"))
+            } else {
+                done
+            }
+        }
         E::DutyToNotifyReceived { .. }
         | E::AgeDisputed { .. }
         | E::TurnedEighteen
@@ -109,6 +117,11 @@ pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
     let mut rows = vec![];
     if let Some(provider) = &c.in_support_with {
         rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some((ground, on)) = c.disqualified {
+        let ground = coded_label("act.choice.ground", ground.code(), ground.label());
+        let text = trf("act.fact.disqualified_on", &[("ground", &ground), ("date", &on.to_string())]);
+        rows.push((tr("act.fact.disqualified"), text));
     }
     if let Some(since) = c.age_disputed_since {
         rows.push((tr("act.fact.age"), trf("act.fact.age_disputed", &[("date", &since.to_string())])));
