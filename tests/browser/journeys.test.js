@@ -11,11 +11,13 @@ let server;
 let browser;
 let ngoToken;
 let dmToken;
+let reviewerToken;
 before(async () => {
   server = await startServer();
   browser = await launch();
   ngoToken = server.token('Hope NGO', 'first-responder', 'api-fr');
   dmToken = server.token('Single Competent Authority', 'decision-maker', 'api-dm');
+  reviewerToken = server.token('Single Competent Authority', 'decision-maker', 'api-reviewer');
 });
 after(async () => {
   await browser?.close();
@@ -125,6 +127,8 @@ test('a legal adviser asks for a negative decision to be reconsidered and the de
   await act(dmToken, caseId, {
     action: 'decide-reasonable-grounds', outcome: 'negative', reasons: 'No indicators found.', date: isoDaysAgo(10),
   });
+  // A negative decision is served once a second decision maker agrees it.
+  await act(reviewerToken, caseId, { action: 'review-negative-decision', agreed: true, date: isoDaysAgo(10) });
   const adviser = await signUp(browser, server, 'Law Centre', 'legal-adviser', 'lee');
   // The person chose this legal adviser: until their caseworker records it, the adviser sees nothing.
   assert.equal((await go(adviser, `/cases/${caseId}`)).status(), 404);

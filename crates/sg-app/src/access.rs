@@ -296,7 +296,7 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
                     )
             }
             C::RecordAgeAssessment { .. } => referrer || user.role == Role::DecisionMaker,
-            C::Disqualify { .. } => user.role == Role::DecisionMaker,
+            C::Disqualify { .. } | C::ReviewNegativeDecision { .. } => user.role == Role::DecisionMaker,
             C::RecordEighteenthBirthday => {
                 referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider | Role::Guardian)
             }

@@ -86,6 +86,13 @@ pub enum ActionInput {
         #[serde(default)]
         notified: Vec<sg_domain::Notified>,
     },
+    /// Review a negative decision held for review: agree (it is served) or return it, with
+    /// comments (required when returning).
+    ReviewNegativeDecision {
+        agreed: bool,
+        #[serde(default)]
+        reasons: String,
+    },
     /// Determine that the person's protections cease (NABA s63): public order or bad faith.
     Disqualify {
         ground: sg_domain::DisqualificationGround,
@@ -136,6 +143,7 @@ impl ActionRequest {
             A::Suspend { reason, notified } => C::Suspend { reason, notified },
             A::Resume { reason, notified } => C::Resume { reason, notified },
             A::DisputeAge { reason } => C::DisputeAge { reason },
+            A::ReviewNegativeDecision { agreed, reasons } => C::ReviewNegativeDecision { agreed, reasons },
             A::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
                 C::Disqualify { ground, retrafficking_risk_assessed, reasons }
             }
@@ -187,7 +195,8 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         C::DecideReasonableGrounds { reasons, .. }
         | C::DecideConclusiveGrounds { reasons, .. }
         | C::DecideReconsideration { reasons, .. }
-        | C::Disqualify { reasons, .. } => ("reasons", reasons, MAX_REASON_CHARS),
+        | C::Disqualify { reasons, .. }
+        | C::ReviewNegativeDecision { reasons, .. } => ("reasons", reasons, MAX_REASON_CHARS),
         C::EnterSupport { provider, .. } => ("provider", provider, MAX_ORG_NAME_CHARS),
         C::AssignGuardian { guardian, .. } => ("guardian", guardian, MAX_ORG_NAME_CHARS),
         C::InstructLegalAdviser { name, .. } | C::EndLegalAdviserInstruction { name, .. } => {

@@ -66,6 +66,7 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::Suspend => vec![CaseCommand::Suspend { reason: text(), notified: vec![] }],
         K::Resume => vec![CaseCommand::Resume { reason: text(), notified: vec![] }],
         K::DisputeAge => vec![CaseCommand::DisputeAge { reason: text() }],
+        K::ReviewNegativeDecision => vec![CaseCommand::ReviewNegativeDecision { agreed: true, reasons: text() }],
         K::Disqualify => vec![CaseCommand::Disqualify {
             ground: sg_domain::DisqualificationGround::PublicOrder,
             retrafficking_risk_assessed: true,

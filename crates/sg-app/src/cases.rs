@@ -44,6 +44,8 @@ pub struct CaseView {
     pub in_support_with: Option<String>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// A negative decision held for review: which, since when, and who reviews it.
+    pub awaiting_review: Option<(sg_domain::Question, Date, sg_domain::NegativeReview)>,
     /// The ground and day of a public order or bad faith disqualification, once made.
     pub disqualified: Option<(sg_domain::DisqualificationGround, Date)>,
     /// The person's age group now (as referred, assessed, or after their 18th birthday).
@@ -124,6 +126,7 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
         pending_reconsideration: state.pending_reconsideration,
         in_support_with: state.in_support_with,
         suspended_since: state.suspended_since,
+        awaiting_review: state.awaiting_review,
         disqualified: state.disqualified,
         age_now: state.age_now,
         age_disputed_since: state.age_disputed_since,
@@ -325,6 +328,9 @@ impl App {
             self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, detail).await?;
             return Err(refused);
         }
+        if let CaseCommand::ReviewNegativeDecision { .. } = command {
+            check_second_reviewer(user, &record)?;
+        }
         let command = self.resolve_orgs(user, &record, command).await?;
         let handover = Handover { rule_facts: facts, ..Handover::default() };
         self.commit_change(Some(user), &record, command, on, expected_version, person, handover).await
@@ -359,6 +365,11 @@ impl App {
         let rules = sg_rules::official(state.facts.jurisdiction).map_err(|e| AppError::Internal(e.to_string()))?;
         sg_rules::check_command(rules, &state, &command, on, handover.rule_facts).map_err(AppError::Rule)?;
         let mut events = state.decide(&command, on, today)?;
+        if matches!(command, CaseCommand::DecideReasonableGrounds { .. } | CaseCommand::DecideConclusiveGrounds { .. })
+        {
+            // A negative decision the rules hold for review waits for it.
+            sg_rules::hold_for_review(rules, &mut events);
+        }
         stamp_legal_tests(rules, &mut events);
         if matches!(command, CaseCommand::ConvertToReferral { .. }) {
             // A converted report is routed at once, as a new referral would be.
@@ -424,6 +435,25 @@ impl App {
         // out of their sight (a decision maker re-routing it to another authority).
         let record = self.case_record(id).await?.ok_or(AppError::NotFound)?;
         view_of(record, today)
+    }
+}
+
+/// A second caseworker's review is someone else's than the one who wrote the decision (a
+/// panel's view may be recorded by anyone of the authority).
+fn check_second_reviewer(user: &User, record: &CaseRecord) -> Result<(), AppError> {
+    use sg_domain::CaseEvent as E;
+    let proposal = record.events.iter().rev().find(|e| matches!(e.event.event, E::NegativeDecisionProposed { .. }));
+    match proposal {
+        Some(p)
+            if p.actor == Some(user.id)
+                && matches!(
+                    p.event.event,
+                    E::NegativeDecisionProposed { review: sg_domain::NegativeReview::SecondCaseworker, .. }
+                ) =>
+        {
+            Err(AppError::Forbidden(Refusal::ReviewOwnDecision))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -50,6 +50,8 @@ pub enum Refusal {
     CannotAdminister(Role),
     /// The one who recorded a consent cannot countersign it.
     CountersignSelf,
+    /// The decision maker who wrote a negative decision asked to be its second reviewer.
+    ReviewOwnDecision,
     /// A countersignature from outside the recording organisation.
     CountersignOtherOrg,
     /// Only the police ask for emergency access.
@@ -80,6 +82,7 @@ impl Refusal {
         Self::RoleCannotRefer,
         Self::CannotAdminister(Role::Police),
         Self::CountersignSelf,
+        Self::ReviewOwnDecision,
         Self::CountersignOtherOrg,
         Self::EmergencyRequest,
         Self::EmergencyDecide,
@@ -107,6 +110,7 @@ impl Refusal {
             Self::RoleCannotRefer => "refusal.role_cannot_refer",
             Self::CannotAdminister(_) => "refusal.cannot_administer",
             Self::CountersignSelf => "refusal.countersign_self",
+            Self::ReviewOwnDecision => "refusal.review_own_decision",
             Self::CountersignOtherOrg => "refusal.countersign_other_org",
             Self::EmergencyRequest => "refusal.emergency_request",
             Self::EmergencyDecide => "refusal.emergency_decide",
@@ -165,6 +169,9 @@ impl std::fmt::Display for Refusal {
             Self::RoleCannotRefer => f.write_str("your role cannot make referrals"),
             Self::CannotAdminister(_) => write!(f, "a {role} cannot administer the system"),
             Self::CountersignSelf => f.write_str("a second person countersigns, not the one who recorded the consent"),
+            Self::ReviewOwnDecision => {
+                f.write_str("a second caseworker or manager reviews a negative decision, not the one who wrote it")
+            }
             Self::CountersignOtherOrg => {
                 f.write_str("only a colleague of the organisation that recorded it countersigns")
             }

@@ -46,6 +46,20 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Who reviews a negative decision before it is served, as the rules in force require
+    /// (`review.negative_decisions`).
+    pub enum NegativeReview {
+        /// A Multi-Agency Assurance Panel (negative conclusive grounds decisions, April 2019 to
+        /// December 2022).
+        MultiAgencyAssurancePanel = ("multi-agency-assurance-panel", "A Multi-Agency Assurance Panel"),
+        /// A second caseworker or a manager (every negative decision, from December 2022).
+        SecondCaseworker = ("second-caseworker", "A second caseworker or manager"),
+        /// An independent multi-agency panel (a proposal's rule).
+        IndependentPanel = ("independent-panel", "An independent multi-agency panel"),
+    }
+}
+
+coded_enum! {
     /// The ground of a public order or bad faith disqualification (NABA 2022 s63).
     pub enum DisqualificationGround {
         /// The person is a threat to public order (s63(3) lists what counts).
@@ -222,6 +236,29 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         notified: Vec<Notified>,
     },
+    /// A decision maker wrote a negative decision that the rules hold until it is reviewed:
+    /// it is not served, and the case waits, until the review agrees.
+    NegativeDecisionProposed {
+        /// Which decision.
+        question: Question,
+        /// The decision maker's written reasons (sealed like reasons).
+        reasons: String,
+        /// Who must review it.
+        review: NegativeReview,
+    },
+    /// The review of a proposed negative decision: agreed (the decision is served, in the
+    /// event that follows) or returned to the decision maker to decide again.
+    NegativeDecisionReviewed {
+        /// Which decision.
+        question: Question,
+        /// Who reviewed it.
+        review: NegativeReview,
+        /// Whether the review agreed with the negative decision.
+        agreed: bool,
+        /// The reviewer's comments (sealed like reasons).
+        #[serde(default)]
+        reasons: String,
+    },
     /// The competent authority determined that the protections of a person with a positive
     /// reasonable-grounds decision cease (NABA 2022 s63): the bar on removal during the
     /// recovery period and the duty to grant permission to stay no longer apply.
@@ -281,6 +318,8 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
             Self::Suspended { .. } => "suspended",
             Self::Resumed { .. } => "resumed",
+            Self::NegativeDecisionProposed { .. } => "negative-decision-proposed",
+            Self::NegativeDecisionReviewed { .. } => "negative-decision-reviewed",
             Self::Disqualified { .. } => "disqualified",
             Self::AgeDisputed { .. } => "age-disputed",
             Self::AgeAssessed { .. } => "age-assessed",
@@ -295,7 +334,9 @@ impl CaseEvent {
             Self::ReasonableGroundsDecided { reasons, .. }
             | Self::ConclusiveGroundsDecided { reasons, .. }
             | Self::ReconsiderationDecided { reasons, .. }
-            | Self::Disqualified { reasons, .. } => reasons,
+            | Self::Disqualified { reasons, .. }
+            | Self::NegativeDecisionProposed { reasons, .. }
+            | Self::NegativeDecisionReviewed { reasons, .. } => reasons,
             Self::ReconsiderationRequested { grounds, .. } => grounds,
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
@@ -316,7 +357,9 @@ impl CaseEvent {
             Self::ReasonableGroundsDecided { reasons, .. }
             | Self::ConclusiveGroundsDecided { reasons, .. }
             | Self::ReconsiderationDecided { reasons, .. }
-            | Self::Disqualified { reasons, .. } => Some(reasons),
+            | Self::Disqualified { reasons, .. }
+            | Self::NegativeDecisionProposed { reasons, .. }
+            | Self::NegativeDecisionReviewed { reasons, .. } => Some(reasons),
             Self::ReconsiderationRequested { grounds, .. } => Some(grounds),
             Self::RoutedToCompetentAuthority { reason, .. }
             | Self::SupportExited { reason }
@@ -367,6 +410,19 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Suspended { .. } => "Consideration suspended: the person is missing".into(),
             Self::Resumed { .. } => "Consideration resumed".into(),
+            Self::NegativeDecisionProposed { question, review, .. } => format!(
+                "Negative {} decision written: held for review by {}",
+                question.label().to_lowercase(),
+                review.label().to_lowercase()
+            ),
+            Self::NegativeDecisionReviewed { question, agreed, .. } => {
+                let q = question.label().to_lowercase();
+                if *agreed {
+                    format!("Review agreed the negative {q} decision: served")
+                } else {
+                    format!("Review returned the negative {q} decision to be decided again")
+                }
+            }
             Self::Disqualified { ground, .. } => {
                 format!("Protections ceased: disqualified ({})", ground.label().to_lowercase())
             }

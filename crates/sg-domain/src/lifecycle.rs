@@ -18,7 +18,7 @@ mod invariants;
 
 use crate::{
     coded_enum, AgeAssessor, AgeGroup, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome,
-    DisqualificationGround, Notified, OrgId, Question, ReconsiderationOutcome,
+    DisqualificationGround, NegativeReview, Notified, OrgId, Question, ReconsiderationOutcome,
 };
 
 coded_enum! {
@@ -106,6 +106,9 @@ pub struct CaseState {
     pub converted_on: Option<Date>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// A negative decision written and held for the review the rules require: which, since
+    /// when, and who reviews it.
+    pub awaiting_review: Option<(Question, Date, NegativeReview)>,
     /// The ground and day of a public order or bad faith disqualification, once made.
     pub disqualified: Option<(DisqualificationGround, Date)>,
     /// The person's age group now: as referred, then as assessed or after their 18th birthday.
@@ -167,6 +170,9 @@ pub enum CaseCommand {
     Suspend { reason: String, notified: Vec<Notified> },
     /// Resume consideration of a suspended case, saying who was told.
     Resume { reason: String, notified: Vec<Notified> },
+    /// Review a negative decision held for review: agree (it is served on this day) or return
+    /// it to be decided again, with comments (required when returning).
+    ReviewNegativeDecision { agreed: bool, reasons: String },
     /// Determine that a person's protections cease on a public order or bad faith ground
     /// (NABA 2022 s63), saying whether the risk of re-trafficking was assessed first.
     Disqualify { ground: DisqualificationGround, retrafficking_risk_assessed: bool, reasons: String },
@@ -201,6 +207,7 @@ coded_enum! {
         ConvertToReferral = ("convert-to-referral", "Convert a Duty to Notify report into a referral"),
         Suspend = ("suspend", "Suspend consideration: the person is missing"),
         Resume = ("resume", "Resume consideration"),
+        ReviewNegativeDecision = ("review-negative-decision", "Review a negative decision before it is served"),
         Disqualify = ("disqualify", "Disqualify: protections cease (public order or bad faith)"),
         DisputeAge = ("dispute-age", "Dispute the person's age"),
         RecordAgeAssessment = ("record-age-assessment", "Record an age assessment"),
@@ -231,6 +238,7 @@ impl CaseCommand {
             C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
             C::Suspend { .. } => K::Suspend,
             C::Resume { .. } => K::Resume,
+            C::ReviewNegativeDecision { .. } => K::ReviewNegativeDecision,
             C::Disqualify { .. } => K::Disqualify,
             C::DisputeAge { .. } => K::DisputeAge,
             C::RecordAgeAssessment { .. } => K::RecordAgeAssessment,
@@ -298,6 +306,7 @@ impl CaseState {
             withdrawn_on: None,
             converted_on: None,
             suspended_since: None,
+            awaiting_review: None,
             disqualified: None,
             age_now,
             age_disputed_since: None,
@@ -383,6 +392,10 @@ impl CaseState {
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
+            CaseEvent::NegativeDecisionProposed { question, review, .. } => {
+                self.awaiting_review = Some((*question, on, *review))
+            }
+            CaseEvent::NegativeDecisionReviewed { .. } => self.awaiting_review = None,
             CaseEvent::Disqualified { ground, .. } => self.disqualified = Some((*ground, on)),
             CaseEvent::AgeDisputed { .. } => self.age_disputed_since = Some(on),
             CaseEvent::AgeAssessed { outcome, .. } => {

@@ -41,6 +41,11 @@ coded_enum! {
         AdviserNotInstructed = ("not_yet.adviser_not_instructed", "this legal adviser is not instructed on the case"),
         Suspended = ("not_yet.suspended", "consideration of the case is suspended; resume it first"),
         NotSuspended = ("not_yet.not_suspended", "consideration of the case is not suspended"),
+        AwaitingReview = (
+            "not_yet.awaiting_review",
+            "a negative decision is waiting for its review; the review agrees it or returns it first"
+        ),
+        NoReviewPending = ("not_yet.no_review_pending", "no negative decision is waiting for a review"),
         DisqualifyNeedsPositiveRg = (
             "not_yet.disqualify_needs_positive_rg",
             "only a person with a positive reasonable grounds decision has protections that a disqualification ends"

@@ -16,6 +16,7 @@ pub mod deadline;
 pub mod diff;
 mod file;
 pub mod params;
+pub mod review;
 mod ruleset;
 pub mod simulate;
 
@@ -24,6 +25,7 @@ use std::sync::OnceLock;
 pub use check::{cg_earliest, check_command, route, CgEarliest, Refusal, RequestFacts};
 pub use deadline::{case_deadlines, deadline, CaseDeadline, DeadlineError, DeadlineKind, Due};
 pub use file::RuleFileError;
+pub use review::{hold_for_review, negative_review};
 pub use ruleset::{InForce, Rule, RuleSet, Source, Value, Version};
 use sg_domain::{Coded, Jurisdiction};
 

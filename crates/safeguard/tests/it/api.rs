@@ -323,7 +323,8 @@ async fn invalid_transitions_are_refused_and_change_nothing() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
 
     let (_, case) = t.get(&dm, &format!("/api/v1/cases/{id}")).await;
-    assert_eq!(case["version"], 3, "refused actions appended events: {case}");
+    // Referral and routing, the negative decision held, its review, and the decision served.
+    assert_eq!(case["version"], 5, "refused actions appended events: {case}");
 
     // Reconsideration overturns the negative decision and starts the recovery period.
     let (status, case) =

@@ -152,7 +152,7 @@ async fn a_legal_adviser_asks_for_reconsideration_and_the_decision_maker_decides
     // The conclusive grounds decision was never made: the domain's refusal, against the field.
     let (_, _, html) = la.post(&ask, &[("question", "conclusive-grounds")]).await;
     assert!(html.contains("That decision has not been made yet"), "{html}");
-    let (_, path, page) = la.post(&ask, &[("question", "reasonable-grounds"), ("version", "4")]).await;
+    let (_, path, page) = la.post(&ask, &[("question", "reasonable-grounds"), ("version", "6")]).await;
     assert_eq!(path, case, "{page}");
     assert!(page.contains("Reconsideration of the reasonable grounds decision requested"), "{page}");
 

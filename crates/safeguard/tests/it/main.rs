@@ -52,6 +52,7 @@ mod rules_api;
 mod rules_cli;
 mod rules_page;
 mod scopes;
+mod second_review;
 mod session_end;
 mod sign_in_code;
 mod statistics;

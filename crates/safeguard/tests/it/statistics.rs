@@ -158,8 +158,8 @@ async fn an_overturned_decision_is_counted_as_the_first_decision_it_was() {
             case
         }
     };
-    act(json!({"action": "decide-reasonable-grounds", "outcome": "negative", "reasons": "r", "date": "2025-03-07"}))
-        .await;
+    let (status, case) = t.decide_on(&dm, &id, "decide-reasonable-grounds", "negative", "2025-03-07").await;
+    assert_eq!(status, StatusCode::OK, "{case}");
     let ask = json!({"action": "request-reconsideration", "question": "reasonable-grounds", "date": "2025-03-10"});
     let (status, _) = t.act(&fr, &id, &ask).await;
     assert_eq!(status, StatusCode::OK);

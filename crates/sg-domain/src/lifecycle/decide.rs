@@ -37,9 +37,46 @@ impl CaseState {
             | C::DecideConclusiveGrounds { .. }
             | C::DecideReconsideration { .. }
             | C::Disqualify { .. }
+            | C::ReviewNegativeDecision { .. }
                 if self.suspended_since.is_some() =>
             {
                 Err(TransitionError::NotYet(NotYet::Suspended))
+            }
+            // A held negative decision is agreed or returned before anything else is decided.
+            C::DecideReasonableGrounds { .. }
+            | C::DecideConclusiveGrounds { .. }
+            | C::Route { .. }
+            | C::Disqualify { .. }
+                if self.awaiting_review.is_some() =>
+            {
+                Err(TransitionError::NotYet(NotYet::AwaitingReview))
+            }
+            C::ReviewNegativeDecision { agreed, reasons } => {
+                let Some((question, _, review)) = self.awaiting_review else {
+                    return Err(TransitionError::NotYet(NotYet::NoReviewPending));
+                };
+                if !agreed {
+                    require_text(reasons, "reasons")?;
+                }
+                let reviewed =
+                    CaseEvent::NegativeDecisionReviewed { question, review, agreed: *agreed, reasons: reasons.clone() };
+                let mut events = vec![DatedEvent { on, event: reviewed }];
+                if *agreed {
+                    // Served today; its reasons are the proposal's, shown with it.
+                    let (outcome, reasons, legal_test) = (DecisionOutcome::Negative, String::new(), String::new());
+                    events.push(DatedEvent {
+                        on,
+                        event: match question {
+                            Question::ReasonableGrounds => {
+                                CaseEvent::ReasonableGroundsDecided { outcome, reasons, legal_test }
+                            }
+                            Question::ConclusiveGrounds => {
+                                CaseEvent::ConclusiveGroundsDecided { outcome, reasons, legal_test }
+                            }
+                        },
+                    });
+                }
+                Ok(events)
             }
             C::Suspend { reason, notified } => {
                 if self.suspended_since.is_some() {

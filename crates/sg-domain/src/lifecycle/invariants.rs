@@ -38,6 +38,15 @@ impl CaseState {
                 return Err("a pending reconsideration of a decision that is not negative".into());
             }
         }
+        if let Some((q, _, _)) = self.awaiting_review {
+            let d = match q {
+                Question::ReasonableGrounds => self.reasonable_grounds,
+                Question::ConclusiveGrounds => self.conclusive_grounds,
+            };
+            if d.is_some() {
+                return Err("a decision held for review that was already made".into());
+            }
+        }
         if self.permission_to_stay != PermissionToStay::NotApplied
             && self.conclusive_grounds.map(|d| d.outcome) != Some(DecisionOutcome::Positive)
         {

@@ -39,6 +39,7 @@ const AUTHORITIES: &[&str] = &["sca", "ieca"];
 const ASSESSORS: &[&str] = &["local-authority", "naab", "hsc-trust", "court"];
 const ASSESSED_AGES: &[&str] = &["adult", "child"];
 const GROUNDS: &[&str] = &["public-order", "bad-faith"];
+const REVIEW: &[&str] = &["agreed", "returned"];
 /// Suspending and resuming ask the same: why, and who was told (`notified_{code}`, one
 /// checkbox per `sg_domain::Notified`, dashes as underscores).
 const SUSPENSION: &[Field] = &[
@@ -84,6 +85,10 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::Suspend => SUSPENSION,
         A::Resume => SUSPENSION,
         A::DisputeAge => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::ReviewNegativeDecision => &[
+            Field { name: "review", kind: Radios(REVIEW), required: true },
+            Field { name: "reasons", kind: Textarea, required: false },
+        ],
         A::Disqualify => &[
             Field { name: "ground", kind: Radios(GROUNDS), required: true },
             Field { name: "retrafficking_risk_assessed", kind: Checkbox, required: false },
@@ -178,6 +183,9 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
         }
         A::Withdraw => Some(CaseCommand::Withdraw { reason: text("reason") }),
         A::DisputeAge => Some(CaseCommand::DisputeAge { reason: text("reason") }),
+        A::ReviewNegativeDecision => {
+            Some(CaseCommand::ReviewNegativeDecision { agreed: text("review") == "agreed", reasons: text("reasons") })
+        }
         A::Disqualify => DisqualificationGround::from_code(&text("ground")).map(|ground| CaseCommand::Disqualify {
             ground,
             retrafficking_risk_assessed: !text("retrafficking_risk_assessed").is_empty(),

@@ -70,6 +70,13 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             &key(&format!(".{}", outcome.code())),
             &[("by", &coded_label("act.choice.assessed_by", assessed_by.code(), assessed_by.label()))],
         ),
+        E::NegativeDecisionProposed { question: q, review, .. } => trf(
+            &key(""),
+            &[("question", &question(*q)), ("review", &coded_label("act.review_by", review.code(), review.label()))],
+        ),
+        E::NegativeDecisionReviewed { question: q, agreed, .. } => {
+            trf(&key(if *agreed { ".agreed" } else { ".returned" }), &[("question", &question(*q))])
+        }
         E::Disqualified { ground, retrafficking_risk_assessed, .. } => {
             let done = trf(&key(""), &[("ground", &coded_label("act.choice.ground", ground.code(), ground.label()))]);
             if *retrafficking_risk_assessed {
@@ -117,6 +124,12 @@ pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
     let mut rows = vec![];
     if let Some(provider) = &c.in_support_with {
         rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some((q, on, review)) = c.awaiting_review {
+        let review = coded_label("act.review_by", review.code(), review.label());
+        let args = [("question", question(q)), ("date", on.to_string()), ("review", review)];
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        rows.push((tr("act.fact.review"), trf("act.fact.awaiting_review", &args)));
     }
     if let Some((ground, on)) = c.disqualified {
         let ground = coded_label("act.choice.ground", ground.code(), ground.label());

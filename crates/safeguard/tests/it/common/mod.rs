@@ -14,7 +14,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sg_app::App;
-use sg_domain::Role;
+use sg_domain::{Coded, CompetentAuthority, Role};
 use sg_store::Store;
 use sg_store_sqlite::SqliteStore;
 
@@ -164,11 +164,38 @@ impl TestApp {
         (resp.status(), resp.json().await.unwrap_or(Value::Null))
     }
 
-    /// A decision action (`decide-reasonable-grounds` ...) with reasons, dated `days` ago.
+    /// A decision action (`decide-reasonable-grounds` ...) with reasons, dated `days` ago. A
+    /// negative decision the rules hold for review is agreed the same day by another decision
+    /// maker of the case's authority, so that it is served as the caller expects.
     pub async fn decide(&self, dm: &Token, id: &str, action: &str, outcome: &str, days: i64) -> (StatusCode, Value) {
+        self.decide_on(dm, id, action, outcome, &days_ago(days)).await
+    }
+
+    /// [`TestApp::decide`] on an ISO `date`.
+    pub async fn decide_on(
+        &self,
+        dm: &Token,
+        id: &str,
+        action: &str,
+        outcome: &str,
+        date: &str,
+    ) -> (StatusCode, Value) {
         let reasons = "Consistent account; indicators present.";
-        self.act(dm, id, &json!({"action": action, "outcome": outcome, "reasons": reasons, "date": days_ago(days)}))
-            .await
+        let (status, case) =
+            self.act(dm, id, &json!({"action": action, "outcome": outcome, "reasons": reasons, "date": date})).await;
+        if status != StatusCode::OK || case["awaiting_review"].is_null() {
+            return (status, case);
+        }
+        let reviewer = self.second_reviewer(&case).await;
+        self.act(&reviewer, id, &json!({"action": "review-negative-decision", "agreed": true, "date": date})).await
+    }
+
+    /// A decision maker of the case's competent authority, other than whoever decided.
+    pub async fn second_reviewer(&self, case: &Value) -> Token {
+        let authority = case["competent_authority"].as_str().and_then(CompetentAuthority::from_code);
+        let name = format!("reviewer-{}", uuid::Uuid::new_v4());
+        let user = self.app.create_user_for("Second review", None, Role::DecisionMaker, &name, true, authority);
+        Token(user.await.unwrap().api_token.unwrap())
     }
 
     /// How many cases the store holds, whoever referred them.
