@@ -86,6 +86,10 @@ pub enum ActionInput {
         #[serde(default)]
         notified: Vec<sg_domain::Notified>,
     },
+    /// Record that a claim for judicial review of a negative decision was lodged.
+    LodgeJudicialReview { question: Question },
+    /// Record how the pending judicial review ended: `quashed`, `dismissed` or `withdrawn`.
+    RecordJudicialReviewOutcome { outcome: sg_domain::JudicialReviewOutcome },
     /// Review a negative decision held for review: agree (it is served) or return it, with
     /// comments (required when returning).
     ReviewNegativeDecision {
@@ -143,6 +147,8 @@ impl ActionRequest {
             A::Suspend { reason, notified } => C::Suspend { reason, notified },
             A::Resume { reason, notified } => C::Resume { reason, notified },
             A::DisputeAge { reason } => C::DisputeAge { reason },
+            A::LodgeJudicialReview { question } => C::LodgeJudicialReview { question },
+            A::RecordJudicialReviewOutcome { outcome } => C::RecordJudicialReviewOutcome { outcome },
             A::ReviewNegativeDecision { agreed, reasons } => C::ReviewNegativeDecision { agreed, reasons },
             A::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
                 C::Disqualify { ground, retrafficking_risk_assessed, reasons }
@@ -207,6 +213,8 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         | C::DecidePermissionToStay { .. }
         | C::ConvertToReferral { .. }
         | C::RecordAgeAssessment { .. }
+        | C::LodgeJudicialReview { .. }
+        | C::RecordJudicialReviewOutcome { .. }
         | C::RecordEighteenthBirthday => return Ok(()),
     };
     if text.chars().count() > max {

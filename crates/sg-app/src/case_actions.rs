@@ -66,6 +66,12 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::Suspend => vec![CaseCommand::Suspend { reason: text(), notified: vec![] }],
         K::Resume => vec![CaseCommand::Resume { reason: text(), notified: vec![] }],
         K::DisputeAge => vec![CaseCommand::DisputeAge { reason: text() }],
+        K::LodgeJudicialReview => {
+            Question::ALL.iter().map(|&question| CaseCommand::LodgeJudicialReview { question }).collect()
+        }
+        K::RecordJudicialReviewOutcome => {
+            vec![CaseCommand::RecordJudicialReviewOutcome { outcome: sg_domain::JudicialReviewOutcome::Dismissed }]
+        }
         K::ReviewNegativeDecision => vec![CaseCommand::ReviewNegativeDecision { agreed: true, reasons: text() }],
         K::Disqualify => vec![CaseCommand::Disqualify {
             ground: sg_domain::DisqualificationGround::PublicOrder,
@@ -238,9 +244,11 @@ mod tests {
             ActionKind::RequestReconsideration,
             ActionKind::EndLegalAdviserInstruction,
             ActionKind::Withdraw,
+            ActionKind::LodgeJudicialReview,
             ActionKind::DisputeAge,
         ];
-        assert_eq!(la.available, expected, "reconsideration, withdrawal, ending its own instruction, doubting the age");
+        let why = "reconsideration, withdrawal, ending its own instruction, judicial review, doubting the age";
+        assert_eq!(la.available, expected, "{why}");
         assert!(la.permitted.contains(&ActionKind::ApplyForPermissionToStay), "permitted, but not now");
         assert!(!la.permitted.contains(&ActionKind::DecideReconsideration));
 

@@ -44,6 +44,8 @@ pub struct CaseView {
     pub in_support_with: Option<String>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// A pending judicial review: of which decision, lodged when.
+    pub pending_judicial_review: Option<(sg_domain::Question, Date)>,
     /// A negative decision held for review: which, since when, and who reviews it.
     pub awaiting_review: Option<(sg_domain::Question, Date, sg_domain::NegativeReview)>,
     /// The ground and day of a public order or bad faith disqualification, once made.
@@ -126,6 +128,7 @@ fn view_of(record: CaseRecord, today: Date) -> Result<CaseView, AppError> {
         pending_reconsideration: state.pending_reconsideration,
         in_support_with: state.in_support_with,
         suspended_since: state.suspended_since,
+        pending_judicial_review: state.pending_judicial_review,
         awaiting_review: state.awaiting_review,
         disqualified: state.disqualified,
         age_now: state.age_now,

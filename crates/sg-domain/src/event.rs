@@ -46,6 +46,18 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// How a judicial review of a negative decision ended.
+    pub enum JudicialReviewOutcome {
+        /// The court quashed the decision: the competent authority decides again.
+        Quashed = ("quashed", "Decision quashed: the authority decides again"),
+        /// The claim was dismissed: the decision stands.
+        Dismissed = ("dismissed", "Claim dismissed: the decision stands"),
+        /// The claim was withdrawn or settled without a ruling.
+        Withdrawn = ("withdrawn", "Claim withdrawn or settled"),
+    }
+}
+
+coded_enum! {
     /// Who reviews a negative decision before it is served, as the rules in force require
     /// (`review.negative_decisions`).
     pub enum NegativeReview {
@@ -236,6 +248,18 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         notified: Vec<Notified>,
     },
+    /// A claim for judicial review of a negative decision was lodged.
+    JudicialReviewLodged {
+        /// Which decision.
+        question: Question,
+    },
+    /// A judicial review ended; a quashed decision is decided again as a reconsideration.
+    JudicialReviewDecided {
+        /// Which decision.
+        question: Question,
+        /// Quashed, dismissed, or withdrawn.
+        outcome: JudicialReviewOutcome,
+    },
     /// A decision maker wrote a negative decision that the rules hold until it is reviewed:
     /// it is not served, and the case waits, until the review agrees.
     NegativeDecisionProposed {
@@ -318,6 +342,8 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
             Self::Suspended { .. } => "suspended",
             Self::Resumed { .. } => "resumed",
+            Self::JudicialReviewLodged { .. } => "judicial-review-lodged",
+            Self::JudicialReviewDecided { .. } => "judicial-review-decided",
             Self::NegativeDecisionProposed { .. } => "negative-decision-proposed",
             Self::NegativeDecisionReviewed { .. } => "negative-decision-reviewed",
             Self::Disqualified { .. } => "disqualified",
@@ -410,6 +436,14 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Suspended { .. } => "Consideration suspended: the person is missing".into(),
             Self::Resumed { .. } => "Consideration resumed".into(),
+            Self::JudicialReviewLodged { question } => {
+                format!("Judicial review of the {} decision lodged", question.label().to_lowercase())
+            }
+            Self::JudicialReviewDecided { question, outcome } => format!(
+                "Judicial review of the {} decision: {}",
+                question.label().to_lowercase(),
+                outcome.label().to_lowercase()
+            ),
             Self::NegativeDecisionProposed { question, review, .. } => format!(
                 "Negative {} decision written: held for review by {}",
                 question.label().to_lowercase(),

@@ -20,8 +20,8 @@ pub mod wire;
 pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, Purpose};
 pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
 pub use event::{
-    CaseEvent, DatedEvent, DecisionOutcome, DisqualificationGround, NegativeReview, Notified, Question,
-    ReconsiderationOutcome, ReferralBasis,
+    CaseEvent, DatedEvent, DecisionOutcome, DisqualificationGround, JudicialReviewOutcome, NegativeReview, Notified,
+    Question, ReconsiderationOutcome, ReferralBasis,
 };
 pub use facts::{
     eighteenth_birthday, AgeAssessor, AgeAtExploitation, AgeGroup, CaseFacts, CompetentAuthority, ExploitationForm,

@@ -18,7 +18,7 @@ mod invariants;
 
 use crate::{
     coded_enum, AgeAssessor, AgeGroup, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome,
-    DisqualificationGround, NegativeReview, Notified, OrgId, Question, ReconsiderationOutcome,
+    DisqualificationGround, JudicialReviewOutcome, NegativeReview, Notified, OrgId, Question, ReconsiderationOutcome,
 };
 
 coded_enum! {
@@ -106,6 +106,8 @@ pub struct CaseState {
     pub converted_on: Option<Date>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// A judicial review waiting for its outcome: of which decision, lodged when.
+    pub pending_judicial_review: Option<(Question, Date)>,
     /// A negative decision written and held for the review the rules require: which, since
     /// when, and who reviews it.
     pub awaiting_review: Option<(Question, Date, NegativeReview)>,
@@ -170,6 +172,10 @@ pub enum CaseCommand {
     Suspend { reason: String, notified: Vec<Notified> },
     /// Resume consideration of a suspended case, saying who was told.
     Resume { reason: String, notified: Vec<Notified> },
+    /// Record that a claim for judicial review of a negative decision was lodged.
+    LodgeJudicialReview { question: Question },
+    /// Record how the pending judicial review ended; a quashed decision is decided again.
+    RecordJudicialReviewOutcome { outcome: JudicialReviewOutcome },
     /// Review a negative decision held for review: agree (it is served on this day) or return
     /// it to be decided again, with comments (required when returning).
     ReviewNegativeDecision { agreed: bool, reasons: String },
@@ -207,6 +213,8 @@ coded_enum! {
         ConvertToReferral = ("convert-to-referral", "Convert a Duty to Notify report into a referral"),
         Suspend = ("suspend", "Suspend consideration: the person is missing"),
         Resume = ("resume", "Resume consideration"),
+        LodgeJudicialReview = ("lodge-judicial-review", "Record a claim for judicial review"),
+        RecordJudicialReviewOutcome = ("record-judicial-review-outcome", "Record a judicial review's outcome"),
         ReviewNegativeDecision = ("review-negative-decision", "Review a negative decision before it is served"),
         Disqualify = ("disqualify", "Disqualify: protections cease (public order or bad faith)"),
         DisputeAge = ("dispute-age", "Dispute the person's age"),
@@ -238,6 +246,8 @@ impl CaseCommand {
             C::EndLegalAdviserInstruction { .. } => K::EndLegalAdviserInstruction,
             C::Suspend { .. } => K::Suspend,
             C::Resume { .. } => K::Resume,
+            C::LodgeJudicialReview { .. } => K::LodgeJudicialReview,
+            C::RecordJudicialReviewOutcome { .. } => K::RecordJudicialReviewOutcome,
             C::ReviewNegativeDecision { .. } => K::ReviewNegativeDecision,
             C::Disqualify { .. } => K::Disqualify,
             C::DisputeAge { .. } => K::DisputeAge,
@@ -306,6 +316,7 @@ impl CaseState {
             withdrawn_on: None,
             converted_on: None,
             suspended_since: None,
+            pending_judicial_review: None,
             awaiting_review: None,
             disqualified: None,
             age_now,
@@ -392,6 +403,20 @@ impl CaseState {
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
+            CaseEvent::JudicialReviewLodged { question } => self.pending_judicial_review = Some((*question, on)),
+            CaseEvent::JudicialReviewDecided { question, outcome } => {
+                self.pending_judicial_review = None;
+                // Quashed: the authority decides again, as it does a reconsideration (only while
+                // the decision is still negative and no reconsideration is pending).
+                let decision = match question {
+                    Question::ReasonableGrounds => self.reasonable_grounds,
+                    Question::ConclusiveGrounds => self.conclusive_grounds,
+                };
+                let negative = decision.map(|d| d.outcome) == Some(DecisionOutcome::Negative);
+                if *outcome == JudicialReviewOutcome::Quashed && negative && self.pending_reconsideration.is_none() {
+                    self.pending_reconsideration = Some((*question, on));
+                }
+            }
             CaseEvent::NegativeDecisionProposed { question, review, .. } => {
                 self.awaiting_review = Some((*question, on, *review))
             }

@@ -41,6 +41,9 @@ coded_enum! {
         AdviserNotInstructed = ("not_yet.adviser_not_instructed", "this legal adviser is not instructed on the case"),
         Suspended = ("not_yet.suspended", "consideration of the case is suspended; resume it first"),
         NotSuspended = ("not_yet.not_suspended", "consideration of the case is not suspended"),
+        JudicialReviewAlreadyPending = ("not_yet.judicial_review_already_pending", "a judicial review of this case is already pending"),
+        NoJudicialReviewPending = ("not_yet.no_judicial_review_pending", "no judicial review is pending"),
+        OnlyNegativeChallenged = ("not_yet.only_negative_challenged", "only a negative decision is challenged by judicial review here"),
         AwaitingReview = (
             "not_yet.awaiting_review",
             "a negative decision is waiting for its review; the review agrees it or returns it first"

@@ -71,6 +71,10 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         (age(), prop_oneof![Just(sg_domain::AgeAssessor::LocalAuthority), Just(sg_domain::AgeAssessor::Court)])
             .prop_map(|(outcome, assessed_by)| CaseCommand::RecordAgeAssessment { assessed_by, outcome }),
         Just(CaseCommand::RecordEighteenthBirthday),
+        prop_oneof![Just(Question::ReasonableGrounds), Just(Question::ConclusiveGrounds)]
+            .prop_map(|question| CaseCommand::LodgeJudicialReview { question }),
+        prop_oneof![Just(sg_domain::JudicialReviewOutcome::Quashed), Just(sg_domain::JudicialReviewOutcome::Dismissed)]
+            .prop_map(|outcome| CaseCommand::RecordJudicialReviewOutcome { outcome }),
         any::<bool>().prop_map(|retrafficking_risk_assessed| CaseCommand::Disqualify {
             ground: sg_domain::DisqualificationGround::BadFaith,
             retrafficking_risk_assessed,

@@ -33,6 +33,7 @@ mod idempotency;
 mod insiders;
 mod intake_batches;
 mod journeys_finished;
+mod judicial_review;
 mod languages;
 mod limits;
 mod monitoring_cli;

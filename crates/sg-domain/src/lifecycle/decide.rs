@@ -51,6 +51,30 @@ impl CaseState {
             {
                 Err(TransitionError::NotYet(NotYet::AwaitingReview))
             }
+            C::LodgeJudicialReview { question } => {
+                if self.pending_judicial_review.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::JudicialReviewAlreadyPending));
+                }
+                let decision = match question {
+                    Question::ReasonableGrounds => self.reasonable_grounds,
+                    Question::ConclusiveGrounds => self.conclusive_grounds,
+                };
+                match decision {
+                    Some(d) if d.outcome == DecisionOutcome::Negative => {}
+                    Some(_) => return Err(TransitionError::NotYet(NotYet::OnlyNegativeChallenged)),
+                    None => return Err(TransitionError::NotYet(NotYet::DecisionNotMade)),
+                }
+                if *question == Question::ReasonableGrounds && self.conclusive_grounds.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::CgMade));
+                }
+                one(CaseEvent::JudicialReviewLodged { question: *question })
+            }
+            C::RecordJudicialReviewOutcome { outcome } => {
+                let Some((question, _)) = self.pending_judicial_review else {
+                    return Err(TransitionError::NotYet(NotYet::NoJudicialReviewPending));
+                };
+                one(CaseEvent::JudicialReviewDecided { question, outcome: *outcome })
+            }
             C::ReviewNegativeDecision { agreed, reasons } => {
                 let Some((question, _, review)) = self.awaiting_review else {
                     return Err(TransitionError::NotYet(NotYet::NoReviewPending));

@@ -4,8 +4,8 @@
 
 use sg_app::case_actions::ActionKind;
 use sg_domain::{
-    AgeAssessor, AgeGroup, CaseCommand, Coded, CompetentAuthority, DisqualificationGround, Notified, Question,
-    ReconsiderationOutcome,
+    AgeAssessor, AgeGroup, CaseCommand, Coded, CompetentAuthority, DisqualificationGround, JudicialReviewOutcome,
+    Notified, Question, ReconsiderationOutcome,
 };
 
 use super::FieldMessage;
@@ -40,6 +40,7 @@ const ASSESSORS: &[&str] = &["local-authority", "naab", "hsc-trust", "court"];
 const ASSESSED_AGES: &[&str] = &["adult", "child"];
 const GROUNDS: &[&str] = &["public-order", "bad-faith"];
 const REVIEW: &[&str] = &["agreed", "returned"];
+const JR_OUTCOMES: &[&str] = &["quashed", "dismissed", "withdrawn"];
 /// Suspending and resuming ask the same: why, and who was told (`notified_{code}`, one
 /// checkbox per `sg_domain::Notified`, dashes as underscores).
 const SUSPENSION: &[Field] = &[
@@ -85,6 +86,8 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::Suspend => SUSPENSION,
         A::Resume => SUSPENSION,
         A::DisputeAge => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::LodgeJudicialReview => &[Field { name: "question", kind: Radios(QUESTIONS), required: true }],
+        A::RecordJudicialReviewOutcome => &[Field { name: "outcome", kind: Radios(JR_OUTCOMES), required: true }],
         A::ReviewNegativeDecision => &[
             Field { name: "review", kind: Radios(REVIEW), required: true },
             Field { name: "reasons", kind: Textarea, required: false },
@@ -183,6 +186,11 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
         }
         A::Withdraw => Some(CaseCommand::Withdraw { reason: text("reason") }),
         A::DisputeAge => Some(CaseCommand::DisputeAge { reason: text("reason") }),
+        A::LodgeJudicialReview => {
+            Question::from_code(&text("question")).map(|question| CaseCommand::LodgeJudicialReview { question })
+        }
+        A::RecordJudicialReviewOutcome => JudicialReviewOutcome::from_code(&text("outcome"))
+            .map(|outcome| CaseCommand::RecordJudicialReviewOutcome { outcome }),
         A::ReviewNegativeDecision => {
             Some(CaseCommand::ReviewNegativeDecision { agreed: text("review") == "agreed", reasons: text("reasons") })
         }

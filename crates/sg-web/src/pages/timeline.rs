@@ -70,6 +70,10 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             &key(&format!(".{}", outcome.code())),
             &[("by", &coded_label("act.choice.assessed_by", assessed_by.code(), assessed_by.label()))],
         ),
+        E::JudicialReviewLodged { question: q } => trf(&key(""), &[("question", &question(*q))]),
+        E::JudicialReviewDecided { question: q, outcome } => {
+            trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])
+        }
         E::NegativeDecisionProposed { question: q, review, .. } => trf(
             &key(""),
             &[("question", &question(*q)), ("review", &coded_label("act.review_by", review.code(), review.label()))],
@@ -124,6 +128,10 @@ pub(crate) fn step_rows(c: &CaseView) -> Vec<(String, String)> {
     let mut rows = vec![];
     if let Some(provider) = &c.in_support_with {
         rows.push((tr("act.fact.support"), provider.clone()));
+    }
+    if let Some((q, on)) = c.pending_judicial_review {
+        let text = trf("act.fact.judicial_review_pending", &[("question", &question(q)), ("date", &on.to_string())]);
+        rows.push((tr("act.fact.judicial_review"), text));
     }
     if let Some((q, on, review)) = c.awaiting_review {
         let review = coded_label("act.review_by", review.code(), review.label());
