@@ -22,6 +22,11 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
         "age_now.child_but_born_adult",
         "is child, but the date of birth makes the person {years} on the referral day: an adult decides whether to be referred (give unknown if the age is in doubt)",
     ),
+    ("previous_reference.unknown", "no case has this reference: check it against the earlier referral's receipt"),
+    (
+        "previous_reference.report",
+        "an anonymous Duty to Notify report is not linked to an earlier case: the link would say who it is about",
+    ),
     ("organisation.unknown", "no organisation has this name"),
     ("organisation.own_only", "a support provider records support by its own organisation only"),
     ("organisation.not_support_provider", "is not a support provider or NGO"),

@@ -58,6 +58,10 @@ pub struct ReferralInput {
     /// a Duty to Notify report). There is no credibility flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_context: Option<AccountContext>,
+    /// For a person referred before (re-trafficking): the earlier case's reference, which links
+    /// the two. Not for a Duty to Notify report, which must not identify the person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_reference: Option<String>,
 }
 
 /// Parses a referral's JSON body, naming the field at fault when it does not fit.
@@ -91,6 +95,8 @@ pub struct ValidReferral {
     pub person: Option<(Identity, PersonalAccount)>,
     /// Context for inconsistencies in the account, for a referral.
     pub context: Option<AccountContext>,
+    /// The earlier case's reference as given, for a re-referral (resolved by the application).
+    pub previous_reference: Option<String>,
 }
 
 /// Chooses the competent authority under the rules in force in the case's jurisdiction on the
@@ -197,7 +203,12 @@ impl ReferralInput {
         };
         let route = route(&facts, self.ieca_criteria);
         let context = if person.is_some() { self.account_context } else { None };
-        Ok(ValidReferral { facts, consent_to_referral: consent, route, person, context })
+        let previous_reference = self.previous_reference.map(|r| r.trim().to_uppercase()).filter(|r| !r.is_empty());
+        if previous_reference.is_some() && person.is_none() {
+            // Linking an anonymous report to a known case would say who it is about.
+            return Err(crate::messages::field_error("previous_reference", "previous_reference.report", vec![]));
+        }
+        Ok(ValidReferral { facts, consent_to_referral: consent, route, person, context, previous_reference })
     }
 }
 
@@ -227,7 +238,16 @@ impl App {
         };
         let now = self.clock.now();
         let valid = input.validate(user, self.clock.today())?;
-        let mut case = new_case(&self.keys, user, valid, now)?;
+        let earlier = match &valid.previous_reference {
+            Some(reference) => match self.store.case_id_by_reference(reference).await? {
+                Some(id) => Some((id, reference.clone())),
+                None => {
+                    return Err(crate::messages::invalid("previous_reference", "previous_reference.unknown", vec![]))
+                }
+            },
+            None => None,
+        };
+        let mut case = new_case(&self.keys, user, valid, now, earlier)?;
         let code = (case.state.kind == CaseKind::DutyToNotify)
             .then(|| crate::conversion::conversion_code(&self.keys, case.id));
         case.dtn_code_hash = code.as_deref().map(crate::auth::hash_secret);
@@ -274,10 +294,17 @@ pub fn new_case(
     user: &User,
     valid: ValidReferral,
     now: time::OffsetDateTime,
+    earlier: Option<(CaseId, String)>,
 ) -> Result<NewCase, AppError> {
     let id = CaseId(uuid::Uuid::now_v7());
     let on = valid.facts.referred_on;
-    let events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
+    let mut events = open_case(valid.facts, valid.consent_to_referral, valid.route, on);
+    if let Some((earlier, reference)) = earlier {
+        events.push(sg_domain::DatedEvent {
+            on,
+            event: sg_domain::CaseEvent::LinkedToEarlierCase { earlier, reference },
+        });
+    }
     let state = CaseState::replay(&events).ok_or_else(|| AppError::Internal("empty event stream".into()))?;
     let (vault, person_key) = match &valid.person {
         Some((identity, account)) => {

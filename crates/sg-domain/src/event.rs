@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{coded_enum, AgeAssessor, AgeGroup, CaseFacts, CompetentAuthority, OrgId};
+use crate::{coded_enum, AgeAssessor, AgeGroup, CaseFacts, CaseId, CompetentAuthority, OrgId};
 
 coded_enum! {
     /// The outcome of a reasonable- or conclusive-grounds decision.
@@ -248,6 +248,15 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         notified: Vec<Notified>,
     },
+    /// The referral is of a person referred before (re-trafficking): the earlier case, as the
+    /// referrer gave its reference. Its readers see the reference; the earlier case opens only
+    /// to those it opens to.
+    LinkedToEarlierCase {
+        /// The earlier case.
+        earlier: CaseId,
+        /// Its reference.
+        reference: String,
+    },
     /// A claim for judicial review of a negative decision was lodged.
     JudicialReviewLodged {
         /// Which decision.
@@ -342,6 +351,7 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "legal-adviser-instruction-ended",
             Self::Suspended { .. } => "suspended",
             Self::Resumed { .. } => "resumed",
+            Self::LinkedToEarlierCase { .. } => "linked-to-earlier-case",
             Self::JudicialReviewLodged { .. } => "judicial-review-lodged",
             Self::JudicialReviewDecided { .. } => "judicial-review-decided",
             Self::NegativeDecisionProposed { .. } => "negative-decision-proposed",
@@ -436,6 +446,9 @@ impl CaseEvent {
             Self::LegalAdviserInstructionEnded { .. } => "Legal adviser's instruction ended".into(),
             Self::Suspended { .. } => "Consideration suspended: the person is missing".into(),
             Self::Resumed { .. } => "Consideration resumed".into(),
+            Self::LinkedToEarlierCase { reference, .. } => {
+                format!("Referred again: the same person's earlier case is {reference}")
+            }
             Self::JudicialReviewLodged { question } => {
                 format!("Judicial review of the {} decision lodged", question.label().to_lowercase())
             }

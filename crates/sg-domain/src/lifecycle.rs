@@ -106,6 +106,8 @@ pub struct CaseState {
     pub converted_on: Option<Date>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
+    /// The same person's earlier case, for a re-referral.
+    pub earlier_case: Option<crate::CaseId>,
     /// A judicial review waiting for its outcome: of which decision, lodged when.
     pub pending_judicial_review: Option<(Question, Date)>,
     /// A negative decision written and held for the review the rules require: which, since
@@ -316,6 +318,7 @@ impl CaseState {
             withdrawn_on: None,
             converted_on: None,
             suspended_since: None,
+            earlier_case: None,
             pending_judicial_review: None,
             awaiting_review: None,
             disqualified: None,
@@ -403,6 +406,7 @@ impl CaseState {
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
+            CaseEvent::LinkedToEarlierCase { earlier, .. } => self.earlier_case = Some(*earlier),
             CaseEvent::JudicialReviewLodged { question } => self.pending_judicial_review = Some((*question, on)),
             CaseEvent::JudicialReviewDecided { question, outcome } => {
                 self.pending_judicial_review = None;

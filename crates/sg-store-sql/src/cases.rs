@@ -457,6 +457,17 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
         retry_contention(|| self.append_events_once(a)).await
     }
 
+    async fn case_id_by_reference(&self, reference: &str) -> StoreResult<Option<CaseId>> {
+        read!(&self.db, |pool| {
+            let row = sqlx::query("SELECT id FROM cases WHERE reference = $1")
+                .bind(reference.to_string())
+                .fetch_optional(pool)
+                .await
+                .map_err(error)?;
+            row.map(|r| case_id(r.get("id"))).transpose()
+        })
+    }
+
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {
         read!(&self.db, |pool| {
             let Some(head) = sqlx::query("SELECT reference, created_by_org FROM cases WHERE id = $1")

@@ -307,6 +307,8 @@ pub trait Cases: Send + Sync {
     async fn append_events(&self, change: &Append<'_>) -> StoreResult<()>;
     /// A case's header and its whole event stream, oldest first.
     async fn case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>>;
+    /// The case with this reference (`SG-XXXXX-XXXXX`), if any.
+    async fn case_id_by_reference(&self, reference: &str) -> StoreResult<Option<CaseId>>;
     /// One page of cases matching `filter`, newest referral first, and the total count.
     async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<CasePage>;
     /// A field of the identifying record (`identity`, `account`), as stored (sealed).

@@ -44,6 +44,7 @@ mod old_reasons;
 mod org_lists;
 mod pages;
 mod queue;
+mod re_referral;
 mod recommendations_cli;
 mod recommendations_pages;
 mod reconsideration;

@@ -70,6 +70,7 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             &key(&format!(".{}", outcome.code())),
             &[("by", &coded_label("act.choice.assessed_by", assessed_by.code(), assessed_by.label()))],
         ),
+        E::LinkedToEarlierCase { reference, .. } => trf(&key(""), &[("reference", reference)]),
         E::JudicialReviewLodged { question: q } => trf(&key(""), &[("question", &question(*q))]),
         E::JudicialReviewDecided { question: q, outcome } => {
             trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])

@@ -81,6 +81,7 @@ pub(super) fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<Fi
             d.phone = form.get("phone");
             d.email = form.get("email");
             d.account = form.get("account");
+            d.previous_reference = form.get("previous_reference");
             if d.full_name.is_empty() {
                 errors.push(err("full_name", &crate::i18n::tr("referral.error.full_name")));
             }

@@ -55,6 +55,8 @@ pub(crate) struct Draft {
     phone: String,
     email: String,
     account: String,
+    /// The earlier case's reference, for a person referred before.
+    previous_reference: String,
     /// Context for gaps or inconsistencies in the account: factor codes and notes.
     context_factors: Vec<String>,
     context_notes: String,

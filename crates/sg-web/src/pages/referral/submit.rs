@@ -47,6 +47,7 @@ pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
         }),
         account: (!d.is_dtn()).then(|| PersonalAccount(Sensitive(d.account.clone()))),
         account_context: (!d.is_dtn()).then(|| context_of(d)).filter(|c| !c.is_empty()),
+        previous_reference: (!d.is_dtn()).then(|| d.previous_reference.clone()).filter(|r| !r.trim().is_empty()),
     })
 }
 
@@ -66,6 +67,7 @@ fn step_of(field: &str) -> &'static str {
         "gender" | "nationalities" => "person",
         "exploitation_types" | "exploitation_location" => "exploitation",
         "account_context" => "context",
+        "previous_reference" => "identity",
         _ => "identity",
     }
 }
@@ -183,6 +185,7 @@ pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) ->
                 (tr("person.phone"), or_not_given(&d.phone)),
                 (tr("person.email"), or_not_given(&d.email)),
                 (tr("person.account"), or_not_given(&d.account)),
+                (tr("referral.identity.previous_reference"), or_not_given(&d.previous_reference)),
             ],
         ));
         let factors: Vec<String> = context_of(&d).factors.into_iter().map(factor_label).collect();
