@@ -22,6 +22,7 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
         "age_now.child_but_born_adult",
         "is child, but the date of birth makes the person {years} on the referral day: an adult decides whether to be referred (give unknown if the age is in doubt)",
     ),
+    ("link_agreed.required", "must be true: the person agrees to their earlier case being linked"),
     ("previous_reference.unknown", "no case has this reference: check it against the earlier referral's receipt"),
     (
         "previous_reference.report",

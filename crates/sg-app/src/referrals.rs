@@ -62,6 +62,10 @@ pub struct ReferralInput {
     /// the two. Not for a Duty to Notify report, which must not identify the person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_reference: Option<String>,
+    /// The person agreed to their earlier case being linked (required with `previous_reference`:
+    /// the link joins two histories of theirs).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub link_agreed: bool,
 }
 
 /// Parses a referral's JSON body, naming the field at fault when it does not fit.
@@ -207,6 +211,9 @@ impl ReferralInput {
         if previous_reference.is_some() && person.is_none() {
             // Linking an anonymous report to a known case would say who it is about.
             return Err(crate::messages::field_error("previous_reference", "previous_reference.report", vec![]));
+        }
+        if previous_reference.is_some() && !self.link_agreed {
+            return Err(crate::messages::field_error("link_agreed", "link_agreed.required", vec![]));
         }
         Ok(ValidReferral { facts, consent_to_referral: consent, route, person, context, previous_reference })
     }

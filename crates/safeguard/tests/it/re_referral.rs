@@ -21,6 +21,10 @@ async fn a_second_referral_names_the_earlier_case_and_an_anonymous_report_cannot
     // Another organisation meets the person again, two years on; they have the receipt.
     let mut again = adult_referral();
     again["previous_reference"] = json!(format!(" {} ", reference.to_lowercase()));
+    // Only with the person's agreement: the link joins two histories of theirs.
+    let (status, err) = t.refer(&other_ngo, &again, None).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("link_agreed")));
+    again["link_agreed"] = json!(true);
     let (status, created) = t.refer(&other_ngo, &again, None).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["case_id"].as_str().unwrap();
@@ -35,6 +39,7 @@ async fn a_second_referral_names_the_earlier_case_and_an_anonymous_report_cannot
     let before = t.case_count().await;
     let mut unknown = adult_referral();
     unknown["previous_reference"] = json!("SG-00000-00000");
+    unknown["link_agreed"] = json!(true);
     let (status, err) = t.refer(&other_ngo, &unknown, None).await;
     assert_eq!(
         (status, err["error"]["field"].as_str()),
@@ -44,6 +49,7 @@ async fn a_second_referral_names_the_earlier_case_and_an_anonymous_report_cannot
     let mut report = adult_referral();
     report["consent_to_referral"] = json!(false);
     report["previous_reference"] = json!(reference);
+    report["link_agreed"] = json!(true);
     let (status, err) = t.refer(&other_ngo, &report, None).await;
     assert_eq!(
         (status, err["error"]["field"].as_str()),
@@ -72,14 +78,17 @@ async fn the_referral_pages_take_the_earlier_reference_and_name_a_wrong_one() {
     fr.post("/referrals/new/exploitation", &[("forms", "forced-to-work"), ("location", "uk")]).await;
     let (_, _, form) = fr.get("/referrals/new/identity").await;
     assert!(form.contains("the earlier case’s reference (optional)"), "{form}");
-    let identity = [("full_name", "Lin Example"), ("previous_reference", "SG-00000-00000")];
+    let identity = [("full_name", "Lin Example"), ("previous_reference", "SG-00000-00000"), ("link_agreed", "yes")];
     fr.post("/referrals/new/identity", &identity).await;
     fr.post("/referrals/new/context", &[]).await;
     let (_, path, check) = fr.post("/referrals/new/check", &[]).await;
     assert_eq!(path, "/referrals/new/check", "refused: {check}");
     assert!(check.contains("No case has this reference"), "{check}");
-    fr.post("/referrals/new/identity", &[("full_name", "Lin Example"), ("previous_reference", reference.as_str())])
-        .await;
+    fr.post(
+        "/referrals/new/identity",
+        &[("full_name", "Lin Example"), ("previous_reference", reference.as_str()), ("link_agreed", "yes")],
+    )
+    .await;
     fr.post("/referrals/new/context", &[]).await;
     let (_, path, _) = fr.post("/referrals/new/check", &[]).await;
     assert!(path.starts_with("/referrals/sent/"), "{path}");

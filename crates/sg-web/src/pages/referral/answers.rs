@@ -82,6 +82,7 @@ pub(super) fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<Fi
             d.email = form.get("email");
             d.account = form.get("account");
             d.previous_reference = form.get("previous_reference");
+            d.link_agreed = form.get("link_agreed");
             if d.full_name.is_empty() {
                 errors.push(err("full_name", &crate::i18n::tr("referral.error.full_name")));
             }

@@ -57,6 +57,8 @@ pub(crate) struct Draft {
     account: String,
     /// The earlier case's reference, for a person referred before.
     previous_reference: String,
+    /// `yes` when the person agreed to the link.
+    link_agreed: String,
     /// Context for gaps or inconsistencies in the account: factor codes and notes.
     context_factors: Vec<String>,
     context_notes: String,

@@ -48,6 +48,7 @@ pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
         account: (!d.is_dtn()).then(|| PersonalAccount(Sensitive(d.account.clone()))),
         account_context: (!d.is_dtn()).then(|| context_of(d)).filter(|c| !c.is_empty()),
         previous_reference: (!d.is_dtn()).then(|| d.previous_reference.clone()).filter(|r| !r.trim().is_empty()),
+        link_agreed: d.link_agreed == "yes",
     })
 }
 
@@ -67,7 +68,7 @@ fn step_of(field: &str) -> &'static str {
         "gender" | "nationalities" => "person",
         "exploitation_types" | "exploitation_location" => "exploitation",
         "account_context" => "context",
-        "previous_reference" => "identity",
+        "previous_reference" | "link_agreed" => "identity",
         _ => "identity",
     }
 }
