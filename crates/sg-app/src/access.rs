@@ -299,7 +299,9 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
             C::Disqualify { .. } | C::ReviewNegativeDecision { .. } => user.role == Role::DecisionMaker,
             // The person's lawyer brings the claim; the lawyer or the authority records the end.
             C::LodgeJudicialReview { .. } => user.role == Role::LegalAdviser,
-            C::RecordJudicialReviewOutcome { .. } => matches!(user.role, Role::LegalAdviser | Role::DecisionMaker),
+            C::RecordJudicialReviewPermission { .. } | C::RecordJudicialReviewOutcome { .. } => {
+                matches!(user.role, Role::LegalAdviser | Role::DecisionMaker)
+            }
             C::RecordEighteenthBirthday => {
                 referrer || matches!(user.role, Role::DecisionMaker | Role::SupportProvider | Role::Guardian)
             }

@@ -88,6 +88,8 @@ pub enum ActionInput {
     },
     /// Record that a claim for judicial review of a negative decision was lodged.
     LodgeJudicialReview { question: Question },
+    /// Record whether the court gave the pending judicial review permission to go ahead.
+    RecordJudicialReviewPermission { granted: bool },
     /// Record how the pending judicial review ended: `quashed`, `dismissed` or `withdrawn`.
     RecordJudicialReviewOutcome { outcome: sg_domain::JudicialReviewOutcome },
     /// Review a negative decision held for review: agree (it is served) or return it, with
@@ -148,6 +150,7 @@ impl ActionRequest {
             A::Resume { reason, notified } => C::Resume { reason, notified },
             A::DisputeAge { reason } => C::DisputeAge { reason },
             A::LodgeJudicialReview { question } => C::LodgeJudicialReview { question },
+            A::RecordJudicialReviewPermission { granted } => C::RecordJudicialReviewPermission { granted },
             A::RecordJudicialReviewOutcome { outcome } => C::RecordJudicialReviewOutcome { outcome },
             A::ReviewNegativeDecision { agreed, reasons } => C::ReviewNegativeDecision { agreed, reasons },
             A::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
@@ -215,6 +218,7 @@ pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
         | C::RecordAgeAssessment { .. }
         | C::LodgeJudicialReview { .. }
         | C::RecordJudicialReviewOutcome { .. }
+        | C::RecordJudicialReviewPermission { .. }
         | C::RecordEighteenthBirthday => return Ok(()),
     };
     if text.chars().count() > max {

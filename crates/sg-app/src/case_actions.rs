@@ -69,6 +69,7 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::LodgeJudicialReview => {
             Question::ALL.iter().map(|&question| CaseCommand::LodgeJudicialReview { question }).collect()
         }
+        K::RecordJudicialReviewPermission => vec![CaseCommand::RecordJudicialReviewPermission { granted: true }],
         K::RecordJudicialReviewOutcome => {
             vec![CaseCommand::RecordJudicialReviewOutcome { outcome: sg_domain::JudicialReviewOutcome::Dismissed }]
         }

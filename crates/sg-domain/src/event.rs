@@ -262,6 +262,13 @@ pub enum CaseEvent {
         /// Which decision.
         question: Question,
     },
+    /// The court decided whether the claim may go ahead; refused, the claim ends.
+    JudicialReviewPermission {
+        /// Which decision.
+        question: Question,
+        /// Permission granted.
+        granted: bool,
+    },
     /// A judicial review ended; a quashed decision is decided again as a reconsideration.
     JudicialReviewDecided {
         /// Which decision.
@@ -353,6 +360,7 @@ impl CaseEvent {
             Self::Resumed { .. } => "resumed",
             Self::LinkedToEarlierCase { .. } => "linked-to-earlier-case",
             Self::JudicialReviewLodged { .. } => "judicial-review-lodged",
+            Self::JudicialReviewPermission { .. } => "judicial-review-permission",
             Self::JudicialReviewDecided { .. } => "judicial-review-decided",
             Self::NegativeDecisionProposed { .. } => "negative-decision-proposed",
             Self::NegativeDecisionReviewed { .. } => "negative-decision-reviewed",
@@ -452,6 +460,11 @@ impl CaseEvent {
             Self::JudicialReviewLodged { question } => {
                 format!("Judicial review of the {} decision lodged", question.label().to_lowercase())
             }
+            Self::JudicialReviewPermission { question, granted } => format!(
+                "Judicial review of the {} decision: permission {}",
+                question.label().to_lowercase(),
+                if *granted { "granted" } else { "refused, the claim ends" }
+            ),
             Self::JudicialReviewDecided { question, outcome } => format!(
                 "Judicial review of the {} decision: {}",
                 question.label().to_lowercase(),

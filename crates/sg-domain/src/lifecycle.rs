@@ -110,6 +110,8 @@ pub struct CaseState {
     pub earlier_case: Option<crate::CaseId>,
     /// A judicial review waiting for its outcome: of which decision, lodged when.
     pub pending_judicial_review: Option<(Question, Date)>,
+    /// Whether the pending judicial review was given permission to go ahead, once decided.
+    pub judicial_review_permission: Option<bool>,
     /// A negative decision written and held for the review the rules require: which, since
     /// when, and who reviews it.
     pub awaiting_review: Option<(Question, Date, NegativeReview)>,
@@ -176,6 +178,8 @@ pub enum CaseCommand {
     Resume { reason: String, notified: Vec<Notified> },
     /// Record that a claim for judicial review of a negative decision was lodged.
     LodgeJudicialReview { question: Question },
+    /// Record whether the court gave the pending judicial review permission to go ahead.
+    RecordJudicialReviewPermission { granted: bool },
     /// Record how the pending judicial review ended; a quashed decision is decided again.
     RecordJudicialReviewOutcome { outcome: JudicialReviewOutcome },
     /// Review a negative decision held for review: agree (it is served on this day) or return
@@ -216,6 +220,7 @@ coded_enum! {
         Suspend = ("suspend", "Suspend consideration: the person is missing"),
         Resume = ("resume", "Resume consideration"),
         LodgeJudicialReview = ("lodge-judicial-review", "Record a claim for judicial review"),
+        RecordJudicialReviewPermission = ("record-judicial-review-permission", "Record whether a judicial review has permission"),
         RecordJudicialReviewOutcome = ("record-judicial-review-outcome", "Record a judicial review's outcome"),
         ReviewNegativeDecision = ("review-negative-decision", "Review a negative decision before it is served"),
         Disqualify = ("disqualify", "Disqualify: protections cease (public order or bad faith)"),
@@ -249,6 +254,7 @@ impl CaseCommand {
             C::Suspend { .. } => K::Suspend,
             C::Resume { .. } => K::Resume,
             C::LodgeJudicialReview { .. } => K::LodgeJudicialReview,
+            C::RecordJudicialReviewPermission { .. } => K::RecordJudicialReviewPermission,
             C::RecordJudicialReviewOutcome { .. } => K::RecordJudicialReviewOutcome,
             C::ReviewNegativeDecision { .. } => K::ReviewNegativeDecision,
             C::Disqualify { .. } => K::Disqualify,
@@ -320,6 +326,7 @@ impl CaseState {
             suspended_since: None,
             earlier_case: None,
             pending_judicial_review: None,
+            judicial_review_permission: None,
             awaiting_review: None,
             disqualified: None,
             age_now,
@@ -407,7 +414,16 @@ impl CaseState {
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
             CaseEvent::LinkedToEarlierCase { earlier, .. } => self.earlier_case = Some(*earlier),
-            CaseEvent::JudicialReviewLodged { question } => self.pending_judicial_review = Some((*question, on)),
+            CaseEvent::JudicialReviewLodged { question } => {
+                self.pending_judicial_review = Some((*question, on));
+                self.judicial_review_permission = None;
+            }
+            CaseEvent::JudicialReviewPermission { granted, .. } => {
+                self.judicial_review_permission = Some(*granted);
+                if !granted {
+                    self.pending_judicial_review = None;
+                }
+            }
             CaseEvent::JudicialReviewDecided { question, outcome } => {
                 self.pending_judicial_review = None;
                 // Quashed: the authority decides again, as it does a reconsideration (only while

@@ -42,6 +42,10 @@ coded_enum! {
         Suspended = ("not_yet.suspended", "consideration of the case is suspended; resume it first"),
         NotSuspended = ("not_yet.not_suspended", "consideration of the case is not suspended"),
         JudicialReviewAlreadyPending = ("not_yet.judicial_review_already_pending", "a judicial review of this case is already pending"),
+        JudicialReviewPermissionDecided = (
+            "not_yet.judicial_review_permission_decided",
+            "permission for this judicial review was already decided"
+        ),
         NoJudicialReviewPending = ("not_yet.no_judicial_review_pending", "no judicial review is pending"),
         OnlyNegativeChallenged = ("not_yet.only_negative_challenged", "only a negative decision is challenged by judicial review here"),
         AwaitingReview = (

@@ -75,6 +75,7 @@ fn command() -> impl Strategy<Value = CaseCommand> {
             .prop_map(|question| CaseCommand::LodgeJudicialReview { question }),
         prop_oneof![Just(sg_domain::JudicialReviewOutcome::Quashed), Just(sg_domain::JudicialReviewOutcome::Dismissed)]
             .prop_map(|outcome| CaseCommand::RecordJudicialReviewOutcome { outcome }),
+        any::<bool>().prop_map(|granted| CaseCommand::RecordJudicialReviewPermission { granted }),
         any::<bool>().prop_map(|retrafficking_risk_assessed| CaseCommand::Disqualify {
             ground: sg_domain::DisqualificationGround::BadFaith,
             retrafficking_risk_assessed,

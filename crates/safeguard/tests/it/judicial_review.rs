@@ -35,6 +35,16 @@ async fn a_quashed_decision_is_decided_again_and_a_dismissed_one_stands() {
     let (status, err) = t.act(&la, id, &lodge).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.judicial_review_already_pending"));
 
+    // Permission refused ends the claim; a new claim may be lodged, and given permission.
+    let permission = |granted: bool| json!({"action": "record-judicial-review-permission", "granted": granted});
+    let (status, case) = t.act(&dm, id, &permission(false)).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    assert!(case["pending_judicial_review"].is_null(), "the claim ended: {case}");
+    assert_eq!(t.act(&la, id, &lodge).await.0, StatusCode::OK);
+    assert_eq!(t.act(&la, id, &permission(true)).await.0, StatusCode::OK);
+    let (status, err) = t.act(&la, id, &permission(true)).await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.judicial_review_permission_decided"));
+
     // Quashed: the authority decides again, as a reconsideration it must decide.
     let quashed = json!({"action": "record-judicial-review-outcome", "outcome": "quashed"});
     let (status, case) = t.act(&dm, id, &quashed).await;
@@ -53,6 +63,7 @@ async fn a_quashed_decision_is_decided_again_and_a_dismissed_one_stands() {
     let mut page = common::browser::Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la2").await;
     let (_, _, html) = page.get(&format!("/cases/{id}")).await;
     assert!(html.contains("Judicial review of the reasonable grounds decision lodged"), "{html}");
+    assert!(html.contains("permission refused, the claim ends") && html.contains("permission granted"), "{html}");
     assert!(
         html.contains("Judicial review of the reasonable grounds decision: quashed, to be decided again"),
         "{html}"

@@ -69,6 +69,15 @@ impl CaseState {
                 }
                 one(CaseEvent::JudicialReviewLodged { question: *question })
             }
+            C::RecordJudicialReviewPermission { granted } => {
+                let Some((question, _)) = self.pending_judicial_review else {
+                    return Err(TransitionError::NotYet(NotYet::NoJudicialReviewPending));
+                };
+                if self.judicial_review_permission.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::JudicialReviewPermissionDecided));
+                }
+                one(CaseEvent::JudicialReviewPermission { question, granted: *granted })
+            }
             C::RecordJudicialReviewOutcome { outcome } => {
                 let Some((question, _)) = self.pending_judicial_review else {
                     return Err(TransitionError::NotYet(NotYet::NoJudicialReviewPending));

@@ -87,6 +87,7 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
         A::Resume => SUSPENSION,
         A::DisputeAge => &[Field { name: "reason", kind: Textarea, required: true }],
         A::LodgeJudicialReview => &[Field { name: "question", kind: Radios(QUESTIONS), required: true }],
+        A::RecordJudicialReviewPermission => &[Field { name: "decision", kind: Radios(PERMISSION), required: true }],
         A::RecordJudicialReviewOutcome => &[Field { name: "outcome", kind: Radios(JR_OUTCOMES), required: true }],
         A::ReviewNegativeDecision => &[
             Field { name: "review", kind: Radios(REVIEW), required: true },
@@ -188,6 +189,9 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
         A::DisputeAge => Some(CaseCommand::DisputeAge { reason: text("reason") }),
         A::LodgeJudicialReview => {
             Question::from_code(&text("question")).map(|question| CaseCommand::LodgeJudicialReview { question })
+        }
+        A::RecordJudicialReviewPermission => {
+            Some(CaseCommand::RecordJudicialReviewPermission { granted: text("decision") == "granted" })
         }
         A::RecordJudicialReviewOutcome => JudicialReviewOutcome::from_code(&text("outcome"))
             .map(|outcome| CaseCommand::RecordJudicialReviewOutcome { outcome }),

@@ -72,6 +72,9 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
         ),
         E::LinkedToEarlierCase { reference, .. } => trf(&key(""), &[("reference", reference)]),
         E::JudicialReviewLodged { question: q } => trf(&key(""), &[("question", &question(*q))]),
+        E::JudicialReviewPermission { question: q, granted } => {
+            trf(&key(if *granted { ".granted" } else { ".refused" }), &[("question", &question(*q))])
+        }
         E::JudicialReviewDecided { question: q, outcome } => {
             trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])
         }
