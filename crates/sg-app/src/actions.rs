@@ -102,6 +102,9 @@ pub enum ActionInput {
     /// Determine that the person's protections cease (NABA s63): public order or bad faith.
     Disqualify {
         ground: sg_domain::DisqualificationGround,
+        /// For `public-order`: what in s63(3) it rests on.
+        #[serde(default)]
+        public_order_basis: Option<sg_domain::PublicOrderBasis>,
         /// A separate re-trafficking risk assessment was made first (required from January 2024).
         #[serde(default)]
         retrafficking_risk_assessed: bool,
@@ -153,8 +156,8 @@ impl ActionRequest {
             A::RecordJudicialReviewPermission { granted } => C::RecordJudicialReviewPermission { granted },
             A::RecordJudicialReviewOutcome { outcome } => C::RecordJudicialReviewOutcome { outcome },
             A::ReviewNegativeDecision { agreed, reasons } => C::ReviewNegativeDecision { agreed, reasons },
-            A::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
-                C::Disqualify { ground, retrafficking_risk_assessed, reasons }
+            A::Disqualify { ground, public_order_basis, retrafficking_risk_assessed, reasons } => {
+                C::Disqualify { ground, public_order_basis, retrafficking_risk_assessed, reasons }
             }
             A::RecordAgeAssessment { assessed_by, outcome } => C::RecordAgeAssessment { assessed_by, outcome },
             A::RecordEighteenthBirthday => C::RecordEighteenthBirthday,

@@ -76,6 +76,7 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         K::ReviewNegativeDecision => vec![CaseCommand::ReviewNegativeDecision { agreed: true, reasons: text() }],
         K::Disqualify => vec![CaseCommand::Disqualify {
             ground: sg_domain::DisqualificationGround::PublicOrder,
+            public_order_basis: Some(sg_domain::PublicOrderBasis::Schedule4Offence),
             retrafficking_risk_assessed: true,
             reasons: text(),
         }],

@@ -82,6 +82,26 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// What makes a person a threat to public order, as NABA 2022 s63(3) lists "in particular"
+    /// (the list is not exhaustive: `other`).
+    pub enum PublicOrderBasis {
+        TerroristOffence = ("terrorist-offence", "Convicted of a terrorist offence"),
+        Schedule4Offence = (
+            "schedule-4-offence",
+            "Convicted of an offence listed in Schedule 4 to the Modern Slavery Act 2015, or a corresponding offence"
+        ),
+        Tpim = ("tpim", "Subject to a TPIM notice"),
+        TerrorismSuspicion = ("terrorism-suspicion", "Reasonably suspected of involvement in terrorism-related activity"),
+        NationalSecurity = (
+            "national-security",
+            "Subject to a notice under Part 2 of the National Security Act 2023, or suspected of foreign power threat activity"
+        ),
+        TemporaryExclusionOrder = ("temporary-exclusion-order", "Subject to a temporary exclusion order"),
+        Other = ("other", "Another reason the authority is satisfied of (the list is not exhaustive)"),
+    }
+}
+
+coded_enum! {
     /// Why a case exists without consent, or with it.
     pub enum ReferralBasis {
         /// An adult gave informed consent to enter the NRM.
@@ -305,6 +325,10 @@ pub enum CaseEvent {
     Disqualified {
         /// Public order or bad faith.
         ground: DisqualificationGround,
+        /// For public order, what in s63(3) it rests on (absent for bad faith, and in events
+        /// stored before it was recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_order_basis: Option<PublicOrderBasis>,
         /// A separate assessment of the risk of re-trafficking was made first (required by the
         /// policy revised in January 2024).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]

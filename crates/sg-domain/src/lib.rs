@@ -21,7 +21,7 @@ pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, 
 pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
 pub use event::{
     CaseEvent, DatedEvent, DecisionOutcome, DisqualificationGround, JudicialReviewOutcome, NegativeReview, Notified,
-    Question, ReconsiderationOutcome, ReferralBasis,
+    PublicOrderBasis, Question, ReconsiderationOutcome, ReferralBasis,
 };
 pub use facts::{
     eighteenth_birthday, AgeAssessor, AgeAtExploitation, AgeGroup, CaseFacts, CompetentAuthority, ExploitationForm,

@@ -187,7 +187,13 @@ pub enum CaseCommand {
     ReviewNegativeDecision { agreed: bool, reasons: String },
     /// Determine that a person's protections cease on a public order or bad faith ground
     /// (NABA 2022 s63), saying whether the risk of re-trafficking was assessed first.
-    Disqualify { ground: DisqualificationGround, retrafficking_risk_assessed: bool, reasons: String },
+    /// A public order ground names what in s63(3) it rests on (`public_order_basis`).
+    Disqualify {
+        ground: DisqualificationGround,
+        public_order_basis: Option<crate::PublicOrderBasis>,
+        retrafficking_risk_assessed: bool,
+        reasons: String,
+    },
     /// Doubt the person's age, saying why: they are treated as a child until it is assessed.
     DisputeAge { reason: String },
     /// Record an age assessment's outcome (adult or child) and who made it.

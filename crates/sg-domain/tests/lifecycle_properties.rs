@@ -78,6 +78,7 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         any::<bool>().prop_map(|granted| CaseCommand::RecordJudicialReviewPermission { granted }),
         any::<bool>().prop_map(|retrafficking_risk_assessed| CaseCommand::Disqualify {
             ground: sg_domain::DisqualificationGround::BadFaith,
+            public_order_basis: None,
             retrafficking_risk_assessed,
             reasons: "reasons given".into(),
         }),

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use sg_domain::Role;
 
 fn disqualify(date: &str, assessed: bool) -> Value {
-    json!({"action": "disqualify", "ground": "public-order", "retrafficking_risk_assessed": assessed,
+    json!({"action": "disqualify", "ground": "public-order", "public_order_basis": "schedule-4-offence",
+           "retrafficking_risk_assessed": assessed,
            "reasons": "Convicted of an offence listed in Schedule 4.", "date": date})
 }
 
@@ -53,6 +54,12 @@ async fn a_disqualification_follows_the_policy_in_force_on_its_day() {
     // Not the first responder's to make.
     assert_eq!(t.act(&fr, id, &disqualify("2024-03-01", true)).await.0, StatusCode::FORBIDDEN);
 
+    // A public order ground names what in s63(3) it rests on.
+    let mut unnamed = disqualify("2024-03-01", true);
+    unnamed.as_object_mut().unwrap().remove("public_order_basis");
+    let (status, err) = t.act(&dm, id, &unnamed).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (StatusCode::CONFLICT, Some("public_order_basis")), "{err}");
+
     let (status, case) = t.act(&dm, id, &disqualify("2024-03-01", true)).await;
     assert_eq!(status, StatusCode::OK, "{case}");
     assert_eq!(case["disqualified"], json!(["public-order", "2024-03-01"]), "{case}");
@@ -61,6 +68,7 @@ async fn a_disqualification_follows_the_policy_in_force_on_its_day() {
         (last["type"].as_str(), last["retrafficking_risk_assessed"].as_bool()),
         (Some("disqualified"), Some(true))
     );
+    assert_eq!(last["public_order_basis"], "schedule-4-offence", "{last}");
     assert_eq!(last["detail"], "Convicted of an offence listed in Schedule 4.", "the reasons are kept: {last}");
     let (status, err) = t.act(&dm, id, &disqualify("2024-03-02", true)).await;
     assert_eq!((status, refused_by(&err).0), (StatusCode::CONFLICT, "not_yet.already_disqualified"));

@@ -276,16 +276,27 @@ impl CaseState {
                 }
                 one(CaseEvent::LegalAdviserInstructionEnded { org: *org })
             }
-            C::Disqualify { ground, retrafficking_risk_assessed, reasons } => {
+            C::Disqualify { ground, public_order_basis, retrafficking_risk_assessed, reasons } => {
                 if self.reasonable_grounds.map(|d| d.outcome) != Some(DecisionOutcome::Positive) {
                     return Err(TransitionError::NotYet(NotYet::DisqualifyNeedsPositiveRg));
                 }
                 if self.disqualified.is_some() {
                     return Err(TransitionError::NotYet(NotYet::AlreadyDisqualified));
                 }
+                let public_order_basis = match ground {
+                    DisqualificationGround::PublicOrder => {
+                        Some(public_order_basis.ok_or(TransitionError::Empty("public_order_basis"))?)
+                    }
+                    DisqualificationGround::BadFaith => None,
+                };
                 require_text(reasons, "reasons")?;
                 let (ground, retrafficking_risk_assessed) = (*ground, *retrafficking_risk_assessed);
-                one(CaseEvent::Disqualified { ground, retrafficking_risk_assessed, reasons: reasons.clone() })
+                one(CaseEvent::Disqualified {
+                    ground,
+                    public_order_basis,
+                    retrafficking_risk_assessed,
+                    reasons: reasons.clone(),
+                })
             }
             C::DisputeAge { reason } => {
                 if self.age_disputed_since.is_some() {
