@@ -434,10 +434,7 @@ impl CaseState {
                 self.pending_judicial_review = None;
                 // Quashed: the authority decides again, as it does a reconsideration (only while
                 // the decision is still negative and no reconsideration is pending).
-                let decision = match question {
-                    Question::ReasonableGrounds => self.reasonable_grounds,
-                    Question::ConclusiveGrounds => self.conclusive_grounds,
-                };
+                let decision = self.decision(*question);
                 let negative = decision.map(|d| d.outcome) == Some(DecisionOutcome::Negative);
                 if *outcome == JudicialReviewOutcome::Quashed && negative && self.pending_reconsideration.is_none() {
                     self.pending_reconsideration = Some((*question, on));
@@ -484,6 +481,14 @@ impl CaseState {
     /// exploitation.
     pub fn treated_as_child(&self) -> bool {
         self.age_disputed_since.is_some() || self.age_now.treated_as_child()
+    }
+
+    /// The decision on `question`, as it stands now.
+    pub fn decision(&self, question: Question) -> Option<Decision> {
+        match question {
+            Question::ReasonableGrounds => self.reasonable_grounds,
+            Question::ConclusiveGrounds => self.conclusive_grounds,
+        }
     }
 
     /// The relationships in force now.

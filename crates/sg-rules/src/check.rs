@@ -5,7 +5,7 @@
 //! checks say what the rules in force on the day allow. They are applied to live changes only:
 //! stored histories are historical data, recorded under whatever was done at the time.
 
-use sg_domain::{AgeAssessor, CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome, Question};
+use sg_domain::{AgeAssessor, CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome};
 use time::Date;
 
 use crate::calendar;
@@ -94,11 +94,9 @@ pub fn check_command(
             Err(refuse(rules, &earliest.rule, message))
         }
         CaseCommand::RequestReconsideration { question, exceptional_circumstances, .. } => {
-            let decision = match question {
-                Question::ReasonableGrounds => state.reasonable_grounds,
-                Question::ConclusiveGrounds => state.conclusive_grounds,
+            let Some(decision) = state.decision(*question).filter(|d| d.outcome == DecisionOutcome::Negative) else {
+                return Ok(());
             };
-            let Some(decision) = decision.filter(|d| d.outcome == DecisionOutcome::Negative) else { return Ok(()) };
             if facts.removal_to_ecat_echr_state && rules.flag(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
                 if let Some(r) = rules.get(p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL, on) {
                     return Err(refuse(

@@ -55,10 +55,7 @@ impl CaseState {
                 if self.pending_judicial_review.is_some() {
                     return Err(TransitionError::NotYet(NotYet::JudicialReviewAlreadyPending));
                 }
-                let decision = match question {
-                    Question::ReasonableGrounds => self.reasonable_grounds,
-                    Question::ConclusiveGrounds => self.conclusive_grounds,
-                };
+                let decision = self.decision(*question);
                 match decision {
                     Some(d) if d.outcome == DecisionOutcome::Negative => {}
                     Some(_) => return Err(TransitionError::NotYet(NotYet::OnlyNegativeChallenged)),
@@ -180,10 +177,7 @@ impl CaseState {
                 if self.pending_reconsideration.is_some() {
                     return Err(TransitionError::NotYet(NotYet::ReconsiderationAlreadyPending));
                 }
-                let decision = match question {
-                    Question::ReasonableGrounds => self.reasonable_grounds,
-                    Question::ConclusiveGrounds => self.conclusive_grounds,
-                };
+                let decision = self.decision(*question);
                 match decision {
                     Some(d) if d.outcome == DecisionOutcome::Negative => {}
                     Some(_) => return Err(TransitionError::NotYet(NotYet::OnlyNegativeReconsidered)),

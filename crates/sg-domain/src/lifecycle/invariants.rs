@@ -30,19 +30,13 @@ impl CaseState {
             return Err("a positive reasonable grounds decision without a recovery period".into());
         }
         if let Some((q, _)) = self.pending_reconsideration {
-            let d = match q {
-                Question::ReasonableGrounds => self.reasonable_grounds,
-                Question::ConclusiveGrounds => self.conclusive_grounds,
-            };
+            let d = self.decision(q);
             if d.map(|d| d.outcome) != Some(DecisionOutcome::Negative) {
                 return Err("a pending reconsideration of a decision that is not negative".into());
             }
         }
         if let Some((q, _, _)) = self.awaiting_review {
-            let d = match q {
-                Question::ReasonableGrounds => self.reasonable_grounds,
-                Question::ConclusiveGrounds => self.conclusive_grounds,
-            };
+            let d = self.decision(q);
             if d.is_some() {
                 return Err("a decision held for review that was already made".into());
             }
