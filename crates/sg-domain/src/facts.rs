@@ -62,14 +62,6 @@ pub fn years_between(born: Date, day: Date) -> i32 {
     years
 }
 
-/// The day a person born on `born` turns 18 (1 March for one born on 29 February).
-pub fn eighteenth_birthday(born: Date) -> Date {
-    let year = born.year() + 18;
-    Date::from_calendar_date(year, born.month(), born.day())
-        .or_else(|_| Date::from_calendar_date(year, time::Month::March, 1))
-        .unwrap_or(born)
-}
-
 coded_enum! {
     /// Who assessed a person's age.
     pub enum AgeAssessor {
@@ -314,7 +306,6 @@ mod tests {
     #[test]
     fn a_birthday_on_the_29th_of_february_turns_18_on_the_1st_of_march() {
         use time::macros::date;
-        assert_eq!(eighteenth_birthday(date!(2008 - 02 - 29)), date!(2026 - 03 - 01));
         assert_eq!(AgeGroup::on(date!(2008 - 02 - 29), date!(2026 - 02 - 28)), AgeGroup::Child);
         assert_eq!(AgeGroup::on(date!(2008 - 02 - 29), date!(2026 - 03 - 01)), AgeGroup::Adult);
         assert_eq!(years_between(date!(1980 - 06 - 15), date!(2026 - 06 - 14)), 45);

@@ -106,8 +106,6 @@ pub struct CaseState {
     pub converted_on: Option<Date>,
     /// Since when consideration is suspended (the person missing), while it is.
     pub suspended_since: Option<Date>,
-    /// The same person's earlier case, for a re-referral.
-    pub earlier_case: Option<crate::CaseId>,
     /// A judicial review waiting for its outcome: of which decision, lodged when.
     pub pending_judicial_review: Option<(Question, Date)>,
     /// Whether the pending judicial review was given permission to go ahead, once decided.
@@ -330,7 +328,6 @@ impl CaseState {
             withdrawn_on: None,
             converted_on: None,
             suspended_since: None,
-            earlier_case: None,
             pending_judicial_review: None,
             judicial_review_permission: None,
             awaiting_review: None,
@@ -348,7 +345,10 @@ impl CaseState {
     pub fn apply(&mut self, e: &DatedEvent) {
         let on = e.on;
         match &e.event {
-            CaseEvent::ReferralReceived { .. } | CaseEvent::DutyToNotifyReceived { .. } => {}
+            // The link is read from the event itself; it changes nothing the state machine checks.
+            CaseEvent::ReferralReceived { .. }
+            | CaseEvent::DutyToNotifyReceived { .. }
+            | CaseEvent::LinkedToEarlierCase { .. } => {}
             CaseEvent::ConvertedToReferral { reported_by, reporter_name } => {
                 self.kind = CaseKind::Referral;
                 self.basis = Some(ReferralBasis::AdultConsent);
@@ -419,7 +419,6 @@ impl CaseState {
             CaseEvent::LegalAdviserInstructionEnded { org } => self.end(Relation::LegalAdviser, Some(*org), on),
             CaseEvent::Suspended { .. } => self.suspended_since = Some(on),
             CaseEvent::Resumed { .. } => self.suspended_since = None,
-            CaseEvent::LinkedToEarlierCase { earlier, .. } => self.earlier_case = Some(*earlier),
             CaseEvent::JudicialReviewLodged { question } => {
                 self.pending_judicial_review = Some((*question, on));
                 self.judicial_review_permission = None;

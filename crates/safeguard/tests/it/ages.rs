@@ -34,11 +34,6 @@ fn field_and_message(err: &Value) -> (&str, &str) {
     (err["error"]["field"].as_str().unwrap_or(""), err["error"]["message"].as_str().unwrap_or(""))
 }
 
-/// The code of a refusal.
-fn code(err: &Value) -> &str {
-    err["error"]["code"].as_str().unwrap_or("")
-}
-
 #[tokio::test]
 async fn consent_follows_the_age_now_and_a_date_of_birth_is_believed_over_a_wrong_answer() {
     let t = TestApp::start().await;
@@ -117,7 +112,7 @@ async fn a_disputed_age_is_a_childs_until_assessed_and_the_18th_birthday_makes_i
     // Nothing to assess while no one doubts the age.
     let assess = |by: &str, age: &str, date: String| json!({"action": "record-age-assessment", "assessed_by": by, "outcome": age, "date": date});
     let (status, err) = t.act(&ieca, id, &assess("local-authority", "child", days_ago(0))).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.age_not_in_doubt"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.age_not_in_doubt"), "{err}");
 
     // Disputed: treated as a child, so out of the IECA's remit and no longer withdrawable.
     let dispute = json!({"action": "dispute-age", "reason": "Says she is 16; no documents."});
@@ -127,12 +122,12 @@ async fn a_disputed_age_is_a_childs_until_assessed_and_the_18th_birthday_makes_i
     assert!(case["age_disputed_since"].is_string(), "{case}");
     assert_eq!(t.get(&ieca, &format!("/api/v1/cases/{id}")).await.0, StatusCode::NOT_FOUND, "the IECA lets go");
     let (status, err) = t.act(&sca, id, &dispute).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.age_already_disputed"));
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.age_already_disputed"));
     let (status, err) =
         t.act(&sca, id, &json!({"action": "route", "competent_authority": "ieca", "reason": "x"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "no child is routed to the IECA: {err}");
     let (status, err) = t.act(&ie, id, &json!({"action": "withdraw", "reason": "x"})).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.child_cannot_withdraw"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.child_cannot_withdraw"), "{err}");
     let guardian = json!({"action": "assign-guardian", "guardian": "Guardian Service"});
     let (status, case) = t.act(&sca, id, &guardian).await;
     assert_eq!(status, StatusCode::OK, "a disputed age's child may have a guardian: {case}");
@@ -150,7 +145,7 @@ async fn a_disputed_age_is_a_childs_until_assessed_and_the_18th_birthday_makes_i
     let kinds: Vec<&str> = case["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert!(kinds.ends_with(&["turned-eighteen", "guardian-assignment-ended"]), "{kinds:?}");
     let (status, err) = t.act(&sca, id, &json!({"action": "record-eighteenth-birthday"})).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.not_a_child"));
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.not_a_child"));
 
     // The case page words each step.
     let mut page = common::browser::Browser::with_code(&t, "Hope NGO", Role::FirstResponder, "fr-page").await;
@@ -179,7 +174,7 @@ async fn the_national_age_assessment_board_assesses_only_from_31_march_2023() {
     let id = created["case_id"].as_str().unwrap();
     let naab = |date: &str| json!({"action": "record-age-assessment", "assessed_by": "naab", "outcome": "adult", "date": date});
     let (status, err) = t.act(&sca, id, &naab("2022-09-01")).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "refused_by_rule"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "refused_by_rule"), "{err}");
     let message = err["error"]["message"].as_str().unwrap();
     assert!(message.contains("age_assessment.national_board = false"), "the rule is named: {message}");
     let (status, case) = t.act(&sca, id, &naab("2023-04-03")).await;

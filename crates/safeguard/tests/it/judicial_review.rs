@@ -6,12 +6,8 @@ use crate::common;
 
 use common::{adult_referral, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use sg_domain::Role;
-
-fn code(err: &Value) -> &str {
-    err["error"]["code"].as_str().unwrap_or("")
-}
 
 #[tokio::test]
 async fn a_quashed_decision_is_decided_again_and_a_dismissed_one_stands() {
@@ -26,14 +22,14 @@ async fn a_quashed_decision_is_decided_again_and_a_dismissed_one_stands() {
     // Nothing to challenge before the decision; then the adviser must be instructed.
     instruct(&t, &fr, id, "Law Centre").await;
     let (status, err) = t.act(&la, id, &lodge).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.decision_not_made"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.decision_not_made"), "{err}");
     assert_eq!(t.decide(&dm, id, "decide-reasonable-grounds", "negative", 0).await.0, StatusCode::OK);
     assert_eq!(t.act(&fr, id, &lodge).await.0, StatusCode::FORBIDDEN, "the person's lawyer brings the claim");
     let (status, case) = t.act(&la, id, &lodge).await;
     assert_eq!(status, StatusCode::OK, "{case}");
     assert_eq!(case["pending_judicial_review"][0], "reasonable-grounds", "{case}");
     let (status, err) = t.act(&la, id, &lodge).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.judicial_review_already_pending"));
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.judicial_review_already_pending"));
 
     // Permission refused ends the claim; a new claim may be lodged, and given permission.
     let permission = |granted: bool| json!({"action": "record-judicial-review-permission", "granted": granted});
@@ -43,7 +39,10 @@ async fn a_quashed_decision_is_decided_again_and_a_dismissed_one_stands() {
     assert_eq!(t.act(&la, id, &lodge).await.0, StatusCode::OK);
     assert_eq!(t.act(&la, id, &permission(true)).await.0, StatusCode::OK);
     let (status, err) = t.act(&la, id, &permission(true)).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.judicial_review_permission_decided"));
+    assert_eq!(
+        (status, common::error_code(&err)),
+        (StatusCode::CONFLICT, "not_yet.judicial_review_permission_decided")
+    );
 
     // Quashed: the authority decides again, as a reconsideration it must decide.
     let quashed = json!({"action": "record-judicial-review-outcome", "outcome": "quashed"});
@@ -57,7 +56,7 @@ async fn a_quashed_decision_is_decided_again_and_a_dismissed_one_stands() {
     assert_eq!(case["status"], "awaiting-cg");
     assert_eq!(case["reasonable_grounds"]["first_outcome"], "negative", "the first decision is kept: {case}");
     let (status, err) = t.act(&la, id, &lodge).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.only_negative_challenged"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.only_negative_challenged"), "{err}");
 
     // The page words it.
     let mut page = common::browser::Browser::with_code(&t, "Law Centre", Role::LegalAdviser, "la2").await;

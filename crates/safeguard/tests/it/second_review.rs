@@ -8,12 +8,8 @@ use crate::common;
 
 use common::{adult_referral, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use sg_domain::Role;
-
-fn code(err: &Value) -> &str {
-    err["error"]["code"].as_str().unwrap_or("")
-}
 
 #[tokio::test]
 async fn a_negative_decision_waits_for_a_second_decision_maker_who_is_not_its_author() {
@@ -33,19 +29,19 @@ async fn a_negative_decision_waits_for_a_second_decision_maker_who_is_not_its_au
     assert_eq!(case["awaiting_review"][2], "second-caseworker");
     // The person's status and the statistics see no decision yet; nothing else is decided.
     let (status, err) = t.act(&dm, id, &negative).await;
-    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_yet.awaiting_review"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::CONFLICT, "not_yet.awaiting_review"), "{err}");
     let fr_asks = json!({"action": "request-reconsideration", "question": "reasonable-grounds"});
     assert_eq!(t.act(&fr, id, &fr_asks).await.0, StatusCode::CONFLICT, "nothing to reconsider yet");
 
     // Not by its author, nor by a first responder.
     let agree = json!({"action": "review-negative-decision", "agreed": true});
     let (status, err) = t.act(&dm, id, &agree).await;
-    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "refusal.review_own_decision"), "{err}");
+    assert_eq!((status, common::error_code(&err)), (StatusCode::FORBIDDEN, "refusal.review_own_decision"), "{err}");
     assert_eq!(t.act(&fr, id, &agree).await.0, StatusCode::FORBIDDEN);
     // Returned needs comments; then the author decides again.
     let (status, err) = t.act(&second, id, &json!({"action": "review-negative-decision", "agreed": false})).await;
     assert_eq!(
-        (status, code(&err), err["error"]["field"].as_str()),
+        (status, common::error_code(&err), err["error"]["field"].as_str()),
         (StatusCode::CONFLICT, "transition.empty", Some("reasons"))
     );
     let returned = json!({"action": "review-negative-decision", "agreed": false,

@@ -279,6 +279,11 @@ pub fn adult_referral() -> Value {
     })
 }
 
+/// The `code` of an API error body (empty when there is none).
+pub fn error_code(err: &Value) -> &str {
+    err["error"]["code"].as_str().unwrap_or("")
+}
+
 /// Makes `body` a referral of a person of `age` (now and during the exploitation): a child's
 /// or unknown age's referral carries no adult's date of birth, which would make them an adult.
 pub fn set_age(body: &mut Value, age: &str) {
