@@ -296,7 +296,11 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
                     )
             }
             C::RecordAgeAssessment { .. } => referrer || user.role == Role::DecisionMaker,
-            C::Disqualify { .. } | C::ReviewNegativeDecision { .. } => user.role == Role::DecisionMaker,
+            // The authority that may extend the recovery period (Northern Ireland's Department
+            // of Justice) decides an extension, as it decides the case.
+            C::Disqualify { .. } | C::ReviewNegativeDecision { .. } | C::ExtendRecoveryPeriod { .. } => {
+                user.role == Role::DecisionMaker
+            }
             // The person's lawyer brings the claim; the lawyer or the authority records the end.
             C::LodgeJudicialReview { .. } => user.role == Role::LegalAdviser,
             C::RecordJudicialReviewPermission { .. } | C::RecordJudicialReviewOutcome { .. } => {

@@ -74,6 +74,9 @@ pub enum ActionInput {
         #[serde(default)]
         reason: String,
     },
+    /// Make the recovery period `days` calendar days longer (1 to [`MAX_EXTENSION_DAYS`]),
+    /// where the rules give the power (Northern Ireland from 28 April 2022).
+    ExtendRecoveryPeriod { days: u32, reason: String },
     /// Suspend consideration: the person is missing. `notified`: who was told (codes).
     Suspend {
         reason: String,
@@ -150,6 +153,7 @@ impl ActionRequest {
             A::DecideReasonableGrounds { outcome, reasons } => C::DecideReasonableGrounds { outcome, reasons },
             A::DecideConclusiveGrounds { outcome, reasons } => C::DecideConclusiveGrounds { outcome, reasons },
             A::Suspend { reason, notified } => C::Suspend { reason, notified },
+            A::ExtendRecoveryPeriod { days, reason } => C::ExtendRecoveryPeriod { days, reason },
             A::Resume { reason, notified } => C::Resume { reason, notified },
             A::DisputeAge { reason } => C::DisputeAge { reason },
             A::LodgeJudicialReview { question } => C::LodgeJudicialReview { question },
@@ -191,18 +195,29 @@ impl ActionRequest {
 pub const MAX_REASON_CHARS: usize = 5_000;
 /// The longest organisation name a command takes, in characters.
 pub const MAX_ORG_NAME_CHARS: usize = 200;
+/// The most days one extension of the recovery period adds: a year. A longer need is a further
+/// extension, decided again.
+pub const MAX_EXTENSION_DAYS: u32 = 365;
 
-/// Refuses a command whose free text is longer than its bound, naming the field as the API
-/// does (`reason`, `reasons`, `provider`, `guardian`, `organisation`).
-pub fn check_text_lengths(command: &CaseCommand) -> Result<(), FieldError> {
+/// Refuses a command whose free text is longer than its bound, or whose number is out of its
+/// range, naming the field as the API does (`reason`, `reasons`, `provider`, `guardian`,
+/// `organisation`, `days`).
+pub fn check_bounds(command: &CaseCommand) -> Result<(), FieldError> {
     use CaseCommand as C;
+    if let C::ExtendRecoveryPeriod { days, .. } = command {
+        if !(1..=MAX_EXTENSION_DAYS).contains(days) {
+            let args = vec![("min", "1".to_string()), ("max", MAX_EXTENSION_DAYS.to_string())];
+            return Err(FieldError::coded("days", "days.out_of_range", args));
+        }
+    }
     let (field, text, max) = match command {
         C::Route { reason, .. }
         | C::ExitSupport { reason }
         | C::Withdraw { reason }
         | C::Suspend { reason, .. }
         | C::Resume { reason, .. }
-        | C::DisputeAge { reason } => ("reason", reason, MAX_REASON_CHARS),
+        | C::DisputeAge { reason }
+        | C::ExtendRecoveryPeriod { reason, .. } => ("reason", reason, MAX_REASON_CHARS),
         C::EndGuardianAssignment { reason } => ("reason", reason, MAX_REASON_CHARS),
         C::DecideReasonableGrounds { reasons, .. }
         | C::DecideConclusiveGrounds { reasons, .. }
@@ -238,9 +253,32 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Fiel
         let message = e.inner().to_string();
         // serde_json appends " at line 1 column 42"; the field name says more.
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        let field = if path == "." { missing_field(&message).unwrap_or("body").to_string() } else { path };
+        let field = if path == "." {
+            missing_field(&message).map(String::from).or_else(|| field_holding(body, &message)).unwrap_or("body".into())
+        } else {
+            path
+        };
         FieldError::new(field, message)
     })
+}
+
+/// The text between the first two `mark`s of `s`.
+fn between(s: &str, mark: char) -> Option<&str> {
+    s.split_once(mark).and_then(|(_, r)| r.split_once(mark)).map(|(v, _)| v)
+}
+
+/// An internally tagged enum (a case action) loses the path of a bad value; serde's message
+/// still shows the value (``invalid value: integer `-3` ``, `invalid type: string "x"`,
+/// ``unknown variant `maybe` ``), so the one top-level field holding it is the field at fault.
+fn field_holding(body: &[u8], message: &str) -> Option<String> {
+    let shown = between(message, '`').or_else(|| between(message, '"'))?;
+    let serde_json::Value::Object(map) = serde_json::from_slice(body).ok()? else { return None };
+    let mut hits = map
+        .iter()
+        .filter(|(_, v)| serde_json::to_string(v).ok().as_deref() == Some(shown) || v.as_str() == Some(shown))
+        .map(|(k, _)| k.clone());
+    let first = hits.next()?;
+    hits.next().is_none().then_some(first)
 }
 
 /// serde reports a missing field at the parent's path; pull the name out of its message.
@@ -256,6 +294,16 @@ mod tests {
     /// The API takes every kind of command under its kind's code: a new `CaseCommand` fails
     /// here until `ActionInput` has a variant tagged with its code (`into_command`'s `match`
     /// then names the rest).
+    #[test]
+    fn a_bad_value_in_an_action_is_named_by_its_field() {
+        let field = |body: &str| parse_json::<ActionRequest>(body.as_bytes()).unwrap_err().field;
+        assert_eq!(field(r#"{"action": "extend-recovery-period", "days": -3, "reason": "r"}"#), "days");
+        assert_eq!(field(r#"{"action": "extend-recovery-period", "days": "thirty", "reason": "r"}"#), "days");
+        assert_eq!(field(r#"{"action": "decide-permission-to-stay", "granted": "yes"}"#), "granted");
+        assert_eq!(field(r#"{"action": "lodge-judicial-review", "question": "maybe"}"#), "question");
+        assert_eq!(field(r#"{"action": "extend-recovery-period", "reason": "r"}"#), "days");
+    }
+
     #[test]
     fn every_command_kind_is_an_api_action() {
         for &kind in CommandKind::ALL {

@@ -57,7 +57,11 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
         // Replaced by the instructions in force (see `case_actions`).
         K::EndLegalAdviserInstruction => vec![],
         K::ApplyForPermissionToStay => vec![CaseCommand::ApplyForPermissionToStay],
-        K::DecidePermissionToStay => vec![CaseCommand::DecidePermissionToStay { granted: true }],
+        // Refusing is possible where granting is not (after a disqualification).
+        K::DecidePermissionToStay => {
+            [true, false].into_iter().map(|granted| CaseCommand::DecidePermissionToStay { granted }).collect()
+        }
+        K::ExtendRecoveryPeriod => vec![CaseCommand::ExtendRecoveryPeriod { days: 30, reason: text() }],
         K::Withdraw => vec![CaseCommand::Withdraw { reason: text() }],
         K::Route => {
             CompetentAuthority::ALL.iter().map(|&authority| CaseCommand::Route { authority, reason: text() }).collect()

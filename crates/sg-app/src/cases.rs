@@ -325,7 +325,7 @@ impl App {
         let record = self.visible_case(user, id).await?;
         // Before anything else is looked up or audited; `commit_change` checks again for its
         // other callers.
-        crate::actions::check_text_lengths(&command).map_err(AppError::Invalid)?;
+        crate::actions::check_bounds(&command).map_err(AppError::Invalid)?;
         if let Err(refused) = access::check_command(user, &record, &command) {
             let detail = format!("{} not permitted", sg_domain::Coded::code(command.kind()));
             self.audit(Some(user), AuditAction::CaseChanged, Some(id), Outcome::Refused, detail).await?;
@@ -352,7 +352,7 @@ impl App {
         person: Option<(Identity, PersonalAccount)>,
         handover: Handover<'_>,
     ) -> Result<CaseView, AppError> {
-        crate::actions::check_text_lengths(&command).map_err(AppError::Invalid)?;
+        crate::actions::check_bounds(&command).map_err(AppError::Invalid)?;
         let id = record.id;
         let mut state = state_of(record)?;
         if let Some(v) = expected_version {

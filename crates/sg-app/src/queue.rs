@@ -22,9 +22,10 @@ pub const WARN_WORKING_DAYS: u32 = 2;
 /// Cases replayed per page by the backfill: one read and one write transaction each.
 const BACKFILL_PAGE: u32 = 500;
 
-/// The next open deadline of the case whose events are `events`: the earliest of the
-/// decision maker's deadlines not yet met: the reasonable-grounds target while that decision
-/// is awaited, the end of the recovery period while the conclusive-grounds decision is.
+/// The next open deadline of the case whose events are `events`: a negative decision waiting
+/// for its review, if there is one; otherwise the earliest of the decision maker's deadlines
+/// not yet met: the reasonable-grounds target while that decision is awaited, the end of the
+/// recovery period while the conclusive-grounds decision is.
 ///
 /// A reconsideration window is left out: it is the person's time to ask, not a step the
 /// decision maker owes; once it passes unused it simply closes (no breach), and a value that
@@ -38,6 +39,12 @@ pub fn next_due(events: &[DatedEvent]) -> Option<NextDue> {
 }
 
 fn next_due_under(rules: &RuleSet, state: &CaseState, events: &[DatedEvent]) -> Option<NextDue> {
+    // A negative decision held for its review is the next thing a decision maker owes: the
+    // case waits on it, so the queue shows it (from the day it was written, oldest first)
+    // rather than a deadline nobody can act on until the review is done.
+    if let Some((_, since, _)) = state.awaiting_review.filter(|_| state.withdrawn_on.is_none()) {
+        return Some(NextDue { on: since, kind: DueKind::NegativeDecisionReview });
+    }
     let status = state.status();
     // `today` only decides `breached`, which is not used here.
     sg_rules::case_deadlines(rules, events, state.last_event_on)

@@ -221,6 +221,15 @@ pub enum CaseEvent {
         #[serde(default)]
         reasons: String,
     },
+    /// The recovery period was made longer by the authority that may extend it (in Northern
+    /// Ireland, the Department of Justice from 28 April 2022: "such longer period as the
+    /// Department thinks necessary").
+    RecoveryPeriodExtended {
+        /// Calendar days added to the period's end.
+        days: u32,
+        /// Why (sealed like reasons).
+        reason: String,
+    },
     /// The competent authority determined that the protections of a person with a positive
     /// reasonable-grounds decision cease (NABA 2022 s63): the bar on removal during the
     /// recovery period and the duty to grant permission to stay no longer apply.
@@ -291,6 +300,7 @@ impl CaseEvent {
             Self::NegativeDecisionProposed { .. } => "negative-decision-proposed",
             Self::NegativeDecisionReviewed { .. } => "negative-decision-reviewed",
             Self::Disqualified { .. } => "disqualified",
+            Self::RecoveryPeriodExtended { .. } => "recovery-period-extended",
             Self::AgeDisputed { .. } => "age-disputed",
             Self::AgeAssessed { .. } => "age-assessed",
             Self::TurnedEighteen => "turned-eighteen",
@@ -314,6 +324,7 @@ impl CaseEvent {
             | Self::Suspended { reason, .. }
             | Self::Resumed { reason, .. }
             | Self::AgeDisputed { reason }
+            | Self::RecoveryPeriodExtended { reason, .. }
             | Self::Withdrawn { reason } => reason,
             _ => return None,
         };
@@ -337,6 +348,7 @@ impl CaseEvent {
             | Self::Suspended { reason, .. }
             | Self::Resumed { reason, .. }
             | Self::AgeDisputed { reason }
+            | Self::RecoveryPeriodExtended { reason, .. }
             | Self::Withdrawn { reason } => Some(reason),
             _ => None,
         }
@@ -412,6 +424,7 @@ impl CaseEvent {
             Self::Disqualified { ground, .. } => {
                 format!("Protections ceased: disqualified ({})", ground.label().to_lowercase())
             }
+            Self::RecoveryPeriodExtended { days, .. } => format!("Recovery period extended by {days} days"),
             Self::AgeDisputed { .. } => "Age disputed: treated as a child until assessed".into(),
             Self::AgeAssessed { assessed_by, outcome } => {
                 format!("Age assessed by {}: {}", assessed_by.label().to_lowercase(), outcome.label().to_lowercase())

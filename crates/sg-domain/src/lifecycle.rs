@@ -92,6 +92,8 @@ pub struct CaseState {
     pub reasonable_grounds: Option<Decision>,
     /// The first day of the recovery period.
     pub recovery_period_started_on: Option<Date>,
+    /// Calendar days added to the recovery period by extensions (Northern Ireland).
+    pub recovery_period_extended_days: u32,
     /// The conclusive-grounds decision.
     pub conclusive_grounds: Option<Decision>,
     /// A reconsideration waiting for its decision.
@@ -198,6 +200,9 @@ pub enum CaseCommand {
     RecordAgeAssessment { assessed_by: AgeAssessor, outcome: AgeGroup },
     /// Record that the person turned 18 on the command's day.
     RecordEighteenthBirthday,
+    /// Make the recovery period `days` calendar days longer, saying why (where the rules let
+    /// the authority extend it).
+    ExtendRecoveryPeriod { days: u32, reason: String },
 }
 
 coded_enum! {
@@ -231,6 +236,7 @@ coded_enum! {
         DisputeAge = ("dispute-age", "Dispute the person's age"),
         RecordAgeAssessment = ("record-age-assessment", "Record an age assessment"),
         RecordEighteenthBirthday = ("record-eighteenth-birthday", "Record that the person turned 18"),
+        ExtendRecoveryPeriod = ("extend-recovery-period", "Extend the recovery period"),
     }
 }
 
@@ -265,6 +271,7 @@ impl CaseCommand {
             C::DisputeAge { .. } => K::DisputeAge,
             C::RecordAgeAssessment { .. } => K::RecordAgeAssessment,
             C::RecordEighteenthBirthday => K::RecordEighteenthBirthday,
+            C::ExtendRecoveryPeriod { .. } => K::ExtendRecoveryPeriod,
         }
     }
 }
@@ -321,6 +328,7 @@ impl CaseState {
             competent_authority: None,
             reasonable_grounds: None,
             recovery_period_started_on: None,
+            recovery_period_extended_days: 0,
             conclusive_grounds: None,
             pending_reconsideration: None,
             in_support_with: None,
@@ -367,6 +375,9 @@ impl CaseState {
                 })
             }
             CaseEvent::RecoveryPeriodStarted => self.recovery_period_started_on = Some(on),
+            CaseEvent::RecoveryPeriodExtended { days, .. } => {
+                self.recovery_period_extended_days = self.recovery_period_extended_days.saturating_add(*days)
+            }
             CaseEvent::ConclusiveGroundsDecided { outcome, .. } => {
                 self.conclusive_grounds = Some(Decision {
                     outcome: *outcome,

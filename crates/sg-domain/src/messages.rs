@@ -12,6 +12,7 @@ use crate::FieldError;
 pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ("required", "is required"),
     ("too_long", "is longer than {max} characters"),
+    ("days.out_of_range", "must be a whole number of days from {min} to {max}"),
     ("nationalities.too_many", "give at most two nationalities (a dual national)"),
     ("nationalities.same", "the two nationalities are the same"),
     ("exploitation_types.none", "choose at least one type of exploitation"),

@@ -65,6 +65,14 @@ coded_enum! {
         ),
         AssessedAgeUnknown = ("not_yet.assessed_age_unknown", "an age assessment finds the person an adult or a child"),
         NotAChild = ("not_yet.not_a_child", "the person is not a child on this case, so cannot turn 18 during it"),
+        NoRecoveryPeriod = (
+            "not_yet.no_recovery_period",
+            "the recovery period has not started: it starts with a positive reasonable grounds decision"
+        ),
+        DisqualifiedNoStay = (
+            "not_yet.disqualified_no_stay",
+            "the person was disqualified (NABA s63): the duty to grant permission to stay as a victim no longer applies"
+        ),
         ChildCannotWithdraw = (
             "not_yet.child_cannot_withdraw",
             "a child's referral does not rest on consent, so it cannot be withdrawn by the child"

@@ -71,6 +71,7 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         (age(), prop_oneof![Just(sg_domain::AgeAssessor::LocalAuthority), Just(sg_domain::AgeAssessor::Court)])
             .prop_map(|(outcome, assessed_by)| CaseCommand::RecordAgeAssessment { assessed_by, outcome }),
         Just(CaseCommand::RecordEighteenthBirthday),
+        (1u32..400).prop_map(|days| CaseCommand::ExtendRecoveryPeriod { days, reason: "recovery needs".into() }),
         prop_oneof![Just(Question::ReasonableGrounds), Just(Question::ConclusiveGrounds)]
             .prop_map(|question| CaseCommand::LodgeJudicialReview { question }),
         prop_oneof![Just(sg_domain::JudicialReviewOutcome::Quashed), Just(sg_domain::JudicialReviewOutcome::Dismissed)]

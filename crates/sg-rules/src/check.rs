@@ -173,6 +173,7 @@ pub fn check_command(
             };
             Err(refuse(rules, &r, message))
         }
+        CaseCommand::ExtendRecoveryPeriod { .. } => check_extension(rules, state, on),
         CaseCommand::RecordAgeAssessment { assessed_by: AgeAssessor::NationalAgeAssessmentBoard, .. } => {
             match rules.get(p::AGE_ASSESSMENT_NAAB, on) {
                 Some(r) if !rules.flag(p::AGE_ASSESSMENT_NAAB, on) => Err(refuse(
@@ -185,6 +186,38 @@ pub fn check_command(
         }
         _ => Ok(()),
     }
+}
+
+/// An extension of the recovery period needs a power to extend it in force on its day
+/// (`recovery_period.extendable`: Northern Ireland from 28 April 2022), and is made while the
+/// period runs.
+fn check_extension(rules: &RuleSet, state: &CaseState, on: Date) -> Result<(), Box<Refusal>> {
+    let Some(start) = state.recovery_period_started_on else { return Ok(()) };
+    if !rules.flag(p::RECOVERY_PERIOD_EXTENDABLE, on) {
+        let rule = rules.get(p::RECOVERY_PERIOD_EXTENDABLE, on).or_else(|| rules.get(p::RECOVERY_PERIOD_DAYS, start));
+        return match rule {
+            Some(r) => Err(refuse(
+                rules,
+                &r,
+                format!("the rules in force on {on} give no power to extend the recovery period: its length is set"),
+            )),
+            None => Ok(()),
+        };
+    }
+    let Some((days, r)) = rules.number(p::RECOVERY_PERIOD_DAYS, start) else { return Ok(()) };
+    let total = days.saturating_add(state.recovery_period_extended_days);
+    let Ok(end) = calendar::add_calendar_days(start, total) else { return Ok(()) };
+    if on > end {
+        return Err(refuse(
+            rules,
+            &r,
+            format!(
+                "the recovery period that began on {start} ended on {end}; it is extended while it runs, and this \
+                 extension is dated {on}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The first day a conclusive-grounds decision may be made, and the rule that sets it.

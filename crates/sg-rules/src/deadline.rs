@@ -124,6 +124,10 @@ pub struct CaseDeadline {
     /// The deadline and its rule.
     #[serde(flatten)]
     pub due: Due,
+    /// Calendar days added to the rule's length by extensions (the recovery period in
+    /// Northern Ireland); `due_on` includes them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub extended_by_days: u32,
     /// The day the step happened (the decision, the request), if it did.
     pub met_on: Option<Date>,
     /// The step happened late (or, for the recovery period, the CG decision came too early),
@@ -138,18 +142,25 @@ pub fn case_deadlines(rules: &RuleSet, events: &[DatedEvent], today: Date) -> Ve
     let Some(state) = CaseState::replay(events) else { return Vec::new() };
     let j = state.facts.jurisdiction;
     let mut out = Vec::new();
-    let mut push =
-        |kind: DeadlineKind, starts_on: Date, met_on: Option<Date>, breached: fn(Date, Option<Date>, Date) -> bool| {
-            if let Ok(due) = deadline(rules, j, kind, starts_on) {
-                let breached = breached(due.due_on, met_on, today);
-                out.push(CaseDeadline { kind, label: kind.label(), starts_on, due, met_on, breached });
+    let mut push = |kind: DeadlineKind,
+                    starts_on: Date,
+                    extended_by_days: u32,
+                    met_on: Option<Date>,
+                    breached: fn(Date, Option<Date>, Date) -> bool| {
+        if let Ok(mut due) = deadline(rules, j, kind, starts_on) {
+            match calendar::add_calendar_days(due.due_on, extended_by_days) {
+                Ok(d) => due.due_on = d,
+                Err(_) => return,
             }
-        };
+            let breached = breached(due.due_on, met_on, today);
+            out.push(CaseDeadline { kind, label: kind.label(), starts_on, due, extended_by_days, met_on, breached });
+        }
+    };
     if state.kind == CaseKind::Referral {
         let rg_on = state.reasonable_grounds.map(|d| d.decided_on);
         // A converted Duty to Notify report became a referral on the day of its conversion.
         let referred_on = state.converted_on.unwrap_or(state.facts.referred_on);
-        push(DeadlineKind::RgDecision, referred_on, rg_on, |due, met, today| match met {
+        push(DeadlineKind::RgDecision, referred_on, 0, rg_on, |due, met, today| match met {
             Some(m) => m > due,
             None => today > due,
         });
@@ -162,12 +173,16 @@ pub fn case_deadlines(rules: &RuleSet, events: &[DatedEvent], today: Date) -> Ve
         let held = cg_on.is_none_or(|on| rules.flag(p::CG_NOT_BEFORE_RECOVERY_END, on));
         let early: fn(Date, Option<Date>, Date) -> bool =
             if held { |due, met, _| met.is_some_and(|m| m < due) } else { |_, _, _| false };
-        push(DeadlineKind::RecoveryPeriodEnd, start, cg_on, early);
+        push(DeadlineKind::RecoveryPeriodEnd, start, state.recovery_period_extended_days, cg_on, early);
     }
     for (decided_on, request) in negative_decisions(events) {
-        push(DeadlineKind::ReconsiderationRequest, decided_on, request, |due, met, _| met.is_some_and(|m| m > due));
+        push(DeadlineKind::ReconsiderationRequest, decided_on, 0, request, |due, met, _| met.is_some_and(|m| m > due));
     }
     out
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Each negative RG or CG decision's date, with the day a reconsideration of it was asked for.

@@ -308,6 +308,7 @@ sg_domain::coded_enum! {
         RgDecision = ("rg-decision", "Reasonable-grounds decision target"),
         RecoveryPeriodEnd = ("recovery-period-end", "End of the recovery period"),
         ReconsiderationRequest = ("reconsideration-request", "Last day to ask for a reconsideration"),
+        NegativeDecisionReview = ("negative-decision-review", "A negative decision waiting for its review, since"),
     }
 }
 

@@ -73,6 +73,19 @@ async fn a_disqualification_follows_the_policy_in_force_on_its_day() {
     let (status, err) = t.act(&dm, id, &disqualify("2024-03-02", true)).await;
     assert_eq!((status, refused_by(&err).0), (StatusCode::CONFLICT, "not_yet.already_disqualified"));
 
+    // The duty to grant permission to stay ends with it (s63): a grant is refused, a refusal
+    // is recorded.
+    let (status, case) = t.decide_on(&dm, id, "decide-conclusive-grounds", "positive", "2024-03-05").await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let apply = json!({"action": "apply-for-permission-to-stay", "date": "2024-03-06"});
+    assert_eq!(t.act(&fr, id, &apply).await.0, StatusCode::OK);
+    let grant = json!({"action": "decide-permission-to-stay", "granted": true, "date": "2024-03-07"});
+    let (status, err) = t.act(&dm, id, &grant).await;
+    assert_eq!((status, refused_by(&err).0), (StatusCode::CONFLICT, "not_yet.disqualified_no_stay"), "{err}");
+    let refuse = json!({"action": "decide-permission-to-stay", "granted": false, "date": "2024-03-07"});
+    let (status, case) = t.act(&dm, id, &refuse).await;
+    assert_eq!((status, case["permission_to_stay"]["granted"].as_bool()), (StatusCode::OK, Some(false)), "{case}");
+
     // The case page says so, in the timeline and the facts.
     let mut page =
         common::browser::Browser::with_code(&t, "Single Competent Authority", Role::DecisionMaker, "dm2").await;

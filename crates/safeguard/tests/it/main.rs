@@ -48,6 +48,7 @@ mod re_referral;
 mod recommendations_cli;
 mod recommendations_pages;
 mod reconsideration;
+mod recovery_extension;
 mod referral_drafts;
 mod relationships;
 mod rules_api;

@@ -33,6 +33,17 @@ async fn a_negative_decision_waits_for_a_second_decision_maker_who_is_not_its_au
     let fr_asks = json!({"action": "request-reconsideration", "question": "reasonable-grounds"});
     assert_eq!(t.act(&fr, id, &fr_asks).await.0, StatusCode::CONFLICT, "nothing to reconsider yet");
 
+    // It is the case's next item in the decision makers' queue, from the day it was written,
+    // worded on the list page.
+    let (_, list) = t.get(&second, "/api/v1/cases").await;
+    let row = list["cases"].as_array().unwrap().iter().find(|c| c["id"] == json!(id)).cloned().unwrap();
+    let today = common::days_ago(0);
+    assert_eq!(row["next_due"], json!({"on": today, "kind": "negative-decision-review"}), "{row}");
+    let mut page =
+        common::browser::Browser::with_code(&t, "Single Competent Authority", Role::DecisionMaker, "dm-list").await;
+    let (_, _, html) = page.get("/cases").await;
+    assert!(html.contains("Negative decision to review, written on"), "{html}");
+
     // Not by its author, nor by a first responder.
     let agree = json!({"action": "review-negative-decision", "agreed": true});
     let (status, err) = t.act(&dm, id, &agree).await;
@@ -53,6 +64,10 @@ async fn a_negative_decision_waits_for_a_second_decision_maker_who_is_not_its_au
     assert_eq!(status, StatusCode::OK, "{case}");
     let (status, case) = t.act(&second, id, &agree).await;
     assert_eq!(status, StatusCode::OK, "{case}");
+    // Served: the queue is back to the deadlines (none is open after a negative decision).
+    let (_, list) = t.get(&second, "/api/v1/cases").await;
+    let row = list["cases"].as_array().unwrap().iter().find(|c| c["id"] == json!(id)).cloned().unwrap();
+    assert!(row["next_due"].is_null(), "{row}");
     assert_eq!(case["status"], "negative-rg", "served on the review's day: {case}");
     let kinds: Vec<&str> = case["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(

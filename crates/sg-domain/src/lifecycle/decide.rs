@@ -234,6 +234,10 @@ impl CaseState {
                     PermissionToStay::NotApplied => one(CaseEvent::PermissionToStayApplied),
                 }
             }
+            // A disqualification ends the duty to grant permission to stay as a victim (s63).
+            C::DecidePermissionToStay { granted: true } if self.disqualified.is_some() => {
+                Err(TransitionError::NotYet(NotYet::DisqualifiedNoStay))
+            }
             C::DecidePermissionToStay { granted } => match self.permission_to_stay {
                 PermissionToStay::Applied { .. } => one(CaseEvent::PermissionToStayDecided { granted: *granted }),
                 _ => Err(TransitionError::NotYet(NotYet::NoStayPending)),
@@ -336,6 +340,18 @@ impl CaseState {
                 let mut events = vec![DatedEvent { on, event: CaseEvent::TurnedEighteen }];
                 events.extend(self.guardian_ends(on));
                 Ok(events)
+            }
+            C::ExtendRecoveryPeriod { days, reason } => {
+                if self.recovery_period_started_on.is_none() {
+                    return Err(TransitionError::NotYet(NotYet::NoRecoveryPeriod));
+                }
+                // After the conclusive grounds decision the period is over (a positive decision
+                // is followed by move-on support, not a longer recovery period).
+                if self.conclusive_grounds.is_some() {
+                    return Err(TransitionError::NotYet(NotYet::CgMade));
+                }
+                require_text(reason, "reason")?;
+                one(CaseEvent::RecoveryPeriodExtended { days: *days, reason: reason.clone() })
             }
             C::Withdraw { reason } => {
                 if self.treated_as_child() {

@@ -46,6 +46,18 @@ impl CaseState {
         {
             return Err("permission to stay without a positive conclusive grounds decision".into());
         }
+        if self.recovery_period_extended_days > 0 && self.recovery_period_started_on.is_none() {
+            return Err("a recovery period extended that never started".into());
+        }
+        // A disqualification ends the duty to grant permission to stay (NABA s63). On the same
+        // day the order is not known here: a grant may have come first.
+        if let (Some((_, disqualified_on)), PermissionToStay::Decided { granted: true, on }) =
+            (self.disqualified, self.permission_to_stay)
+        {
+            if disqualified_on < on {
+                return Err("permission to stay granted after a disqualification".into());
+            }
+        }
         if self.competent_authority == Some(CompetentAuthority::Ieca) && self.treated_as_child() {
             return Err("a child's case, or that of a person of unknown age, with the IECA".into());
         }

@@ -22,6 +22,8 @@ pub(super) enum Kind {
     Textarea,
     /// A single yes, as a checkbox.
     Checkbox,
+    /// A whole number (days), as a short text box with the numeric keypad.
+    Number,
 }
 
 /// One field of a step's form: its name (also its id and its catalogue keys), how it is asked,
@@ -114,6 +116,10 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
             Field { name: "assessed_age", kind: Radios(ASSESSED_AGES), required: true },
         ],
         A::RecordEighteenthBirthday => &[],
+        A::ExtendRecoveryPeriod => &[
+            Field { name: "days", kind: Number, required: true },
+            Field { name: "reason", kind: Textarea, required: true },
+        ],
         A::Route => &[
             Field { name: "authority", kind: Radios(AUTHORITIES), required: true },
             Field { name: "reason", kind: Textarea, required: true },
@@ -219,6 +225,13 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
             .zip(AgeGroup::from_code(&text("assessed_age")))
             .map(|(assessed_by, outcome)| CaseCommand::RecordAgeAssessment { assessed_by, outcome }),
         A::RecordEighteenthBirthday => Some(CaseCommand::RecordEighteenthBirthday),
+        // Not a whole number: named against `days`, the first field; its range is checked by
+        // the application, as for the API.
+        A::ExtendRecoveryPeriod => text("days")
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .map(|days| CaseCommand::ExtendRecoveryPeriod { days, reason: text("reason") }),
         A::Route => CompetentAuthority::from_code(&text("authority"))
             .map(|authority| CaseCommand::Route { authority, reason: text("reason") }),
         A::DecideReasonableGrounds | A::DecideConclusiveGrounds | A::ConvertToReferral => None,
@@ -265,6 +278,7 @@ mod tests {
                 .iter()
                 .map(|f| match f.kind {
                     Kind::Radios(codes) => format!("{}={}", f.name, codes[0]),
+                    Kind::Number => format!("{}=30", f.name),
                     _ => format!("{}=x", f.name),
                 })
                 .collect();

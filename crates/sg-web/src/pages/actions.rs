@@ -96,6 +96,7 @@ fn view(kind: ActionKind, f: &Field, value: String, errors: &[FieldMessage], org
         Kind::Text => ("text", vec![]),
         Kind::Textarea => ("textarea", vec![]),
         Kind::Checkbox => ("checkbox", vec![]),
+        Kind::Number => ("number", vec![]),
     };
     FieldView {
         name: f.name,
@@ -209,7 +210,7 @@ async fn confirmation(
             _ if value.is_empty() => continue,
             Kind::Radios(_) => crate::i18n::tr(&format!("act.choice.{}.{value}", f.name)),
             Kind::Checkbox => crate::i18n::tr("confirm.yes"),
-            Kind::Text | Kind::Textarea => value,
+            Kind::Text | Kind::Textarea | Kind::Number => value,
         };
         rows.push((tr(kind, f.name), shown));
     }
@@ -250,8 +251,13 @@ pub(crate) async fn record(
             Err(e) => error_page(e),
         };
     }
+    // Bounds (a text's length, a number's range) are checked before the confirmation page,
+    // which should not show what will be refused.
     let (command, mut errors) = match command(kind, &form) {
-        Ok(c) => (Some(c), vec![]),
+        Ok(c) => match sg_app::actions::check_bounds(&c) {
+            Ok(()) => (Some(c), vec![]),
+            Err(f) => (None, vec![FieldMessage::from_error(f)]),
+        },
         Err(e) => (None, e),
     };
     let date = match super::referral::parse_date_input(&form, "date") {

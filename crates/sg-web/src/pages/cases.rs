@@ -59,7 +59,8 @@ fn warning(c: &CaseSummary, today: time::Date) -> Option<(String, &'static str)>
     let due = c.next_due?;
     // The recovery period's end is when a conclusive grounds decision may be made at the
     // earliest, not a deadline that can be missed: shown as a date only.
-    if due.kind == sg_store::DueKind::RecoveryPeriodEnd {
+    // Nor is a review's date: it is when the decision was written, to take the oldest first.
+    if matches!(due.kind, sg_store::DueKind::RecoveryPeriodEnd | sg_store::DueKind::NegativeDecisionReview) {
         return None;
     }
     match sg_app::queue::urgency(c.jurisdiction, due.on, today) {
@@ -248,6 +249,14 @@ impl CasePage {
     /// A date in words in the page's language.
     fn words(&self, date: &time::Date) -> String {
         crate::dates::staff(*date)
+    }
+
+    /// "extended by N days" for a deadline an extension moved, or "".
+    fn extended(&self, d: &sg_rules::CaseDeadline) -> String {
+        match d.extended_by_days {
+            0 => String::new(),
+            n => crate::i18n::trf("case.extended", &[("days", &n.to_string())]),
+        }
     }
 
     /// The rules page's entry for the rule `key` of this case's jurisdiction.

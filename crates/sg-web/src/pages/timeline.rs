@@ -93,6 +93,7 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
                 done
             }
         }
+        E::RecoveryPeriodExtended { days, .. } => trf(&key(""), &[("days", &days.to_string())]),
         E::DutyToNotifyReceived { .. }
         | E::AgeDisputed { .. }
         | E::TurnedEighteen
