@@ -115,6 +115,8 @@ pub struct CaseState {
     /// A negative decision written and held for the review the rules require: which, since
     /// when, and who reviews it.
     pub awaiting_review: Option<(Question, Date, NegativeReview)>,
+    /// Whether the referral was linked to an earlier case of the same person (a re-referral).
+    pub re_referral: bool,
     /// The ground and day of a public order or bad faith disqualification, once made.
     pub disqualified: Option<(DisqualificationGround, Date)>,
     /// The person's age group now: as referred, then as assessed or after their 18th birthday.
@@ -340,6 +342,7 @@ impl CaseState {
             judicial_review_permission: None,
             awaiting_review: None,
             disqualified: None,
+            re_referral: false,
             age_now,
             age_disputed_since: None,
             guardian: None,
@@ -353,10 +356,9 @@ impl CaseState {
     pub fn apply(&mut self, e: &DatedEvent) {
         let on = e.on;
         match &e.event {
-            // The link is read from the event itself; it changes nothing the state machine checks.
-            CaseEvent::ReferralReceived { .. }
-            | CaseEvent::DutyToNotifyReceived { .. }
-            | CaseEvent::LinkedToEarlierCase { .. } => {}
+            CaseEvent::ReferralReceived { .. } | CaseEvent::DutyToNotifyReceived { .. } => {}
+            // The earlier case is read from the event itself; the statistics count the link.
+            CaseEvent::LinkedToEarlierCase { .. } => self.re_referral = true,
             CaseEvent::ConvertedToReferral { reported_by, reporter_name } => {
                 self.kind = CaseKind::Referral;
                 self.basis = Some(ReferralBasis::AdultConsent);

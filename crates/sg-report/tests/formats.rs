@@ -34,6 +34,8 @@ fn report() -> sg_stats::Report {
                 on + Duration::days(4),
             )),
             cg: None,
+            re_referral: false,
+            disqualified_on: None,
         };
         cells.push(Cell::from_case(&row));
     }

@@ -100,6 +100,10 @@ pub enum Measure {
     CgDecisions,
     /// Cases and their current status (awaiting a decision, ...).
     Status,
+    /// Referrals linked to an earlier case of the same person, by month of referral.
+    ReReferrals,
+    /// Public order and bad faith disqualifications, by month of the decision.
+    Disqualifications,
 }
 
 /// A dimension a table may break its counts down by.
@@ -188,6 +192,10 @@ pub struct Cell {
     /// The sum over the `n` people of their referral day (Julian day number), so that the mean
     /// age of cases still awaiting a decision can be computed without keeping each date.
     pub referred_day_sum: i64,
+    /// Whether the referral was linked to an earlier case of the same person.
+    pub re_referral: Option<bool>,
+    /// The month of a disqualification.
+    pub disqualified: Option<Month>,
 }
 
 /// The non-identifying facts of one case, as the store reads them from its projection.
@@ -220,6 +228,10 @@ pub struct CaseRow {
     pub rg: Option<(DecisionOutcome, Date)>,
     /// Conclusive-grounds outcome as first decided, and its day.
     pub cg: Option<(DecisionOutcome, Date)>,
+    /// Linked to an earlier case of the same person.
+    pub re_referral: bool,
+    /// The day of a disqualification.
+    pub disqualified_on: Option<Date>,
 }
 
 /// Whether `decided` is at most 5 working days after `from` in the working-day calendar of
@@ -266,6 +278,8 @@ impl CaseRow {
             // First decisions, never rewritten by a reconsideration: the final outcome is `status`.
             rg: state.reasonable_grounds.map(|d| (d.first_outcome, d.decided_on)),
             cg: state.conclusive_grounds.map(|d| (d.first_outcome, d.decided_on)),
+            re_referral: state.re_referral,
+            disqualified_on: state.disqualified.map(|(_, on)| on),
         }
     }
 }
@@ -301,6 +315,8 @@ impl Cell {
             cg: row.cg.map(|(o, d)| (o, Month::of(d))),
             cg_days_sum: row.cg.map(|(_, d)| (d - row.referred_on).whole_days().max(0) as u64).unwrap_or(0),
             referred_day_sum: row.referred_on.to_julian_day() as i64,
+            re_referral: Some(row.re_referral),
+            disqualified: row.disqualified_on.map(Month::of),
         }
     }
 
@@ -374,6 +390,8 @@ impl Table {
                 Measure::RgDecisions,
                 Measure::CgDecisions,
                 Measure::Status,
+                Measure::ReReferrals,
+                Measure::Disqualifications,
             ],
             dims: vec![
                 Age,

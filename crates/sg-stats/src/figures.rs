@@ -15,6 +15,8 @@ pub(crate) fn month_of(c: &Cell, m: Measure) -> Option<Month> {
         Measure::RgDecisions => c.rg.map(|(_, m)| m),
         Measure::CgDecisions => c.cg.map(|(_, m)| m),
         Measure::Status => None,
+        Measure::ReReferrals => c.referred.filter(|_| c.re_referral == Some(true)),
+        Measure::Disqualifications => c.disqualified,
     }
 }
 

@@ -26,6 +26,8 @@ fn no_table(ind: &Indicator) -> IndicatorResult {
         Measure::RgDecisions => "reasonable-grounds decisions",
         Measure::CgDecisions => "conclusive-grounds decisions",
         Measure::Status => "case statuses",
+        Measure::ReReferrals => "re-referrals",
+        Measure::Disqualifications => "disqualifications",
     };
     unavailable(ind, format!("This source has no table of {what} with the breakdowns this indicator needs."))
 }

@@ -23,6 +23,8 @@ fn case(ca: CompetentAuthority, positive: bool, nat: &str) -> CaseRow {
         referred_on: date!(2023 - 03 - 01),
         rg: Some((if positive { DecisionOutcome::Positive } else { DecisionOutcome::Negative }, date!(2023 - 03 - 06))),
         cg: None,
+        re_referral: false,
+        disqualified_on: None,
     }
 }
 

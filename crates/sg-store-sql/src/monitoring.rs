@@ -230,6 +230,9 @@ impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
                             cg: decision(r.get("cg_outcome"), month("cg_month", r.get("cg_month"))?)?,
                             cg_days_sum: r.get::<i64, _>("cg_days_sum") as u64,
                             referred_day_sum: r.get("referred_day_sum"),
+                            // No published table counts these: only the system's own cases do.
+                            re_referral: None,
+                            disqualified: None,
                         })
                     })
                     .collect::<StoreResult<Vec<Cell>>>()?;

@@ -10,7 +10,7 @@ use sg_store::NextDue;
 use crate::convert::date_text;
 
 /// The columns of `cases` that are a function of the case's state, in binding order.
-pub(crate) const COLUMNS: [&str; 20] = [
+pub(crate) const COLUMNS: [&str; 22] = [
     "kind",
     "status",
     "jurisdiction",
@@ -27,6 +27,8 @@ pub(crate) const COLUMNS: [&str; 20] = [
     "rg_on",
     "cg_outcome",
     "cg_on",
+    "re_referral",
+    "disqualified_on",
     "last_event_on",
     "version",
     "next_due",
@@ -51,6 +53,8 @@ pub(crate) struct Projection {
     pub rg_on: Option<String>,
     pub cg_outcome: Option<&'static str>,
     pub cg_on: Option<String>,
+    pub re_referral: i64,
+    pub disqualified_on: Option<String>,
     pub last_event_on: String,
     pub version: i64,
     pub next_due: Option<String>,
@@ -80,6 +84,8 @@ impl Projection {
             rg_on: rg.map(|d| date_text(d.decided_on)),
             cg_outcome: cg.map(|d| d.first_outcome.code()),
             cg_on: cg.map(|d| date_text(d.decided_on)),
+            re_referral: i64::from(state.re_referral),
+            disqualified_on: state.disqualified.map(|(_, on)| date_text(on)),
             last_event_on: date_text(state.last_event_on),
             version: i64::from(state.version),
             next_due: next_due.map(|d| date_text(d.on)),
@@ -108,6 +114,8 @@ macro_rules! bind_projection {
             .$bind($p.rg_on)
             .$bind($p.cg_outcome)
             .$bind($p.cg_on)
+            .$bind($p.re_referral)
+            .$bind($p.disqualified_on)
             .$bind($p.last_event_on)
             .$bind($p.version)
             .$bind($p.next_due)
@@ -125,8 +133,8 @@ pub(crate) static INSERT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The rewrite of a case's row after a change: every column of [`COLUMNS`] (`$1…$20`), the
-/// next deadline marked computed, for the case `$21`.
+/// The rewrite of a case's row after a change: every column of [`COLUMNS`] (`$1…$22`), the
+/// next deadline marked computed, for the case `$23`.
 pub(crate) static UPDATE: LazyLock<String> = LazyLock::new(|| {
     let set: Vec<String> = COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
     format!("UPDATE cases SET {}, next_due_stale = 0 WHERE id = ${}", set.join(", "), COLUMNS.len() + 1)
@@ -141,6 +149,6 @@ mod tests {
         for c in COLUMNS {
             assert_eq!(UPDATE.matches(&format!(" {c} = $")).count(), 1, "{c} in {}", *UPDATE);
         }
-        assert!(UPDATE.ends_with("WHERE id = $21"));
+        assert!(UPDATE.ends_with("WHERE id = $23"));
     }
 }

@@ -17,8 +17,8 @@ use crate::MarginalRow;
 /// new dimension, a corrected bank holiday): a database whose statistics were kept under
 /// another version has them rebuilt from its cases when it is opened.
 /// Version 2 (migration 0027): decisions are counted as first made, not as a reconsideration
-/// left them.
-pub const MARGINAL_KEYS_VERSION: i64 = 2;
+/// left them. Version 3 (migration 0029): re-referrals and disqualifications are counted.
+pub const MARGINAL_KEYS_VERSION: i64 = 3;
 
 /// One statistics key: what a stored row counts, without its amounts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -125,6 +125,12 @@ impl MarginalDeltas {
                 [n, days, 0],
             );
         }
+        if let (Some(true), Some(month)) = (c.re_referral, c.referred) {
+            self.add(Key::new("re-referral", month.to_string(), "", -1, "", String::new()), [n, 0, 0]);
+        }
+        if let Some(month) = c.disqualified {
+            self.add(Key::new("disqualification", month.to_string(), "", -1, "", String::new()), [n, 0, 0]);
+        }
         if let Some(status) = c.status {
             self.add(Key::new("status", String::new(), "", -1, status.code(), ca), [n, 0, c.referred_day_sum * sign]);
         }
@@ -175,6 +181,8 @@ mod tests {
             referred_on: date!(2025 - 04 - 14),
             rg: Some((DecisionOutcome::Positive, date!(2025 - 04 - 23))),
             cg: None,
+            re_referral: false,
+            disqualified_on: None,
         }
     }
 

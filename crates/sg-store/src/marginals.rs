@@ -18,7 +18,8 @@ use crate::{parse_code, StoreError, StoreResult};
 /// sum per key as a backend reads them.
 #[derive(Debug, Clone, Default)]
 pub struct MarginalRow {
-    /// `referral`, `duty-to-notify`, `rg`, `cg`, `rg-timeliness`, `cg-time` or `status`.
+    /// `referral`, `duty-to-notify`, `rg`, `cg`, `rg-timeliness`, `cg-time`, `status`,
+    /// `re-referral` or `disqualification`.
     pub measure: String,
     /// `YYYY-MM`, or `None`/empty.
     pub month: Option<String>,
@@ -104,7 +105,8 @@ fn set_dim(c: &mut Cell, dim: &str, value: String) -> StoreResult<()> {
 /// The tables of `case_marginals`' rows (those with `n > 0`).
 pub fn marginal_tables(rows: &[MarginalRow]) -> StoreResult<Vec<Table>> {
     use Measure::*;
-    let mut totals = table(vec![], vec![Referrals, DutyToNotify, RgDecisions, CgDecisions]);
+    let mut totals =
+        table(vec![], vec![Referrals, DutyToNotify, RgDecisions, CgDecisions, ReReferrals, Disqualifications]);
     let mut by: BTreeMap<&str, Table> = BTreeMap::new();
     for (name, dim, decisions) in BREAKDOWNS {
         let mut dims = vec![dim];
@@ -164,6 +166,16 @@ pub fn marginal_tables(rows: &[MarginalRow]) -> StoreResult<Vec<Table>> {
                 c.cg_days_sum = r.sum_a as u64;
                 set_dim(&mut c, "competent-authority", r.value.clone())?;
                 &mut time_to_cg
+            }
+            // Counts by month only: too few people to break down without disclosing them.
+            "re-referral" => {
+                c.re_referral = Some(true);
+                c.referred = m;
+                &mut totals
+            }
+            "disqualification" => {
+                c.disqualified = m;
+                &mut totals
             }
             "status" => {
                 c.status = Some(parse_code::<CaseStatus>("status", dim)?);

@@ -87,6 +87,20 @@ impl ApiError {
     }
 }
 
+/// The request field a rule's refusal turns on: a fact the request gave (the removal to an ECAT
+/// and ECHR state, the re-trafficking risk assessment a disqualification needs), otherwise its
+/// date, on which every other rule depends.
+pub(crate) fn rule_field(r: &sg_rules::Refusal) -> &'static str {
+    use sg_rules::params as p;
+    if r.rule == p::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
+        "removal_to_ecat_echr_state"
+    } else if r.rule == p::PUBLIC_ORDER_DISQUALIFICATION && r.value.contains("retrafficking_risk_assessment") {
+        "retrafficking_risk_assessed"
+    } else {
+        "date"
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
@@ -96,12 +110,7 @@ impl From<AppError> for ApiError {
                 Self { field: t.field().map(String::from), ..Self::new(StatusCode::CONFLICT, t.code(), t.to_string()) }
             }
             AppError::Rule(r) => {
-                // The exclusion turns on a fact of the request; every other rule on its date.
-                let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
-                    "removal_to_ecat_echr_state"
-                } else {
-                    "date"
-                };
+                let field = rule_field(&r);
                 Self { field: Some(field.into()), ..Self::new(StatusCode::CONFLICT, "refused_by_rule", r.to_string()) }
             }
             AppError::Unauthenticated => Self::new(

@@ -51,6 +51,7 @@ async fn a_disqualification_follows_the_policy_in_force_on_its_day() {
     let (status, err) = t.act(&dm, id, &disqualify("2024-03-01", false)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert!(refused_by(&err).1.contains("risk of re-trafficking"), "{err}");
+    assert_eq!(err["error"]["field"], "retrafficking_risk_assessed", "the fact it turns on: {err}");
     // Not the first responder's to make.
     assert_eq!(t.act(&fr, id, &disqualify("2024-03-01", true)).await.0, StatusCode::FORBIDDEN);
 

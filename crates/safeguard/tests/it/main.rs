@@ -59,6 +59,7 @@ mod second_review;
 mod session_end;
 mod sign_in_code;
 mod statistics;
+mod step_pages;
 mod survivor_code;
 mod survivor_exit;
 mod survivor_status;

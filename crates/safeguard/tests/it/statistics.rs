@@ -185,3 +185,99 @@ async fn an_overturned_decision_is_counted_as_the_first_decision_it_was() {
     assert_eq!(rows[0].status, sg_domain::CaseStatus::AwaitingConclusiveGrounds);
     assert_statistics_equal_case_rows(&t).await;
 }
+
+/// Re-referrals and disqualifications (issue 17) are counted in the maintained statistics, by
+/// the month of the new referral and of the decision, equal to the case rows, and the report's
+/// two indicators are available (before, disqualification was "not part of the lifecycle").
+/// A referral of February 2024 linked to an earlier case of the same person, disqualified in
+/// March 2024.
+async fn linked_and_disqualified(t: &TestApp, u: &(Token, Token)) {
+    let earlier = refer_and_decide(t, u, "england-wales", "2023-05-02", "2023-05-09").await;
+    let (_, case) = t.get(&u.0, &format!("/api/v1/cases/{earlier}")).await;
+    let mut again = adult_referral();
+    again["referred_on"] = json!("2024-02-05");
+    again["previous_reference"] = case["reference"].clone();
+    again["link_agreed"] = json!(true);
+    let (status, created) = t.refer(&u.0, &again, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["case_id"].as_str().unwrap();
+    let rg = json!({"action": "decide-reasonable-grounds", "outcome": "positive", "reasons": "Indicators.",
+                    "date": "2024-02-12"});
+    assert_eq!(t.act(&u.1, id, &rg).await.0, StatusCode::OK);
+    let disqualify = json!({"action": "disqualify", "ground": "bad-faith", "retrafficking_risk_assessed": true,
+                            "reasons": "The claim was made in bad faith.", "date": "2024-03-04"});
+    let (status, case) = t.act(&u.1, id, &disqualify).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+}
+
+#[tokio::test]
+async fn re_referrals_and_disqualifications_are_counted_by_month() {
+    let t = TestApp::start().await;
+    let u = users(&t).await;
+    linked_and_disqualified(&t, &u).await;
+    let tables = t.store.case_tables().await.unwrap();
+    let totals = tables.iter().find(|t| t.dims.is_empty()).expect("a totals table");
+    let re_referred: Vec<_> =
+        totals.cells.iter().filter(|c| c.re_referral == Some(true)).map(|c| (c.referred, c.n)).collect();
+    assert_eq!(re_referred, vec![(sg_stats::Month::parse("2024-02"), 1)], "the linked referral only");
+    let disqualified: Vec<_> = totals.cells.iter().filter_map(|c| c.disqualified.map(|m| (m, c.n))).collect();
+    assert_eq!(disqualified, vec![(sg_stats::Month::parse("2024-03").unwrap(), 1)]);
+    assert_statistics_equal_case_rows(&t).await;
+
+    let options = ReportOptions {
+        title: String::new(),
+        period: Period::All,
+        rule: Rule::default(),
+        confidence: 0.95,
+        top_nationalities: 10,
+        as_of: time::macros::date!(2026 - 01 - 01),
+    };
+    let report = build_report(tables, &options);
+    for id in ["re-referrals", "disqualifications"] {
+        let ind = report.indicators.iter().find(|i| i.indicator.id == id).unwrap_or_else(|| panic!("{id}"));
+        assert!(ind.available, "{id}: {:?}", ind.note);
+    }
+}
+
+/// A database from before migration 0029 has neither column: the migration fills them from the
+/// events, and the statistics are rebuilt under the new keys (SQLite lane: the columns are
+/// dropped to make the database old, which PostgreSQL's lane need not repeat).
+#[tokio::test]
+async fn migration_0029_counts_the_re_referrals_and_disqualifications_of_existing_cases() {
+    let t = TestApp::start().await;
+    if t.database_url.is_some() {
+        return;
+    }
+    let u = users(&t).await;
+    linked_and_disqualified(&t, &u).await;
+    let url = format!("sqlite://{}", t.dir_path.join("safeguard.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let count = |q: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(q).fetch_one(&pool).await.unwrap() }
+    };
+    const COUNTED: &str = "SELECT COALESCE(SUM(n), 0) FROM (SELECT measure, n FROM case_marginals UNION ALL \
+        SELECT measure, n FROM case_marginal_deltas) WHERE measure IN ('re-referral', 'disqualification')";
+    assert_eq!(count(COUNTED).await, 2);
+    for q in [
+        "ALTER TABLE cases DROP COLUMN re_referral",
+        "ALTER TABLE cases DROP COLUMN disqualified_on",
+        "DELETE FROM _sqlx_migrations WHERE version = 29",
+        "UPDATE case_marginals_state SET keys_version = 2",
+        "DELETE FROM case_marginal_deltas WHERE measure IN ('re-referral', 'disqualification')",
+        "DELETE FROM case_marginals WHERE measure IN ('re-referral', 'disqualification')",
+    ] {
+        sqlx::query(q).execute(&pool).await.unwrap();
+    }
+    assert_eq!(count(COUNTED).await, 0);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .env("RUST_LOG", "warn")
+        .args(["migrate", "--data-dir", t.dir_path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count("SELECT COUNT(*) FROM cases WHERE re_referral = 1").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM cases WHERE disqualified_on = '2024-03-04'").await, 1);
+    assert_eq!(count(COUNTED).await, 2, "the statistics rebuilt with both");
+    pool.close().await;
+}

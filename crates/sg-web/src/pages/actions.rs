@@ -303,11 +303,7 @@ pub(crate) async fn record(
             }
             // A rule's refusal is the rule's own English (marked so on a Welsh page).
             Err(AppError::Rule(r)) => {
-                let field = if r.rule == sg_rules::params::RECONSIDERATION_EXCLUDES_ECAT_ECHR_REMOVAL {
-                    "removal_to_ecat_echr_state"
-                } else {
-                    "date"
-                };
+                let field = crate::error::rule_field(&r);
                 errors.push(FieldMessage {
                     lang: "en",
                     field: field.into(),
