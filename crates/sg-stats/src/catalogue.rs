@@ -72,9 +72,9 @@ pub const CATALOGUE: &[Indicator] = &[
     Indicator {
         id: "duty-to-notify-share",
         title: "Duty to Notify reports and their share",
-        definition: "Anonymous Duty to Notify reports (adults who did not consent to a referral) as a share of reports and referrals together.",
+        definition: "Anonymous Duty to Notify reports (adults who did not consent to a referral) as a share of the adults the duty concerns: reports and adult referrals together, from November 2015, when the duty began (a child is referred without consent and never reported).",
         numerator: "Duty to Notify reports in the period",
-        denominator: "Duty to Notify reports plus NRM referrals in the period",
+        denominator: "Duty to Notify reports plus adult NRM referrals in the period, from November 2015",
         measure: Measure::DutyToNotify,
         kind: Kind::DutyToNotifyShare,
         breakdowns: &[],

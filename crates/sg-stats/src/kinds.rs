@@ -1,9 +1,9 @@
 //! Computing one indicator, by its kind.
 
-use sg_domain::CaseStatus;
+use sg_domain::{AgeAtExploitation, CaseStatus};
 
 use crate::catalogue::{Indicator, Kind};
-use crate::cells::{Dim, Measure};
+use crate::cells::{Cell, Dim, Measure, Month, Table};
 use crate::figures::{counts, dim_value, month_of, positive};
 use crate::report::{findings, unavailable, Ctx, IndicatorResult};
 
@@ -94,28 +94,72 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     r
 }
 
+/// The first month of the Duty to Notify (`dtn.in_force` in England and Wales: Modern Slavery
+/// Act 2015 s52, from 1 November 2015); before it there were no reports to count.
+fn duty_began() -> Option<Month> {
+    let rules = sg_rules::official(sg_domain::Jurisdiction::EnglandWales).ok()?;
+    let rule = rules.rules.iter().find(|r| r.key == sg_rules::params::DTN_IN_FORCE)?;
+    let first = rule.versions.iter().find(|v| v.value == sg_rules::Value::Flag(true))?;
+    Some(Month::of(first.from))
+}
+
+/// Duty to Notify reports as a share of the adults the duty concerns: reports plus adult
+/// referrals (a child is referred without consent and is never reported), in the months since
+/// the duty began, so an all-periods share does not set 2015's reports against 2009's referrals.
 fn dtn_share(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     let p = ctx.o.period;
-    let (Some(dt), Some(rt)) = (ctx.table(Measure::DutyToNotify, &[]), ctx.table(Measure::Referrals, &[])) else {
+    let (Some(dt), Some(rt), Some(began)) =
+        (ctx.table(Measure::DutyToNotify, &[]), ctx.table(Measure::Referrals, &[Dim::Age]), duty_began())
+    else {
         return no_table(ind);
     };
-    let sum = |t: &crate::cells::Table, m| t.cells.iter().filter(|c| counts(c, m, p)).map(|c| c.n).sum::<u64>();
-    let (d, n) = (sum(dt, Measure::DutyToNotify), sum(rt, Measure::Referrals));
+    let adult = |c: &Cell| c.age == Some(AgeAtExploitation::Adult);
+    // The month a cell counts in, and its column: reports, then adult referrals.
+    let at = |c: &Cell| {
+        let month = month_of(c, Measure::DutyToNotify)
+            .map(|mo| (mo, 0))
+            .or_else(|| month_of(c, Measure::Referrals).filter(|_| adult(c)).map(|mo| (mo, 1)));
+        month.filter(|(mo, _)| *mo >= began)
+    };
+    let sum = |t: &Table, col| {
+        t.cells.iter().filter(|c| at(c).is_some_and(|(mo, k)| k == col && p.contains(mo))).map(|c| c.n).sum::<u64>()
+    };
+    let (d, n) = (sum(dt, 0), sum(rt, 1));
     let mut r = empty(ind);
     r.headline = Some(ctx.shown(d));
     r.headline_rate = ctx.rate(ctx.shown(d), ctx.shown(n));
-    // One trend over both tables: Duty to Notify reports, then referrals, by quarter.
-    let mut both = dt.clone();
-    if dt.name != rt.name {
-        both.cells.extend(rt.cells.iter().cloned());
-    }
-    let at = |c: &crate::cells::Cell| {
-        month_of(c, Measure::DutyToNotify)
-            .map(|mo| (mo, 0))
-            .or_else(|| month_of(c, Measure::Referrals).map(|mo| (mo, 1)))
+    // One trend over both tables, by quarter: the reports of the one and the adult referrals of
+    // the other (they may be one table, or two that both hold reports).
+    let column = |t: &Table, col| -> Vec<Cell> {
+        t.cells.iter().filter(|c| at(c).is_some_and(|(_, k)| k == col)).cloned().collect()
     };
-    r.trend = Some(ctx.trend(ind, &both, &["Duty to Notify reports", "NRM referrals"], at));
-    r.note = (dt.name != rt.name).then(|| format!("Reports from table {}, referrals from table {}.", dt.name, rt.name));
+    let mut both = dt.clone();
+    both.cells = column(dt, 0);
+    both.cells.extend(column(rt, 1));
+    r.trend = Some(ctx.trend(ind, &both, &["Duty to Notify reports", "Adult NRM referrals"], at));
+    let tables = if dt.name != rt.name {
+        format!(" Reports from table {}, referrals from table {}.", dt.name, rt.name)
+    } else {
+        String::new()
+    };
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let since = format!("{} {}", MONTHS[usize::from(began.month.clamp(1, 12)) - 1], began.year);
+    r.note = Some(format!(
+        "Adults only, from {since}, when the duty began: children are referred without consent and never reported.{tables}"
+    ));
     r
 }
 
