@@ -100,9 +100,42 @@ struct CachedReports {
     reports: std::collections::HashMap<(String, String, Option<&'static str>), Report>,
 }
 
+/// The base every count of people the simulation page shows is rounded to.
+pub const ROUNDING_BASE: u64 = 5;
+
+/// `n` to the nearest multiple of [`ROUNDING_BASE`] (halves up).
+fn round(n: u64) -> u64 {
+    (n + ROUNDING_BASE / 2) / ROUNDING_BASE * ROUNDING_BASE
+}
+
+/// Every count of people in `report`, and the days summed over them, rounded to the nearest
+/// multiple of [`ROUNDING_BASE`]: the page is statistics, and a count of 1 to 4 (or the
+/// difference of two exact counts, which the table's columns give: B = A - only A + only B)
+/// could point at a person. Days summed over a group that rounds to none are shown as none, so
+/// they do not reveal that someone is there.
+fn rounded(report: &mut Report) {
+    report.cases = round(report.cases);
+    report.skipped = round(report.skipped);
+    let r = &mut report.recovery_period;
+    r.cases = round(r.cases);
+    r.days_a = if r.cases == 0 { 0 } else { round(r.days_a) };
+    r.days_b = if r.cases == 0 { 0 } else { round(r.days_b) };
+    r.longer_under_b.cases = round(r.longer_under_b.cases);
+    r.days_gained = if r.longer_under_b.cases == 0 { 0 } else { round(r.days_gained) };
+    r.shorter_under_b.cases = round(r.shorter_under_b.cases);
+    r.days_lost = if r.shorter_under_b.cases == 0 { 0 } else { round(r.days_lost) };
+    for m in &mut report.measures {
+        m.under_a = round(m.under_a);
+        m.under_b = round(m.under_b);
+        m.only_a.cases = round(m.only_a.cases);
+        m.only_b.cases = round(m.only_b.cases);
+    }
+}
+
 impl App {
     /// The simulation of built-in rule sets `a` and `b` for a monitor or an administrator.
-    /// Monitors see statistics only, so the example case references are left out.
+    /// Monitors see statistics only: the example case references are left out and every count
+    /// is rounded to the nearest 5 (`rounded`).
     pub async fn simulate(
         &self,
         user: &User,
@@ -136,6 +169,7 @@ impl App {
             m.only_a.examples.clear();
             m.only_b.examples.clear();
         }
+        rounded(&mut report);
         cache.reports.insert(key, report.clone());
         Ok(report)
     }
