@@ -80,7 +80,7 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
         }
     }
     r.headline = Some(ctx.shown(yes + no));
-    r.headline_rate = ctx.rate(ctx.shown(yes), ctx.shown(no));
+    r.headline_rate = ctx.rate([ctx.shown(yes), ctx.shown(no)], [yes, no]);
     r.trend = Some(ctx.trend(ind, t, cols, |c| month_of(c, m).map(|mo| (mo, yes_no(ind, c)))));
     for &dim in ind.breakdowns {
         let mut dims = needed.to_vec();
@@ -127,7 +127,7 @@ fn dtn_share(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     let (d, n) = (sum(dt, 0), sum(rt, 1));
     let mut r = empty(ind);
     r.headline = Some(ctx.shown(d));
-    r.headline_rate = ctx.rate(ctx.shown(d), ctx.shown(n));
+    r.headline_rate = ctx.rate([ctx.shown(d), ctx.shown(n)], [d, n]);
     // One trend over both tables, by quarter: the reports of the one and the adult referrals of
     // the other (they may be one table, or two that both hold reports).
     let column = |t: &Table, col| -> Vec<Cell> {

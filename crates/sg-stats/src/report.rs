@@ -150,11 +150,24 @@ impl Ctx<'_> {
         t.cells[0][0]
     }
 
-    /// A rate from two published counts, withheld if either is hidden.
-    pub(crate) fn rate(&self, yes: Published, no: Published) -> Option<Rate> {
-        let (y, n) = (yes.value()?, no.value()?);
-        let p = wilson(y, y + n, self.o.confidence)?;
+    /// A rate of `yes` against `no` counts, withheld if either published count is hidden. The
+    /// share and its interval come from the counts as they are, never from rounded ones (a
+    /// rate of 10 rounded against 10 rounded is not 12 against 9); the numerator and
+    /// denominator shown beside it are the published counts.
+    pub(crate) fn rate(&self, shown: [Published; 2], counts: [u64; 2]) -> Option<Rate> {
+        let (y, n) = (shown[0].value()?, shown[1].value()?);
+        let p = wilson(counts[0], counts[0] + counts[1], self.o.confidence)?;
         Some(Rate { estimate: p.estimate, lower: p.lower, upper: p.upper, numerator: y, denominator: y + n })
+    }
+
+    /// The rates of a two-column table's rows, from its counts before protection.
+    fn row_rates(&self, table: &SuppressedTable, raw: &RawTable) -> Vec<Option<Rate>> {
+        table
+            .cells
+            .iter()
+            .zip(&raw.cells)
+            .map(|(shown, counts)| self.rate([shown[0], shown[1]], [counts[0], counts[1]]))
+            .collect()
     }
 
     /// Rows grouped by `key`, each with one count per column given by `col`.
@@ -200,12 +213,13 @@ impl Ctx<'_> {
         };
         let table = protect(&raw, &self.o.rule);
         let rates: Vec<Option<Rate>> = if cols.len() == 2 && ind.kind != Kind::Count {
-            table.cells.iter().map(|r| self.rate(r[0], r[1])).collect()
+            self.row_rates(&table, &raw)
         } else {
             vec![None; table.cells.len()]
         };
+        // The test is over the rows whose rates are shown, from their counts as they are.
         let shown: Vec<Vec<u64>> =
-            rates.iter().flatten().map(|r| vec![r.numerator, r.denominator - r.numerator]).collect();
+            rates.iter().zip(&raw.cells).filter(|(r, _)| r.is_some()).map(|(_, counts)| counts.clone()).collect();
         Breakdown {
             dim,
             title: dim.label().into(),
@@ -276,7 +290,7 @@ impl Ctx<'_> {
         };
         let table = protect(&raw, &self.o.rule);
         let rates = if cols.len() == 2 && ind.kind != Kind::Count {
-            table.cells.iter().map(|r| self.rate(r[0], r[1])).collect()
+            self.row_rates(&table, &raw)
         } else {
             vec![None; table.cells.len()]
         };

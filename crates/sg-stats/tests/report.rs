@@ -67,3 +67,20 @@ fn ieca_against_sca_is_flagged_in_plain_words() {
     let timely = report.indicators.iter().find(|r| r.indicator.id == "rg-within-5-working-days").unwrap();
     assert_eq!(timely.headline_rate.unwrap().estimate, 1.0);
 }
+
+/// With rounding, a rate comes from the counts as they are (issue 21: `--round` gave 10 of 20,
+/// 50%, for 12 positive decisions of 21); the counts shown beside it are the rounded ones.
+#[test]
+fn a_rate_is_computed_from_unrounded_counts() {
+    let mut rows = Vec::new();
+    for i in 0..21 {
+        rows.push(case(CompetentAuthority::Sca, i < 12, "GB"));
+    }
+    let cells = rows.iter().map(Cell::from_case).collect();
+    let options = ReportOptions { rule: Rule::with_threshold(5, Some(5)), ..options() };
+    let report = build_report(vec![Table::own_cases(cells)], &options);
+    let rg = report.indicators.iter().find(|r| r.indicator.id == "rg-positive-rate").unwrap();
+    let rate = rg.headline_rate.unwrap();
+    assert!((rate.estimate - 12.0 / 21.0).abs() < 1e-9, "{}", rate.estimate);
+    assert_eq!((rate.numerator, rate.denominator), (10, 20), "the published counts, rounded");
+}
