@@ -35,6 +35,11 @@ pub(crate) fn positive(c: &Cell, m: Measure) -> bool {
     outcome == Some(DecisionOutcome::Positive)
 }
 
+/// Whether a row label is a "not known" group, which comparisons leave out.
+pub(crate) fn is_not_known(label: &str) -> bool {
+    matches!(label, "Not known" | "Not specified or unknown")
+}
+
 fn label<T: Coded>(v: Option<T>) -> String {
     v.map(|x| x.label().to_string()).unwrap_or_else(|| "Not known".into())
 }

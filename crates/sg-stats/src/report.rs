@@ -42,6 +42,10 @@ pub struct Rate {
     pub numerator: u64,
     /// What it is out of (as published).
     pub denominator: u64,
+    /// The counts the share was computed from, for the comparisons between rates; never
+    /// published (they may be finer than the rounded counts above).
+    #[serde(skip)]
+    pub(crate) counts: (u64, u64),
 }
 
 /// One breakdown of an indicator.
@@ -157,7 +161,8 @@ impl Ctx<'_> {
     pub(crate) fn rate(&self, shown: [Published; 2], counts: [u64; 2]) -> Option<Rate> {
         let (y, n) = (shown[0].value()?, shown[1].value()?);
         let p = wilson(counts[0], counts[0] + counts[1], self.o.confidence)?;
-        Some(Rate { estimate: p.estimate, lower: p.lower, upper: p.upper, numerator: y, denominator: y + n })
+        let counts = (counts[0], counts[0] + counts[1]);
+        Some(Rate { estimate: p.estimate, lower: p.lower, upper: p.upper, numerator: y, denominator: y + n, counts })
     }
 
     /// The rates of a two-column table's rows, from its counts before protection.
@@ -217,9 +222,15 @@ impl Ctx<'_> {
         } else {
             vec![None; table.cells.len()]
         };
-        // The test is over the rows whose rates are shown, from their counts as they are.
-        let shown: Vec<Vec<u64>> =
-            rates.iter().zip(&raw.cells).filter(|(r, _)| r.is_some()).map(|(_, counts)| counts.clone()).collect();
+        // The test is over the known groups whose rates are shown, from their counts as they are:
+        // "not known" is no group to compare.
+        let shown: Vec<Vec<u64>> = rates
+            .iter()
+            .zip(&raw.cells)
+            .zip(&raw.row_labels)
+            .filter(|((r, _), label)| r.is_some() && !crate::figures::is_not_known(label))
+            .map(|((_, counts), _)| counts.clone())
+            .collect();
         Breakdown {
             dim,
             title: dim.label().into(),
@@ -310,10 +321,14 @@ impl Ctx<'_> {
 pub(crate) fn findings(breakdowns: &[Breakdown], confidence: f64) -> Vec<Finding> {
     let mut pairs = Vec::new();
     for b in breakdowns {
-        let rows: Vec<(usize, Rate)> = b.rates.iter().enumerate().filter_map(|(i, r)| r.map(|r| (i, r))).collect();
+        // Known groups only: "not known" is no group to compare.
+        let known = |i: usize| !crate::figures::is_not_known(&b.table.row_labels[i]);
+        let rows: Vec<(usize, Rate)> =
+            b.rates.iter().enumerate().filter(|(i, _)| known(*i)).filter_map(|(i, r)| r.map(|r| (i, r))).collect();
         for (x, &(i, ri)) in rows.iter().enumerate() {
             for &(j, rj) in &rows[x + 1..] {
-                if let Some(test) = compare_rates(ri.numerator, ri.denominator, rj.numerator, rj.denominator) {
+                let ((yi, ni), (yj, nj)) = (ri.counts, rj.counts);
+                if let Some(test) = compare_rates(yi, ni, yj, nj) {
                     pairs.push((b, i, ri, j, rj, test));
                 }
             }

@@ -84,3 +84,29 @@ fn a_rate_is_computed_from_unrounded_counts() {
     assert!((rate.estimate - 12.0 / 21.0).abs() < 1e-9, "{}", rate.estimate);
     assert_eq!((rate.numerator, rate.denominator), (10, 20), "the published counts, rounded");
 }
+
+/// "Not known" is no group (issue 21): a rate of the people whose nationality is not recorded
+/// is shown, but never compared with another group's, nor counted in the family of tests.
+#[test]
+fn not_known_groups_are_not_compared() {
+    let mut rows = Vec::new();
+    for i in 0..200 {
+        rows.push(case(CompetentAuthority::Sca, i < 150, "GB"));
+        // No nationality recorded: 10% positive, a large "difference" from the UK's 75%.
+        let mut unknown = case(CompetentAuthority::Sca, i < 20, "GB");
+        unknown.nationalities = [None, None];
+        rows.push(unknown);
+    }
+    let cells = rows.iter().map(Cell::from_case).collect();
+    let report = build_report(vec![Table::own_cases(cells)], &options());
+    let rg = report.indicators.iter().find(|r| r.indicator.id == "rg-positive-rate").unwrap();
+    let by_group = rg.breakdowns.iter().find(|b| b.dim == sg_stats::Dim::NationalityGroup).unwrap();
+    let unknown_row = by_group.table.row_labels.iter().position(|l| l == "Not known").unwrap();
+    assert!(by_group.rates[unknown_row].is_some(), "its rate is still shown");
+    assert!(by_group.overall_test.is_none(), "one known group left: nothing to test");
+    assert!(
+        rg.findings.iter().all(|f| f.higher != "Not known" && f.lower != "Not known"),
+        "{:?}",
+        rg.findings.iter().map(|f| &f.text).collect::<Vec<_>>()
+    );
+}
