@@ -80,3 +80,22 @@ fn positive_reasonable_grounds_rates_match_the_bulletins() {
     // Adults against children is flagged as a disparity.
     assert!(rg.findings.iter().any(|f| f.dim == Dim::Age && f.higher == "Child (17 or under)"));
 }
+
+/// A breakdown only the quarterly tables give (from 2022 Q2) is "not available" before then,
+/// not a table of zeros, and says which quarters it has when it has only some of the period
+/// (issue 21: 2022's breakdowns summed 13,174 against a headline of 16,921 without a word).
+#[test]
+fn breakdowns_say_what_their_tables_do_not_cover() {
+    let Some(r) = report(Period::Year(2019)) else { return };
+    let referrals = indicator(&r, "referrals");
+    assert!(referrals.breakdowns.iter().all(|b| b.dim != Dim::Gender), "no gender table for 2019");
+    let note = referrals.note.clone().unwrap_or_default();
+    assert!(note.contains("Not available for 2019") && note.contains("Gender"), "{note}");
+    assert!(referrals.breakdowns.iter().any(|b| b.dim == Dim::Age), "the longitudinal table has age");
+
+    let Some(r) = report(Period::Year(2022)) else { return };
+    let referrals = indicator(&r, "referrals");
+    let note = referrals.note.clone().unwrap_or_default();
+    assert!(note.contains("Gender is from table") && note.contains("2022 Q2 to 2022 Q4"), "{note}");
+    assert!(!note.contains("Age at exploitation is from"), "age covers the year: {note}");
+}

@@ -3,7 +3,8 @@
 use sg_domain::{AgeAtExploitation, CaseStatus};
 
 use crate::catalogue::{Indicator, Kind};
-use crate::cells::{Cell, Dim, Measure, Month, Table};
+use crate::cells::{Cell, Dim, Measure, Month, Period, Table};
+use crate::coverage::{coverage, not_available, Coverage};
 use crate::figures::{counts, dim_value, month_of, positive};
 use crate::report::{findings, unavailable, Ctx, IndicatorResult};
 
@@ -45,12 +46,47 @@ fn count(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     let mut r = empty(ind);
     r.headline = Some(ctx.shown(t.cells.iter().filter(|c| counts(c, m, p)).map(|c| c.n).sum()));
     r.trend = Some(ctx.trend(ind, t, &["People"], |c| month_of(c, m).map(|mo| (mo, 0))));
+    let mut notes = Notes::default();
     for &dim in ind.breakdowns {
-        let Some(t) = ctx.table(m, &[dim]) else { continue };
-        let cells = t.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), 0, c.n)).collect();
-        r.breakdowns.push(ctx.breakdown(ind, t, dim, &["People"], cells));
+        let Some(bt) = ctx.table(m, &[dim]) else { continue };
+        if !notes.covered(t, bt, dim, m, p) {
+            continue;
+        }
+        let cells = bt.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), 0, c.n)).collect();
+        r.breakdowns.push(ctx.breakdown(ind, bt, dim, &["People"], cells));
     }
+    r.note = notes.finish(p);
     r
+}
+
+/// The notes on an indicator's breakdowns: those its tables give only in part, and those no
+/// table gives for the period.
+#[derive(Default)]
+struct Notes {
+    partial: Vec<String>,
+    missing: Vec<Dim>,
+}
+
+impl Notes {
+    /// Whether the breakdown by `dim` from `bt` has anything of the period; notes what not.
+    fn covered(&mut self, t: &Table, bt: &Table, dim: Dim, m: Measure, p: Period) -> bool {
+        match coverage(t, bt, dim, m, p) {
+            Coverage::Full => true,
+            Coverage::Partial(note) => {
+                self.partial.push(note);
+                true
+            }
+            Coverage::Nothing => {
+                self.missing.push(dim);
+                false
+            }
+        }
+    }
+
+    fn finish(self, p: Period) -> Option<String> {
+        let all: Vec<String> = self.partial.into_iter().chain(not_available(&self.missing, p)).collect();
+        (!all.is_empty()).then(|| all.join(" "))
+    }
 }
 
 /// Column 0 counts "yes" (positive, or within 5 working days), column 1 "no".
@@ -82,14 +118,19 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     r.headline = Some(ctx.shown(yes + no));
     r.headline_rate = ctx.rate([ctx.shown(yes), ctx.shown(no)], [yes, no]);
     r.trend = Some(ctx.trend(ind, t, cols, |c| month_of(c, m).map(|mo| (mo, yes_no(ind, c)))));
+    let mut notes = Notes::default();
     for &dim in ind.breakdowns {
         let mut dims = needed.to_vec();
         dims.push(dim);
-        let Some(t) = ctx.table(m, &dims) else { continue };
+        let Some(bt) = ctx.table(m, &dims) else { continue };
+        if !notes.covered(t, bt, dim, m, p) {
+            continue;
+        }
         let cells =
-            t.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), yes_no(ind, c), c.n)).collect();
-        r.breakdowns.push(ctx.breakdown(ind, t, dim, cols, cells));
+            bt.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), yes_no(ind, c), c.n)).collect();
+        r.breakdowns.push(ctx.breakdown(ind, bt, dim, cols, cells));
     }
+    r.note = notes.finish(p);
     r.findings = findings(&r.breakdowns, ctx.o.confidence);
     r
 }

@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod cells;
 pub mod compare;
+mod coverage;
 pub mod deidentify;
 pub mod disclosure;
 mod figures;
