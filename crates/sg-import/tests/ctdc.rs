@@ -59,3 +59,30 @@ fn bad_values_are_rejected_with_their_line() {
     std::fs::write(&path, "a,b\n1,2\n").unwrap();
     assert!(sg_import::ctdc::import_file(&path).unwrap_err().to_string().contains("not the CTDC"));
 }
+
+/// "All periods" counts every record, the 2,011 without a year of registration too (issue 21:
+/// they were silently left out); a year counts only the records registered in it.
+#[test]
+fn all_periods_count_the_records_without_a_year() {
+    if !Path::new(FILE).is_file() {
+        eprintln!("skipped: {FILE} is absent");
+        return;
+    }
+    let imp = sg_import::ctdc::import_file(Path::new(FILE)).unwrap();
+    let report = |period| {
+        let o = sg_stats::ReportOptions {
+            title: "ctdc".into(),
+            period,
+            rule: sg_stats::Rule::default(),
+            confidence: 0.95,
+            top_nationalities: 10,
+            as_of: time::macros::date!(2021 - 07 - 15),
+        };
+        let r = sg_stats::build_report(imp.tables.clone(), &o);
+        let referrals = r.indicators.iter().find(|i| i.indicator.id == "referrals").unwrap().clone();
+        referrals.headline.and_then(|h| h.value())
+    };
+    assert_eq!(report(sg_stats::Period::All), Some(97_750));
+    let by_year: u64 = (2002..=2021).filter_map(|y| report(sg_stats::Period::Year(y))).sum();
+    assert_eq!(by_year, 97_750 - 2_011);
+}

@@ -20,9 +20,24 @@ pub(crate) fn month_of(c: &Cell, m: Measure) -> Option<Month> {
     }
 }
 
-/// Whether a cell counts for a measure in a period.
+/// Whether a cell counts for a measure in a period. A referral or report whose month is not
+/// known (CTDC records without a year of registration) counts in "all periods" only, which
+/// is every one of them, rather than in none.
 pub(crate) fn counts(c: &Cell, m: Measure, p: Period) -> bool {
-    month_of(c, m).is_some_and(|month| p.contains(month))
+    match month_of(c, m) {
+        Some(month) => p.contains(month),
+        None => p == Period::All && undated(c, m),
+    }
+}
+
+/// A referral or report of unknown month.
+fn undated(c: &Cell, m: Measure) -> bool {
+    let kind = match m {
+        Measure::Referrals => CaseKind::Referral,
+        Measure::DutyToNotify => CaseKind::DutyToNotify,
+        _ => return false,
+    };
+    c.kind == Some(kind) && c.referred.is_none()
 }
 
 /// Whether the cell's decision for a measure was positive.
