@@ -65,7 +65,7 @@ pub const CATALOGUE: &[Indicator] = &[
         denominator: "none (a count)",
         measure: Measure::Referrals,
         kind: Kind::Count,
-        breakdowns: &[Age, Gender, NationalityGroup, Nationality, Exploitation, FirstResponderType, CompetentAuthority, Jurisdiction, Location],
+        breakdowns: &[Age, Gender, NationalityGroup, Nationality, Exploitation, ExploitationCombination, FirstResponderType, CompetentAuthority, Jurisdiction, Location],
         claim: "Referrals reach record levels (17,004 in 2023; 6,414 in Q3 2025); who is referred and by whom.",
         missing: "",
     },

@@ -118,8 +118,11 @@ pub enum Dim {
     Nationality,
     /// UK, EU/EEA, other.
     NationalityGroup,
-    /// Exploitation type (each of the five types; a person can count under several).
+    /// Exploitation type: each person counts under each of their types (so the rows add up to
+    /// more than the people), and under "not specified" when none is known.
     Exploitation,
+    /// Exploitation types as combined for each person (`Sexual & Labour`): one row each.
+    ExploitationCombination,
     /// Kind of first responder.
     FirstResponderType,
     /// Competent authority.
@@ -142,7 +145,8 @@ impl Dim {
             Dim::Gender => "Gender",
             Dim::Nationality => "Nationality",
             Dim::NationalityGroup => "Nationality group",
-            Dim::Exploitation => "Exploitation type",
+            Dim::Exploitation => "Exploitation type (a person counts under each of theirs)",
+            Dim::ExploitationCombination => "Exploitation types, as combined",
             Dim::FirstResponderType => "First responder type",
             Dim::CompetentAuthority => "Competent authority",
             Dim::Jurisdiction => "UK nation",
@@ -375,7 +379,12 @@ pub struct Table {
 impl Table {
     /// Whether the table can answer a question about `measure` broken down by `dims`.
     pub fn answers(&self, measure: Measure, dims: &[Dim]) -> bool {
-        self.measures.contains(&measure) && dims.iter().all(|d| self.dims.contains(d))
+        // Combinations are read from the same bit sets as the types.
+        let has = |d: &Dim| match d {
+            Dim::ExploitationCombination => self.dims.contains(&Dim::Exploitation),
+            d => self.dims.contains(d),
+        };
+        self.measures.contains(&measure) && dims.iter().all(has)
     }
 
     /// The system's own cases, as one table with every measure and dimension.

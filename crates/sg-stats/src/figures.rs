@@ -84,7 +84,7 @@ pub(crate) fn dim_value(c: &Cell, d: Dim) -> String {
         Dim::NationalityGroup => {
             c.nationality.as_deref().map(NationalityGroup::of_label).unwrap_or(NationalityGroup::Unknown).label().into()
         }
-        Dim::Exploitation => exploitation_label(c.exploitation),
+        Dim::Exploitation | Dim::ExploitationCombination => exploitation_label(c.exploitation),
         Dim::FirstResponderType => label(c.fr_type),
         Dim::CompetentAuthority => {
             c.ca.map(|a| a.label().to_string()).unwrap_or_else(|| "Not allocated to an authority".into())
@@ -98,6 +98,24 @@ pub(crate) fn dim_value(c: &Cell, d: Dim) -> String {
         },
         Dim::TimeToDecision => "All".into(),
     }
+}
+
+/// The rows a cell counts in for a dimension: one, except for exploitation types, where a
+/// person counts under each of theirs.
+pub(crate) fn dim_values(c: &Cell, d: Dim) -> Vec<String> {
+    use sg_domain::ExploitationType as T;
+    match (d, c.exploitation.filter(|b| *b != 0)) {
+        (Dim::Exploitation, Some(_)) => {
+            T::ALL.iter().filter(|t| c.has_type(**t)).map(|t| t.label().to_string()).collect()
+        }
+        _ => vec![dim_value(c, d)],
+    }
+}
+
+/// Whether a person can count in more than one row of the dimension: its rows add up to more
+/// than the people, so it has no column total and no test between its rows.
+pub(crate) fn overlapping(d: Dim) -> bool {
+    d == Dim::Exploitation
 }
 
 fn labels<T: Coded>() -> Vec<String> {
@@ -119,6 +137,11 @@ pub(crate) fn canonical_order(d: Dim) -> Option<Vec<String>> {
         Dim::Jurisdiction => labels::<Jurisdiction>(),
         Dim::Location => labels::<ExploitationLocation>(),
         Dim::Timeliness => ["Within 5 working days", "Later", "Not known"].map(String::from).to_vec(),
-        Dim::Nationality | Dim::Exploitation | Dim::TimeToDecision => return None,
+        Dim::Exploitation => sg_domain::ExploitationType::ALL
+            .iter()
+            .map(|t| t.label().to_string())
+            .chain(["Not specified or unknown".to_string()])
+            .collect(),
+        Dim::Nationality | Dim::ExploitationCombination | Dim::TimeToDecision => return None,
     })
 }

@@ -5,7 +5,7 @@ use sg_domain::{AgeAtExploitation, CaseStatus};
 use crate::catalogue::{Indicator, Kind};
 use crate::cells::{Cell, Dim, Measure, Month, Period, Table};
 use crate::coverage::{coverage, not_available, Coverage};
-use crate::figures::{counts, dim_value, month_of, positive};
+use crate::figures::{counts, dim_value, dim_values, month_of, positive};
 use crate::report::{findings, unavailable, Ctx, IndicatorResult};
 
 /// Computes `ind` over the context's tables.
@@ -52,7 +52,12 @@ fn count(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
         if !notes.covered(t, bt, dim, m, p) {
             continue;
         }
-        let cells = bt.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), 0, c.n)).collect();
+        let cells = bt
+            .cells
+            .iter()
+            .filter(|c| counts(c, m, p))
+            .flat_map(|c| dim_values(c, dim).into_iter().map(move |v| (v, 0, c.n)))
+            .collect();
         r.breakdowns.push(ctx.breakdown(ind, bt, dim, &["People"], cells));
     }
     r.note = notes.finish(p);
@@ -126,8 +131,12 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
         if !notes.covered(t, bt, dim, m, p) {
             continue;
         }
-        let cells =
-            bt.cells.iter().filter(|c| counts(c, m, p)).map(|c| (dim_value(c, dim), yes_no(ind, c), c.n)).collect();
+        let cells = bt
+            .cells
+            .iter()
+            .filter(|c| counts(c, m, p))
+            .flat_map(|c| dim_values(c, dim).into_iter().map(move |v| (v, yes_no(ind, c), c.n)))
+            .collect();
         r.breakdowns.push(ctx.breakdown(ind, bt, dim, cols, cells));
     }
     r.note = notes.finish(p);

@@ -9,7 +9,7 @@ use crate::catalogue::{Indicator, Kind, CATALOGUE};
 use crate::cells::{Cell, Dim, Granularity, Measure, Month, Period, Table};
 use crate::compare::{benjamini_hochberg, chi_square, compare_rates, TestResult};
 use crate::disclosure::{protect, Published, RawTable, Rule, SuppressedTable};
-use crate::figures::canonical_order;
+use crate::figures::{canonical_order, overlapping};
 use crate::interval::wilson;
 
 /// What to report on and how.
@@ -214,7 +214,8 @@ impl Ctx<'_> {
             col_labels: cols.iter().map(|c| c.to_string()).collect(),
             cells: rows,
             row_totals: cols.len() > 1,
-            col_totals: true,
+            // A person in several rows: a column total would count them several times.
+            col_totals: !overlapping(dim),
         };
         let table = protect(&raw, &self.o.rule);
         let rates: Vec<Option<Rate>> = if cols.len() == 2 && ind.kind != Kind::Count {
@@ -236,7 +237,8 @@ impl Ctx<'_> {
             title: dim.label().into(),
             source_table: t.name.clone(),
             means: vec![None; table.cells.len()],
-            overall_test: if shown.len() > 1 { chi_square(&shown) } else { None },
+            // Rows that share people are not independent samples: no test between them.
+            overall_test: if shown.len() > 1 && !overlapping(dim) { chi_square(&shown) } else { None },
             table,
             rates,
         }
@@ -320,7 +322,7 @@ impl Ctx<'_> {
 /// Pairwise comparisons of the shown rates within each breakdown, corrected together.
 pub(crate) fn findings(breakdowns: &[Breakdown], confidence: f64) -> Vec<Finding> {
     let mut pairs = Vec::new();
-    for b in breakdowns {
+    for b in breakdowns.iter().filter(|b| !overlapping(b.dim)) {
         // Known groups only: "not known" is no group to compare.
         let known = |i: usize| !crate::figures::is_not_known(&b.table.row_labels[i]);
         let rows: Vec<(usize, Rate)> =

@@ -110,3 +110,30 @@ fn not_known_groups_are_not_compared() {
         rg.findings.iter().map(|f| &f.text).collect::<Vec<_>>()
     );
 }
+
+/// Exploitation counts people per type (issue 21: it counted combinations, though a person
+/// with two types belongs under both), with no column total, which would count them twice;
+/// the combinations are their own table.
+#[test]
+fn exploitation_counts_each_person_under_each_of_their_types() {
+    use sg_domain::ExploitationType::{Labour, Sexual};
+    use sg_stats::cells::exploitation_bits;
+    let mut rows = Vec::new();
+    for i in 0..30 {
+        let mut row = case(CompetentAuthority::Sca, true, "GB");
+        row.exploitation = if i < 10 { exploitation_bits(&[Sexual, Labour]) } else { exploitation_bits(&[Labour]) };
+        rows.push(row);
+    }
+    let cells = rows.iter().map(Cell::from_case).collect();
+    let report = build_report(vec![Table::own_cases(cells)], &options());
+    let referrals = report.indicators.iter().find(|r| r.indicator.id == "referrals").unwrap();
+    let row = |dim, label: &str| {
+        let b = referrals.breakdowns.iter().find(|b| b.dim == dim).unwrap_or_else(|| panic!("{dim:?}"));
+        let i = b.table.row_labels.iter().position(|l| l == label).unwrap_or_else(|| panic!("{label}"));
+        (b.table.cells[i][0].value(), b.table.col_totals.is_some())
+    };
+    assert_eq!(row(sg_stats::Dim::Exploitation, "Labour"), (Some(30), false));
+    assert_eq!(row(sg_stats::Dim::Exploitation, "Sexual"), (Some(10), false));
+    assert_eq!(row(sg_stats::Dim::ExploitationCombination, "Sexual & Labour"), (Some(10), true));
+    assert_eq!(row(sg_stats::Dim::ExploitationCombination, "Labour"), (Some(20), true));
+}
