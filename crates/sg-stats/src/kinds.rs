@@ -242,7 +242,18 @@ fn time_to_decision(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     r
 }
 
+/// Cases awaiting a conclusive decision now. Only "now" is known (the statistics keep each
+/// case's current status, not its past ones), so a report for a year or a quarter says so
+/// rather than showing today's backlog under that period's name.
 fn awaiting(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
+    if ctx.o.period != Period::All {
+        let why = format!(
+            "Not available for {}: the cases awaiting a decision are known as of today ({}) only; the report for \
+             all periods gives them.",
+            ctx.o.period, ctx.o.as_of
+        );
+        return unavailable(ind, why);
+    }
     let Some(t) = ctx.table(Measure::Status, &[Dim::CompetentAuthority]) else { return no_table(ind) };
     let today = ctx.o.as_of.to_julian_day() as i64;
     let cells: Vec<&crate::cells::Cell> =

@@ -137,3 +137,20 @@ fn exploitation_counts_each_person_under_each_of_their_types() {
     assert_eq!(row(sg_stats::Dim::ExploitationCombination, "Sexual & Labour"), (Some(10), true));
     assert_eq!(row(sg_stats::Dim::ExploitationCombination, "Labour"), (Some(20), true));
 }
+
+/// The backlog is known for today only (issue 21: a report for 2023 showed today's cases
+/// awaiting a decision as 2023's): for a year it says so; for all periods it is counted.
+#[test]
+fn cases_awaiting_a_decision_are_not_shown_under_a_past_period() {
+    let rows: Vec<CaseRow> = (0..30).map(|_| case(CompetentAuthority::Sca, true, "GB")).collect();
+    let cells: Vec<Cell> = rows.iter().map(Cell::from_case).collect();
+    let awaiting = |period| {
+        let options = ReportOptions { period, ..options() };
+        let report = build_report(vec![Table::own_cases(cells.clone())], &options);
+        report.indicators.iter().find(|r| r.indicator.id == "awaiting-cg").unwrap().clone()
+    };
+    let in_2023 = awaiting(Period::Year(2023));
+    assert!(!in_2023.available && in_2023.note.unwrap().contains("as of today"), "no 2023 figure");
+    let now = awaiting(Period::All);
+    assert_eq!(now.headline.and_then(|h| h.value()), Some(30));
+}
