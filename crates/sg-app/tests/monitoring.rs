@@ -109,4 +109,17 @@ async fn a_dataset_round_trips_and_each_import_is_a_new_version() {
     assert_eq!(built.source, "uk-nrm@2");
     let referrals = built.report.indicators.iter().find(|i| i.indicator.id == "referrals").unwrap();
     assert_eq!(referrals.headline.unwrap().value(), Some(17_004));
+    // Published figures are shown as published (issue 21: counts of 1 to 4 the Home Office
+    // publishes were hidden): no cell of any table is hidden, whatever rule was asked for.
+    let hidden: usize = built
+        .report
+        .indicators
+        .iter()
+        .flat_map(|i| i.breakdowns.iter())
+        .flat_map(|b| b.table.cells.iter().flatten())
+        .filter(|c| c.value().is_none())
+        .count();
+    assert_eq!(hidden, 0);
+    let small = referrals.breakdowns.iter().flat_map(|b| b.table.cells.iter().flatten()).filter_map(|c| c.value());
+    assert!(small.filter(|v| (1..5).contains(v)).count() > 0, "the small published counts are there");
 }

@@ -61,6 +61,21 @@ impl Rule {
         }
     }
 
+    /// Official statistics already published (the Home Office's tables, CTDC's k-anonymised
+    /// file): shown as their publisher published them, since hiding a count that is public
+    /// protects no one and misstates the source.
+    pub fn as_published() -> Rule {
+        Rule {
+            threshold: 1,
+            round_to: None,
+            zeros_shown: true,
+            marker: "[c]".into(),
+            method: "shown as published: official statistics already public, with their publisher's own \
+                     disclosure control; no count is hidden or rounded here"
+                .into(),
+        }
+    }
+
     /// The legend printed under every table.
     pub fn legend(&self) -> String {
         format!(
