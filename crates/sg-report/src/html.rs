@@ -61,9 +61,11 @@ pub(crate) fn indicator(
         how_to_read: w.t("report.how_to_read", "How to read these figures"),
         interval: w.t(
             "report.explain_interval",
-            "A rate is followed by its likely range, for example “54.6% (52.1% to 57.0%)”. Figures \
-             counted from a limited number of people vary by chance; the true rate lies in this range \
-             95 times out of 100. The fewer people counted, the wider the range.",
+            "A rate is followed by its likely range, for example “54.6% (52.1% to 57.0%)”. The counts \
+             are complete, not a sample: the rate is exact for the people counted. The range is how far \
+             it could move by chance alone were the same process to decide as many other people, so a \
+             difference between groups within it is no evidence that they were treated differently. \
+             The fewer people counted, the wider the range.",
         ),
         hidden,
         warning: w.t("report.warning", "Warning"),

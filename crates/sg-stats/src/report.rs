@@ -319,6 +319,19 @@ impl Ctx<'_> {
     }
 }
 
+/// What a comparison across `dim` does not adjust for, where the groups differ by design.
+fn unadjusted(dim: Dim) -> &'static str {
+    match dim {
+        Dim::CompetentAuthority => {
+            " The comparison is not adjusted for who each authority decides: by design the IECA decides adults \
+             within immigration enforcement's remit (foreign national offenders, people detained or in the \
+             third-country process) and the SCA everyone else, children included, so part of the difference \
+             may be whose cases they are rather than how they are decided."
+        }
+        _ => "",
+    }
+}
+
 /// Pairwise comparisons of the shown rates within each breakdown, corrected together.
 pub(crate) fn findings(breakdowns: &[Breakdown], confidence: f64) -> Vec<Finding> {
     let mut pairs = Vec::new();
@@ -373,7 +386,7 @@ pub(crate) fn findings(breakdowns: &[Breakdown], confidence: f64) -> Vec<Finding
                         crate::compare::TestKind::ChiSquare => "chi-square test",
                         crate::compare::TestKind::TwoProportionZ => "two-proportion z-test",
                     }
-                ),
+                ) + unadjusted(b.dim),
             }
         })
         .collect()

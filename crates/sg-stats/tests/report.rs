@@ -56,6 +56,8 @@ fn ieca_against_sca_is_flagged_in_plain_words() {
     assert_eq!(finding.higher, "Single Competent Authority");
     assert!(finding.text.contains("70.1%"), "{}", finding.text);
     assert!(finding.text.contains("40.0%"), "{}", finding.text);
+    // Worded as what it is: the two authorities decide different people by design (issue 21).
+    assert!(finding.text.contains("not adjusted for who each authority decides"), "{}", finding.text);
     assert!(finding.p_adjusted < 0.001);
     // The one Vietnamese national is hidden in the nationality breakdown of referrals.
     let referrals = report.indicators.iter().find(|r| r.indicator.id == "referrals").unwrap();
