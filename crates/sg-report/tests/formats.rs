@@ -34,6 +34,8 @@ fn report() -> sg_stats::Report {
                 on + Duration::days(4),
             )),
             cg: None,
+            rg_overturned: false,
+            cg_overturned: false,
             re_referral: false,
             disqualified_on: None,
         };

@@ -24,6 +24,8 @@ pub enum Kind {
     TimeToDecision,
     /// Cases awaiting a conclusive decision now, and their mean age.
     Awaiting,
+    /// The share of negative first decisions in the period since overturned.
+    OverturnRate,
     /// Not computable from the facts Safeguard records yet.
     NotYetAvailable,
 }
@@ -142,16 +144,28 @@ pub const CATALOGUE: &[Indicator] = &[
         missing: "",
     },
     Indicator {
-        id: "reconsideration-overturn-rate",
-        title: "Reconsiderations and overturns",
-        definition: "Reconsideration requests decided in the period, and the share that overturned the first decision.",
-        numerator: "reconsiderations that overturned the decision",
-        denominator: "reconsiderations decided",
-        measure: Measure::Status,
-        kind: Kind::NotYetAvailable,
+        id: "rg-overturned",
+        title: "Negative reasonable-grounds decisions overturned",
+        definition: "Negative reasonable-grounds decisions first made in the period, and the share of them since overturned, on reconsideration or after a judicial review (first decisions against final outcomes).",
+        numerator: "negative first decisions since overturned",
+        denominator: "negative reasonable-grounds decisions first made in the period",
+        measure: Measure::RgDecisions,
+        kind: Kind::OverturnRate,
         breakdowns: &[CompetentAuthority],
         claim: "About 73% of reconsideration requests decided in Q3 2025 succeeded: first decisions are often wrong.",
-        missing: "Reconsiderations are in each case's events but not yet in the statistics projection; the Home Office tables in shared/data do not include them.",
+        missing: "",
+    },
+    Indicator {
+        id: "cg-overturned",
+        title: "Negative conclusive-grounds decisions overturned",
+        definition: "Negative conclusive-grounds decisions first made in the period, and the share of them since overturned, on reconsideration or after a judicial review.",
+        numerator: "negative first decisions since overturned",
+        denominator: "negative conclusive-grounds decisions first made in the period",
+        measure: Measure::CgDecisions,
+        kind: Kind::OverturnRate,
+        breakdowns: &[CompetentAuthority],
+        claim: "About 73% of reconsideration requests decided in Q3 2025 succeeded: first decisions are often wrong.",
+        missing: "",
     },
     Indicator {
         id: "credibility-flags",

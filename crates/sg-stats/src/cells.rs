@@ -196,6 +196,11 @@ pub struct Cell {
     /// The sum over the `n` people of their referral day (Julian day number), so that the mean
     /// age of cases still awaiting a decision can be computed without keeping each date.
     pub referred_day_sum: i64,
+    /// Whether a negative first reasonable-grounds decision was later overturned (on
+    /// reconsideration, or after a judicial review); `None` where the source does not say.
+    pub rg_overturned: Option<bool>,
+    /// The same for the conclusive-grounds decision.
+    pub cg_overturned: Option<bool>,
     /// Whether the referral was linked to an earlier case of the same person.
     pub re_referral: Option<bool>,
     /// The month of a disqualification.
@@ -232,6 +237,10 @@ pub struct CaseRow {
     pub rg: Option<(DecisionOutcome, Date)>,
     /// Conclusive-grounds outcome as first decided, and its day.
     pub cg: Option<(DecisionOutcome, Date)>,
+    /// The reasonable-grounds decision was overturned after it was first made.
+    pub rg_overturned: bool,
+    /// The conclusive-grounds decision was overturned after it was first made.
+    pub cg_overturned: bool,
     /// Linked to an earlier case of the same person.
     pub re_referral: bool,
     /// The day of a disqualification.
@@ -282,6 +291,8 @@ impl CaseRow {
             // First decisions, never rewritten by a reconsideration: the final outcome is `status`.
             rg: state.reasonable_grounds.map(|d| (d.first_outcome, d.decided_on)),
             cg: state.conclusive_grounds.map(|d| (d.first_outcome, d.decided_on)),
+            rg_overturned: state.reasonable_grounds.is_some_and(|d| d.overturned_on_reconsideration),
+            cg_overturned: state.conclusive_grounds.is_some_and(|d| d.overturned_on_reconsideration),
             re_referral: state.re_referral,
             disqualified_on: state.disqualified.map(|(_, on)| on),
         }
@@ -319,6 +330,8 @@ impl Cell {
             cg: row.cg.map(|(o, d)| (o, Month::of(d))),
             cg_days_sum: row.cg.map(|(_, d)| (d - row.referred_on).whole_days().max(0) as u64).unwrap_or(0),
             referred_day_sum: row.referred_on.to_julian_day() as i64,
+            rg_overturned: row.rg.map(|_| row.rg_overturned),
+            cg_overturned: row.cg.map(|_| row.cg_overturned),
             re_referral: Some(row.re_referral),
             disqualified: row.disqualified_on.map(Month::of),
         }

@@ -13,7 +13,7 @@ pub(crate) fn compute(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     match ind.kind {
         Kind::NotYetAvailable => unavailable(ind, ind.missing.to_string()),
         Kind::Count => count(ctx, ind),
-        Kind::PositiveRate | Kind::Timeliness => rate(ctx, ind),
+        Kind::PositiveRate | Kind::Timeliness | Kind::OverturnRate => rate(ctx, ind),
         Kind::DutyToNotifyShare => dtn_share(ctx, ind),
         Kind::TimeToDecision => time_to_decision(ctx, ind),
         Kind::Awaiting => awaiting(ctx, ind),
@@ -98,9 +98,25 @@ impl Notes {
 fn yes_no(ind: &Indicator, c: &crate::cells::Cell) -> usize {
     let yes = match ind.kind {
         Kind::Timeliness => c.rg_within_5wd == Some(true),
+        Kind::OverturnRate => overturned(c, ind.measure) == Some(true),
         _ => positive(c, ind.measure),
     };
     usize::from(!yes)
+}
+
+/// Whether the cell's decision for `m` was overturned after it was first made, where known.
+fn overturned(c: &Cell, m: Measure) -> Option<bool> {
+    match m {
+        Measure::RgDecisions => c.rg_overturned,
+        Measure::CgDecisions => c.cg_overturned,
+        _ => None,
+    }
+}
+
+/// Whether a cell counting for the indicator's measure is one the indicator is about: for the
+/// overturn rate, negative first decisions whose later fate the source records.
+fn in_scope(ind: &Indicator, c: &Cell) -> bool {
+    ind.kind != Kind::OverturnRate || (!positive(c, ind.measure) && overturned(c, ind.measure).is_some())
 }
 
 fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
@@ -109,8 +125,13 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     let Some(t) = ctx.table(m, needed) else { return no_table(ind) };
     let cols: &[&str] = match ind.kind {
         Kind::Timeliness => &["Within 5 working days", "Later"],
+        Kind::OverturnRate => &["Overturned", "Stood"],
         _ => &["Positive", "Negative"],
     };
+    if ind.kind == Kind::OverturnRate && !t.cells.iter().any(|c| overturned(c, m).is_some()) {
+        return unavailable(ind, "This source does not record what became of negative decisions.".into());
+    }
+    let counts = |c: &Cell, m, p| counts(c, m, p) && in_scope(ind, c);
     let mut r = empty(ind);
     let (mut yes, mut no) = (0, 0);
     for c in t.cells.iter().filter(|c| counts(c, m, p)) {
@@ -122,7 +143,8 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     }
     r.headline = Some(ctx.shown(yes + no));
     r.headline_rate = ctx.rate([ctx.shown(yes), ctx.shown(no)], [yes, no]);
-    r.trend = Some(ctx.trend(ind, t, cols, |c| month_of(c, m).map(|mo| (mo, yes_no(ind, c)))));
+    r.trend =
+        Some(ctx.trend(ind, t, cols, |c| month_of(c, m).filter(|_| in_scope(ind, c)).map(|mo| (mo, yes_no(ind, c)))));
     let mut notes = Notes::default();
     for &dim in ind.breakdowns {
         let mut dims = needed.to_vec();

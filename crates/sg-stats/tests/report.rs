@@ -23,6 +23,8 @@ fn case(ca: CompetentAuthority, positive: bool, nat: &str) -> CaseRow {
         referred_on: date!(2023 - 03 - 01),
         rg: Some((if positive { DecisionOutcome::Positive } else { DecisionOutcome::Negative }, date!(2023 - 03 - 06))),
         cg: None,
+        rg_overturned: false,
+        cg_overturned: false,
         re_referral: false,
         disqualified_on: None,
     }
@@ -155,4 +157,20 @@ fn cases_awaiting_a_decision_are_not_shown_under_a_past_period() {
     assert!(!in_2023.available && in_2023.note.unwrap().contains("as of today"), "no 2023 figure");
     let now = awaiting(Period::All);
     assert_eq!(now.headline.and_then(|h| h.value()), Some(30));
+}
+
+/// Negative first decisions and how many were overturned since (issue 21's missing indicator).
+#[test]
+fn the_share_of_negative_decisions_overturned_is_counted() {
+    let mut rows = Vec::new();
+    for i in 0..30 {
+        let mut row = case(CompetentAuthority::Sca, i < 10, "GB");
+        row.rg_overturned = (10..22).contains(&i);
+        rows.push(row);
+    }
+    let cells = rows.iter().map(Cell::from_case).collect();
+    let report = build_report(vec![Table::own_cases(cells)], &options());
+    let overturned = report.indicators.iter().find(|r| r.indicator.id == "rg-overturned").unwrap();
+    let rate = overturned.headline_rate.unwrap();
+    assert_eq!((rate.numerator, rate.denominator), (12, 20), "12 of the 20 negative first decisions");
 }

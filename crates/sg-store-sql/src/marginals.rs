@@ -35,7 +35,7 @@ const COMPACT_LOCK: (i32, i32) = (2, 2);
 /// The projection columns a case's statistics are computed from, as [`case_row`] decodes them.
 pub(crate) const CASE_ROW_COLUMNS: &str = "kind, status, jurisdiction, age, gender, nationality_1, nationality_2, \
      exploitation_types, exploitation_location, first_responder_type, competent_authority, referred_on, rg_outcome, \
-     rg_on, cg_outcome, cg_on, re_referral, disqualified_on";
+     rg_on, cg_outcome, cg_on, rg_overturned, cg_overturned, re_referral, disqualified_on";
 
 /// Decodes the [`CASE_ROW_COLUMNS`] of a `cases` row.
 pub(crate) fn case_row(r: &impl Row) -> StoreResult<CaseRow> {
@@ -61,6 +61,8 @@ pub(crate) fn case_row(r: &impl Row) -> StoreResult<CaseRow> {
         referred_on: parse_date("referred_on", r.get("referred_on"))?,
         rg: decision("rg_outcome", "rg_on")?,
         cg: decision("cg_outcome", "cg_on")?,
+        rg_overturned: r.get::<i64, _>("rg_overturned") != 0,
+        cg_overturned: r.get::<i64, _>("cg_overturned") != 0,
         re_referral: r.get::<i64, _>("re_referral") != 0,
         disqualified_on: r
             .get::<Option<String>, _>("disqualified_on")

@@ -231,6 +231,8 @@ impl<E: 'static> sg_store::Monitoring for SqlStore<E> {
                             cg_days_sum: r.get::<i64, _>("cg_days_sum") as u64,
                             referred_day_sum: r.get("referred_day_sum"),
                             // No published table counts these: only the system's own cases do.
+                            rg_overturned: None,
+                            cg_overturned: None,
                             re_referral: None,
                             disqualified: None,
                         })

@@ -10,7 +10,7 @@ use sg_store::NextDue;
 use crate::convert::date_text;
 
 /// The columns of `cases` that are a function of the case's state, in binding order.
-pub(crate) const COLUMNS: [&str; 22] = [
+pub(crate) const COLUMNS: [&str; 24] = [
     "kind",
     "status",
     "jurisdiction",
@@ -27,6 +27,8 @@ pub(crate) const COLUMNS: [&str; 22] = [
     "rg_on",
     "cg_outcome",
     "cg_on",
+    "rg_overturned",
+    "cg_overturned",
     "re_referral",
     "disqualified_on",
     "last_event_on",
@@ -53,6 +55,8 @@ pub(crate) struct Projection {
     pub rg_on: Option<String>,
     pub cg_outcome: Option<&'static str>,
     pub cg_on: Option<String>,
+    pub rg_overturned: i64,
+    pub cg_overturned: i64,
     pub re_referral: i64,
     pub disqualified_on: Option<String>,
     pub last_event_on: String,
@@ -84,6 +88,8 @@ impl Projection {
             rg_on: rg.map(|d| date_text(d.decided_on)),
             cg_outcome: cg.map(|d| d.first_outcome.code()),
             cg_on: cg.map(|d| date_text(d.decided_on)),
+            rg_overturned: i64::from(rg.is_some_and(|d| d.overturned_on_reconsideration)),
+            cg_overturned: i64::from(cg.is_some_and(|d| d.overturned_on_reconsideration)),
             re_referral: i64::from(state.re_referral),
             disqualified_on: state.disqualified.map(|(_, on)| date_text(on)),
             last_event_on: date_text(state.last_event_on),
@@ -114,6 +120,8 @@ macro_rules! bind_projection {
             .$bind($p.rg_on)
             .$bind($p.cg_outcome)
             .$bind($p.cg_on)
+            .$bind($p.rg_overturned)
+            .$bind($p.cg_overturned)
             .$bind($p.re_referral)
             .$bind($p.disqualified_on)
             .$bind($p.last_event_on)
@@ -133,8 +141,8 @@ pub(crate) static INSERT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The rewrite of a case's row after a change: every column of [`COLUMNS`] (`$1…$22`), the
-/// next deadline marked computed, for the case `$23`.
+/// The rewrite of a case's row after a change: every column of [`COLUMNS`] (`$1…$24`), the
+/// next deadline marked computed, for the case `$25`.
 pub(crate) static UPDATE: LazyLock<String> = LazyLock::new(|| {
     let set: Vec<String> = COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
     format!("UPDATE cases SET {}, next_due_stale = 0 WHERE id = ${}", set.join(", "), COLUMNS.len() + 1)
@@ -149,6 +157,6 @@ mod tests {
         for c in COLUMNS {
             assert_eq!(UPDATE.matches(&format!(" {c} = $")).count(), 1, "{c} in {}", *UPDATE);
         }
-        assert!(UPDATE.ends_with("WHERE id = $23"));
+        assert!(UPDATE.ends_with("WHERE id = $25"));
     }
 }

@@ -18,7 +18,8 @@ use crate::MarginalRow;
 /// another version has them rebuilt from its cases when it is opened.
 /// Version 2 (migration 0027): decisions are counted as first made, not as a reconsideration
 /// left them. Version 3 (migration 0029): re-referrals and disqualifications are counted.
-pub const MARGINAL_KEYS_VERSION: i64 = 3;
+/// Version 4 (migration 0030): a decision's row says whether it was overturned since (`flag`).
+pub const MARGINAL_KEYS_VERSION: i64 = 4;
 
 /// One statistics key: what a stored row counts, without its amounts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -98,8 +99,10 @@ impl MarginalDeltas {
                 self.add(Key::new(kind.code(), month.clone(), "", -1, dim, value), [n, 0, 0]);
             }
         }
-        for (measure, decision) in [("rg", c.rg), ("cg", c.cg)] {
+        for (measure, decision, overturned) in [("rg", c.rg, c.rg_overturned), ("cg", c.cg, c.cg_overturned)] {
             let Some((outcome, month)) = decision else { continue };
+            // 1 where the decision was overturned after it was first made, 0 where it stood.
+            let flag = overturned.map_or(-1, i64::from);
             let dims = [
                 ("", String::new()),
                 ("competent-authority", ca.clone()),
@@ -108,7 +111,7 @@ impl MarginalDeltas {
                 ("first-responder-type", fr_type.clone()),
             ];
             for (dim, value) in dims {
-                self.add(Key::new(measure, month.to_string(), outcome.code(), -1, dim, value), [n, 0, 0]);
+                self.add(Key::new(measure, month.to_string(), outcome.code(), flag, dim, value), [n, 0, 0]);
             }
         }
         if let (Some((outcome, month)), Some(on_time)) = (c.rg, c.rg_within_5wd) {
@@ -181,6 +184,8 @@ mod tests {
             referred_on: date!(2025 - 04 - 14),
             rg: Some((DecisionOutcome::Positive, date!(2025 - 04 - 23))),
             cg: None,
+            rg_overturned: false,
+            cg_overturned: false,
             re_referral: false,
             disqualified_on: None,
         }

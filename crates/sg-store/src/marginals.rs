@@ -143,10 +143,11 @@ pub fn marginal_tables(rows: &[MarginalRow]) -> StoreResult<Vec<Table>> {
             }
             "rg" | "cg" => {
                 let d = outcome.zip(m);
+                let overturned = (flag >= 0).then_some(flag == 1);
                 if measure == "rg" {
-                    c.rg = d;
+                    (c.rg, c.rg_overturned) = (d, overturned);
                 } else {
-                    c.cg = d;
+                    (c.cg, c.cg_overturned) = (d, overturned);
                 }
                 set_dim(&mut c, dim, r.value.clone())?;
                 if dim.is_empty() {

@@ -281,3 +281,31 @@ async fn migration_0029_counts_the_re_referrals_and_disqualifications_of_existin
     assert_eq!(count(COUNTED).await, 2, "the statistics rebuilt with both");
     pool.close().await;
 }
+
+/// A negative first decision overturned on reconsideration is counted as both (issue 17 and
+/// 21): negative when first made, and overturned since; equal to the case rows.
+#[tokio::test]
+async fn an_overturned_decision_is_counted_as_first_made_and_as_overturned() {
+    let t = TestApp::start().await;
+    let (fr, dm) = users(&t).await;
+    let mut body = adult_referral();
+    body["referred_on"] = json!("2024-05-01");
+    let (_, created) = t.refer(&fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let (status, case) = t.decide_on(&dm, id, "decide-reasonable-grounds", "negative", "2024-05-10").await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let ask = json!({"action": "request-reconsideration", "question": "reasonable-grounds",
+                     "grounds": "New medical evidence.", "date": "2024-05-20"});
+    assert_eq!(t.act(&fr, id, &ask).await.0, StatusCode::OK);
+    let decide = json!({"action": "decide-reconsideration", "outcome": "overturned",
+                        "reasons": "The evidence shows indicators.", "date": "2024-06-03"});
+    let (status, case) = t.act(&dm, id, &decide).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+
+    let tables = t.store.case_tables().await.unwrap();
+    let totals = tables.iter().find(|t| t.dims.is_empty()).expect("a totals table");
+    let rg: Vec<_> = totals.cells.iter().filter_map(|c| c.rg.map(|(o, m)| (o, m, c.rg_overturned, c.n))).collect();
+    let may = sg_stats::Month::parse("2024-05").unwrap();
+    assert_eq!(rg, vec![(sg_domain::DecisionOutcome::Negative, may, Some(true), 1)]);
+    assert_statistics_equal_case_rows(&t).await;
+}
