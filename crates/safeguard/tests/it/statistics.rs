@@ -239,17 +239,18 @@ async fn re_referrals_and_disqualifications_are_counted_by_month() {
     }
 }
 
-/// A database from before migration 0029 has neither column: the migration fills them from the
-/// events, and the statistics are rebuilt under the new keys (SQLite lane: the columns are
+/// A database from before migrations 0029 and 0030 has none of their columns: the migrations
+/// fill them from the events, and the statistics are rebuilt under the new keys (SQLite lane: the columns are
 /// dropped to make the database old, which PostgreSQL's lane need not repeat).
 #[tokio::test]
-async fn migration_0029_counts_the_re_referrals_and_disqualifications_of_existing_cases() {
+async fn migrations_0029_and_0030_count_the_re_referrals_disqualifications_and_overturns_of_existing_cases() {
     let t = TestApp::start().await;
     if t.database_url.is_some() {
         return;
     }
     let u = users(&t).await;
     linked_and_disqualified(&t, &u).await;
+    overturned_case(&t, &u).await;
     let url = format!("sqlite://{}", t.dir_path.join("safeguard.db").display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     let count = |q: &'static str| {
@@ -262,7 +263,9 @@ async fn migration_0029_counts_the_re_referrals_and_disqualifications_of_existin
     for q in [
         "ALTER TABLE cases DROP COLUMN re_referral",
         "ALTER TABLE cases DROP COLUMN disqualified_on",
-        "DELETE FROM _sqlx_migrations WHERE version = 29",
+        "ALTER TABLE cases DROP COLUMN rg_overturned",
+        "ALTER TABLE cases DROP COLUMN cg_overturned",
+        "DELETE FROM _sqlx_migrations WHERE version IN (29, 30)",
         "UPDATE case_marginals_state SET keys_version = 2",
         "DELETE FROM case_marginal_deltas WHERE measure IN ('re-referral', 'disqualification')",
         "DELETE FROM case_marginals WHERE measure IN ('re-referral', 'disqualification')",
@@ -278,6 +281,7 @@ async fn migration_0029_counts_the_re_referrals_and_disqualifications_of_existin
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(count("SELECT COUNT(*) FROM cases WHERE re_referral = 1").await, 1);
     assert_eq!(count("SELECT COUNT(*) FROM cases WHERE disqualified_on = '2024-03-04'").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM cases WHERE rg_overturned = 1").await, 1, "0030 from the events");
     assert_eq!(count(COUNTED).await, 2, "the statistics rebuilt with both");
     pool.close().await;
 }
@@ -287,25 +291,29 @@ async fn migration_0029_counts_the_re_referrals_and_disqualifications_of_existin
 #[tokio::test]
 async fn an_overturned_decision_is_counted_as_first_made_and_as_overturned() {
     let t = TestApp::start().await;
-    let (fr, dm) = users(&t).await;
-    let mut body = adult_referral();
-    body["referred_on"] = json!("2024-05-01");
-    let (_, created) = t.refer(&fr, &body, None).await;
-    let id = created["case_id"].as_str().unwrap();
-    let (status, case) = t.decide_on(&dm, id, "decide-reasonable-grounds", "negative", "2024-05-10").await;
-    assert_eq!(status, StatusCode::OK, "{case}");
-    let ask = json!({"action": "request-reconsideration", "question": "reasonable-grounds",
-                     "grounds": "New medical evidence.", "date": "2024-05-20"});
-    assert_eq!(t.act(&fr, id, &ask).await.0, StatusCode::OK);
-    let decide = json!({"action": "decide-reconsideration", "outcome": "overturned",
-                        "reasons": "The evidence shows indicators.", "date": "2024-06-03"});
-    let (status, case) = t.act(&dm, id, &decide).await;
-    assert_eq!(status, StatusCode::OK, "{case}");
-
+    let u = users(&t).await;
+    overturned_case(&t, &u).await;
     let tables = t.store.case_tables().await.unwrap();
     let totals = tables.iter().find(|t| t.dims.is_empty()).expect("a totals table");
     let rg: Vec<_> = totals.cells.iter().filter_map(|c| c.rg.map(|(o, m)| (o, m, c.rg_overturned, c.n))).collect();
     let may = sg_stats::Month::parse("2024-05").unwrap();
     assert_eq!(rg, vec![(sg_domain::DecisionOutcome::Negative, may, Some(true), 1)]);
     assert_statistics_equal_case_rows(&t).await;
+}
+
+/// A referral of May 2024 with a negative reasonable-grounds decision overturned in June.
+async fn overturned_case(t: &TestApp, (fr, dm): &(Token, Token)) {
+    let mut body = adult_referral();
+    body["referred_on"] = json!("2024-05-01");
+    let (_, created) = t.refer(fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap();
+    let (status, case) = t.decide_on(dm, id, "decide-reasonable-grounds", "negative", "2024-05-10").await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let ask = json!({"action": "request-reconsideration", "question": "reasonable-grounds",
+                     "grounds": "New medical evidence.", "date": "2024-05-20"});
+    assert_eq!(t.act(fr, id, &ask).await.0, StatusCode::OK);
+    let decide = json!({"action": "decide-reconsideration", "outcome": "overturned",
+                        "reasons": "The evidence shows indicators.", "date": "2024-06-03"});
+    let (status, case) = t.act(dm, id, &decide).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
 }
