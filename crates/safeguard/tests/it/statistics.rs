@@ -66,16 +66,21 @@ async fn timeliness_counts_working_days_with_each_nations_bank_holidays() {
     assert_statistics_equal_case_rows(&t).await;
 }
 
-/// The report's indicators from the maintained statistics, and from every case row.
-async fn assert_statistics_equal_case_rows(t: &TestApp) {
-    let options = ReportOptions {
+/// A report over all periods with the default rule.
+fn all_periods() -> ReportOptions {
+    ReportOptions {
         title: String::new(),
         period: Period::All,
         rule: Rule::default(),
         confidence: 0.95,
         top_nationalities: 10,
         as_of: time::macros::date!(2026 - 01 - 01),
-    };
+    }
+}
+
+/// The report's indicators from the maintained statistics, and from every case row.
+async fn assert_statistics_equal_case_rows(t: &TestApp) {
+    let options = all_periods();
     let rows = t.app.all_case_rows().await.unwrap();
     let from_rows = build_report(vec![Table::own_cases(rows.iter().map(Cell::from_case).collect())], &options);
     let maintained = build_report(t.store.case_tables().await.unwrap(), &options);
@@ -224,14 +229,7 @@ async fn re_referrals_and_disqualifications_are_counted_by_month() {
     assert_eq!(disqualified, vec![(sg_stats::Month::parse("2024-03").unwrap(), 1)]);
     assert_statistics_equal_case_rows(&t).await;
 
-    let options = ReportOptions {
-        title: String::new(),
-        period: Period::All,
-        rule: Rule::default(),
-        confidence: 0.95,
-        top_nationalities: 10,
-        as_of: time::macros::date!(2026 - 01 - 01),
-    };
+    let options = all_periods();
     let report = build_report(tables, &options);
     for id in ["re-referrals", "disqualifications"] {
         let ind = report.indicators.iter().find(|i| i.indicator.id == id).unwrap_or_else(|| panic!("{id}"));
