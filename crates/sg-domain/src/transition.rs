@@ -73,6 +73,10 @@ coded_enum! {
             "not_yet.disqualified_no_stay",
             "the person was disqualified (NABA s63): the duty to grant permission to stay as a victim no longer applies"
         ),
+        BritishNationalNoStay = (
+            "not_yet.british_national_no_stay",
+            "temporary permission to stay is for a person who is not a British citizen (NABA s65)"
+        ),
         ChildCannotWithdraw = (
             "not_yet.child_cannot_withdraw",
             "a child's referral does not rest on consent, so it cannot be withdrawn by the child"

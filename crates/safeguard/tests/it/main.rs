@@ -60,6 +60,7 @@ mod session_end;
 mod sign_in_code;
 mod statistics;
 mod step_pages;
+mod support_and_stay;
 mod survivor_code;
 mod survivor_exit;
 mod survivor_status;

@@ -226,6 +226,10 @@ impl CaseState {
                 if self.status() != CaseStatus::PositiveConclusiveGrounds {
                     return Err(TransitionError::NotYet(NotYet::StayNeedsPositiveCg));
                 }
+                // Permission to stay is for a person who is not a British citizen (NABA s65).
+                if self.facts.nationalities.iter().any(|n| n.code() == "GB") {
+                    return Err(TransitionError::NotYet(NotYet::BritishNationalNoStay));
+                }
                 match self.permission_to_stay {
                     PermissionToStay::Applied { .. } => Err(TransitionError::NotYet(NotYet::StayAlreadyPending)),
                     PermissionToStay::Decided { on: d, .. } => {
