@@ -192,7 +192,8 @@ fn table(
 fn indicator(r: &IndicatorResult, marker: &str, w: &Words<'_>) -> IndicatorView {
     use sg_stats::catalogue::Kind;
     let ind = &r.indicator;
-    let is_rate = matches!(ind.kind, Kind::PositiveRate | Kind::Timeliness | Kind::DutyToNotifyShare);
+    let is_rate =
+        matches!(ind.kind, Kind::PositiveRate | Kind::Timeliness | Kind::DutyToNotifyShare | Kind::OverturnRate);
     let rate_heading = is_rate.then(|| match ind.kind {
         Kind::DutyToNotifyShare => w.t("report.dtn_share", "Duty to Notify share (95% CI)"),
         _ => w.t("report.rate_heading", "Rate (95% CI)"),

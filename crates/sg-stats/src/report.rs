@@ -209,13 +209,15 @@ impl Ctx<'_> {
             labels.push("Other nationalities".into());
             rows.push((0..cols.len()).map(|j| rest.iter().map(|r| r[j]).sum()).collect());
         }
+        // A person in several rows: a column total would count them several times (with no rows
+        // at all, the total of none is still shown, so the table is not empty).
+        let col_totals = !overlapping(dim) || rows.is_empty();
         let raw = RawTable {
             row_labels: labels,
             col_labels: cols.iter().map(|c| c.to_string()).collect(),
             cells: rows,
             row_totals: cols.len() > 1,
-            // A person in several rows: a column total would count them several times.
-            col_totals: !overlapping(dim),
+            col_totals,
         };
         let table = protect(&raw, &self.o.rule);
         let rates: Vec<Option<Rate>> = if cols.len() == 2 && ind.kind != Kind::Count {

@@ -174,3 +174,16 @@ fn the_share_of_negative_decisions_overturned_is_counted() {
     let rate = overturned.headline_rate.unwrap();
     assert_eq!((rate.numerator, rate.denominator), (12, 20), "12 of the 20 negative first decisions");
 }
+
+/// A period with no one in it still gives the exploitation table a row (its total of none), so
+/// no published table is only headers (axe's th-has-data-cells found one on the page).
+#[test]
+fn an_empty_exploitation_table_still_has_its_total_row() {
+    let rows: Vec<CaseRow> = (0..6).map(|_| case(CompetentAuthority::Sca, true, "GB")).collect();
+    let cells = rows.iter().map(Cell::from_case).collect();
+    let options = ReportOptions { period: Period::Year(2019), ..options() };
+    let report = build_report(vec![Table::own_cases(cells)], &options);
+    let referrals = report.indicators.iter().find(|r| r.indicator.id == "referrals").unwrap();
+    let by_type = referrals.breakdowns.iter().find(|b| b.dim == sg_stats::Dim::Exploitation).unwrap();
+    assert!(by_type.table.row_labels.is_empty() && by_type.table.col_totals.is_some());
+}
