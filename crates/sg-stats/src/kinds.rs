@@ -49,6 +49,13 @@ fn count(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
     let mut notes = Notes::default();
     for &dim in ind.breakdowns {
         let Some(bt) = ctx.table(m, &[dim]) else { continue };
+        // Beside the counts per type, the combinations would let a hidden count be worked out
+        // (a type's count is the sum of the combinations holding it): where counts are hidden,
+        // only the counts per type are published.
+        if dim == Dim::ExploitationCombination && ctx.o.rule.threshold > 1 {
+            notes.withheld.push(dim);
+            continue;
+        }
         if !notes.covered(t, bt, dim, m, p) {
             continue;
         }
@@ -70,6 +77,7 @@ fn count(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
 struct Notes {
     partial: Vec<String>,
     missing: Vec<Dim>,
+    withheld: Vec<Dim>,
 }
 
 impl Notes {
@@ -89,7 +97,15 @@ impl Notes {
     }
 
     fn finish(self, p: Period) -> Option<String> {
-        let all: Vec<String> = self.partial.into_iter().chain(not_available(&self.missing, p)).collect();
+        let withheld = (!self.withheld.is_empty()).then(|| {
+            let names: Vec<&str> = self.withheld.iter().map(|d| d.label()).collect();
+            format!(
+                "Not published beside the counts per type, which would let a hidden count be worked out: {}.",
+                names.join(", ")
+            )
+        });
+        let all: Vec<String> =
+            self.partial.into_iter().chain(not_available(&self.missing, p)).chain(withheld).collect();
         (!all.is_empty()).then(|| all.join(" "))
     }
 }
