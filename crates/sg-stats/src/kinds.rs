@@ -59,16 +59,21 @@ fn count(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
         if !notes.covered(t, bt, dim, m, p) {
             continue;
         }
-        let cells = bt
-            .cells
-            .iter()
-            .filter(|c| counts(c, m, p))
-            .flat_map(|c| dim_values(c, dim).into_iter().map(move |v| (v, 0, c.n)))
-            .collect();
+        let cells = rows(bt.cells.iter().filter(|c| counts(c, m, p)), dim, |_| 0);
         r.breakdowns.push(ctx.breakdown(ind, bt, dim, &["People"], cells));
     }
     r.note = notes.finish(p);
     r
+}
+
+/// A breakdown's rows from `cells`: each cell's value (or values, for exploitation types) of
+/// `dim`, its column, and its count.
+fn rows<'a>(
+    cells: impl Iterator<Item = &'a Cell>,
+    dim: Dim,
+    col: impl Fn(&Cell) -> usize,
+) -> Vec<(String, usize, u64)> {
+    cells.flat_map(|c| dim_values(c, dim).into_iter().map(|v| (v, col(c), c.n)).collect::<Vec<_>>()).collect()
 }
 
 /// The notes on an indicator's breakdowns: those its tables give only in part, and those no
@@ -169,12 +174,7 @@ fn rate(ctx: &Ctx<'_>, ind: &Indicator) -> IndicatorResult {
         if !notes.covered(t, bt, dim, m, p) {
             continue;
         }
-        let cells = bt
-            .cells
-            .iter()
-            .filter(|c| counts(c, m, p))
-            .flat_map(|c| dim_values(c, dim).into_iter().map(move |v| (v, yes_no(ind, c), c.n)))
-            .collect();
+        let cells = rows(bt.cells.iter().filter(|c| counts(c, m, p)), dim, |c| yes_no(ind, c));
         r.breakdowns.push(ctx.breakdown(ind, bt, dim, cols, cells));
     }
     r.note = notes.finish(p);
