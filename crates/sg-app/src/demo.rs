@@ -44,16 +44,14 @@ impl App {
         // The generators run ahead of the writer on every core, each on a batch of its own;
         // batches are handed over in order, so ids still ascend in the store.
         let ahead = std::thread::available_parallelism().map_or(2, |p| p.get()).max(2);
-        let mut batches = DemoBatches {
-            app: self,
-            job,
-            next: 0,
-            n,
-            ahead,
-            running: VecDeque::new(),
-            names: HashMap::new(),
-            failed: None,
-        };
+        // The providers are looked up now, not while the load holds the database: a large load
+        // may lock out readers until it commits (see `load_cases`).
+        let mut names = HashMap::new();
+        for name in sg_demo::SUPPORT_PROVIDERS {
+            names.insert(name.to_string(), self.store.org_by_name(name).await?.map(|o| o.id));
+        }
+        let mut batches =
+            DemoBatches { app: self, job, next: 0, n, ahead, running: VecDeque::new(), names, failed: None };
         let stored = self.store.load_cases(n, &mut batches, &progress).await;
         if let Some(e) = batches.failed.take() {
             return Err(e);

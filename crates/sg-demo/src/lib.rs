@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use sg_domain::{CaseCommand, CaseFacts, CompetentAuthority, Identity, PersonalAccount};
 
 pub use generate::generate;
+pub use people::SUPPORT_PROVIDERS;
 pub use summary::TOP_CELLS;
 
 use model::{Cell, Compiled, PoliceNations, QuarterCounts, Remainder, FIRST_YEAR, LAST_YEAR, N_QUARTERS};

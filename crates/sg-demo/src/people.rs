@@ -114,12 +114,19 @@ pub(crate) fn account<R: Rng + ?Sized>(rng: &mut R, types: u8, location: Exploit
 pub(crate) fn support_provider(jurisdiction: Jurisdiction, gender: Gender, types: u8) -> &'static str {
     let sexual = types & labels::type_bit(ExploitationType::Sexual) != 0;
     let domestic = types & labels::type_bit(ExploitationType::Domestic) != 0;
+    let [salvation_army, tara, women_s_aid, migrant_help] = SUPPORT_PROVIDERS;
     match jurisdiction {
-        Jurisdiction::EnglandWales => "The Salvation Army",
-        Jurisdiction::Scotland if gender == Gender::Female && sexual => "Trafficking Awareness Raising Alliance (TARA)",
-        Jurisdiction::NorthernIreland if gender == Gender::Female && (sexual || domestic) => {
-            "Belfast and Lisburn Women's Aid"
-        }
-        _ => "Migrant Help",
+        Jurisdiction::EnglandWales => salvation_army,
+        Jurisdiction::Scotland if gender == Gender::Female && sexual => tara,
+        Jurisdiction::NorthernIreland if gender == Gender::Female && (sexual || domestic) => women_s_aid,
+        _ => migrant_help,
     }
 }
+
+/// Every support provider a demonstration case can name.
+pub const SUPPORT_PROVIDERS: [&str; 4] = [
+    "The Salvation Army",
+    "Trafficking Awareness Raising Alliance (TARA)",
+    "Belfast and Lisburn Women's Aid",
+    "Migrant Help",
+];

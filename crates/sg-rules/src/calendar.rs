@@ -166,7 +166,26 @@ pub fn bank_holidays(jurisdiction: Jurisdiction, year: i32) -> Vec<(Date, &'stat
 
 /// Whether `on` is a bank holiday in `jurisdiction`.
 pub fn is_bank_holiday(jurisdiction: Jurisdiction, on: Date) -> bool {
-    bank_holidays(jurisdiction, on.year()).iter().any(|(d, _)| *d == on)
+    holidays_of(jurisdiction).binary_search(&on).is_ok()
+}
+
+/// Every bank holiday of `jurisdiction` in the calendars' range, sorted: computed once, as
+/// working days are counted for every case the statistics see (a million for a large load).
+fn holidays_of(jurisdiction: Jurisdiction) -> &'static [Date] {
+    static ALL: std::sync::OnceLock<[Vec<Date>; 3]> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        [Jurisdiction::EnglandWales, Jurisdiction::Scotland, Jurisdiction::NorthernIreland].map(|j| {
+            let mut days: Vec<Date> =
+                (FIRST_YEAR..=LAST_YEAR).flat_map(|y| bank_holidays(j, y)).map(|(d, _)| d).collect();
+            days.sort();
+            days
+        })
+    });
+    match jurisdiction {
+        Jurisdiction::EnglandWales => &all[0],
+        Jurisdiction::Scotland => &all[1],
+        Jurisdiction::NorthernIreland => &all[2],
+    }
 }
 
 /// Whether `on` is a working day: not a Saturday, Sunday or bank holiday.

@@ -430,8 +430,8 @@ impl<E: 'static> sg_store::Cases for SqlStore<E> {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> StoreResult<u64> {
         let done = match &self.db {
-            Db::Sqlite { writer, .. } => {
-                crate::sqlite::bulk::load(writer, expected, batches, progress, self.signer()).await?
+            Db::Sqlite { writer, reader } => {
+                crate::sqlite::bulk::load(writer, reader, expected, batches, progress, self.signer()).await?
             }
             // A transaction per batch, so referrals to other cases commit meanwhile and the
             // chainer chains the load's audit records as it goes.

@@ -293,7 +293,9 @@ pub trait Cases: Send + Sync {
     /// Stores many new cases (demonstration data), taken batch by batch from `batches` in the
     /// order given, calling `progress` with the number stored so far; `expected` is how many
     /// will come. How many were stored. SQLite stores them in one transaction (all or nothing;
-    /// a large load rebuilds the indexes of `cases` once after the rows instead of row by row);
+    /// a large load rebuilds the indexes of `cases` once after the rows instead of row by row,
+    /// and, when no other connection has the file open, writes through the rollback journal,
+    /// which keeps readers out until it commits: `batches` must not read the store meanwhile);
     /// PostgreSQL commits each batch.
     async fn load_cases(
         &self,
