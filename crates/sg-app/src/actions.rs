@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use sg_domain::{
     CaseCommand, CompetentAuthority, DecisionOutcome, FieldError, Identity, PersonalAccount, Question,
-    ReconsiderationOutcome,
+    ReconsiderationOutcome, SupportExitReason,
 };
 use time::Date;
 
@@ -36,8 +36,10 @@ pub enum ActionInput {
     /// The person entered support with a provider (an organisation's id or name, of kind
     /// `support-provider` or `ngo`).
     EnterSupport { provider: String },
-    /// The person left support.
+    /// The person left support: why, as a code (`move-on-ended`, `exit-support-ended`,
+    /// `chose-to-leave`, `other-support`, `lost-contact`, `disqualified`), and any more in words.
     ExitSupport {
+        exit_reason: SupportExitReason,
         #[serde(default)]
         reason: String,
     },
@@ -170,7 +172,7 @@ impl ActionRequest {
             }
             A::DecideReconsideration { outcome, reasons } => C::DecideReconsideration { outcome, reasons },
             A::EnterSupport { provider } => C::EnterSupport { provider, provider_org: None },
-            A::ExitSupport { reason } => C::ExitSupport { reason },
+            A::ExitSupport { exit_reason, reason } => C::ExitSupport { exit_reason, reason },
             A::ApplyForPermissionToStay => C::ApplyForPermissionToStay,
             A::DecidePermissionToStay { granted } => C::DecidePermissionToStay { granted },
             A::ConvertToReferral { identity, account } => {
@@ -212,7 +214,7 @@ pub fn check_bounds(command: &CaseCommand) -> Result<(), FieldError> {
     }
     let (field, text, max) = match command {
         C::Route { reason, .. }
-        | C::ExitSupport { reason }
+        | C::ExitSupport { reason, .. }
         | C::Withdraw { reason }
         | C::Suspend { reason, .. }
         | C::Resume { reason, .. }

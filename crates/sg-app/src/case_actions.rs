@@ -44,7 +44,10 @@ fn examples(kind: ActionKind) -> Vec<CaseCommand> {
             vec![CaseCommand::DecideReconsideration { outcome: ReconsiderationOutcome::Upheld, reasons: text() }]
         }
         K::EnterSupport => vec![CaseCommand::EnterSupport { provider: text(), provider_org: None }],
-        K::ExitSupport => vec![CaseCommand::ExitSupport { reason: text() }],
+        // Choosing to leave is possible whenever the person is in support.
+        K::ExitSupport => {
+            vec![CaseCommand::ExitSupport { exit_reason: sg_domain::SupportExitReason::ChoseToLeave, reason: text() }]
+        }
         K::AssignGuardian => vec![CaseCommand::AssignGuardian { guardian: text(), guardian_org: None }],
         K::EndGuardianAssignment => vec![CaseCommand::EndGuardianAssignment { reason: text() }],
         // An example organisation id: the state machine only asks that one is chosen.

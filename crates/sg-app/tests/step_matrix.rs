@@ -191,7 +191,10 @@ fn row(kind: CommandKind) -> (CaseCommand, &'static [Actor]) {
         K::EnterSupport => {
             (C::EnterSupport { provider: text(), provider_org: None }, &[Referrer, DecisionMaker, Provider])
         }
-        K::ExitSupport => (C::ExitSupport { reason: text() }, &[Referrer, Provider]),
+        K::ExitSupport => (
+            C::ExitSupport { exit_reason: sg_domain::SupportExitReason::ChoseToLeave, reason: text() },
+            &[Referrer, Provider],
+        ),
         K::AssignGuardian => (C::AssignGuardian { guardian: text(), guardian_org: None }, &[Referrer, DecisionMaker]),
         K::EndGuardianAssignment => (C::EndGuardianAssignment { reason: text() }, &[Referrer, DecisionMaker, Guardian]),
         K::ApplyForPermissionToStay => (C::ApplyForPermissionToStay, &[Referrer, Adviser]),

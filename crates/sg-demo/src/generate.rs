@@ -5,7 +5,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sg_domain::{
     AgeAtExploitation, CaseCommand, CaseFacts, CompetentAuthority, DecisionOutcome, Identity, Jurisdiction,
-    PersonalAccount, Question, ReconsiderationOutcome,
+    PersonalAccount, Question, ReconsiderationOutcome, SupportExitReason,
 };
 use time::{macros::date, Date, Duration};
 
@@ -218,16 +218,19 @@ fn timeline(
             )
         };
         steps.push((CaseCommand::DecideConclusiveGrounds { outcome, reasons: reasons.into() }, cg_on));
-        if !cg_positive && chance(rng, a::CG_RECONSIDERATION_SHARE) {
-            reconsider(&mut steps, rng, Question::ConclusiveGrounds, cg_on);
-        }
-        if provider.is_some() {
-            let ((low, high), reason) = if cg_positive {
-                (a::MOVE_ON_DAYS, "Move-on period after a positive conclusive grounds decision completed.")
+        // A negative decision overturned on reconsideration: the person stays in support (what
+        // follows is not drawn).
+        let overturned = !cg_positive
+            && chance(rng, a::CG_RECONSIDERATION_SHARE)
+            && reconsider(&mut steps, rng, Question::ConclusiveGrounds, cg_on).0;
+        if provider.is_some() && !overturned {
+            let ((low, high), exit_reason) = if cg_positive {
+                (a::MOVE_ON_DAYS, SupportExitReason::MoveOnEnded)
             } else {
-                (a::EXIT_AFTER_NEGATIVE_DAYS, "Exit support after a negative conclusive grounds decision ended.")
+                (a::EXIT_AFTER_NEGATIVE_DAYS, SupportExitReason::ExitSupportEnded)
             };
-            steps.push((CaseCommand::ExitSupport { reason: reason.into() }, days(cg_on, uniform_days(rng, low, high))));
+            let exit = CaseCommand::ExitSupport { exit_reason, reason: String::new() };
+            steps.push((exit, days(cg_on, uniform_days(rng, low, high))));
         }
     }
 

@@ -10,7 +10,7 @@ use crate::{AgeAssessor, AgeGroup, CaseFacts, CaseId, CompetentAuthority, OrgId}
 mod codes;
 pub use codes::{
     DecisionOutcome, DisqualificationGround, JudicialReviewOutcome, NegativeReview, Notified, PublicOrderBasis,
-    Question, ReconsiderationOutcome, ReferralBasis,
+    Question, ReconsiderationOutcome, ReferralBasis, SupportExitReason,
 };
 
 /// One thing that happened to a case, on the day it happened.
@@ -113,7 +113,10 @@ pub enum CaseEvent {
     },
     /// The person left support.
     SupportExited {
-        /// Why (move-on complete, negative decision, chose to leave...).
+        /// Why, coded (absent in events stored before exits were coded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_reason: Option<SupportExitReason>,
+        /// More about why, in words (in events stored before exits were coded, the only reason).
         reason: String,
     },
     /// Temporary permission to stay as a victim was applied for.
@@ -319,7 +322,7 @@ impl CaseEvent {
             | Self::NegativeDecisionReviewed { reasons, .. } => reasons,
             Self::ReconsiderationRequested { grounds, .. } => grounds,
             Self::RoutedToCompetentAuthority { reason, .. }
-            | Self::SupportExited { reason }
+            | Self::SupportExited { reason, .. }
             | Self::GuardianAssignmentEnded { reason }
             | Self::Suspended { reason, .. }
             | Self::Resumed { reason, .. }
@@ -343,7 +346,7 @@ impl CaseEvent {
             | Self::NegativeDecisionReviewed { reasons, .. } => Some(reasons),
             Self::ReconsiderationRequested { grounds, .. } => Some(grounds),
             Self::RoutedToCompetentAuthority { reason, .. }
-            | Self::SupportExited { reason }
+            | Self::SupportExited { reason, .. }
             | Self::GuardianAssignmentEnded { reason }
             | Self::Suspended { reason, .. }
             | Self::Resumed { reason, .. }

@@ -21,7 +21,7 @@ pub use consent::{AgreedBy, Confirmation, Consent, ConsentStatus, DataCategory, 
 pub use emergency::{EmergencyDecision, EmergencyReason, EmergencyRequest, EmergencyStatus};
 pub use event::{
     CaseEvent, DatedEvent, DecisionOutcome, DisqualificationGround, JudicialReviewOutcome, NegativeReview, Notified,
-    PublicOrderBasis, Question, ReconsiderationOutcome, ReferralBasis,
+    PublicOrderBasis, Question, ReconsiderationOutcome, ReferralBasis, SupportExitReason,
 };
 pub use facts::{
     AgeAssessor, AgeAtExploitation, AgeGroup, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation,

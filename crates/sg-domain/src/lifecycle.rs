@@ -19,6 +19,7 @@ mod invariants;
 use crate::{
     coded_enum, AgeAssessor, AgeGroup, CaseEvent, CaseFacts, CompetentAuthority, DecisionOutcome,
     DisqualificationGround, JudicialReviewOutcome, NegativeReview, Notified, OrgId, Question, ReconsiderationOutcome,
+    SupportExitReason,
 };
 
 coded_enum! {
@@ -150,8 +151,8 @@ pub enum CaseCommand {
     DecideReconsideration { outcome: ReconsiderationOutcome, reasons: String },
     /// The person entered support with a provider (its name, and its organisation once known).
     EnterSupport { provider: String, provider_org: Option<OrgId> },
-    /// The person left support.
-    ExitSupport { reason: String },
+    /// The person left support: why, coded, and any more in words.
+    ExitSupport { exit_reason: SupportExitReason, reason: String },
     /// Apply for temporary permission to stay.
     ApplyForPermissionToStay,
     /// Decide the application for permission to stay.

@@ -25,6 +25,7 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
     ("date_of_birth.future", "is in the future"),
     ("date_of_birth.too_early", "must be after 1 January 1900"),
     ("email.invalid", "is not an e-mail address"),
+    ("phone.invalid", "is not a phone number: give it in international form, like +44 7700 900123, or as dialled in the UK, like 07700 900123"),
     ("consent.categories.none", "choose at least one category (identity, account)"),
     ("consent.given_on.future", "is in the future"),
     ("consent.expires_on.past", "is in the past"),

@@ -74,10 +74,33 @@ impl Identity {
                 return Err(FieldError::coded("identity.date_of_birth", "date_of_birth.too_early", vec![]));
             }
         }
+        if !self.phone.0.trim().is_empty() && !looks_like_phone(&self.phone.0) {
+            return Err(FieldError::coded("identity.phone", "phone.invalid", vec![]));
+        }
         if !self.email.0.is_empty() && !looks_like_email(&self.email.0) {
             return Err(FieldError::coded("identity.email", "email.invalid", vec![]));
         }
         Ok(())
+    }
+}
+
+/// A telephone number in international form (`+`, then 7 to 15 digits: E.164's longest) or a
+/// UK number as dialled at home (`0`, then 9 or 10 digits), with spaces, hyphens, dots or
+/// brackets between digits allowed as people write them.
+fn looks_like_phone(s: &str) -> bool {
+    let s = s.trim();
+    let (international, rest) = match s.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    if !rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')')) {
+        return false;
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    if international {
+        (7..=15).contains(&digits.len()) && !digits.starts_with('0')
+    } else {
+        digits.starts_with('0') && (10..=11).contains(&digits.len())
     }
 }
 
@@ -154,5 +177,33 @@ mod tests {
     fn debug_output_hides_personal_data() {
         let id = Identity { full_name: Sensitive("Jane Example".into()), ..Default::default() };
         assert!(!format!("{id:?}").contains("Jane"));
+    }
+
+    /// Issue 19's finding: phone "abc" was accepted. A phone number is in international form or
+    /// as dialled in the UK; the error names the field.
+    #[test]
+    fn a_phone_number_is_one() {
+        let today = Date::from_calendar_date(2026, time::Month::December, 5).unwrap();
+        let with = |phone: &str| Identity {
+            full_name: Sensitive("A".into()),
+            phone: Sensitive(phone.into()),
+            ..Default::default()
+        };
+        for good in ["+44 7700 900123", "07700 900123", "+1 (555) 010-9999", "020 7946 0000", "+355691234567", ""] {
+            assert!(with(good).validate(today).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "abc",
+            "12345",
+            "+44 7700 90012a",
+            "7700 900123",
+            "+0044 7700",
+            "0770",
+            "+1234567890123456",
+            "07700 900123 ext 4",
+        ] {
+            let e = with(bad).validate(today).unwrap_err();
+            assert_eq!((e.field.as_str(), e.code), ("identity.phone", "phone.invalid"), "{bad:?}");
+        }
     }
 }

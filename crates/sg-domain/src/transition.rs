@@ -28,6 +28,15 @@ coded_enum! {
         NoReconsiderationPending = ("not_yet.no_reconsideration_pending", "no reconsideration is pending"),
         AlreadyInSupport = ("not_yet.already_in_support", "the person is already in support"),
         NotInSupport = ("not_yet.not_in_support", "the person is not in support"),
+        MoveOnNeedsPositiveCg = (
+            "not_yet.move_on_needs_positive_cg",
+            "move-on support follows a positive conclusive grounds decision, which this case does not have"
+        ),
+        ExitSupportNeedsNegative = (
+            "not_yet.exit_support_needs_negative",
+            "exit support follows a negative decision, which this case does not have"
+        ),
+        NotDisqualified = ("not_yet.not_disqualified", "the person has not been disqualified"),
         StayNeedsPositiveCg = (
             "not_yet.stay_needs_positive_cg",
             "temporary permission to stay as a victim needs a positive conclusive grounds decision"

@@ -45,7 +45,8 @@ fn command() -> impl Strategy<Value = CaseCommand> {
         (prop_oneof![Just(ReconsiderationOutcome::Upheld), Just(ReconsiderationOutcome::Overturned)], reasons)
             .prop_map(|(outcome, reasons)| CaseCommand::DecideReconsideration { outcome, reasons }),
         Just(CaseCommand::EnterSupport { provider: "Provider".into(), provider_org: None }),
-        Just(CaseCommand::ExitSupport { reason: "move-on".into() }),
+        proptest::sample::select(<sg_domain::SupportExitReason as sg_domain::Coded>::ALL.to_vec())
+            .prop_map(|exit_reason| CaseCommand::ExitSupport { exit_reason, reason: String::new() }),
         Just(CaseCommand::ApplyForPermissionToStay),
         any::<bool>().prop_map(|granted| CaseCommand::DecidePermissionToStay { granted }),
         Just(CaseCommand::ConvertToReferral { reported_by: None }),

@@ -5,7 +5,9 @@
 //! checks say what the rules in force on the day allow. They are applied to live changes only:
 //! stored histories are historical data, recorded under whatever was done at the time.
 
-use sg_domain::{AgeAssessor, CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome};
+use sg_domain::{
+    AgeAssessor, CaseCommand, CaseFacts, CaseState, CompetentAuthority, DecisionOutcome, SupportExitReason,
+};
 use time::Date;
 
 use crate::calendar;
@@ -131,6 +133,44 @@ pub fn check_command(
                 }
             }
             Ok(())
+        }
+        CaseCommand::ExitSupport { exit_reason: SupportExitReason::MoveOnEnded, .. } => {
+            // The least move-on support is the one in force on the day of the positive decision.
+            let Some(cg) = state.conclusive_grounds.filter(|d| d.outcome == DecisionOutcome::Positive) else {
+                return Ok(());
+            };
+            let Some((Some(days), r)) = rules.limit(p::MOVE_ON_DAYS, cg.decided_on) else { return Ok(()) };
+            match calendar::add_calendar_days(cg.decided_on, days) {
+                Ok(first) if on < first => Err(refuse(
+                    rules,
+                    &r,
+                    format!(
+                        "move-on support lasts at least {days} days after the positive conclusive grounds decision of \
+                         {}: it cannot have ended before {first}, and this exit is dated {on}; if the person chose to \
+                         leave, or other support took over, record that instead",
+                        cg.decided_on
+                    ),
+                )),
+                _ => Ok(()),
+            }
+        }
+        CaseCommand::ApplyForPermissionToStay | CaseCommand::DecidePermissionToStay { .. } => {
+            // Temporary permission to stay as a victim is the statutory leave of NABA s65; before
+            // it, leave for victims was discretionary, which this step does not record.
+            match rules.get(p::PERMISSION_BASIS, on) {
+                Some(r) if r.version.value.to_string().trim_matches('"') == "discretionary_leave_policy" => {
+                    Err(refuse(
+                        rules,
+                        &r,
+                        format!(
+                        "temporary permission to stay as a victim began on 30 January 2023 (Nationality and Borders \
+                         Act 2022, section 65); on {on} leave for victims was discretionary (the Discretionary Leave \
+                         policy), which is not this step"
+                    ),
+                    ))
+                }
+                _ => Ok(()),
+            }
         }
         CaseCommand::Route { authority: CompetentAuthority::Ieca, .. } => {
             // Every routing is checked, a re-routing too: the IECA's remit is adults, so a child

@@ -367,3 +367,26 @@ async fn health_and_openapi_are_served() {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI description");
     }
 }
+
+/// Issue 19's finding: phone "abc" and e-mail "not-an-email" were accepted with a referral. Each
+/// is refused naming its field, and nothing is created; real numbers, international or as
+/// dialled in the UK, are taken.
+#[tokio::test]
+async fn a_referral_with_a_phone_or_email_that_is_not_one_is_refused_naming_the_field() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    for (field, value) in [("phone", "abc"), ("phone", "12345"), ("email", "not-an-email")] {
+        let mut body = adult_referral();
+        body["identity"][field] = json!(value);
+        let (status, err) = t.refer(&fr, &body, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field} {value}: {err}");
+        assert_eq!(err["error"]["field"], format!("identity.{field}"), "{err}");
+    }
+    assert_eq!(t.case_count().await, 0, "nothing was created");
+    for phone in ["+44 7700 900123", "+355 69 123 4567", "07700 900123"] {
+        let mut body = adult_referral();
+        body["identity"]["phone"] = json!(phone);
+        let (status, created) = t.refer(&fr, &body, None).await;
+        assert_eq!(status, StatusCode::CREATED, "{phone}: {created}");
+    }
+}

@@ -107,13 +107,13 @@ async fn support_is_entered_by_the_referrer_and_exited_by_the_provider() {
     let exit = format!("{case}/act/exit-support");
     sp.get(&exit).await;
     let (_, _, html) = sp.post(&exit, &[("reason", "")]).await;
-    assert!(html.contains("Write why the person left support"), "{html}");
-    let (_, path, _) = sp.post(&exit, &[("reason", "Move-on support ended.")]).await;
+    assert!(html.contains("Choose why the person left support"), "{html}");
+    let (_, path, _) = sp.post(&exit, &[("exit_reason", "chose-to-leave"), ("reason", "Moved to family.")]).await;
     // Support ended, and with it the provider's sight of the person: back to its (empty) list.
     assert_eq!(path, "/cases");
     assert_eq!(sp.get(&case).await.0, StatusCode::NOT_FOUND);
     let (_, _, page) = fr.get(&case).await;
-    assert!(page.contains("Left support") && page.contains("Move-on support ended."), "{page}");
+    assert!(page.contains("Left support") && page.contains("Moved to family."), "{page}");
 
     // The form and the timeline in Welsh.
     let (_, _, cy) = fr.get(&format!("{enter}?lang=cy")).await;

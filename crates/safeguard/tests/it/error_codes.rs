@@ -50,12 +50,14 @@ async fn each_refused_step_reaches_the_api_as_its_own_code() {
     let again = t.decide(&dm, id, "decide-reasonable-grounds", "positive", 0).await;
     assert_eq!(code(&again), (StatusCode::CONFLICT, "transition.already_decided".into()), "{}", again.1);
 
-    let future = json!({"action": "exit-support", "reason": "moved", "date": days_ago(-3)});
+    let future =
+        json!({"action": "exit-support", "exit_reason": "chose-to-leave", "reason": "moved", "date": days_ago(-3)});
     let answer = t.act(&fr, id, &future).await;
     assert_eq!(code(&answer), (StatusCode::CONFLICT, "transition.date_future".into()), "{}", answer.1);
     assert_eq!(answer.1["error"]["field"], "date");
 
-    let answer = t.act(&fr, id, &json!({"action": "exit-support", "reason": "moved"})).await;
+    let answer =
+        t.act(&fr, id, &json!({"action": "exit-support", "exit_reason": "chose-to-leave", "reason": "moved"})).await;
     assert_eq!(code(&answer), (StatusCode::CONFLICT, "not_yet.not_in_support".into()), "{}", answer.1);
 }
 

@@ -204,7 +204,7 @@ async fn every_role_category_path_and_relationship_state() {
     let end = [
         json!({"action": "end-legal-adviser-instruction", "organisation": "Law Centre"}),
         json!({"action": "end-guardian-assignment", "reason": "moved"}),
-        json!({"action": "exit-support", "reason": "moved on"}),
+        json!({"action": "exit-support", "exit_reason": "chose-to-leave", "reason": "moved on"}),
     ];
     let mut failures = vec![];
     for state in [State::None, State::Active, State::Ended] {

@@ -168,7 +168,12 @@ async fn support_and_guardians_are_real_organisations_of_the_right_kind_and_end(
     assert_eq!(t.get(&guardian, &format!("{case}/identity")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.get(&guardian, "/api/v1/cases").await.1["total"], 0);
     // Support ends: so does the provider's.
-    assert_eq!(t.act(&house, &child, &json!({"action": "exit-support", "reason": "done"})).await.0, StatusCode::OK);
+    assert_eq!(
+        t.act(&house, &child, &json!({"action": "exit-support", "exit_reason": "chose-to-leave", "reason": "done"}))
+            .await
+            .0,
+        StatusCode::OK
+    );
     assert_eq!(t.get(&house, &format!("{case}/identity")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.get(&house, "/api/v1/cases").await.1["total"], 0);
     // What they recorded stays in the history.

@@ -126,7 +126,9 @@ async fn support_providers_see_only_the_people_they_support() {
 
     // The house records the exit, and with it loses sight of the person: the case, the
     // identity and the list, exactly as for a case that does not exist.
-    let (status, body) = t.act(&house, id, &json!({"action": "exit-support", "reason": "moved on"})).await;
+    let (status, body) = t
+        .act(&house, id, &json!({"action": "exit-support", "exit_reason": "chose-to-leave", "reason": "moved on"}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["timeline"].as_array().unwrap().last().unwrap()["type"], "support-exited", "{body}");
     assert_eq!(t.get(&house, &case).await.0, StatusCode::NOT_FOUND);

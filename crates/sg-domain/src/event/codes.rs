@@ -29,6 +29,26 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Why a person left support (issue 18): coded, so that exits can be counted and checked
+    /// against the case; anything more goes in the event's words, sealed like other reasons.
+    pub enum SupportExitReason {
+        /// The move-on period after a positive conclusive grounds decision ended (at least
+        /// `move_on.positive_cg_min_days` after it).
+        MoveOnEnded = ("move-on-ended", "The move-on period after a positive conclusive grounds decision ended"),
+        /// Exit support after a negative decision ended.
+        ExitSupportEnded = ("exit-support-ended", "Exit support after a negative decision ended"),
+        /// The person chose to leave support.
+        ChoseToLeave = ("chose-to-leave", "The person chose to leave support"),
+        /// Other support took over: a local authority, asylum support or another service.
+        OtherSupport = ("other-support", "Other support took over (a local authority, asylum support or another service)"),
+        /// Contact with the person was lost.
+        LostContact = ("lost-contact", "Contact with the person was lost"),
+        /// Support ended after the person was disqualified (NABA s63).
+        Disqualified = ("disqualified", "Support ended after a disqualification"),
+    }
+}
+
+coded_enum! {
     /// Who was told that a case was suspended or resumed.
     pub enum Notified {
         Police = ("police", "The police"),

@@ -216,11 +216,28 @@ impl CaseState {
                 require_text(provider, "provider")?;
                 one(CaseEvent::SupportEntered { provider: provider.clone(), provider_org: *provider_org })
             }
-            C::ExitSupport { reason } => {
+            C::ExitSupport { exit_reason, reason } => {
                 if self.in_support_with.is_none() {
                     return Err(TransitionError::NotYet(NotYet::NotInSupport));
                 }
-                one(CaseEvent::SupportExited { reason: reason.clone() })
+                // A reason that names a decision or a disqualification needs it on the case
+                // (how long after it is a rule: `sg_rules::check_command`).
+                let negative = [self.reasonable_grounds, self.conclusive_grounds]
+                    .iter()
+                    .flatten()
+                    .any(|d| d.outcome == DecisionOutcome::Negative);
+                let refused = match exit_reason {
+                    SupportExitReason::MoveOnEnded if self.status() != CaseStatus::PositiveConclusiveGrounds => {
+                        Some(NotYet::MoveOnNeedsPositiveCg)
+                    }
+                    SupportExitReason::ExitSupportEnded if !negative => Some(NotYet::ExitSupportNeedsNegative),
+                    SupportExitReason::Disqualified if self.disqualified.is_none() => Some(NotYet::NotDisqualified),
+                    _ => None,
+                };
+                if let Some(not_yet) = refused {
+                    return Err(TransitionError::NotYet(not_yet));
+                }
+                one(CaseEvent::SupportExited { exit_reason: Some(*exit_reason), reason: reason.clone() })
             }
             C::ApplyForPermissionToStay => {
                 if self.status() != CaseStatus::PositiveConclusiveGrounds {

@@ -5,7 +5,7 @@
 use sg_app::case_actions::ActionKind;
 use sg_domain::{
     AgeAssessor, AgeGroup, CaseCommand, Coded, CompetentAuthority, DisqualificationGround, JudicialReviewOutcome,
-    Notified, Question, ReconsiderationOutcome,
+    Notified, Question, ReconsiderationOutcome, SupportExitReason,
 };
 
 use super::FieldMessage;
@@ -52,6 +52,8 @@ const PUBLIC_ORDER_BASES: &[&str] = &[
 ];
 const REVIEW: &[&str] = &["agreed", "returned"];
 const JR_OUTCOMES: &[&str] = &["quashed", "dismissed", "withdrawn"];
+const EXIT_REASONS: &[&str] =
+    &["move-on-ended", "exit-support-ended", "chose-to-leave", "other-support", "lost-contact", "disqualified"];
 /// Suspending and resuming ask the same: why, and who was told (`notified_{code}`, one
 /// checkbox per `sg_domain::Notified`, dashes as underscores).
 const SUSPENSION: &[Field] = &[
@@ -83,7 +85,10 @@ pub(super) fn fields(kind: ActionKind) -> Option<&'static [Field]> {
             Field { name: "reasons", kind: Textarea, required: true },
         ],
         A::EnterSupport => &[Field { name: "provider", kind: Text, required: true }],
-        A::ExitSupport => &[Field { name: "reason", kind: Textarea, required: true }],
+        A::ExitSupport => &[
+            Field { name: "exit_reason", kind: Radios(EXIT_REASONS), required: true },
+            Field { name: "reason", kind: Textarea, required: false },
+        ],
         A::AssignGuardian => &[Field { name: "guardian", kind: Text, required: true }],
         A::EndGuardianAssignment => &[Field { name: "reason", kind: Textarea, required: false }],
         A::InstructLegalAdviser => &[
@@ -185,7 +190,8 @@ pub(super) fn command(kind: ActionKind, form: &FormData) -> Result<CaseCommand, 
         A::DecideReconsideration => ReconsiderationOutcome::from_code(&text("outcome"))
             .map(|outcome| CaseCommand::DecideReconsideration { outcome, reasons: text("reasons") }),
         A::EnterSupport => Some(CaseCommand::EnterSupport { provider: text("provider"), provider_org: None }),
-        A::ExitSupport => Some(CaseCommand::ExitSupport { reason: text("reason") }),
+        A::ExitSupport => SupportExitReason::from_code(&text("exit_reason"))
+            .map(|exit_reason| CaseCommand::ExitSupport { exit_reason, reason: text("reason") }),
         A::AssignGuardian => Some(CaseCommand::AssignGuardian { guardian: text("guardian"), guardian_org: None }),
         A::EndGuardianAssignment => Some(CaseCommand::EndGuardianAssignment { reason: text("reason") }),
         // The organisation is resolved, and the agreement checked, by `App::change_case_with`.
@@ -267,6 +273,13 @@ mod tests {
             missing.extend(keys.into_iter().filter(|k| crate::i18n::staff_lookup(k).is_none()));
         }
         assert!(missing.is_empty(), "missing in en.toml: {missing:?}");
+    }
+
+    /// The exit reasons offered are every coded reason, in the domain's order.
+    #[test]
+    fn every_exit_reason_is_offered() {
+        let codes: Vec<&str> = SupportExitReason::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(codes, EXIT_REASONS);
     }
 
     /// Every step the generic form takes parses to a command of its own kind.

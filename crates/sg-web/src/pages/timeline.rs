@@ -55,6 +55,10 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
             trf(&key(&format!(".{}", outcome.code())), &[("question", &question(*q))])
         }
         E::SupportEntered { provider, .. } => trf(&key(""), &[("provider", provider)]),
+        // Events stored before exits were coded have only their words, shown as detail.
+        E::SupportExited { exit_reason: Some(why), .. } => {
+            format!("{}. {}", tr(&key("")), coded_label("act.choice.exit_reason", why.code(), why.label()))
+        }
         E::LegalAdviserInstructed { name, .. } => trf(&key(""), &[("organisation", name)]),
         E::PermissionToStayDecided { granted } => tr(&key(if *granted { ".granted" } else { ".refused" })),
         E::GuardianAssigned { guardian, .. } => trf(&key(""), &[("guardian", guardian)]),
@@ -99,7 +103,7 @@ pub(crate) fn summary(event: &CaseEvent) -> String {
         | E::TurnedEighteen
         | E::ConvertedToReferral { .. }
         | E::RecoveryPeriodStarted
-        | E::SupportExited { .. }
+        | E::SupportExited { exit_reason: None, .. }
         | E::PermissionToStayApplied
         | E::GuardianAssignmentEnded { .. }
         | E::LegalAdviserInstructionEnded { .. }
