@@ -186,6 +186,7 @@ mod tests {
             first_responder_org: "Hope NGO".into(),
             first_responder_type: FirstResponderType::NgoThirdSector,
             referred_on: day(),
+            declined_because: Default::default(),
         };
         let mut events = open_case(facts, true, (CompetentAuthority::Sca, "test".into()), day());
         let mut state = CaseState::replay(&events).unwrap();

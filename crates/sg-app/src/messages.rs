@@ -28,6 +28,10 @@ pub const FIELD_MESSAGES: &[(&str, &str)] = &[
         "previous_reference.report",
         "an anonymous Duty to Notify report is not linked to an earlier case: the link would say who it is about",
     ),
+    (
+        "declined_because.only_report",
+        "is only for a Duty to Notify report: an adult who does not consent to a referral",
+    ),
     ("organisation.unknown", "no organisation has this name"),
     ("organisation.own_only", "a support provider records support by its own organisation only"),
     ("organisation.not_support_provider", "is not a support provider or NGO"),

@@ -7,8 +7,8 @@ use sg_domain::lifecycle::open_case;
 use sg_domain::Coded;
 use sg_domain::{
     AccountContext, AgeAtExploitation, AgeGroup, CaseFacts, CaseId, CaseKind, CaseReference, CaseState, CaseStatus,
-    CompetentAuthority, ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender, Identity,
-    Jurisdiction, Nationality, PersonalAccount,
+    CompetentAuthority, DeclineReason, ExploitationForm, ExploitationLocation, ExploitationType, FieldError, Gender,
+    Identity, Jurisdiction, Nationality, PersonalAccount,
 };
 use sg_store::{Created, IdempotencyKey, NewCase, User};
 use sha2::{Digest, Sha256};
@@ -32,6 +32,9 @@ pub struct ReferralInput {
     pub age_now: Option<AgeGroup>,
     /// Whether an adult consents to enter the NRM; `false` makes a Duty to Notify report.
     pub consent_to_referral: Option<bool>,
+    /// For a Duty to Notify report: why the adult did not consent (codes; none when not asked).
+    #[serde(default)]
+    pub declined_because: Vec<DeclineReason>,
     /// Gender.
     pub gender: Option<Gender>,
     /// ISO 3166-1 alpha-2 codes: one, or two for a dual national; empty when not known.
@@ -189,6 +192,19 @@ impl ReferralInput {
             first_responder_org: user.org_name.clone(),
             first_responder_type: user.org_kind.first_responder_type(),
             referred_on,
+            // Asked of an adult who does not consent; a referral has nothing to decline.
+            declined_because: if consent {
+                if !self.declined_because.is_empty() {
+                    return Err(crate::messages::field_error(
+                        "declined_because",
+                        "declined_because.only_report",
+                        vec![],
+                    ));
+                }
+                BTreeSet::new()
+            } else {
+                self.declined_because.into_iter().collect()
+            },
         };
         facts.validate()?;
         let person = if consent {

@@ -113,6 +113,7 @@ fn the_case() -> CaseRecord {
         first_responder_org: "Hope NGO".into(),
         first_responder_type: FirstResponderType::NgoThirdSector,
         referred_on: day,
+        declined_because: Default::default(),
     };
     let mut events = open_case(facts, false, (CompetentAuthority::Sca, "children".into()), day);
     let mut state = CaseState::replay(&events).unwrap();

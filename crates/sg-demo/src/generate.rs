@@ -60,6 +60,7 @@ pub fn generate(dist: &Distributions, seed: u64, index: u64, today: Date) -> Dem
         first_responder_org: profile.responder.to_string(),
         first_responder_type: profile.responder_type,
         referred_on,
+        declined_because: Default::default(),
     };
 
     if duty_to_notify {

@@ -199,6 +199,24 @@ impl<'de> Deserialize<'de> for Nationality {
     }
 }
 
+coded_enum! {
+    /// Why an adult did not consent to a referral, for a Duty to Notify report (issue 19). The
+    /// Home Office form asks it in free text (step 39, nrm-domain.md section 1); these codes are
+    /// Safeguard's, so that the answers can be counted (the sector's "48% cited fear of
+    /// immigration consequences" was read from such answers by hand).
+    pub enum DeclineReason {
+        FearsImmigrationConsequences = ("fears-immigration-consequences", "Fears what it would mean for their immigration status"),
+        FearsExploiters = ("fears-exploiters", "Fears the exploiters, or what they would do"),
+        DistrustsAuthorities = ("distrusts-authorities", "Does not trust the authorities or the police"),
+        NotAVictim = ("not-a-victim", "Does not see themselves as a victim"),
+        WantsToGoHome = ("wants-to-go-home", "Wants to return home"),
+        DoesNotWantSupport = ("does-not-want-support", "Does not want or need the support"),
+        ProcessTooLong = ("process-too-long", "The process takes too long or is too uncertain"),
+        Other = ("other", "Another reason"),
+        NotSaid = ("not-said", "They did not say"),
+    }
+}
+
 /// Everything about a case that does not identify the person: the facts the statistics count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFacts {
@@ -228,6 +246,9 @@ pub struct CaseFacts {
     pub first_responder_type: FirstResponderType,
     /// The day the referral or report was made.
     pub referred_on: Date,
+    /// For a Duty to Notify report: why the adult did not consent to a referral, when asked.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub declined_because: BTreeSet<DeclineReason>,
 }
 
 impl CaseFacts {

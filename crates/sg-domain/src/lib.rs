@@ -24,8 +24,8 @@ pub use event::{
     PublicOrderBasis, Question, ReconsiderationOutcome, ReferralBasis, SupportExitReason,
 };
 pub use facts::{
-    AgeAssessor, AgeAtExploitation, AgeGroup, CaseFacts, CompetentAuthority, ExploitationForm, ExploitationLocation,
-    ExploitationType, FirstResponderType, Gender, Jurisdiction, Nationality,
+    AgeAssessor, AgeAtExploitation, AgeGroup, CaseFacts, CompetentAuthority, DeclineReason, ExploitationForm,
+    ExploitationLocation, ExploitationType, FirstResponderType, Gender, Jurisdiction, Nationality,
 };
 pub use ids::{CaseId, CaseReference, OrgId, UserId};
 pub use lifecycle::{CaseCommand, CaseKind, CaseState, CaseStatus, CommandKind};

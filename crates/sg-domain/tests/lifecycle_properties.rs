@@ -22,6 +22,7 @@ fn facts(age: AgeAtExploitation) -> CaseFacts {
         first_responder_org: "Test NGO".into(),
         first_responder_type: FirstResponderType::NgoThirdSector,
         referred_on: start(),
+        declined_because: Default::default(),
     }
 }
 

@@ -27,6 +27,7 @@ fn facts(j: Jurisdiction, referred_on: &str) -> CaseFacts {
         first_responder_org: "Test NGO".into(),
         first_responder_type: FirstResponderType::NgoThirdSector,
         referred_on: d(referred_on),
+        declined_because: Default::default(),
     }
 }
 

@@ -24,6 +24,13 @@ export async function refer(page, { age, consent, name, screenshots = false }) {
     await page.check(`input[name=consent][value=${consent}]`);
     await submit(page, 'Continue');
   }
+  if (consent === 'no') {
+    // Issue 19: a report asks why the adult did not consent, as reasons that are counted.
+    assert.equal(pathOf(page), '/referrals/new/declined');
+    await page.getByLabel('They fear what it would mean for their immigration status').check();
+    if (screenshots) await shoot(page, 'duty-to-notify-declined');
+    await submit(page, 'Continue');
+  }
   assert.equal(pathOf(page), '/referrals/new/person', 'a child is not asked for consent');
   await page.check('input[name=gender][value=female]');
   await page.selectOption('#nationality', 'AL');

@@ -390,3 +390,33 @@ async fn a_referral_with_a_phone_or_email_that_is_not_one_is_refused_naming_the_
         assert_eq!(status, StatusCode::CREATED, "{phone}: {created}");
     }
 }
+
+/// Issue 19's finding: a Duty to Notify report did not ask why the adult declined (the form's
+/// step 39, where the sector's "48% feared immigration consequences" comes from). A report takes
+/// the reasons as codes, kept with its facts (nothing identifying); a referral, which has nothing
+/// declined, and an unknown code are refused naming the field, and create nothing.
+#[tokio::test]
+async fn a_duty_to_notify_report_says_why_the_adult_declined() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let mut report = adult_referral();
+    report["consent_to_referral"] = json!(false);
+    report["declined_because"] = json!(["fears-immigration-consequences", "distrusts-authorities"]);
+    let mut referral = adult_referral();
+    referral["declined_because"] = json!(["fears-exploiters"]);
+    let (status, err) = t.refer(&fr, &referral, None).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("declined_because")));
+    let mut unknown = report.clone();
+    unknown["declined_because"] = json!(["made-up"]);
+    let (status, err) = t.refer(&fr, &unknown, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err.to_string().contains("declined_because"), "names the field: {err}");
+    assert_eq!(t.case_count().await, 0, "nothing was created");
+
+    let (status, created) = t.refer(&fr, &report, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["case_id"].as_str().unwrap();
+    let (_, case) = t.get(&fr, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case["kind"], "duty-to-notify", "{case}");
+    assert_eq!(case["facts"]["declined_because"], json!(["fears-immigration-consequences", "distrusts-authorities"]));
+}

@@ -121,7 +121,17 @@ impl Browser {
         if let Some(c) = consent {
             assert_eq!(path, "/referrals/new/consent", "{html}");
             let (_, p, _) = self.post("/referrals/new/consent", &[("consent", c)]).await;
-            assert_eq!(p, "/referrals/new/person");
+            if c == "no" {
+                // Issue 19: a report asks why the adult declined, as codes that are counted.
+                assert_eq!(p, "/referrals/new/declined");
+                let (_, p, html) = self.post("/referrals/new/declined", &[("declined", "made-up")]).await;
+                assert!(p == "/referrals/new/declined" && html.contains("Select only the options shown"), "{html}");
+                let why = [("declined", "fears-immigration-consequences"), ("declined", "fears-exploiters")];
+                let (_, p, _) = self.post("/referrals/new/declined", &why).await;
+                assert_eq!(p, "/referrals/new/person");
+            } else {
+                assert_eq!(p, "/referrals/new/person");
+            }
         } else {
             assert_eq!(path, "/referrals/new/person", "a child must not be asked for consent");
         }
@@ -163,6 +173,8 @@ impl Browser {
         }
         let (_, _, check) = self.get("/referrals/new/check").await;
         assert!(check.contains("Check your answers"));
+        let why = "They fear what it would mean for their immigration status";
+        assert_eq!(check.contains(why), consent == Some("no"), "the reasons are a report's only: {check}");
         assert!(check.contains("Viet Nam") || check.contains("Vietnam"), "{check}");
         let (status, path, receipt) = self.post("/referrals/new/check", &[]).await;
         assert_eq!(status, StatusCode::OK);
@@ -197,6 +209,10 @@ async fn a_first_responder_walks_the_four_referral_journeys() {
     let page = fr.refer("adult", Some("no"), None).await;
     assert!(page.contains("Duty to Notify report sent") && page.contains("DTN-"));
     assert!(page.contains("anonymous Duty to Notify report"), "{page}");
+    assert!(
+        page.contains("They fear the people who exploited them, or what they would do"),
+        "the case says why: {page}"
+    );
 
     let page = fr.refer("child", None, Some("Child Example")).await;
     assert!(page.contains("Child (17 or under)") && page.contains("Child Example"));

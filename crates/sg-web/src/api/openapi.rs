@@ -190,6 +190,7 @@ static SCHEMAS: LazyLock<serde_json::Map<String, Value>> = LazyLock::new(|| {
     set(&["Action", "properties", "action", "enum"], codes::<CommandKind>());
     set(&["Action", "properties", "question", "enum"], codes::<Question>());
     set(&["Action", "properties", "exit_reason", "enum"], codes::<sg_domain::SupportExitReason>());
+    set(&["Referral", "properties", "declined_because", "items", "enum"], codes::<sg_domain::DeclineReason>());
     set(&["ConsentInput", "properties", "purpose", "enum"], codes::<Purpose>());
     set(&["ConsentInput", "properties", "categories", "items", "enum"], codes::<DataCategory>());
     set(&["Case", "properties", "deadlines", "items", "properties", "kind", "enum"], codes::<sg_rules::DeadlineKind>());

@@ -302,6 +302,10 @@ fn fact_rows(c: &CaseView) -> Vec<(String, String)> {
     if !forms.is_empty() {
         rows.push((crate::i18n::tr("case.fact.forms"), forms.join("; ")));
     }
+    if !f.declined_because.is_empty() {
+        let why: Vec<String> = f.declined_because.iter().map(|r| super::referral::decline_label(*r)).collect();
+        rows.push((crate::i18n::tr("referral.declined.check"), why.join("; ")));
+    }
     rows.extend([
         (crate::i18n::tr("case.fact.location"), label("location", f.exploitation_location)),
         (

@@ -1,7 +1,8 @@
 //! Taking one question page's answers into the draft, with the errors found.
 
 use sg_domain::{
-    AgeAtExploitation, Coded, ContextFactor, ExploitationForm, ExploitationLocation, Gender, Jurisdiction, Nationality,
+    AgeAtExploitation, Coded, ContextFactor, DeclineReason, ExploitationForm, ExploitationLocation, Gender,
+    Jurisdiction, Nationality,
 };
 
 use super::{date_from_parts, Draft};
@@ -89,6 +90,13 @@ pub(super) fn take_answers(step: &str, form: &FormData, d: &mut Draft) -> Vec<Fi
             if let Err(m) = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year) {
                 errors.push(err("dob", &m));
             }
+        }
+        "declined" => {
+            let ticked = form.all("declined");
+            if ticked.iter().any(|r| DeclineReason::from_code(r).is_none()) {
+                errors.push(err("declined", &crate::i18n::tr("referral.declined.error")));
+            }
+            d.declined = ticked.into_iter().filter(|r| DeclineReason::from_code(r).is_some()).collect();
         }
         "context" => {
             let ticked = form.all("context_factors");

@@ -29,7 +29,7 @@ fn when(t: time::OffsetDateTime) -> String {
 fn step_name(step: &str) -> String {
     match step {
         "check" => tr("check.title"),
-        "about" | "consent" | "person" | "exploitation" | "identity" | "context" => {
+        "about" | "consent" | "declined" | "person" | "exploitation" | "identity" | "context" => {
             tr(&format!("referral.{step}.title"))
         }
         _ => tr("referral.other.title"),

@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use sg_app::AppError;
-use sg_domain::{Coded, ContextFactor, ExploitationForm, ExploitationLocation, Jurisdiction};
+use sg_domain::{Coded, ContextFactor, DeclineReason, ExploitationForm, ExploitationLocation, Jurisdiction};
 use time::{Date, Month};
 use uuid::Uuid;
 
@@ -41,6 +41,8 @@ pub(crate) struct Draft {
     /// For an adult now, age during the exploitation: `adult`, `child` or `unknown`.
     age_then: String,
     consent: String,
+    /// For a Duty to Notify report: why the adult did not consent (reason codes).
+    declined: Vec<String>,
     gender: String,
     nationality: String,
     nationality_second: String,
@@ -83,6 +85,9 @@ impl Draft {
         let mut steps = vec!["about"];
         if self.is_adult() || self.age.is_empty() {
             steps.push("consent");
+        }
+        if self.is_dtn() {
+            steps.push("declined");
         }
         steps.extend(["person", "exploitation"]);
         if !self.is_dtn() {
@@ -177,6 +182,8 @@ pub(crate) struct StepPage {
     form_groups: Vec<CheckboxGroup>,
     /// The context step's checkboxes: (code, label, ticked).
     context_factors: Vec<(&'static str, String, bool)>,
+    /// The Duty to Notify step's checkboxes: (code, label, ticked).
+    decline_reasons: Vec<(&'static str, String, bool)>,
     /// The answers were kept through an ended session: a banner says so.
     kept: bool,
     /// Reached by "Change" on Check your answers: the answer returns there.
@@ -227,6 +234,7 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
         "exploitation" => "referral.exploitation.title",
         "identity" => "referral.identity.title",
         "context" => "referral.context.title",
+        "declined" => "referral.declined.title",
         _ => "referral.other.title",
     };
     use ExploitationForm as E;
@@ -296,10 +304,19 @@ fn step_page(who: &PageUser, step: &'static str, d: Draft, errors: Vec<FieldMess
             .iter()
             .map(|f| (f.code(), factor_label(*f), d.context_factors.iter().any(|x| x == f.code())))
             .collect(),
+        decline_reasons: DeclineReason::ALL
+            .iter()
+            .map(|r| (r.code(), decline_label(*r), d.declined.iter().any(|x| x == r.code())))
+            .collect(),
         d,
         kept: false,
         returning: false,
     }
+}
+
+/// A reason for not consenting, in the page's language.
+pub(crate) fn decline_label(r: DeclineReason) -> String {
+    crate::i18n::label("referral.declined.reason", r)
 }
 
 /// A context factor's label in the page's language.
@@ -425,7 +442,7 @@ pub fn decode_form(body: &[u8]) -> usize {
     let form = FormData::parse(body);
     let mut d = Draft::default();
     let mut refused = 0;
-    for step in ["about", "consent", "person", "exploitation", "identity", "context", "elsewhere"] {
+    for step in ["about", "consent", "declined", "person", "exploitation", "identity", "context", "elsewhere"] {
         refused += take_answers(step, &form, &mut d).len();
     }
     refused + usize::from(submit::input_of(&d).is_err())

@@ -6,11 +6,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sg_app::referrals::ReferralInput;
 use sg_app::AppError;
 use sg_domain::{
-    AccountContext, AgeAtExploitation, Coded, ContextFactor, ExploitationForm, ExploitationLocation, FieldError,
-    Gender, Identity, Jurisdiction, Nationality, PersonalAccount, Sensitive,
+    AccountContext, AgeAtExploitation, Coded, ContextFactor, DeclineReason, ExploitationForm, ExploitationLocation,
+    FieldError, Gender, Identity, Jurisdiction, Nationality, PersonalAccount, Sensitive,
 };
 
-use super::{date_from_parts, err, factor_label, Draft};
+use super::{date_from_parts, decline_label, err, factor_label, Draft};
 use crate::extract::PageUser;
 use crate::i18n::{label as tr_label, tr};
 use crate::pages::{error_page, render, FieldMessage, Layout};
@@ -30,6 +30,7 @@ pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
         age_at_exploitation: d.age_at_exploitation(),
         age_now: AgeAtExploitation::from_code(&d.age),
         consent_to_referral: (d.is_adult()).then(|| d.consent == "yes"),
+        declined_because: if d.is_dtn() { declined_of(d) } else { vec![] },
         gender: Gender::from_code(&d.gender),
         nationalities: Some(nationalities),
         exploitation_types: vec![],
@@ -52,6 +53,11 @@ pub(super) fn input_of(d: &Draft) -> Result<ReferralInput, String> {
     })
 }
 
+/// Why the adult did not consent, from the draft (unknown codes were dropped when answered).
+fn declined_of(d: &Draft) -> Vec<DeclineReason> {
+    d.declined.iter().filter_map(|c| DeclineReason::from_code(c)).collect()
+}
+
 /// The context for inconsistencies, from the draft (unknown codes were dropped when answered).
 fn context_of(d: &Draft) -> AccountContext {
     AccountContext {
@@ -68,6 +74,7 @@ fn step_of(field: &str) -> &'static str {
         "gender" | "nationalities" => "person",
         "exploitation_types" | "exploitation_location" => "exploitation",
         "account_context" => "context",
+        "declined_because" => "declined",
         "previous_reference" | "link_agreed" => "identity",
         _ => "identity",
     }
@@ -169,6 +176,11 @@ pub(super) fn check_page(who: &PageUser, d: Draft, errors: Vec<FieldMessage>) ->
             (tr("check.where"), label_of::<ExploitationLocation>("location", &d.location)),
         ],
     ));
+    if d.is_dtn() {
+        let reasons: Vec<String> = declined_of(&d).into_iter().map(decline_label).collect();
+        let reasons = if reasons.is_empty() { tr("person.not_given") } else { reasons.join("; ") };
+        sections.push(("declined", tr("referral.declined.title"), vec![(tr("referral.declined.check"), reasons)]));
+    }
     if !d.is_dtn() {
         let dob = date_from_parts(&d.dob_day, &d.dob_month, &d.dob_year)
             .ok()
