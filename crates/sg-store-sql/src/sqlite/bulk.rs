@@ -90,10 +90,16 @@ pub(crate) async fn load(
     // (a `serve`, a backup) that the journal would keep out until the commit.
     let journal = if large && stored == 0 { leave_wal(&mut conn, reader).await } else { false };
     let loaded = load_on(&mut conn, large, batches, progress, signer).await;
-    let back = if journal { back_to_wal(&mut conn).await } else { Ok(()) };
+    if journal {
+        if let Err(e) = back_to_wal(&mut conn).await {
+            // What was loaded is committed either way; a writer left in another mode is closed
+            // instead of reused, and the pool opens the next one in WAL mode.
+            tracing::warn!(error = %e, "the writer did not return to WAL mode after a bulk load; reconnecting");
+            conn.close_on_drop();
+        }
+    }
     let reset = sqlx::query(&cache(super::WRITER_CACHE_KIB)).execute(&mut *conn).await.map_err(error);
     let done = loaded?;
-    back?;
     reset?;
     Ok(done)
 }
@@ -124,7 +130,7 @@ async fn leave_wal(conn: &mut SqliteConnection, reader: &SqlitePool) -> bool {
 /// Puts `conn` back in WAL mode after a load through the rollback journal. Nothing else can
 /// have opened the file meanwhile (a connection opening asks for WAL mode, and could not get it
 /// while the load held its lock), so this waits at most for a reader that opened since the
-/// commit, up to the busy timeout.
+/// commit, up to the busy timeout; failing that, the caller drops the connection.
 async fn back_to_wal(conn: &mut SqliteConnection) -> StoreResult<()> {
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL").fetch_one(&mut *conn).await.map_err(error)?;
     if mode.eq_ignore_ascii_case("wal") {
