@@ -283,7 +283,8 @@ pub fn check_command(user: &User, case: &CaseRecord, command: &CaseCommand) -> R
             C::ExitSupport { .. } => referrer || user.role == Role::SupportProvider,
             C::AssignGuardian { .. } => referrer || user.role == Role::DecisionMaker,
             C::EndGuardianAssignment { .. } => referrer || matches!(user.role, Role::DecisionMaker | Role::Guardian),
-            C::ApplyForPermissionToStay => referrer || user.role == Role::LegalAdviser,
+            // A child's guardian applies on the child's behalf (only while assigned: `works_on`).
+            C::ApplyForPermissionToStay => referrer || matches!(user.role, Role::LegalAdviser | Role::Guardian),
             C::ConvertToReferral { .. } => referrer,
             // Anyone working with the person may doubt the age the case gives; the referring
             // organisation (a local authority's assessment) or the competent authority (the

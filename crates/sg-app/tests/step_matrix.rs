@@ -198,7 +198,7 @@ fn row(kind: CommandKind) -> (CaseCommand, &'static [Actor]) {
         ),
         K::AssignGuardian => (C::AssignGuardian { guardian: text(), guardian_org: None }, &[Referrer, DecisionMaker]),
         K::EndGuardianAssignment => (C::EndGuardianAssignment { reason: text() }, &[Referrer, DecisionMaker, Guardian]),
-        K::ApplyForPermissionToStay => (C::ApplyForPermissionToStay, &[Referrer, Adviser]),
+        K::ApplyForPermissionToStay => (C::ApplyForPermissionToStay, &[Referrer, Adviser, Guardian]),
         K::ConvertToReferral => (C::ConvertToReferral { reported_by: None }, &[Referrer]),
         K::DisputeAge => (C::DisputeAge { reason: text() }, &[Referrer, DecisionMaker, Provider, Guardian, Adviser]),
         K::RecordAgeAssessment => (

@@ -120,3 +120,32 @@ async fn permission_to_stay_is_applied_for_only_once_section_65_was_in_force() {
     let (status, case) = t.act(&fr, &id, &apply("2023-01-30")).await;
     assert_eq!(status, StatusCode::OK, "{case}");
 }
+
+/// Issue 18's finding: the guardian could not act for the child. A child's assigned guardian
+/// service applies for permission to stay on the child's behalf; another guardian service may
+/// not, and its refusal changes nothing.
+#[tokio::test]
+async fn a_childs_guardian_applies_for_permission_to_stay_on_the_childs_behalf() {
+    let t = TestApp::start().await;
+    let fr = t.api_user("Hope NGO", Role::FirstResponder, "fr").await;
+    let dm = t.api_user("Single Competent Authority", Role::DecisionMaker, "dm").await;
+    let guardian = t.api_user("ICTG North", Role::Guardian, "g").await;
+    let other_guardian = t.api_user("ICTG South", Role::Guardian, "g2").await;
+    let mut body = adult_referral();
+    common::set_age(&mut body, "child");
+    body["referred_on"] = json!(days_ago(120));
+    let (_, created) = t.refer(&fr, &body, None).await;
+    let id = created["case_id"].as_str().unwrap();
+    assert_eq!(t.decide(&dm, id, "decide-reasonable-grounds", "positive", 110).await.0, StatusCode::OK);
+    let assign = json!({"action": "assign-guardian", "guardian": "ICTG North", "date": days_ago(100)});
+    assert_eq!(t.act(&fr, id, &assign).await.0, StatusCode::OK);
+    assert_eq!(t.decide(&dm, id, "decide-conclusive-grounds", "positive", 10).await.0, StatusCode::OK);
+    let apply = json!({"action": "apply-for-permission-to-stay"});
+    let (status, _) = t.act(&other_guardian, id, &apply).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status}");
+    let (_, case) = t.get(&fr, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case["permission_to_stay"]["state"], "not-applied", "the refusal changed nothing: {case}");
+    let (status, case) = t.act(&guardian, id, &apply).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    assert_eq!(case["permission_to_stay"]["state"], "applied", "{case}");
+}
