@@ -54,7 +54,14 @@ const profiles = [];
 // Whatever happens (a tool throws, the run is stopped), no browser outlives the check.
 process.on('exit', () => {
   chromes.forEach((c) => c.kill('SIGKILL'));
-  profiles.forEach((p) => rmSync(p, { recursive: true, force: true }));
+  // A browser killed a moment ago may still be writing its profile: retry, then leave it.
+  profiles.forEach((p) => {
+    try {
+      rmSync(p, { recursive: true, force: true, maxRetries: 5 });
+    } catch (e) {
+      console.error(`left the browser profile ${p}: ${e.code}`);
+    }
+  });
 });
 process.on('SIGTERM', () => process.exit(1));
 process.on('SIGINT', () => process.exit(1));
